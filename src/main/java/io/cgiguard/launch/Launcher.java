@@ -1,0 +1,30 @@
+package io.cgiguard.launch;
+
+import java.util.Set;
+
+/**
+ * Starts scripts. Implementations: the native POSIX launcher (JNA: posix_spawn in a new session,
+ * prlimit, wait4, kill of the process group) and the portable JDK launcher, which cannot enforce
+ * every limit and says which ones through {@link #enforcedLimits()}.
+ *
+ * <p>Implementations are thread-safe; one instance serves the whole gateway.
+ */
+public interface Launcher extends AutoCloseable {
+
+  /**
+   * Starts the program in {@code spec}. A start that fails (no such file, permission denied, exec
+   * format error, too many processes) is a value, {@link Launch.Failed}, carrying the errno; only
+   * a bug or a broken precondition throws.
+   */
+  Launch launch(LaunchSpec spec);
+
+  /** The limits this launcher really enforces; the others are logged at start-up as not enforced. */
+  Set<ResourceLimits.Kind> enforcedLimits();
+
+  /** A short name for logs and status: {@code posix} or {@code jdk}. */
+  String name();
+
+  /** Kills every process group still running and releases the launcher's threads. */
+  @Override
+  void close();
+}
