@@ -1,7 +1,9 @@
 package io.cgiguard.iis;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,49 +34,55 @@ public final class IisImport {
     }
   }
 
-  private IisImport() {}
+  private final Coverage coverage = new Coverage();
+  private final Notes notes = new Notes();
+  private final SiteReader reader = new SiteReader(coverage);
+  private final PathMap pathMap;
+  private final Interpreters interpreters;
+
+  private IisImport(Options options) {
+    this.pathMap = new PathMap(options.pathMap());
+    this.interpreters = new Interpreters(options.interpreters());
+  }
 
   /** Translates {@code files}; throws only for input that cannot be read at all. */
   public static ImportedConfig run(List<Path> files, Options options) throws IisImportException {
-    Coverage coverage = new Coverage();
-    Notes notes = new Notes();
-    SiteReader reader = new SiteReader(coverage);
-    PathMap pathMap = new PathMap(options.pathMap());
-    Interpreters interpreters = new Interpreters(options.interpreters());
-
+    IisImport run = new IisImport(options);
     List<Element> roots = new ArrayList<>();
     for (Path file : files) {
       roots.add(root(file));
     }
     int host = applicationHostIndex(files, roots);
-    List<IisSite> sites = reader.sites(roots.get(host));
-    IisSite site = chooseSite(sites, options.site(), files.get(host), notes);
-
+    IisSite site = chooseSite(run.reader.sites(roots.get(host)), options.site(), files.get(host),
+        run.notes);
     List<ConfigScope> scopes = new ArrayList<>(
-        reader.scopes(roots.get(host), "", files.get(host).toString(), 0));
+        run.reader.scopes(roots.get(host), "", files.get(host).toString(), 0));
     for (int i = 0; i < files.size(); i++) {
       if (i != host) {
-        String folder = WebConfigPlacement.locate(files.get(i), site, pathMap);
-        scopes.addAll(reader.scopes(roots.get(i), folder, files.get(i).toString(), i + 1));
+        String folder = WebConfigPlacement.locate(files.get(i), site, run.pathMap);
+        scopes.addAll(run.reader.scopes(roots.get(i), folder, files.get(i).toString(), i + 1));
       }
     }
-    EffectiveConfig config = new EffectiveConfig(scopes, coverage);
+    return run.translate(new EffectiveConfig(scopes, run.coverage), site, files.get(host));
+  }
+
+  private ImportedConfig translate(EffectiveConfig config, IisSite site, Path host)
+      throws IisImportException {
     HandlerTranslation handlers =
         new HandlerTranslation(config, site, pathMap, interpreters, coverage, notes);
     List<ImportedConfig.Mount> mounts = handlers.mounts();
     SectionTranslation sections =
         new SectionTranslation(config, site.name(), interpreters, coverage, notes);
-    ImportedConfig.Server server = new ImportedConfig.Server(bind(site, files.get(host), notes), port(site),
-        docroot(site, pathMap, files.get(host), notes), sections.indexFiles(), "nobody",
+    ImportedConfig.Server server = new ImportedConfig.Server(bind(site, host, notes), port(site),
+        docroot(site, pathMap, host, notes), sections.indexFiles(), "nobody",
         sections.runAsReason());
     ImportedConfig.Request request = sections.request();
     String errorMode = sections.errorMode();
-    java.time.Duration timeout = sections.totalTimeout();
+    Duration timeout = sections.totalTimeout();
     List<String> programs = sections.allowedPrograms();
-
+    // Last, so that it sees what every translation accounted for.
     Leftovers leftovers = new Leftovers(coverage, notes, site.name());
-    config.scopes().stream()
-        .sorted(java.util.Comparator.comparingInt(ConfigScope::fileOrder))
+    config.scopes().stream().sorted(Comparator.comparingInt(ConfigScope::fileOrder))
         .forEach(leftovers::list);
     return new ImportedConfig(site.name(), server, mounts, programs,
         handlers.argumentsRequested(), timeout, request, errorMode, notes.notTranslated(),
