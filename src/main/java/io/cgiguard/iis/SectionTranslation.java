@@ -82,7 +82,12 @@ final class SectionTranslation {
       case "detailed":
         return "detailed";
       case "custom":
-        return "custom";
+        // cgiguard's "custom" needs one custom-page, which IIS's per-status pages do not give;
+        // the nearest mode that keeps details from remote clients is the safe translation.
+        notes.notTranslated(errors.origin("errorMode"), HTTP_ERRORS + "@errorMode", "Custom "
+            + "needs [diagnostics] custom-page; detailed-local-only keeps details from remote "
+            + "clients until error-mode = \"custom\" and custom-page are set by hand");
+        return "detailed-local-only";
       case "detailedlocalonly":
         return "detailed-local-only";
       default:

@@ -117,10 +117,6 @@ public final class TomlConfigWriter {
     if (c.errorMode() != null) {
       out.append('\n').append("[diagnostics]\n");
       key("error-mode", quote(c.errorMode()));
-      if (c.errorMode().equals("custom")) {
-        comment("IIS's per-status <error> pages are listed above; set custom-page by hand.");
-        comment("custom-page = \"conf/error.html\"");
-      }
     }
   }
 

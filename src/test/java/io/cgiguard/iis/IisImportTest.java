@@ -202,14 +202,16 @@ class IisImportTest {
   }
 
   @Test
-  void customErrorsAndDisabledDefaultDocuments() throws Exception {
+  void customErrorsKeepDetailsLocalAndDisabledDefaultDocumentsGiveNoIndexFiles() throws Exception {
     server("<httpErrors errorMode=\"Custom\"><error statusCode=\"502\" path=\"502.htm\"/>"
         + "</httpErrors><defaultDocument enabled=\"false\"><files><add value=\"a.htm\"/>"
         + "</files></defaultDocument>", "");
 
     ImportedConfig config = run(host);
 
-    assertThat(config.errorMode()).isEqualTo("custom");
+    assertThat(config.errorMode()).isEqualTo("detailed-local-only");
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("Custom needs [diagnostics] custom-page"));
     assertThat(config.server().indexFiles()).isEmpty();
     assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.reason())
         .contains("cgiguard has one page for every status"));
