@@ -68,6 +68,18 @@ public final class StderrDrain implements Runnable {
     return finished.await(millis, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Closes stderr without waiting for EOF, for a pipe held by a process beyond the launcher's
+   * reach. A read already blocked on it stays blocked until that process lets go.
+   */
+  public void abandon() {
+    try {
+      stderr.close();
+    } catch (IOException e) {
+      LOG.debug("closing an abandoned stderr pipe failed", e);
+    }
+  }
+
   private void split(byte[] buffer, int length) {
     for (int i = 0; i < length; i++) {
       byte b = buffer[i];

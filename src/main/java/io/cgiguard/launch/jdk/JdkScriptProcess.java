@@ -124,7 +124,7 @@ final class JdkScriptProcess implements ScriptProcess {
       closeQuietly(process.getInputStream());
       if (!drain.awaitEnd(CLOSE_WAIT_MILLIS)) {
         // Something outside our reach still holds stderr; stop waiting for it.
-        closeQuietly(process.getErrorStream());
+        drain.abandon();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
