@@ -21,12 +21,12 @@ public record Health(boolean ok, List<String> reasons) {
   }
 
   /** @return a healthy answer with these reasons */
-  public static Health ok(String... reasons) {
+  public static Health healthy(String... reasons) {
     return new Health(true, List.of(reasons));
   }
 
   /** @return an unhealthy answer with these reasons */
-  public static Health notOk(String... reasons) {
+  public static Health unhealthy(String... reasons) {
     return new Health(false, List.of(reasons));
   }
 
@@ -46,9 +46,9 @@ public record Health(boolean ok, List<String> reasons) {
     return ok ? 200 : 503;
   }
 
-  /** @return {@code {"status":"ok"|"not-ok","reasons":[...]}} */
+  /** @return {@code {"status":"ok"|"not-ok","ok":true|false,"reasons":[...]}} */
   public String json() {
-    var root = JsonOutput.object().put("status", ok ? "ok" : "not-ok");
+    var root = JsonOutput.object().put("status", ok ? "ok" : "not-ok").put("ok", ok);
     reasons.forEach(root.putArray("reasons")::add);
     return JsonOutput.write(root);
   }
