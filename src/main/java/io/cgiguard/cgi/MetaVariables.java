@@ -1,0 +1,147 @@
+package io.cgiguard.cgi;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Builds a script's complete environment: the meta-variables of RFC 3875 section 4.1 from a
+ * {@link CgiRequest}, the protocol-specific {@code HTTP_*} variables of section 4.1.18 from its
+ * header fields, and what the {@link EnvironmentPolicy} passes through.
+ *
+ * <p>The child gets this map and nothing else, so it also carries the defences that live in the
+ * environment: no {@code HTTP_PROXY} from a client's {@code Proxy} header (httpoxy), no header
+ * whose name a different spelling could collide with ({@code X_Forwarded} vs
+ * {@code X-Forwarded}), no value with NUL, and no value bash would import as a function
+ * (Shellshock).
+ */
+public final class MetaVariables {
+
+  /** Request fields that never become {@code HTTP_*} variables, in lower case. */
+  private static final Set<String> NOT_EXPORTED = Set.of(
+      // Section 4.1.18: these already are CONTENT_LENGTH and CONTENT_TYPE.
+      "content-length", "content-type",
+      // httpoxy: HTTP_PROXY is read by many HTTP clients as their outgoing proxy.
+      "proxy",
+      // Credentials meant for the gateway, and hop-by-hop fields of RFC 9110 7.6.1.
+      "proxy-authorization", "connection", "keep-alive", "proxy-connection", "te", "trailer",
+      "transfer-encoding", "upgrade");
+
+  private MetaVariables() {}
+
+  /**
+   * @return the environment, names sorted, unmodifiable
+   */
+  public static Map<String, String> build(CgiRequest request, EnvironmentPolicy policy) {
+    Map<String, String> env = new TreeMap<>(headerVariables(request, policy));
+    env.putAll(policy.passed());
+    env.putAll(requestVariables(request));
+    env.putAll(serverVariables(request, policy));
+    env.entrySet().removeIf(e -> e.getValue().indexOf('\0') >= 0 || !isName(e.getKey()));
+    for (Map.Entry<String, String> variable : env.entrySet()) {
+      if (looksLikeFunction(variable.getValue())) {
+        boolean neutralise = policy.neutraliseShellshock();
+        if (neutralise) {
+          // Emptied rather than prefixed: a prefix such as a space is stripped again by some
+          // bash versions, and a value that starts with "()" has no honest use.
+          variable.setValue("");
+        }
+        policy.shellshockListener()
+            .accept(new EnvironmentPolicy.ShellshockValue(variable.getKey(), neutralise));
+      }
+    }
+    return Collections.unmodifiableMap(env);
+  }
+
+  /** Section 4.1: what the request says about itself and its client. */
+  private static Map<String, String> requestVariables(CgiRequest request) {
+    Map<String, String> env = new LinkedHashMap<>();
+    request.authType().ifPresent(v -> env.put("AUTH_TYPE", v));
+    request.contentLength().ifPresent(v -> env.put("CONTENT_LENGTH", Long.toString(v)));
+    request.contentType().ifPresent(v -> env.put("CONTENT_TYPE", v));
+    env.put("PATH_INFO", request.pathInfo());
+    if (!request.pathInfo().isEmpty()) {
+      env.put("PATH_TRANSLATED", request.documentRoot().toString() + request.pathInfo());
+    }
+    env.put("QUERY_STRING", request.rawQuery());
+    env.put("REMOTE_ADDR", request.remoteAddress());
+    // Section 4.1.9 allows the address when the name is unknown; a DNS lookup per request
+    // would put the resolver on every request's path.
+    env.put("REMOTE_HOST", request.remoteAddress());
+    env.put("REMOTE_PORT", Integer.toString(request.remotePort()));
+    request.remoteUser().ifPresent(v -> env.put("REMOTE_USER", v));
+    env.put("REQUEST_METHOD", request.method());
+    env.put("REQUEST_URI", request.requestUri());
+    env.put("SCRIPT_NAME", request.scriptName());
+    env.put("SCRIPT_FILENAME", request.scriptFile().toString());
+    return env;
+  }
+
+  /** Section 4.1: what the gateway says about itself, and the de-facto extensions. */
+  private static Map<String, String> serverVariables(CgiRequest request,
+      EnvironmentPolicy policy) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("GATEWAY_INTERFACE", "CGI/1.1");
+    env.put("SERVER_NAME", request.serverName());
+    env.put("SERVER_PORT", Integer.toString(request.serverPort()));
+    env.put("SERVER_PROTOCOL", request.protocol());
+    env.put("SERVER_SOFTWARE", policy.serverSoftware());
+    env.put("DOCUMENT_ROOT", request.documentRoot().toString());
+    if (request.secure()) {
+      env.put("HTTPS", "on");
+    }
+    // php-cgi refuses to run without it (its force-redirect guard).
+    env.put("REDIRECT_STATUS", "200");
+    return env;
+  }
+
+  /** Section 4.1.18: one {@code HTTP_*} variable per exportable field name, values combined. */
+  private static Map<String, String> headerVariables(CgiRequest request,
+      EnvironmentPolicy policy) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (HeaderField field : request.headers()) {
+      String lower = field.name().toLowerCase(Locale.ROOT);
+      if (!isExportable(field.name()) || NOT_EXPORTED.contains(lower)
+          || (lower.equals("authorization") && !policy.passAuthorization())) {
+        continue;
+      }
+      String name = "HTTP_" + field.name().toUpperCase(Locale.ROOT).replace('-', '_');
+      // RFC 9110 5.3 combines repeated fields with commas; Cookie uses "; " (RFC 6265 5.4).
+      String separator = lower.equals("cookie") ? "; " : ", ";
+      env.merge(name, field.value(), (first, next) -> first + separator + next);
+    }
+    return env;
+  }
+
+  /** Letters, digits and {@code -} only: {@code _} would let two names map to one variable. */
+  private static boolean isExportable(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isName(String name) {
+    return !name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0;
+  }
+
+  /** Bash (before its 2014 fixes) imported any variable whose value began with "() {". */
+  static boolean looksLikeFunction(String value) {
+    int i = 0;
+    while (i < value.length() && Character.isWhitespace(value.charAt(i))) {
+      i++;
+    }
+    return value.startsWith("()", i);
+  }
+}

@@ -1,0 +1,51 @@
+package io.cgiguard.cli;
+
+import io.cgiguard.config.ConfigException;
+import io.cgiguard.config.ConfigLoader;
+import io.cgiguard.config.GatewayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every command that needs a configuration shares: {@code --config}, and
+ * {@code --cgi-bin} which replaces the configured mounts with one mount at {@code /cgi-bin/}.
+ */
+final class ConfigOptions {
+
+  static final Path DEFAULT_CONFIG = Path.of("conf", "cgiguard.toml");
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file (default: conf/cgiguard.toml when present, else built-in "
+          + "defaults).")
+  Path config;
+
+  @Option(names = "--cgi-bin", paramLabel = "DIR",
+      description = "Serve the CGI programs in DIR at /cgi-bin/ instead of the configured mounts.")
+  Path cgiBin;
+
+  /** Loads the configuration the flags name, with {@code --cgi-bin} applied. */
+  GatewayConfig load() throws ConfigException {
+    ConfigLoader loader = new ConfigLoader(Path.of(""));
+    GatewayConfig config;
+    if (this.config != null) {
+      config = loader.load(this.config);
+    } else if (Files.isRegularFile(DEFAULT_CONFIG)) {
+      config = loader.load(DEFAULT_CONFIG);
+    } else {
+      config = loader.defaults();
+    }
+    if (cgiBin != null) {
+      GatewayConfig.Mount first = config.mounts().isEmpty() ? null : config.mounts().get(0);
+      GatewayConfig.Mount mount = new GatewayConfig.Mount("/cgi-bin/",
+          cgiBin.toAbsolutePath().normalize(),
+          first != null && first.followSymlinksOutside(), first != null && first.passAuthorization(),
+          first != null ? first.allowedMethods()
+              : java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"),
+          first != null ? first.handlers() : List.of());
+      config = Configs.withMounts(config, List.of(mount));
+    }
+    return config;
+  }
+}

@@ -1,0 +1,80 @@
+package io.cgiguard.cli;
+
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.http.GatewayServer;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.Launchers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cgiguard serve}: runs the gateway until it is stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Serve static files and CGI programs through the guarded launcher.")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
+
+  @Option(names = "--port", paramLabel = "P", description = "Port to listen on (0: any free port).")
+  Integer port;
+
+  @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on.")
+  String bind;
+
+  @Option(names = "--docroot", paramLabel = "DIR", description = "Directory of static files.")
+  Path docroot;
+
+  @Override
+  public Integer call() throws Exception {
+    GatewayConfig config = effectiveConfig();
+    checkDirectories(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Launcher launcher = Launchers.create();
+    GatewayServer server = new GatewayServer(config, launcher);
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.close();
+      launcher.close();
+      throw e;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      launcher.close();
+      stopped.countDown();
+    }, "cgiguard-shutdown"));
+    System.out.println("cgiguard listening on " + server.uri());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  GatewayConfig effectiveConfig() throws Exception {
+    GatewayConfig config = configOptions.load();
+    GatewayConfig.Server s = config.server();
+    if (port != null && (port < 0 || port > 65535)) {
+      throw new UsageException("--port must be from 0 to 65535 (got " + port + ")");
+    }
+    return Configs.withServer(config, new GatewayConfig.Server(bind != null ? bind : s.bind(),
+        port != null ? port : s.port(),
+        docroot != null ? docroot.toAbsolutePath().normalize() : s.docroot(), s.indexFiles(),
+        s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads()));
+  }
+
+  private static void checkDirectories(GatewayConfig config) {
+    for (GatewayConfig.Mount mount : config.mounts()) {
+      if (!Files.isDirectory(mount.dir())) {
+        throw new UsageException("the CGI directory " + mount.dir() + " for " + mount.url()
+            + " does not exist or is not a directory");
+      }
+    }
+    if (!Files.isDirectory(config.server().docroot())) {
+      throw new UsageException("the document root " + config.server().docroot()
+          + " does not exist or is not a directory");
+    }
+  }
+}

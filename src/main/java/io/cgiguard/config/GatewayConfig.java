@@ -1,0 +1,170 @@
+package io.cgiguard.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The whole, validated configuration of one gateway. Immutable; made only by
+ * {@link ConfigLoader}, which holds every default. Each section mirrors a table of
+ * {@code conf/cgiguard.toml}.
+ */
+public record GatewayConfig(
+    Optional<Path> source,
+    Server server,
+    List<Mount> mounts,
+    Map<String, List<String>> interpreters,
+    Environment environment,
+    Restrictions restrictions,
+    Arguments arguments,
+    Timeouts timeouts,
+    Limits limits,
+    Concurrency concurrency,
+    Retry retry,
+    Circuit circuit,
+    RequestFiltering request,
+    ResponsePolicy response,
+    Diagnostics diagnostics,
+    Admin admin) {
+
+  public GatewayConfig {
+    mounts = List.copyOf(mounts);
+    interpreters = Map.copyOf(interpreters);
+  }
+
+  /** {@code [server]}: where to listen and what to serve besides scripts. */
+  public record Server(
+      String bind,
+      int port,
+      Path docroot,
+      List<String> indexFiles,
+      String runAs,
+      Duration idleTimeout,
+      Duration headerReadTimeout,
+      int maxThreads) {}
+
+  /** {@code [[mount]]}: a URL prefix mapped to a directory of CGI programs. */
+  public record Mount(
+      String url,
+      Path dir,
+      boolean followSymlinksOutside,
+      boolean passAuthorization,
+      Set<String> allowedMethods,
+      List<HandlerMapping> handlers) {}
+
+  /**
+   * {@code [[mount.handler]]}: an IIS-style handler mapping. The first mapping whose pattern
+   * matches the script's file name runs it, before any {@code #!} line.
+   *
+   * @param path a file name pattern: {@code *.pl}, or a fixed name such as {@code gitweb.cgi}
+   * @param scriptProcessor the program and its arguments; the element {@code %s} stands for the
+   *     script's path, a second {@code %s} for arguments from a search query
+   * @param verbs methods this mapping accepts (others get 405); empty means the mount's
+   * @param retryBody whether a buffered request body may be replayed on retry
+   * @param headerTimeout overrides {@code [timeouts] header} for this mapping
+   */
+  public record HandlerMapping(
+      String path,
+      List<String> scriptProcessor,
+      Set<String> verbs,
+      boolean retryBody,
+      Optional<Duration> headerTimeout,
+      Optional<Duration> bodyIdleTimeout,
+      Optional<Duration> totalTimeout) {
+
+    /** @return whether this mapping's pattern matches {@code fileName} (case-insensitive, as IIS) */
+    public boolean matches(String fileName) {
+      String name = fileName.toLowerCase(java.util.Locale.ROOT);
+      String pattern = path.toLowerCase(java.util.Locale.ROOT);
+      if (pattern.equals("*")) {
+        return true;
+      }
+      if (pattern.startsWith("*")) {
+        return name.endsWith(pattern.substring(1));
+      }
+      return name.equals(pattern);
+    }
+  }
+
+  /** {@code [environment]}: what of the gateway's own environment reaches scripts. */
+  public record Environment(
+      List<String> pass, Map<String, String> set, boolean neutraliseShellshock) {}
+
+  /** {@code [restrictions]}: IIS isapiCgiRestriction; empty means any program may run. */
+  public record Restrictions(List<Path> allowedPrograms) {}
+
+  /** {@code [arguments]}: RFC 3875 section 4.4 search queries as argv. */
+  public record Arguments(boolean searchQueries, Pattern allow) {}
+
+  /** {@code [timeouts]}. */
+  public record Timeouts(
+      Duration header, Duration bodyIdle, Duration total, Duration linger, Duration killGrace) {}
+
+  /** {@code [limits]}: per-process resource limits and buffers. */
+  public record Limits(
+      Duration cpu,
+      long addressSpaceBytes,
+      long openFiles,
+      long fileSizeBytes,
+      long coreSizeBytes,
+      int maxHeaderBytes,
+      int stderrTailBytes) {}
+
+  /** {@code [concurrency]}: the bulkhead. */
+  public record Concurrency(int maxRunning, int maxPerScript, int queue, Duration queueWait) {}
+
+  /** {@code [retry]}. */
+  public record Retry(
+      int attempts,
+      Duration backoff,
+      Duration maxBackoff,
+      Duration deadline,
+      Set<String> methods,
+      Set<String> kinds,
+      int replayBufferBytes) {}
+
+  /** {@code [circuit]}: the per-script circuit breaker. */
+  public record Circuit(int window, int minRequests, double failureRatio, Duration openFor) {}
+
+  /** {@code [request]}: request filtering, in the spirit of IIS requestFiltering. */
+  public record RequestFiltering(
+      int maxUrlLength,
+      int maxQueryLength,
+      int maxHeaderCount,
+      int maxHeaderBytes,
+      long maxBodyBytes,
+      List<String> deniedExtensions,
+      List<String> hiddenSegments,
+      List<String> allowedExtensions,
+      List<String> denyUrlSequences) {}
+
+  /** {@code [response]}. */
+  public record ResponsePolicy(String defaultContentType, int maxLocalRedirects) {}
+
+  /** {@code [diagnostics]}: how much a failure page tells, after IIS's errorMode. */
+  public record Diagnostics(ErrorMode errorMode, Optional<Path> customPage) {}
+
+  /** IIS {@code httpErrors errorMode}. */
+  public enum ErrorMode {
+    DETAILED_LOCAL_ONLY("detailed-local-only"),
+    DETAILED("detailed"),
+    CUSTOM("custom");
+
+    private final String label;
+
+    ErrorMode(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  /** {@code [admin]}: who may read /-/health, /-/metrics and /-/status. */
+  public record Admin(boolean allowRemote) {}
+}

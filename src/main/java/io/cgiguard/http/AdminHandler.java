@@ -1,0 +1,85 @@
+package io.cgiguard.http;
+
+import io.cgiguard.guard.DiagnosticPage;
+import io.cgiguard.observe.GatewayMetrics;
+import io.cgiguard.observe.Health;
+import io.cgiguard.observe.StatusJson;
+import io.cgiguard.observe.StatusPage;
+import io.cgiguard.observe.StatusSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The admin endpoints under {@code /-/}: {@code health}, {@code metrics} (Prometheus text format)
+ * and {@code status} (HTML, or JSON for {@code Accept: application/json} or {@code status.json}).
+ * They answer loopback clients only unless the configuration opens them, because status shows
+ * script paths and stderr.
+ */
+final class AdminHandler {
+
+  static final String PREFIX = "/-/";
+
+  private final boolean allowRemote;
+  private final GatewayMetrics metrics;
+  private final Supplier<StatusSnapshot> status;
+  private final Supplier<Health> health;
+  private final GatewayPages pages;
+
+  AdminHandler(boolean allowRemote, GatewayMetrics metrics, Supplier<StatusSnapshot> status,
+      Supplier<Health> health, GatewayPages pages) {
+    this.allowRemote = allowRemote;
+    this.metrics = metrics;
+    this.status = status;
+    this.health = health;
+    this.pages = pages;
+  }
+
+  void handle(Request request, Response response, Callback callback, String requestId,
+      String path) {
+    if (!allowRemote
+        && !GatewayPages.isLoopback(request.getConnectionMetaData().getRemoteSocketAddress())) {
+      pages.refuse(request, response, callback, requestId, 403,
+          "the admin endpoints answer loopback clients only");
+      return;
+    }
+    if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
+      response.getHeaders().put("Allow", "GET, HEAD");
+      pages.refuse(request, response, callback, requestId, 405, "the admin endpoints are read-only");
+      return;
+    }
+    switch (path) {
+      case "/-/health" -> {
+        Health now = health.get();
+        send(response, callback, requestId, now.httpStatus(), Health.CONTENT_TYPE, now.json());
+      }
+      case "/-/metrics" -> send(response, callback, requestId, 200, GatewayMetrics.CONTENT_TYPE,
+          metrics.scrape());
+      case "/-/status.json" -> send(response, callback, requestId, 200, StatusJson.CONTENT_TYPE,
+          StatusJson.render(status.get()));
+      case "/-/status" -> {
+        DiagnosticPage.Format format =
+            DiagnosticPage.Format.negotiate(request.getHeaders().get("Accept"));
+        StatusSnapshot snapshot = status.get();
+        if (format == DiagnosticPage.Format.JSON) {
+          send(response, callback, requestId, 200, StatusJson.CONTENT_TYPE,
+              StatusJson.render(snapshot));
+        } else {
+          send(response, callback, requestId, 200, StatusPage.CONTENT_TYPE,
+              StatusPage.render(snapshot));
+        }
+      }
+      default -> pages.refuse(request, response, callback, requestId, 404,
+          "no such admin endpoint; try /-/health, /-/metrics or /-/status");
+    }
+  }
+
+  private static void send(Response response, Callback callback, String requestId, int status,
+      String contentType, String body) {
+    GatewayPages.send(response, callback, requestId, status, contentType,
+        body.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,81 @@
+package io.cgiguard.http;
+
+import io.cgiguard.launch.ScriptProcess;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches a script while its body is relayed, and ends it by killing its process group when it
+ * goes quiet for the body idle timeout, runs past the total run time, or has exited while
+ * something it started still holds stdout open for longer than the linger time. Killing the group
+ * closes stdout, which ends the relay's read; the relay then asks {@link #why()}.
+ */
+final class BodyWatch implements AutoCloseable {
+
+  private static final long TICK_MILLIS = 100;
+
+  private final ScriptProcess process;
+  private final long idleNanos;
+  private final long deadlineNanos;
+  private final long lingerNanos;
+  private final ScheduledFuture<?> tick;
+  private volatile long lastOutputNanos = System.nanoTime();
+  private volatile long exitSeenNanos;
+  private volatile String why;
+
+  BodyWatch(ScriptProcess process, ScheduledExecutorService timers, Duration idle,
+      Duration remainingTotal, Duration linger) {
+    this.process = process;
+    this.idleNanos = idle.toNanos();
+    this.deadlineNanos = System.nanoTime() + remainingTotal.toNanos();
+    this.lingerNanos = linger.toNanos();
+    this.tick = timers.scheduleWithFixedDelay(this::check, TICK_MILLIS, TICK_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** The script wrote something. */
+  void output() {
+    lastOutputNanos = System.nanoTime();
+  }
+
+  /** @return why the watch killed the script, or null when it did not */
+  String why() {
+    return why;
+  }
+
+  /** @return whether the watch ended the script because it stalled (not for lingering) */
+  boolean stalled() {
+    String reason = why;
+    return reason != null && !reason.startsWith("linger");
+  }
+
+  private void check() {
+    if (why != null) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - deadlineNanos >= 0) {
+      end("the script ran past its total run time");
+    } else if (now - lastOutputNanos >= idleNanos) {
+      end("the script wrote nothing for " + Duration.ofNanos(idleNanos).toSeconds() + " s");
+    } else if (process.termination().isPresent()) {
+      if (exitSeenNanos == 0) {
+        exitSeenNanos = now;
+      } else if (now - exitSeenNanos >= lingerNanos) {
+        end("linger: the script exited but a process it started still held stdout open");
+      }
+    }
+  }
+
+  private void end(String reason) {
+    why = reason;
+    process.signalGroup(ScriptProcess.Signals.SIGKILL);
+  }
+
+  @Override
+  public void close() {
+    tick.cancel(false);
+  }
+}

@@ -1,0 +1,134 @@
+package io.cgiguard.http;
+
+import io.cgiguard.cgi.CgiRequest;
+import io.cgiguard.cgi.EnvironmentPolicy;
+import io.cgiguard.cgi.MetaVariables;
+import io.cgiguard.cgi.Resolution;
+import io.cgiguard.cgi.ResponseHead;
+import io.cgiguard.cgi.ScriptResolver;
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.guard.AttemptPlan;
+import io.cgiguard.guard.BodySource;
+import io.cgiguard.guard.Outcome;
+import io.cgiguard.guard.ScriptAttempts;
+import io.cgiguard.launch.LaunchSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CGI side of one mount, and the one place where the flow reads as a whole:
+ * resolve → environment → guarded attempts → relay or diagnose.
+ */
+final class CgiHandler {
+
+  private static final Logger STDERR = LoggerFactory.getLogger("io.cgiguard.script.stderr");
+  private static final Logger LOG = LoggerFactory.getLogger(CgiHandler.class);
+
+  private final GatewayConfig.Mount mount;
+  private final Path realMountDir;
+  private final GatewayParts parts;
+  private final ScriptCommand commands;
+  private final ScriptPlans plans;
+  private final ScriptRelay relay;
+
+  CgiHandler(GatewayConfig.Mount mount, Path realMountDir, GatewayParts parts, Redirects redirects) {
+    this.mount = mount;
+    this.realMountDir = realMountDir;
+    this.parts = parts;
+    this.commands = new ScriptCommand(parts.config().interpreters(), parts.config().arguments());
+    this.plans = new ScriptPlans(parts.config());
+    this.relay = new ScriptRelay(parts, redirects);
+  }
+
+  String urlPrefix() {
+    return mount.url();
+  }
+
+  /** Runs the script that {@code segments} (below the mount) name, or says why not. */
+  void handle(Request request, Response response, Callback callback, String requestId,
+      List<String> segments) throws Exception {
+    if (!mount.allowedMethods().contains(request.getMethod())) {
+      methodNotAllowed(request, response, callback, requestId, mount.allowedMethods());
+      return;
+    }
+    Resolution resolution = ScriptResolver.resolve(realMountDir, mount.url(), segments,
+        mount.followSymlinksOutside());
+    if (resolution instanceof Resolution.NotFound notFound) {
+      parts.pages().refuse(request, response, callback, requestId, 404, notFound.reason());
+      return;
+    }
+    if (resolution instanceof Resolution.Forbidden forbidden) {
+      parts.pages().refuse(request, response, callback, requestId, 403, forbidden.reason());
+      return;
+    }
+    run(request, response, callback, requestId, (Resolution.Found) resolution);
+  }
+
+  private void run(Request request, Response response, Callback callback, String requestId,
+      Resolution.Found script) throws Exception {
+    String rawQuery = request.getHttpURI().getQuery();
+    ScriptCommand.Command command = commands.build(mount, script.scriptFile(), rawQuery);
+    Optional<GatewayConfig.HandlerMapping> mapping = command.mapping();
+    if (mapping.isPresent() && !mapping.get().verbs().isEmpty()
+        && !mapping.get().verbs().contains(request.getMethod())) {
+      methodNotAllowed(request, response, callback, requestId, mapping.get().verbs());
+      return;
+    }
+    Optional<String> refusal = plans.restriction(command.argv(), script.scriptFile());
+    if (refusal.isPresent()) {
+      parts.pages().refuse(request, response, callback, requestId, 403, refusal.get());
+      return;
+    }
+    CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
+    Map<String, String> environment = MetaVariables.build(facts, policy(requestId));
+    BodySource body = body(request, mapping);
+    AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),
+        body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));
+    Outcome outcome = parts.attempts().run(plan);
+    relay.answer(request, response, callback, requestId, script, plan, outcome, body, mapping);
+  }
+
+  private BodySource body(Request request, Optional<GatewayConfig.HandlerMapping> mapping)
+      throws IOException {
+    GatewayConfig.Retry retry = parts.config().retry();
+    boolean replayable = retry.methods().contains(request.getMethod())
+        && mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false);
+    return RequestBodies.of(request, replayable, retry.replayBufferBytes(),
+        parts.config().request().maxBodyBytes());
+  }
+
+  private EnvironmentPolicy policy(String requestId) {
+    return new EnvironmentPolicy(parts.passedEnvironment(), mount.passAuthorization(),
+        parts.config().environment().neutraliseShellshock(), parts.serverSoftware(),
+        value -> LOG.warn("request {}: header {} looked like a bash function definition "
+            + "(Shellshock, CVE-2014-6271){}", requestId, value.variable(),
+            value.neutralised() ? "; it was emptied" : ""));
+  }
+
+  private static LaunchSpec.StderrSink stderrSink(String requestId, Resolution.Found script) {
+    String name = script.scriptName();
+    return line -> STDERR.info("[{}] {}: {}", requestId, name, line);
+  }
+
+  private void methodNotAllowed(Request request, Response response, Callback callback,
+      String requestId, java.util.Set<String> allowed) {
+    response.getHeaders().put("Allow", String.join(", ", allowed));
+    parts.pages().refuse(request, response, callback, requestId, 405,
+        "the method " + request.getMethod() + " is not allowed here");
+  }
+
+  /** A local redirect (RFC 3875 section 6.2.2) is handed back to the whole gateway. */
+  interface Redirects {
+    boolean dispatch(Request request, Response response, Callback callback, String location,
+        ResponseHead head) throws Exception;
+  }
+}

@@ -1,0 +1,189 @@
+package io.cgiguard.http;
+
+import io.cgiguard.cgi.RequestPath;
+import io.cgiguard.cgi.ResponseHead;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The gateway's one entry point. In this order, for every request: give it an id, filter it, decode
+ * its path once, then route it to the admin endpoints, a CGI mount, or the static files. Local
+ * redirects from scripts come back through here, so they are filtered and routed like any request.
+ */
+final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redirects {
+
+  private static final String REDIRECT_DEPTH = "io.cgiguard.redirectDepth";
+
+  private final RequestIds ids = new RequestIds();
+  private final RequestFilter filter;
+  private final GatewayPages pages;
+  private final AdminHandler admin;
+  private volatile List<CgiHandler> mounts = List.of();
+  private final List<Path> realMountDirs;
+  private final Handler statics;
+  private final Path realDocroot;
+  private final int maxRedirects;
+
+  GatewayHandler(RequestFilter filter, GatewayPages pages, AdminHandler admin,
+      List<Path> realMountDirs, Handler statics, Path realDocroot, int maxRedirects) {
+    super(InvocationType.BLOCKING);
+    this.filter = filter;
+    this.pages = pages;
+    this.admin = admin;
+    this.realMountDirs = List.copyOf(realMountDirs);
+    this.statics = statics;
+    this.realDocroot = realDocroot;
+    this.maxRedirects = maxRedirects;
+    addBean(statics);
+  }
+
+  @Override
+  public void setServer(org.eclipse.jetty.server.Server server) {
+    super.setServer(server);
+    statics.setServer(server);
+  }
+
+  /** Sets the CGI mounts; they are made after this handler, since they redirect through it. */
+  void mount(List<CgiHandler> handlers) {
+    this.mounts = List.copyOf(handlers);
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    String requestId = ids.next(request.getHeaders().get(GatewayPages.REQUEST_ID));
+    HttpURI uri = request.getHttpURI();
+    String rawPath = uri.getPath() == null ? "/" : uri.getPath();
+    Optional<RequestFilter.Rejection> rejection = filter.checkHead(rawPath, uri.getQuery(),
+        request.getHeaders().size(), headerBytes(request.getHeaders()), request.getLength());
+    if (rejection.isPresent()) {
+      pages.refuse(request, response, callback, requestId, rejection.get().status(),
+          rejection.get().reason());
+      return true;
+    }
+    RequestPath path = RequestPath.decode(rawPath);
+    if (path instanceof RequestPath.Rejected rejected) {
+      pages.refuse(request, response, callback, requestId, 400, rejected.reason());
+      return true;
+    }
+    RequestPath.Decoded decoded = (RequestPath.Decoded) path;
+    rejection = filter.checkSegments(decoded.segments());
+    if (rejection.isPresent()) {
+      pages.refuse(request, response, callback, requestId, rejection.get().status(),
+          rejection.get().reason());
+      return true;
+    }
+    route(request, response, callback, requestId, decoded);
+    return true;
+  }
+
+  private void route(Request request, Response response, Callback callback, String requestId,
+      RequestPath.Decoded path) throws Exception {
+    String decodedPath = path.decodedPath();
+    if (decodedPath.startsWith(AdminHandler.PREFIX)) {
+      admin.handle(request, response, callback, requestId, decodedPath);
+      return;
+    }
+    for (CgiHandler mount : mounts) {
+      String prefix = mount.urlPrefix();
+      if (decodedPath.startsWith(prefix) || (decodedPath + "/").equals(prefix)) {
+        int depth = prefix.split("/", -1).length - 2;
+        List<String> below = path.segments().subList(Math.min(depth, path.segments().size()),
+            path.segments().size());
+        mount.handle(request, response, callback, requestId, below);
+        return;
+      }
+    }
+    serveStatic(request, response, callback, requestId, path);
+  }
+
+  private void serveStatic(Request request, Response response, Callback callback,
+      String requestId, RequestPath.Decoded path) throws Exception {
+    Path file = realDocroot.resolve(String.join("/", path.segments())).normalize();
+    Path real = Files.exists(file) ? file.toRealPath() : file;
+    if (!real.startsWith(realDocroot) || realMountDirs.stream().anyMatch(real::startsWith)) {
+      // Script sources are never served as files, whatever URL reaches them.
+      pages.refuse(request, response, callback, requestId, 404, "no such file");
+      return;
+    }
+    response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
+    if (!statics.handle(request, response, callback)) {
+      pages.refuse(request, response, callback, requestId, 404, "no such file");
+    }
+  }
+
+  @Override
+  public boolean dispatch(Request request, Response response, Callback callback, String location,
+      ResponseHead head) throws Exception {
+    Object seen = request.getAttribute(REDIRECT_DEPTH);
+    int depth = seen instanceof Integer n ? n : 0;
+    String requestId = ids.next(request.getHeaders().get(GatewayPages.REQUEST_ID));
+    if (depth >= maxRedirects) {
+      pages.refuse(request, response, callback, requestId, 502, "the script's local redirects "
+          + "went more than " + maxRedirects + " deep");
+      return true;
+    }
+    HttpURI target = HttpURI.build(request.getHttpURI()).pathQuery(location).asImmutable();
+    Request redirected = new LocalRedirect(request, target);
+    redirected.setAttribute(REDIRECT_DEPTH, depth + 1);
+    return handle(redirected, response, callback);
+  }
+
+  private static long headerBytes(HttpFields fields) {
+    long total = 0;
+    for (HttpField field : fields) {
+      total += field.getName().length() + (field.getValue() == null ? 0 : field.getValue().length())
+          + 4;
+    }
+    return total;
+  }
+
+  /** RFC 3875 section 6.2.2: the new URI is served as a GET, without the original body. */
+  private static final class LocalRedirect extends Request.Wrapper {
+    private final HttpURI target;
+    private final HttpFields headers;
+
+    LocalRedirect(Request request, HttpURI target) {
+      super(request);
+      this.target = target;
+      this.headers = HttpFields.build(request.getHeaders())
+          .remove(HttpHeader.CONTENT_LENGTH).remove(HttpHeader.CONTENT_TYPE)
+          .remove(HttpHeader.TRANSFER_ENCODING).asImmutable();
+    }
+
+    @Override
+    public String getMethod() {
+      return "GET";
+    }
+
+    @Override
+    public HttpURI getHttpURI() {
+      return target;
+    }
+
+    @Override
+    public HttpFields getHeaders() {
+      return headers;
+    }
+
+    @Override
+    public long getLength() {
+      return 0;
+    }
+
+    @Override
+    public Content.Chunk read() {
+      return Content.Chunk.EOF;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.cgiguard.http;
+
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.guard.Bulkhead;
+import io.cgiguard.guard.CircuitBreakers;
+import io.cgiguard.guard.ScriptAttempts;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.observe.GatewayMetrics;
+import io.cgiguard.observe.RecentFailures;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The long-lived parts one gateway's handlers share, made once by {@link GatewayServer}.
+ *
+ * @param passedEnvironment the allow-listed part of the gateway's own environment and the fixed
+ *     values of the configuration, read once at start-up
+ * @param documentRoot the real path of the document root
+ */
+record GatewayParts(
+    GatewayConfig config,
+    Launcher launcher,
+    ScriptAttempts attempts,
+    Bulkhead bulkhead,
+    CircuitBreakers circuits,
+    GatewayMetrics metrics,
+    RecentFailures recentFailures,
+    OutcomeLog outcomes,
+    GatewayPages pages,
+    ScheduledExecutorService timers,
+    Map<String, String> passedEnvironment,
+    Path documentRoot,
+    String serverSoftware,
+    Clock clock) {}

@@ -1,0 +1,185 @@
+package io.cgiguard.http;
+
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.guard.Bulkhead;
+import io.cgiguard.guard.BulkheadSettings;
+import io.cgiguard.guard.CircuitBreakers;
+import io.cgiguard.guard.CircuitSettings;
+import io.cgiguard.guard.ScriptAttempts;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.ResourceLimits;
+import io.cgiguard.observe.CircuitState;
+import io.cgiguard.observe.CircuitView;
+import io.cgiguard.observe.GatewayMetrics;
+import io.cgiguard.observe.Health;
+import io.cgiguard.observe.LauncherView;
+import io.cgiguard.observe.MetricSources;
+import io.cgiguard.observe.RecentFailures;
+import io.cgiguard.observe.StatusSource;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Assembles one gateway from its configuration: the Jetty server and connector, the guard's
+ * bulkhead and circuits, metrics and status, and the handler tree. Jetty's mutable setters stay in
+ * this class and {@link JettyAssembly}.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+  private final GatewayConfig config;
+  private final Launcher launcher;
+  private final Clock clock;
+  private final Server server;
+  private final ScheduledExecutorService timers;
+  private final ExecutorService pumps;
+  private final GatewayMetrics metrics;
+  private volatile boolean stopping;
+
+  public GatewayServer(GatewayConfig config, Launcher launcher) throws IOException {
+    this(config, launcher, Clock.systemUTC());
+  }
+
+  public GatewayServer(GatewayConfig config, Launcher launcher, Clock clock) throws IOException {
+    this.config = config;
+    this.launcher = launcher;
+    this.clock = clock;
+    this.timers = JettyAssembly.timers();
+    this.pumps = JettyAssembly.pumps();
+    Bulkhead bulkhead = new Bulkhead(new BulkheadSettings(config.concurrency().maxRunning(),
+        config.concurrency().maxPerScript(), config.concurrency().queue(), Duration.ofSeconds(1)));
+    CircuitBreakers circuits = new CircuitBreakers(new CircuitSettings(config.circuit().window(),
+        config.circuit().minRequests(), config.circuit().failureRatio(),
+        config.circuit().openFor()), clock);
+    MetricSources sources = new MetricSources(bulkhead::running, bulkhead::queued,
+        () -> CircuitView.states(circuitViews(circuits)));
+    this.metrics = new GatewayMetrics(sources);
+    RecentFailures recent = new RecentFailures();
+    OutcomeLog outcomes = new OutcomeLog(metrics, recent, clock);
+    GatewayPages pages = new GatewayPages(config.diagnostics());
+    ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
+        new SecureRandom(), outcomes);
+    Path docroot = JettyAssembly.realDirectory(config.server().docroot());
+    GatewayParts parts = new GatewayParts(config, launcher, attempts, bulkhead, circuits, metrics,
+        recent, outcomes, pages, timers, passedEnvironment(config.environment()), docroot,
+        "cgiguard/" + io.cgiguard.cli.Version.current(), clock);
+    StatusSource status = new StatusSource(clock, io.cgiguard.cli.Version.current(),
+        launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent);
+    AdminHandler admin = new AdminHandler(config.admin().allowRemote(), metrics, status,
+        this::health, pages);
+    List<Path> mountDirs = new ArrayList<>();
+    for (GatewayConfig.Mount mount : config.mounts()) {
+      mountDirs.add(JettyAssembly.realDirectory(mount.dir()));
+    }
+    GatewayHandler handler = new GatewayHandler(new RequestFilter(config.request()), pages, admin,
+        mountDirs, JettyAssembly.statics(docroot, config.server().indexFiles()), docroot,
+        config.response().maxLocalRedirects());
+    List<CgiHandler> cgi = new ArrayList<>();
+    for (int i = 0; i < config.mounts().size(); i++) {
+      cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler));
+    }
+    handler.mount(cgi);
+    this.server = JettyAssembly.server(config.server(), config.request(), handler);
+  }
+
+  /** Starts listening; a port in use is a {@link BindException} naming the address. */
+  public void start() throws Exception {
+    try {
+      server.start();
+    } catch (IOException e) {
+      server.stop();
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        throw new BindException("cannot listen on " + config.server().bind() + ":"
+            + config.server().port() + ": the address is already in use");
+      }
+      throw e;
+    }
+  }
+
+  /** @return the port the gateway listens on (the real one when configured as 0) */
+  public int port() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** @return the gateway's base URL */
+  public URI uri() {
+    String host = config.server().bind();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    } else if (host.equals("0.0.0.0")) {
+      host = "127.0.0.1";
+    }
+    return URI.create("http://" + host + ":" + port() + "/");
+  }
+
+  /** @return the gateway's metrics, for the tests and tools that run it in-process */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  private Health health() {
+    if (stopping || !server.isRunning()) {
+      return Health.unhealthy("stopping");
+    }
+    return Health.healthy("accepting work with the " + launcher.name() + " launcher");
+  }
+
+  @Override
+  public void close() {
+    stopping = true;
+    try {
+      server.stop();
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(GatewayServer.class).warn("stopping Jetty failed", e);
+    }
+    timers.shutdownNow();
+    pumps.shutdownNow();
+  }
+
+  private static Map<String, String> passedEnvironment(GatewayConfig.Environment environment) {
+    Map<String, String> passed = new LinkedHashMap<>();
+    for (String name : environment.pass()) {
+      String value = System.getenv(name);
+      if (value != null) {
+        passed.put(name, value);
+      }
+    }
+    passed.putAll(environment.set());
+    passed.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+    return passed;
+  }
+
+  private static List<CircuitView> circuitViews(CircuitBreakers circuits) {
+    List<CircuitView> views = new ArrayList<>();
+    circuits.snapshot().forEach((script, snap) -> views.add(new CircuitView(script,
+        CircuitState.parse(snap.state().label()), snap.failures(), snap.outcomes())));
+    return views;
+  }
+
+  private static LauncherView launcherView(Launcher launcher) {
+    EnumSet<ResourceLimits.Kind> enforced = EnumSet.noneOf(ResourceLimits.Kind.class);
+    enforced.addAll(launcher.enforcedLimits());
+    List<String> on = new ArrayList<>();
+    List<String> off = new ArrayList<>();
+    for (ResourceLimits.Kind kind : ResourceLimits.Kind.values()) {
+      String label = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+      (enforced.contains(kind) ? on : off).add(label);
+    }
+    return new LauncherView(launcher.name(), on, off);
+  }
+}

@@ -1,0 +1,88 @@
+package io.cgiguard.http;
+
+import io.cgiguard.config.GatewayConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/** Jetty's mutable setters, in one place: the server, its connector, threads and static files. */
+final class JettyAssembly {
+
+  private JettyAssembly() {}
+
+  static Server server(GatewayConfig.Server settings, GatewayConfig.RequestFiltering request,
+      Handler handler) {
+    QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 8);
+    threads.setName("cgiguard-http");
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setRequestHeaderSize(request.maxHeaderBytes());
+    http.setIdleTimeout(settings.idleTimeout().toMillis());
+    // Ambiguous paths are refused by cgiguard's own decoder with a precise reason; Jetty is told
+    // to pass them through so that there is one place, and one order, where paths are judged.
+    http.setUriCompliance(UriCompliance.UNSAFE);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(settings.bind());
+    connector.setPort(settings.port());
+    connector.setIdleTimeout(settings.idleTimeout().toMillis());
+    connector.setAcceptQueueSize(1024);
+    server.addConnector(connector);
+    server.setHandler(handler);
+    server.setStopTimeout(5_000);
+    return server;
+  }
+
+  static Handler statics(Path docroot, List<String> indexFiles) {
+    ResourceHandler resources = new ResourceHandler();
+    resources.setBaseResource(ResourceFactory.root().newResource(docroot));
+    resources.setDirAllowed(false);
+    resources.setWelcomeFiles(indexFiles);
+    resources.setEtags(true);
+    return resources;
+  }
+
+  /** @return the real path of {@code dir}, or the normalised absolute one if it does not exist */
+  static Path realDirectory(Path dir) throws IOException {
+    Path absolute = dir.toAbsolutePath().normalize();
+    return Files.exists(absolute) ? absolute.toRealPath() : absolute;
+  }
+
+  static ScheduledExecutorService timers() {
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2,
+        daemon("cgiguard-timer-"));
+    timers.setRemoveOnCancelPolicy(true);
+    return timers;
+  }
+
+  static ExecutorService pumps() {
+    return Executors.newCachedThreadPool(daemon("cgiguard-stdin-"));
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

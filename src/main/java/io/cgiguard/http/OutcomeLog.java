@@ -1,0 +1,86 @@
+package io.cgiguard.http;
+
+import io.cgiguard.guard.Attempt;
+import io.cgiguard.guard.AttemptListener;
+import io.cgiguard.guard.Diagnosis;
+import io.cgiguard.guard.Evidence;
+import io.cgiguard.guard.Failure;
+import io.cgiguard.guard.FailureKind;
+import io.cgiguard.launch.ExitStatus;
+import io.cgiguard.launch.ScriptProcess;
+import io.cgiguard.observe.FailureRecord;
+import io.cgiguard.observe.GatewayMetrics;
+import io.cgiguard.observe.RecentFailures;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where every request's outcome is written down once: metrics, the recent-failures ring of
+ * {@code /-/status}, and one WARN line per failure with the request id and the evidence.
+ */
+final class OutcomeLog implements AttemptListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.cgiguard.failures");
+
+  private final GatewayMetrics metrics;
+  private final RecentFailures recent;
+  private final Clock clock;
+
+  OutcomeLog(GatewayMetrics metrics, RecentFailures recent, Clock clock) {
+    this.metrics = metrics;
+    this.recent = recent;
+    this.clock = clock;
+  }
+
+  @Override
+  public void attempted(String scriptKey, Attempt attempt) {
+    String outcome = attempt.failure().map(f -> f.kind().label()).orElse(GatewayMetrics.OK);
+    metrics.recordAttempt(scriptKey, outcome);
+    if (attempt.number() > 1) {
+      metrics.recordRetry(scriptKey);
+    }
+    attempt.failure().flatMap(f -> f.evidence().spawnError())
+        .ifPresent(e -> metrics.recordSpawnFailure(scriptKey, e.errnoName()));
+  }
+
+  void succeeded(String scriptKey, Duration elapsed) {
+    metrics.recordRequest(scriptKey, GatewayMetrics.OK, elapsed);
+  }
+
+  /** A request whose client got a failure of {@code kind}. */
+  void failed(RequestLine line, FailureKind kind, int attempts, Optional<Failure> failure,
+      Optional<Diagnosis> diagnosis, Duration elapsed, String summary) {
+    metrics.recordRequest(line.script(), kind.label(), elapsed);
+    Optional<Evidence> evidence = failure.map(Failure::evidence);
+    String exit = evidence.flatMap(Evidence::termination).map(t -> describe(t.status())).orElse("");
+    String stderr = evidence.map(Evidence::stderrText).orElse("");
+    recent.record(new FailureRecord(clock.instant(), line.requestId(), line.method(), line.path(),
+        line.script(), kind.label(), kind.beforeHeaders() ? kind.status() : 0, attempts, summary,
+        diagnosis.map(d -> d.cause().title()).orElse(""),
+        diagnosis.map(d -> d.cause().fix()).orElse(""), tail(stderr), exit));
+    LOG.warn("request {} {} {} script {} failed: {} after {} attempt(s): {}{}{}",
+        line.requestId(), line.method(), line.path(), line.script(), kind.label(), attempts,
+        summary, exit.isEmpty() ? "" : "; " + exit,
+        diagnosis.map(d -> "; likely cause: " + d.cause().title()).orElse(""));
+  }
+
+  static String describe(ExitStatus status) {
+    if (status instanceof ExitStatus.Exited exited) {
+      return "exit " + exited.code();
+    }
+    ExitStatus.Signaled signaled = (ExitStatus.Signaled) status;
+    return ScriptProcess.Signals.name(signaled.signal())
+        + (signaled.coreDumped() ? " (core dumped)" : "");
+  }
+
+  private static String tail(String text) {
+    int max = FailureRecord.MAX_STDERR_TAIL_CHARS;
+    return text.length() <= max ? text : text.substring(text.length() - max);
+  }
+
+  /** The request a log line is about. */
+  record RequestLine(String requestId, String method, String path, String script) {}
+}

@@ -1,0 +1,34 @@
+package io.cgiguard.http;
+
+import io.cgiguard.guard.FailureKind;
+import java.util.Optional;
+
+/**
+ * How relaying a script's body to the client ended.
+ *
+ * @param end the way it ended
+ * @param bodyBytes body bytes written to the client
+ * @param detail a sentence for the log when it did not complete
+ */
+record RelayResult(End end, long bodyBytes, String detail) {
+
+  enum End {
+    /** The whole body reached the client. */
+    COMPLETE,
+    /** The body ended before the script's Content-Length, or the script died mid-body. */
+    TRUNCATED,
+    /** No output within the body idle timeout, or the total run time passed. */
+    STALLED,
+    /** The client went away; not the script's fault. */
+    CLIENT_GONE
+  }
+
+  /** @return the failure kind the client saw, if the relay failed because of the script */
+  Optional<FailureKind> failure() {
+    return switch (end) {
+      case TRUNCATED -> Optional.of(FailureKind.BODY_TRUNCATED);
+      case STALLED -> Optional.of(FailureKind.BODY_STALLED);
+      default -> Optional.empty();
+    };
+  }
+}

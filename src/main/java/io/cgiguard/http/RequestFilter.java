@@ -1,0 +1,82 @@
+package io.cgiguard.http;
+
+import io.cgiguard.config.GatewayConfig.RequestFiltering;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Request filtering in the spirit of IIS's {@code requestFiltering}: limits on the URL, the query,
+ * the header block and the body, and URLs that are never served (hidden segments such as
+ * {@code .git}, backup-file extensions, denied sequences). Applied to every request, before any
+ * routing, so that static files, scripts and redirects are filtered alike.
+ */
+final class RequestFilter {
+
+  /** Why a request is refused, and with which status. */
+  record Rejection(int status, String reason) {}
+
+  private final RequestFiltering rules;
+
+  RequestFilter(RequestFiltering rules) {
+    this.rules = rules;
+  }
+
+  /** Checks what is known before the path is decoded: sizes of the request's parts. */
+  Optional<Rejection> checkHead(String rawPath, String rawQuery, int headerCount,
+      long headerBytes, long contentLength) {
+    if (rawPath.length() > rules.maxUrlLength()) {
+      return reject(414, "the URL is " + rawPath.length() + " characters long; the limit is "
+          + rules.maxUrlLength());
+    }
+    if (rawQuery != null && rawQuery.length() > rules.maxQueryLength()) {
+      return reject(414, "the query string is " + rawQuery.length()
+          + " characters long; the limit is " + rules.maxQueryLength());
+    }
+    if (headerCount > rules.maxHeaderCount()) {
+      return reject(431, "the request has " + headerCount + " header fields; the limit is "
+          + rules.maxHeaderCount());
+    }
+    if (headerBytes > rules.maxHeaderBytes()) {
+      return reject(431, "the request's header fields take " + headerBytes
+          + " bytes; the limit is " + rules.maxHeaderBytes());
+    }
+    if (contentLength > rules.maxBodyBytes()) {
+      return reject(413, "the request body is " + contentLength + " bytes; the limit is "
+          + rules.maxBodyBytes());
+    }
+    for (String sequence : rules.denyUrlSequences()) {
+      if (!sequence.isEmpty() && rawPath.contains(sequence)) {
+        return reject(404, "the URL contains a denied sequence");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Checks the decoded path segments: hidden segments and file extensions. */
+  Optional<Rejection> checkSegments(List<String> segments) {
+    for (String segment : segments) {
+      String lower = segment.toLowerCase(Locale.ROOT);
+      if (rules.hiddenSegments().contains(lower)) {
+        return reject(404, "the URL contains a hidden segment");
+      }
+      for (String extension : rules.deniedExtensions()) {
+        if (lower.endsWith(extension)) {
+          return reject(404, "the URL names a file of a denied kind");
+        }
+      }
+    }
+    if (!rules.allowedExtensions().isEmpty() && !segments.isEmpty()) {
+      String last = segments.get(segments.size() - 1).toLowerCase(Locale.ROOT);
+      int dot = last.lastIndexOf('.');
+      if (dot > 0 && !rules.allowedExtensions().contains(last.substring(dot))) {
+        return reject(404, "the URL names a file of a kind that is not allowed");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Rejection> reject(int status, String reason) {
+    return Optional.of(new Rejection(status, reason));
+  }
+}

@@ -1,0 +1,160 @@
+package io.cgiguard.http;
+
+import io.cgiguard.cgi.HeaderField;
+import io.cgiguard.cgi.ResponseHead;
+import io.cgiguard.launch.ExitStatus;
+import io.cgiguard.launch.ScriptProcess;
+import io.cgiguard.launch.Termination;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+
+/**
+ * Step six: relays a script's response to the client as the script writes it. The head is
+ * translated once (hop-by-hop fields dropped, a safe Content-Type added where the script gave
+ * none); the body is copied chunk by chunk, never buffered whole, and held to the script's own
+ * Content-Length: a shorter body aborts the connection rather than pretending to be complete, and
+ * bytes beyond it never reach the client.
+ */
+final class ResponseRelay {
+
+  /** Fields that describe one connection, not the response (RFC 9110 section 7.6.1). */
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive",
+      "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "proxy-authenticate",
+      "content-length");
+  private static final int BUFFER_BYTES = 64 * 1024;
+
+  private final RelaySettings settings;
+
+  /**
+   * @param defaultContentType sent when the script gave no Content-Type
+   * @param bodyIdle longest silence of the script while its body streams
+   * @param linger how long a script's leftovers may hold stdout after it exited
+   */
+  record RelaySettings(String defaultContentType, Duration bodyIdle, Duration linger) {}
+
+  ResponseRelay(RelaySettings settings) {
+    this.settings = settings;
+  }
+
+  /** Sets status and header fields from the script's head; commits nothing yet. */
+  void head(Request request, Response response, ResponseHead head) {
+    response.setStatus(head.status());
+    if (!head.reason().isEmpty()) {
+      ReasonPhrase.apply(request, head.reason());
+    }
+    HttpFields.Mutable fields = response.getHeaders();
+    boolean typed = false;
+    for (HeaderField field : head.fields()) {
+      String name = field.name().toLowerCase(Locale.ROOT);
+      if (HOP_BY_HOP.contains(name)) {
+        continue;
+      }
+      typed |= name.equals("content-type");
+      fields.add(field.name(), field.value());
+    }
+    if (!typed && head.type() != ResponseHead.Type.CLIENT_REDIRECT) {
+      fields.put("Content-Type", settings.defaultContentType());
+      fields.put("X-Content-Type-Options", "nosniff");
+    }
+    head.contentLength().ifPresent(length -> fields.put("Content-Length", Long.toString(length)));
+  }
+
+  /**
+   * Copies the body: first {@code bodyStart}, then the script's stdout until EOF.
+   *
+   * @param watch the body watch, told of every output and asked why a read ended early
+   */
+  RelayResult body(Request request, Response response, ScriptProcess process, byte[] bodyStart,
+      OptionalLong contentLength, BodyWatch watch) throws InterruptedException {
+    if (HttpMethod.HEAD.is(request.getMethod())) {
+      process.signalGroup(ScriptProcess.Signals.SIGKILL);
+      return new RelayResult(RelayResult.End.COMPLETE, 0, "");
+    }
+    long limit = contentLength.orElse(Long.MAX_VALUE);
+    long sent = 0;
+    try {
+      sent = write(response, bodyStart, 0, bodyStart.length, sent, limit);
+      byte[] buffer = new byte[BUFFER_BYTES];
+      InputStream stdout = process.stdout();
+      while (sent < limit) {
+        int n = readScript(stdout, buffer);
+        if (n < 0) {
+          break;
+        }
+        watch.output();
+        sent = write(response, buffer, 0, n, sent, limit);
+      }
+    } catch (ClientGone gone) {
+      process.signalGroup(ScriptProcess.Signals.SIGKILL);
+      return new RelayResult(RelayResult.End.CLIENT_GONE, sent, gone.getMessage());
+    }
+    return ending(process, watch, sent, contentLength);
+  }
+
+  private RelayResult ending(ScriptProcess process, BodyWatch watch, long sent,
+      OptionalLong contentLength) throws InterruptedException {
+    if (watch.stalled()) {
+      return new RelayResult(RelayResult.End.STALLED, sent, watch.why());
+    }
+    if (contentLength.isPresent() && sent < contentLength.getAsLong()) {
+      return new RelayResult(RelayResult.End.TRUNCATED, sent, "the script sent " + sent
+          + " of the " + contentLength.getAsLong() + " body bytes its Content-Length promised");
+    }
+    if (contentLength.isPresent()) {
+      // Whatever the script writes past its Content-Length is cut off here; stop it writing.
+      process.signalGroup(ScriptProcess.Signals.SIGKILL);
+      return new RelayResult(RelayResult.End.COMPLETE, sent, "");
+    }
+    Optional<Termination> end = process.awaitTermination(Duration.ofMillis(200));
+    if (end.isPresent() && end.get().status() instanceof ExitStatus.Signaled signaled
+        && end.get().signalSentByGateway().isEmpty()) {
+      return new RelayResult(RelayResult.End.TRUNCATED, sent, "the script was killed by "
+          + ScriptProcess.Signals.name(signaled.signal()) + " while writing its body");
+    }
+    return new RelayResult(RelayResult.End.COMPLETE, sent, "");
+  }
+
+  private static int readScript(InputStream stdout, byte[] buffer) {
+    try {
+      return stdout.read(buffer);
+    } catch (IOException e) {
+      // The script's pipe failed or was closed by a kill: the body ends here.
+      return -1;
+    }
+  }
+
+  private static long write(Response response, byte[] bytes, int offset, int length, long sent,
+      long limit) throws ClientGone {
+    int allowed = (int) Math.min(length, limit - sent);
+    if (allowed <= 0) {
+      return sent;
+    }
+    try (Blocker.Callback written = Blocker.callback()) {
+      response.write(false, ByteBuffer.wrap(bytes, offset, allowed), written);
+      written.block();
+    } catch (IOException e) {
+      throw new ClientGone("the client went away after " + sent + " body bytes: " + e);
+    }
+    return sent + allowed;
+  }
+
+  /** The client's side of the exchange failed while the body was written. */
+  private static final class ClientGone extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ClientGone(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.cgiguard.http;
+
+import io.cgiguard.cgi.CgiRequest;
+import io.cgiguard.cgi.HeaderField;
+import io.cgiguard.cgi.Resolution;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Request;
+
+/** Gathers from Jetty's request the facts RFC 3875 section 4.1 asks for. */
+final class ScriptFacts {
+
+  private ScriptFacts() {}
+
+  static CgiRequest of(Request request, Resolution.Found script, Path documentRoot) {
+    HttpURI uri = request.getHttpURI();
+    String rawQuery = uri.getQuery() == null ? "" : uri.getQuery();
+    String target = uri.getPath() + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
+    List<HeaderField> headers = new ArrayList<>();
+    for (HttpField field : request.getHeaders()) {
+      headers.add(new HeaderField(field.getName(), field.getValue() == null ? "" : field.getValue()));
+    }
+    long length = request.getLength();
+    boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    OptionalLong contentLength = !chunked && length >= 0 && request.getHeaders()
+        .contains(HttpHeader.CONTENT_LENGTH) ? OptionalLong.of(length) : OptionalLong.empty();
+    return new CgiRequest(request.getMethod(), target, rawQuery, script.scriptName(),
+        script.pathInfo(), script.scriptFile(), documentRoot, headers,
+        Request.getRemoteAddr(request), Request.getRemotePort(request),
+        Request.getServerName(request), Request.getServerPort(request),
+        request.getConnectionMetaData().getProtocol(), request.isSecure(), Optional.empty(),
+        Optional.empty(), contentLength,
+        Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+  }
+}

@@ -1,0 +1,155 @@
+package io.cgiguard.http;
+
+import io.cgiguard.cgi.Resolution;
+import io.cgiguard.cgi.ResponseHead;
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.guard.AttemptPlan;
+import io.cgiguard.guard.BodySource;
+import io.cgiguard.guard.Diagnoser;
+import io.cgiguard.guard.Diagnosis;
+import io.cgiguard.guard.DiagnosisContext;
+import io.cgiguard.guard.Failure;
+import io.cgiguard.guard.FailureKind;
+import io.cgiguard.guard.Finding;
+import io.cgiguard.guard.Outcome;
+import io.cgiguard.guard.ScriptInspection;
+import io.cgiguard.launch.ScriptProcess;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The last step of a CGI request: relay what the guard let through, or explain what it did not.
+ * Before the first body byte the gateway can still answer with a diagnostic page; after it, a
+ * failure can only end the connection, which is what the client is told by an aborted response.
+ */
+final class ScriptRelay {
+
+  /** Findings about a script's own #! line or mode; irrelevant when a mapping runs it. */
+  private static final Set<Finding.Kind> DIRECT_RUN_ONLY = Set.of(Finding.Kind.SHEBANG_CR,
+      Finding.Kind.SHEBANG_WINDOWS_PATH, Finding.Kind.NOT_EXECUTABLE, Finding.Kind.NOEXEC_MOUNT);
+
+  private final GatewayParts parts;
+  private final CgiHandler.Redirects redirects;
+  private final ScriptPlans plans;
+  private final ResponseRelay relay;
+
+  ScriptRelay(GatewayParts parts, CgiHandler.Redirects redirects) {
+    this.parts = parts;
+    this.redirects = redirects;
+    this.plans = new ScriptPlans(parts.config());
+    this.relay = new ResponseRelay(new ResponseRelay.RelaySettings(
+        parts.config().response().defaultContentType(), parts.config().timeouts().bodyIdle(),
+        parts.config().timeouts().linger()));
+  }
+
+  void answer(Request request, Response response, Callback callback, String requestId,
+      Resolution.Found script, AttemptPlan plan, Outcome outcome, BodySource body,
+      Optional<GatewayConfig.HandlerMapping> mapping) throws Exception {
+    OutcomeLog.RequestLine line = new OutcomeLog.RequestLine(requestId, request.getMethod(),
+        request.getHttpURI().getPath(), script.scriptName());
+    if (outcome instanceof Outcome.Relay relayable) {
+      relay(request, response, callback, requestId, line, plan, relayable, mapping);
+      return;
+    }
+    if (body instanceof RequestBodies.Streamed streamed && streamed.tooLarge()) {
+      parts.pages().refuse(request, response, callback, requestId, 413, "the request body is "
+          + "larger than " + parts.config().request().maxBodyBytes() + " bytes");
+      return;
+    }
+    Duration elapsed = Duration.between(plan.arrived(), parts.clock().instant());
+    if (outcome instanceof Outcome.Refused refused) {
+      parts.outcomes().failed(line, refused.kind(), 0, Optional.empty(), Optional.empty(), elapsed,
+          refused.reason());
+      parts.pages().fail(request, response, callback, requestId, refused.kind(), refused.history(),
+          Optional.empty(), Optional.of(refused.retryAfter()));
+      return;
+    }
+    Outcome.Failed failed = (Outcome.Failed) outcome;
+    Optional<Diagnosis> diagnosis = diagnose(failed.failure(), plan, script.scriptFile());
+    parts.outcomes().failed(line, failed.failure().kind(), failed.history().count(),
+        Optional.of(failed.failure()), diagnosis, elapsed, failed.failure().summary());
+    parts.pages().fail(request, response, callback, requestId, failed.failure().kind(),
+        failed.history(), diagnosis, Optional.empty());
+  }
+
+  private void relay(Request request, Response response, Callback callback, String requestId,
+      OutcomeLog.RequestLine line, AttemptPlan plan, Outcome.Relay outcome,
+      Optional<GatewayConfig.HandlerMapping> mapping) throws Exception {
+    ScriptProcess process = outcome.process();
+    ResponseHead head = outcome.block().head();
+    if (head.type() == ResponseHead.Type.LOCAL_REDIRECT) {
+      process.close();
+      outcome.ticket().finish(true);
+      parts.outcomes().succeeded(line.script(), since(plan.arrived()));
+      redirects.dispatch(request, response, callback, head.first("Location").orElseThrow(), head);
+      return;
+    }
+    relay.head(request, response, head);
+    response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
+    response.getHeaders().put(GatewayPages.ATTEMPTS, Integer.toString(outcome.history().count()));
+    RelayResult result;
+    Duration remaining = plans.total(mapping).minus(since(plan.arrived()));
+    try (BodyWatch watch = new BodyWatch(process, parts.timers(), plans.bodyIdle(mapping),
+        remaining.isNegative() ? Duration.ZERO : remaining, parts.config().timeouts().linger())) {
+      result = relay.body(request, response, process, outcome.block().bodyStart(),
+          head.contentLength(), watch);
+    } finally {
+      process.close();
+    }
+    finish(request, response, callback, requestId, line, plan, outcome, result);
+  }
+
+  private void finish(Request request, Response response, Callback callback, String requestId,
+      OutcomeLog.RequestLine line, AttemptPlan plan, Outcome.Relay outcome, RelayResult result) {
+    Optional<FailureKind> failure = result.failure();
+    outcome.ticket().finish(failure.isEmpty());
+    if (result.end() == RelayResult.End.COMPLETE) {
+      parts.outcomes().succeeded(line.script(), since(plan.arrived()));
+      response.write(true, null, callback);
+      return;
+    }
+    if (result.end() == RelayResult.End.CLIENT_GONE) {
+      parts.outcomes().succeeded(line.script(), since(plan.arrived()));
+      callback.failed(new IOException(result.detail()));
+      return;
+    }
+    FailureKind kind = failure.orElseThrow();
+    parts.outcomes().failed(line, kind, outcome.history().count(), Optional.empty(),
+        Optional.empty(), since(plan.arrived()), result.detail());
+    if (!response.isCommitted()) {
+      response.reset();
+      parts.pages().fail(request, response, callback, requestId, kind, outcome.history(),
+          Optional.empty(), Optional.empty());
+      return;
+    }
+    // Committed: the only honest signal left is to end the connection without a clean end.
+    callback.failed(new IOException(kind.label() + ": " + result.detail()));
+  }
+
+  private Optional<Diagnosis> diagnose(Failure failure, AttemptPlan plan, Path script) {
+    List<Finding> findings = List.of();
+    try {
+      findings = ScriptInspection.inspect(script, plan.spec().environment().getOrDefault("PATH",
+          ""));
+    } catch (IOException e) {
+      findings = List.of();
+    }
+    boolean direct = plan.spec().argv().get(0).equals(script.toString());
+    List<Finding> relevant = findings.stream()
+        .filter(f -> direct || !DIRECT_RUN_ONLY.contains(f.kind())).toList();
+    return Diagnoser.diagnose(failure, new DiagnosisContext(plans.limits(), plan.headerTimeout(),
+        relevant));
+  }
+
+  private Duration since(Instant arrived) {
+    return Duration.between(arrived, parts.clock().instant());
+  }
+}

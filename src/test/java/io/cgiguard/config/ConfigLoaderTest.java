@@ -1,0 +1,161 @@
+package io.cgiguard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  private GatewayConfig parse(String text) throws ConfigException {
+    return new ConfigLoader(dir).parse("test.toml", Optional.empty(), text);
+  }
+
+  private ConfigException problems(String text) {
+    try {
+      parse(text);
+    } catch (ConfigException e) {
+      return e;
+    }
+    throw new AssertionError("expected the configuration to be refused:\n" + text);
+  }
+
+  @Test
+  void shippedConfigurationEqualsTheBuiltInDefaults() throws Exception {
+    Path shipped = Path.of(System.getProperty("cgiguard.project.dir", "."), "conf", "cgiguard.toml");
+    ConfigLoader loader = new ConfigLoader(dir);
+    GatewayConfig fromFile = loader.load(shipped);
+    GatewayConfig defaults = loader.defaults();
+    assertThat(fromFile).usingRecursiveComparison().ignoringFields("source", "arguments.allow")
+        .isEqualTo(defaults);
+    assertThat(fromFile.arguments().allow().pattern())
+        .isEqualTo(defaults.arguments().allow().pattern());
+  }
+
+  @Test
+  void defaultsAreSafe() {
+    GatewayConfig config = new ConfigLoader(dir).defaults();
+    assertThat(config.server().bind()).isEqualTo("127.0.0.1");
+    assertThat(config.admin().allowRemote()).isFalse();
+    assertThat(config.diagnostics().errorMode())
+        .isEqualTo(GatewayConfig.ErrorMode.DETAILED_LOCAL_ONLY);
+    assertThat(config.concurrency().maxPerScript()).isLessThan(config.concurrency().maxRunning());
+    assertThat(config.timeouts().header()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.limits().maxHeaderBytes()).isEqualTo(64 * 1024);
+    assertThat(config.retry().methods()).containsExactly("GET", "HEAD", "OPTIONS");
+    assertThat(config.mounts()).singleElement()
+        .satisfies(m -> assertThat(m.url()).isEqualTo("/cgi-bin/"));
+  }
+
+  @Test
+  void typoIsReportedWithLineKeyAndSuggestion() {
+    ConfigException e = problems("[server]\nbind = \"127.0.0.1\"\nprot = 8080\n");
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.key()).isEqualTo("server.prot");
+      assertThat(p.line()).isEqualTo(3);
+      assertThat(p.message()).contains("unknown key").contains("did you mean 'port'");
+    });
+    assertThat(e.getMessage()).startsWith("test.toml:3: server.prot: unknown key");
+  }
+
+  @Test
+  void everyProblemIsReportedInOnePass() {
+    ConfigException e = problems("""
+        [server]
+        port = 70000
+        [timeouts]
+        header = "thirty seconds"
+        [limits]
+        max-header-bytes = "64 parsecs"
+        [concurrency]
+        max-running = 4
+        max-per-script = 8
+        """);
+    assertThat(e.problems()).extracting(ConfigProblem::key).containsExactly("server.port",
+        "timeouts.header", "limits.max-header-bytes", "concurrency.max-per-script");
+    assertThat(e.problems()).extracting(ConfigProblem::line).containsExactly(2, 4, 6, 9);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "[retry]\\nkinds = ['body-truncated'] | retry.kinds | not a failure kind a retry can cure",
+      "[diagnostics]\\nerror-mode = 'verbose' | diagnostics.error-mode | must be one of",
+      "[diagnostics]\\nerror-mode = 'custom' | diagnostics.custom-page | is required",
+      "[arguments]\\nallow = '([' | arguments.allow | not a regular expression",
+      "[[mount]]\\nurl = '/x/' | mount[0].dir | is required",
+      "[[mount]]\\ndir = 'd'\\n[[mount.handler]]\\npath = '*.bat'\\nscript-processor = 'cmd.exe /c %s' | mount[0].handler[0].script-processor | command interpreter",
+      "[[mount]]\\ndir = 'd'\\n[[mount.handler]]\\npath = '*.pl'\\nscript-processor = 'perl -e%s' | mount[0].handler[0].script-processor | whole %s argument",
+      "[server]\\nport = 'eighty' | server.port | must be a whole number",
+      "[environment]\\npass = 3 | environment.pass | list of strings",
+  })
+  void invalidValuesAreNamed(String text, String key, String message) {
+    ConfigException e = problems(text.replace("\\n", "\n"));
+    assertThat(e.problems()).anySatisfy(p -> {
+      assertThat(p.key()).isEqualTo(key);
+      assertThat(p.message()).contains(message);
+    });
+  }
+
+  @Test
+  void syntaxErrorNamesTheLine() {
+    ConfigException e = problems("[server]\nport = = 3\n");
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.line()).isEqualTo(2);
+      assertThat(p.message()).startsWith("not valid TOML");
+    });
+  }
+
+  @Test
+  void missingFileIsOneClearProblem() {
+    assertThatThrownBy(() -> new ConfigLoader(dir).load(dir.resolve("absent.toml")))
+        .isInstanceOf(ConfigException.class).hasMessageEndingWith("absent.toml: (file): no such file");
+  }
+
+  @Test
+  void mountsAndHandlersAreRead() throws Exception {
+    Files.createDirectories(dir.resolve("scripts"));
+    GatewayConfig config = parse("""
+        [[mount]]
+        url = "/app"
+        dir = "scripts"
+        allowed-methods = ["get", "post"]
+        [[mount.handler]]
+        path = "*.pl"
+        script-processor = "\\"/usr/bin/perl\\" -T %s"
+        verbs = ["GET"]
+        header-timeout = "5s"
+        """);
+    GatewayConfig.Mount mount = config.mounts().get(0);
+    assertThat(mount.url()).isEqualTo("/app/");
+    assertThat(mount.dir()).isEqualTo(dir.resolve("scripts"));
+    assertThat(mount.allowedMethods()).containsExactly("GET", "POST");
+    GatewayConfig.HandlerMapping handler = mount.handlers().get(0);
+    assertThat(handler.scriptProcessor()).isEqualTo(List.of("/usr/bin/perl", "-T", "%s"));
+    assertThat(handler.headerTimeout()).contains(Duration.ofSeconds(5));
+    assertThat(handler.matches("HELLO.PL")).isTrue();
+    assertThat(handler.matches("hello.cgi")).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"512,512", "64KiB,65536", "16MiB,16777216", "1GiB,1073741824", "2KB,2048"})
+  void sizesAreParsed(String text, long bytes) {
+    assertThat(Units.parseBytes(text)).isEqualTo(bytes);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"250ms,PT0.25S", "30s,PT30S", "10m,PT10M", "1h,PT1H"})
+  void durationsAreParsed(String text, Duration duration) {
+    assertThat(Units.parseDuration(text)).isEqualTo(duration);
+    assertThat(Units.parseDuration(Units.format(duration))).isEqualTo(duration);
+  }
+}

@@ -1,0 +1,208 @@
+package io.cgiguard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** RFC 3875 end to end: real server on port 0, real HTTP, real scripts from test-scripts/. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GatewayProtocolTest {
+
+  static TestGateway gateway;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gateway = TestGateway.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  static Map<String, String> env(String body) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String line : body.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        env.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+
+  @Test
+  void metaVariablesDescribeTheRequest() throws Exception {
+    HttpResponse<String> response = gateway.get("/cgi-bin/env.pl/extra/p%20ath?a=1&b=%20x",
+        "X-Custom", "one", "User-Agent", "tester");
+    assertThat(response.statusCode()).isEqualTo(200);
+    Map<String, String> env = env(response.body());
+    assertThat(env).containsEntry("GATEWAY_INTERFACE", "CGI/1.1")
+        .containsEntry("REQUEST_METHOD", "GET")
+        .containsEntry("SCRIPT_NAME", "/cgi-bin/env.pl")
+        .containsEntry("PATH_INFO", "/extra/p ath")
+        .containsEntry("QUERY_STRING", "a=1&b=%20x")
+        .containsEntry("REQUEST_URI", "/cgi-bin/env.pl/extra/p%20ath?a=1&b=%20x")
+        .containsEntry("SERVER_PROTOCOL", "HTTP/1.1")
+        .containsEntry("SERVER_PORT", Integer.toString(gateway.port()))
+        .containsEntry("REMOTE_ADDR", "127.0.0.1")
+        .containsEntry("HTTP_X_CUSTOM", "one")
+        .containsEntry("HTTP_USER_AGENT", "tester")
+        .containsEntry("SCRIPT_FILENAME", TestGateway.CGI_BIN.resolve("env.pl").toString())
+        .containsEntry("CWD", TestGateway.CGI_BIN.toString())
+        .containsKeys("SERVER_NAME", "SERVER_SOFTWARE", "REMOTE_PORT", "DOCUMENT_ROOT",
+            "PATH_TRANSLATED");
+    assertThat(env).doesNotContainKeys("HTTPS", "HOME", "USER", "JAVA_HOME");
+    assertThat(env.get("PATH_TRANSLATED")).endsWith("/extra/p ath");
+  }
+
+  @Test
+  void repeatedRequestHeadersAreCombined() throws Exception {
+    String answer = gateway.raw("GET /cgi-bin/env.pl HTTP/1.1\r\nHost: x\r\nX-Multi: a\r\n"
+        + "X-Multi: b\r\nConnection: close\r\n\r\n", Duration.ofSeconds(10));
+    assertThat(answer).contains("HTTP_X_MULTI=a, b");
+  }
+
+  @Test
+  void requestWithoutBodyHasNoContentLength() throws Exception {
+    String answer = gateway.raw("GET /cgi-bin/env.pl HTTP/1.1\r\nHost: x\r\n"
+        + "Connection: close\r\n\r\n", Duration.ofSeconds(10));
+    assertThat(answer).contains("REQUEST_METHOD=GET").doesNotContain("CONTENT_LENGTH=");
+  }
+
+  @Test
+  void proxyHeaderNeverBecomesHttpProxy() throws Exception {
+    HttpResponse<String> response = gateway.get("/cgi-bin/env.pl", "Proxy", "http://evil:1");
+    assertThat(env(response.body())).doesNotContainKey("HTTP_PROXY");
+  }
+
+  @Test
+  void documentWithCustomStatusAndReasonPhrase() throws Exception {
+    String answer = gateway.raw("GET /cgi-bin/status.sh HTTP/1.1\r\nHost: x\r\n"
+        + "Connection: close\r\n\r\n", Duration.ofSeconds(10));
+    assertThat(answer).startsWith("HTTP/1.1 299 Custom Reason Here\r\n");
+    assertThat(answer).contains("custom status");
+  }
+
+  @Test
+  void absoluteLocationIsAClientRedirect() throws Exception {
+    HttpResponse<String> response = gateway.get("/cgi-bin/redirect-absolute.sh");
+    assertThat(response.statusCode()).isEqualTo(302);
+    assertThat(response.headers().firstValue("Location"))
+        .contains("http://example.org/elsewhere?x=1");
+  }
+
+  @Test
+  void localRedirectIsServedInsideTheGatewayAsGet() throws Exception {
+    HttpResponse<String> response = gateway.send(gateway.request("/cgi-bin/redirect-local.sh")
+        .POST(HttpRequest.BodyPublishers.ofString("body")), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    Map<String, String> env = env(response.body());
+    assertThat(env).containsEntry("REQUEST_METHOD", "GET")
+        .containsEntry("PATH_INFO", "/after-redirect")
+        .containsEntry("QUERY_STRING", "via=local");
+  }
+
+  @Test
+  void localRedirectLoopIsCutOff() throws Exception {
+    HttpResponse<String> response = gateway.get("/cgi-bin/redirect-loop.sh");
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body()).contains("local redirects");
+  }
+
+  @Test
+  void repeatedResponseHeadersAreKept() throws Exception {
+    HttpResponse<String> response = gateway.get("/cgi-bin/cookies.sh");
+    assertThat(response.headers().allValues("Set-Cookie"))
+        .containsExactly("a=1; Path=/", "b=2; Path=/");
+  }
+
+  @Test
+  void lfOnlyHeaderLinesAreAccepted() throws Exception {
+    HttpResponse<String> response = gateway.get("/cgi-bin/lf-only.sh");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("X-Style")).contains("lf");
+    assertThat(response.body()).isEqualTo("lf body\n");
+  }
+
+  @Test
+  void nphScriptStatusLineIsPassedThrough() throws Exception {
+    HttpResponse<String> response = gateway.get("/cgi-bin/nph-hello.sh");
+    assertThat(response.statusCode()).isEqualTo(203);
+    assertThat(response.headers().firstValue("X-Nph")).contains("yes");
+    assertThat(response.body()).isEqualTo("nph body\n");
+  }
+
+  @Test
+  void headIsAnsweredWithoutBody() throws Exception {
+    HttpResponse<String> response = gateway.send(gateway.request("/cgi-bin/hello.sh")
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEmpty();
+    assertThat(response.headers().firstValue("Content-Type")).contains("text/plain");
+  }
+
+  @Test
+  void binaryBodyArrivesByteForByte() throws Exception {
+    HttpResponse<byte[]> response = gateway.getBytes("/cgi-bin/binary.pl");
+    byte[] expected = new byte[256 * 1024];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = (byte) i;
+    }
+    assertThat(Arrays.equals(response.body(), expected)).isTrue();
+  }
+
+  @Test
+  void interpreterIsChosenByExtension() throws Exception {
+    assertThat(gateway.get("/cgi-bin/hello.py").body()).isEqualTo("hello from python\n");
+    assertThat(gateway.get("/cgi-bin/hello.pl").body()).isEqualTo("hello from perl\n");
+  }
+
+  @Test
+  void stderrGoesToTheLogNotTheClient() throws Exception {
+    HttpResponse<String> response = gateway.get("/cgi-bin/stderr.sh");
+    assertThat(response.body()).isEqualTo("stdout only\n").doesNotContain("secret-stderr-line");
+  }
+
+  @Test
+  void missingContentTypeGetsSafeDefaultAndNosniff() throws Exception {
+    HttpResponse<String> response = gateway.get("/cgi-bin/no-content-type.sh");
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/octet-stream");
+    assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+  }
+
+  @Test
+  void missingScriptIsNotFoundAndDirectoryIsNeverExecuted() throws Exception {
+    assertThat(gateway.get("/cgi-bin/absent.pl").statusCode()).isEqualTo(404);
+    assertThat(gateway.get("/cgi-bin/dir-only").statusCode()).isEqualTo(404);
+    assertThat(gateway.get("/cgi-bin/").statusCode()).isEqualTo(404);
+    assertThat(gateway.get("/cgi-bin/absent.pl").headers().firstValue("X-Request-Id")).isPresent();
+  }
+
+  @Test
+  void staticFilesAreServedFromTheDocroot() throws Exception {
+    HttpResponse<String> response = gateway.get("/static.txt");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("plain static file\n");
+    assertThat(gateway.get("/").body()).contains("static index");
+  }
+
+  @Test
+  void requestBodyWithContentLengthReachesStdin() throws Exception {
+    HttpResponse<String> response = gateway.send(gateway.request("/cgi-bin/count.pl")
+        .POST(HttpRequest.BodyPublishers.ofString("hello world")),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.body()).startsWith("11 b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9")
+        .contains("CONTENT_LENGTH=11");
+  }
+}

@@ -1,0 +1,131 @@
+package io.cgiguard.http;
+
+import io.cgiguard.config.ConfigLoader;
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.Launchers;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A real gateway on an ephemeral loopback port, serving {@code test-scripts/cgi-bin} at
+ * {@code /cgi-bin/} and {@code test-scripts/docroot} as static files, with real HTTP clients.
+ */
+public final class TestGateway implements AutoCloseable {
+
+  public static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
+      .toAbsolutePath().normalize();
+  public static final Path CGI_BIN = PROJECT.resolve("test-scripts/cgi-bin");
+  public static final Path FAULTS = PROJECT.resolve("test-scripts/faults");
+  public static final Path DOCROOT = PROJECT.resolve("test-scripts/docroot");
+
+  private final Launcher launcher;
+  private final GatewayServer server;
+  private final HttpClient client = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+      .followRedirects(HttpClient.Redirect.NEVER).build();
+
+  private TestGateway(GatewayConfig config) throws Exception {
+    this.launcher = Launchers.create();
+    this.server = new GatewayServer(config, launcher);
+    server.start();
+  }
+
+  /** A gateway with the default configuration plus {@code toml} (which may add tables). */
+  public static TestGateway start(String toml) throws Exception {
+    String text = """
+        [server]
+        port = 0
+        docroot = "%s"
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        [[mount]]
+        url = "/faults/"
+        dir = "%s"
+        """.formatted(DOCROOT, CGI_BIN, FAULTS) + toml;
+    GatewayConfig config = new ConfigLoader(PROJECT).parse("test.toml", Optional.empty(), text);
+    return new TestGateway(config);
+  }
+
+  public static TestGateway start() throws Exception {
+    return start("");
+  }
+
+  public GatewayServer server() {
+    return server;
+  }
+
+  public URI uri(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery))
+        .timeout(Duration.ofSeconds(30));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<byte[]> getBytes(String pathAndQuery) throws Exception {
+    return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60))
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)
+      throws Exception {
+    return client.send(request.build(), body);
+  }
+
+  public HttpRequest.Builder request(String pathAndQuery) {
+    return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60));
+  }
+
+  /**
+   * Sends {@code request} as raw bytes on a new connection (for what a client library would
+   * normalise), and returns everything the server sent until it closed or {@code timeout} passed.
+   */
+  public String raw(String request, Duration timeout) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout((int) timeout.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[8192];
+      try {
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          received.write(buffer, 0, n);
+        }
+      } catch (java.net.SocketTimeoutException e) {
+        // What arrived until the timeout is the answer.
+      }
+      return received.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    launcher.close();
+  }
+}
