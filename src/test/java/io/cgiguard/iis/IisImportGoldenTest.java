@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.cgiguard.config.ConfigLoader;
+import io.cgiguard.config.GatewayConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,6 +85,25 @@ class IisImportGoldenTest {
       assertThat(toml).contains("# - " + note);
     }
     assertThat(config.refused()).isEmpty();
+  }
+
+  @Test
+  void translatedConfigLoadsAndValidates() throws Exception {
+    GatewayConfig config = new ConfigLoader(Path.of(""))
+        .parse("example.toml", Optional.empty(), translateExample());
+
+    GatewayConfig.Mount cgiBin = config.mounts().get(1);
+    assertThat(cgiBin.url()).isEqualTo("/cgi-bin/");
+    assertThat(cgiBin.dir()).isEqualTo(
+        Path.of("conf/examples/iis/wwwroot/cgi-bin").toAbsolutePath().normalize());
+    assertThat(cgiBin.handlers().get(0).matches("hello.pl")).isTrue();
+    assertThat(cgiBin.handlers().get(0).scriptProcessor())
+        .containsExactly("/usr/bin/perl", "%s", "%s");
+    assertThat(cgiBin.handlers().get(0).verbs()).containsExactlyInAnyOrder("GET", "HEAD", "POST");
+    assertThat(config.arguments().searchQueries()).isFalse();
+    assertThat(config.diagnostics().errorMode()).isEqualTo(GatewayConfig.ErrorMode.DETAILED);
+    assertThat(config.server().indexFiles()).containsExactly("index.pl", "Default.htm",
+        "index.html");
   }
 
   static String golden(String name) throws IOException {
