@@ -1,6 +1,7 @@
 package io.cgiguard.iis;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -55,6 +56,15 @@ final class HandlerTranslation {
       if (handlers.isEmpty()) {
         continue;
       }
+      if (url.equals("/")) {
+        // A cgiguard mount runs every file below it, so one at the site root would stop the
+        // static files being served; IIS's StaticFile handler has no such problem.
+        notes.notTranslated(site.name(), "handler mappings at / ("
+            + handlers.stream().map(ImportedConfig.Handler::name).toList() + ")", "a mount at "
+            + "the site root would run every file as CGI; they apply below the mounts that "
+            + "inherit them, or move the scripts under one");
+        continue;
+      }
       Optional<String> dir = directoryOf(url);
       if (dir.isEmpty()) {
         notes.notTranslated(site.name(), "mount " + url, "no --path-map covers its physical path "
@@ -65,6 +75,10 @@ final class HandlerTranslation {
       mounts.add(new ImportedConfig.Mount(mountUrl, dir.get(), allowedMethods(location),
           handlers));
     }
+    // Most specific first, so that a gateway taking the first matching prefix still picks
+    // the folder's own mappings.
+    mounts.sort(Comparator.comparingInt((ImportedConfig.Mount m) -> -m.url().length())
+        .thenComparing(ImportedConfig.Mount::url));
     return mounts;
   }
 

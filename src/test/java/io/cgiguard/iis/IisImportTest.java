@@ -69,12 +69,25 @@ class IisImportTest {
     ImportedConfig config = run(host, folder);
 
     assertThat(config.mounts()).extracting(ImportedConfig.Mount::url)
-        .containsExactly("/", "/cgi-bin/", "/cgi-bin/old/");
+        .containsExactly("/cgi-bin/old/", "/cgi-bin/");
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::path)
+        .containsExactly("*.cgi");
+    assertThat(config.mounts().get(0).dir()).isEqualTo(root + "/cgi-bin/old");
     assertThat(config.mounts().get(1).handlers()).extracting(ImportedConfig.Handler::path)
         .containsExactly("*.pl");
-    assertThat(config.mounts().get(2).handlers()).extracting(ImportedConfig.Handler::path)
-        .containsExactly("*.cgi");
-    assertThat(config.mounts().get(2).dir()).isEqualTo(root + "/cgi-bin/old");
+  }
+
+  @Test
+  void noMountAtTheSiteRootWhereItWouldRunStaticFiles() throws Exception {
+    server("<handlers>" + PERL + "</handlers>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url).containsExactly("/cgi-bin/");
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("handler mappings at / ([Perl])");
+      assertThat(n.reason()).contains("would run every file as CGI");
+    });
   }
 
   @Test
@@ -85,7 +98,7 @@ class IisImportTest {
 
     ImportedConfig config = run(host);
 
-    assertThat(config.mounts().get(1).handlers()).extracting(ImportedConfig.Handler::name)
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::name)
         .containsExactly("Py", "Perl");
   }
 

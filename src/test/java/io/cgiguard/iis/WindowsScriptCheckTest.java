@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class WindowsScriptCheckTest {
 
-  static final Path WINDOWS = Path.of("test-scripts/windows-shebang-crlf.pl");
-  static final Path CRLF_ONLY = Path.of("test-scripts/unix-shebang-crlf.pl");
+  static final Path WINDOWS = Path.of("test-scripts/iis/windows-shebang-crlf.pl");
+  static final Path CRLF_ONLY = Path.of("test-scripts/iis/unix-shebang-crlf.pl");
 
   @Test
   void aWindowsShebangWithCrlfRunsThroughItsMapping() throws IOException {
