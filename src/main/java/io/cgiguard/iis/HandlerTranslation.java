@@ -54,6 +54,7 @@ final class HandlerTranslation {
         translate(entry).ifPresent(handlers::add);
       }
       if (handlers.isEmpty()) {
+        warnIfInherited(url, mounts);
         continue;
       }
       if (url.equals("/")) {
@@ -80,6 +81,18 @@ final class HandlerTranslation {
     mounts.sort(Comparator.comparingInt((ImportedConfig.Mount m) -> -m.url().length())
         .thenComparing(ImportedConfig.Mount::url));
     return mounts;
+  }
+
+  /**
+   * A folder where IIS runs no CGI program, below a mount that does: cgiguard would run the
+   * mount's mappings there too, so say so rather than widen what runs silently.
+   */
+  private void warnIfInherited(String url, List<ImportedConfig.Mount> mounts) {
+    String folder = url.endsWith("/") ? url : url + "/";
+    mounts.stream().filter(m -> folder.startsWith(m.url()) && !folder.equals(m.url()))
+        .findFirst().ifPresent(m -> notes.notTranslated(site.name(), "no CGI mapping at "
+            + folder, "it lies below mount " + m.url() + ", whose mappings cgiguard would apply "
+            + "there too; hide it ([request] hidden-segments) or move its files"));
   }
 
   /** Virtual directories, then folders whose scopes write handlers, each once. */

@@ -107,6 +107,31 @@ class IisImportGoldenTest {
         "index.html");
   }
 
+  static final List<Path> LEGACY =
+      List.of(Path.of("src/test/resources/io/cgiguard/iis/legacy/applicationHost.config"));
+  static final IisImport.Options LEGACY_OPTIONS = new IisImport.Options(
+      List.of(Map.entry("E:\\legacy", "test-scripts/iis/legacy")), List.of(), null);
+
+  @Test
+  void legacySampleTranslatesToTheGoldenConfigAndLoads() throws Exception {
+    ImportedConfig imported = IisImport.run(LEGACY, LEGACY_OPTIONS);
+    String toml = TomlConfigWriter.write(imported, LEGACY.stream().map(Path::toString).toList());
+
+    assertThat(toml).isEqualTo(golden("legacy.toml"));
+    assertThat(imported.refused()).extracting(ImportedConfig.Note::setting).containsExactly(
+        "system.webServer/handlers/add[name=Batch]",
+        "system.webServer/handlers/add[name=PerlTaint]");
+    GatewayConfig config = new ConfigLoader(Path.of(""))
+        .parse("legacy.toml", Optional.empty(), toml);
+    assertThat(config.mounts()).singleElement().satisfies(m -> {
+      assertThat(m.url()).isEqualTo("/scripts/");
+      assertThat(m.allowedMethods()).containsExactlyInAnyOrder("GET", "HEAD", "POST");
+    });
+    assertThat(config.request().allowedExtensions()).containsExactly(".pl", ".htm");
+    assertThat(config.server().indexFiles()).isEmpty();
+    assertThat(config.restrictions().allowedPrograms()).isEmpty();
+  }
+
   static String golden(String name) throws IOException {
     try (InputStream in = IisImportGoldenTest.class.getResourceAsStream(name)) {
       assertThat(in).as("golden file %s", name).isNotNull();
