@@ -132,6 +132,12 @@ final class HandlerTranslation {
       return Optional.empty();
     }
     String path = entry.get("path", "*");
+    if (path.contains("/") || path.contains("\\")) {
+      coverage.useAll(e);
+      notes.notTranslated(e, "path", "'" + path + "' names a folder; cgiguard mappings match "
+          + "file names only (use a <location> for the folder instead)");
+      return Optional.empty();
+    }
     ScriptProcessor parsed = ScriptProcessor.parse(template, path);
     if (parsed instanceof ScriptProcessor.Refused refused) {
       coverage.useAll(e);

@@ -150,6 +150,7 @@ final class SectionTranslation {
     }
     SectionValues section = config.attributes(location, RESTRICTION);
     boolean anyCgi = Boolean.parseBoolean(section.get("notListedCgisAllowed", "false"));
+    // ISAPI extensions never run under cgiguard, whichever way IIS allowed them.
     section.get("notListedIsapisAllowed");
     List<String> programs = new ArrayList<>();
     for (CollectionEntry entry : config.collection(location, RESTRICTION, "path", true)) {

@@ -91,6 +91,34 @@ class IisImportTest {
   }
 
   @Test
+  void aFolderThatRemovesTheMappingsBelowAMountIsFlagged() throws Exception {
+    server("<handlers>" + PERL + "</handlers>", "<location path=\"S/cgi-bin/old\">"
+        + "<system.webServer><handlers><remove name=\"Perl\"/></handlers></system.webServer>"
+        + "</location>");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url).containsExactly("/cgi-bin/");
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("no CGI mapping at /cgi-bin/old/");
+      assertThat(n.reason()).contains("lies below mount /cgi-bin/");
+    });
+  }
+
+  @Test
+  void aHandlerPathWithAFolderIsNotTranslated() throws Exception {
+    server("<handlers>" + PERL + handler("Sub", "sub/*.pl", "C:\\Perl\\bin\\perl.exe %s")
+        + "</handlers>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::name)
+        .containsExactly("Perl");
+    assertThat(config.notTranslated()).anySatisfy(
+        n -> assertThat(n.reason()).contains("'sub/*.pl' names a folder"));
+  }
+
+  @Test
   void aSiteLocationHandlerComesBeforeTheServerOnes() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "<location path=\"S/cgi-bin\"><system.webServer>"
         + "<handlers>" + handler("Py", "*.py", "C:\\Python\\python.exe %s")
