@@ -91,9 +91,13 @@ final class Leftovers {
     NamedNodeMap attrs = element.getAttributes();
     for (int i = 0; i < attrs.getLength(); i++) {
       Attr attr = (Attr) attrs.item(i);
-      if (!coverage.isUsed(attr) && !attr.getName().startsWith("xmlns")) {
-        notes.notTranslated(element, attr.getName(), reason(element, scope));
+      if (coverage.isUsed(attr) || attr.getName().startsWith("xmlns")) {
+        continue;
       }
+      String reason = attr.getName().equals("inheritInChildApplications")
+          ? "cgiguard has no application boundary: mounts below still inherit these settings"
+          : reason(element, scope);
+      notes.notTranslated(element, attr.getName(), reason);
     }
   }
 

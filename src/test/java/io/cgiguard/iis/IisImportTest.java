@@ -227,7 +227,8 @@ class IisImportTest {
 
   @Test
   void aServerWideSectionSetBelowTheSiteRootIsListed() throws Exception {
-    server("", "<location path=\"S/cgi-bin\"><system.webServer><cgi timeout=\"00:00:10\"/>"
+    server("", "<location path=\"S/cgi-bin\" inheritInChildApplications=\"false\">"
+        + "<system.webServer><cgi timeout=\"00:00:10\"/>"
         + "</system.webServer></location><location path=\"Other\"><system.webServer>"
         + "<httpErrors errorMode=\"Detailed\"/></system.webServer></location>");
 
@@ -239,7 +240,9 @@ class IisImportTest {
         "not translated: set only for /cgi-bin, while cgiguard applies this section to the "
             + "whole server",
         "not translated: belongs to site Other, which was not imported (cgiguard serves one "
-            + "site; choose it with --site)");
+            + "site; choose it with --site)",
+        "not translated: cgiguard has no application boundary: mounts below still inherit "
+            + "these settings");
   }
 
   @Test
