@@ -93,6 +93,26 @@ class ImportIisCommandTest {
   }
 
   @Test
+  void siteChoosesAnotherSiteAndListsTheFirst() {
+    int status = run(HOST, "--site", "intranet", "--path-map", "D:\\sites\\intranet=" + dir);
+
+    assertThat(status).isZero();
+    assertThat(out.toString()).contains("# Site: Intranet\n").contains("port = 8081\n")
+        .contains("docroot = \"" + dir + "\"\n");
+    assertThat(err.toString()).contains("site Default Web Site: not translated: cgiguard serves "
+        + "one site; import this one with --site \"Default Web Site\"");
+  }
+
+  @Test
+  void anUnknownSiteIsAReadError() {
+    int status = run(HOST, "--site", "Nope");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("import-iis: " + HOST + ": no site named 'Nope'"
+        + System.lineSeparator());
+  }
+
+  @Test
   void aPathMapWithoutEqualsIsABadCommandLine() {
     int status = run(HOST, "--path-map", "C:\\inetpub");
 
