@@ -45,7 +45,8 @@ public record GatewayConfig(
       String runAs,
       Duration idleTimeout,
       Duration headerReadTimeout,
-      int maxThreads) {}
+      int maxThreads,
+      List<AddressRange> localClients) {}
 
   /** {@code [[mount]]}: a URL prefix mapped to a directory of CGI programs. */
   public record Mount(

@@ -71,7 +71,7 @@ public final class GatewayServer implements AutoCloseable {
     this.metrics = new GatewayMetrics(sources);
     RecentFailures recent = new RecentFailures();
     OutcomeLog outcomes = new OutcomeLog(metrics, recent, clock);
-    GatewayPages pages = new GatewayPages(config.diagnostics());
+    GatewayPages pages = new GatewayPages(config.diagnostics(), config.server().localClients());
     ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
         new SecureRandom(), outcomes);
     Path docroot = JettyAssembly.realDirectory(config.server().docroot());
