@@ -60,7 +60,8 @@ public final class Bulkhead {
       }
       if (queue.size() >= settings.queue()) {
         return new Slot.Rejected(
-            "the queue of " + settings.queue() + " waiting requests is full", settings.retryAfter());
+            "the queue of " + settings.queue() + " waiting requests is full",
+            settings.retryAfter());
       }
       return await(new Waiter(scriptKey, lock.newCondition()), maxWait);
     } finally {

@@ -73,7 +73,8 @@ public final class Diagnoser {
     }
     int signal = signaled.signal();
     String cpu = termination.cpuTime().map(c -> " after " + millis(c) + " of CPU").orElse("");
-    if (signal == Signals.SIGXCPU || (signal == Signals.SIGKILL && reachedCpuLimit(termination, limits))) {
+    if (signal == Signals.SIGXCPU
+        || (signal == Signals.SIGKILL && reachedCpuLimit(termination, limits))) {
       return found(Cause.CPU_LIMIT, Signals.name(signal) + cpu
           + (limits.hasCpuTime() ? " (limit " + millis(limits.cpuTime()) + ")" : ""));
     }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param headerTimeout the header timeout that applied
  * @param findings what {@link ScriptInspection} found in the script file, if it was inspected
  */
-public record DiagnosisContext(ResourceLimits limits, Duration headerTimeout, List<Finding> findings) {
+public record DiagnosisContext(
+    ResourceLimits limits, Duration headerTimeout, List<Finding> findings) {
 
   public DiagnosisContext {
     Objects.requireNonNull(limits, "limits");

@@ -89,7 +89,8 @@ final class JsonPage {
     } else {
       node.put("exitCode", ((ExitStatus.Exited) termination.status()).code());
     }
-    termination.signalSentByGateway().ifPresent(s -> node.put("signalSentByGateway", Signals.name(s)));
+    termination.signalSentByGateway()
+        .ifPresent(signal -> node.put("signalSentByGateway", Signals.name(signal)));
     termination.cpuTime().ifPresent(cpu -> node.put("cpuMillis", cpu.toMillis()));
     termination.peakRssBytes().ifPresent(rss -> node.put("peakRssBytes", rss));
     node.put("wallMillis", termination.wallTime().toMillis());

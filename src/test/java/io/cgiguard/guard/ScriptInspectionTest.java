@@ -44,8 +44,8 @@ class ScriptInspectionTest {
 
   @Test
   void crlfShebangNamesTheInterpreterWithItsCarriageReturn() throws IOException {
-    Path script = script("crlf.pl", "#!/usr/bin/perl\r\nprint \"Content-Type: text/plain\\n\\n\";\r\n",
-        "rwxr-xr-x");
+    Path script = script("crlf.pl",
+        "#!/usr/bin/perl\r\nprint \"Content-Type: text/plain\\n\\n\";\r\n", "rwxr-xr-x");
 
     List<Finding> findings = ScriptInspection.inspect(script, PATH);
 
