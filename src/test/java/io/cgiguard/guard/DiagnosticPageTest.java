@@ -73,6 +73,8 @@ class DiagnosticPageTest {
     assertThat(text).doesNotContain("\u0000").doesNotContain("\r");
     if (format == Format.HTML) {
       assertThat(text).contains("req-&lt;b&gt;7&lt;/b&gt;").doesNotContain("<b>");
+    } else if (format == Format.JSON) {
+      assertThat(text).contains("req-\\u003Cb\\u003E7").doesNotContain("<b>");
     } else {
       assertThat(text).contains(REQUEST_ID);
     }
@@ -125,7 +127,10 @@ class DiagnosticPageTest {
 
   @Test
   void detailedJsonParsesAndCarriesTheExactBytes() throws Exception {
-    JsonNode json = new ObjectMapper().readTree(render(Format.JSON, true).body());
+    String raw = render(Format.JSON, true).text();
+    JsonNode json = new ObjectMapper().readTree(raw);
+
+    assertThat(raw).doesNotContain("<").doesNotContain(">").doesNotContain("&");
 
     assertThat(json.get("status").asInt()).isEqualTo(502);
     assertThat(json.get("failure").asText()).isEqualTo("killed-before-headers");
