@@ -180,6 +180,27 @@ public final class Bulkhead {
     return locked(() -> count(queuedByScript, scriptKey));
   }
 
+  /** @return scripts running now by script key, for per-script gauges; absent means none */
+  public Map<String, Integer> runningPerScript() {
+    return perScript(runningByScript);
+  }
+
+  /** @return requests waiting now by script key; absent means none */
+  public Map<String, Integer> queuedPerScript() {
+    return perScript(queuedByScript);
+  }
+
+  private Map<String, Integer> perScript(Map<String, int[]> counts) {
+    lock.lock();
+    try {
+      Map<String, Integer> copy = new java.util.TreeMap<>();
+      counts.forEach((key, count) -> copy.put(key, count[0]));
+      return java.util.Collections.unmodifiableMap(copy);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private int locked(java.util.function.IntSupplier read) {
     lock.lock();
     try {

@@ -172,42 +172,16 @@ class BulkheadTest {
   @Test
   void thousandConcurrentAcquiresWithInterruptsNeverLeakAPermit() throws Exception {
     Bulkhead bulkhead = new Bulkhead(new BulkheadSettings(6, 3, 64, Duration.ofSeconds(1)));
-    AtomicInteger runningNow = new AtomicInteger();
-    AtomicInteger mostRunning = new AtomicInteger();
-    AtomicInteger done = new AtomicInteger();
-    CountDownLatch start = new CountDownLatch(1);
+    Churn churn = new Churn(bulkhead);
     List<Thread> workers = new CopyOnWriteArrayList<>();
     List<Future<?>> futures = new ArrayList<>();
     for (int w = 0; w < 20; w++) {
-      futures.add(threads.submit(() -> {
-        workers.add(Thread.currentThread());
-        // Not await(): an interrupt meant for acquire could land here and end the worker early.
-        while (start.getCount() > 0) {
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        for (int i = 0; i < 50; i++) {
-          String script = "script-" + ThreadLocalRandom.current().nextInt(4);
-          try {
-            Slot slot = bulkhead.acquire(script, Duration.ofMillis(200));
-            if (slot instanceof Slot.Admitted admittedSlot) {
-              try (Slot.Permit permit = admittedSlot.permit()) {
-                mostRunning.accumulateAndGet(runningNow.incrementAndGet(), Math::max);
-                Thread.yield();
-                runningNow.decrementAndGet();
-              }
-            }
-          } catch (InterruptedException interruptedWhileWaiting) {
-            // The point of the test: an interrupted waiter must give back what it got.
-          }
-          done.incrementAndGet();
-        }
-        return null;
-      }));
+      futures.add(threads.submit(() -> churn.work(workers, 50)));
     }
     awaitTrue(() -> workers.size() == 20);
-    start.countDown();
+    churn.start.countDown();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (done.get() < 1000 && System.nanoTime() < deadline) {
+    while (churn.done.get() < 1000 && System.nanoTime() < deadline) {
       workers.get(ThreadLocalRandom.current().nextInt(workers.size())).interrupt();
       LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
     }
@@ -215,13 +189,48 @@ class BulkheadTest {
       future.get(20, TimeUnit.SECONDS);
     }
 
-    assertThat(done.get()).isEqualTo(1000);
-    assertThat(mostRunning.get()).isBetween(1, 6);
+    assertThat(churn.done.get()).isEqualTo(1000);
+    assertThat(churn.mostRunning.get()).isBetween(1, 6);
     assertThat(bulkhead.running()).isZero();
     assertThat(bulkhead.queued()).isZero();
-    for (int s = 0; s < 4; s++) {
-      assertThat(bulkhead.running("script-" + s)).isZero();
-      assertThat(bulkhead.queued("script-" + s)).isZero();
+    assertThat(bulkhead.runningPerScript()).isEmpty();
+    assertThat(bulkhead.queuedPerScript()).isEmpty();
+  }
+
+  /** Workers that acquire and release slots of four scripts as fast as they can. */
+  private static final class Churn {
+    final Bulkhead bulkhead;
+    final CountDownLatch start = new CountDownLatch(1);
+    final AtomicInteger runningNow = new AtomicInteger();
+    final AtomicInteger mostRunning = new AtomicInteger();
+    final AtomicInteger done = new AtomicInteger();
+
+    Churn(Bulkhead bulkhead) {
+      this.bulkhead = bulkhead;
+    }
+
+    Void work(List<Thread> workers, int rounds) {
+      workers.add(Thread.currentThread());
+      // Not await(): an interrupt meant for acquire could land here and end the worker early.
+      while (start.getCount() > 0) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+      for (int i = 0; i < rounds; i++) {
+        String script = "script-" + ThreadLocalRandom.current().nextInt(4);
+        try {
+          if (bulkhead.acquire(script, Duration.ofMillis(200)) instanceof Slot.Admitted admitted) {
+            try (Slot.Permit permit = admitted.permit()) {
+              mostRunning.accumulateAndGet(runningNow.incrementAndGet(), Math::max);
+              Thread.yield();
+              runningNow.decrementAndGet();
+            }
+          }
+        } catch (InterruptedException interruptedWhileWaiting) {
+          // The point of the test: an interrupted waiter must give back what it got.
+        }
+        done.incrementAndGet();
+      }
+      return null;
     }
   }
 }
