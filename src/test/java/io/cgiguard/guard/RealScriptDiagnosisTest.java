@@ -52,9 +52,8 @@ class RealScriptDiagnosisTest {
     assertThat(verdict).isInstanceOf(Verdict.Failed.class);
     Failure failure = ((Verdict.Failed) verdict).failure();
     assertThat(failure.kind()).isEqualTo(kind);
-    DiagnosisContext context = new DiagnosisContext(
-        ResourceLimits.NONE, Duration.ofSeconds(30),
-        ScriptInspection.inspect(path, "/usr/bin:/bin"));
+    DiagnosisContext context = DiagnosisContext.inspecting(
+        ResourceLimits.NONE, Duration.ofSeconds(30), path, "/usr/bin:/bin");
     Optional<Diagnosis> diagnosis = Diagnoser.diagnose(failure, context);
     assertThat(diagnosis).map(Diagnosis::cause).contains(cause);
     assertThat(diagnosis.get().detail()).contains(detailPart);
