@@ -82,6 +82,20 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void lateOutcomeOfARequestLetInBeforeOpeningDoesNotDecideTheProbe() {
+    CircuitAdmission.Allowed early = (CircuitAdmission.Allowed) breaker.tryAcquire();
+    record(0, 10);
+    clock.advance(Duration.ofSeconds(10));
+    CircuitAdmission.Allowed probe = (CircuitAdmission.Allowed) breaker.tryAcquire();
+
+    breaker.record(early, true);
+    assertThat(breaker.snapshot().state()).isEqualTo(CircuitState.HALF_OPEN);
+    breaker.record(probe, true);
+
+    assertThat(breaker.snapshot().state()).isEqualTo(CircuitState.CLOSED);
+  }
+
+  @Test
   void failedProbeReopensForAnotherFullPeriod() {
     record(0, 10);
     clock.advance(Duration.ofSeconds(11));
