@@ -110,7 +110,7 @@ class BulkheadTest {
       int ahead = waiters.size();
       waiters.add(threads.submit(() -> {
         try (Slot.Permit permit = admitted(bulkhead.acquire("a", LONG))) {
-          order.add(name);
+          order.add(name + " as " + permit.scriptKey());
         }
         return null;
       }));
@@ -122,7 +122,7 @@ class BulkheadTest {
       waiter.get(10, TimeUnit.SECONDS);
     }
 
-    assertThat(order).containsExactly("first", "second", "third");
+    assertThat(order).containsExactly("first as a", "second as a", "third as a");
     assertThat(bulkhead.running()).isZero();
   }
 
@@ -220,6 +220,7 @@ class BulkheadTest {
         try {
           if (bulkhead.acquire(script, Duration.ofMillis(200)) instanceof Slot.Admitted admitted) {
             try (Slot.Permit permit = admitted.permit()) {
+              assertThat(permit.scriptKey()).isEqualTo(script);
               mostRunning.accumulateAndGet(runningNow.incrementAndGet(), Math::max);
               Thread.yield();
               runningNow.decrementAndGet();
