@@ -19,6 +19,9 @@ import java.util.random.RandomGenerator;
  */
 public final class ScriptAttempts {
 
+  /** How long a failed script's stderr may take to arrive in full, for the page. */
+  private static final Duration STDERR_SETTLE = Duration.ofMillis(250);
+
   private final Launcher launcher;
   private final Bulkhead bulkhead;
   private final CircuitBreakers circuits;
@@ -116,7 +119,10 @@ public final class ScriptAttempts {
     ScriptProcess process = ((Launch.Started) launch).process();
     HeaderReading reading = new HeaderReading(process, plan, timers, pumps);
     Observation observation = reading.read();
-    Verdict verdict = Classifier.classify(observation, run(plan, process.stderrTail(), started));
+    byte[] stderr = observation instanceof Observation.HeadersRead read
+        && read.block() instanceof io.cgiguard.cgi.HeaderBlock.Complete
+        ? process.stderrTail() : process.stderrTail(STDERR_SETTLE);
+    Verdict verdict = Classifier.classify(observation, run(plan, stderr, started));
     if (!(verdict instanceof Verdict.Success)) {
       process.close();
       return new HeaderRead(verdict, null);
