@@ -100,7 +100,7 @@ public final class PosixLauncher implements Launcher {
       // Reopened through /proc so the JDK's own file streams do the I/O; the originals close
       // only after, since opening a pipe end needs the other end to be open.
       stdin = new FileOutputStream(procFd(spawned.stdinFd()));
-      stdout = new FileInputStream(procFd(spawned.stdoutFd()));
+      stdout = new PipeInputStream(new FileInputStream(procFd(spawned.stdoutFd())));
       stderr = new FileInputStream(procFd(spawned.stderrFd()));
     } catch (IOException e) {
       libc.kill(-spawned.pid(), Signals.SIGKILL);
