@@ -29,6 +29,9 @@ final class NativeSpawn {
   /** Nothing runs; every descriptor opened for the attempt is closed again. */
   record Refused(int errno, String call) implements Outcome {}
 
+  /** Capacity asked for the stdout pipe, which carries the response body. */
+  static final int STDOUT_PIPE_BYTES = 256 * 1024;
+
   private final LibC libc;
 
   NativeSpawn(LibC libc) {
@@ -45,6 +48,10 @@ final class NativeSpawn {
       closeAll(stdin, stdout, stderr);
       return new Refused(errno, "pipe2");
     }
+    // Best effort: with the default 64 KiB a bulk response streamed about 20% slower than through
+    // a JDK pipe (more wake-ups per byte); 256 KiB streams as fast. The kernel may refuse (a user
+    // over pipe-user-pages-soft), and then the default size is fine.
+    libc.fcntl(stdout[0], LibC.F_SETPIPE_SZ, STDOUT_PIPE_BYTES);
     Memory actions = new Memory(LibC.FILE_ACTIONS_BYTES);
     Memory attr = new Memory(LibC.SPAWNATTR_BYTES);
     libc.posix_spawn_file_actions_init(actions);
