@@ -225,6 +225,33 @@ class LauncherContractTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("launchers")
+  void terminateGroupEscalatesToSigkillAfterTheGrace(Supplier<Launcher> kind) throws Exception {
+    try (Launcher launcher = kind.get();
+        ScriptProcess process = started(launcher, spec(script("ignore-sigterm.sh")))) {
+      assertThat(Fixtures.readLine(process.stdout())).isEqualTo("ready");
+      process.terminateGroup(java.time.Duration.ofMillis(300));
+      assertThat(process.awaitTermination(java.time.Duration.ofMillis(100))).isEmpty();
+      Termination termination = awaitTermination(process);
+      assertThat(termination.status())
+          .isEqualTo(new ExitStatus.Signaled(ScriptProcess.Signals.SIGKILL, false));
+      assertThat(termination.signalSentByGateway()).contains(ScriptProcess.Signals.SIGKILL);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("launchers")
+  void stdoutCanBeReadWholeAtOnce(Supplier<Launcher> kind) throws Exception {
+    try (Launcher launcher = kind.get();
+        ScriptProcess process = started(launcher, spec(script("echo-stdin.sh")))) {
+      try (OutputStream stdin = process.stdin()) {
+        stdin.write("whole\n".getBytes(UTF_8));
+      }
+      assertThat(process.stdout().readAllBytes()).isEqualTo("whole\n".getBytes(UTF_8));
+    }
+  }
+
   private static LaunchSpec withEnvironment(LaunchSpec spec, Map<String, String> environment) {
     return new LaunchSpec(spec.argv(), environment, spec.workingDirectory(), spec.limits(),
         spec.stderrSink(), spec.stderrTailBytes());

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -107,6 +108,22 @@ class PosixLauncherTest {
     assertThat(alive(orphan)).isTrue();
     process.close();
     assertThat(eventually(Duration.ofSeconds(10), () -> !alive(orphan))).isTrue();
+  }
+
+  @Test
+  void fileSizeLimitStopsALargeWrite(@TempDir Path directory) throws Exception {
+    ResourceLimits oneKib = new ResourceLimits(null, -1, -1, 1024, -1, 0);
+    LaunchSpec spec =
+        new LaunchSpec(List.of(script("write-4kib-file.sh"), "out"), ENVIRONMENT, directory,
+            oneKib, LaunchSpec.StderrSink.DISCARD, 0);
+    try (ScriptProcess process = started(spec)) {
+      try (java.io.OutputStream stdin = process.stdin()) {
+        stdin.write("go\n".getBytes(UTF_8));
+      }
+      assertThat(await(process).status())
+          .isEqualTo(new ExitStatus.Signaled(Signals.SIGXFSZ, false));
+      assertThat(Files.size(directory.resolve("out"))).isEqualTo(1024);
+    }
   }
 
   @Test
