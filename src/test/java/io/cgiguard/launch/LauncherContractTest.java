@@ -252,6 +252,34 @@ class LauncherContractTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("launchers")
+  void concurrentLaunchesKeepTheirOwnPipes(Supplier<Launcher> kind) throws Exception {
+    java.util.concurrent.ExecutorService callers =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try (Launcher launcher = kind.get()) {
+      List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        byte[] payload = ("payload " + i + "\n").repeat(100).getBytes(UTF_8);
+        results.add(callers.submit(() -> echoes(launcher, payload)));
+      }
+      for (java.util.concurrent.Future<Boolean> result : results) {
+        assertThat(result.get()).isTrue();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
+  private static boolean echoes(Launcher launcher, byte[] payload) throws Exception {
+    try (ScriptProcess process = started(launcher, spec(script("echo-stdin.sh")))) {
+      try (OutputStream stdin = process.stdin()) {
+        stdin.write(payload);
+      }
+      return Arrays.equals(readAll(process.stdout()), payload);
+    }
+  }
+
   private static LaunchSpec withEnvironment(LaunchSpec spec, Map<String, String> environment) {
     return new LaunchSpec(spec.argv(), environment, spec.workingDirectory(), spec.limits(),
         spec.stderrSink(), spec.stderrTailBytes());

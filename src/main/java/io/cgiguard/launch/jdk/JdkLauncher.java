@@ -27,9 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JdkLauncher implements Launcher {
   private final LaunchThreads threads = new LaunchThreads();
   private final Set<JdkScriptProcess> live = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   @Override
   public Launch launch(LaunchSpec spec) {
+    if (closed) {
+      throw new IllegalStateException("launcher closed");
+    }
     ProgramLookup lookup = ProgramLookup.resolve(spec);
     if (lookup instanceof ProgramLookup.NotFound notFound) {
       return new Launch.Failed(notFound.error());
@@ -69,6 +73,7 @@ public final class JdkLauncher implements Launcher {
 
   @Override
   public void close() {
+    closed = true;
     for (JdkScriptProcess script : List.copyOf(live)) {
       script.close();
     }

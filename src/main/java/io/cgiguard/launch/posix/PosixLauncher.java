@@ -44,6 +44,7 @@ public final class PosixLauncher implements Launcher {
   private final ProcessLimits limits = new ProcessLimits(libc);
   private final LaunchThreads threads = new LaunchThreads();
   private final Set<PosixScriptProcess> live = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   /**
    * @return empty when this launcher can run here (64-bit Linux, JNA loads, glibc new enough),
@@ -66,6 +67,9 @@ public final class PosixLauncher implements Launcher {
 
   @Override
   public Launch launch(LaunchSpec spec) {
+    if (closed) {
+      throw new IllegalStateException("launcher closed");
+    }
     ProgramLookup lookup = ProgramLookup.resolve(spec);
     if (lookup instanceof ProgramLookup.NotFound notFound) {
       return new Launch.Failed(notFound.error());
@@ -137,6 +141,7 @@ public final class PosixLauncher implements Launcher {
 
   @Override
   public void close() {
+    closed = true;
     for (PosixScriptProcess script : List.copyOf(live)) {
       script.close();
     }
