@@ -215,6 +215,29 @@ class LauncherContractTest {
 
   @ParameterizedTest
   @MethodSource("launchers")
+  void closeReleasesAReaderBlockedOnStdout(Supplier<Launcher> kind) throws Exception {
+    try (Launcher launcher = kind.get()) {
+      ScriptProcess process = started(launcher, spec(script("children-hold-stdout.sh")));
+      Fixtures.readLine(process.stdout());
+      Fixtures.readLine(process.stdout());
+      // The gateway's header timeout: one thread blocked reading, another giving up on the script.
+      java.util.concurrent.CompletableFuture<byte[]> rest =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return readAll(process.stdout());
+                } catch (java.io.IOException e) {
+                  return new byte[0];
+                }
+              });
+      assertThat(Fixtures.eventually(java.time.Duration.ofMillis(200), rest::isDone)).isFalse();
+      process.close();
+      assertThat(rest.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("launchers")
   void terminateGroupEndsTheScript(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
         ScriptProcess process = started(launcher, spec(script("spin-cpu.sh")))) {
