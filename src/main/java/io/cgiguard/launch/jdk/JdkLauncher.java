@@ -55,7 +55,8 @@ public final class JdkLauncher implements Launcher {
         new StderrDrain(process.getErrorStream(), spec.stderrSink(), spec.stderrTailBytes());
     threads.drains().execute(drain);
     JdkScriptProcess script =
-        new JdkScriptProcess(process, drain, startNanos, threads.scheduler(), live::remove);
+        new JdkScriptProcess(
+            process, drain, startNanos, threads.scheduler(), threads.reapers(), live::remove);
     live.add(script);
     return new Launch.Started(script);
   }

@@ -16,9 +16,9 @@ interface LibC extends Library {
   int O_CLOEXEC = 0x80000;
 
   /** posix_spawn flags, from glibc's spawn.h. */
+  short POSIX_SPAWN_SETPGROUP = 0x02;
   short POSIX_SPAWN_SETSIGDEF = 0x04;
   short POSIX_SPAWN_SETSIGMASK = 0x08;
-  short POSIX_SPAWN_SETSID = 0x80;
 
   /** Generous upper bounds of the opaque glibc types (80, 336 and 128 bytes on x86-64). */
   int FILE_ACTIONS_BYTES = 512;

@@ -86,6 +86,7 @@ final class PosixScriptProcess implements ScriptProcess {
           new IllegalStateException("wait4(" + pid + ") failed, errno " + Native.getLastError()));
       return;
     }
+    drain.settle();
     termination.complete(
         new Termination(
             WaitStatus.decode(status.getValue()),

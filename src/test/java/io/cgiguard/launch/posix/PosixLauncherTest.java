@@ -140,6 +140,18 @@ class PosixLauncherTest {
   }
 
   @Test
+  void scriptLeadsItsOwnProcessGroup() throws Exception {
+    try (ScriptProcess process = started(spec(ResourceLimits.NONE, script("echo-stdin.sh")))) {
+      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // Fields after the command: state, ppid, pgrp, session.
+      assertThat(Long.parseLong(fields[2])).isEqualTo(process.pid());
+      process.stdin().close();
+      assertThat(await(process).status().success()).isTrue();
+    }
+  }
+
+  @Test
   void enforcesEveryLimitKind() {
     assertThat(launcher.enforcedLimits()).containsExactlyInAnyOrder(ResourceLimits.Kind.values());
   }
