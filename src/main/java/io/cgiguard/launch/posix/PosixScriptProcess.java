@@ -65,6 +65,15 @@ final class PosixScriptProcess implements ScriptProcess {
    * one to us. Runs on a reaper thread.
    */
   void reap() {
+    try {
+      waitForExit();
+    } catch (RuntimeException | Error e) {
+      // Whoever awaits the termination must learn of this rather than wait forever.
+      termination.completeExceptionally(e);
+    }
+  }
+
+  private void waitForExit() {
     IntByReference status = new IntByReference();
     Memory rusage = new Memory(LibC.RUSAGE_BYTES);
     rusage.clear();
@@ -77,6 +86,7 @@ final class PosixScriptProcess implements ScriptProcess {
           new IllegalStateException("wait4(" + pid + ") failed, errno " + Native.getLastError()));
       return;
     }
+    drain.settle();
     termination.complete(
         new Termination(
             WaitStatus.decode(status.getValue()),
