@@ -76,6 +76,12 @@ final class JdkScriptProcess implements ScriptProcess {
   }
 
   @Override
+  public byte[] stderrTail(java.time.Duration waitForEnd) throws InterruptedException {
+    drain.awaitEnd(waitForEnd.toMillis());
+    return drain.tail();
+  }
+
+  @Override
   public Optional<Termination> termination() {
     return Optional.ofNullable(termination.getNow(null));
   }
