@@ -92,7 +92,10 @@ final class PosixScriptProcess implements ScriptProcess {
             WaitStatus.decode(status.getValue()),
             Duration.ofNanos(System.nanoTime() - startNanos),
             Optional.of(WaitStatus.cpuTime(rusage)),
-            Optional.of(WaitStatus.peakRssBytes(rusage)),
+            // Not ru_maxrss: exec keeps the larger of the child's peak and the resident size of
+            // the image it replaced, and a posix_spawn child replaces a vfork of the whole JVM,
+            // so every script would seem to have used the gateway's memory.
+            Optional.empty(),
             Optional.ofNullable(signalSent)));
   }
 

@@ -133,7 +133,8 @@ class PosixLauncherTest {
       Termination termination = await(process);
       assertThat(termination.status().success()).isTrue();
       assertThat(termination.cpuTime().orElseThrow()).isGreaterThanOrEqualTo(Duration.ofMillis(150));
-      assertThat(termination.peakRssBytes().orElseThrow()).isGreaterThan(16L << 20);
+      // ru_maxrss of a posix_spawn child includes the JVM image exec replaced: not reported.
+      assertThat(termination.peakRssBytes()).isEmpty();
       assertThat(termination.wallTime()).isGreaterThanOrEqualTo(termination.cpuTime().get()
           .minusMillis(50));
     }
