@@ -147,6 +147,11 @@ public final class HeaderBlockReader {
       fields.statusLine(((StatusLine.Valid) parsed).line());
       return null;
     }
+    if (lineNumber == 1 && HeaderLine.startsWith(block, from, to, "HTTP/")) {
+      return "the script wrote an HTTP status line, which only an NPH script may do; a CGI"
+          + " script sends \"Status:\" instead (first line: " + HeaderLine.show(block, from, to)
+          + ")";
+    }
     if (lineNumber == 1 && HeaderLine.looksLikeBody(block, from, to)) {
       return bodyFirst(from, to);
     }

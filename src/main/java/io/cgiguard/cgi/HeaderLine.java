@@ -57,6 +57,19 @@ final class HeaderLine {
     return false;
   }
 
+  /** @return whether the line starts with the ASCII {@code prefix} */
+  static boolean startsWith(byte[] b, int from, int to, String prefix) {
+    if (to - from < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (b[from + i] != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** @return the index of the first colon of the line, or -1 */
   static int colonIndex(byte[] b, int from, int to) {
     for (int i = from; i < to; i++) {

@@ -62,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
     return Configs.withServer(config, new GatewayConfig.Server(bind != null ? bind : s.bind(),
         port != null ? port : s.port(),
         docroot != null ? docroot.toAbsolutePath().normalize() : s.docroot(), s.indexFiles(),
-        s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads()));
+        s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(), s.localClients()));
   }
 
   private static void checkDirectories(GatewayConfig config) {

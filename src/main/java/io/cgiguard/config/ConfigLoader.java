@@ -115,9 +115,22 @@ public final class ConfigLoader {
         t.integer("port", 8080, 0, 65535), path(t.string("docroot", "webapp")),
         t.strings("index-files", List.of("index.html")), t.string("run-as", "nobody"),
         t.duration("idle-timeout", "30s"), t.duration("header-read-timeout", "10s"),
-        t.integer("max-threads", 400, 16, 10_000));
+        t.integer("max-threads", 400, 16, 10_000), ranges(t, "local-clients",
+            List.of("127.0.0.0/8", "::1/128")));
     t.rejectUnknown();
     return server;
+  }
+
+  private static List<AddressRange> ranges(Table t, String key, List<String> fallback) {
+    List<AddressRange> out = new ArrayList<>();
+    for (String text : t.strings(key, fallback)) {
+      try {
+        out.add(AddressRange.parse(text));
+      } catch (IllegalArgumentException e) {
+        t.problem(key, e.getMessage());
+      }
+    }
+    return List.copyOf(out);
   }
 
   private GatewayConfig.Mount mount(Table t) {

@@ -45,7 +45,8 @@ public record GatewayConfig(
       String runAs,
       Duration idleTimeout,
       Duration headerReadTimeout,
-      int maxThreads) {}
+      int maxThreads,
+      List<AddressRange> localClients) {}
 
   /** {@code [[mount]]}: a URL prefix mapped to a directory of CGI programs. */
   public record Mount(
@@ -92,7 +93,26 @@ public record GatewayConfig(
 
   /** {@code [environment]}: what of the gateway's own environment reaches scripts. */
   public record Environment(
-      List<String> pass, Map<String, String> set, boolean neutraliseShellshock) {}
+      List<String> pass, Map<String, String> set, boolean neutraliseShellshock) {
+
+    /**
+     * @param own the gateway's own environment
+     * @return what of it scripts receive: the allow-listed names that are set, then the fixed
+     *     values, and a plain PATH when neither gave one
+     */
+    public Map<String, String> passedFrom(Map<String, String> own) {
+      Map<String, String> passed = new java.util.LinkedHashMap<>();
+      for (String name : pass) {
+        String value = own.get(name);
+        if (value != null) {
+          passed.put(name, value);
+        }
+      }
+      passed.putAll(set);
+      passed.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+      return java.util.Collections.unmodifiableMap(passed);
+    }
+  }
 
   /** {@code [restrictions]}: IIS isapiCgiRestriction; empty means any program may run. */
   public record Restrictions(List<Path> allowedPrograms) {}

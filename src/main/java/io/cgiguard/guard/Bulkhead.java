@@ -60,7 +60,8 @@ public final class Bulkhead {
       }
       if (queue.size() >= settings.queue()) {
         return new Slot.Rejected(
-            "the queue of " + settings.queue() + " waiting requests is full", settings.retryAfter());
+            "the queue of " + settings.queue() + " waiting requests is full",
+            settings.retryAfter());
       }
       return await(new Waiter(scriptKey, lock.newCondition()), maxWait);
     } finally {
@@ -177,6 +178,27 @@ public final class Bulkhead {
   /** @return requests for {@code scriptKey} waiting now */
   public int queued(String scriptKey) {
     return locked(() -> count(queuedByScript, scriptKey));
+  }
+
+  /** @return scripts running now by script key, for per-script gauges; absent means none */
+  public Map<String, Integer> runningPerScript() {
+    return perScript(runningByScript);
+  }
+
+  /** @return requests waiting now by script key; absent means none */
+  public Map<String, Integer> queuedPerScript() {
+    return perScript(queuedByScript);
+  }
+
+  private Map<String, Integer> perScript(Map<String, int[]> counts) {
+    lock.lock();
+    try {
+      Map<String, Integer> copy = new java.util.TreeMap<>();
+      counts.forEach((key, count) -> copy.put(key, count[0]));
+      return java.util.Collections.unmodifiableMap(copy);
+    } finally {
+      lock.unlock();
+    }
   }
 
   private int locked(java.util.function.IntSupplier read) {

@@ -136,7 +136,8 @@ public enum Cause {
     return table.toString();
   }
 
+  /** A pipe would end the cell and a {@code <html>} would vanish as a tag on GitHub. */
   private static String cell(String text) {
-    return text.replace("|", "\\|");
+    return text.replace("|", "\\|").replace("<", "&lt;");
   }
 }

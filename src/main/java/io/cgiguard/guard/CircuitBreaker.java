@@ -65,7 +65,23 @@ public final class CircuitBreaker {
   }
 
   /**
+   * Records the final outcome of a request, telling the probe from requests that were let in
+   * before the circuit opened: while half-open only the probe's outcome decides.
+   *
+   * @param admission what {@link #tryAcquire()} answered this request
+   * @param success whether the request got a relayable response from the script
+   */
+  public synchronized void record(CircuitAdmission.Allowed admission, boolean success) {
+    if (state == CircuitState.HALF_OPEN && !admission.probe()) {
+      return;
+    }
+    record(success);
+  }
+
+  /**
    * Records the final outcome of a request that was {@link CircuitAdmission.Allowed allowed}.
+   * While half-open any outcome counts as the probe's; prefer {@link
+   * #record(CircuitAdmission.Allowed, boolean)}.
    *
    * @param success whether the request got a relayable response from the script
    */

@@ -21,9 +21,13 @@ public final class Diagnoser {
       "^.*(syntax error at .+ line \\d+|Can't locate \\S+ in @INC|BEGIN failed--compilation aborted"
           + "|aborted due to compilation errors|requires explicit package name).*$",
       Pattern.MULTILINE);
-  /** env(1) and shells quote the name they could not find; a CR inside it is the tell. */
+  /**
+   * env(1) quotes the name it could not find and writes a CR in it as {@code \r} ("env:
+   * ‘perl\r’: No such file or directory"); bash writes it as {@code ^M} ("bad interpreter").
+   * Either, or a raw CR before the closing quote, is the tell.
+   */
   private static final Pattern CR_IN_NAME = Pattern.compile(
-      "^.*(\\r['’:]|\\^M|\\r: bad interpreter).*$", Pattern.MULTILINE);
+      "^.*((\\\\r|\\r)['’:]|\\^M).*$", Pattern.MULTILINE);
   private static final Pattern NOT_FOUND = Pattern.compile(
       "^.*(No such file or directory|not found|bad interpreter).*$", Pattern.MULTILINE);
   private static final String PERL_OUT_OF_MEMORY = "Out of memory!";
@@ -69,7 +73,8 @@ public final class Diagnoser {
     }
     int signal = signaled.signal();
     String cpu = termination.cpuTime().map(c -> " after " + millis(c) + " of CPU").orElse("");
-    if (signal == Signals.SIGXCPU || (signal == Signals.SIGKILL && reachedCpuLimit(termination, limits))) {
+    if (signal == Signals.SIGXCPU
+        || (signal == Signals.SIGKILL && reachedCpuLimit(termination, limits))) {
       return found(Cause.CPU_LIMIT, Signals.name(signal) + cpu
           + (limits.hasCpuTime() ? " (limit " + millis(limits.cpuTime()) + ")" : ""));
     }

@@ -1,6 +1,8 @@
 package io.cgiguard.guard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +18,35 @@ import io.cgiguard.launch.Termination;
 final class JsonPage {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  static {
+    JSON.getFactory().setCharacterEscapes(new MarkupSafeEscapes());
+  }
+
+  /**
+   * Writes {@code < > &} as JSON Unicode escapes (backslash, u, 003C), so that a page a browser
+   * sniffs as HTML, or one a careless client pastes into a {@code <script>} block, carries no live
+   * markup.
+   */
+  private static final class MarkupSafeEscapes extends CharacterEscapes {
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    MarkupSafeEscapes() {
+      ascii['<'] = ESCAPE_STANDARD;
+      ascii['>'] = ESCAPE_STANDARD;
+      ascii['&'] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return null;
+    }
+  }
 
   private JsonPage() {}
 
@@ -89,7 +120,8 @@ final class JsonPage {
     } else {
       node.put("exitCode", ((ExitStatus.Exited) termination.status()).code());
     }
-    termination.signalSentByGateway().ifPresent(s -> node.put("signalSentByGateway", Signals.name(s)));
+    termination.signalSentByGateway()
+        .ifPresent(signal -> node.put("signalSentByGateway", Signals.name(signal)));
     termination.cpuTime().ifPresent(cpu -> node.put("cpuMillis", cpu.toMillis()));
     termination.peakRssBytes().ifPresent(rss -> node.put("peakRssBytes", rss));
     node.put("wallMillis", termination.wallTime().toMillis());

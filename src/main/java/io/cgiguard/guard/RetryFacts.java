@@ -1,5 +1,6 @@
 package io.cgiguard.guard;
 
+import io.cgiguard.launch.SpawnError;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,5 +33,25 @@ public record RetryFacts(
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(elapsed, "elapsed");
+  }
+
+  /** @return the facts after {@code failure}, its kind and spawn errno taken from it */
+  public static RetryFacts after(
+      Failure failure,
+      long bytesSentToClient,
+      boolean responseCommitted,
+      String method,
+      RequestBody body,
+      int attemptsMade,
+      Duration elapsed) {
+    return new RetryFacts(
+        failure.kind(),
+        failure.evidence().spawnError().map(SpawnError::errnoName),
+        bytesSentToClient,
+        responseCommitted,
+        method,
+        body,
+        attemptsMade,
+        elapsed);
   }
 }

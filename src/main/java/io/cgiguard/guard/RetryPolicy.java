@@ -42,9 +42,10 @@ public record RetryPolicy(
     requireNonNegative(firstBackoff, "firstBackoff");
     requireNonNegative(maxBackoff, "maxBackoff");
     requireNonNegative(deadline, "deadline");
-    retriableKinds = retriableKinds.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(retriableKinds));
-    methods =
-        methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    retriableKinds = Set.copyOf(retriableKinds);
+    methods = methods.stream()
+        .map(method -> method.toUpperCase(Locale.ROOT))
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** The defaults of {@code conf/cgiguard.toml}. */
@@ -76,7 +77,8 @@ public record RetryPolicy(
     Duration delay = backoff(facts.attemptsMade(), random);
     if (facts.elapsed().plus(delay).compareTo(deadline) >= 0) {
       return new RetryDecision.GiveUp(
-          "the retry deadline of " + deadline.toMillis() + " ms would pass before the next attempt");
+          "the retry deadline of " + deadline.toMillis()
+              + " ms would pass before the next attempt");
     }
     return new RetryDecision.Retry(delay);
   }

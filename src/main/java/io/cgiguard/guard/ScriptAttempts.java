@@ -19,6 +19,9 @@ import java.util.random.RandomGenerator;
  */
 public final class ScriptAttempts {
 
+  /** How long a failed script's stderr may take to arrive in full, for the page. */
+  private static final Duration STDERR_SETTLE = Duration.ofMillis(250);
+
   private final Launcher launcher;
   private final Bulkhead bulkhead;
   private final CircuitBreakers circuits;
@@ -44,10 +47,12 @@ public final class ScriptAttempts {
   /** Runs {@code plan} until a script produced a complete header block or the rules say stop. */
   public Outcome run(AttemptPlan plan) throws InterruptedException {
     CircuitBreaker circuit = circuits.forScript(plan.scriptKey());
-    if (circuit.tryAcquire() instanceof CircuitAdmission.Refused refused) {
+    CircuitAdmission admission = circuit.tryAcquire();
+    if (admission instanceof CircuitAdmission.Refused refused) {
       return new Outcome.Refused(FailureKind.CIRCUIT_OPEN, "the script's circuit is open after "
           + "repeated failures", refused.retryAfter(), AttemptHistory.empty());
     }
+    CircuitAdmission.Allowed allowed = (CircuitAdmission.Allowed) admission;
     Slot slot = bulkhead.acquire(plan.scriptKey(), plan.queueWait());
     if (slot instanceof Slot.Rejected rejected) {
       // Not the script's fault: the circuit hears nothing of it (a refused half-open probe
@@ -58,20 +63,20 @@ public final class ScriptAttempts {
     Slot.Permit permit = ((Slot.Admitted) slot).permit();
     Outcome outcome;
     try {
-      outcome = attempts(plan, permit, circuit);
+      outcome = attempts(plan, permit, circuit, allowed);
     } catch (InterruptedException | RuntimeException | Error e) {
       permit.close();
       throw e;
     }
     if (!(outcome instanceof Outcome.Relay)) {
       permit.close();
-      circuit.record(false);
+      circuit.record(allowed, false);
     }
     return outcome;
   }
 
-  private Outcome attempts(AttemptPlan plan, Slot.Permit permit, CircuitBreaker circuit)
-      throws InterruptedException {
+  private Outcome attempts(AttemptPlan plan, Slot.Permit permit, CircuitBreaker circuit,
+      CircuitAdmission.Allowed allowed) throws InterruptedException {
     AttemptHistory history = AttemptHistory.empty();
     while (true) {
       int number = history.count() + 1;
@@ -84,7 +89,7 @@ public final class ScriptAttempts {
         return new Outcome.Relay(read.process(), success.block(), history.with(attempt),
             ok -> {
               permit.close();
-              circuit.record(ok);
+              circuit.record(allowed, ok);
             });
       }
       Failure failure = ((Verdict.Failed) read.verdict()).failure();
@@ -114,7 +119,10 @@ public final class ScriptAttempts {
     ScriptProcess process = ((Launch.Started) launch).process();
     HeaderReading reading = new HeaderReading(process, plan, timers, pumps);
     Observation observation = reading.read();
-    Verdict verdict = Classifier.classify(observation, run(plan, process.stderrTail(), started));
+    byte[] stderr = observation instanceof Observation.HeadersRead read
+        && read.block() instanceof io.cgiguard.cgi.HeaderBlock.Complete
+        ? process.stderrTail() : process.stderrTail(STDERR_SETTLE);
+    Verdict verdict = Classifier.classify(observation, run(plan, stderr, started));
     if (!(verdict instanceof Verdict.Success)) {
       process.close();
       return new HeaderRead(verdict, null);

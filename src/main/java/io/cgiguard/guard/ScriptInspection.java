@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -40,14 +41,24 @@ public final class ScriptInspection {
     if (shebang.isPresent()) {
       findings.addAll(shebangFindings(shebang.get(), searchPath));
     }
-    if (!Files.isExecutable(script)) {
+    Optional<String> noexec = noexecMountPoint(script);
+    // On a noexec mount access(X_OK) fails whatever the mode, so there only the mode bits tell
+    // whether the execute bit is missing too.
+    boolean executable = noexec.isPresent() ? hasExecuteBit(script) : Files.isExecutable(script);
+    if (!executable) {
       findings.add(new Finding(Finding.Kind.NOT_EXECUTABLE, script + " has no execute permission"));
     }
+    noexec.ifPresent(mount -> findings.add(new Finding(
+        Finding.Kind.NOEXEC_MOUNT, script + " is on " + mount + ", mounted noexec")));
     findings.addAll(worldWritable(script));
-    noexecMountPoint(script)
-        .ifPresent(mount -> findings.add(new Finding(
-            Finding.Kind.NOEXEC_MOUNT, script + " is on " + mount + ", mounted noexec")));
     return List.copyOf(findings);
+  }
+
+  private static boolean hasExecuteBit(Path script) throws IOException {
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(script);
+    return mode.contains(PosixFilePermission.OWNER_EXECUTE)
+        || mode.contains(PosixFilePermission.GROUP_EXECUTE)
+        || mode.contains(PosixFilePermission.OTHERS_EXECUTE);
   }
 
   /** @return the first line without its LF (a CR stays), if the file starts with {@code #!} */

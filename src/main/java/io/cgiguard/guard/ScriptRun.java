@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param stderrTail the last bytes the script wrote to stderr (empty when it never ran)
  * @param wallTime from spawn until the gateway stopped waiting for the header block
  */
-public record ScriptRun(String scriptPath, List<String> argv, byte[] stderrTail, Duration wallTime) {
+public record ScriptRun(
+    String scriptPath, List<String> argv, byte[] stderrTail, Duration wallTime) {
 
   public ScriptRun {
     Objects.requireNonNull(scriptPath, "scriptPath");

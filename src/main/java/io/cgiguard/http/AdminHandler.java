@@ -40,8 +40,7 @@ final class AdminHandler {
 
   void handle(Request request, Response response, Callback callback, String requestId,
       String path) {
-    if (!allowRemote
-        && !GatewayPages.isLoopback(request.getConnectionMetaData().getRemoteSocketAddress())) {
+    if (!allowRemote && !pages.local(request)) {
       pages.refuse(request, response, callback, requestId, 403,
           "the admin endpoints answer loopback clients only");
       return;

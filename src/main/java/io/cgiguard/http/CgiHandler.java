@@ -11,6 +11,8 @@ import io.cgiguard.guard.AttemptPlan;
 import io.cgiguard.guard.BodySource;
 import io.cgiguard.guard.Outcome;
 import io.cgiguard.guard.ScriptAttempts;
+import io.cgiguard.guard.ScriptCommand;
+import io.cgiguard.guard.ScriptPlans;
 import io.cgiguard.launch.LaunchSpec;
 import java.io.IOException;
 import java.nio.file.Path;

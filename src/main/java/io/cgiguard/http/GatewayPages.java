@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import com.google.common.escape.Escaper;
 import com.google.common.html.HtmlEscapers;
+import io.cgiguard.config.AddressRange;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.guard.AttemptHistory;
 import io.cgiguard.guard.DiagnosticPage;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
@@ -36,10 +38,13 @@ final class GatewayPages {
   static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
   private final GatewayConfig.Diagnostics diagnostics;
+  private final List<AddressRange> localClients;
   private final DiagnosticPage page;
 
-  GatewayPages(GatewayConfig.Diagnostics diagnostics) throws IOException {
+  GatewayPages(GatewayConfig.Diagnostics diagnostics, List<AddressRange> localClients)
+      throws IOException {
     this.diagnostics = diagnostics;
+    this.localClients = List.copyOf(localClients);
     this.page = diagnostics.errorMode() == GatewayConfig.ErrorMode.CUSTOM
         ? DiagnosticPage.custom(Files.readAllBytes(diagnostics.customPage().orElseThrow()),
             "text/html; charset=utf-8")
@@ -83,14 +88,16 @@ final class GatewayPages {
     return switch (diagnostics.errorMode()) {
       case DETAILED -> true;
       case CUSTOM -> false;
-      case DETAILED_LOCAL_ONLY -> isLoopback(request.getConnectionMetaData().getRemoteSocketAddress());
+      case DETAILED_LOCAL_ONLY -> local(request);
     };
   }
 
-  static boolean isLoopback(SocketAddress address) {
-    if (address instanceof InetSocketAddress inet) {
+  /** @return whether the client is local: its address is in {@code [server] local-clients} */
+  boolean local(Request request) {
+    SocketAddress address = request.getConnectionMetaData().getRemoteSocketAddress();
+    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
       InetAddress ip = inet.getAddress();
-      return ip != null && ip.isLoopbackAddress();
+      return localClients.stream().anyMatch(range -> range.contains(ip));
     }
     return false;
   }

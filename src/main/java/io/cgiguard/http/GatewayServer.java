@@ -25,10 +25,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.server.Server;
@@ -71,12 +69,12 @@ public final class GatewayServer implements AutoCloseable {
     this.metrics = new GatewayMetrics(sources);
     RecentFailures recent = new RecentFailures();
     OutcomeLog outcomes = new OutcomeLog(metrics, recent, clock);
-    GatewayPages pages = new GatewayPages(config.diagnostics());
+    GatewayPages pages = new GatewayPages(config.diagnostics(), config.server().localClients());
     ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
         new SecureRandom(), outcomes);
     Path docroot = JettyAssembly.realDirectory(config.server().docroot());
     GatewayParts parts = new GatewayParts(config, launcher, attempts, bulkhead, circuits, metrics,
-        recent, outcomes, pages, timers, passedEnvironment(config.environment()), docroot,
+        recent, outcomes, pages, timers, config.environment().passedFrom(System.getenv()), docroot,
         "cgiguard/" + io.cgiguard.cli.Version.current(), clock);
     StatusSource status = new StatusSource(clock, io.cgiguard.cli.Version.current(),
         launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent);
@@ -149,19 +147,6 @@ public final class GatewayServer implements AutoCloseable {
     }
     timers.shutdownNow();
     pumps.shutdownNow();
-  }
-
-  private static Map<String, String> passedEnvironment(GatewayConfig.Environment environment) {
-    Map<String, String> passed = new LinkedHashMap<>();
-    for (String name : environment.pass()) {
-      String value = System.getenv(name);
-      if (value != null) {
-        passed.put(name, value);
-      }
-    }
-    passed.putAll(environment.set());
-    passed.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
-    return passed;
   }
 
   private static List<CircuitView> circuitViews(CircuitBreakers circuits) {

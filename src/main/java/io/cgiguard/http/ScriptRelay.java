@@ -5,22 +5,16 @@ import io.cgiguard.cgi.ResponseHead;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.guard.AttemptPlan;
 import io.cgiguard.guard.BodySource;
-import io.cgiguard.guard.Diagnoser;
 import io.cgiguard.guard.Diagnosis;
-import io.cgiguard.guard.DiagnosisContext;
 import io.cgiguard.guard.Failure;
 import io.cgiguard.guard.FailureKind;
-import io.cgiguard.guard.Finding;
 import io.cgiguard.guard.Outcome;
-import io.cgiguard.guard.ScriptInspection;
+import io.cgiguard.guard.ScriptPlans;
 import io.cgiguard.launch.ScriptProcess;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -31,10 +25,6 @@ import org.eclipse.jetty.util.Callback;
  * failure can only end the connection, which is what the client is told by an aborted response.
  */
 final class ScriptRelay {
-
-  /** Findings about a script's own #! line or mode; irrelevant when a mapping runs it. */
-  private static final Set<Finding.Kind> DIRECT_RUN_ONLY = Set.of(Finding.Kind.SHEBANG_CR,
-      Finding.Kind.SHEBANG_WINDOWS_PATH, Finding.Kind.NOT_EXECUTABLE, Finding.Kind.NOEXEC_MOUNT);
 
   private final GatewayParts parts;
   private final CgiHandler.Redirects redirects;
@@ -73,7 +63,7 @@ final class ScriptRelay {
       return;
     }
     Outcome.Failed failed = (Outcome.Failed) outcome;
-    Optional<Diagnosis> diagnosis = diagnose(failed.failure(), plan, script.scriptFile());
+    Optional<Diagnosis> diagnosis = plans.diagnose(failed.failure(), plan, script.scriptFile());
     parts.outcomes().failed(line, failed.failure().kind(), failed.history().count(),
         Optional.of(failed.failure()), diagnosis, elapsed, failed.failure().summary());
     parts.pages().fail(request, response, callback, requestId, failed.failure().kind(),
@@ -132,21 +122,6 @@ final class ScriptRelay {
     }
     // Committed: the only honest signal left is to end the connection without a clean end.
     callback.failed(new IOException(kind.label() + ": " + result.detail()));
-  }
-
-  private Optional<Diagnosis> diagnose(Failure failure, AttemptPlan plan, Path script) {
-    List<Finding> findings = List.of();
-    try {
-      findings = ScriptInspection.inspect(script, plan.spec().environment().getOrDefault("PATH",
-          ""));
-    } catch (IOException e) {
-      findings = List.of();
-    }
-    boolean direct = plan.spec().argv().get(0).equals(script.toString());
-    List<Finding> relevant = findings.stream()
-        .filter(f -> direct || !DIRECT_RUN_ONLY.contains(f.kind())).toList();
-    return Diagnoser.diagnose(failure, new DiagnosisContext(plans.limits(), plan.headerTimeout(),
-        relevant));
   }
 
   private Duration since(Instant arrived) {

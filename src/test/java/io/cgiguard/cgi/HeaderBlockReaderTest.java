@@ -75,6 +75,7 @@ class HeaderBlockReaderTest {
       doctype first              | <!DOCTYPE html>\\n                          | 1 | the script printed its body before any header (first line: <!DOCTYPE html>)
       json first                 | {"a": 1}\\n\\n                              | 1 | the script printed its body before any header (first line: {"a"
       text first                 | Hello world\\n\\n                           | 1 | the script printed its body before any header (first line: Hello world)
+      status line in CGI mode    | HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\n\\r\\n | 1 | the script wrote an HTTP status line, which only an NPH script may do
       no colon later             | X-A: 1\\nHello\\n\\n                        | 2 | line without a colon: Hello
       obs-fold                   | X-A: 1\\n  continued\\n\\n                  | 2 | obsolete line folding
       obs-fold with tab          | X-A: 1\\n\\tcontinued\\n\\n                 | 2 | obsolete line folding

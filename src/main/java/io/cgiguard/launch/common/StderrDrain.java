@@ -63,9 +63,25 @@ public final class StderrDrain implements Runnable {
     return tail.snapshot();
   }
 
+  /**
+   * How long a launcher lets the drain catch up once the script has exited before it reports the
+   * termination, so that a termination comes with the script's last stderr words; only a
+   * descendant still holding stderr makes this wait run out.
+   */
+  public static final long SETTLE_MILLIS = 200;
+
   /** Waits up to {@code millis} for EOF on stderr; @return whether the drain has finished */
   public boolean awaitEnd(long millis) throws InterruptedException {
     return finished.await(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Waits up to {@link #SETTLE_MILLIS} for EOF, keeping the caller's interrupt status. */
+  public void settle() {
+    try {
+      awaitEnd(SETTLE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

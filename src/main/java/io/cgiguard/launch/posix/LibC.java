@@ -16,9 +16,9 @@ interface LibC extends Library {
   int O_CLOEXEC = 0x80000;
 
   /** posix_spawn flags, from glibc's spawn.h. */
+  short POSIX_SPAWN_SETPGROUP = 0x02;
   short POSIX_SPAWN_SETSIGDEF = 0x04;
   short POSIX_SPAWN_SETSIGMASK = 0x08;
-  short POSIX_SPAWN_SETSID = 0x80;
 
   /** Generous upper bounds of the opaque glibc types (80, 336 and 128 bytes on x86-64). */
   int FILE_ACTIONS_BYTES = 512;
@@ -29,6 +29,9 @@ interface LibC extends Library {
   int RUSAGE_BYTES = 144;
   int RUSAGE_MAXRSS_OFFSET = 32;
 
+  /** fcntl command that sets a pipe's capacity (linux/fcntl.h: F_LINUX_SPECIFIC_BASE + 7). */
+  int F_SETPIPE_SZ = 1031;
+
   int EINTR = 4;
   int ESRCH = 3;
   int EPERM = 1;
@@ -36,6 +39,8 @@ interface LibC extends Library {
   int pipe2(int[] fds, int flags);
 
   int close(int fd);
+
+  int fcntl(int fd, int command, int argument);
 
   int kill(int pid, int signal);
 

@@ -25,9 +25,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Starts scripts on Linux with glibc's posix_spawn through JNA: each in a new session (so its own
- * process group, killable as a whole), with nothing of the gateway inherited, limits applied with
- * prlimit, and exit status plus resource usage from wait4.
+ * Starts scripts on Linux with glibc's posix_spawn through JNA: each in a process group of its own
+ * (killable as a whole; {@link NativeSpawn} says why not a new session), with nothing of the
+ * gateway inherited, limits applied with prlimit, and exit status plus resource usage from wait4.
  */
 public final class PosixLauncher implements Launcher {
   /** glibc symbols beyond POSIX that the launcher needs, with the glibc version that added them. */
@@ -44,6 +44,7 @@ public final class PosixLauncher implements Launcher {
   private final ProcessLimits limits = new ProcessLimits(libc);
   private final LaunchThreads threads = new LaunchThreads();
   private final Set<PosixScriptProcess> live = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   /**
    * @return empty when this launcher can run here (64-bit Linux, JNA loads, glibc new enough),
@@ -66,6 +67,9 @@ public final class PosixLauncher implements Launcher {
 
   @Override
   public Launch launch(LaunchSpec spec) {
+    if (closed) {
+      throw new IllegalStateException("launcher closed");
+    }
     ProgramLookup lookup = ProgramLookup.resolve(spec);
     if (lookup instanceof ProgramLookup.NotFound notFound) {
       return new Launch.Failed(notFound.error());
@@ -100,7 +104,7 @@ public final class PosixLauncher implements Launcher {
       // Reopened through /proc so the JDK's own file streams do the I/O; the originals close
       // only after, since opening a pipe end needs the other end to be open.
       stdin = new FileOutputStream(procFd(spawned.stdinFd()));
-      stdout = new FileInputStream(procFd(spawned.stdoutFd()));
+      stdout = new PipeInputStream(new FileInputStream(procFd(spawned.stdoutFd())));
       stderr = new FileInputStream(procFd(spawned.stderrFd()));
     } catch (IOException e) {
       libc.kill(-spawned.pid(), Signals.SIGKILL);
@@ -137,6 +141,7 @@ public final class PosixLauncher implements Launcher {
 
   @Override
   public void close() {
+    closed = true;
     for (PosixScriptProcess script : List.copyOf(live)) {
       script.close();
     }

@@ -65,6 +65,15 @@ final class PosixScriptProcess implements ScriptProcess {
    * one to us. Runs on a reaper thread.
    */
   void reap() {
+    try {
+      waitForExit();
+    } catch (RuntimeException | Error e) {
+      // Whoever awaits the termination must learn of this rather than wait forever.
+      termination.completeExceptionally(e);
+    }
+  }
+
+  private void waitForExit() {
     IntByReference status = new IntByReference();
     Memory rusage = new Memory(LibC.RUSAGE_BYTES);
     rusage.clear();
@@ -77,12 +86,16 @@ final class PosixScriptProcess implements ScriptProcess {
           new IllegalStateException("wait4(" + pid + ") failed, errno " + Native.getLastError()));
       return;
     }
+    drain.settle();
     termination.complete(
         new Termination(
             WaitStatus.decode(status.getValue()),
             Duration.ofNanos(System.nanoTime() - startNanos),
             Optional.of(WaitStatus.cpuTime(rusage)),
-            Optional.of(WaitStatus.peakRssBytes(rusage)),
+            // Not ru_maxrss: exec keeps the larger of the child's peak and the resident size of
+            // the image it replaced, and a posix_spawn child replaces a vfork of the whole JVM,
+            // so every script would seem to have used the gateway's memory.
+            Optional.empty(),
             Optional.ofNullable(signalSent)));
   }
 
@@ -103,6 +116,12 @@ final class PosixScriptProcess implements ScriptProcess {
 
   @Override
   public byte[] stderrTail() {
+    return drain.tail();
+  }
+
+  @Override
+  public byte[] stderrTail(java.time.Duration waitForEnd) throws InterruptedException {
+    drain.awaitEnd(waitForEnd.toMillis());
     return drain.tail();
   }
 

@@ -24,9 +24,4 @@ final class WaitStatus {
             + rusage.getLong(16) * 1_000_000 + rusage.getLong(24);
     return Duration.ofNanos(micros * 1_000);
   }
-
-  /** ru_maxrss is in KiB on Linux. */
-  static long peakRssBytes(Memory rusage) {
-    return rusage.getLong(LibC.RUSAGE_MAXRSS_OFFSET) * 1024;
-  }
 }

@@ -1,4 +1,4 @@
-package io.cgiguard.http;
+package io.cgiguard.guard;
 
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.config.ScriptProcessors;
@@ -20,26 +20,26 @@ import java.util.Optional;
  * the configuration enables it, only for words the allow pattern accepts, and never for
  * {@code .bat} or {@code .cmd} targets (CVE-2019-0232).
  */
-final class ScriptCommand {
+public final class ScriptCommand {
 
   /** The argv, and the mapping that chose it (empty for an interpreter or a direct run). */
-  record Command(List<String> argv, Optional<GatewayConfig.HandlerMapping> mapping) {}
+  public record Command(List<String> argv, Optional<GatewayConfig.HandlerMapping> mapping) {}
 
   private final Map<String, List<String>> interpreters;
   private final GatewayConfig.Arguments arguments;
 
-  ScriptCommand(Map<String, List<String>> interpreters, GatewayConfig.Arguments arguments) {
+  public ScriptCommand(Map<String, List<String>> interpreters, GatewayConfig.Arguments arguments) {
     this.interpreters = interpreters;
     this.arguments = arguments;
   }
 
   /** @return the mapping that runs {@code fileName} under {@code mount}, if any */
-  static Optional<GatewayConfig.HandlerMapping> mapping(GatewayConfig.Mount mount,
+  public static Optional<GatewayConfig.HandlerMapping> mapping(GatewayConfig.Mount mount,
       String fileName) {
     return mount.handlers().stream().filter(h -> h.matches(fileName)).findFirst();
   }
 
-  Command build(GatewayConfig.Mount mount, Path script, String rawQuery) {
+  public Command build(GatewayConfig.Mount mount, Path script, String rawQuery) {
     String fileName = script.getFileName().toString();
     List<String> searchWords = searchWords(fileName, rawQuery);
     Optional<GatewayConfig.HandlerMapping> mapping = mapping(mount, fileName);

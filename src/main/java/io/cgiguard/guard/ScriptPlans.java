@@ -1,11 +1,7 @@
-package io.cgiguard.http;
+package io.cgiguard.guard;
 
 import io.cgiguard.cgi.Resolution;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.AttemptPlan;
-import io.cgiguard.guard.BodySource;
-import io.cgiguard.guard.FailureKind;
-import io.cgiguard.guard.RetryPolicy;
 import io.cgiguard.launch.LaunchSpec;
 import io.cgiguard.launch.ResourceLimits;
 import java.nio.file.Files;
@@ -23,13 +19,17 @@ import java.util.Set;
  * spec with its limits, the retry rules and timeouts of the script's mapping. Everything that does
  * not depend on the request is computed once, at start-up.
  */
-final class ScriptPlans {
+public final class ScriptPlans {
+
+  /** Findings about a script's own #! line or mode; irrelevant when a mapping runs it. */
+  private static final Set<Finding.Kind> DIRECT_RUN_ONLY = Set.of(Finding.Kind.SHEBANG_CR,
+      Finding.Kind.SHEBANG_WINDOWS_PATH, Finding.Kind.NOT_EXECUTABLE, Finding.Kind.NOEXEC_MOUNT);
 
   private final GatewayConfig config;
   private final ResourceLimits limits;
   private final Set<FailureKind> retriableKinds;
 
-  ScriptPlans(GatewayConfig config) {
+  public ScriptPlans(GatewayConfig config) {
     this.config = config;
     GatewayConfig.Limits l = config.limits();
     this.limits = new ResourceLimits(l.cpu(), l.addressSpaceBytes(), l.openFiles(),
@@ -40,11 +40,11 @@ final class ScriptPlans {
   }
 
   /** @return the resource limits every script runs under */
-  ResourceLimits limits() {
+  public ResourceLimits limits() {
     return limits;
   }
 
-  AttemptPlan plan(Resolution.Found script, ScriptCommand.Command command,
+  public AttemptPlan plan(Resolution.Found script, ScriptCommand.Command command,
       Optional<GatewayConfig.HandlerMapping> mapping, Map<String, String> environment,
       String method, BodySource body, Instant arrived, LaunchSpec.StderrSink stderr) {
     GatewayConfig.Timeouts timeouts = config.timeouts();
@@ -62,14 +62,32 @@ final class ScriptPlans {
         config.concurrency().queueWait(), arrived);
   }
 
+  /**
+   * Names the likely cause of a failed attempt of {@code plan}: inspects the script file, keeps
+   * only findings that matter for how it was run (a #! line does not matter when a mapping or an
+   * interpreter runs the script), and asks the {@link Diagnoser}.
+   */
+  public Optional<Diagnosis> diagnose(Failure failure, AttemptPlan plan, Path script) {
+    List<Finding> findings;
+    try {
+      findings = ScriptInspection.inspect(script, plan.spec().environment().getOrDefault("PATH", ""));
+    } catch (java.io.IOException e) {
+      findings = List.of();
+    }
+    boolean direct = plan.spec().argv().get(0).equals(script.toString());
+    List<Finding> relevant = findings.stream()
+        .filter(f -> direct || !DIRECT_RUN_ONLY.contains(f.kind())).toList();
+    return Diagnoser.diagnose(failure, new DiagnosisContext(limits, plan.headerTimeout(), relevant));
+  }
+
   /** @return the body idle timeout of the script's mapping */
-  Duration bodyIdle(Optional<GatewayConfig.HandlerMapping> mapping) {
+  public Duration bodyIdle(Optional<GatewayConfig.HandlerMapping> mapping) {
     return mapping.flatMap(GatewayConfig.HandlerMapping::bodyIdleTimeout)
         .orElse(config.timeouts().bodyIdle());
   }
 
   /** @return the total run time of the script's mapping */
-  Duration total(Optional<GatewayConfig.HandlerMapping> mapping) {
+  public Duration total(Optional<GatewayConfig.HandlerMapping> mapping) {
     return mapping.flatMap(GatewayConfig.HandlerMapping::totalTimeout)
         .orElse(config.timeouts().total());
   }
@@ -80,14 +98,14 @@ final class ScriptPlans {
    *
    * @return why the script may not run, or empty when it may
    */
-  Optional<String> restriction(List<String> argv, Path script) {
+  public Optional<String> restriction(List<String> argv, Path script) {
     List<Path> allowed = config.restrictions().allowedPrograms();
     if (allowed.isEmpty()) {
       return Optional.empty();
     }
     String program = argv.get(0);
     Path resolved = program.contains("/") ? Path.of(program)
-        : io.cgiguard.guard.ScriptInspection.onPath(program,
+        : ScriptInspection.onPath(program,
             config.environment().set().getOrDefault("PATH", System.getenv("PATH")))
             .orElse(Path.of(program));
     for (Path candidate : allowed) {

@@ -1,0 +1,106 @@
+package io.cgiguard.cli;
+
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.guard.Finding;
+import io.cgiguard.guard.ScriptCommand;
+import io.cgiguard.guard.ScriptInspection;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code cgiguard check}: validates the configuration, then looks at every script of every mount
+ * for the causes of premature termination that can be seen before a request (a #! line with a CR
+ * or a Windows path, a missing interpreter, no execute bit, a noexec mount) and for holes (world-
+ * writable scripts and directories). Prints one line per finding with its fix.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = "Validate the configuration and scan the CGI directories for scripts that will "
+        + "fail or are unsafe.")
+public final class CheckCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    GatewayConfig config = configOptions.load();
+    out.println("configuration: ok" + config.source().map(p -> " (" + p + ")").orElse(
+        " (built-in defaults)"));
+    ScriptCommand commands = new ScriptCommand(config.interpreters(), config.arguments());
+    String path = config.environment().passedFrom(System.getenv()).get("PATH");
+    int problems = 0;
+    int scripts = 0;
+    for (GatewayConfig.Mount mount : config.mounts()) {
+      if (!Files.isDirectory(mount.dir())) {
+        out.println(mount.dir() + ": the directory of " + mount.url() + " does not exist");
+        problems++;
+        continue;
+      }
+      problems += directory(mount.dir());
+      List<Path> files;
+      try (Stream<Path> walk = Files.walk(mount.dir(), 8)) {
+        // Hidden files (.htaccess, .gitattributes) are never served, so never run.
+        files = walk.filter(Files::isRegularFile)
+            .filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
+      }
+      for (Path file : files) {
+        scripts++;
+        problems += script(mount, file, commands, path);
+      }
+    }
+    out.println(scripts + " script(s) checked, " + problems + " problem(s) found");
+    return problems == 0 ? 0 : 1;
+  }
+
+  private int script(GatewayConfig.Mount mount, Path file, ScriptCommand commands, String path)
+      throws IOException {
+    ScriptCommand.Command command = commands.build(mount, file, "");
+    boolean direct = command.argv().get(0).equals(file.toString());
+    Optional<GatewayConfig.HandlerMapping> mapping = command.mapping();
+    String runner = mapping.map(m -> "mapping " + m.path() + " (" + String.join(" ",
+        m.scriptProcessor()) + ")").orElse(direct ? "its #! line" : "the interpreter "
+        + command.argv().get(0));
+    int problems = 0;
+    for (Finding finding : ScriptInspection.inspect(file, path)) {
+      boolean shebangOnly = finding.kind() == Finding.Kind.SHEBANG_CR
+          || finding.kind() == Finding.Kind.SHEBANG_WINDOWS_PATH
+          || finding.kind() == Finding.Kind.NOT_EXECUTABLE
+          || finding.kind() == Finding.Kind.NOEXEC_MOUNT
+          || finding.kind() == Finding.Kind.MISSING_INTERPRETER;
+      if (shebangOnly && !direct) {
+        out.println(file + ": note: " + finding.detail() + "; harmless here: " + runner
+            + " runs it");
+        continue;
+      }
+      String fix = finding.kind().cause().map(c -> " - fix: " + c.fix())
+          .orElse(" - fix: chmod o-w " + file);
+      out.println(file + ": " + finding.detail() + fix + " [runs with " + runner + "]");
+      problems++;
+    }
+    return problems;
+  }
+
+  private int directory(Path dir) throws IOException {
+    int problems = 0;
+    try (Stream<Path> walk = Files.walk(dir, 8)) {
+      for (Path d : walk.filter(Files::isDirectory).sorted().toList()) {
+        if (Files.getPosixFilePermissions(d).contains(PosixFilePermission.OTHERS_WRITE)) {
+          out.println(d + ": the directory is world-writable: anyone can add or replace scripts "
+              + "- fix: chmod o-w " + d);
+          problems++;
+        }
+      }
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,60 @@
+package io.cgiguard.cli;
+
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.guard.AttemptListener;
+import io.cgiguard.guard.Bulkhead;
+import io.cgiguard.guard.BulkheadSettings;
+import io.cgiguard.guard.CircuitBreakers;
+import io.cgiguard.guard.CircuitSettings;
+import io.cgiguard.guard.ScriptAttempts;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.Launchers;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** The launcher and guard a command uses without a server, closed together. */
+final class RunSession implements AutoCloseable {
+
+  private final Launcher launcher = Launchers.create();
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+      runnable -> daemon(runnable, "cgiguard-timer"));
+  private final ExecutorService pumps = Executors.newCachedThreadPool(
+      runnable -> daemon(runnable, "cgiguard-stdin"));
+  private final ScriptAttempts attempts;
+
+  RunSession(GatewayConfig config) {
+    GatewayConfig.Concurrency c = config.concurrency();
+    GatewayConfig.Circuit circuit = config.circuit();
+    this.attempts = new ScriptAttempts(launcher,
+        new Bulkhead(new BulkheadSettings(c.maxRunning(), c.maxPerScript(), c.queue(),
+            Duration.ofSeconds(1))),
+        new CircuitBreakers(new CircuitSettings(circuit.window(), circuit.minRequests(),
+            circuit.failureRatio(), circuit.openFor()), Clock.systemUTC()),
+        timers, pumps, Clock.systemUTC(), new SecureRandom(), AttemptListener.NONE);
+  }
+
+  ScriptAttempts attempts() {
+    return attempts;
+  }
+
+  Launcher launcher() {
+    return launcher;
+  }
+
+  private static Thread daemon(Runnable runnable, String name) {
+    Thread thread = new Thread(runnable, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  @Override
+  public void close() {
+    timers.shutdownNow();
+    pumps.shutdownNow();
+    launcher.close();
+  }
+}
