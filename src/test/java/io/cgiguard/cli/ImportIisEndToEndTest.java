@@ -8,7 +8,9 @@ import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.http.GatewayServer;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Inet4Address;
@@ -18,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -71,7 +74,8 @@ class ImportIisEndToEndTest {
     GatewayConfig.Server s = config.server();
     // Port 0 instead of IIS's 80; all addresses, so that a non-loopback client can be tried.
     config = Configs.withServer(config, new GatewayConfig.Server("0.0.0.0", 0, s.docroot(),
-        s.indexFiles(), s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads()));
+        s.indexFiles(), s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
+        s.localClients()));
     launcher = Launchers.create();
     imported = start(config);
     localOnly = start(withErrorMode(config, GatewayConfig.ErrorMode.DETAILED_LOCAL_ONLY));
@@ -140,6 +144,27 @@ class ImportIisEndToEndTest {
     assertThat(hidden.statusCode()).isEqualTo(502);
     assertThat(hidden.body()).doesNotContain(MARKER);
     assertThat(local.body()).contains(MARKER);
+  }
+
+  @Test
+  void checkNamesTheMappingThatRunsTheWindowsScript() throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int status;
+    // CheckCommand prints to the System.out it finds when it is made.
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      status = new CommandLine(new CheckCommand())
+          .execute("--config", work.resolve("imported.toml").toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    String report = printed.toString(StandardCharsets.UTF_8);
+
+    assertThat(report).contains("configuration: ok");
+    assertThat(report).containsPattern("hello\\.pl: note: .*Windows program C:\\\\Perl"
+        + "\\\\bin\\\\perl\\.exe.*harmless here: mapping \\*\\.pl");
+    assertThat(status).as(report).isIn(0, 1);
   }
 
   private static HttpResponse<String> send(GatewayServer server, String host, String method,

@@ -1,3 +1,0 @@
-#!/usr/bin/perl
-print "Content-Type: text/plain\r\n\r\n";
-print "crlf-ok\n";
