@@ -105,8 +105,8 @@ public final class PosixLauncher implements Launcher {
     InputStream stdout;
     InputStream stderr;
     try {
-      // Reopened through /proc as channels (see PipeInputStream for why); the originals close
-      // only after, since opening a pipe end needs the other end to be open.
+      // Reopened through /proc as channels (PipeInputStream says why), then the originals close.
+      // An anonymous pipe reopens without waiting for a partner, even once the script is gone.
       stdin = Channels.newOutputStream(FileChannel.open(procFd(spawned.stdinFd()), WRITE));
       stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ));
       stderr = new PipeInputStream(FileChannel.open(procFd(spawned.stderrFd()), READ));
