@@ -177,7 +177,7 @@ final class PosixScriptProcess implements ScriptProcess {
       }
       closeQuietly(stdin);
       closeQuietly(stdout);
-      if (!drain.awaitEnd(CLOSE_WAIT_MILLIS)) {
+      if (!drain.awaitEnd(StderrDrain.SETTLE_MILLIS)) {
         // A process that left the group (setsid) still holds stderr: stop waiting for it.
         drain.abandon();
       }
