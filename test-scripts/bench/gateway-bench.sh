@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# gateway-bench.sh: requests per second through the cgiguard gateway for a trivial compiled
+# CGI program, a /bin/sh script and a Perl script at several concurrencies, against the
+# machine's raw spawn rate and, where installed, lighttpd (mod_cgi) and Apache (mod_cgid) on
+# the same scripts in the same run; then a large-response streaming figure against a plain
+# pipe, and the gateway's memory while 64 slow scripts run. See README.md next to it.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TEST_SCRIPTS=$(dirname "$HERE")
+REPO=$(dirname "$TEST_SCRIPTS")
+BIN="$TEST_SCRIPTS/bin"
+
+DURATION=5
+ROUNDS=3
+INSTALL=1
+INSTALL_SERVERS=0
+SERVERS="gateway,lighttpd,apache"
+SCRIPTS="hello,hello.sh,hello.pl"
+CONCURRENCY="1,8,64"
+STREAM_MIB=256
+MEMORY_SECONDS=8
+JAR="$REPO/target/cgiguard.jar"
+JAVA_OPTS=""
+KEEP_WORK=0
+
+usage() {
+    cat <<'USAGE'
+Usage: gateway-bench.sh [options]
+
+Measures CGI requests per second with wrk through the cgiguard gateway, lighttpd and Apache,
+against the raw posix_spawn + read + waitpid rate of this machine, and prints medians and
+ratios. Every server it starts listens on 127.0.0.1 only and is stopped when it exits.
+
+Options:
+  -d, --duration SECONDS   length of each measured round (default 5)
+  -r, --rounds N           rounds per figure; servers alternate within a round (default 3)
+  -s, --servers LIST       comma-separated from gateway,lighttpd,apache (default all);
+                           the raw spawn rate is always measured
+      --scripts LIST       from hello,hello.sh,hello.pl (default all three)
+  -c, --concurrency LIST   client connections per round (default 1,8,64)
+      --stream-mib N       size of the streaming test in MiB (default 256; 0 skips it)
+      --memory-seconds N   length of the c=64 slow-script memory test (default 8; 0 skips)
+      --jar PATH           gateway jar (default target/cgiguard.jar, built if missing)
+      --java-opts "OPTS"   JVM options for the gateway, e.g. "-Xmx96m"
+      --no-install         never call apt-get; missing wrk is then an error
+      --install-servers    apt-get install lighttpd and apache2 if missing
+      --keep-work          keep the temp dir with configs and logs, and print its path
+  -h, --help               this text
+USAGE
+}
+
+say() { printf '%s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+parse_options() {
+    while (($# > 0)); do
+        case $1 in
+            -d | --duration) DURATION=${2:?}; shift ;;
+            -r | --rounds) ROUNDS=${2:?}; shift ;;
+            -s | --servers) SERVERS=${2:?}; shift ;;
+            --scripts) SCRIPTS=${2:?}; shift ;;
+            -c | --concurrency) CONCURRENCY=${2:?}; shift ;;
+            --stream-mib) STREAM_MIB=${2:?}; shift ;;
+            --memory-seconds) MEMORY_SECONDS=${2:?}; shift ;;
+            --jar) JAR=${2:?}; shift ;;
+            --java-opts) JAVA_OPTS=${2?}; shift ;;
+            --no-install) INSTALL=0 ;;
+            --install-servers) INSTALL_SERVERS=1 ;;
+            --keep-work) KEEP_WORK=1 ;;
+            -h | --help) usage; exit 0 ;;
+            *) usage >&2; die "unknown option: $1" ;;
+        esac
+        shift
+    done
+    [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "--duration takes whole seconds"
+    [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a positive number"
+    [[ $STREAM_MIB =~ ^[0-9]+$ ]] || die "--stream-mib takes a number"
+    [[ $MEMORY_SECONDS =~ ^[0-9]+$ ]] || die "--memory-seconds takes a number"
+    [[ $CONCURRENCY =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--concurrency takes e.g. 1,8,64"
+    local item
+    for item in ${SERVERS//,/ }; do
+        [[ $item =~ ^(gateway|lighttpd|apache)$ ]] || die "unknown server: $item"
+    done
+    for item in ${SCRIPTS//,/ }; do
+        [[ $item =~ ^(hello|hello\.sh|hello\.pl)$ ]] || die "unknown script: $item"
+    done
+}
+
+apt_install() {
+    ((INSTALL)) || return 1
+    local sudo=()
+    ((EUID == 0)) || { command -v sudo >/dev/null && sudo=(sudo); } || return 1
+    say "installing $* with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    local apt=("${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 -y -q)
+    "${apt[@]}" install "$@" >&2 || { "${apt[@]}" update >&2 && "${apt[@]}" install "$@" >&2; }
+}
+
+ensure_tools() {
+    local tool
+    for tool in gcc curl perl pgrep; do
+        command -v "$tool" >/dev/null || die "$tool is required"
+    done
+    command -v wrk >/dev/null || apt_install wrk || die "wrk is missing (apt-get install wrk)"
+    if ((INSTALL_SERVERS)); then
+        command -v lighttpd >/dev/null || apt_install lighttpd || warn "could not install lighttpd"
+        command -v apache2 >/dev/null || command -v httpd >/dev/null \
+            || apt_install apache2 || warn "could not install apache2"
+    fi
+}
+
+compile_programs() {
+    mkdir -p "$BIN"
+    local program
+    for program in hello rawspawn bigbody; do
+        gcc -O2 -Wall -Wextra -pthread -o "$BIN/$program" "$TEST_SCRIPTS/src/$program.c"
+    done
+}
+
+# A private docroot readable by everyone, since as root each server runs scripts as nobody.
+prepare_cgi_bin() {
+    DOCROOT="$WORK/docroot"
+    CGI_BIN="$DOCROOT/cgi-bin"
+    mkdir -p "$CGI_BIN"
+    cp "$HERE"/cgi-bin/hello.sh "$HERE"/cgi-bin/hello.pl "$HERE"/cgi-bin/sleep2.sh "$CGI_BIN/"
+    cp "$BIN/hello" "$BIN/bigbody" "$CGI_BIN/"
+    chmod 755 "$WORK" "$DOCROOT" "$CGI_BIN" "$CGI_BIN"/*
+}
+
+cleanup() {
+    local pid
+    for pid in "${STARTED_PIDS[@]}"; do
+        stop_pid "$pid"
+    done
+    if ((KEEP_WORK)); then
+        say "work dir kept: $WORK"
+    elif [[ -n ${WORK:-} && -d $WORK ]]; then
+        rm -rf "$WORK"
+    fi
+}
+
+# Starts each requested server that can start; ACTIVE lists "name:port" pairs.
+start_servers() {
+    ACTIVE=()
+    local server
+    for server in ${SERVERS//,/ }; do
+        case $server in
+            gateway) start_gateway && ACTIVE+=("gateway:$GATEWAY_PORT") || warn "skipping gateway" ;;
+            lighttpd) start_lighttpd && ACTIVE+=("lighttpd:$LIGHTTPD_PORT") || warn "skipping lighttpd" ;;
+            apache) start_apache && ACTIVE+=("apache:$APACHE_PORT") || warn "skipping apache" ;;
+        esac
+    done
+}
+
+# A pair that does not answer 200 with the script's body is left out of every round, so a
+# broken setup shows up as a missing row and a warning rather than as a fast error rate.
+check_pairs() {
+    local entry script body
+    SKIPPED=" "
+    for entry in "${ACTIVE[@]}"; do
+        for script in ${SCRIPTS//,/ }; do
+            body=$(curl -s -m 10 "http://127.0.0.1:${entry#*:}/cgi-bin/$script" || true)
+            if [[ $body != hello* ]]; then
+                warn "${entry%%:*} does not serve $script correctly; leaving it out"
+                SKIPPED+="${entry%%:*}/$script "
+            fi
+        done
+    done
+}
+
+# One round of every figure. The order of servers rotates each round so that drift in the
+# machine's load (other work, thermal limits) does not always favour the same server.
+run_round() {
+    local round=$1 script connections i n entry name figure
+    local order=("raw:0" "${ACTIVE[@]}")
+    n=${#order[@]}
+    for script in ${SCRIPTS//,/ }; do
+        for connections in ${CONCURRENCY//,/ }; do
+            for ((i = 0; i < n; i++)); do
+                entry=${order[$(((i + round) % n))]}
+                name=${entry%%:*}
+                [[ $SKIPPED == *" $name/$script "* ]] && continue
+                if [[ $name == raw ]]; then
+                    figure=$(measure_raw "$CGI_BIN/$script" "$connections")
+                else
+                    figure=$(measure_wrk "http://127.0.0.1:${entry#*:}/cgi-bin/$script" "$connections")
+                fi
+                echo "$name $script $connections $round $figure" >>"$RESULTS"
+                say "[round $round/$ROUNDS] $name $script c=$connections: ${figure% *} req/s, errors ${figure#* }"
+            done
+        done
+    done
+}
+
+report_streaming() {
+    ((STREAM_MIB > 0)) || return 0
+    local entry pipe rate rates round
+    echo
+    echo "Streaming $STREAM_MIB MiB (median of $ROUNDS, MiB/s):"
+    rates=$(for round in $(seq "$ROUNDS"); do measure_pipe_stream; done | sort -g)
+    pipe=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' <<<"$rates")
+    printf '  %-9s %9.1f\n' "pipe" "$pipe"
+    for entry in "${ACTIVE[@]}"; do
+        rates=$(for round in $(seq "$ROUNDS"); do measure_http_stream "${entry#*:}"; done | sort -g)
+        rate=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' <<<"$rates")
+        printf '  %-9s %9.1f  x pipe %s\n' "${entry%%:*}" "$rate" \
+            "$(awk -v a="$rate" -v b="$pipe" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+        [[ ${entry%%:*} == gateway ]] && GATEWAY_STREAM=$rate
+    done
+    PIPE_STREAM=$pipe
+}
+
+report_memory() {
+    ((MEMORY_SECONDS > 0)) && [[ -n ${GATEWAY_PID:-} && -n ${GATEWAY_PORT:-} ]] || return 0
+    local rss hwm alive rate errors
+    read -r rss hwm alive rate errors < <(measure_gateway_memory "$GATEWAY_PID" "$GATEWAY_PORT" "$MEMORY_SECONDS")
+    echo
+    echo "Gateway memory with 64 clients on a 2 s script for $MEMORY_SECONDS s:"
+    printf '  peak VmRSS %d MiB, VmHWM %d MiB (whole run), peak scripts alive %d, %s req/s, errors %d\n' \
+        $((rss / 1024)) $((hwm / 1024)) "$alive" "$rate" "$errors"
+    GATEWAY_RSS_KIB=$rss
+}
+
+report_targets() {
+    local hello8 c
+    echo
+    echo "Targets (from the launcher issue):"
+    hello8=$(median_of gateway hello 8)
+    printf '  %-52s %s\n' "gateway hello c=8 >= 1.0 x lighttpd" "$(verdict "$hello8" "$(median_of lighttpd hello 8)" 1.0)"
+    printf '  %-52s %s\n' "gateway hello c=8 >= 0.7 x raw spawn" "$(verdict "$hello8" "$(median_of raw hello 8)" 0.7)"
+    for c in 1 64; do
+        printf '  %-52s %s\n' "gateway hello c=$c >= 1.0 x lighttpd" \
+            "$(verdict "$(median_of gateway hello $c)" "$(median_of lighttpd hello $c)" 1.0)"
+    done
+    printf '  %-52s %s\n' "gateway $STREAM_MIB MiB stream >= 0.8 x pipe" "$(verdict "${GATEWAY_STREAM:-0}" "${PIPE_STREAM:-0}" 0.8)"
+    printf '  %-52s %s\n' "gateway RSS < 128 MiB with 64 scripts running" \
+        "$(verdict 131072 "${GATEWAY_RSS_KIB:-0}" 1.0000001)"
+}
+
+main() {
+    parse_options "$@"
+    # shellcheck source=lib/servers.sh
+    source "$HERE/lib/servers.sh"
+    # shellcheck source=lib/measure.sh
+    source "$HERE/lib/measure.sh"
+    STARTED_PIDS=()
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    ensure_tools
+    compile_programs
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/cgiguard-bench.XXXXXX")
+    RESULTS="$WORK/results"
+    : >"$RESULTS"
+    prepare_cgi_bin
+    start_servers
+    check_pairs
+    say "servers: raw ${ACTIVE[*]}; $ROUNDS rounds of ${DURATION} s each"
+    local round
+    for round in $(seq "$ROUNDS"); do
+        run_round "$round"
+    done
+    echo "Requests per second (median of $ROUNDS rounds of $DURATION s; $(nproc) CPUs):"
+    print_table
+    report_streaming
+    report_memory
+    report_targets
+}
+
+main "$@"

@@ -1,0 +1,119 @@
+# shellcheck shell=bash
+# The measurements of gateway-bench.sh: one wrk round, one raw spawn round, one streaming
+# transfer, the gateway's memory under slow scripts, and the medians and ratios of the report.
+# Sourced, not run. Results go to RESULTS, one line per round:
+#   <server> <script> <concurrency> <round> <requests-per-second> <errors>
+
+# One wrk round; prints "<req/s> <errors>", errors being non-2xx/3xx answers plus socket
+# errors, so a server that answers fast with 503s cannot pass for a fast server.
+measure_wrk() {
+    local url=$1 connections=$2 threads output
+    threads=$((connections < 2 ? connections : 2))
+    output=$(wrk -t"$threads" -c"$connections" -d"${DURATION}s" --timeout 10s "$url" 2>&1) || {
+        echo "0 -1"
+        return 0
+    }
+    awk '/^Requests\/sec:/ { rate = $2 }
+         /Non-2xx or 3xx responses:/ { errors += $NF }
+         /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+         END { printf "%s %d\n", (rate == "" ? 0 : rate), errors }' <<<"$output"
+}
+
+# One raw round: the same program spawned by rawspawn with one thread per client connection.
+measure_raw() {
+    local program=$1 connections=$2 output
+    output=$("$BIN/rawspawn" -t "$connections" -d "$DURATION" "$program" 2>&1) || {
+        echo "0 -1"
+        return 0
+    }
+    awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+         END { printf "%s %d\n", v["spawns_per_second"], v["failures"] }' <<<"$output"
+}
+
+# MiB/s of STREAM_MIB MiB from bigbody through a plain pipe into cat.
+measure_pipe_stream() {
+    local start end
+    start=$(date +%s%N)
+    BIGBODY_MIB=$STREAM_MIB "$BIN/bigbody" | cat >/dev/null
+    end=$(date +%s%N)
+    awk -v mib="$STREAM_MIB" -v ns=$((end - start)) 'BEGIN { printf "%.1f\n", mib / (ns / 1e9) }'
+}
+
+# MiB/s of STREAM_MIB MiB from bigbody through a server; 0 when the body was not all there.
+measure_http_stream() {
+    local port=$1 result
+    result=$(curl -s -o /dev/null -m 120 -w '%{http_code} %{size_download} %{time_total}' \
+        "http://127.0.0.1:$port/cgi-bin/bigbody?mib=$STREAM_MIB" || true)
+    awk -v mib="$STREAM_MIB" '{
+        if ($1 != 200 || $2 != mib * 1048576 || $3 <= 0) { print 0; exit }
+        printf "%.1f\n", mib / $3 }' <<<"$result"
+}
+
+# Samples the gateway's memory while c=64 clients each hold a slow script open; prints
+# "<peak VmRSS KiB> <VmHWM KiB> <peak scripts alive> <req/s> <errors>".
+measure_gateway_memory() {
+    local pid=$1 port=$2 seconds=$3 wrk_pid rss peak_rss=0 alive peak_alive=0 hwm
+    wrk -t2 -c64 -d"${seconds}s" --timeout 10s "http://127.0.0.1:$port/cgi-bin/sleep2.sh" \
+        >"$WORK/rss-wrk.log" 2>&1 &
+    wrk_pid=$!
+    STARTED_PIDS+=("$wrk_pid")
+    while kill -0 "$wrk_pid" 2>/dev/null; do
+        rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+        alive=$(pgrep -c -f -- "$CGI_BIN/sleep2.sh" || true)
+        ((rss > peak_rss)) && peak_rss=$rss
+        ((alive > peak_alive)) && peak_alive=$alive
+        sleep 0.2
+    done
+    wait "$wrk_pid" 2>/dev/null || true
+    hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+    awk -v rss="$peak_rss" -v hwm="$hwm" -v alive="$peak_alive" '
+        /^Requests\/sec:/ { rate = $2 }
+        /Non-2xx or 3xx responses:/ { errors += $NF }
+        /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+        END { printf "%d %d %d %s %d\n", rss, hwm, alive, (rate == "" ? 0 : rate), errors }' \
+        "$WORK/rss-wrk.log"
+}
+
+# Median of the rounds for each server, script and concurrency:
+#   <server> <script> <concurrency> <median req/s> <total errors>
+medians() {
+    sort -k1,1 -k2,2 -k3,3n -k5,5g "$RESULTS" | awk '
+        function flush() {
+            if (n == 0) return
+            m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+            printf "%s %s %s %.1f %d\n", key1, key2, key3, m, errs
+        }
+        { key = $1 " " $2 " " $3
+          if (key != last) { flush(); n = 0; errs = 0; last = key }
+          key1 = $1; key2 = $2; key3 = $3; v[++n] = $5; errs += ($6 < 0 ? 0 : $6) }
+        END { flush() }'
+}
+
+# The table: every measured row with its ratios to raw, lighttpd and Apache on the same
+# script and concurrency ("-" where the reference was not measured).
+print_table() {
+    medians >"$WORK/medians"
+    awk '
+        NR == FNR { rate[$1 SUBSEP $2 SUBSEP $3] = $4; next }
+        function ratio(ref,   r) {
+            r = rate[ref SUBSEP $2 SUBSEP $3]
+            return (r > 0) ? sprintf("%.2f", $4 / r) : "-"
+        }
+        FNR == 1 { printf "%-9s %-9s %4s %10s %7s %7s %9s %7s\n",
+                   "server", "script", "c", "req/s", "errors", "x raw", "x lighttpd", "x apache" }
+        { printf "%-9s %-9s %4s %10.1f %7d %7s %9s %7s\n",
+                 $1, $2, $3, $4, $5, ratio("raw"), ratio("lighttpd"), ratio("apache") }' \
+        "$WORK/medians" <(sort -k2,2 -k3,3n -k1,1 "$WORK/medians")
+}
+
+# Looks up a median from the table data; prints 0 when it was not measured.
+median_of() {
+    awk -v s="$1" -v p="$2" -v c="$3" '$1 == s && $2 == p && $3 == c { print $4; found = 1 }
+        END { if (!found) print 0 }' "$WORK/medians"
+}
+
+# "PASS", "FAIL" or "n/a" for value >= factor x reference.
+verdict() {
+    awk -v v="$1" -v r="$2" -v f="$3" 'BEGIN {
+        if (v <= 0 || r <= 0) print "n/a"; else if (v >= f * r) print "PASS"; else print "FAIL" }'
+}
