@@ -23,6 +23,7 @@ MEMORY_SECONDS=8
 JAR="$REPO/target/cgiguard.jar"
 JAVA_OPTS=""
 KEEP_WORK=0
+BUILD=0
 
 usage() {
     cat <<'USAGE'
@@ -42,6 +43,7 @@ Options:
       --stream-mib N       size of the streaming test in MiB (default 256; 0 skips it)
       --memory-seconds N   length of the c=64 slow-script memory test (default 8; 0 skips)
       --jar PATH           gateway jar (default target/cgiguard.jar, built if missing)
+      --build              run mvn -B -q package -DskipTests even when the jar exists
       --java-opts "OPTS"   JVM options for the gateway, e.g. "-Xmx96m"
       --no-install         never call apt-get; missing wrk is then an error
       --install-servers    apt-get install lighttpd and apache2 if missing
@@ -66,6 +68,7 @@ parse_options() {
             --memory-seconds) MEMORY_SECONDS=${2:?}; shift ;;
             --jar) JAR=${2:?}; shift ;;
             --java-opts) JAVA_OPTS=${2?}; shift ;;
+            --build) BUILD=1 ;;
             --no-install) INSTALL=0 ;;
             --install-servers) INSTALL_SERVERS=1 ;;
             --keep-work) KEEP_WORK=1 ;;
@@ -170,10 +173,27 @@ check_pairs() {
     done
 }
 
+# One wrk round against a server, and its own CPU per request where it is one process.
+measure_server() {
+    local name=$1 port=$2 script=$3 connections=$4 round=$5 pid before figure
+    case $name in
+        gateway) pid=$GATEWAY_PID ;;
+        lighttpd) pid=$LIGHTTPD_PID ;;
+        *) pid="" ;;
+    esac
+    [[ -n $pid ]] && before=$(cpu_ticks "$pid")
+    figure=$(measure_wrk "http://127.0.0.1:$port/cgi-bin/$script" "$connections")
+    if [[ -n $pid ]]; then
+        echo "$name $script $connections $round" \
+            "$(cpu_per_request "$before" "$(cpu_ticks "$pid")" "${figure##* }") 0" >>"$CPU_RESULTS"
+    fi
+    echo "$figure"
+}
+
 # One round of every figure. The order of servers rotates each round so that drift in the
 # machine's load (other work, thermal limits) does not always favour the same server.
 run_round() {
-    local round=$1 script connections i n entry name figure
+    local round=$1 script connections i n entry name figure rate errors
     local order=("raw:0" "${ACTIVE[@]}")
     n=${#order[@]}
     for script in ${SCRIPTS//,/ }; do
@@ -185,10 +205,11 @@ run_round() {
                 if [[ $name == raw ]]; then
                     figure=$(measure_raw "$CGI_BIN/$script" "$connections")
                 else
-                    figure=$(measure_wrk "http://127.0.0.1:${entry#*:}/cgi-bin/$script" "$connections")
+                    figure=$(measure_server "$name" "${entry#*:}" "$script" "$connections" "$round")
                 fi
                 echo "$name $script $connections $round $figure" >>"$RESULTS"
-                say "[round $round/$ROUNDS] $name $script c=$connections: ${figure% *} req/s, errors ${figure#* }"
+                read -r rate errors _ <<<"$figure"
+                say "[round $round/$ROUNDS] $name $script c=$connections: $rate req/s, errors $errors"
             done
         done
     done
@@ -236,7 +257,27 @@ report_targets() {
     done
     printf '  %-52s %s\n' "gateway $STREAM_MIB MiB stream >= 0.8 x pipe" "$(verdict "${GATEWAY_STREAM:-0}" "${PIPE_STREAM:-0}" 0.8)"
     printf '  %-52s %s\n' "gateway RSS < 128 MiB with 64 scripts running" \
-        "$(verdict 131072 "${GATEWAY_RSS_KIB:-0}" 1.0000001)"
+        "$(verdict_below "${GATEWAY_RSS_KIB:-0}" $((128 * 1024)))"
+}
+
+# Other work on the machine moves every figure; the ratios suffer less, but say so.
+warn_if_busy() {
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    awk -v l="$load" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
+        warn "load average $load on $(nproc) CPUs before the first round: expect noisy figures"
+    return 0
+}
+
+# What was measured with, so that figures from different runs can be compared honestly.
+print_versions() {
+    echo "Machine: $(nproc) CPUs, $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "wrk: $(wrk -v 2>&1 | head -n 1)"
+    command -v lighttpd >/dev/null && echo "lighttpd: $(lighttpd -v 2>&1 | head -n 1)"
+    apache_binary >/dev/null && echo "apache: $("$(apache_binary)" -v 2>&1 | head -n 1)"
+    [[ -n ${GATEWAY_PID:-} ]] &&
+        echo "gateway: $JAR, java $(java -version 2>&1 | head -n 1)${JAVA_OPTS:+, options $JAVA_OPTS}"
+    return 0
 }
 
 main() {
@@ -253,17 +294,24 @@ main() {
     compile_programs
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/cgiguard-bench.XXXXXX")
     RESULTS="$WORK/results"
+    CPU_RESULTS="$WORK/cpu-results"
+    CLOCK_TICKS=$(getconf CLK_TCK)
     : >"$RESULTS"
+    : >"$CPU_RESULTS"
     prepare_cgi_bin
     start_servers
     check_pairs
     say "servers: raw ${ACTIVE[*]}; $ROUNDS rounds of ${DURATION} s each"
+    warn_if_busy
     local round
     for round in $(seq "$ROUNDS"); do
         run_round "$round"
     done
+    print_versions
+    echo
     echo "Requests per second (median of $ROUNDS rounds of $DURATION s; $(nproc) CPUs):"
     print_table
+    print_cpu_table
     report_streaming
     report_memory
     report_targets

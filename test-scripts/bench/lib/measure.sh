@@ -3,31 +3,48 @@
 # transfer, the gateway's memory under slow scripts, and the medians and ratios of the report.
 # Sourced, not run. Results go to RESULTS, one line per round:
 #   <server> <script> <concurrency> <round> <requests-per-second> <errors>
+# and, for servers that are one process (gateway, lighttpd), to CPU_RESULTS:
+#   <server> <script> <concurrency> <round> <server CPU microseconds per request> 0
 
-# One wrk round; prints "<req/s> <errors>", errors being non-2xx/3xx answers plus socket
-# errors, so a server that answers fast with 503s cannot pass for a fast server.
+# One wrk round; prints "<req/s> <errors> <requests>", errors being non-2xx/3xx answers plus
+# socket errors, so a server that answers fast with 503s cannot pass for a fast server.
 measure_wrk() {
     local url=$1 connections=$2 threads output
     threads=$((connections < 2 ? connections : 2))
     output=$(wrk -t"$threads" -c"$connections" -d"${DURATION}s" --timeout 10s "$url" 2>&1) || {
-        echo "0 -1"
+        echo "0 -1 0"
         return 0
     }
     awk '/^Requests\/sec:/ { rate = $2 }
+         / requests in / { requests = $1 }
          /Non-2xx or 3xx responses:/ { errors += $NF }
          /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-         END { printf "%s %d\n", (rate == "" ? 0 : rate), errors }' <<<"$output"
+         END { printf "%s %d %d\n", (rate == "" ? 0 : rate), errors, requests }' <<<"$output"
+}
+
+# CPU time, user plus system, of one process's own threads (not its children), in clock
+# ticks; 0 when the process is gone. Fields 14 and 15 of /proc/PID/stat, counted after the
+# parenthesised command name, which may itself hold spaces.
+cpu_ticks() {
+    sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0
+}
+
+# Microseconds of CPU per request from two cpu_ticks readings and a request count.
+cpu_per_request() {
+    awk -v t="$(($2 - $1))" -v n="$3" -v hz="$CLOCK_TICKS" \
+        'BEGIN { printf "%.0f\n", (n > 0 ? t * 1e6 / hz / n : 0) }'
 }
 
 # One raw round: the same program spawned by rawspawn with one thread per client connection.
 measure_raw() {
     local program=$1 connections=$2 output
     output=$("$BIN/rawspawn" -t "$connections" -d "$DURATION" "$program" 2>&1) || {
-        echo "0 -1"
+        echo "0 -1 0"
         return 0
     }
     awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
-         END { printf "%s %d\n", v["spawns_per_second"], v["failures"] }' <<<"$output"
+         END { printf "%s %d %d\n", v["spawns_per_second"], v["failures"], v["spawns"] }' \
+        <<<"$output"
 }
 
 # MiB/s of STREAM_MIB MiB from bigbody through a plain pipe into cat.
@@ -77,7 +94,7 @@ measure_gateway_memory() {
 # Median of the rounds for each server, script and concurrency:
 #   <server> <script> <concurrency> <median req/s> <total errors>
 medians() {
-    sort -k1,1 -k2,2 -k3,3n -k5,5g "$RESULTS" | awk '
+    sort -k1,1 -k2,2 -k3,3n -k5,5g "$1" | awk '
         function flush() {
             if (n == 0) return
             m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
@@ -92,7 +109,7 @@ medians() {
 # The table: every measured row with its ratios to raw, lighttpd and Apache on the same
 # script and concurrency ("-" where the reference was not measured).
 print_table() {
-    medians >"$WORK/medians"
+    medians "$RESULTS" >"$WORK/medians"
     awk '
         NR == FNR { rate[$1 SUBSEP $2 SUBSEP $3] = $4; next }
         function ratio(ref,   r) {
@@ -112,8 +129,24 @@ median_of() {
         END { if (!found) print 0 }' "$WORK/medians"
 }
 
+# The servers' own CPU per request (median of the rounds), next to the issue's budget of
+# about 300 microseconds for the gateway.
+print_cpu_table() {
+    [[ -s $CPU_RESULTS ]] || return 0
+    echo
+    echo "Server process CPU per request, children excluded (median, microseconds):"
+    medians "$CPU_RESULTS" | sort -k2,2 -k3,3n -k1,1 |
+        awk '{ printf "  %-9s %-9s c=%-4s %7.0f us\n", $1, $2, $3, $4 }'
+}
+
 # "PASS", "FAIL" or "n/a" for value >= factor x reference.
 verdict() {
     awk -v v="$1" -v r="$2" -v f="$3" 'BEGIN {
         if (v <= 0 || r <= 0) print "n/a"; else if (v >= f * r) print "PASS"; else print "FAIL" }'
+}
+
+# "PASS", "FAIL" or "n/a" for 0 < value < limit.
+verdict_below() {
+    awk -v v="$1" -v limit="$2" 'BEGIN {
+        if (v <= 0) print "n/a"; else if (v < limit) print "PASS"; else print "FAIL" }'
 }

@@ -5,7 +5,7 @@
 # the caller's EXIT trap stops it.
 #
 # Expects from the caller: WORK (private temp dir), DOCROOT (holds cgi-bin/), CGI_BIN,
-# STARTED_PIDS (array), JAR, JAVA_OPTS, REPO, and the functions say/warn.
+# STARTED_PIDS (array), JAR, BUILD, JAVA_OPTS, REPO, and the functions say/warn.
 
 ASSIGNED_PORTS=" "
 
@@ -54,7 +54,7 @@ stop_pid() {
 }
 
 build_gateway_jar() {
-    [[ -f $JAR ]] && return 0
+    [[ -f $JAR ]] && ((!BUILD)) && return 0
     say "building $JAR (mvn -B -q package -DskipTests)"
     (cd "$REPO" && mvn -B -q package -DskipTests) >"$WORK/mvn.log" 2>&1 || {
         warn "gateway build failed; see the tail below"
@@ -78,12 +78,13 @@ start_gateway() {
         warn "gateway did not answer 200 on /-/health within 90 s; its output:"
         tail -n 20 "$WORK/gateway.log" >&2
         stop_pid "$GATEWAY_PID"
+        GATEWAY_PID=""
         return 1
     fi
     GATEWAY_PORT=$port
 }
 
-# Sets LIGHTTPD_PORT, or returns 1.
+# Sets LIGHTTPD_PORT and LIGHTTPD_PID, or returns 1.
 start_lighttpd() {
     command -v lighttpd >/dev/null || { warn "lighttpd not installed"; return 1; }
     local port dir="$WORK/lighttpd" user=""
@@ -118,6 +119,7 @@ CONF
         return 1
     }
     LIGHTTPD_PORT=$port
+    LIGHTTPD_PID=$pid
 }
 
 apache_binary() {
