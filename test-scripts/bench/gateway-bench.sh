@@ -147,13 +147,18 @@ cleanup() {
 # Starts each requested server that can start; ACTIVE lists "name:port" pairs.
 start_servers() {
     ACTIVE=()
-    local server
+    local server port
     for server in ${SERVERS//,/ }; do
-        case $server in
-            gateway) start_gateway && ACTIVE+=("gateway:$GATEWAY_PORT") || warn "skipping gateway" ;;
-            lighttpd) start_lighttpd && ACTIVE+=("lighttpd:$LIGHTTPD_PORT") || warn "skipping lighttpd" ;;
-            apache) start_apache && ACTIVE+=("apache:$APACHE_PORT") || warn "skipping apache" ;;
-        esac
+        if "start_$server"; then
+            case $server in
+                gateway) port=$GATEWAY_PORT ;;
+                lighttpd) port=$LIGHTTPD_PORT ;;
+                apache) port=$APACHE_PORT ;;
+            esac
+            ACTIVE+=("$server:$port")
+        else
+            warn "skipping $server"
+        fi
     done
 }
 

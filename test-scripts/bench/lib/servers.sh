@@ -1,11 +1,12 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Starting and stopping the servers gateway-bench.sh compares: the cgiguard gateway, lighttpd
 # (mod_cgi) and Apache httpd (mod_cgid). Sourced, not run. Every server listens on 127.0.0.1
 # only, on a port picked here, serves the same cgi-bin, and is recorded in STARTED_PIDS so
 # the caller's EXIT trap stops it.
 #
 # Expects from the caller: WORK (private temp dir), DOCROOT (holds cgi-bin/), CGI_BIN,
-# STARTED_PIDS (array), JAR, BUILD, JAVA_OPTS, REPO, and the functions say/warn.
+# STARTED_PIDS (array), JAR, BUILD, JAVA_OPTS, REPO, and the functions say/warn. The
+# *_PORT and *_PID variables it sets are the caller's to read (hence SC2034 off).
 
 ASSIGNED_PORTS=" "
 
@@ -69,6 +70,7 @@ start_gateway() {
     build_gateway_jar || return 1
     local port java_opts=()
     port=$(free_port) || return 1
+    # shellcheck disable=SC2153 # JAVA_OPTS is the caller's option, not a typo of java_opts
     read -r -a java_opts <<<"$JAVA_OPTS"
     java "${java_opts[@]}" -jar "$JAR" serve --port "$port" --bind 127.0.0.1 \
         --cgi-bin "$CGI_BIN" >"$WORK/gateway.log" 2>&1 &
