@@ -220,77 +220,14 @@ run_round() {
     done
 }
 
-report_streaming() {
-    ((STREAM_MIB > 0)) || return 0
-    local entry pipe rate rates round
-    echo
-    echo "Streaming $STREAM_MIB MiB (median of $ROUNDS, MiB/s):"
-    rates=$(for round in $(seq "$ROUNDS"); do measure_pipe_stream; done | sort -g)
-    pipe=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' <<<"$rates")
-    printf '  %-9s %9.1f\n' "pipe" "$pipe"
-    for entry in "${ACTIVE[@]}"; do
-        rates=$(for round in $(seq "$ROUNDS"); do measure_http_stream "${entry#*:}"; done | sort -g)
-        rate=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' <<<"$rates")
-        printf '  %-9s %9.1f  x pipe %s\n' "${entry%%:*}" "$rate" \
-            "$(awk -v a="$rate" -v b="$pipe" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
-        [[ ${entry%%:*} == gateway ]] && GATEWAY_STREAM=$rate
-    done
-    PIPE_STREAM=$pipe
-}
-
-report_memory() {
-    ((MEMORY_SECONDS > 0)) && [[ -n ${GATEWAY_PID:-} && -n ${GATEWAY_PORT:-} ]] || return 0
-    local rss hwm alive rate errors
-    read -r rss hwm alive rate errors < <(measure_gateway_memory "$GATEWAY_PID" "$GATEWAY_PORT" "$MEMORY_SECONDS")
-    echo
-    echo "Gateway memory with 64 clients on a 2 s script for $MEMORY_SECONDS s:"
-    printf '  peak VmRSS %d MiB, VmHWM %d MiB (whole run), peak scripts alive %d, %s req/s, errors %d\n' \
-        $((rss / 1024)) $((hwm / 1024)) "$alive" "$rate" "$errors"
-    GATEWAY_RSS_KIB=$rss
-}
-
-report_targets() {
-    local hello8 c
-    echo
-    echo "Targets (from the launcher issue):"
-    hello8=$(median_of gateway hello 8)
-    printf '  %-52s %s\n' "gateway hello c=8 >= 1.0 x lighttpd" "$(verdict "$hello8" "$(median_of lighttpd hello 8)" 1.0)"
-    printf '  %-52s %s\n' "gateway hello c=8 >= 0.7 x raw spawn" "$(verdict "$hello8" "$(median_of raw hello 8)" 0.7)"
-    for c in 1 64; do
-        printf '  %-52s %s\n' "gateway hello c=$c >= 1.0 x lighttpd" \
-            "$(verdict "$(median_of gateway hello $c)" "$(median_of lighttpd hello $c)" 1.0)"
-    done
-    printf '  %-52s %s\n' "gateway $STREAM_MIB MiB stream >= 0.8 x pipe" "$(verdict "${GATEWAY_STREAM:-0}" "${PIPE_STREAM:-0}" 0.8)"
-    printf '  %-52s %s\n' "gateway RSS < 128 MiB with 64 scripts running" \
-        "$(verdict_below "${GATEWAY_RSS_KIB:-0}" $((128 * 1024)))"
-}
-
-# Other work on the machine moves every figure; the ratios suffer less, but say so.
-warn_if_busy() {
-    local load
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    awk -v l="$load" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
-        warn "load average $load on $(nproc) CPUs before the first round: expect noisy figures"
-    return 0
-}
-
-# What was measured with, so that figures from different runs can be compared honestly.
-print_versions() {
-    echo "Machine: $(nproc) CPUs, $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "wrk: $(wrk -v 2>&1 | head -n 1)"
-    command -v lighttpd >/dev/null && echo "lighttpd: $(lighttpd -v 2>&1 | head -n 1)"
-    apache_binary >/dev/null && echo "apache: $("$(apache_binary)" -v 2>&1 | head -n 1)"
-    [[ -n ${GATEWAY_PID:-} ]] &&
-        echo "gateway: $JAR, java $(java -version 2>&1 | head -n 1)${JAVA_OPTS:+, options $JAVA_OPTS}"
-    return 0
-}
-
 main() {
     parse_options "$@"
     # shellcheck source=lib/servers.sh
     source "$HERE/lib/servers.sh"
     # shellcheck source=lib/measure.sh
     source "$HERE/lib/measure.sh"
+    # shellcheck source=lib/report.sh
+    source "$HERE/lib/report.sh"
     STARTED_PIDS=()
     trap cleanup EXIT
     trap 'exit 130' INT

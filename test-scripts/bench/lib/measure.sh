@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The measurements of gateway-bench.sh: one wrk round, one raw spawn round, one streaming
-# transfer, the gateway's memory under slow scripts, and the medians and ratios of the report.
+# transfer, the gateway's memory under slow scripts, and the medians the report is made of.
 # Sourced, not run. Results go to RESULTS, one line per round:
 #   <server> <script> <concurrency> <round> <requests-per-second> <errors>
 # and, for servers that are one process (gateway, lighttpd), to CPU_RESULTS:
@@ -106,47 +106,8 @@ medians() {
         END { flush() }'
 }
 
-# The table: every measured row with its ratios to raw, lighttpd and Apache on the same
-# script and concurrency ("-" where the reference was not measured).
-print_table() {
-    medians "$RESULTS" >"$WORK/medians"
-    awk '
-        NR == FNR { rate[$1 SUBSEP $2 SUBSEP $3] = $4; next }
-        function ratio(ref,   r) {
-            r = rate[ref SUBSEP $2 SUBSEP $3]
-            return (r > 0) ? sprintf("%.2f", $4 / r) : "-"
-        }
-        FNR == 1 { printf "%-9s %-9s %4s %10s %7s %7s %9s %7s\n",
-                   "server", "script", "c", "req/s", "errors", "x raw", "x lighttpd", "x apache" }
-        { printf "%-9s %-9s %4s %10.1f %7d %7s %9s %7s\n",
-                 $1, $2, $3, $4, $5, ratio("raw"), ratio("lighttpd"), ratio("apache") }' \
-        "$WORK/medians" <(sort -k2,2 -k3,3n -k1,1 "$WORK/medians")
-}
-
 # Looks up a median from the table data; prints 0 when it was not measured.
 median_of() {
     awk -v s="$1" -v p="$2" -v c="$3" '$1 == s && $2 == p && $3 == c { print $4; found = 1 }
         END { if (!found) print 0 }' "$WORK/medians"
-}
-
-# The servers' own CPU per request (median of the rounds), next to the issue's budget of
-# about 300 microseconds for the gateway.
-print_cpu_table() {
-    [[ -s $CPU_RESULTS ]] || return 0
-    echo
-    echo "Server process CPU per request, children excluded (median, microseconds):"
-    medians "$CPU_RESULTS" | sort -k2,2 -k3,3n -k1,1 |
-        awk '{ printf "  %-9s %-9s c=%-4s %7.0f us\n", $1, $2, $3, $4 }'
-}
-
-# "PASS", "FAIL" or "n/a" for value >= factor x reference.
-verdict() {
-    awk -v v="$1" -v r="$2" -v f="$3" 'BEGIN {
-        if (v <= 0 || r <= 0) print "n/a"; else if (v >= f * r) print "PASS"; else print "FAIL" }'
-}
-
-# "PASS", "FAIL" or "n/a" for 0 < value < limit.
-verdict_below() {
-    awk -v v="$1" -v limit="$2" 'BEGIN {
-        if (v <= 0) print "n/a"; else if (v < limit) print "PASS"; else print "FAIL" }'
 }
