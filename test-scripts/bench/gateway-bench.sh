@@ -77,6 +77,7 @@ parse_options() {
         esac
         shift
     done
+    JAR=$(realpath -m -- "$JAR")
     [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "--duration takes whole seconds"
     [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a positive number"
     [[ $STREAM_MIB =~ ^[0-9]+$ ]] || die "--stream-mib takes a number"

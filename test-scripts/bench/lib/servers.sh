@@ -72,8 +72,9 @@ start_gateway() {
     port=$(free_port) || return 1
     # shellcheck disable=SC2153 # JAVA_OPTS is the caller's option, not a typo of java_opts
     read -r -a java_opts <<<"$JAVA_OPTS"
-    java "${java_opts[@]}" -jar "$JAR" serve --port "$port" --bind 127.0.0.1 \
-        --cgi-bin "$CGI_BIN" >"$WORK/gateway.log" 2>&1 &
+    # From the repository, where serve finds conf/cgiguard.toml whatever the caller's cwd.
+    (cd "$REPO" && exec java "${java_opts[@]}" -jar "$JAR" serve --port "$port" \
+        --bind 127.0.0.1 --cgi-bin "$CGI_BIN") >"$WORK/gateway.log" 2>&1 &
     GATEWAY_PID=$!
     STARTED_PIDS+=("$GATEWAY_PID")
     if ! await_http "http://127.0.0.1:$port/-/health" 200 "$GATEWAY_PID" 90; then
