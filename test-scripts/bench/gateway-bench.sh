@@ -20,8 +20,10 @@ SCRIPTS="hello,hello.sh,hello.pl"
 CONCURRENCY="1,8,64"
 STREAM_MIB=256
 MEMORY_SECONDS=8
+WARMUP=3
 JAR="$REPO/target/cgiguard.jar"
 JAVA_OPTS=""
+GATEWAY_CONFIG=""
 KEEP_WORK=0
 BUILD=0
 
@@ -42,8 +44,12 @@ Options:
   -c, --concurrency LIST   client connections per round (default 1,8,64)
       --stream-mib N       size of the streaming test in MiB (default 256; 0 skips it)
       --memory-seconds N   length of the c=64 slow-script memory test (default 8; 0 skips)
+      --warmup SECONDS     unmeasured load per server and script before the rounds, so
+                           the JVM's JIT is not measured (default 3; 0 skips)
       --jar PATH           gateway jar (default target/cgiguard.jar, built if missing)
       --build              run mvn -B -q package -DskipTests even when the jar exists
+      --gateway-config F   pass --config F to the gateway (default: its own default,
+                           conf/cgiguard.toml of this repository)
       --java-opts "OPTS"   JVM options for the gateway, e.g. "-Xmx96m"
       --no-install         never call apt-get; missing wrk is then an error
       --install-servers    apt-get install lighttpd and apache2 if missing
@@ -66,8 +72,10 @@ parse_options() {
             -c | --concurrency) CONCURRENCY=${2:?}; shift ;;
             --stream-mib) STREAM_MIB=${2:?}; shift ;;
             --memory-seconds) MEMORY_SECONDS=${2:?}; shift ;;
+            --warmup) WARMUP=${2:?}; shift ;;
             --jar) JAR=${2:?}; shift ;;
             --java-opts) JAVA_OPTS=${2?}; shift ;;
+            --gateway-config) GATEWAY_CONFIG=$(realpath -- "${2:?}"); shift ;;
             --build) BUILD=1 ;;
             --no-install) INSTALL=0 ;;
             --install-servers) INSTALL_SERVERS=1 ;;
@@ -82,6 +90,7 @@ parse_options() {
     [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a positive number"
     [[ $STREAM_MIB =~ ^[0-9]+$ ]] || die "--stream-mib takes a number"
     [[ $MEMORY_SECONDS =~ ^[0-9]+$ ]] || die "--memory-seconds takes a number"
+    [[ $WARMUP =~ ^[0-9]+$ ]] || die "--warmup takes whole seconds"
     [[ $CONCURRENCY =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--concurrency takes e.g. 1,8,64"
     local item
     for item in ${SERVERS//,/ }; do
@@ -130,6 +139,10 @@ prepare_cgi_bin() {
     mkdir -p "$CGI_BIN"
     cp "$HERE"/cgi-bin/hello.sh "$HERE"/cgi-bin/hello.pl "$HERE"/cgi-bin/sleep2.sh "$CGI_BIN/"
     cp "$BIN/hello" "$BIN/bigbody" "$CGI_BIN/"
+    local copy
+    for copy in a b c d; do
+        cp "$CGI_BIN/sleep2.sh" "$CGI_BIN/sleep2-$copy.sh"
+    done
     chmod 755 "$WORK" "$DOCROOT" "$CGI_BIN" "$CGI_BIN"/*
 }
 
@@ -175,6 +188,20 @@ check_pairs() {
                 warn "${entry%%:*} does not serve $script correctly; leaving it out"
                 SKIPPED+="${entry%%:*}/$script "
             fi
+        done
+    done
+}
+
+# The gateway's JVM compiles its hot paths in its first seconds under load; every server
+# gets the same unmeasured load so that round 1 does not measure the JIT.
+warm_up() {
+    ((WARMUP > 0)) || return 0
+    local entry script
+    for entry in "${ACTIVE[@]}"; do
+        for script in ${SCRIPTS//,/ }; do
+            [[ $SKIPPED == *" ${entry%%:*}/$script "* ]] && continue
+            wrk -t2 -c8 -d"${WARMUP}s" --timeout 10s \
+                "http://127.0.0.1:${entry#*:}/cgi-bin/$script" >/dev/null 2>&1 || true
         done
     done
 }
@@ -245,6 +272,7 @@ main() {
     start_servers
     check_pairs
     say "servers: raw ${ACTIVE[*]}; $ROUNDS rounds of ${DURATION} s each"
+    warm_up
     warn_if_busy
     local round
     for round in $(seq "$ROUNDS"); do

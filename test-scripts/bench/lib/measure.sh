@@ -66,29 +66,32 @@ measure_http_stream() {
         printf "%.1f\n", mib / $3 }' <<<"$result"
 }
 
-# Samples the gateway's memory while c=64 clients each hold a slow script open; prints
-# "<peak VmRSS KiB> <VmHWM KiB> <peak scripts alive> <req/s> <errors>".
+# Samples the gateway's memory while 64 clients each hold a slow script open; prints
+# "<peak VmRSS KiB> <VmHWM KiB> <peak scripts alive> <req/s> <errors>". The clients are
+# spread over four copies of the script because the default config runs at most 16 copies of
+# one script (max-per-script) and 64 in all (max-running): four names fill it exactly.
 measure_gateway_memory() {
-    local pid=$1 port=$2 seconds=$3 wrk_pid rss peak_rss=0 alive peak_alive=0 hwm
-    wrk -t2 -c64 -d"${seconds}s" --timeout 10s "http://127.0.0.1:$port/cgi-bin/sleep2.sh" \
-        >"$WORK/rss-wrk.log" 2>&1 &
-    wrk_pid=$!
-    STARTED_PIDS+=("$wrk_pid")
-    while kill -0 "$wrk_pid" 2>/dev/null; do
+    local pid=$1 port=$2 seconds=$3 copy wrk_pids=() rss peak_rss=0 alive peak_alive=0 hwm
+    for copy in a b c d; do
+        wrk -t1 -c16 -d"${seconds}s" --timeout 10s \
+            "http://127.0.0.1:$port/cgi-bin/sleep2-$copy.sh" >"$WORK/memory-wrk-$copy.log" 2>&1 &
+        wrk_pids+=("$!")
+    done
+    while kill -0 "${wrk_pids[@]}" 2>/dev/null; do
         rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
-        alive=$(pgrep -c -f -- "$CGI_BIN/sleep2.sh" || true)
+        alive=$(pgrep -c -f -- "$CGI_BIN/sleep2-" || true)
         ((rss > peak_rss)) && peak_rss=$rss
         ((alive > peak_alive)) && peak_alive=$alive
         sleep 0.2
     done
-    wait "$wrk_pid" 2>/dev/null || true
+    wait "${wrk_pids[@]}" 2>/dev/null || true
     hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
     awk -v rss="$peak_rss" -v hwm="$hwm" -v alive="$peak_alive" '
-        /^Requests\/sec:/ { rate = $2 }
+        /^Requests\/sec:/ { rate += $2 }
         /Non-2xx or 3xx responses:/ { errors += $NF }
         /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-        END { printf "%d %d %d %s %d\n", rss, hwm, alive, (rate == "" ? 0 : rate), errors }' \
-        "$WORK/rss-wrk.log"
+        END { printf "%d %d %d %.2f %d\n", rss, hwm, alive, rate, errors }' \
+        "$WORK"/memory-wrk-?.log
 }
 
 # Median of the rounds for each server, script and concurrency:

@@ -66,7 +66,7 @@ report_memory() {
     local rss hwm alive rate errors
     read -r rss hwm alive rate errors < <(measure_gateway_memory "$GATEWAY_PID" "$GATEWAY_PORT" "$MEMORY_SECONDS")
     echo
-    echo "Gateway memory with 64 clients on a 2 s script for $MEMORY_SECONDS s:"
+    echo "Gateway memory with 64 clients on four copies of a 2 s script for $MEMORY_SECONDS s:"
     printf '  peak VmRSS %d MiB, VmHWM %d MiB (whole run), peak scripts alive %d, %s req/s, errors %d\n' \
         $((rss / 1024)) $((hwm / 1024)) "$alive" "$rate" "$errors"
     GATEWAY_RSS_KIB=$rss

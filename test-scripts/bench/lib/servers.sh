@@ -5,8 +5,8 @@
 # the caller's EXIT trap stops it.
 #
 # Expects from the caller: WORK (private temp dir), DOCROOT (holds cgi-bin/), CGI_BIN,
-# STARTED_PIDS (array), JAR, BUILD, JAVA_OPTS, REPO, and the functions say/warn. The
-# *_PORT and *_PID variables it sets are the caller's to read (hence SC2034 off).
+# STARTED_PIDS (array), JAR, BUILD, JAVA_OPTS, GATEWAY_CONFIG, REPO, and the functions
+# say/warn. The *_PORT and *_PID variables it sets are the caller's to read (so SC2034 off).
 
 ASSIGNED_PORTS=" "
 
@@ -68,13 +68,16 @@ build_gateway_jar() {
 # Sets GATEWAY_PORT and GATEWAY_PID, or returns 1 with the reason on stderr.
 start_gateway() {
     build_gateway_jar || return 1
-    local port java_opts=()
+    local port java_opts=() config=()
     port=$(free_port) || return 1
+    if [[ -n $GATEWAY_CONFIG ]]; then
+        config=(--config "$GATEWAY_CONFIG")
+    fi
     # shellcheck disable=SC2153 # JAVA_OPTS is the caller's option, not a typo of java_opts
     read -r -a java_opts <<<"$JAVA_OPTS"
     # From the repository, where serve finds conf/cgiguard.toml whatever the caller's cwd.
     (cd "$REPO" && exec java "${java_opts[@]}" -jar "$JAR" serve --port "$port" \
-        --bind 127.0.0.1 --cgi-bin "$CGI_BIN") >"$WORK/gateway.log" 2>&1 &
+        --bind 127.0.0.1 --docroot "$DOCROOT" --cgi-bin "$CGI_BIN" "${config[@]}") >"$WORK/gateway.log" 2>&1 &
     GATEWAY_PID=$!
     STARTED_PIDS+=("$GATEWAY_PID")
     if ! await_http "http://127.0.0.1:$port/-/health" 200 "$GATEWAY_PID" 90; then
