@@ -216,11 +216,38 @@ measure_server() {
     esac
     [[ -n $pid ]] && before=$(cpu_ticks "$pid")
     figure=$(measure_wrk "http://127.0.0.1:$port/cgi-bin/$script" "$connections")
-    if [[ -n $pid ]]; then
+    if [[ -n $pid && -n $figure ]]; then
         echo "$name $script $connections $round" \
             "$(cpu_per_request "$before" "$(cpu_ticks "$pid")" "${figure##* }") 0" >>"$CPU_RESULTS"
     fi
     echo "$figure"
+}
+
+# A server that died mid-run is reported with its exit status and log, and left out of
+# everything after, rather than measured as a server that answers nothing.
+check_alive() {
+    local name=$1 pid status=0 log
+    case $name in
+        gateway) pid=$GATEWAY_PID log="$WORK/gateway.log" ;;
+        lighttpd) pid=$LIGHTTPD_PID log="$WORK/lighttpd/error.log" ;;
+        apache) pid=$APACHE_PID log="$WORK/apache/error.log" ;;
+    esac
+    kill -0 "$pid" 2>/dev/null && return 0
+    wait "$pid" || status=$?
+    if ((status > 128)); then
+        warn "$name (pid $pid) was killed by signal $((status - 128)); its log ends with:"
+    else
+        warn "$name (pid $pid) exited with status $status; its log ends with:"
+    fi
+    tail -n 20 "$log" >&2 2>/dev/null || true
+    DEAD+="$name "
+    local kept=() entry
+    for entry in "${ACTIVE[@]}"; do
+        [[ ${entry%%:*} == "$name" ]] || kept+=("$entry")
+    done
+    ACTIVE=("${kept[@]}")
+    [[ $name == gateway ]] && GATEWAY_PID=""
+    return 0
 }
 
 # One round of every figure. The order of servers rotates each round so that drift in the
@@ -235,11 +262,14 @@ run_round() {
                 entry=${order[$(((i + round) % n))]}
                 name=${entry%%:*}
                 [[ $SKIPPED == *" $name/$script "* ]] && continue
+                [[ $DEAD == *" $name "* ]] && continue
                 if [[ $name == raw ]]; then
                     figure=$(measure_raw "$CGI_BIN/$script" "$connections")
                 else
                     figure=$(measure_server "$name" "${entry#*:}" "$script" "$connections" "$round")
+                    check_alive "$name"
                 fi
+                [[ -n $figure ]] || continue
                 echo "$name $script $connections $round $figure" >>"$RESULTS"
                 read -r rate errors _ <<<"$figure"
                 say "[round $round/$ROUNDS] $name $script c=$connections: $rate req/s, errors $errors"
@@ -269,6 +299,7 @@ main() {
     : >"$RESULTS"
     : >"$CPU_RESULTS"
     prepare_cgi_bin
+    DEAD=" "
     start_servers
     check_pairs
     say "servers: raw ${ACTIVE[*]}; $ROUNDS rounds of ${DURATION} s each"

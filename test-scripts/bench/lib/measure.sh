@@ -11,8 +11,9 @@
 measure_wrk() {
     local url=$1 connections=$2 threads output
     threads=$((connections < 2 ? connections : 2))
+    # A failed round prints nothing: the caller records no figure rather than a zero.
     output=$(wrk -t"$threads" -c"$connections" -d"${DURATION}s" --timeout 10s "$url" 2>&1) || {
-        echo "0 -1 0"
+        warn "wrk failed on $url: $(head -n 1 <<<"$output")"
         return 0
     }
     awk '/^Requests\/sec:/ { rate = $2 }
@@ -39,7 +40,7 @@ cpu_per_request() {
 measure_raw() {
     local program=$1 connections=$2 output
     output=$("$BIN/rawspawn" -t "$connections" -d "$DURATION" "$program" 2>&1) || {
-        echo "0 -1 0"
+        warn "rawspawn failed on $program: $(head -n 1 <<<"$output")"
         return 0
     }
     awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
@@ -95,17 +96,17 @@ measure_gateway_memory() {
 }
 
 # Median of the rounds for each server, script and concurrency:
-#   <server> <script> <concurrency> <median req/s> <total errors>
+#   <server> <script> <concurrency> <median req/s> <total errors> <rounds measured>
 medians() {
     sort -k1,1 -k2,2 -k3,3n -k5,5g "$1" | awk '
         function flush() {
             if (n == 0) return
             m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-            printf "%s %s %s %.1f %d\n", key1, key2, key3, m, errs
+            printf "%s %s %s %.1f %d %d\n", key1, key2, key3, m, errs, n
         }
         { key = $1 " " $2 " " $3
           if (key != last) { flush(); n = 0; errs = 0; last = key }
-          key1 = $1; key2 = $2; key3 = $3; v[++n] = $5; errs += ($6 < 0 ? 0 : $6) }
+          key1 = $1; key2 = $2; key3 = $3; v[++n] = $5; errs += $6 }
         END { flush() }'
 }
 

@@ -13,10 +13,10 @@ print_table() {
             r = rate[ref SUBSEP $2 SUBSEP $3]
             return (r > 0) ? sprintf("%.2f", $4 / r) : "-"
         }
-        FNR == 1 { printf "%-9s %-9s %4s %10s %7s %7s %9s %7s\n",
-                   "server", "script", "c", "req/s", "errors", "x raw", "x lighttpd", "x apache" }
-        { printf "%-9s %-9s %4s %10.1f %7d %7s %9s %7s\n",
-                 $1, $2, $3, $4, $5, ratio("raw"), ratio("lighttpd"), ratio("apache") }' \
+        FNR == 1 { printf "%-9s %-9s %4s %10s %7s %6s %7s %9s %7s\n", "server", "script",
+                   "c", "req/s", "errors", "rounds", "x raw", "x lighttpd", "x apache" }
+        { printf "%-9s %-9s %4s %10.1f %7d %6d %7s %9s %7s\n", $1, $2, $3, $4, $5, $6,
+                 ratio("raw"), ratio("lighttpd"), ratio("apache") }' \
         "$WORK/medians" <(sort -k2,2 -k3,3n -k1,1 "$WORK/medians")
 }
 

@@ -152,7 +152,7 @@ apache_modules() {
     done
 }
 
-# Sets APACHE_PORT, or returns 1.
+# Sets APACHE_PORT and APACHE_PID, or returns 1.
 start_apache() {
     local binary modules port dir="$WORK/apache" user=""
     binary=$(apache_binary) || { warn "Apache httpd not installed"; return 1; }
@@ -190,4 +190,5 @@ CONF
         return 1
     }
     APACHE_PORT=$port
+    APACHE_PID=$pid
 }
