@@ -55,6 +55,11 @@ final class PipeInputStream extends InputStream {
     return transferred;
   }
 
+  /** @return the pipe itself, for reads into direct buffers */
+  FileChannel channel() {
+    return pipe;
+  }
+
   @Override
   public void close() throws IOException {
     pipe.close();

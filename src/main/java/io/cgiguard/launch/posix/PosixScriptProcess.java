@@ -115,6 +115,12 @@ final class PosixScriptProcess implements ScriptProcess {
   }
 
   @Override
+  public java.nio.channels.ReadableByteChannel stdoutChannel() {
+    return stdout instanceof PipeInputStream pipe ? pipe.channel()
+        : ScriptProcess.super.stdoutChannel();
+  }
+
+  @Override
   public byte[] stderrTail() {
     return drain.tail();
   }
