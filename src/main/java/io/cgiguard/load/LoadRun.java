@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -23,8 +24,9 @@ public final class LoadRun implements LiveFigures {
   private final boolean isHead;
   private final ReplyClassifier classifier;
   private final AtomicLong ticketsLeft;
-  private final AtomicLong liveRequests = new AtomicLong();
-  private final AtomicLong liveFailures = new AtomicLong();
+  // LongAdder: every worker bumps these on every response; a shared AtomicLong would be contended.
+  private final LongAdder liveRequests = new LongAdder();
+  private final LongAdder liveFailures = new LongAdder();
   private volatile long measureStartNanos;
 
   public LoadRun(LoadPlan plan) {
@@ -32,7 +34,8 @@ public final class LoadRun implements LiveFigures {
     this.request = RequestEncoding.encode(plan);
     this.isHead = "HEAD".equalsIgnoreCase(plan.method());
     this.classifier = new ReplyClassifier(plan.expectations());
-    this.ticketsLeft = new AtomicLong(plan.requests() > 0 ? plan.requests() : Long.MAX_VALUE);
+    // Only a request count needs the shared counter; a duration run stays free of it.
+    this.ticketsLeft = plan.requests() > 0 ? new AtomicLong(plan.requests()) : null;
   }
 
   /** Runs the plan to its end and returns the merged figures. */
@@ -77,12 +80,12 @@ public final class LoadRun implements LiveFigures {
 
   @Override
   public long requests() {
-    return liveRequests.get();
+    return liveRequests.sum();
   }
 
   @Override
   public long failures() {
-    return liveFailures.get();
+    return liveFailures.sum();
   }
 
   private void work(int index, InetSocketAddress address, long startNanos, long endNanos,
@@ -100,7 +103,7 @@ public final class LoadRun implements LiveFigures {
           return;
         }
         boolean measured = sendAt >= measureStartNanos;
-        if (measured && ticketsLeft.getAndDecrement() <= 0) {
+        if (measured && ticketsLeft != null && ticketsLeft.getAndDecrement() <= 0) {
           return;
         }
         waitUntil(sendAt);
@@ -120,9 +123,9 @@ public final class LoadRun implements LiveFigures {
     long latencyMicros = reply instanceof Reply.ConnectFailed ? -1 : (doneAt - sentAt) / 1000;
     int second = (int) ((doneAt - measureStartNanos) / 1_000_000_000L);
     tally.record(second, latencyMicros, category);
-    liveRequests.incrementAndGet();
+    liveRequests.increment();
     if (!ReplyClassifier.OK.equals(category)) {
-      liveFailures.incrementAndGet();
+      liveFailures.increment();
     }
   }
 

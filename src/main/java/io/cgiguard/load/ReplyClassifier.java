@@ -2,6 +2,7 @@ package io.cgiguard.load;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Names the outcome of one request: {@link #OK} or a failure category. A pure function of the
@@ -30,6 +31,7 @@ public final class ReplyClassifier {
   private static final String APACHE_SENTENCE =
       "The server encountered an internal error or misconfiguration";
   private static final String NGINX_FOOTER = "<center>nginx";
+  private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
 
   private final Expectations expectations;
 
@@ -84,8 +86,10 @@ public final class ReplyClassifier {
     if (status < 500) {
       return null;
     }
-    // ISO-8859-1 maps every byte to one char, so searching never fails on bad UTF-8.
-    String text = new String(reply.body(), StandardCharsets.ISO_8859_1);
+    // ISO-8859-1 maps every byte to one char, so searching never fails on bad UTF-8; Apache
+    // wraps its sentence over three lines, so runs of white space count as one space.
+    String text = WHITE_SPACE.matcher(new String(reply.body(), StandardCharsets.ISO_8859_1))
+        .replaceAll(" ");
     if (text.contains(IIS_SENTENCE) || text.contains(IIS_TITLE)) {
       return "iis-cgi-error";
     }
