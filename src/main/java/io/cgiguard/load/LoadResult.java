@@ -85,7 +85,9 @@ public record LoadResult(
     TreeMap<String, Long> failures = new TreeMap<>();
     long requests = 0;
     long ok = 0;
-    int seconds = (int) Math.max(1, (elapsed.toMillis() + 999) / 1000);
+    // Whole seconds, rounded: the last responses of a 5 s run complete a hair after 5 s and
+    // belong to its fifth second, not to a nearly empty sixth.
+    int seconds = (int) Math.max(1, (elapsed.toMillis() + 500) / 1000);
     long[] perSecond = new long[seconds];
     long[] failedPerSecond = new long[seconds];
     for (WorkerTally tally : tallies) {

@@ -29,7 +29,7 @@ final class SvgCharts {
     yAxis(svg, top, "ms");
     for (int nines = 0; nines <= MAX_NINES; nines++) {
       double x = LEFT + PLOT_W * nines / MAX_NINES;
-      String label = nines == 0 ? "0%" : percentLabel(100 - 100 / Math.pow(10, nines));
+      String label = percentLabel(nines == 0 ? 0 : 100 - 100 / Math.pow(10, nines));
       svg.append(format("<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' class='grid'/>",
           x, TOP, x, TOP + PLOT_H));
       svg.append(format("<text x='%.1f' y='%d' text-anchor='middle'>%s</text>",
@@ -71,8 +71,7 @@ final class SvgCharts {
             Math.max(1, step * 0.8), Math.max(1, failedHeight), s + 1, failures.get(s)));
       }
       double y = yOf(requests.get(s), top);
-      path.append(path.length() == 0 ? format("M%.1f %.1f", x, y) : "")
-          .append(format(" L%.1f %.1f", x + step, y));
+      path.append(path.length() == 0 ? "M" : " L").append(format("%.1f %.1f", x + step / 2, y));
       if (seconds <= 30 || s % (seconds / 10) == 0) {
         svg.append(format("<text x='%.1f' y='%d' text-anchor='middle'>%d</text>",
             x + step / 2, TOP + PLOT_H + 18, s + 1));
@@ -124,7 +123,7 @@ final class SvgCharts {
   }
 
   private static String percentLabel(double percent) {
-    return trim(percent) + (percent == 0 ? "%" : "");
+    return trim(percent) + "%";
   }
 
   private static String trim(double value) {
