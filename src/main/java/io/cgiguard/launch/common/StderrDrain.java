@@ -1,0 +1,111 @@
+package io.cgiguard.launch.common;
+
+import io.cgiguard.launch.LaunchSpec.StderrSink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a script's stderr to its end on a launcher thread: every line goes to the spec's sink, the
+ * last bytes to a {@link StderrTail}. Draining is what keeps a script that writes megabytes to
+ * stderr before its first stdout byte from blocking on a full pipe while the gateway waits.
+ *
+ * <p>The drain owns the stream and closes it at EOF: closing a descriptor another thread is blocked
+ * reading would leave that read hanging (and the number free for reuse), so the stream ends only
+ * when the script's whole process group has let go of the pipe.
+ */
+public final class StderrDrain implements Runnable {
+  /** A line longer than this is cut, so one line without a newline cannot grow without bound. */
+  public static final int MAX_LINE_BYTES = 8 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(StderrDrain.class);
+  private static final int READ_BYTES = 64 * 1024;
+
+  private final InputStream stderr;
+  private final StderrSink sink;
+  private final StderrTail tail;
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private final byte[] line = new byte[MAX_LINE_BYTES];
+  private int lineLength;
+  private boolean lineCut;
+
+  public StderrDrain(InputStream stderr, StderrSink sink, int tailBytes) {
+    this.stderr = stderr;
+    this.sink = sink;
+    this.tail = new StderrTail(tailBytes);
+  }
+
+  @Override
+  public void run() {
+    try (InputStream in = stderr) {
+      byte[] buffer = new byte[READ_BYTES];
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        tail.append(buffer, 0, n);
+        split(buffer, n);
+      }
+      if (lineLength > 0 || lineCut) {
+        emit();
+      }
+    } catch (IOException e) {
+      // The pipe broke because the process was torn down; what was read is kept.
+      LOG.debug("stderr pipe closed while draining", e);
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  /** @return the last stderr bytes read so far */
+  public byte[] tail() {
+    return tail.snapshot();
+  }
+
+  /** Waits up to {@code millis} for EOF on stderr; @return whether the drain has finished */
+  public boolean awaitEnd(long millis) throws InterruptedException {
+    return finished.await(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Closes stderr without waiting for EOF, for a pipe held by a process beyond the launcher's
+   * reach. A read already blocked on it stays blocked until that process lets go.
+   */
+  public void abandon() {
+    try {
+      stderr.close();
+    } catch (IOException e) {
+      LOG.debug("closing an abandoned stderr pipe failed", e);
+    }
+  }
+
+  private void split(byte[] buffer, int length) {
+    for (int i = 0; i < length; i++) {
+      byte b = buffer[i];
+      if (b == '\n') {
+        emit();
+      } else if (lineLength < line.length) {
+        line[lineLength++] = b;
+      } else {
+        lineCut = true;
+      }
+    }
+  }
+
+  private void emit() {
+    int length = lineLength;
+    if (length > 0 && line[length - 1] == '\r') {
+      length--;
+    }
+    String text = new String(line, 0, length, StandardCharsets.UTF_8);
+    lineLength = 0;
+    lineCut = false;
+    try {
+      sink.line(text);
+    } catch (RuntimeException e) {
+      // A faulty sink must not stop the drain, or the script would block on a full stderr pipe.
+      LOG.warn("stderr sink failed; line dropped", e);
+    }
+  }
+}

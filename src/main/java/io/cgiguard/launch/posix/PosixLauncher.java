@@ -1,0 +1,156 @@
+package io.cgiguard.launch.posix;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import io.cgiguard.launch.Launch;
+import io.cgiguard.launch.LaunchSpec;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.ResourceLimits;
+import io.cgiguard.launch.ScriptProcess.Signals;
+import io.cgiguard.launch.SpawnError;
+import io.cgiguard.launch.common.Errno;
+import io.cgiguard.launch.common.LaunchThreads;
+import io.cgiguard.launch.common.ProgramLookup;
+import io.cgiguard.launch.common.StderrDrain;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Starts scripts on Linux with glibc's posix_spawn through JNA: each in a new session (so its own
+ * process group, killable as a whole), with nothing of the gateway inherited, limits applied with
+ * prlimit, and exit status plus resource usage from wait4.
+ */
+public final class PosixLauncher implements Launcher {
+  /** glibc symbols beyond POSIX that the launcher needs, with the glibc version that added them. */
+  private static final List<String> REQUIRED_SYMBOLS =
+      List.of(
+          "posix_spawn_file_actions_addclosefrom_np", // 2.34
+          "posix_spawn_file_actions_addchdir_np", // 2.29
+          "prlimit",
+          "pipe2",
+          "wait4");
+
+  private final LibC libc = LibC.INSTANCE;
+  private final NativeSpawn spawner = new NativeSpawn(libc);
+  private final ProcessLimits limits = new ProcessLimits(libc);
+  private final LaunchThreads threads = new LaunchThreads();
+  private final Set<PosixScriptProcess> live = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @return empty when this launcher can run here (64-bit Linux, JNA loads, glibc new enough),
+   *     otherwise why not
+   */
+  public static Optional<String> unsupportedReason() {
+    try {
+      if (!Platform.isLinux() || Native.LONG_SIZE != 8) {
+        return Optional.of("not 64-bit Linux");
+      }
+      NativeLibrary c = NativeLibrary.getInstance("c");
+      for (String symbol : REQUIRED_SYMBOLS) {
+        c.getFunction(symbol);
+      }
+      return Optional.empty();
+    } catch (LinkageError e) {
+      return Optional.of("native call unavailable: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public Launch launch(LaunchSpec spec) {
+    ProgramLookup lookup = ProgramLookup.resolve(spec);
+    if (lookup instanceof ProgramLookup.NotFound notFound) {
+      return new Launch.Failed(notFound.error());
+    }
+    long startNanos = System.nanoTime();
+    NativeSpawn.Outcome outcome =
+        spawner.spawn(
+            ((ProgramLookup.Found) lookup).program(), spec.argv(), spec.environment(),
+            spec.workingDirectory());
+    if (outcome instanceof NativeSpawn.Refused refused) {
+      return failed(spec, refused.errno(), refused.call());
+    }
+    NativeSpawn.Spawned spawned = (NativeSpawn.Spawned) outcome;
+    int limitError = limits.apply(spawned.pid(), spec.limits());
+    if (limitError != 0) {
+      // Running without the limits asked for is not an option: undo the spawn.
+      libc.kill(-spawned.pid(), Signals.SIGKILL);
+    }
+    PosixScriptProcess script = wrap(spec, spawned, startNanos);
+    if (limitError != 0) {
+      script.close();
+      return failed(spec, limitError, "prlimit");
+    }
+    return new Launch.Started(script);
+  }
+
+  private PosixScriptProcess wrap(LaunchSpec spec, NativeSpawn.Spawned spawned, long startNanos) {
+    OutputStream stdin;
+    InputStream stdout;
+    InputStream stderr;
+    try {
+      // Reopened through /proc so the JDK's own file streams do the I/O; the originals close
+      // only after, since opening a pipe end needs the other end to be open.
+      stdin = new FileOutputStream(procFd(spawned.stdinFd()));
+      stdout = new PipeInputStream(new FileInputStream(procFd(spawned.stdoutFd())));
+      stderr = new FileInputStream(procFd(spawned.stderrFd()));
+    } catch (IOException e) {
+      libc.kill(-spawned.pid(), Signals.SIGKILL);
+      libc.wait4(spawned.pid(), null, 0, null);
+      throw new IllegalStateException("cannot open the pipes of " + spawned.pid(), e);
+    } finally {
+      libc.close(spawned.stdinFd());
+      libc.close(spawned.stdoutFd());
+      libc.close(spawned.stderrFd());
+    }
+    StderrDrain drain = new StderrDrain(stderr, spec.stderrSink(), spec.stderrTailBytes());
+    PosixScriptProcess script =
+        new PosixScriptProcess(
+            libc, spawned.pid(), stdin, stdout, drain, startNanos, threads.scheduler(),
+            live::remove);
+    live.add(script);
+    threads.reapers().execute(script::reap);
+    threads.drains().execute(drain);
+    return script;
+  }
+
+  @Override
+  public Set<ResourceLimits.Kind> enforcedLimits() {
+    Set<ResourceLimits.Kind> enforced = EnumSet.copyOf(ProcessLimits.ENFORCED);
+    enforced.add(ResourceLimits.Kind.PROCESS_GROUP);
+    enforced.add(ResourceLimits.Kind.RESOURCE_USAGE);
+    return enforced;
+  }
+
+  @Override
+  public String name() {
+    return "posix";
+  }
+
+  @Override
+  public void close() {
+    for (PosixScriptProcess script : List.copyOf(live)) {
+      script.close();
+    }
+    threads.close();
+  }
+
+  private static String procFd(int fd) {
+    return "/proc/self/fd/" + fd;
+  }
+
+  private Launch.Failed failed(LaunchSpec spec, int errno, String call) {
+    String message =
+        "cannot start \"" + spec.argv().get(0) + "\": " + call + " failed with "
+            + Errno.name(errno) + " (" + libc.strerror(errno) + ")";
+    return new Launch.Failed(new SpawnError(errno, Errno.name(errno), message));
+  }
+}

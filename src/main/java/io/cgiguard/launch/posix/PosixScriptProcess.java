@@ -1,0 +1,186 @@
+package io.cgiguard.launch.posix;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.ptr.IntByReference;
+import io.cgiguard.launch.ScriptProcess;
+import io.cgiguard.launch.Termination;
+import io.cgiguard.launch.common.StderrDrain;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * A script spawned by {@link PosixLauncher}, leader of its own process group (pgid = pid).
+ *
+ * <p>The group is signalled with {@code kill(-pgid, sig)}. Until the leader is reaped its pid, and
+ * so the group id, cannot be reused, which is why {@link #close()} kills before it reaps.
+ */
+final class PosixScriptProcess implements ScriptProcess {
+  private static final long CLOSE_WAIT_MILLIS = 10_000;
+
+  private final LibC libc;
+  private final int pid;
+  private final OutputStream stdin;
+  private final InputStream stdout;
+  private final StderrDrain drain;
+  private final long startNanos;
+  private final ScheduledExecutorService scheduler;
+  private final Consumer<PosixScriptProcess> onClose;
+  private final CompletableFuture<Termination> termination = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Integer signalSent;
+
+  PosixScriptProcess(
+      LibC libc,
+      int pid,
+      OutputStream stdin,
+      InputStream stdout,
+      StderrDrain drain,
+      long startNanos,
+      ScheduledExecutorService scheduler,
+      Consumer<PosixScriptProcess> onClose) {
+    this.libc = libc;
+    this.pid = pid;
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.drain = drain;
+    this.startNanos = startNanos;
+    this.scheduler = scheduler;
+    this.onClose = onClose;
+  }
+
+  /**
+   * Blocks in wait4 for this pid only, never -1: the JDK reaps its own children and must not lose
+   * one to us. Runs on a reaper thread.
+   */
+  void reap() {
+    IntByReference status = new IntByReference();
+    Memory rusage = new Memory(LibC.RUSAGE_BYTES);
+    rusage.clear();
+    int result;
+    do {
+      result = libc.wait4(pid, status, 0, rusage);
+    } while (result == -1 && Native.getLastError() == LibC.EINTR);
+    if (result != pid) {
+      termination.completeExceptionally(
+          new IllegalStateException("wait4(" + pid + ") failed, errno " + Native.getLastError()));
+      return;
+    }
+    termination.complete(
+        new Termination(
+            WaitStatus.decode(status.getValue()),
+            Duration.ofNanos(System.nanoTime() - startNanos),
+            Optional.of(WaitStatus.cpuTime(rusage)),
+            Optional.of(WaitStatus.peakRssBytes(rusage)),
+            Optional.ofNullable(signalSent)));
+  }
+
+  @Override
+  public long pid() {
+    return pid;
+  }
+
+  @Override
+  public OutputStream stdin() {
+    return stdin;
+  }
+
+  @Override
+  public InputStream stdout() {
+    return stdout;
+  }
+
+  @Override
+  public byte[] stderrTail() {
+    return drain.tail();
+  }
+
+  @Override
+  public Optional<Termination> termination() {
+    return Optional.ofNullable(termination.getNow(null));
+  }
+
+  @Override
+  public Optional<Termination> awaitTermination(Duration timeout) throws InterruptedException {
+    try {
+      return Optional.of(termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("reaping " + pid + " failed", e.getCause());
+    }
+  }
+
+  @Override
+  public void signalGroup(int signal) {
+    // Remembered before sending, so a reaper woken by this very signal already sees it.
+    signalSent = signal;
+    libc.kill(-pid, signal);
+  }
+
+  @Override
+  public void terminateGroup(Duration grace) {
+    signalGroup(Signals.SIGTERM);
+    scheduler.schedule(
+        () -> {
+          if (!termination.isDone()) {
+            signalGroup(Signals.SIGKILL);
+          }
+        },
+        grace.toNanos(),
+        TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (!termination.isDone() || groupAlive()) {
+        signalGroup(Signals.SIGKILL);
+      }
+      termination.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      // Members that were still starting when the first signal went out.
+      if (groupAlive()) {
+        signalGroup(Signals.SIGKILL);
+      }
+      closeQuietly(stdin);
+      closeQuietly(stdout);
+      if (!drain.awaitEnd(CLOSE_WAIT_MILLIS)) {
+        // A process that left the group (setsid) still holds stderr: stop waiting for it.
+        drain.abandon();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      // close() never throws: the caller is already on its way out.
+    } finally {
+      onClose.accept(this);
+    }
+  }
+
+  /** kill(-pgid, 0) succeeds while any process of the group exists, zombies included. */
+  private boolean groupAlive() {
+    return libc.kill(-pid, 0) == 0;
+  }
+
+  private static void closeQuietly(Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException e) {
+      // Already broken or closed: nothing left to release.
+    }
+  }
+}

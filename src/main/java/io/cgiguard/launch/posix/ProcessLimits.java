@@ -1,0 +1,83 @@
+package io.cgiguard.launch.posix;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import io.cgiguard.launch.ResourceLimits;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Applies {@link ResourceLimits} to a freshly spawned child with prlimit(2), soft = hard.
+ * posix_spawn has no rlimit attribute, so this happens right after the spawn: the child may run
+ * its first instructions (the loader, the interpreter's start) before the limits land.
+ */
+final class ProcessLimits {
+  /** Linux resource numbers (asm-generic/resource.h, the same on x86-64 and arm64). */
+  private static final int RLIMIT_CPU = 0;
+  private static final int RLIMIT_FSIZE = 1;
+  private static final int RLIMIT_CORE = 4;
+  private static final int RLIMIT_NPROC = 6;
+  private static final int RLIMIT_NOFILE = 7;
+  private static final int RLIMIT_AS = 9;
+
+  /** What prlimit can set; the group and rusage come from the launcher itself. */
+  static final Set<ResourceLimits.Kind> ENFORCED =
+      EnumSet.of(
+          ResourceLimits.Kind.CPU_TIME,
+          ResourceLimits.Kind.ADDRESS_SPACE,
+          ResourceLimits.Kind.OPEN_FILES,
+          ResourceLimits.Kind.FILE_SIZE,
+          ResourceLimits.Kind.PROCESSES,
+          ResourceLimits.Kind.CORE_FILE);
+
+  private final LibC libc;
+
+  ProcessLimits(LibC libc) {
+    this.libc = libc;
+  }
+
+  /**
+   * Sets every limit that is not {@link ResourceLimits#UNLIMITED}.
+   *
+   * @return 0, or the errno of the first limit that could not be set
+   */
+  int apply(int pid, ResourceLimits limits) {
+    if (limits.hasCpuTime()) {
+      // Whole seconds, rounded up: RLIMIT_CPU has no finer unit, and 0 would mean "now".
+      long seconds = Math.max(1, (limits.cpuTime().toMillis() + 999) / 1000);
+      int error = set(pid, RLIMIT_CPU, seconds);
+      if (error != 0) {
+        return error;
+      }
+    }
+    long[][] byResource = {
+      {RLIMIT_AS, limits.addressSpaceBytes()},
+      {RLIMIT_NOFILE, limits.openFiles()},
+      {RLIMIT_FSIZE, limits.fileSizeBytes()},
+      {RLIMIT_NPROC, limits.processes()},
+      {RLIMIT_CORE, limits.coreFileBytes()},
+    };
+    for (long[] limit : byResource) {
+      if (limit[1] != ResourceLimits.UNLIMITED) {
+        int error = set(pid, (int) limit[0], limit[1]);
+        if (error != 0) {
+          return error;
+        }
+      }
+    }
+    return 0;
+  }
+
+  private int set(int pid, int resource, long value) {
+    Memory limit = new Memory(16);
+    limit.setLong(0, value);
+    limit.setLong(8, value);
+    if (libc.prlimit(pid, resource, limit, null) == 0) {
+      return 0;
+    }
+    int errno = Native.getLastError();
+    // EPERM means the value is above the gateway's own hard limit: the child already has a
+    // tighter limit than the one asked for, which is what a limit is for.
+    return errno == LibC.EPERM ? 0 : errno;
+  }
+}

@@ -1,0 +1,32 @@
+package io.cgiguard.launch.posix;
+
+import com.sun.jna.Memory;
+import io.cgiguard.launch.ExitStatus;
+import java.time.Duration;
+
+/** Decodes what wait4(2) returns: the status word (as the W* macros do) and struct rusage. */
+final class WaitStatus {
+  private WaitStatus() {}
+
+  /** WIFEXITED / WEXITSTATUS, otherwise WTERMSIG and WCOREDUMP. */
+  static ExitStatus decode(int status) {
+    int low = status & 0x7f;
+    if (low == 0) {
+      return new ExitStatus.Exited((status >> 8) & 0xff);
+    }
+    return new ExitStatus.Signaled(low, (status & 0x80) != 0);
+  }
+
+  /** ru_utime + ru_stime, each a struct timeval of two longs. */
+  static Duration cpuTime(Memory rusage) {
+    long micros =
+        rusage.getLong(0) * 1_000_000 + rusage.getLong(8)
+            + rusage.getLong(16) * 1_000_000 + rusage.getLong(24);
+    return Duration.ofNanos(micros * 1_000);
+  }
+
+  /** ru_maxrss is in KiB on Linux. */
+  static long peakRssBytes(Memory rusage) {
+    return rusage.getLong(LibC.RUSAGE_MAXRSS_OFFSET) * 1024;
+  }
+}

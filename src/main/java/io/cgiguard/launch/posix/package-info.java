@@ -1,0 +1,8 @@
+/**
+ * The native launcher for Linux through JNA (glibc): posix_spawn into a new session with every
+ * signal reset and no inherited descriptor, prlimit right after the spawn, wait4 of exactly that
+ * pid for its status and resource usage, and kill of the whole process group.
+ *
+ * <p>JNA types appear only in this package.
+ */
+package io.cgiguard.launch.posix;

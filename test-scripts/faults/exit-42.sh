@@ -1,0 +1,3 @@
+#!/bin/sh
+# Exits with a code of its own choosing.
+exit 42

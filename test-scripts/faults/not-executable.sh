@@ -1,0 +1,3 @@
+#!/bin/sh
+# Committed without the execute bit: exec must fail with EACCES.
+echo should never run

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Prints the physical working directory.
+exec /bin/pwd -P
