@@ -1,6 +1,7 @@
 package io.cgiguard.cli;
 
 import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.Launchers;
 import io.cgiguard.load.DirectLoad;
 import io.cgiguard.load.Expectations;
 import io.cgiguard.load.HtmlReport;
@@ -121,7 +122,7 @@ public final class LoadCommand implements Callable<Integer> {
 
   /** A command with the platform's default launcher for {@code --direct}. */
   public LoadCommand() {
-    this(DefaultLauncher::create);
+    this(Launchers::create);
   }
 
   /** Runs {@code cgiguard load} alone, as the benchmark script does. */

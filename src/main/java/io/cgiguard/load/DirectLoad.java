@@ -43,7 +43,8 @@ public final class DirectLoad implements LiveFigures {
   private final Path script;
   private final int concurrency;
   private final Duration timeout;
-  private final long endNanos;
+  private final Duration duration;
+  private volatile long endNanos;
   private final AtomicLong ticketsLeft;
   private final AtomicLong liveRequests = new AtomicLong();
   private final AtomicLong liveFailures = new AtomicLong();
@@ -70,13 +71,14 @@ public final class DirectLoad implements LiveFigures {
     this.concurrency = concurrency;
     this.timeout = timeout;
     this.ticketsLeft = new AtomicLong(runs > 0 ? runs : Long.MAX_VALUE);
+    this.duration = duration;
     this.startNanos = System.nanoTime();
-    this.endNanos = duration == null ? Long.MAX_VALUE : startNanos + duration.toNanos();
   }
 
   /** Runs to the end and returns the figures; latency is from launch to the script's exit. */
   public LoadResult run() throws InterruptedException {
     startNanos = System.nanoTime();
+    endNanos = duration == null ? Long.MAX_VALUE : startNanos + duration.toNanos();
     List<WorkerTally> tallies = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {

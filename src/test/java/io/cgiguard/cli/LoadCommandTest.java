@@ -82,6 +82,21 @@ class LoadCommandTest {
   }
 
   @Test
+  void directModeLaunchesTheScriptWithTheRealLauncher() throws Exception {
+    Path json = dir.resolve("direct.json");
+    Path script = Path.of(System.getProperty("cgiguard.project.dir", "."))
+        .resolve("test-scripts/load/exits-mid-headers.sh");
+
+    int status = run("--direct", script.toString(), "-c", "2", "-n", "10", "-q",
+        "--max-failure-rate", "0.5", "--json", json.toString());
+
+    assertThat(status).isEqualTo(LoadCommand.EXIT_TOO_MANY_FAILURES);
+    JsonNode figures = new ObjectMapper().readTree(json.toFile());
+    assertThat(figures.get("mode").asText()).isEqualTo("direct");
+    assertThat(figures.get("failures").get("exited-before-headers").asLong()).isEqualTo(10);
+  }
+
+  @Test
   void badFlagsGiveOneLineAndExitTwo() {
     assertThat(run(url, "--connections", "many")).isEqualTo(LoadCommand.EXIT_USAGE);
     assertThat(run(url, "-d", "3 weeks")).isEqualTo(LoadCommand.EXIT_USAGE);
