@@ -11,7 +11,8 @@ import java.time.Duration;
 /**
  * One keep-alive HTTP/1.1 connection of the load generator, on a plain blocking socket: one
  * thread drives it, writes a pre-encoded request and parses the response from bytes. It connects
- * lazily, reconnects after the server closes, and gives up on a request at its deadline.
+ * lazily, reconnects after the server closes, and gives up on a request at its deadline, which
+ * a {@link DeadlineReaper} enforces by closing the socket under a blocked read.
  *
  * <p>Every outcome is a {@link Reply}; only a bug throws.
  */
@@ -20,9 +21,12 @@ public final class Http1Connection implements AutoCloseable {
   private final InetSocketAddress address;
   private final int connectTimeoutMillis;
   private final ResponseReader reader;
-  private Socket socket;
+  private volatile Socket socket;
   private OutputStream out;
   private long connects;
+  // Guarded by this: the reaper may close the socket only while an exchange is under way.
+  private long deadlineNanos = Long.MAX_VALUE;
+  private boolean expired;
 
   /**
    * @param retainBodyBytes how many bytes of each body to keep for classification
@@ -66,24 +70,54 @@ public final class Http1Connection implements AutoCloseable {
       }
     }
     reader.begin(deadlineNanos);
+    arm(deadlineNanos);
     try {
       out.write(request);
       reader.readHead();
       boolean keepAlive = reader.readBody(isHead);
       Reply reply = answered(true);
-      if (!keepAlive) {
+      if (disarm() || !keepAlive) {
         close();
       }
       return reply;
     } catch (SocketTimeoutException e) {
+      disarm();
       close();
       return new Reply.TimedOut();
     } catch (ResponseReader.MalformedResponseException e) {
+      disarm();
       close();
       return new Reply.Malformed(e.getMessage());
     } catch (IOException e) {
+      boolean timedOut = disarm();
       close();
-      return broken();
+      return timedOut ? new Reply.TimedOut() : broken();
+    }
+  }
+
+  private synchronized void arm(long deadline) {
+    deadlineNanos = deadline;
+    expired = false;
+  }
+
+  /** Ends the exchange's deadline; @return whether the reaper closed the socket meanwhile. */
+  private synchronized boolean disarm() {
+    deadlineNanos = Long.MAX_VALUE;
+    return expired;
+  }
+
+  /** Called by the {@link DeadlineReaper}: closes the socket if the exchange is past due. */
+  synchronized void expireIfPast(long nowNanos) {
+    if (nowNanos >= deadlineNanos && !expired) {
+      expired = true;
+      Socket current = socket;
+      if (current != null) {
+        try {
+          current.close();
+        } catch (IOException e) {
+          // The read it interrupts reports the timeout; nothing more to do here.
+        }
+      }
     }
   }
 
@@ -122,9 +156,10 @@ public final class Http1Connection implements AutoCloseable {
 
   @Override
   public void close() {
-    if (socket != null) {
+    Socket current = socket;
+    if (current != null) {
       try {
-        socket.close();
+        current.close();
       } catch (IOException e) {
         // Closing a socket we are done with; nothing useful can be done about a failure.
       }

@@ -40,6 +40,7 @@ public final class LoadRun implements LiveFigures {
 
   /** Runs the plan to its end and returns the merged figures. */
   public LoadResult run() throws InterruptedException {
+    DeadlineReaper reaper = new DeadlineReaper();
     long startNanos = System.nanoTime();
     measureStartNanos = startNanos + plan.warmup().toNanos();
     long endNanos = plan.duration() == null
@@ -52,8 +53,11 @@ public final class LoadRun implements LiveFigures {
     for (int i = 0; i < plan.connections(); i++) {
       WorkerTally tally = new WorkerTally();
       tallies.add(tally);
+      Http1Connection connection =
+          new Http1Connection(address, plan.timeout(), plan.retainBodyBytes());
+      reaper.watch(connection);
       int index = i;
-      Thread thread = new Thread(() -> work(index, address, startNanos, endNanos, tally),
+      Thread thread = new Thread(() -> work(index, connection, startNanos, endNanos, tally),
           "load-" + i);
       thread.setDaemon(true);
       threads.add(thread);
@@ -66,6 +70,8 @@ public final class LoadRun implements LiveFigures {
     } catch (InterruptedException e) {
       threads.forEach(Thread::interrupt);
       throw e;
+    } finally {
+      reaper.close();
     }
     Duration elapsed = Duration.ofNanos(Math.max(0, System.nanoTime() - measureStartNanos));
     return LoadResult.merge(plan.target().toString(), plan.openLoop() ? "open" : "closed",
@@ -88,15 +94,14 @@ public final class LoadRun implements LiveFigures {
     return liveFailures.sum();
   }
 
-  private void work(int index, InetSocketAddress address, long startNanos, long endNanos,
+  private void work(int index, Http1Connection connection, long startNanos, long endNanos,
       WorkerTally tally) {
     long timeoutNanos = plan.timeout().toNanos();
     // Each connection carries an equal share of the rate, offset so that sends interleave.
     long periodNanos = plan.openLoop()
         ? (long) (1e9 * plan.connections() / plan.ratePerSecond()) : 0;
     long intended = startNanos + periodNanos * index / plan.connections();
-    try (Http1Connection connection =
-        new Http1Connection(address, plan.timeout(), plan.retainBodyBytes())) {
+    try (connection) {
       while (!Thread.currentThread().isInterrupted()) {
         long sendAt = plan.openLoop() ? intended : System.nanoTime();
         if (sendAt >= endNanos) {

@@ -42,7 +42,7 @@ final class SvgCharts {
       double x = LEFT + PLOT_W * nines / MAX_NINES;
       double y = yOf(result.latencyMillisAt(percentile), top);
       path.append(path.length() == 0 ? "M" : " L").append(format("%.1f %.1f", x, y));
-      svg.append(format("<circle cx='%.1f' cy='%.1f' r='3' class='point'><title>p%s: %.3f ms"
+      svg.append(format("<circle cx='%.1f' cy='%.1f' r='3' class='point'><title>%s: %.3f ms"
           + "</title></circle>", x, y, percentLabel(percentile),
           result.latencyMillisAt(percentile)));
     }

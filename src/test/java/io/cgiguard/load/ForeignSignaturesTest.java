@@ -102,6 +102,20 @@ class ForeignSignaturesTest {
   }
 
   @Test
+  void aBodyStalledPastTheTimeoutIsATimeoutNotATruncation() throws Exception {
+    try (RawServer raw = new RawServer((out, in) -> {
+      write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst bytes");
+      out.flush();
+      return RawServer.neverAnswer(out, in);
+    })) {
+      LoadResult result = run(raw, Duration.ofMillis(200));
+
+      assertThat(result.failures()).containsExactly(Map.entry("timeout", (long) REQUESTS));
+      assertThat(result.maxLatencyMillis()).isLessThan(2000);
+    }
+  }
+
+  @Test
   void bytesThatAreNotHttpAreAMalformedResponse() throws Exception {
     try (RawServer raw = new RawServer((out, in) -> {
       write(out, "SSH-2.0-OpenSSH_9.2\r\n\r\n");
