@@ -34,12 +34,12 @@ done
 # Let the server's JIT settle before either client is measured.
 wrk -t2 -c8 -d3s "$URL" >/dev/null
 
-# wrk prints "50%  123.45us"; convert to milliseconds.
-wrk_median_ms() {
-  awk '$1 == "50%" {
+# wrk prints "50%  123.45us" and "Latency  1.62ms ..." (the mean); convert to milliseconds.
+wrk_ms() {
+  awk -v key="$2" '$1 == key {
     v = $2; unit = v; sub(/[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v);
     if (unit == "us") v = v / 1000; else if (unit == "s") v = v * 1000;
-    print v }' "$1"
+    print v; exit }' "$1"
 }
 json_field() {
   # The JSON is pretty-printed by Jackson, one field a line; the first match wins.
@@ -50,24 +50,29 @@ median() {
     else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
-printf '%-4s %12s %12s %7s %11s %11s %7s\n' c wrk_rps load_rps ratio wrk_p50ms load_p50ms ratio
+printf '%-4s %10s %10s %6s %10s %10s %6s %10s %10s %6s\n' c wrk_rps load_rps ratio \
+  wrk_p50ms load_p50 ratio wrk_mean load_mean ratio
 for c in $CONNECTIONS; do
   threads=$(( c < 2 ? c : 2 ))
-  : >"$WORK/wrk-rps"; : >"$WORK/wrk-p50"; : >"$WORK/load-rps"; : >"$WORK/load-p50"
+  for f in wrk-rps wrk-p50 wrk-mean load-rps load-p50 load-mean; do : >"$WORK/$f"; done
   for round in $(seq 1 "$ROUNDS"); do
     wrk -t"$threads" -c"$c" -d"${SECONDS_PER_ROUND}s" --latency "$URL" >"$WORK/wrk.txt"
     awk '/^Requests\/sec/ { print $2 }' "$WORK/wrk.txt" >>"$WORK/wrk-rps"
-    wrk_median_ms "$WORK/wrk.txt" >>"$WORK/wrk-p50"
+    wrk_ms "$WORK/wrk.txt" 50% >>"$WORK/wrk-p50"
+    wrk_ms "$WORK/wrk.txt" Latency >>"$WORK/wrk-mean"
     # A one-second warmup gives the client JVM its JIT, as wrk has none to wait for.
     java -cp "$CP" io.cgiguard.cli.LoadCommand "$URL" -c "$c" -d "${SECONDS_PER_ROUND}s" \
       --warmup 1s -q --json "$WORK/load.json" >/dev/null
     json_field "$WORK/load.json" throughput_rps >>"$WORK/load-rps"
     json_field "$WORK/load.json" p50 >>"$WORK/load-p50"
+    json_field "$WORK/load.json" mean >>"$WORK/load-mean"
     echo "round $round c=$c: wrk $(tail -1 "$WORK/wrk-rps")/s p50 $(tail -1 "$WORK/wrk-p50") ms," \
       "load $(tail -1 "$WORK/load-rps")/s p50 $(tail -1 "$WORK/load-p50") ms" >&2
   done
   wr=$(median <"$WORK/wrk-rps"); lr=$(median <"$WORK/load-rps")
   wl=$(median <"$WORK/wrk-p50"); ll=$(median <"$WORK/load-p50")
-  awk -v c="$c" -v wr="$wr" -v lr="$lr" -v wl="$wl" -v ll="$ll" 'BEGIN {
-    printf "%-4s %12.0f %12.0f %7.2f %11.3f %11.3f %7.2f\n", c, wr, lr, lr / wr, wl, ll, ll / wl }'
+  wm=$(median <"$WORK/wrk-mean"); lm=$(median <"$WORK/load-mean")
+  awk -v c="$c" -v wr="$wr" -v lr="$lr" -v wl="$wl" -v ll="$ll" -v wm="$wm" -v lm="$lm" 'BEGIN {
+    printf "%-4s %10.0f %10.0f %6.2f %10.3f %10.3f %6.2f %10.3f %10.3f %6.2f\n",
+      c, wr, lr, lr / wr, wl, ll, ll / wl, wm, lm, lm / wm }'
 done
