@@ -15,15 +15,16 @@ import java.util.Map;
  */
 public final class HtmlReport {
 
-  // After layout, each chart records the size of its drawn series, so that a headless browser's
-  // DOM dump shows whether the charts really rendered.
+  // After layout, each chart records the length of its drawn series and its height on the page,
+  // so that a headless browser's DOM dump shows whether the charts really rendered.
   private static final String RENDER_PROBE = """
       <script>
       window.addEventListener('load', function () {
         document.querySelectorAll('svg').forEach(function (svg) {
           var series = svg.querySelector('.series');
-          var box = series ? series.getBBox() : {width: 0, height: 0};
-          svg.setAttribute('data-rendered', Math.round(box.width) + 'x' + Math.round(box.height));
+          var length = series ? series.getTotalLength() : 0;
+          var height = svg.getBoundingClientRect().height;
+          svg.setAttribute('data-rendered', Math.round(length) + 'x' + Math.round(height));
         });
       });
       </script>

@@ -6,11 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Drives one HTTP target with a {@link LoadPlan}: one thread and one keep-alive
- * {@link Http1Connection} per connection, in a closed loop or at a fixed rate.
+ * Drives one HTTP target with a {@link LoadPlan}: keep-alive connections shared among one
+ * {@link EventLoop} thread per core, in a closed loop or at a fixed rate.
  *
  * <p>At a fixed rate each request has an intended send time on a schedule that does not wait for
  * the server; latency is counted from that time, not from when the request was really written,
@@ -28,6 +27,7 @@ public final class LoadRun implements LiveFigures {
   private final LongAdder liveRequests = new LongAdder();
   private final LongAdder liveFailures = new LongAdder();
   private volatile long measureStartNanos;
+  private volatile long endNanos;
 
   public LoadRun(LoadPlan plan) {
     this.plan = plan;
@@ -40,25 +40,33 @@ public final class LoadRun implements LiveFigures {
 
   /** Runs the plan to its end and returns the merged figures. */
   public LoadResult run() throws InterruptedException {
-    DeadlineReaper reaper = new DeadlineReaper();
     long startNanos = System.nanoTime();
     measureStartNanos = startNanos + plan.warmup().toNanos();
-    long endNanos = plan.duration() == null
+    endNanos = plan.duration() == null
         ? Long.MAX_VALUE : measureStartNanos + plan.duration().toNanos();
     InetSocketAddress address = new InetSocketAddress(plan.target().getHost(),
         plan.target().getPort() < 0 ? 80 : plan.target().getPort());
+    // Each connection carries an equal share of the rate, offset so that sends interleave.
+    long periodNanos = plan.openLoop()
+        ? (long) (1e9 * plan.connections() / plan.ratePerSecond()) : 0;
+    int loops = Math.min(plan.connections(), Runtime.getRuntime().availableProcessors());
 
+    List<List<EventLoop.LoopConnection>> shares = new ArrayList<>();
+    for (int i = 0; i < loops; i++) {
+      shares.add(new ArrayList<>());
+    }
+    for (int i = 0; i < plan.connections(); i++) {
+      long firstSend = startNanos + periodNanos * i / plan.connections();
+      shares.get(i % loops).add(new EventLoop.LoopConnection(firstSend, plan.retainBodyBytes()));
+    }
     List<WorkerTally> tallies = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < plan.connections(); i++) {
+    for (int i = 0; i < loops; i++) {
       WorkerTally tally = new WorkerTally();
       tallies.add(tally);
-      Http1Connection connection =
-          new Http1Connection(address, plan.timeout(), plan.retainBodyBytes());
-      reaper.watch(connection);
-      int index = i;
-      Thread thread = new Thread(() -> work(index, connection, startNanos, endNanos, tally),
-          "load-" + i);
+      EventLoop loop = new EventLoop(gate(), shares.get(i), address, request, isHead,
+          plan.timeout().toNanos(), periodNanos, tally);
+      Thread thread = new Thread(loop, "load-" + i);
       thread.setDaemon(true);
       threads.add(thread);
       thread.start();
@@ -70,12 +78,32 @@ public final class LoadRun implements LiveFigures {
     } catch (InterruptedException e) {
       threads.forEach(Thread::interrupt);
       throw e;
-    } finally {
-      reaper.close();
     }
     Duration elapsed = Duration.ofNanos(Math.max(0, System.nanoTime() - measureStartNanos));
     return LoadResult.merge(plan.target().toString(), plan.openLoop() ? "open" : "closed",
         plan.connections(), plan.ratePerSecond(), elapsed, tallies);
+  }
+
+  /** The run's side of the event loops: when to stop, and where results go. */
+  private EventLoop.Run gate() {
+    return new EventLoop.Run() {
+      @Override
+      public boolean mayStart(long sendAt) {
+        return LoadRun.this.mayStart(sendAt);
+      }
+
+      @Override
+      public void record(WorkerTally tally, Reply reply, long sentAt, long doneAt) {
+        LoadRun.this.record(tally, reply, sentAt, doneAt);
+      }
+    };
+  }
+
+  private boolean mayStart(long sendAt) {
+    if (sendAt >= endNanos) {
+      return false;
+    }
+    return sendAt < measureStartNanos || ticketsLeft == null || ticketsLeft.getAndDecrement() > 0;
   }
 
   @Override
@@ -94,36 +122,10 @@ public final class LoadRun implements LiveFigures {
     return liveFailures.sum();
   }
 
-  private void work(int index, Http1Connection connection, long startNanos, long endNanos,
-      WorkerTally tally) {
-    long timeoutNanos = plan.timeout().toNanos();
-    // Each connection carries an equal share of the rate, offset so that sends interleave.
-    long periodNanos = plan.openLoop()
-        ? (long) (1e9 * plan.connections() / plan.ratePerSecond()) : 0;
-    long intended = startNanos + periodNanos * index / plan.connections();
-    try (connection) {
-      while (!Thread.currentThread().isInterrupted()) {
-        long sendAt = plan.openLoop() ? intended : System.nanoTime();
-        if (sendAt >= endNanos) {
-          return;
-        }
-        boolean measured = sendAt >= measureStartNanos;
-        if (measured && ticketsLeft != null && ticketsLeft.getAndDecrement() <= 0) {
-          return;
-        }
-        waitUntil(sendAt);
-        long writtenAt = System.nanoTime();
-        Reply reply = connection.exchange(request, isHead, writtenAt + timeoutNanos);
-        long doneAt = System.nanoTime();
-        if (measured) {
-          record(tally, reply, sendAt, doneAt);
-        }
-        intended += periodNanos;
-      }
-    }
-  }
-
   private void record(WorkerTally tally, Reply reply, long sentAt, long doneAt) {
+    if (sentAt < measureStartNanos) {
+      return;
+    }
     String category = classifier.classify(reply);
     long latencyMicros = reply instanceof Reply.ConnectFailed ? -1 : (doneAt - sentAt) / 1000;
     int second = (int) ((doneAt - measureStartNanos) / 1_000_000_000L);
@@ -131,12 +133,6 @@ public final class LoadRun implements LiveFigures {
     liveRequests.increment();
     if (!ReplyClassifier.OK.equals(category)) {
       liveFailures.increment();
-    }
-  }
-
-  private static void waitUntil(long nanoTime) {
-    for (long wait = nanoTime - System.nanoTime(); wait > 0; wait = nanoTime - System.nanoTime()) {
-      LockSupport.parkNanos(wait);
     }
   }
 }

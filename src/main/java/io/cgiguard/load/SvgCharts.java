@@ -71,7 +71,10 @@ final class SvgCharts {
             Math.max(1, step * 0.8), Math.max(1, failedHeight), s + 1, failures.get(s)));
       }
       double y = yOf(requests.get(s), top);
-      path.append(path.length() == 0 ? "M" : " L").append(format("%.1f %.1f", x + step / 2, y));
+      // A step per second: each second's count spans its own width, so even a one-second run
+      // draws a line.
+      path.append(path.length() == 0 ? "M" : " L").append(format("%.1f %.1f L%.1f %.1f",
+          x, y, x + step, y));
       if (seconds <= 30 || s % (seconds / 10) == 0) {
         svg.append(format("<text x='%.1f' y='%d' text-anchor='middle'>%d</text>",
             x + step / 2, TOP + PLOT_H + 18, s + 1));

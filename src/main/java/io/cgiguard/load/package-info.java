@@ -6,8 +6,9 @@
  * every response classified by {@link io.cgiguard.load.ReplyClassifier}, latency in an
  * HdrHistogram and throughput per second, rendered as text, JSON or a self-contained HTML page.
  *
- * <p>It speaks HTTP/1.1 with its own small client ({@link io.cgiguard.load.Http1Connection}) so
- * that the client, not a general-purpose library, sets the pace, and it knows the gateway only
+ * <p>It speaks HTTP/1.1 with its own small client (an event loop per core over non-blocking
+ * sockets, and a push parser) so that the client, not a general-purpose library, sets the pace
+ * on a two-core machine shared with the server, and it knows the gateway only
  * through what the gateway sends on the wire ({@code X-Cgiguard-Failure}). The one exception is
  * direct mode, which drives a {@link io.cgiguard.launch.Launcher} without HTTP.
  */

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Opens the HTML report of a real run in headless Chromium and checks that both charts were
- * laid out with a non-empty drawing: the page's probe script writes each chart's rendered size
- * into the DOM that Chromium dumps.
+ * laid out with a non-empty drawing: the page's probe script writes each chart's series length
+ * and on-page height into the DOM that Chromium dumps.
  */
 class HtmlReportChromiumTest {
 
