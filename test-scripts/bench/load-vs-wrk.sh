@@ -13,6 +13,8 @@ ROUNDS=${ROUNDS:-5}
 SECONDS_PER_ROUND=${SECONDS_PER_ROUND:-5}
 CONNECTIONS=${CONNECTIONS:-"8 64"}
 PORT=${PORT:-18089}
+# The client JVM needs a few seconds of JIT on a busy 2-core machine; wrk has none to wait for.
+WARMUP=${WARMUP:-3s}
 URL="http://127.0.0.1:$PORT/"
 WORK=$(mktemp -d)
 trap 'kill "$ENDPOINT_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT INT TERM
@@ -60,9 +62,8 @@ for c in $CONNECTIONS; do
     awk '/^Requests\/sec/ { print $2 }' "$WORK/wrk.txt" >>"$WORK/wrk-rps"
     wrk_ms "$WORK/wrk.txt" 50% >>"$WORK/wrk-p50"
     wrk_ms "$WORK/wrk.txt" Latency >>"$WORK/wrk-mean"
-    # A one-second warmup gives the client JVM its JIT, as wrk has none to wait for.
     java -cp "$CP" io.cgiguard.cli.LoadCommand "$URL" -c "$c" -d "${SECONDS_PER_ROUND}s" \
-      --warmup 1s -q --json "$WORK/load.json" >/dev/null
+      --warmup "$WARMUP" -q --json "$WORK/load.json" >/dev/null
     json_field "$WORK/load.json" throughput_rps >>"$WORK/load-rps"
     json_field "$WORK/load.json" p50 >>"$WORK/load-p50"
     json_field "$WORK/load.json" mean >>"$WORK/load-mean"

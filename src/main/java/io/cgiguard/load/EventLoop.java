@@ -133,7 +133,11 @@ final class EventLoop implements Runnable {
       }
       write(connection);
     } catch (IOException e) {
-      finish(connection, new Reply.ConnectFailed(e.toString()), System.nanoTime(), true);
+      if (connection.reused) {
+        ended(connection, selector);
+      } else {
+        finish(connection, new Reply.ConnectFailed(e.toString()), System.nanoTime(), true);
+      }
     }
   }
 
@@ -149,7 +153,9 @@ final class EventLoop implements Runnable {
     }
     try {
       if (key.isConnectable()) {
-        connection.channel.finishConnect();
+        if (!connection.channel.finishConnect()) {
+          return;
+        }
         connection.connecting = false;
         write(connection);
       } else if (key.isWritable()) {
