@@ -58,6 +58,21 @@ class LoadRunTest {
   }
 
   @Test
+  void aKeepAliveConnectionTheServerDroppedIsRetriedOnAFreshOne() throws Exception {
+    // The server promises keep-alive, then closes after every answer, as one at its idle timeout.
+    try (RawServer server = new RawServer((out, in) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+          .getBytes(StandardCharsets.US_ASCII));
+      return false;
+    })) {
+      LoadResult result = new LoadRun(LoadPlans.requests(server.url(), 2, 100)).run();
+
+      assertThat(result.ok()).isEqualTo(100);
+      assertThat(result.failures()).isEmpty();
+    }
+  }
+
+  @Test
   void warmupResponsesAreNotCounted() throws Exception {
     Server server = TrivialEndpoint.start(0);
     try {
