@@ -107,7 +107,7 @@ public final class LoadCommand implements Callable<Integer> {
   Path directScript;
 
   @Option(names = "--max-failure-rate", converter = FractionConverter.class,
-      description = "exit 1 when failures/requests exceed this, such as 0.01 or 1% (default 1)")
+      description = "exit 1 when failures/requests exceed this, such as 0.01 or 1%% (default 1)")
   double maxFailureRate = 1.0;
 
   @Option(names = {"-q", "--quiet"}, description = "no progress line")
