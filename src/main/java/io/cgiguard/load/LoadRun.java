@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class LoadRun implements LiveFigures {
 
+  private static final long CONNECT_SPACING_NANOS = 2_000_000;
+
   private final LoadPlan plan;
   private final byte[] request;
   private final boolean isHead;
@@ -56,7 +58,10 @@ public final class LoadRun implements LiveFigures {
       shares.add(new ArrayList<>());
     }
     for (int i = 0; i < plan.connections(); i++) {
-      long firstSend = startNanos + periodNanos * i / plan.connections();
+      // Connects are spread out: dozens of SYNs at once overflow a busy server's listen queue,
+      // and a dropped one stalls its connection for a 1 s retransmit.
+      long firstSend = startNanos + (plan.openLoop()
+          ? periodNanos * i / plan.connections() : CONNECT_SPACING_NANOS * i);
       shares.get(i % loops).add(new EventLoop.LoopConnection(firstSend, plan.retainBodyBytes()));
     }
     List<WorkerTally> tallies = new ArrayList<>();
