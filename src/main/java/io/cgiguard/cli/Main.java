@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "A CGI gateway that knows what happened to every script it started.",
-    subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class,
+    subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, LoadCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

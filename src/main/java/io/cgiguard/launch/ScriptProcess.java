@@ -26,6 +26,14 @@ public interface ScriptProcess extends AutoCloseable {
   /** The script's stdout. EOF comes when every process of the group has closed it. */
   InputStream stdout();
 
+  /**
+   * The script's stdout as a channel, the same stream as {@link #stdout()}: for bulk copies into
+   * direct buffers without a copy through the heap.
+   */
+  default java.nio.channels.ReadableByteChannel stdoutChannel() {
+    return java.nio.channels.Channels.newChannel(stdout());
+  }
+
   /** The last {@link LaunchSpec#stderrTailBytes()} bytes the script wrote to stderr so far. */
   byte[] stderrTail();
 

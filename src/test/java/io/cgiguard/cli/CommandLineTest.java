@@ -28,6 +28,19 @@ class CommandLineTest {
     return new Result(status, out.toString(), err.toString());
   }
 
+  /** Runs a command whose report goes to System.out, and returns the status and the report. */
+  static Result runPrinting(String... args) throws Exception {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.out;
+    System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+    try {
+      int status = Main.execute(args);
+      return new Result(status, captured.toString("UTF-8"), "");
+    } finally {
+      System.setOut(original);
+    }
+  }
+
   @Test
   void missingCgiBinDirectoryIsOneLine() {
     Result result = run("serve", "--port", "0", "--cgi-bin", dir.resolve("absent").toString());
@@ -88,18 +101,9 @@ class CommandLineTest {
     Path script = dir.resolve("dies.cgi");
     Files.writeString(script, "#!/bin/sh\necho 'about to fail' >&2\nexit 3\n");
     script.toFile().setExecutable(true);
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream original = System.out;
-    System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
-    int status;
-    try {
-      status = Main.execute("run", "--cgi-bin", dir.toString(), script.toString());
-    } finally {
-      System.setOut(original);
-    }
-    String report = captured.toString("UTF-8");
-    assertThat(status).isEqualTo(1);
-    assertThat(report).contains("outcome:  exited-before-headers")
+    Result result = runPrinting("run", "--cgi-bin", dir.toString(), script.toString());
+    assertThat(result.status()).isEqualTo(1);
+    assertThat(result.out()).contains("outcome:  exited-before-headers")
         .contains("exited with code 3").contains("about to fail");
   }
 
@@ -108,16 +112,8 @@ class CommandLineTest {
     Path script = dir.resolve("windows.cgi");
     Files.writeString(script, "#!/usr/bin/perl\r\nprint \"Content-Type: text/plain\\r\\n\\r\\n\";\r\n");
     script.toFile().setExecutable(true);
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream original = System.out;
-    System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
-    int status;
-    try {
-      status = Main.execute("check", "--cgi-bin", dir.toString());
-    } finally {
-      System.setOut(original);
-    }
-    assertThat(status).isEqualTo(1);
-    assertThat(captured.toString("UTF-8")).contains("windows.cgi").contains("CR");
+    Result result = runPrinting("check", "--cgi-bin", dir.toString());
+    assertThat(result.status()).isEqualTo(1);
+    assertThat(result.out()).contains("windows.cgi").contains("CR");
   }
 }

@@ -22,21 +22,25 @@ public final class LaunchBenchmark {
 
   public static void main(String[] args) throws Exception {
     int spawns = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-    long mebibytes = args.length > 1 ? Long.parseLong(args[1]) : 256;
+    long mebibytes = args.length > 1 ? Long.parseLong(args[1]) : 1024;
     String[] stream = {"/usr/bin/head", "-c", Long.toString(mebibytes << 20), "/dev/zero"};
-    // One unmeasured round first, so the plain pipe is not the one that pays for a cold JIT.
-    bestOf(() -> throughPlainPipe(stream));
-    double plain = bestOf(() -> throughPlainPipe(stream));
-    System.out.printf("plain ProcessBuilder pipe: %.0f MiB/s%n", mebibytes / plain);
-    for (Launcher launcher : List.of(new PosixLauncher(), new JdkLauncher())) {
-      try (launcher) {
-        double spawnSeconds = spawnMany(launcher, spawns);
-        double streamSeconds = bestOf(() -> throughLauncher(launcher, stream));
-        System.out.printf(
-            "%s: %.0f spawns/s of /bin/true; stdout %.0f MiB/s, %.2f x the plain pipe%n",
-            launcher.name(), spawns / spawnSeconds, mebibytes / streamSeconds,
-            plain / streamSeconds);
+    try (Launcher posix = new PosixLauncher();
+        Launcher jdk = new JdkLauncher()) {
+      System.out.printf("spawns/s of /bin/true: posix %.0f, jdk %.0f%n",
+          spawns / spawnMany(posix, spawns), spawns / spawnMany(jdk, spawns));
+      // Rounds interleave the three, so a change in the machine's load hits them alike.
+      double plain = Double.MAX_VALUE;
+      double viaPosix = Double.MAX_VALUE;
+      double viaJdk = Double.MAX_VALUE;
+      for (int round = 0; round < ROUNDS; round++) {
+        plain = Math.min(plain, seconds(() -> throughPlainPipe(stream)));
+        viaPosix = Math.min(viaPosix, seconds(() -> throughLauncher(posix, stream)));
+        viaJdk = Math.min(viaJdk, seconds(() -> throughLauncher(jdk, stream)));
       }
+      System.out.printf(
+          "stdout MiB/s, best of %d: plain pipe %.0f, posix %.0f (%.2f x), jdk %.0f (%.2f x)%n",
+          ROUNDS, mebibytes / plain, mebibytes / viaPosix, plain / viaPosix, mebibytes / viaJdk,
+          plain / viaJdk);
     }
   }
 
@@ -44,14 +48,10 @@ public final class LaunchBenchmark {
     void run() throws Exception;
   }
 
-  private static double bestOf(Timed timed) throws Exception {
-    double best = Double.MAX_VALUE;
-    for (int i = 0; i < ROUNDS; i++) {
-      long start = System.nanoTime();
-      timed.run();
-      best = Math.min(best, (System.nanoTime() - start) / 1e9);
-    }
-    return best;
+  private static double seconds(Timed timed) throws Exception {
+    long start = System.nanoTime();
+    timed.run();
+    return (System.nanoTime() - start) / 1e9;
   }
 
   private static double spawnMany(Launcher launcher, int spawns) throws Exception {

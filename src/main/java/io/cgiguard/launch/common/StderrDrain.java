@@ -65,8 +65,9 @@ public final class StderrDrain implements Runnable {
 
   /**
    * How long a launcher lets the drain catch up once the script has exited before it reports the
-   * termination, so that a termination comes with the script's last stderr words; only a
-   * descendant still holding stderr makes this wait run out.
+   * termination, and {@code close()} after its kill, so that a termination comes with the
+   * script's last stderr words; only a process outside the killed group (one that called setsid)
+   * can hold stderr longer, and waiting for it would only stall the caller.
    */
   public static final long SETTLE_MILLIS = 200;
 

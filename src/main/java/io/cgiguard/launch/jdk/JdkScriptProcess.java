@@ -133,7 +133,7 @@ final class JdkScriptProcess implements ScriptProcess {
       termination.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
       closeQuietly(process.getOutputStream());
       closeQuietly(process.getInputStream());
-      if (!drain.awaitEnd(CLOSE_WAIT_MILLIS)) {
+      if (!drain.awaitEnd(StderrDrain.SETTLE_MILLIS)) {
         // Something outside our reach still holds stderr; stop waiting for it.
         drain.abandon();
       }

@@ -33,7 +33,6 @@ interface LibC extends Library {
   int F_SETPIPE_SZ = 1031;
 
   int EINTR = 4;
-  int ESRCH = 3;
   int EPERM = 1;
 
   int pipe2(int[] fds, int flags);

@@ -1,5 +1,8 @@
 package io.cgiguard.launch.posix;
 
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
@@ -13,11 +16,12 @@ import io.cgiguard.launch.common.Errno;
 import io.cgiguard.launch.common.LaunchThreads;
 import io.cgiguard.launch.common.ProgramLookup;
 import io.cgiguard.launch.common.StderrDrain;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -101,11 +105,11 @@ public final class PosixLauncher implements Launcher {
     InputStream stdout;
     InputStream stderr;
     try {
-      // Reopened through /proc so the JDK's own file streams do the I/O; the originals close
-      // only after, since opening a pipe end needs the other end to be open.
-      stdin = new FileOutputStream(procFd(spawned.stdinFd()));
-      stdout = new PipeInputStream(new FileInputStream(procFd(spawned.stdoutFd())));
-      stderr = new FileInputStream(procFd(spawned.stderrFd()));
+      // Reopened through /proc as channels (PipeInputStream says why), then the originals close.
+      // An anonymous pipe reopens without waiting for a partner, even once the script is gone.
+      stdin = Channels.newOutputStream(FileChannel.open(procFd(spawned.stdinFd()), WRITE));
+      stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ));
+      stderr = new PipeInputStream(FileChannel.open(procFd(spawned.stderrFd()), READ));
     } catch (IOException e) {
       libc.kill(-spawned.pid(), Signals.SIGKILL);
       libc.wait4(spawned.pid(), null, 0, null);
@@ -148,8 +152,8 @@ public final class PosixLauncher implements Launcher {
     threads.close();
   }
 
-  private static String procFd(int fd) {
-    return "/proc/self/fd/" + fd;
+  private static Path procFd(int fd) {
+    return Path.of("/proc/self/fd", Integer.toString(fd));
   }
 
   private Launch.Failed failed(LaunchSpec spec, int errno, String call) {

@@ -115,6 +115,12 @@ final class PosixScriptProcess implements ScriptProcess {
   }
 
   @Override
+  public java.nio.channels.ReadableByteChannel stdoutChannel() {
+    return stdout instanceof PipeInputStream pipe ? pipe.channel()
+        : ScriptProcess.super.stdoutChannel();
+  }
+
+  @Override
   public byte[] stderrTail() {
     return drain.tail();
   }
@@ -177,7 +183,7 @@ final class PosixScriptProcess implements ScriptProcess {
       }
       closeQuietly(stdin);
       closeQuietly(stdout);
-      if (!drain.awaitEnd(CLOSE_WAIT_MILLIS)) {
+      if (!drain.awaitEnd(StderrDrain.SETTLE_MILLIS)) {
         // A process that left the group (setsid) still holds stderr: stop waiting for it.
         drain.abandon();
       }

@@ -127,6 +127,29 @@ class PosixLauncherTest {
   }
 
   @Test
+  void closeReleasesAReaderEvenWhenAnEscapedProcessHoldsStdout() throws Exception {
+    ScriptProcess process = started(spec(ResourceLimits.NONE, script("escapee-holds-stdout.sh")));
+    long escapee = Long.parseLong(readLine(process.stdout()));
+    try {
+      java.util.concurrent.CompletableFuture<Integer> read =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return process.stdout().read();
+                } catch (IOException e) {
+                  return -2;
+                }
+              });
+      assertThat(eventually(Duration.ofMillis(200), read::isDone)).isFalse();
+      process.close();
+      // EOF or an I/O error, but never a reader stuck behind a process no group kill reaches.
+      assertThat(read.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNegative();
+    } finally {
+      ProcessHandle.of(escapee).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
   void reportsResourceUsage() throws Exception {
     try (ScriptProcess process =
         started(spec(ResourceLimits.NONE, script("burn-cpu-briefly.pl")))) {
