@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ResourceHandler;
@@ -40,7 +39,8 @@ final class JettyAssembly {
     // Ambiguous paths are refused by cgiguard's own decoder with a precise reason; Jetty is told
     // to pass them through so that there is one place, and one order, where paths are judged.
     http.setUriCompliance(UriCompliance.UNSAFE);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    ServerConnector connector = new ServerConnector(server,
+        new HeadDeadlineConnectionFactory(http, settings.headerReadTimeout()));
     connector.setHost(settings.bind());
     connector.setPort(settings.port());
     connector.setIdleTimeout(settings.idleTimeout().toMillis());
