@@ -4,18 +4,23 @@ import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.http.GatewayServer;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
+import io.cgiguard.launch.posix.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** {@code cgiguard serve}: runs the gateway until it is stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve static files and CGI programs through the guarded launcher.")
 public final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
   @Mixin ConfigOptions configOptions = new ConfigOptions();
 
@@ -37,6 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
     GatewayServer server = new GatewayServer(config, launcher);
     try {
       server.start();
+      dropPrivileges(config.server().runAs());
     } catch (Exception e) {
       server.close();
       launcher.close();
@@ -51,6 +57,25 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Leaves root once the ports are bound, before the URL is printed and so before any client
+   * that waits for it can send a request; a drop that fails stops the gateway.
+   */
+  private static void dropPrivileges(String runAs) {
+    Privileges.Outcome outcome = Privileges.drop(runAs);
+    if (outcome instanceof Privileges.Refused refused) {
+      throw new UsageException(refused.reason());
+    } else if (outcome instanceof Privileges.Dropped dropped) {
+      LOG.info("dropped root: serving and running scripts as {} (uid {}, gid {})",
+          dropped.user(), dropped.uid(), dropped.gid());
+    } else if (outcome instanceof Privileges.KeptRoot) {
+      LOG.warn("run-as = \"root\": the gateway and every script it runs keep root privileges");
+    } else if (outcome instanceof Privileges.Unprivileged unprivileged) {
+      LOG.info("not started as root: scripts run as the current user (uid {}); run-as = \"{}\""
+          + " applies only to a gateway started as root", unprivileged.uid(), runAs);
+    }
   }
 
   GatewayConfig effectiveConfig() throws Exception {

@@ -1,0 +1,226 @@
+package io.cgiguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cgiguard serve} started as root, in a child JVM: with {@code run-as = "nobody"} the
+ * server and the scripts it runs have nobody's uid and gid (read from {@code /proc/<pid>/status}),
+ * {@code run-as = "root"} keeps root with a warning, and an unknown user stops the start.
+ *
+ * <p>Everything the child reads after the drop (its class path, the configuration, the scripts)
+ * is copied into a world-readable temporary directory, as an operator would have to arrange.
+ */
+class PrivilegeDropTest {
+
+  private static final Path FIXTURE = Path.of(System.getProperty("cgiguard.project.dir", "."))
+      .toAbsolutePath().normalize().resolve("test-scripts/privileges/ids.sh");
+  private static final Pattern LISTENING = Pattern.compile("cgiguard listening on (\\S+)");
+
+  @TempDir Path temp;
+  private Path root;
+  private Process child;
+
+  @BeforeEach
+  void requireRoot() throws Exception {
+    assumeTrue(Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t"),
+        "the privilege drop can only be shown by a test that runs as root");
+    root = Files.createDirectory(temp.resolve("gateway"));
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path cgiBin = readableDirectory(root.resolve("cgi-bin"));
+    Files.copy(FIXTURE, cgiBin.resolve("ids.sh"));
+    Files.setPosixFilePermissions(cgiBin.resolve("ids.sh"),
+        PosixFilePermissions.fromString("rwxr-xr-x"));
+    readableDirectory(root.resolve("docroot"));
+  }
+
+  @AfterEach
+  void stopChild() throws Exception {
+    if (child != null && child.isAlive()) {
+      child.destroy();
+      if (!child.waitFor(10, TimeUnit.SECONDS)) {
+        child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void serverAndScriptsRunAsNobodyAfterStartingAsRoot() throws Exception {
+    URI base = startServe("nobody");
+    String nobody = Files.readAllLines(Path.of("/etc/passwd")).stream()
+        .filter(line -> line.startsWith("nobody:")).findFirst().orElseThrow();
+    String uid = nobody.split(":")[2];
+    String gid = nobody.split(":")[3];
+
+    String server = Files.readString(Path.of("/proc/" + child.pid() + "/status"));
+    assertThat(server).contains("\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n")
+        .contains("\nGid:\t" + gid + "\t" + gid + "\t" + gid + "\t" + gid + "\n");
+    assertThat(groups(server)).doesNotContain("0");
+
+    HttpResponse<String> script = get(base.resolve("cgi-bin/ids.sh"));
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.body()).contains("id-u: " + uid + "\n")
+        .contains("Uid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n")
+        .contains("Gid:\t" + gid + "\t" + gid + "\t" + gid + "\t" + gid + "\n");
+    assertThat(groups(script.body())).doesNotContain("0");
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void runAsRootKeepsRootAndWarnsAtStartUp() throws Exception {
+    URI base = startServe("root");
+    HttpResponse<String> script = get(base.resolve("cgi-bin/ids.sh"));
+    assertThat(script.body()).contains("id-u: 0\n").contains("Uid:\t0\t0\t0\t0\n");
+    assertThat(Files.readString(root.resolve("stderr.txt")))
+        .containsPattern("WARN .*run-as = \"root\"");
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void unknownRunAsUserIsOneLineErrorAndNonZeroExit() throws Exception {
+    child = serve("cgiguard-no-such-user");
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
+    assertThat(child.exitValue()).isNotZero();
+    List<String> errors = Files.readAllLines(root.resolve("stderr.txt")).stream()
+        .filter(line -> line.startsWith("cgiguard: ")).toList();
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0)).contains("cgiguard-no-such-user").contains("does not exist");
+    assertThat(Files.readString(root.resolve("stdout.txt"))).doesNotContain("listening");
+  }
+
+  private URI startServe(String runAs) throws Exception {
+    child = serve(runAs);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      Matcher listening = LISTENING.matcher(Files.readString(root.resolve("stdout.txt")));
+      if (listening.find()) {
+        return URI.create(listening.group(1));
+      }
+      assertThat(child.isAlive()).as("serve is running; its stderr: %s",
+          Files.readString(root.resolve("stderr.txt"))).isTrue();
+      child.waitFor(100, TimeUnit.MILLISECONDS);
+    }
+    throw new AssertionError("serve printed no URL within 60 s");
+  }
+
+  private Process serve(String runAs) throws IOException {
+    Path config = root.resolve("cgiguard.toml");
+    Files.writeString(config, """
+        [server]
+        bind = "127.0.0.1"
+        port = 0
+        docroot = "%s"
+        run-as = "%s"
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        """.formatted(root.resolve("docroot"), runAs, root.resolve("cgi-bin")));
+    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    return new ProcessBuilder(java.toString(), "-cp", readableClassPath(),
+        "io.cgiguard.cli.Main", "serve", "--port", "0", "--config", config.toString())
+        .directory(root.toFile())
+        .redirectOutput(root.resolve("stdout.txt").toFile())
+        .redirectError(root.resolve("stderr.txt").toFile())
+        .start();
+  }
+
+  /** Copies this JVM's class path where nobody can read it; a home of mode 700 would not do. */
+  private String readableClassPath() throws IOException {
+    Path copies = root.resolve("classpath");
+    if (Files.isDirectory(copies)) {
+      return classPathOf(copies);
+    }
+    readableDirectory(copies);
+    int index = 0;
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path source = Path.of(entry);
+      if (!Files.exists(source)) {
+        continue;
+      }
+      Path target = copies.resolve(String.format("%03d-%s", index++, source.getFileName()));
+      copyReadable(source, target);
+    }
+    return classPathOf(copies);
+  }
+
+  private static String classPathOf(Path copies) throws IOException {
+    try (Stream<Path> entries = Files.list(copies)) {
+      return String.join(File.pathSeparator,
+          entries.sorted().map(Path::toString).toList());
+    }
+  }
+
+  private static void copyReadable(Path source, Path target) throws IOException {
+    try (Stream<Path> tree = Files.walk(source)) {
+      for (Path from : (Iterable<Path>) tree::iterator) {
+        Path to = target.resolve(source.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          readableDirectory(to);
+        } else {
+          Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+          Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+      }
+    }
+  }
+
+  private static Path readableDirectory(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return dir;
+  }
+
+  /** @return the supplementary group ids of a {@code /proc/<pid>/status} text */
+  private static List<String> groups(String status) {
+    List<String> ids = new ArrayList<>();
+    Optional<String> line = status.lines().filter(l -> l.startsWith("Groups:")).findFirst();
+    line.ifPresent(l -> {
+      for (String id : l.substring("Groups:".length()).trim().split("\\s+")) {
+        if (!id.isEmpty()) {
+          ids.add(id);
+        }
+      }
+    });
+    assertThat(line).as("Groups line").isPresent();
+    return ids;
+  }
+
+  private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    try {
+      return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}
