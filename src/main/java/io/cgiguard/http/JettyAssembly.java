@@ -14,9 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -57,7 +60,31 @@ final class JettyAssembly {
     resources.setDirAllowed(false);
     resources.setWelcomeFiles(indexFiles);
     resources.setEtags(true);
-    return resources;
+    return new WithoutPathParameters(resources);
+  }
+
+  /**
+   * Declines every path that has a {@code ;} parameter. cgiguard's decoder keeps {@code ;} as part
+   * of a segment's name (RFC 3986 gives it no meaning), and its filters and containment checks
+   * judge that name; Jetty's resource lookup strips parameters instead, so {@code /x/..;/a} or
+   * {@code /web.config;x} would be checked as one path and served as another. The gateway answers
+   * a declined path with 404.
+   */
+  private static final class WithoutPathParameters extends Handler.Wrapper {
+
+    WithoutPathParameters(Handler resources) {
+      super(resources);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback)
+        throws Exception {
+      String rawPath = request.getHttpURI().getPath();
+      if (rawPath != null && rawPath.indexOf(';') >= 0) {
+        return false;
+      }
+      return super.handle(request, response, callback);
+    }
   }
 
   /** @return the real path of {@code dir}, or the normalised absolute one if it does not exist */
