@@ -45,6 +45,9 @@ final class JettyAssembly {
     connector.setPort(settings.port());
     connector.setIdleTimeout(settings.idleTimeout().toMillis());
     connector.setAcceptQueueSize(1024);
+    HeadReadDeadline headDeadline = new HeadReadDeadline(settings.headerReadTimeout());
+    connector.addEventListener(headDeadline);
+    server.addBean(headDeadline);
     server.addConnector(connector);
     server.setHandler(handler);
     server.setStopTimeout(5_000);

@@ -44,9 +44,15 @@ public final class TestGateway implements AutoCloseable {
 
   /** A gateway with the default configuration plus {@code toml} (which may add tables). */
   public static TestGateway start(String toml) throws Exception {
+    return start("", toml);
+  }
+
+  /** As {@link #start(String)}, with {@code serverKeys} added to the {@code [server]} table. */
+  public static TestGateway start(String serverKeys, String toml) throws Exception {
     String text = """
         [server]
         port = 0
+        %s
         docroot = "%s"
         [[mount]]
         url = "/cgi-bin/"
@@ -54,7 +60,7 @@ public final class TestGateway implements AutoCloseable {
         [[mount]]
         url = "/faults/"
         dir = "%s"
-        """.formatted(DOCROOT, CGI_BIN, FAULTS) + toml;
+        """.formatted(serverKeys, DOCROOT, CGI_BIN, FAULTS) + toml;
     GatewayConfig config = new ConfigLoader(PROJECT).parse("test.toml", Optional.empty(), text);
     return new TestGateway(config);
   }

@@ -25,8 +25,14 @@ final class SecurityGateway implements AutoCloseable {
 
   /** Starts one with {@code toml} appended (mount keys first, then any further tables). */
   static SecurityGateway start(String mountKeys, String toml) throws Exception {
+    return start("", mountKeys, toml);
+  }
+
+  /** As {@link #start(String, String)}, with {@code serverKeys} in {@code [server]}. */
+  static SecurityGateway start(String serverKeys, String mountKeys, String toml)
+      throws Exception {
     Path markers = Files.createTempDirectory("cgiguard-markers");
-    TestGateway gateway = TestGateway.start("""
+    TestGateway gateway = TestGateway.start(serverKeys, """
         [[mount]]
         url = "/security/"
         dir = "%s"
