@@ -4,18 +4,23 @@ import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.http.GatewayServer;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
+import io.cgiguard.launch.posix.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** {@code cgiguard serve}: runs the gateway until it is stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve static files and CGI programs through the guarded launcher.")
 public final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
   @Mixin ConfigOptions configOptions = new ConfigOptions();
 
@@ -42,6 +47,7 @@ public final class ServeCommand implements Callable<Integer> {
       launcher.close();
       throw e;
     }
+    dropPrivileges(config.server().runAs(), server, launcher);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       launcher.close();
@@ -51,6 +57,29 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** After the port is bound: root becomes run-as, so that no script runs as root by accident. */
+  private static void dropPrivileges(String runAs, GatewayServer server, Launcher launcher) {
+    Privileges.Outcome outcome;
+    try {
+      outcome = Privileges.dropTo(runAs);
+    } catch (RuntimeException e) {
+      server.close();
+      launcher.close();
+      throw e;
+    }
+    if (outcome instanceof Privileges.Outcome.UnknownUser u) {
+      server.close();
+      launcher.close();
+      throw new UsageException("run-as user \"" + u.user() + "\" does not exist");
+    } else if (outcome instanceof Privileges.Outcome.Dropped d) {
+      LOG.info("running as {} (uid {}, gid {})", d.user(), d.uid(), d.gid());
+    } else if (outcome instanceof Privileges.Outcome.KeptRoot) {
+      LOG.warn("run-as = \"root\": the gateway and every script it starts run as root");
+    } else if (outcome instanceof Privileges.Outcome.NotRoot n) {
+      LOG.info("not started as root: scripts run as the current user (uid {})", n.uid());
+    }
   }
 
   GatewayConfig effectiveConfig() throws Exception {
