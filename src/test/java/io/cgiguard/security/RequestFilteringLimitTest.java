@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,11 @@ class RequestFilteringLimitTest {
         max-header-bytes = "2KiB"
         max-body-size = "1KiB"
         """);
+  }
+
+  @BeforeEach
+  void forget() throws Exception {
+    gateway.forgetMarkers();
   }
 
   @AfterAll
