@@ -135,20 +135,25 @@ class PathTraversalAttackTest {
     }
   }
 
-  /** A symlink inside the mount that leads outside it is not executed by default. */
+  /** A symlink inside the mount that leads outside it runs only when the mount allows it. */
   @Test
-  void symlinkLeadingOutOfTheMountIsNotExecuted() throws Exception {
+  void symlinkLeadingOutOfTheMountIsNotExecutedUnlessAllowed() throws Exception {
     Path dir = Files.createTempDirectory("cgiguard-links");
     Path link = Files.createSymbolicLink(dir.resolve("outside.sh"),
         SecurityGateway.FIXTURES.resolve("argv.sh"));
-    try (SecurityGateway linked = SecurityGateway.start("", """
+    String mount = """
         [[mount]]
         url = "/links/"
         dir = "%s"
-        """.formatted(dir))) {
-      String answer = linked.get("/links/outside.sh");
-      assertThat(status(answer)).isIn(403, 404);
+        follow-symlinks-outside = %s
+        """;
+    try (SecurityGateway linked = SecurityGateway.start("", mount.formatted(dir, false))) {
+      assertThat(status(linked.get("/links/outside.sh"))).isEqualTo(403);
       assertThat(linked.marked("argv")).isFalse();
+    }
+    try (SecurityGateway allowed = SecurityGateway.start("", mount.formatted(dir, true))) {
+      assertThat(status(allowed.get("/links/outside.sh"))).isEqualTo(200);
+      assertThat(allowed.marked("argv")).isTrue();
     } finally {
       Files.delete(link);
       Files.delete(dir);
