@@ -1,0 +1,8 @@
+#!/bin/sh
+# Streams a line every 0.2 s for ever, after recording its pid in the query string's directory.
+[ -n "$QUERY_STRING" ] && echo $$ > "$QUERY_STRING/script.pid"
+printf 'Content-Type: text/plain\r\n\r\n'
+while :; do
+  echo "tick"
+  /bin/sleep 0.2
+done
