@@ -3,8 +3,11 @@ package io.cgiguard.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The guarded launcher's bounds once the head is sent or when a script floods: the body idle and
- * total timeouts end the exchange and the script, and header and stderr sizes stay bounded.
+ * total timeouts end the exchange and the script, header and stderr sizes stay bounded, and one
+ * hung script can hold only its own share of the slots.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GuardedLauncherBoundsTest {
@@ -94,6 +98,41 @@ class GuardedLauncherBoundsTest {
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(response.body()).contains("eeeeeeee");
       assertThat(response.body().length()).isLessThan(64 * 1024);
+    }
+  }
+
+  @Test
+  void oneHungScriptFillsOnlyItsOwnSlotsWhileOtherScriptsKeepRunning() throws Exception {
+    try (TestGateway gateway = TestGateway.start("""
+        [timeouts]
+        header = "30s"
+        [concurrency]
+        max-running = 8
+        max-per-script = 3
+        queue = 4
+        queue-wait = "200ms"
+        """)) {
+      List<Path> pidFiles = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Path dir = Files.createDirectory(pids.resolve("hung-" + i));
+        pidFiles.add(dir.resolve("script.pid"));
+        gateway.sendAsync("/faults/hang-before-headers.sh?" + dir);
+      }
+      ProcessTable.await(Duration.ofSeconds(10),
+          () -> pidFiles.stream().allMatch(f -> ProcessTable.pidIn(f).isPresent()),
+          "3 hung scripts running");
+
+      HttpResponse<String> fourth = gateway.get("/faults/hang-before-headers.sh");
+      assertThat(fourth.statusCode()).isEqualTo(503);
+      assertThat(fourth.headers().firstValue("X-Cgiguard-Failure")).hasValue("overloaded");
+      for (int i = 0; i < 5; i++) {
+        assertThat(gateway.get("/cgi-bin/hello.sh").body()).isEqualTo("hello\n");
+      }
+      List<Long> hung = pidFiles.stream()
+          .map(f -> ProcessTable.pidIn(f).getAsLong()).toList();
+      gateway.close();
+      ProcessTable.await(Duration.ofSeconds(10), () -> hung.stream().allMatch(ProcessTable::gone),
+          "hung scripts gone once the gateway closed");
     }
   }
 }
