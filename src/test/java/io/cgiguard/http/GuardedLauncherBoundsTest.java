@@ -135,4 +135,33 @@ class GuardedLauncherBoundsTest {
           "hung scripts gone once the gateway closed");
     }
   }
+
+  @Test
+  void timeoutsOfAHandlerMappingOverrideTheGlobalOnes() throws Exception {
+    // Appended after the /faults/ mount, so these mappings belong to it.
+    try (TestGateway gateway = TestGateway.start("""
+        [[mount.handler]]
+        path = "hang-before-headers.sh"
+        header-timeout = "500ms"
+        [[mount.handler]]
+        path = "stall-after-headers.sh"
+        body-idle-timeout = "500ms"
+        [timeouts]
+        header = "30s"
+        body-idle = "60s"
+        """)) {
+      long start = System.nanoTime();
+      HttpResponse<String> hung = gateway.get("/faults/hang-before-headers.sh");
+      assertThat(hung.statusCode()).isEqualTo(504);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000L);
+
+      start = System.nanoTime();
+      String stalled = get(gateway, "/faults/stall-after-headers.sh?" + pids);
+      assertThat(stalled).contains("first line").doesNotEndWith(TERMINAL_CHUNK);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000L);
+      long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(1));
+      ProcessTable.await(Duration.ofSeconds(3), () -> ProcessTable.gone(pid),
+          "stalled script " + pid + " gone");
+    }
+  }
 }
