@@ -89,6 +89,13 @@ public final class TestGateway implements AutoCloseable {
         .build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** Sends a GET without waiting for its answer (for requests that are meant to hang). */
+  public java.util.concurrent.CompletableFuture<HttpResponse<String>> sendAsync(
+      String pathAndQuery) {
+    return client.sendAsync(HttpRequest.newBuilder(uri(pathAndQuery))
+        .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)
       throws Exception {
     return client.send(request.build(), body);
