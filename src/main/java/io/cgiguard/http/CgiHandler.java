@@ -95,7 +95,15 @@ final class CgiHandler {
     BodySource body = body(request, mapping);
     AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));
-    Outcome outcome = parts.attempts().run(plan);
+    Outcome outcome;
+    try {
+      outcome = parts.attempts().run(plan);
+    } catch (InterruptedException stopping) {
+      // Only the gateway's own shutdown interrupts a request thread: end it without a page.
+      Thread.currentThread().interrupt();
+      callback.failed(new java.io.IOException("the gateway is stopping", stopping));
+      return;
+    }
     relay.answer(request, response, callback, requestId, script, plan, outcome, body, mapping);
   }
 
