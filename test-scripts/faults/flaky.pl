@@ -1,12 +1,15 @@
 #!/usr/bin/perl
 # Exits before its headers with probability p (query p=0.3), otherwise answers 200.
-# Seeding: srand(seed + n), where seed comes from the query (seed=N) and n is this run's number,
-# taken by appending a line to the counter file named by the query (counter=NAME, a plain name
-# kept in the system temporary directory). Each run therefore draws a fresh, reproducible number.
+# Seeding: the run's uniform number is the first 32 bits of MD5("seed:n") / 2^32, where seed comes
+# from the query (seed=N) and n is this run's number, taken by appending a line to the counter file
+# named by the query (counter=NAME, a plain name in the temporary directory, $TMPDIR or /tmp).
+# Each run draws a fresh, reproducible number; a hash rather than srand(seed + n) because
+# drand48 outputs for consecutive seeds are correlated, which skews runs of retries.
 use strict;
 use warnings;
 use Fcntl qw(:flock);
 use File::Spec;
+use Digest::MD5 qw(md5_hex);
 my %q = map { my ($k, $v) = split /=/, $_, 2; ($k, $v // '') } split /&/, ($ENV{QUERY_STRING} // '');
 my $p = defined $q{p} && $q{p} =~ /^[0-9.]+$/ ? $q{p} : 0.3;
 my $seed = defined $q{seed} && $q{seed} =~ /^[0-9]+$/ ? $q{seed} : 1;
@@ -19,8 +22,8 @@ my $n = 0;
 $n++ while <$fh>;
 print $fh "run\n";
 close($fh);
-srand($seed * 1000003 + $n);
-if (rand() < $p) {
+my $u = hex(substr(md5_hex("$seed:$n"), 0, 8)) / 4294967296;
+if ($u < $p) {
   print STDERR "flaky: failing run $n\n";
   exit 1;
 }
