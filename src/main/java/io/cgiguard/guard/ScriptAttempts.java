@@ -114,10 +114,14 @@ public final class ScriptAttempts {
     ScriptProcess process = ((Launch.Started) launch).process();
     HeaderReading reading = new HeaderReading(process, plan, timers, pumps);
     Observation observation = reading.read();
-    Verdict verdict = Classifier.classify(observation, run(plan, process.stderrTail(), started));
+    ScriptRun run = run(plan, process.stderrTail(), started);
+    Verdict verdict = Classifier.classify(observation, run);
     if (!(verdict instanceof Verdict.Success)) {
       process.close();
-      return new HeaderRead(verdict, null);
+      // The stderr drain reaches EOF only by close(): the tail taken before it can miss the last
+      // lines, such as Perl's compile error, that the diagnosis needs.
+      return new HeaderRead(Classifier.classify(observation, new ScriptRun(run.scriptPath(),
+          run.argv(), process.stderrTail(), run.wallTime())), null);
     }
     return new HeaderRead(verdict, process);
   }
