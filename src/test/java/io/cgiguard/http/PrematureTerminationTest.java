@@ -71,6 +71,10 @@ class PrematureTerminationTest {
         new Fault("exit-128.cgi", "", 502, "exited-before-headers", "nt-init-failure", "128"),
         new Fault("headers-too-large.pl", "", 502, "headers-too-large", "headers-too-large",
             "X-Filler-1:"),
+        new Fault("close-stdout-early.cgi", "", 502, "incomplete-headers",
+            "stdout-closed-early", "Content-Type: text/plain"),
+        new Fault("windows-shebang.cgi", "", 502, "spawn-failed", "shebang-windows-path",
+            "perl.exe"),
         new Fault("sleep-forever.cgi", quickHeader, 504, "header-timeout", "header-timeout",
             "SIGTERM"));
   }
