@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # Appends a line to a counter file, so the number of lines is the number of launches, then exits
 # before its headers, until a file named healed appears next to the counter.
-# The query names the counter (a plain name) in the temporary directory ($TMPDIR or /tmp).
+# The query names the counter (a plain name) in the temporary directory ($TMPDIR, else the system default).
 use strict;
 use warnings;
 use File::Spec;

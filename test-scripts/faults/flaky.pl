@@ -2,7 +2,7 @@
 # Exits before its headers with probability p (query p=0.3), otherwise answers 200.
 # Seeding: the run's uniform number is the first 32 bits of MD5("seed:n") / 2^32, where seed comes
 # from the query (seed=N) and n is this run's number, taken by appending a line to the counter file
-# named by the query (counter=NAME, a plain name in the temporary directory, $TMPDIR or /tmp).
+# named by the query (counter=NAME, a plain name in the temporary directory, $TMPDIR or the system default).
 # Each run draws a fresh, reproducible number; a hash rather than srand(seed + n) because
 # drand48 outputs for consecutive seeds are correlated, which skews runs of retries.
 use strict;
