@@ -45,7 +45,9 @@ final class ProcessLimits {
     if (limits.hasCpuTime()) {
       // Whole seconds, rounded up: RLIMIT_CPU has no finer unit, and 0 would mean "now".
       long seconds = Math.max(1, (limits.cpuTime().toMillis() + 999) / 1000);
-      int error = set(pid, RLIMIT_CPU, seconds);
+      // The hard limit one second later: at the soft limit the kernel sends SIGXCPU, which names
+      // the cause; with soft equal to hard it sends only SIGKILL, which looks like any other kill.
+      int error = set(pid, RLIMIT_CPU, seconds, seconds + 1);
       if (error != 0) {
         return error;
       }
@@ -59,7 +61,7 @@ final class ProcessLimits {
     };
     for (long[] limit : byResource) {
       if (limit[1] != ResourceLimits.UNLIMITED) {
-        int error = set(pid, (int) limit[0], limit[1]);
+        int error = set(pid, (int) limit[0], limit[1], limit[1]);
         if (error != 0) {
           return error;
         }
@@ -68,10 +70,10 @@ final class ProcessLimits {
     return 0;
   }
 
-  private int set(int pid, int resource, long value) {
+  private int set(int pid, int resource, long soft, long hard) {
     Memory limit = new Memory(16);
-    limit.setLong(0, value);
-    limit.setLong(8, value);
+    limit.setLong(0, soft);
+    limit.setLong(8, hard);
     if (libc.prlimit(pid, resource, limit, null) == 0) {
       return 0;
     }
