@@ -19,9 +19,6 @@ import java.util.random.RandomGenerator;
  */
 public final class ScriptAttempts {
 
-  /** How long a failed script's stderr may take to arrive in full, for the page. */
-  private static final Duration STDERR_SETTLE = Duration.ofMillis(250);
-
   private final Launcher launcher;
   private final Bulkhead bulkhead;
   private final CircuitBreakers circuits;
@@ -119,13 +116,14 @@ public final class ScriptAttempts {
     ScriptProcess process = ((Launch.Started) launch).process();
     HeaderReading reading = new HeaderReading(process, plan, timers, pumps);
     Observation observation = reading.read();
-    byte[] stderr = observation instanceof Observation.HeadersRead read
-        && read.block() instanceof io.cgiguard.cgi.HeaderBlock.Complete
-        ? process.stderrTail() : process.stderrTail(STDERR_SETTLE);
-    Verdict verdict = Classifier.classify(observation, run(plan, stderr, started));
+    ScriptRun run = run(plan, process.stderrTail(), started);
+    Verdict verdict = Classifier.classify(observation, run);
     if (!(verdict instanceof Verdict.Success)) {
       process.close();
-      return new HeaderRead(verdict, null);
+      // The stderr drain reaches EOF only by close(): the tail taken before it can miss the last
+      // lines, such as Perl's compile error, that the diagnosis needs.
+      return new HeaderRead(Classifier.classify(observation, new ScriptRun(run.scriptPath(),
+          run.argv(), process.stderrTail(), run.wallTime())), null);
     }
     return new HeaderRead(verdict, process);
   }
