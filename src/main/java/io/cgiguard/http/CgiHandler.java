@@ -110,8 +110,7 @@ final class CgiHandler {
   private BodySource body(Request request, Optional<GatewayConfig.HandlerMapping> mapping)
       throws IOException {
     GatewayConfig.Retry retry = parts.config().retry();
-    boolean replayable = retry.methods().contains(request.getMethod())
-        && mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false);
+    boolean replayable = mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false);
     return RequestBodies.of(request, replayable, retry.replayBufferBytes(),
         parts.config().request().maxBodyBytes());
   }
