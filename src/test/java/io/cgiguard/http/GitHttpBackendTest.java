@@ -67,10 +67,44 @@ class GitHttpBackendTest {
       gitTraced(trace, clone, "push", "origin", "HEAD:main");
       // Larger than git's http.postBuffer (1 MiB), so the pack went up with chunked coding.
       assertThat(Files.readString(trace, StandardCharsets.ISO_8859_1))
-          .containsIgnoringCase("Transfer-Encoding: chunked");
+          .containsIgnoringCase("Send header: Transfer-Encoding: chunked");
       assertThat(git(bare, "rev-parse", "main")).isEqualTo(git(clone, "rev-parse", "HEAD"));
       assertThat(git(bare, "cat-file", "-s", "main:payload.bin"))
           .isEqualTo(Integer.toString(payload.length));
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void cloneOfManyBranchesSendsAGzipEncodedRequestBody() throws Exception {
+    RequiredPrograms.requireExecutable(BACKEND);
+    RequiredPrograms.requireCommand("git", "git", "--version");
+    Path repos = Files.createDirectories(temp.resolve("repos"));
+    Path bare = repos.resolve("branches.git");
+    git(temp, "init", "--bare", "-b", "main", bare.toString());
+    // One commit per branch: git asks for each, and a request body over 1 KiB is sent gzipped.
+    StringBuilder stream = new StringBuilder();
+    for (int i = 0; i < 80; i++) {
+      String name = "b%02d".formatted(i);
+      stream.append("commit refs/heads/").append(i == 0 ? "main" : name).append('\n')
+          .append("committer Test <test@example.org> 1700000000 +0000\n")
+          .append("data 4\n").append(name).append("\n\n")
+          .append("M 644 inline file\ndata 4\n").append(name).append("\n\n");
+    }
+    Path input = temp.resolve("fast-import.txt");
+    Files.writeString(input, stream, StandardCharsets.US_ASCII);
+    gitRun(null, input, bare, "fast-import", "--quiet");
+
+    try (TestGateway gateway = TestGateway.start(gitMount(repos))) {
+      Path clone = temp.resolve("clone");
+      Path trace = temp.resolve("clone-trace.txt");
+      gitTraced(trace, temp, "clone", "--mirror",
+          gateway.uri("/git/backend/branches.git").toString(), clone.toString());
+      assertThat(Files.readString(trace, StandardCharsets.ISO_8859_1))
+          .containsIgnoringCase("Send header: Content-Encoding: gzip");
+      assertThat(git(clone, "rev-parse", "b79")).isEqualTo(git(bare, "rev-parse", "b79"));
+      assertThat(git(clone, "for-each-ref", "--format=%(refname)", "refs/heads/").lines())
+          .hasSize(80);
     }
   }
 
@@ -90,14 +124,18 @@ class GitHttpBackendTest {
   }
 
   private String git(Path dir, String... args) throws Exception {
-    return gitTraced(null, dir, args);
+    return gitRun(null, null, dir, args);
+  }
+
+  private String gitTraced(Path trace, Path dir, String... args) throws Exception {
+    return gitRun(trace, null, dir, args);
   }
 
   /**
-   * Runs git with a clean environment (and its HTTP exchange traced to {@code trace} unless null)
-   * and returns its trimmed output.
+   * Runs git with a clean environment (its HTTP exchange traced to {@code trace}, its standard
+   * input read from {@code input}, each unless null) and returns its trimmed output.
    */
-  private String gitTraced(Path trace, Path dir, String... args) throws Exception {
+  private String gitRun(Path trace, Path input, Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("git"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
@@ -116,8 +154,13 @@ class GitHttpBackendTest {
     // Output goes to a file so that waiting is bounded by the deadline, not by a blocking read.
     Path output = Files.createTempFile(temp, "git", ".out");
     builder.redirectOutput(output.toFile());
+    if (input != null) {
+      builder.redirectInput(input.toFile());
+    }
     Process process = builder.start();
-    process.getOutputStream().close();
+    if (input == null) {
+      process.getOutputStream().close();
+    }
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       fail("git " + String.join(" ", args) + " did not finish within 60s");
