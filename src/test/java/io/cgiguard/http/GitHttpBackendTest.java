@@ -35,14 +35,7 @@ class GitHttpBackendTest {
     RequiredPrograms.requireCommand("git", "git", "--version");
     Path repos = Files.createDirectories(temp.resolve("repos"));
     Path bare = repos.resolve("project.git");
-    git(temp, "init", "--bare", "-b", "main", bare.toString());
-    git(bare, "config", "http.receivepack", "true");
-    Path seed = temp.resolve("seed");
-    git(temp, "init", "-b", "main", seed.toString());
-    Files.writeString(seed.resolve("README"), "hello through cgiguard\n");
-    git(seed, "add", "README");
-    git(seed, "commit", "-m", "first");
-    git(seed, "push", bare.toString(), "main");
+    Path seed = seededRepository(bare);
 
     try (TestGateway gateway = TestGateway.start(gitMount(repos))) {
       String url = gateway.uri("/git/backend/project.git").toString();
@@ -106,6 +99,19 @@ class GitHttpBackendTest {
       assertThat(git(clone, "for-each-ref", "--format=%(refname)", "refs/heads/").lines())
           .hasSize(80);
     }
+  }
+
+  /** A bare repository open to pushes, and a local one that has pushed a first commit to it. */
+  private Path seededRepository(Path bare) throws Exception {
+    git(temp, "init", "--bare", "-b", "main", bare.toString());
+    git(bare, "config", "http.receivepack", "true");
+    Path seed = temp.resolve("seed");
+    git(temp, "init", "-b", "main", seed.toString());
+    Files.writeString(seed.resolve("README"), "hello through cgiguard\n");
+    git(seed, "add", "README");
+    git(seed, "commit", "-m", "first");
+    git(seed, "push", bare.toString(), "main");
+    return seed;
   }
 
   /** A mount holding a wrapper for git-http-backend, and the environment the backend reads. */

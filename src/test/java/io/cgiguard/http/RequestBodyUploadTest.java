@@ -38,6 +38,7 @@ class RequestBodyUploadTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void chunkedUploadOf50MibReachesTheScriptWithoutContentLength() throws Exception {
+    RequiredPrograms.requireCommand("perl", "perl", "-MDigest::SHA", "-e", "1");
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     Random random = new Random(42);
     long total = 50L * MIB;
