@@ -43,9 +43,8 @@ public final class PosixLauncher implements Launcher {
           "pipe2",
           "wait4");
 
-  private final LibC libc = LibC.INSTANCE;
-  private final NativeSpawn spawner = new NativeSpawn(libc);
-  private final ProcessLimits limits = new ProcessLimits(libc);
+  private final NativeSpawn spawner = new NativeSpawn();
+  private final ProcessLimits limits = new ProcessLimits();
   private final LaunchThreads threads = new LaunchThreads();
   private final Set<PosixScriptProcess> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -90,7 +89,7 @@ public final class PosixLauncher implements Launcher {
     int limitError = limits.apply(spawned.pid(), spec.limits());
     if (limitError != 0) {
       // Running without the limits asked for is not an option: undo the spawn.
-      libc.kill(-spawned.pid(), Signals.SIGKILL);
+      LibC.kill(-spawned.pid(), Signals.SIGKILL);
     }
     PosixScriptProcess script = wrap(spec, spawned, startNanos);
     if (limitError != 0) {
@@ -111,18 +110,18 @@ public final class PosixLauncher implements Launcher {
       stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ));
       stderr = new PipeInputStream(FileChannel.open(procFd(spawned.stderrFd()), READ));
     } catch (IOException e) {
-      libc.kill(-spawned.pid(), Signals.SIGKILL);
-      libc.wait4(spawned.pid(), null, 0, null);
+      LibC.kill(-spawned.pid(), Signals.SIGKILL);
+      LibC.wait4(spawned.pid(), null, 0, null);
       throw new IllegalStateException("cannot open the pipes of " + spawned.pid(), e);
     } finally {
-      libc.close(spawned.stdinFd());
-      libc.close(spawned.stdoutFd());
-      libc.close(spawned.stderrFd());
+      LibC.close(spawned.stdinFd());
+      LibC.close(spawned.stdoutFd());
+      LibC.close(spawned.stderrFd());
     }
     StderrDrain drain = new StderrDrain(stderr, spec.stderrSink(), spec.stderrTailBytes());
     PosixScriptProcess script =
         new PosixScriptProcess(
-            libc, spawned.pid(), stdin, stdout, drain, startNanos, threads.scheduler(),
+            spawned.pid(), stdin, stdout, drain, startNanos, threads.scheduler(),
             live::remove);
     live.add(script);
     threads.reapers().execute(script::reap);
@@ -159,7 +158,7 @@ public final class PosixLauncher implements Launcher {
   private Launch.Failed failed(LaunchSpec spec, int errno, String call) {
     String message =
         "cannot start \"" + spec.argv().get(0) + "\": " + call + " failed with "
-            + Errno.name(errno) + " (" + libc.strerror(errno) + ")";
+            + Errno.name(errno) + " (" + LibC.strerror(errno) + ")";
     return new Launch.Failed(new SpawnError(errno, Errno.name(errno), message));
   }
 }

@@ -2,7 +2,7 @@ package io.cgiguard.launch.posix;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.Pointer;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.launch.Termination;
 import io.cgiguard.launch.common.StderrDrain;
@@ -29,7 +29,6 @@ import java.util.function.Consumer;
 final class PosixScriptProcess implements ScriptProcess {
   private static final long CLOSE_WAIT_MILLIS = 10_000;
 
-  private final LibC libc;
   private final int pid;
   private final OutputStream stdin;
   private final InputStream stdout;
@@ -42,7 +41,6 @@ final class PosixScriptProcess implements ScriptProcess {
   private volatile Integer signalSent;
 
   PosixScriptProcess(
-      LibC libc,
       int pid,
       OutputStream stdin,
       InputStream stdout,
@@ -50,7 +48,6 @@ final class PosixScriptProcess implements ScriptProcess {
       long startNanos,
       ScheduledExecutorService scheduler,
       Consumer<PosixScriptProcess> onClose) {
-    this.libc = libc;
     this.pid = pid;
     this.stdin = stdin;
     this.stdout = stdout;
@@ -74,24 +71,30 @@ final class PosixScriptProcess implements ScriptProcess {
   }
 
   private void waitForExit() {
-    IntByReference status = new IntByReference();
-    Memory rusage = new Memory(LibC.RUSAGE_BYTES);
-    rusage.clear();
-    int result;
-    do {
-      result = libc.wait4(pid, status, 0, rusage);
-    } while (result == -1 && Native.getLastError() == LibC.EINTR);
-    if (result != pid) {
-      termination.completeExceptionally(
-          new IllegalStateException("wait4(" + pid + ") failed, errno " + Native.getLastError()));
-      return;
+    // The status word and struct rusage in one block, freed as soon as they are decoded.
+    int statusWord;
+    Duration cpu;
+    try (Memory out = new Memory(LibC.RUSAGE_BYTES + 8L)) {
+      out.clear();
+      Pointer rusage = out.share(8);
+      int result;
+      do {
+        result = LibC.wait4(pid, out, 0, rusage);
+      } while (result == -1 && Native.getLastError() == LibC.EINTR);
+      if (result != pid) {
+        termination.completeExceptionally(
+            new IllegalStateException("wait4(" + pid + ") failed, errno " + Native.getLastError()));
+        return;
+      }
+      statusWord = out.getInt(0);
+      cpu = WaitStatus.cpuTime(rusage);
     }
     drain.settle();
     termination.complete(
         new Termination(
-            WaitStatus.decode(status.getValue()),
+            WaitStatus.decode(statusWord),
             Duration.ofNanos(System.nanoTime() - startNanos),
-            Optional.of(WaitStatus.cpuTime(rusage)),
+            Optional.of(cpu),
             // Not ru_maxrss: exec keeps the larger of the child's peak and the resident size of
             // the image it replaced, and a posix_spawn child replaces a vfork of the whole JVM,
             // so every script would seem to have used the gateway's memory.
@@ -151,7 +154,7 @@ final class PosixScriptProcess implements ScriptProcess {
   public void signalGroup(int signal) {
     // Remembered before sending, so a reaper woken by this very signal already sees it.
     signalSent = signal;
-    libc.kill(-pid, signal);
+    LibC.kill(-pid, signal);
   }
 
   @Override
@@ -198,7 +201,7 @@ final class PosixScriptProcess implements ScriptProcess {
 
   /** kill(-pgid, 0) succeeds while any process of the group exists, zombies included. */
   private boolean groupAlive() {
-    return libc.kill(-pid, 0) == 0;
+    return LibC.kill(-pid, 0) == 0;
   }
 
   private static void closeQuietly(Closeable closeable) {
