@@ -35,7 +35,19 @@ final class LibC {
   /** fcntl command that sets a pipe's capacity (linux/fcntl.h: F_LINUX_SPECIFIC_BASE + 7). */
   static final int F_SETPIPE_SZ = 1031;
 
+  /** poll(2) event bits (asm-generic/poll.h). */
+  static final short POLLIN = 0x1;
+
+  /** wait4 option: return 0 at once when the child has not changed state. */
+  static final int WNOHANG = 1;
+
+  /** The pidfd_open(2) system call number, the same on every architecture since Linux 5.3. */
+  static final long SYS_PIDFD_OPEN = 434;
+
+  static final int EFD_CLOEXEC = 0x80000;
+
   static final int EINTR = 4;
+  static final int EAGAIN = 11;
   static final int EPERM = 1;
 
   static native int pipe2(int[] fds, int flags);
@@ -51,6 +63,21 @@ final class LibC {
   static native int prlimit(int pid, int resource, Pointer newLimit, Pointer oldLimit);
 
   static native String strerror(int errno);
+
+  static native long read(int fd, Pointer buffer, long count);
+
+  static native int poll(Pointer fds, long count, int timeoutMillis);
+
+  static native int eventfd(int initialValue, int flags);
+
+  static native int eventfd_read(int fd, Pointer value);
+
+  static native int eventfd_write(int fd, long value);
+
+  static native int getpid();
+
+  /** Used for pidfd_open only, which glibc wraps from 2.36 on. */
+  static native long syscall(long number, long first, long second);
 
   static native int sigemptyset(Pointer set);
 

@@ -41,11 +41,15 @@ public final class PosixLauncher implements Launcher {
           "posix_spawn_file_actions_addchdir_np", // 2.29
           "prlimit",
           "pipe2",
-          "wait4");
+          "wait4",
+          "poll",
+          "eventfd",
+          "syscall");
 
   private final NativeSpawn spawner = new NativeSpawn();
   private final ProcessLimits limits = new ProcessLimits();
   private final LaunchThreads threads = new LaunchThreads();
+  private final ReapLoop reaper = new ReapLoop();
   private final Set<PosixScriptProcess> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -62,7 +66,8 @@ public final class PosixLauncher implements Launcher {
       for (String symbol : REQUIRED_SYMBOLS) {
         c.getFunction(symbol);
       }
-      return Optional.empty();
+      return pidfdSupported() ? Optional.empty()
+          : Optional.of("pidfd_open(2) unavailable (needs Linux 5.3)");
     } catch (LinkageError e) {
       return Optional.of("native call unavailable: " + e.getMessage());
     }
@@ -102,30 +107,36 @@ public final class PosixLauncher implements Launcher {
   private PosixScriptProcess wrap(LaunchSpec spec, NativeSpawn.Spawned spawned, long startNanos) {
     OutputStream stdin;
     InputStream stdout;
-    InputStream stderr;
+    // Opened before anything can reap the child, so it names exactly this process.
+    int pidfd = ReapLoop.openPidfd(spawned.pid());
     try {
+      if (pidfd < 0) {
+        throw new IOException("pidfd_open failed, errno " + Native.getLastError());
+      }
       // Reopened through /proc as channels (PipeInputStream says why), then the originals close.
       // An anonymous pipe reopens without waiting for a partner, even once the script is gone.
+      // stderr stays a bare descriptor: the reap loop polls and reads it.
       stdin = Channels.newOutputStream(FileChannel.open(procFd(spawned.stdinFd()), WRITE));
       stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ));
-      stderr = new PipeInputStream(FileChannel.open(procFd(spawned.stderrFd()), READ));
     } catch (IOException e) {
       LibC.kill(-spawned.pid(), Signals.SIGKILL);
       LibC.wait4(spawned.pid(), null, 0, null);
+      LibC.close(spawned.stderrFd());
+      if (pidfd >= 0) {
+        LibC.close(pidfd);
+      }
       throw new IllegalStateException("cannot open the pipes of " + spawned.pid(), e);
     } finally {
       LibC.close(spawned.stdinFd());
       LibC.close(spawned.stdoutFd());
-      LibC.close(spawned.stderrFd());
     }
-    StderrDrain drain = new StderrDrain(stderr, spec.stderrSink(), spec.stderrTailBytes());
+    StderrDrain drain = new StderrDrain(spec.stderrSink(), spec.stderrTailBytes());
     PosixScriptProcess script =
         new PosixScriptProcess(
             spawned.pid(), stdin, stdout, drain, startNanos, threads.scheduler(),
-            live::remove);
+            live::remove, reaper::abandonStderr);
     live.add(script);
-    threads.reapers().execute(script::reap);
-    threads.drains().execute(drain);
+    reaper.watch(script, pidfd, spawned.stderrFd(), drain);
     return script;
   }
 
@@ -149,6 +160,17 @@ public final class PosixLauncher implements Launcher {
       script.close();
     }
     threads.close();
+    reaper.close();
+  }
+
+  /** Asked of the gateway's own pid: the reap loop waits for scripts through pidfds. */
+  private static boolean pidfdSupported() {
+    int fd = ReapLoop.openPidfd(LibC.getpid());
+    if (fd < 0) {
+      return false;
+    }
+    LibC.close(fd);
+    return true;
   }
 
   private static Path procFd(int fd) {

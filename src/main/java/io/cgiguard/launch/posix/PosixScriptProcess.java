@@ -1,8 +1,5 @@
 package io.cgiguard.launch.posix;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.launch.Termination;
 import io.cgiguard.launch.common.StderrDrain;
@@ -36,6 +33,7 @@ final class PosixScriptProcess implements ScriptProcess {
   private final long startNanos;
   private final ScheduledExecutorService scheduler;
   private final Consumer<PosixScriptProcess> onClose;
+  private final Consumer<PosixScriptProcess> abandonStderr;
   private final CompletableFuture<Termination> termination = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Integer signalSent;
@@ -47,7 +45,8 @@ final class PosixScriptProcess implements ScriptProcess {
       StderrDrain drain,
       long startNanos,
       ScheduledExecutorService scheduler,
-      Consumer<PosixScriptProcess> onClose) {
+      Consumer<PosixScriptProcess> onClose,
+      Consumer<PosixScriptProcess> abandonStderr) {
     this.pid = pid;
     this.stdin = stdin;
     this.stdout = stdout;
@@ -55,41 +54,14 @@ final class PosixScriptProcess implements ScriptProcess {
     this.startNanos = startNanos;
     this.scheduler = scheduler;
     this.onClose = onClose;
+    this.abandonStderr = abandonStderr;
   }
 
   /**
-   * Blocks in wait4 for this pid only, never -1: the JDK reaps its own children and must not lose
-   * one to us. Runs on a reaper thread.
+   * The script was reaped by the launcher's {@link ReapLoop} (wait4 of this pid only, never -1:
+   * the JDK reaps its own children and must not lose one to us).
    */
-  void reap() {
-    try {
-      waitForExit();
-    } catch (RuntimeException | Error e) {
-      // Whoever awaits the termination must learn of this rather than wait forever.
-      termination.completeExceptionally(e);
-    }
-  }
-
-  private void waitForExit() {
-    // The status word and struct rusage in one block, freed as soon as they are decoded.
-    int statusWord;
-    Duration cpu;
-    try (Memory out = new Memory(LibC.RUSAGE_BYTES + 8L)) {
-      out.clear();
-      Pointer rusage = out.share(8);
-      int result;
-      do {
-        result = LibC.wait4(pid, out, 0, rusage);
-      } while (result == -1 && Native.getLastError() == LibC.EINTR);
-      if (result != pid) {
-        termination.completeExceptionally(
-            new IllegalStateException("wait4(" + pid + ") failed, errno " + Native.getLastError()));
-        return;
-      }
-      statusWord = out.getInt(0);
-      cpu = WaitStatus.cpuTime(rusage);
-    }
-    drain.settle();
+  void exited(int statusWord, Duration cpu) {
     termination.complete(
         new Termination(
             WaitStatus.decode(statusWord),
@@ -100,6 +72,15 @@ final class PosixScriptProcess implements ScriptProcess {
             // so every script would seem to have used the gateway's memory.
             Optional.empty(),
             Optional.ofNullable(signalSent)));
+  }
+
+  /** Whoever awaits the termination must learn of this rather than wait forever. */
+  void reapFailed(RuntimeException e) {
+    termination.completeExceptionally(e);
+  }
+
+  int pid32() {
+    return pid;
   }
 
   @Override
@@ -188,7 +169,7 @@ final class PosixScriptProcess implements ScriptProcess {
       closeQuietly(stdout);
       if (!drain.awaitEnd(StderrDrain.SETTLE_MILLIS)) {
         // A process that left the group (setsid) still holds stderr: stop waiting for it.
-        drain.abandon();
+        abandonStderr.accept(this);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
