@@ -1,7 +1,6 @@
 package io.cgiguard.launch.posix;
 
 import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.WRITE;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -19,7 +18,6 @@ import io.cgiguard.launch.common.StderrDrain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -105,7 +103,6 @@ public final class PosixLauncher implements Launcher {
   }
 
   private PosixScriptProcess wrap(LaunchSpec spec, NativeSpawn.Spawned spawned, long startNanos) {
-    OutputStream stdin;
     InputStream stdout;
     // Opened before anything can reap the child, so it names exactly this process.
     int pidfd = ReapLoop.openPidfd(spawned.pid());
@@ -113,23 +110,24 @@ public final class PosixLauncher implements Launcher {
       if (pidfd < 0) {
         throw new IOException("pidfd_open failed, errno " + Native.getLastError());
       }
-      // Reopened through /proc as channels (PipeInputStream says why), then the originals close.
+      // Reopened through /proc as a channel (PipeInputStream says why), then the original closes.
       // An anonymous pipe reopens without waiting for a partner, even once the script is gone.
       // stderr stays a bare descriptor: the reap loop polls and reads it.
-      stdin = Channels.newOutputStream(FileChannel.open(procFd(spawned.stdinFd()), WRITE));
       stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ));
     } catch (IOException e) {
       LibC.kill(-spawned.pid(), Signals.SIGKILL);
       LibC.wait4(spawned.pid(), null, 0, null);
+      LibC.close(spawned.stdinFd());
       LibC.close(spawned.stderrFd());
       if (pidfd >= 0) {
         LibC.close(pidfd);
       }
       throw new IllegalStateException("cannot open the pipes of " + spawned.pid(), e);
     } finally {
-      LibC.close(spawned.stdinFd());
       LibC.close(spawned.stdoutFd());
     }
+    // Opened on the first write only: most requests have no body (PipeOutputStream says why).
+    OutputStream stdin = new PipeOutputStream(spawned.stdinFd());
     StderrDrain drain = new StderrDrain(spec.stderrSink(), spec.stderrTailBytes());
     PosixScriptProcess script =
         new PosixScriptProcess(
