@@ -32,7 +32,8 @@ public final class StderrDrain implements Runnable {
   private final StderrSink sink;
   private final StderrTail tail;
   private final CountDownLatch finished = new CountDownLatch(1);
-  private final byte[] line = new byte[MAX_LINE_BYTES];
+  /** Allocated on the first byte: most scripts write nothing to stderr. */
+  private byte[] line;
   private int lineLength;
   private boolean lineCut;
 
@@ -125,6 +126,9 @@ public final class StderrDrain implements Runnable {
   }
 
   private void split(byte[] buffer, int length) {
+    if (line == null) {
+      line = new byte[MAX_LINE_BYTES];
+    }
     for (int i = 0; i < length; i++) {
       byte b = buffer[i];
       if (b == '\n') {
