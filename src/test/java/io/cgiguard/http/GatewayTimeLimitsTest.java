@@ -49,7 +49,8 @@ class GatewayTimeLimitsTest {
   void bodyStalledPastTheIdleTimeoutEndsTheConnectionWithoutACleanEnd() throws Exception {
     long started = System.nanoTime();
     String received = gateway.raw(
-        "GET /faults/stall-mid-body.sh HTTP/1.1\r\nHost: localhost\r\n\r\n", Duration.ofSeconds(20));
+        "GET /faults/stall-mid-body.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        Duration.ofSeconds(20));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertThat(received).startsWith("HTTP/1.1 200").contains("first\n");
     // Chunked, and cut: the zero-length last chunk never comes.

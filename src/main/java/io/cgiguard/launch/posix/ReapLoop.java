@@ -30,7 +30,7 @@ final class ReapLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReapLoop.class);
   private static final int READ_BYTES = 64 * 1024;
   private static final int POLLFD_BYTES = 8;
-  /** The loop's own frames are shallow; JNA's calls need far less than the default 1 MiB or 8 MiB. */
+  /** The loop's frames are shallow; its JNA calls need far less than the default stack. */
   private static final long STACK_BYTES = 256 * 1024;
 
   private final int wakeFd;
