@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "A CGI gateway that knows what happened to every script it started.",
-    subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class,
+    subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, LoadCommand.class,
+        ImportIisCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -19,10 +20,23 @@ public final class Main implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs the command line and returns its exit status; used by tests too. */
+  /** Runs the command line and returns its exit status. */
   public static int execute(String... args) {
+    return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err,
+        true), args);
+  }
+
+  /** Runs the command line with its messages going to {@code out} and {@code err}. */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine line = new CommandLine(new Main());
+    line.setOut(out);
+    line.setErr(err);
     line.setExecutionExceptionHandler(new FailureReporter());
+    line.setParameterExceptionHandler((e, commandArgs) -> {
+      err.println("cgiguard: " + e.getMessage());
+      err.println("Try 'cgiguard " + e.getCommandLine().getCommandName() + " --help'.");
+      return 2;
+    });
     return line.execute(args);
   }
 

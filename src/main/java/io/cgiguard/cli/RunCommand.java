@@ -9,12 +9,10 @@ import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.guard.AttemptPlan;
 import io.cgiguard.guard.BodySource;
 import io.cgiguard.guard.Outcome;
-import io.cgiguard.guard.RequestBody;
 import io.cgiguard.guard.ScriptCommand;
 import io.cgiguard.guard.ScriptPlans;
 import io.cgiguard.launch.LaunchSpec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -146,23 +144,6 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private static BodySource bodySource(byte[] bytes) {
-    if (bytes == null) {
-      return BodySource.NONE;
-    }
-    return new BodySource() {
-      @Override
-      public RequestBody replay() {
-        return RequestBody.BUFFERED;
-      }
-
-      @Override
-      public void writeTo(OutputStream stdin) {
-        try {
-          stdin.write(bytes);
-        } catch (IOException scriptClosedStdin) {
-          // The script did not read its body; that is its choice.
-        }
-      }
-    };
+    return bytes == null ? BodySource.NONE : BodySource.of(bytes);
   }
 }

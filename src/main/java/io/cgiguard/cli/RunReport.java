@@ -110,6 +110,7 @@ final class RunReport {
     return how + ", " + t.wallTime().toMillis() + " ms"
         + t.cpuTime().map(c -> ", CPU " + c.toMillis() + " ms").orElse("")
         + t.peakRssBytes().map(r -> ", peak RSS " + (r >> 10) + " KiB").orElse("");
+
   }
 
   static String text(byte[] bytes) {

@@ -7,8 +7,7 @@ public final class Version implements CommandLine.IVersionProvider {
 
   /** @return the version of this build */
   public static String current() {
-    String version = Version.class.getPackage().getImplementationVersion();
-    return version == null ? "development" : version;
+    return io.cgiguard.config.BuildInfo.version();
   }
 
   @Override

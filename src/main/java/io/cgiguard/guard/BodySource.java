@@ -23,6 +23,26 @@ public interface BodySource {
    */
   void writeTo(OutputStream stdin) throws IOException;
 
+  /** @return a body held whole in memory, which any number of attempts can be given */
+  static BodySource of(byte[] bytes) {
+    byte[] body = bytes.clone();
+    return new BodySource() {
+      @Override
+      public RequestBody replay() {
+        return RequestBody.BUFFERED;
+      }
+
+      @Override
+      public void writeTo(OutputStream stdin) {
+        try {
+          stdin.write(body);
+        } catch (IOException scriptClosedStdin) {
+          // The script exited or closed stdin without reading its body: its choice.
+        }
+      }
+    };
+  }
+
   /** No body at all. */
   BodySource NONE = new BodySource() {
     @Override

@@ -56,7 +56,9 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
 
   /** Sets the CGI mounts; they are made after this handler, since they redirect through it. */
   void mount(List<CgiHandler> handlers) {
-    this.mounts = List.copyOf(handlers);
+    // The longest prefix wins, whatever order the configuration lists the mounts in.
+    this.mounts = handlers.stream().sorted(java.util.Comparator.comparingInt(
+        (CgiHandler h) -> h.urlPrefix().length()).reversed()).toList();
   }
 
   @Override

@@ -75,8 +75,8 @@ public final class GatewayServer implements AutoCloseable {
     Path docroot = JettyAssembly.realDirectory(config.server().docroot());
     GatewayParts parts = new GatewayParts(config, launcher, attempts, bulkhead, circuits, metrics,
         recent, outcomes, pages, timers, config.environment().passedFrom(System.getenv()), docroot,
-        "cgiguard/" + io.cgiguard.cli.Version.current(), clock);
-    StatusSource status = new StatusSource(clock, io.cgiguard.cli.Version.current(),
+        "cgiguard/" + io.cgiguard.config.BuildInfo.version(), clock);
+    StatusSource status = new StatusSource(clock, io.cgiguard.config.BuildInfo.version(),
         launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent);
     AdminHandler admin = new AdminHandler(config.admin().allowRemote(), metrics, status,
         this::health, pages);

@@ -68,23 +68,6 @@ final class RequestBodies {
     }
   }
 
-  /** A body read whole into the replay buffer. */
-  record Buffered(byte[] bytes) implements BodySource {
-    @Override
-    public RequestBody replay() {
-      return RequestBody.BUFFERED;
-    }
-
-    @Override
-    public void writeTo(OutputStream stdin) {
-      try {
-        stdin.write(bytes);
-      } catch (IOException scriptClosedStdin) {
-        // The script exited or closed stdin without reading its body: its choice.
-      }
-    }
-  }
-
   /** @return whether the request carries a body at all */
   static boolean hasBody(Request request) {
     long length = request.getLength();
@@ -104,7 +87,7 @@ final class RequestBodies {
     InputStream in = Content.Source.asInputStream(request);
     long length = request.getLength();
     if (replayable && length >= 0 && length <= replayBytes) {
-      return new Buffered(in.readNBytes((int) length));
+      return BodySource.of(in.readNBytes((int) length));
     }
     return new Streamed(in, maxBytes);
   }

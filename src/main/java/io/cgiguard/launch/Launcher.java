@@ -3,7 +3,7 @@ package io.cgiguard.launch;
 import java.util.Set;
 
 /**
- * Starts scripts. Implementations: the native POSIX launcher (JNA: posix_spawn in a new session,
+ * Starts scripts. Implementations: the native POSIX launcher (JNA: posix_spawn in a process group of its own,
  * prlimit, wait4, kill of the process group) and the portable JDK launcher, which cannot enforce
  * every limit and says which ones through {@link #enforcedLimits()}.
  *

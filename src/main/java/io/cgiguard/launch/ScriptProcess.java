@@ -26,8 +26,25 @@ public interface ScriptProcess extends AutoCloseable {
   /** The script's stdout. EOF comes when every process of the group has closed it. */
   InputStream stdout();
 
+  /**
+   * The script's stdout as a channel, the same stream as {@link #stdout()}: for bulk copies into
+   * direct buffers without a copy through the heap.
+   */
+  default java.nio.channels.ReadableByteChannel stdoutChannel() {
+    return java.nio.channels.Channels.newChannel(stdout());
+  }
+
   /** The last {@link LaunchSpec#stderrTailBytes()} bytes the script wrote to stderr so far. */
   byte[] stderrTail();
+
+  /**
+   * The stderr tail once the script's stderr has ended, waiting at most {@code waitForEnd} for
+   * that: stderr is drained on another thread, so right after a script exits its last words may
+   * still be on their way. Used when a failure is about to be explained.
+   */
+  default byte[] stderrTail(Duration waitForEnd) throws InterruptedException {
+    return stderrTail();
+  }
 
   /** The termination if the script itself has already exited and been reaped; never blocks. */
   Optional<Termination> termination();

@@ -215,6 +215,29 @@ class LauncherContractTest {
 
   @ParameterizedTest
   @MethodSource("launchers")
+  void closeReleasesAReaderBlockedOnStdout(Supplier<Launcher> kind) throws Exception {
+    try (Launcher launcher = kind.get()) {
+      ScriptProcess process = started(launcher, spec(script("children-hold-stdout.sh")));
+      Fixtures.readLine(process.stdout());
+      Fixtures.readLine(process.stdout());
+      // The gateway's header timeout: one thread blocked reading, another giving up on the script.
+      java.util.concurrent.CompletableFuture<byte[]> rest =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return readAll(process.stdout());
+                } catch (java.io.IOException e) {
+                  return new byte[0];
+                }
+              });
+      assertThat(Fixtures.eventually(java.time.Duration.ofMillis(200), rest::isDone)).isFalse();
+      process.close();
+      assertThat(rest.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("launchers")
   void terminateGroupEndsTheScript(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
         ScriptProcess process = started(launcher, spec(script("spin-cpu.sh")))) {
@@ -222,6 +245,61 @@ class LauncherContractTest {
       Termination termination = awaitTermination(process);
       assertThat(termination.status()).isInstanceOf(ExitStatus.Signaled.class);
       assertThat(termination.signalSentByGateway()).isPresent();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("launchers")
+  void terminateGroupEscalatesToSigkillAfterTheGrace(Supplier<Launcher> kind) throws Exception {
+    try (Launcher launcher = kind.get();
+        ScriptProcess process = started(launcher, spec(script("ignore-sigterm.sh")))) {
+      assertThat(Fixtures.readLine(process.stdout())).isEqualTo("ready");
+      process.terminateGroup(java.time.Duration.ofMillis(300));
+      assertThat(process.awaitTermination(java.time.Duration.ofMillis(100))).isEmpty();
+      Termination termination = awaitTermination(process);
+      assertThat(termination.status())
+          .isEqualTo(new ExitStatus.Signaled(ScriptProcess.Signals.SIGKILL, false));
+      assertThat(termination.signalSentByGateway()).contains(ScriptProcess.Signals.SIGKILL);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("launchers")
+  void stdoutCanBeReadWholeAtOnce(Supplier<Launcher> kind) throws Exception {
+    try (Launcher launcher = kind.get();
+        ScriptProcess process = started(launcher, spec(script("echo-stdin.sh")))) {
+      try (OutputStream stdin = process.stdin()) {
+        stdin.write("whole\n".getBytes(UTF_8));
+      }
+      assertThat(process.stdout().readAllBytes()).isEqualTo("whole\n".getBytes(UTF_8));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("launchers")
+  void concurrentLaunchesKeepTheirOwnPipes(Supplier<Launcher> kind) throws Exception {
+    java.util.concurrent.ExecutorService callers =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try (Launcher launcher = kind.get()) {
+      List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        byte[] payload = ("payload " + i + "\n").repeat(100).getBytes(UTF_8);
+        results.add(callers.submit(() -> echoes(launcher, payload)));
+      }
+      for (java.util.concurrent.Future<Boolean> result : results) {
+        assertThat(result.get()).isTrue();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
+  private static boolean echoes(Launcher launcher, byte[] payload) throws Exception {
+    try (ScriptProcess process = started(launcher, spec(script("echo-stdin.sh")))) {
+      try (OutputStream stdin = process.stdin()) {
+        stdin.write(payload);
+      }
+      return Arrays.equals(readAll(process.stdout()), payload);
     }
   }
 

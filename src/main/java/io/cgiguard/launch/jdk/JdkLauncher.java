@@ -27,9 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JdkLauncher implements Launcher {
   private final LaunchThreads threads = new LaunchThreads();
   private final Set<JdkScriptProcess> live = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   @Override
   public Launch launch(LaunchSpec spec) {
+    if (closed) {
+      throw new IllegalStateException("launcher closed");
+    }
     ProgramLookup lookup = ProgramLookup.resolve(spec);
     if (lookup instanceof ProgramLookup.NotFound notFound) {
       return new Launch.Failed(notFound.error());
@@ -51,7 +55,8 @@ public final class JdkLauncher implements Launcher {
         new StderrDrain(process.getErrorStream(), spec.stderrSink(), spec.stderrTailBytes());
     threads.drains().execute(drain);
     JdkScriptProcess script =
-        new JdkScriptProcess(process, drain, startNanos, threads.scheduler(), live::remove);
+        new JdkScriptProcess(
+            process, drain, startNanos, threads.scheduler(), threads.reapers(), live::remove);
     live.add(script);
     return new Launch.Started(script);
   }
@@ -69,6 +74,7 @@ public final class JdkLauncher implements Launcher {
 
   @Override
   public void close() {
+    closed = true;
     for (JdkScriptProcess script : List.copyOf(live)) {
       script.close();
     }

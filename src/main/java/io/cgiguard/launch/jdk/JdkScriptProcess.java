@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,12 +43,16 @@ final class JdkScriptProcess implements ScriptProcess {
       StderrDrain drain,
       long startNanos,
       ScheduledExecutorService scheduler,
+      Executor reapers,
       Consumer<JdkScriptProcess> onClose) {
     this.process = process;
     this.drain = drain;
     this.scheduler = scheduler;
     this.onClose = onClose;
-    this.termination = process.onExit().thenApply(p -> terminated(p, startNanos));
+    // On a reaper of ours: building the termination waits for stderr to settle, and the JDK
+    // completes onExit on the common pool, which a 2-core machine sizes at one thread.
+    this.termination =
+        process.onExit().thenApplyAsync(p -> terminated(p, startNanos), reapers);
   }
 
   @Override
@@ -67,6 +72,12 @@ final class JdkScriptProcess implements ScriptProcess {
 
   @Override
   public byte[] stderrTail() {
+    return drain.tail();
+  }
+
+  @Override
+  public byte[] stderrTail(java.time.Duration waitForEnd) throws InterruptedException {
+    drain.awaitEnd(waitForEnd.toMillis());
     return drain.tail();
   }
 
@@ -122,7 +133,7 @@ final class JdkScriptProcess implements ScriptProcess {
       termination.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
       closeQuietly(process.getOutputStream());
       closeQuietly(process.getInputStream());
-      if (!drain.awaitEnd(CLOSE_WAIT_MILLIS)) {
+      if (!drain.awaitEnd(StderrDrain.SETTLE_MILLIS)) {
         // Something outside our reach still holds stderr; stop waiting for it.
         drain.abandon();
       }
@@ -137,6 +148,7 @@ final class JdkScriptProcess implements ScriptProcess {
 
   private Termination terminated(Process exited, long startNanos) {
     Duration wall = Duration.ofNanos(System.nanoTime() - startNanos);
+    drain.settle();
     return new Termination(
         status(exited.exitValue()), wall, Optional.empty(), Optional.empty(),
         Optional.ofNullable(signalSent));

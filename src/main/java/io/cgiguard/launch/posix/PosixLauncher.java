@@ -1,5 +1,7 @@
 package io.cgiguard.launch.posix;
 
+import static java.nio.file.StandardOpenOption.READ;
+
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
@@ -13,11 +15,11 @@ import io.cgiguard.launch.common.Errno;
 import io.cgiguard.launch.common.LaunchThreads;
 import io.cgiguard.launch.common.ProgramLookup;
 import io.cgiguard.launch.common.StderrDrain;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,9 +27,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Starts scripts on Linux with glibc's posix_spawn through JNA: each in a new session (so its own
- * process group, killable as a whole), with nothing of the gateway inherited, limits applied with
- * prlimit, and exit status plus resource usage from wait4.
+ * Starts scripts on Linux with glibc's posix_spawn through JNA: each in a process group of its own
+ * (killable as a whole; {@link NativeSpawn} says why not a new session), with nothing of the
+ * gateway inherited, limits applied with prlimit, and exit status plus resource usage from wait4.
  */
 public final class PosixLauncher implements Launcher {
   /** glibc symbols beyond POSIX that the launcher needs, with the glibc version that added them. */
@@ -37,13 +39,17 @@ public final class PosixLauncher implements Launcher {
           "posix_spawn_file_actions_addchdir_np", // 2.29
           "prlimit",
           "pipe2",
-          "wait4");
+          "wait4",
+          "poll",
+          "eventfd",
+          "syscall");
 
-  private final LibC libc = LibC.INSTANCE;
-  private final NativeSpawn spawner = new NativeSpawn(libc);
-  private final ProcessLimits limits = new ProcessLimits(libc);
+  private final NativeSpawn spawner = new NativeSpawn();
+  private final ProcessLimits limits = new ProcessLimits();
   private final LaunchThreads threads = new LaunchThreads();
+  private final ReapLoop reaper = new ReapLoop();
   private final Set<PosixScriptProcess> live = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   /**
    * @return empty when this launcher can run here (64-bit Linux, JNA loads, glibc new enough),
@@ -58,7 +64,8 @@ public final class PosixLauncher implements Launcher {
       for (String symbol : REQUIRED_SYMBOLS) {
         c.getFunction(symbol);
       }
-      return Optional.empty();
+      return pidfdSupported() ? Optional.empty()
+          : Optional.of("pidfd_open(2) unavailable (needs Linux 5.3)");
     } catch (LinkageError e) {
       return Optional.of("native call unavailable: " + e.getMessage());
     }
@@ -66,6 +73,9 @@ public final class PosixLauncher implements Launcher {
 
   @Override
   public Launch launch(LaunchSpec spec) {
+    if (closed) {
+      throw new IllegalStateException("launcher closed");
+    }
     ProgramLookup lookup = ProgramLookup.resolve(spec);
     if (lookup instanceof ProgramLookup.NotFound notFound) {
       return new Launch.Failed(notFound.error());
@@ -82,7 +92,7 @@ public final class PosixLauncher implements Launcher {
     int limitError = limits.apply(spawned.pid(), spec.limits());
     if (limitError != 0) {
       // Running without the limits asked for is not an option: undo the spawn.
-      libc.kill(-spawned.pid(), Signals.SIGKILL);
+      LibC.kill(-spawned.pid(), Signals.SIGKILL);
     }
     PosixScriptProcess script = wrap(spec, spawned, startNanos);
     if (limitError != 0) {
@@ -93,32 +103,38 @@ public final class PosixLauncher implements Launcher {
   }
 
   private PosixScriptProcess wrap(LaunchSpec spec, NativeSpawn.Spawned spawned, long startNanos) {
-    OutputStream stdin;
     InputStream stdout;
-    InputStream stderr;
+    // Opened before anything can reap the child, so it names exactly this process.
+    int pidfd = ReapLoop.openPidfd(spawned.pid());
     try {
-      // Reopened through /proc so the JDK's own file streams do the I/O; the originals close
-      // only after, since opening a pipe end needs the other end to be open.
-      stdin = new FileOutputStream(procFd(spawned.stdinFd()));
-      stdout = new FileInputStream(procFd(spawned.stdoutFd()));
-      stderr = new FileInputStream(procFd(spawned.stderrFd()));
+      if (pidfd < 0) {
+        throw new IOException("pidfd_open failed, errno " + Native.getLastError());
+      }
+      // Reopened through /proc as a channel (PipeInputStream says why), then the original closes.
+      // An anonymous pipe reopens without waiting for a partner, even once the script is gone.
+      // stderr stays a bare descriptor: the reap loop polls and reads it.
+      stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ));
     } catch (IOException e) {
-      libc.kill(-spawned.pid(), Signals.SIGKILL);
-      libc.wait4(spawned.pid(), null, 0, null);
+      LibC.kill(-spawned.pid(), Signals.SIGKILL);
+      LibC.wait4(spawned.pid(), null, 0, null);
+      LibC.close(spawned.stdinFd());
+      LibC.close(spawned.stderrFd());
+      if (pidfd >= 0) {
+        LibC.close(pidfd);
+      }
       throw new IllegalStateException("cannot open the pipes of " + spawned.pid(), e);
     } finally {
-      libc.close(spawned.stdinFd());
-      libc.close(spawned.stdoutFd());
-      libc.close(spawned.stderrFd());
+      LibC.close(spawned.stdoutFd());
     }
-    StderrDrain drain = new StderrDrain(stderr, spec.stderrSink(), spec.stderrTailBytes());
+    // Opened on the first write only: most requests have no body (PipeOutputStream says why).
+    OutputStream stdin = new PipeOutputStream(spawned.stdinFd());
+    StderrDrain drain = new StderrDrain(spec.stderrSink(), spec.stderrTailBytes());
     PosixScriptProcess script =
         new PosixScriptProcess(
-            libc, spawned.pid(), stdin, stdout, drain, startNanos, threads.scheduler(),
-            live::remove);
+            spawned.pid(), stdin, stdout, drain, startNanos, threads.scheduler(),
+            live::remove, reaper::abandonStderr);
     live.add(script);
-    threads.reapers().execute(script::reap);
-    threads.drains().execute(drain);
+    reaper.watch(script, pidfd, spawned.stderrFd(), drain);
     return script;
   }
 
@@ -137,20 +153,32 @@ public final class PosixLauncher implements Launcher {
 
   @Override
   public void close() {
+    closed = true;
     for (PosixScriptProcess script : List.copyOf(live)) {
       script.close();
     }
     threads.close();
+    reaper.close();
   }
 
-  private static String procFd(int fd) {
-    return "/proc/self/fd/" + fd;
+  /** Asked of the gateway's own pid: the reap loop waits for scripts through pidfds. */
+  private static boolean pidfdSupported() {
+    int fd = ReapLoop.openPidfd(LibC.getpid());
+    if (fd < 0) {
+      return false;
+    }
+    LibC.close(fd);
+    return true;
+  }
+
+  private static Path procFd(int fd) {
+    return Path.of("/proc/self/fd", Integer.toString(fd));
   }
 
   private Launch.Failed failed(LaunchSpec spec, int errno, String call) {
     String message =
         "cannot start \"" + spec.argv().get(0) + "\": " + call + " failed with "
-            + Errno.name(errno) + " (" + libc.strerror(errno) + ")";
+            + Errno.name(errno) + " (" + LibC.strerror(errno) + ")";
     return new Launch.Failed(new SpawnError(errno, Errno.name(errno), message));
   }
 }

@@ -1,6 +1,6 @@
 package io.cgiguard.launch.posix;
 
-import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import io.cgiguard.launch.ExitStatus;
 import java.time.Duration;
 
@@ -18,15 +18,10 @@ final class WaitStatus {
   }
 
   /** ru_utime + ru_stime, each a struct timeval of two longs. */
-  static Duration cpuTime(Memory rusage) {
+  static Duration cpuTime(Pointer rusage) {
     long micros =
         rusage.getLong(0) * 1_000_000 + rusage.getLong(8)
             + rusage.getLong(16) * 1_000_000 + rusage.getLong(24);
     return Duration.ofNanos(micros * 1_000);
-  }
-
-  /** ru_maxrss is in KiB on Linux. */
-  static long peakRssBytes(Memory rusage) {
-    return rusage.getLong(LibC.RUSAGE_MAXRSS_OFFSET) * 1024;
   }
 }

@@ -1,7 +1,9 @@
 /**
- * The native launcher for Linux through JNA (glibc): posix_spawn into a new session with every
- * signal reset and no inherited descriptor, prlimit right after the spawn, wait4 of exactly that
- * pid for its status and resource usage, and kill of the whole process group.
+ * The native launcher for Linux through JNA (glibc): posix_spawn into a process group of its own
+ * with every signal reset and no inherited descriptor, prlimit right after the spawn, wait4 of
+ * exactly that pid for its status and resource usage, and kill of the whole process group. One
+ * poll thread per launcher reaps every script through its pidfd and drains every stderr
+ * ({@code ReapLoop}).
  *
  * <p>JNA types appear only in this package.
  */

@@ -1,0 +1,252 @@
+package io.cgiguard.iis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.w3c.dom.Element;
+
+/**
+ * Turns the effective {@code system.webServer/handlers} of each virtual directory (and of each
+ * folder that changes them) into a {@code [[mount]]} with its {@code [[mount.handler]]} entries.
+ * Only {@code CgiModule} mappings translate; every other handler is listed with its reason.
+ */
+final class HandlerTranslation {
+
+  static final String HANDLERS = "system.webServer/handlers";
+  static final String VERBS = "system.webServer/security/requestFiltering/verbs";
+  /** cgiguard's default allowed-methods, which IIS's verbs filtering narrows. */
+  static final List<String> METHODS =
+      List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
+
+  private final EffectiveConfig config;
+  private final IisSite site;
+  private final PathMap pathMap;
+  private final Interpreters interpreters;
+  private final Coverage coverage;
+  private final Notes notes;
+  private boolean argumentsRequested;
+
+  HandlerTranslation(EffectiveConfig config, IisSite site, PathMap pathMap,
+      Interpreters interpreters, Coverage coverage, Notes notes) {
+    this.config = config;
+    this.site = site;
+    this.pathMap = pathMap;
+    this.interpreters = interpreters;
+    this.coverage = coverage;
+    this.notes = notes;
+  }
+
+  /** Whether some translated handler used IIS's second {@code %s}. */
+  boolean argumentsRequested() {
+    return argumentsRequested;
+  }
+
+  List<ImportedConfig.Mount> mounts() throws IisImportException {
+    List<ImportedConfig.Mount> mounts = new ArrayList<>();
+    for (String url : candidateUrls()) {
+      String location = ConfigScope.join(site.name(), url);
+      List<ImportedConfig.Handler> handlers = new ArrayList<>();
+      for (CollectionEntry entry : config.collection(location, HANDLERS, "name", false)) {
+        translate(entry).ifPresent(handlers::add);
+      }
+      if (handlers.isEmpty()) {
+        warnIfInherited(url, mounts);
+        continue;
+      }
+      if (url.equals("/")) {
+        // A cgiguard mount runs every file below it, so one at the site root would stop the
+        // static files being served; IIS's StaticFile handler has no such problem.
+        notes.notTranslated(site.name(), "handler mappings at / ("
+            + handlers.stream().map(ImportedConfig.Handler::name).toList() + ")", "a mount at "
+            + "the site root would run every file as CGI; they apply below the mounts that "
+            + "inherit them, or move the scripts under one");
+        continue;
+      }
+      Optional<String> dir = directoryOf(url);
+      if (dir.isEmpty()) {
+        notes.notTranslated(site.name(), "mount " + url, "no --path-map covers its physical path "
+            + physicalPathOf(url).orElse("(none)"));
+        continue;
+      }
+      String mountUrl = url.endsWith("/") ? url : url + "/";
+      mounts.add(new ImportedConfig.Mount(mountUrl, dir.get(), allowedMethods(location),
+          handlers));
+    }
+    // Most specific first, so that a gateway taking the first matching prefix still picks
+    // the folder's own mappings.
+    mounts.sort(Comparator.comparingInt((ImportedConfig.Mount m) -> -m.url().length())
+        .thenComparing(ImportedConfig.Mount::url));
+    return mounts;
+  }
+
+  /**
+   * A folder where IIS runs no CGI program, below a mount that does: cgiguard would run the
+   * mount's mappings there too, so say so rather than widen what runs silently.
+   */
+  private void warnIfInherited(String url, List<ImportedConfig.Mount> mounts) {
+    String folder = url.endsWith("/") ? url : url + "/";
+    mounts.stream().filter(m -> folder.startsWith(m.url()) && !folder.equals(m.url()))
+        .findFirst().ifPresent(m -> notes.notTranslated(site.name(), "no CGI mapping at "
+            + folder, "it lies below mount " + m.url() + ", whose mappings cgiguard would apply "
+            + "there too; hide it ([request] hidden-segments) or move its files"));
+  }
+
+  /** Virtual directories, then folders whose scopes write handlers, each once. */
+  private Set<String> candidateUrls() {
+    Set<String> urls = new LinkedHashSet<>();
+    for (IisSite.Application app : site.applications()) {
+      for (IisSite.VirtualDirectory dir : app.virtualDirectories()) {
+        urls.add(IisSite.urlPath(app, dir));
+      }
+    }
+    List<String> folders = new ArrayList<>();
+    for (ConfigScope scope : config.scopes()) {
+      String l = scope.location();
+      boolean inSite = ConfigScope.covers(site.name(), l) && !l.isEmpty();
+      if (inSite && EffectiveConfig.find(scope.root(), HANDLERS).isPresent()) {
+        folders.add("/" + l.substring(Math.min(l.length(), site.name().length() + 1)));
+      }
+    }
+    folders.stream().sorted().forEach(urls::add);
+    return urls;
+  }
+
+  private Optional<ImportedConfig.Handler> translate(CollectionEntry entry) {
+    Element e = entry.element();
+    String modules = entry.get("modules", "");
+    if (!modules.equalsIgnoreCase("CgiModule")) {
+      coverage.useAll(e);
+      notes.notTranslated(e, null, "module " + (modules.isEmpty() ? "(none)" : modules)
+          + " is not supported; cgiguard runs CGI programs only (CgiModule)");
+      return Optional.empty();
+    }
+    String template = entry.get("scriptProcessor", "").trim();
+    if (template.isEmpty()) {
+      coverage.useAll(e);
+      notes.notTranslated(e, null, "a CgiModule mapping without scriptProcessor runs Windows "
+          + "executables directly, which cannot run on Linux");
+      return Optional.empty();
+    }
+    String path = entry.get("path", "*");
+    if (path.contains("/") || path.contains("\\")) {
+      coverage.useAll(e);
+      notes.notTranslated(e, "path", "'" + path + "' names a folder; cgiguard mappings match "
+          + "file names only (use a <location> for the folder instead)");
+      return Optional.empty();
+    }
+    ScriptProcessor parsed = ScriptProcessor.parse(template, path);
+    if (parsed instanceof ScriptProcessor.Refused refused) {
+      coverage.useAll(e);
+      notes.refused(e, "scriptProcessor '" + template + "': " + refused.reason());
+      return Optional.empty();
+    }
+    ScriptProcessor.Accepted accepted = (ScriptProcessor.Accepted) parsed;
+    Optional<String> linux = interpreters.linuxFor(accepted.windowsProgram());
+    if (linux.isEmpty()) {
+      coverage.useAll(e);
+      notes.notTranslated(e, "scriptProcessor", "no Linux interpreter is known for "
+          + accepted.windowsProgram() + "; give --interpreter "
+          + ScriptProcessor.baseName(accepted.windowsProgram()) + "=/path/to/interpreter");
+      return Optional.empty();
+    }
+    coverage.use(e, "name", "path", "verb", "modules", "scriptProcessor", "requireAccess");
+    judgeDetails(e);
+    argumentsRequested |= accepted.wantsArguments();
+    String processor = linux.get() + " %s" + (accepted.wantsArguments() ? " %s" : "");
+    return Optional.of(new ImportedConfig.Handler(entry.get("name", ""), path,
+        verbs(entry.get("verb", "*")), processor, template));
+  }
+
+  /** Attributes whose IIS meaning cgiguard matches are marked; the others are listed. */
+  private void judgeDetails(Element e) {
+    String resourceType = e.getAttribute("resourceType");
+    if (resourceType.isEmpty() || resourceType.equalsIgnoreCase("File")
+        || resourceType.equalsIgnoreCase("Either")) {
+      coverage.use(e, "resourceType");
+    } else {
+      notes.notTranslated(e, "resourceType", "cgiguard runs only files that exist ("
+          + resourceType + " has no equivalent)");
+      coverage.use(e, "resourceType");
+    }
+    if (e.getAttribute("allowPathInfo").equalsIgnoreCase("true")) {
+      coverage.use(e, "allowPathInfo");
+    } else if (e.hasAttribute("allowPathInfo")) {
+      notes.notTranslated(e, "allowPathInfo", "cgiguard always splits PATH_INFO from the script "
+          + "name (RFC 3875 section 4.1.5)");
+      coverage.use(e, "allowPathInfo");
+    }
+    if (e.hasAttribute("preCondition")) {
+      notes.notTranslated(e, "preCondition", "Windows pre-conditions (bitness, runtime "
+          + "version) have no meaning on Linux");
+      coverage.use(e, "preCondition");
+    }
+  }
+
+  private static List<String> verbs(String verb) {
+    if (verb.trim().equals("*")) {
+      return List.of();
+    }
+    List<String> verbs = new ArrayList<>();
+    for (String v : verb.split(",")) {
+      if (!v.isBlank()) {
+        verbs.add(v.trim().toUpperCase(Locale.ROOT));
+      }
+    }
+    return verbs;
+  }
+
+  /** requestFiltering's verbs narrow the methods a mount accepts. */
+  private List<String> allowedMethods(String location) throws IisImportException {
+    boolean allowUnlisted =
+        Boolean.parseBoolean(config.attributes(location, VERBS).get("allowUnlisted", "true"));
+    List<CollectionEntry> listed = config.collection(location, VERBS, "verb", true);
+    for (CollectionEntry entry : listed) {
+      coverage.use(entry.element(), "allowed");
+    }
+    List<String> methods = new ArrayList<>();
+    if (allowUnlisted) {
+      for (String m : METHODS) {
+        boolean denied = listed.stream().anyMatch(v -> v.key().equalsIgnoreCase(m)
+            && v.get("allowed", "true").equalsIgnoreCase("false"));
+        if (!denied) {
+          methods.add(m);
+        }
+      }
+    } else {
+      listed.stream().filter(v -> v.get("allowed", "true").equalsIgnoreCase("true"))
+          .forEach(v -> methods.add(v.key().toUpperCase(Locale.ROOT)));
+    }
+    return methods;
+  }
+
+  /** The Linux directory for a URL path: its virtual directory's, plus the rest of the path. */
+  private Optional<String> directoryOf(String url) {
+    return physicalPathOf(url).flatMap(pathMap::translate);
+  }
+
+  private Optional<String> physicalPathOf(String url) {
+    IisSite.VirtualDirectory best = null;
+    String bestUrl = "";
+    for (IisSite.Application app : site.applications()) {
+      for (IisSite.VirtualDirectory dir : app.virtualDirectories()) {
+        String u = IisSite.urlPath(app, dir);
+        if (ConfigScope.covers(u, url) && (best == null || u.length() > bestUrl.length())) {
+          best = dir;
+          bestUrl = u;
+        }
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
+    String rest = ConfigScope.normalise(url).substring(ConfigScope.normalise(bestUrl).length());
+    String physical = best.physicalPath();
+    return Optional.of(rest.isEmpty() ? physical
+        : physical.replaceAll("[\\\\/]+$", "") + "\\" + ConfigScope.normalise(rest)
+            .replace('/', '\\'));
+  }
+}

@@ -1,0 +1,67 @@
+package io.cgiguard.launch.posix;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Objects;
+
+/**
+ * The read end of a script's pipe, over a {@link FileChannel} rather than a
+ * {@link java.io.FileInputStream}, for two reasons. Closing a channel wakes a thread blocked
+ * reading it, so {@code close()} releases the gateway's reader even when a process beyond the
+ * group kill (one that called setsid) still holds the pipe; closing a file stream would leave
+ * that thread blocked. And on Java 17 {@code FileInputStream.readAllBytes} asks a pipe for its
+ * position and fails with "Illegal seek".
+ *
+ * <p>Reads go straight to the descriptor, unbuffered, so a caller parsing headers consumes
+ * exactly what it asks for; bulk copies use 64 KiB reads. As with any interruptible channel, a
+ * reader that is interrupted closes the stream.
+ */
+final class PipeInputStream extends InputStream {
+  private static final int TRANSFER_BYTES = 64 * 1024;
+
+  private final FileChannel pipe;
+
+  PipeInputStream(FileChannel pipe) {
+    this.pipe = pipe;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] bytes, int offset, int length) throws IOException {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    if (length == 0) {
+      return 0;
+    }
+    return pipe.read(ByteBuffer.wrap(bytes, offset, length));
+  }
+
+  @Override
+  public long transferTo(OutputStream out) throws IOException {
+    byte[] buffer = new byte[TRANSFER_BYTES];
+    long transferred = 0;
+    for (int n; (n = read(buffer, 0, buffer.length)) >= 0; ) {
+      out.write(buffer, 0, n);
+      transferred += n;
+    }
+    return transferred;
+  }
+
+  /** @return the pipe itself, for reads into direct buffers */
+  FileChannel channel() {
+    return pipe;
+  }
+
+  @Override
+  public void close() throws IOException {
+    pipe.close();
+  }
+}

@@ -1,0 +1,11 @@
+package io.cgiguard.load;
+
+import java.io.IOException;
+
+/** The bytes a server sent are not an HTTP/1.x response; becomes {@link Reply.Malformed}. */
+final class MalformedResponseException extends IOException {
+
+  MalformedResponseException(String message) {
+    super(message);
+  }
+}

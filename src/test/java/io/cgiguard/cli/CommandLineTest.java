@@ -1,0 +1,119 @@
+package io.cgiguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input on the command line gets one clear line and a non-zero status, never a trace. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CommandLineTest {
+
+  @TempDir Path dir;
+
+  record Result(int status, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  /** Runs a command whose report goes to System.out, and returns the status and the report. */
+  static Result runPrinting(String... args) throws Exception {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.out;
+    System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+    try {
+      int status = Main.execute(args);
+      return new Result(status, captured.toString("UTF-8"), "");
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  @Test
+  void missingCgiBinDirectoryIsOneLine() {
+    Result result = run("serve", "--port", "0", "--cgi-bin", dir.resolve("absent").toString());
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.err().strip()).doesNotContain("\n").contains("absent")
+        .contains("does not exist");
+  }
+
+  @Test
+  void configTypoNamesFileLineAndKey() throws Exception {
+    Path config = dir.resolve("typo.toml");
+    Files.writeString(config, "[server]\nport = 0\n\n[timeouts]\nheadr = \"5s\"\n");
+    Result result = run("serve", "--config", config.toString());
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.err()).contains(config + ":5: timeouts.headr: unknown key")
+        .contains("did you mean 'header'").doesNotContain("Exception");
+  }
+
+  @Test
+  void portInUseIsOneLine() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path cgiBin = Files.createDirectories(dir.resolve("cgi-bin"));
+      Result result = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--cgi-bin",
+          cgiBin.toString(), "--docroot", dir.toString());
+      assertThat(result.status()).isEqualTo(1);
+      assertThat(result.err().strip()).doesNotContain("\n")
+          .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .contains("already in use");
+    }
+  }
+
+  @Test
+  void unknownFlagIsOneLineWithHelpHint() {
+    Result result = run("serve", "--prot", "80");
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.err()).contains("Unknown options: '--prot'").contains("--help")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void badPortValueIsRefused() {
+    Result result = run("serve", "--port", "70000");
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.err()).contains("--port must be from 0 to 65535");
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String command : new String[] {"serve", "run", "check"}) {
+      Result result = run(command, "--help");
+      assertThat(result.status()).as(command).isZero();
+      assertThat(result.out()).as(command).contains("Usage: cgiguard " + command);
+    }
+  }
+
+  @Test
+  void runExplainsAScriptThatDiesBeforeItsHeaders() throws Exception {
+    Path script = dir.resolve("dies.cgi");
+    Files.writeString(script, "#!/bin/sh\necho 'about to fail' >&2\nexit 3\n");
+    script.toFile().setExecutable(true);
+    Result result = runPrinting("run", "--cgi-bin", dir.toString(), script.toString());
+    assertThat(result.status()).isEqualTo(1);
+    assertThat(result.out()).contains("outcome:  exited-before-headers")
+        .contains("exited with code 3").contains("about to fail");
+  }
+
+  @Test
+  void checkFindsACarriageReturnInTheShebang() throws Exception {
+    Path script = dir.resolve("windows.cgi");
+    Files.writeString(script, "#!/usr/bin/perl\r\nprint \"Content-Type: text/plain\\r\\n\\r\\n\";\r\n");
+    script.toFile().setExecutable(true);
+    Result result = runPrinting("check", "--cgi-bin", dir.toString());
+    assertThat(result.status()).isEqualTo(1);
+    assertThat(result.out()).contains("windows.cgi").contains("CR");
+  }
+}

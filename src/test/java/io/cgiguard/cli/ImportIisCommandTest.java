@@ -1,0 +1,122 @@
+package io.cgiguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ImportIisCommandTest {
+
+  static final String HOST = "conf/examples/iis/applicationHost.config";
+  static final String WEB = "conf/examples/iis/wwwroot/web.config";
+  static final String MAP = "%SystemDrive%\\inetpub\\wwwroot=conf/examples/iis/wwwroot";
+
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = new CommandLine(new ImportIisCommand());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli.execute(args);
+  }
+
+  @Test
+  void writesTheConfigAndListsWhatWasNotTranslated() throws IOException {
+    Path target = dir.resolve("imported.toml");
+
+    int status = run(HOST, WEB, "--path-map", MAP, "--out", target.toString());
+
+    assertThat(status).isZero();
+    assertThat(Files.readString(target)).contains("[[mount.handler]]\npath = \"*.pl\"\n");
+    assertThat(err.toString()).contains("import-iis: ")
+        .contains("add[name=PHP-FastCGI]: not translated: module FastCgiModule");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void writesToStandardOutputWithoutOut() {
+    int status = run(HOST, WEB, "--path-map", MAP);
+
+    assertThat(status).isZero();
+    assertThat(out.toString()).startsWith("# cgiguard configuration imported from IIS");
+  }
+
+  @Test
+  void malformedXmlIsOneLineNamingFileLineAndColumn() throws IOException {
+    Path bad = Files.writeString(dir.resolve("applicationHost.config"),
+        "<configuration>\n<system.webServer>\n</configuration>\n");
+
+    int status = run(bad.toString());
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString()).startsWith("import-iis: " + bad + ":3:")
+        .contains("malformed XML").hasLineCount(1);
+  }
+
+  @Test
+  void aDtdIsRefusedWithAClearMessage() throws IOException {
+    Path dtd = Files.writeString(dir.resolve("web.config"), "<?xml version=\"1.0\"?>\n"
+        + "<!DOCTYPE configuration [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+        + "<configuration>&x;</configuration>");
+
+    int status = run(HOST, dtd.toString(), "--path-map", MAP);
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString()).contains(dtd + ":2:").contains("refused: the file has a DTD")
+        .doesNotContain("root:");
+  }
+
+  @Test
+  void refusedHandlersAreWrittenAroundAndExitThree() throws IOException {
+    Path host = Files.writeString(dir.resolve("applicationHost.config"), "<configuration>"
+        + "<system.applicationHost><sites><site name=\"S\"><application path=\"/\">"
+        + "<virtualDirectory path=\"/\" physicalPath=\"C:\\www\"/></application></site></sites>"
+        + "</system.applicationHost><system.webServer><handlers><add name=\"Bat\" path=\"*.bat\" "
+        + "verb=\"*\" modules=\"CgiModule\" scriptProcessor=\"cmd.exe /c %s\"/></handlers>"
+        + "</system.webServer></configuration>");
+
+    int status = run(host.toString(), "--path-map", "C:\\www=" + dir);
+
+    assertThat(status).isEqualTo(3);
+    assertThat(err.toString()).contains("add[name=Bat]: refused: ").contains("CVE-2019-0232");
+    assertThat(out.toString()).contains("# Refused (1):");
+  }
+
+  @Test
+  void siteChoosesAnotherSiteAndListsTheFirst() {
+    int status = run(HOST, "--site", "intranet", "--path-map", "D:\\sites\\intranet=" + dir);
+
+    assertThat(status).isZero();
+    assertThat(out.toString()).contains("# Site: Intranet\n").contains("port = 8081\n")
+        .contains("docroot = \"" + dir + "\"\n");
+    assertThat(err.toString()).contains("site Default Web Site: not translated: cgiguard serves "
+        + "one site; import this one with --site \"Default Web Site\"");
+  }
+
+  @Test
+  void anUnknownSiteIsAReadError() {
+    int status = run(HOST, "--site", "Nope");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("import-iis: " + HOST + ": no site named 'Nope'"
+        + System.lineSeparator());
+  }
+
+  @Test
+  void aPathMapWithoutEqualsIsABadCommandLine() {
+    int status = run(HOST, "--path-map", "C:\\inetpub");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("expected WINDOWS_PREFIX=LINUX_PREFIX");
+  }
+}

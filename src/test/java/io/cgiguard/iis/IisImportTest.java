@@ -1,0 +1,289 @@
+package io.cgiguard.iis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The import's behaviours on small configurations written for one behaviour each. */
+class IisImportTest {
+
+  @TempDir
+  Path dir;
+  Path host;
+  Path root;
+
+  @BeforeEach
+  void writeServer() throws IOException {
+    root = Files.createDirectories(dir.resolve("wwwroot"));
+    Files.createDirectories(root.resolve("cgi-bin/old"));
+    host = dir.resolve("applicationHost.config");
+  }
+
+  private void server(String webServer, String locations) throws IOException {
+    Files.writeString(host, "<configuration><system.applicationHost><sites>"
+        + "<site name=\"S\" id=\"1\"><application path=\"/\">"
+        + "<virtualDirectory path=\"/\" physicalPath=\"C:\\www\" />"
+        + "<virtualDirectory path=\"/cgi-bin\" physicalPath=\"C:\\www\\cgi-bin\" />"
+        + "</application><bindings><binding protocol=\"http\" bindingInformation=\"*:8080:\"/>"
+        + "</bindings></site></sites></system.applicationHost>"
+        + "<system.webServer>" + webServer + "</system.webServer>" + locations
+        + "</configuration>");
+  }
+
+  private Path webConfig(String folder, String webServer) throws IOException {
+    return Files.writeString(root.resolve(folder).resolve("web.config"),
+        "<configuration><system.webServer>" + webServer + "</system.webServer></configuration>");
+  }
+
+  private ImportedConfig run(Path... files) throws IisImportException {
+    return run(List.of(), files);
+  }
+
+  private ImportedConfig run(List<Map.Entry<String, String>> interpreters, Path... files)
+      throws IisImportException {
+    return IisImport.run(List.of(files), new IisImport.Options(
+        List.of(Map.entry("C:\\www", root.toString())), interpreters, null));
+  }
+
+  private static String handler(String name, String path, String processor) {
+    return "<add name=\"" + name + "\" path=\"" + path + "\" verb=\"GET,POST\" "
+        + "modules=\"CgiModule\" scriptProcessor=\"" + processor + "\" />";
+  }
+
+  private static final String PERL = handler("Perl", "*.pl", "C:\\Perl\\bin\\perl.exe %s");
+
+  @Test
+  void aFolderWebConfigClearsInheritedHandlersForItsFolderOnly() throws Exception {
+    server("<handlers>" + PERL + "</handlers>", "");
+    Path folder = webConfig("cgi-bin/old", "<handlers><clear/>"
+        + handler("Legacy", "*.cgi", "C:\\Perl\\bin\\perl.exe &quot;%s&quot;") + "</handlers>");
+
+    ImportedConfig config = run(host, folder);
+
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url)
+        .containsExactly("/cgi-bin/old/", "/cgi-bin/");
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::path)
+        .containsExactly("*.cgi");
+    assertThat(config.mounts().get(0).dir()).isEqualTo(root + "/cgi-bin/old");
+    assertThat(config.mounts().get(1).handlers()).extracting(ImportedConfig.Handler::path)
+        .containsExactly("*.pl");
+  }
+
+  @Test
+  void noMountAtTheSiteRootWhereItWouldRunStaticFiles() throws Exception {
+    server("<handlers>" + PERL + "</handlers>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url).containsExactly("/cgi-bin/");
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("handler mappings at / ([Perl])");
+      assertThat(n.reason()).contains("would run every file as CGI");
+    });
+  }
+
+  @Test
+  void aFolderThatRemovesTheMappingsBelowAMountIsFlagged() throws Exception {
+    server("<handlers>" + PERL + "</handlers>", "<location path=\"S/cgi-bin/old\">"
+        + "<system.webServer><handlers><remove name=\"Perl\"/></handlers></system.webServer>"
+        + "</location>");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url).containsExactly("/cgi-bin/");
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("no CGI mapping at /cgi-bin/old/");
+      assertThat(n.reason()).contains("lies below mount /cgi-bin/");
+    });
+  }
+
+  @Test
+  void aHandlerPathWithAFolderIsNotTranslated() throws Exception {
+    server("<handlers>" + PERL + handler("Sub", "sub/*.pl", "C:\\Perl\\bin\\perl.exe %s")
+        + "</handlers>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::name)
+        .containsExactly("Perl");
+    assertThat(config.notTranslated()).anySatisfy(
+        n -> assertThat(n.reason()).contains("'sub/*.pl' names a folder"));
+  }
+
+  @Test
+  void aSiteLocationHandlerComesBeforeTheServerOnes() throws Exception {
+    server("<handlers>" + PERL + "</handlers>", "<location path=\"S/cgi-bin\"><system.webServer>"
+        + "<handlers>" + handler("Py", "*.py", "C:\\Python\\python.exe %s")
+        + "</handlers></system.webServer></location>");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::name)
+        .containsExactly("Py", "Perl");
+  }
+
+  @Test
+  void aRemovedHandlerIsNeitherTranslatedNorListed() throws Exception {
+    server("<handlers>" + PERL + "</handlers>", "");
+    Path site = webConfig("", "<handlers><remove name=\"PERL\"/></handlers>");
+
+    ImportedConfig config = run(host, site);
+
+    assertThat(config.mounts()).isEmpty();
+    assertThat(config.notTranslated()).noneMatch(n -> n.setting().contains("Perl"));
+  }
+
+  @Test
+  void anUnsupportedModuleIsListedAsNotTranslated() throws Exception {
+    server("<handlers>" + PERL + "<add name=\"PHP\" path=\"*.php\" verb=\"*\" "
+        + "modules=\"FastCgiModule\" scriptProcessor=\"C:\\php\\php-cgi.exe\"/></handlers>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("system.webServer/handlers/add[name=PHP]");
+      assertThat(n.reason()).contains("module FastCgiModule is not supported");
+    });
+  }
+
+  @Test
+  void aForbiddenTemplateIsRefusedWithItsReason() throws Exception {
+    server("<handlers>" + PERL + handler("Bat", "*.bat", "C:\\Windows\\System32\\cmd.exe /c %s")
+        + handler("Flags", "*.plx", "C:\\Perl\\bin\\perl.exe -x %s") + "</handlers>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.refused()).extracting(ImportedConfig.Note::setting).containsExactly(
+        "system.webServer/handlers/add[name=Bat]", "system.webServer/handlers/add[name=Flags]");
+    assertThat(config.refused().get(0).reason()).contains("CVE-2019-0232");
+    assertThat(config.refused().get(1).reason()).contains("found '-x %s'");
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::name)
+        .containsExactly("Perl");
+  }
+
+  @Test
+  void aSecondPlaceholderAsksForArgumentsWhichStayOff() throws Exception {
+    server("<handlers>" + handler("Perl", "*.pl", "C:\\Perl\\bin\\perl.exe &quot;%s&quot; %s")
+        + "</handlers>", "");
+
+    ImportedConfig config = run(host);
+    String toml = TomlConfigWriter.write(config, List.of("x"));
+
+    assertThat(config.argumentsRequested()).isTrue();
+    assertThat(config.mounts().get(0).handlers().get(0).scriptProcessor())
+        .isEqualTo("/usr/bin/perl %s %s");
+    assertThat(toml).contains("[arguments]\n").contains("search-queries = false\n");
+  }
+
+  @Test
+  void anUnknownInterpreterNeedsAnOverride() throws Exception {
+    server("<handlers>" + handler("Rb", "*.rb", "C:\\Ruby\\bin\\ruby.exe %s") + "</handlers>",
+        "");
+
+    assertThat(run(host).notTranslated()).anySatisfy(
+        n -> assertThat(n.reason()).contains("give --interpreter ruby.exe="));
+    ImportedConfig overridden = run(List.of(Map.entry("ruby.exe", "/usr/bin/ruby")), host);
+    assertThat(overridden.mounts().get(0).handlers().get(0).scriptProcessor())
+        .isEqualTo("/usr/bin/ruby %s");
+  }
+
+  @Test
+  void requestFilteringBecomesRequestLimitsAndMethods() throws Exception {
+    server("<handlers>" + PERL + "</handlers><security><requestFiltering>"
+        + "<requestLimits maxUrl=\"300\" />"
+        + "<fileExtensions allowUnlisted=\"false\"><add fileExtension=\".pl\" allowed=\"true\"/>"
+        + "<add fileExtension=\".bak\" allowed=\"false\"/></fileExtensions>"
+        + "<verbs allowUnlisted=\"false\"><add verb=\"GET\" allowed=\"true\"/>"
+        + "<add verb=\"POST\" allowed=\"true\"/></verbs></requestFiltering></security>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.request()).isEqualTo(new ImportedConfig.Request(300, 2048, 30_000_000,
+        List.of(".bak"), List.of(".pl"), List.of(), List.of()));
+    assertThat(config.mounts().get(0).allowedMethods()).containsExactly("GET", "POST");
+  }
+
+  @Test
+  void schemaDefaultsApplyWhenTheFilesAreSilent() throws Exception {
+    server("", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.errorMode()).isEqualTo("detailed-local-only");
+    assertThat(config.totalTimeout()).hasMinutes(15);
+    assertThat(config.request().maxQueryLength()).isEqualTo(2048);
+    assertThat(config.server().port()).isEqualTo(8080);
+    assertThat(config.server().indexFiles()).isNull();
+    assertThat(config.allowedPrograms()).isNull();
+  }
+
+  @Test
+  void aServerWideSectionSetBelowTheSiteRootIsListed() throws Exception {
+    server("", "<location path=\"S/cgi-bin\" inheritInChildApplications=\"false\">"
+        + "<system.webServer><cgi timeout=\"00:00:10\"/>"
+        + "</system.webServer></location><location path=\"Other\"><system.webServer>"
+        + "<httpErrors errorMode=\"Detailed\"/></system.webServer></location>");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.totalTimeout()).hasMinutes(15);
+    assertThat(config.errorMode()).isEqualTo("detailed-local-only");
+    assertThat(config.notTranslated()).extracting(ImportedConfig.Note::reason).contains(
+        "not translated: set only for /cgi-bin, while cgiguard applies this section to the "
+            + "whole server",
+        "not translated: belongs to site Other, which was not imported (cgiguard serves one "
+            + "site; choose it with --site)",
+        "not translated: cgiguard has no application boundary: mounts below still inherit "
+            + "these settings");
+  }
+
+  @Test
+  void customErrorsKeepDetailsLocalAndDisabledDefaultDocumentsGiveNoIndexFiles() throws Exception {
+    server("<httpErrors errorMode=\"Custom\"><error statusCode=\"502\" path=\"502.htm\"/>"
+        + "</httpErrors><defaultDocument enabled=\"false\"><files><add value=\"a.htm\"/>"
+        + "</files></defaultDocument>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.errorMode()).isEqualTo("detailed-local-only");
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("Custom needs [diagnostics] custom-page"));
+    assertThat(config.server().indexFiles()).isEmpty();
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("cgiguard has one page for every status"));
+  }
+
+  @Test
+  void aWebConfigOutsideTheSiteIsRefused() throws Exception {
+    server("", "");
+    Path stray = Files.writeString(dir.resolve("web.config"), "<configuration/>");
+
+    assertThatThrownBy(() -> run(host, stray)).isInstanceOf(IisImportException.class)
+        .hasMessageContaining("lies under no virtual directory of site 'S'");
+  }
+
+  @Test
+  void anApplicationHostConfigIsRequired() throws Exception {
+    Path site = webConfig("", "");
+
+    assertThatThrownBy(() -> run(site)).isInstanceOf(IisImportException.class)
+        .hasMessageContaining("no applicationHost.config among the inputs");
+  }
+
+  @Test
+  void aFileThatIsNotIisConfigurationIsRefused() throws Exception {
+    Path pom = Files.writeString(dir.resolve("pom.xml"), "<project/>");
+
+    assertThatThrownBy(() -> run(pom)).isInstanceOf(IisImportException.class)
+        .hasMessage(pom + ": not an IIS configuration file (its root element is <project>, not "
+            + "<configuration>)");
+  }
+}

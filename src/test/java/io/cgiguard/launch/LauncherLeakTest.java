@@ -1,0 +1,122 @@
+package io.cgiguard.launch;
+
+import static io.cgiguard.launch.Fixtures.script;
+import static io.cgiguard.launch.Fixtures.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Thousands of launches of every outcome leave nothing behind: no descriptor, no thread, no child.
+ */
+@Timeout(600)
+class LauncherLeakTest {
+  private static final int LAUNCHES = 2_000;
+
+  /** Every kind of ending: clean exit, exit code, crash, spawn failure, children left running. */
+  private static final List<LaunchSpec> MIX =
+      List.of(
+          spec("/bin/true"),
+          spec(script("echo-stdin.sh")),
+          spec(script("exit-42.sh")),
+          spec(script("no-such-script.sh")),
+          spec("/bin/true"),
+          spec(script("crash-with-segv.sh")),
+          spec(script("not-executable.sh")),
+          spec("/bin/true"));
+
+  static Stream<Named<Supplier<Launcher>>> launchers() {
+    return LauncherKinds.all();
+  }
+
+  @ParameterizedTest
+  @MethodSource("launchers")
+  void launchingAndClosingLeavesNothingBehind(Supplier<Launcher> kind) throws Exception {
+    // One warm-up round loads classes and opens the jars they come from, which stay open.
+    try (Launcher launcher = kind.get()) {
+      runMix(launcher, MIX.size() * 2);
+    }
+    awaitNoChildren();
+    long fdsBefore = openDescriptors();
+    long threadsBefore = javaThreads();
+
+    try (Launcher launcher = kind.get()) {
+      runMix(launcher, LAUNCHES);
+      // A few scripts left with background children holding stdout, for the launcher to reap.
+      for (int i = 0; i < 5; i++) {
+        launcher.launch(spec(script("children-hold-stdout.sh")));
+      }
+    }
+
+    assertThat(Fixtures.eventually(Duration.ofSeconds(60), () -> openDescriptors() <= fdsBefore))
+        .as("open descriptors back to %d, now %d", fdsBefore, openDescriptors())
+        .isTrue();
+    assertThat(Fixtures.eventually(Duration.ofSeconds(60), () -> javaThreads() <= threadsBefore))
+        .as("threads back to %d, now %d", threadsBefore, javaThreads())
+        .isTrue();
+    awaitNoChildren();
+  }
+
+  private static void runMix(Launcher launcher, int launches) throws IOException {
+    for (int i = 0; i < launches; i++) {
+      Launch launch = launcher.launch(MIX.get(i % MIX.size()));
+      if (launch instanceof Launch.Started started) {
+        try (ScriptProcess process = started.process()) {
+          writeQuietly(process.stdin(), i);
+          process.stdout().readAllBytes();
+        }
+      }
+    }
+  }
+
+  /**
+   * The script may already be gone: a broken pipe (or, from the JDK, "Stream closed" once it has
+   * seen the exit) is part of the mix, not a failure.
+   */
+  private static void writeQuietly(OutputStream stdin, int i) {
+    try (stdin) {
+      stdin.write(("request " + i + "\n").getBytes());
+    } catch (IOException expectedWhenTheScriptIsGone) {
+      // Nothing to release beyond what close() does.
+    }
+  }
+
+  private static void awaitNoChildren() throws InterruptedException {
+    assertThat(
+            Fixtures.eventually(
+                Duration.ofSeconds(60), () -> ProcessHandle.current().children().count() == 0))
+        .as("children of the gateway: %s", ProcessHandle.current().children().toList())
+        .isTrue();
+  }
+
+  private static long openDescriptors() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Java threads, without the JDK's own "process reaper" pool: it keeps idle threads for a minute
+   * and is not the launcher's to stop.
+   */
+  private static long javaThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .filter(t -> !t.getName().startsWith("process reaper"))
+        .count();
+  }
+}

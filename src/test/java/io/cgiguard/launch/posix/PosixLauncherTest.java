@@ -1,0 +1,268 @@
+package io.cgiguard.launch.posix;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cgiguard.launch.ExitStatus;
+import io.cgiguard.launch.Launch;
+import io.cgiguard.launch.LaunchSpec;
+import io.cgiguard.launch.ResourceLimits;
+import io.cgiguard.launch.ScriptProcess;
+import io.cgiguard.launch.ScriptProcess.Signals;
+import io.cgiguard.launch.SpawnError;
+import io.cgiguard.launch.Termination;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** What only the native launcher can do: limits, orphans, resource usage, exact exec errors. */
+@Timeout(60)
+class PosixLauncherTest {
+  private static final Map<String, String> ENVIRONMENT = Map.of("PATH", "/usr/bin:/bin");
+
+  private final PosixLauncher launcher = new PosixLauncher();
+
+  @BeforeAll
+  static void onlyWhereItRuns() {
+    assumeTrue(PosixLauncher.unsupportedReason().isEmpty(), "native launcher unsupported here");
+  }
+
+  @AfterEach
+  void closeLauncher() {
+    launcher.close();
+  }
+
+  @Test
+  void fileWithoutInterpreterLineFailsWithEnoexec() {
+    // posix_spawn, unlike execvp and the JDK, does not retry such a file through /bin/sh.
+    Launch launch = launcher.launch(spec(ResourceLimits.NONE, script("no-interpreter-line")));
+    assertThat(launch).isInstanceOf(Launch.Failed.class);
+    SpawnError error = ((Launch.Failed) launch).error();
+    assertThat(error.errno()).isEqualTo(8);
+    assertThat(error.errnoName()).isEqualTo("ENOEXEC");
+    assertThat(error.message()).contains("no-interpreter-line", "Exec format error");
+  }
+
+  @Test
+  void missingWorkingDirectoryFailsWithEnoent() {
+    LaunchSpec spec =
+        new LaunchSpec(List.of("/bin/true"), ENVIRONMENT, faults().resolve("no-such-directory"),
+            ResourceLimits.NONE, LaunchSpec.StderrSink.DISCARD, 0);
+    Launch launch = launcher.launch(spec);
+    assertThat(launch).isInstanceOf(Launch.Failed.class);
+    assertThat(((Launch.Failed) launch).error().errnoName()).isEqualTo("ENOENT");
+  }
+
+  @Test
+  void cpuLimitStopsABusyLoop() throws Exception {
+    ResourceLimits oneSecond =
+        new ResourceLimits(Duration.ofSeconds(1), -1, -1, -1, -1, 0);
+    try (ScriptProcess process = started(spec(oneSecond, script("spin-cpu.sh")))) {
+      Termination termination = await(process);
+      assertThat(termination.status()).isInstanceOf(ExitStatus.Signaled.class);
+      assertThat(((ExitStatus.Signaled) termination.status()).signal())
+          .isIn(Signals.SIGXCPU, Signals.SIGKILL);
+      assertThat(termination.signalSentByGateway()).isEmpty();
+      assertThat(termination.cpuTime().orElseThrow()).isGreaterThan(Duration.ofMillis(500));
+    }
+  }
+
+  @Test
+  void addressSpaceLimitStopsALargeAllocation() throws Exception {
+    ResourceLimits small = new ResourceLimits(null, 128L << 20, -1, -1, -1, 0);
+    try (ScriptProcess process = started(spec(small, script("allocate-512mib.pl")))) {
+      Termination termination = await(process);
+      assertThat(termination.status().success()).isFalse();
+      assertThat(readAll(process.stdout())).isEmpty();
+      assertThat(new String(process.stderrTail(), UTF_8)).containsIgnoringCase("out of memory");
+    }
+  }
+
+  @Test
+  void withoutLimitTheSameAllocationSucceeds() throws Exception {
+    try (ScriptProcess process =
+        started(spec(ResourceLimits.NONE, script("allocate-512mib.pl")))) {
+      assertThat(new String(readAll(process.stdout()), UTF_8).trim()).isEqualTo("536870912");
+      assertThat(await(process).status().success()).isTrue();
+    }
+  }
+
+  @Test
+  void closeKillsAnOrphanThatHoldsStdout() throws Exception {
+    ScriptProcess process = started(spec(ResourceLimits.NONE, script("orphan-holds-stdout.sh")));
+    long orphan = Long.parseLong(readLine(process.stdout()));
+    // The script itself exits at once; only its background child keeps stdout open.
+    assertThat(await(process).status().success()).isTrue();
+    assertThat(alive(orphan)).isTrue();
+    process.close();
+    assertThat(eventually(Duration.ofSeconds(10), () -> !alive(orphan))).isTrue();
+  }
+
+  @Test
+  void fileSizeLimitStopsALargeWrite(@TempDir Path directory) throws Exception {
+    ResourceLimits oneKib = new ResourceLimits(null, -1, -1, 1024, -1, 0);
+    LaunchSpec spec =
+        new LaunchSpec(List.of(script("write-4kib-file.sh"), "out"), ENVIRONMENT, directory,
+            oneKib, LaunchSpec.StderrSink.DISCARD, 0);
+    try (ScriptProcess process = started(spec)) {
+      try (java.io.OutputStream stdin = process.stdin()) {
+        stdin.write("go\n".getBytes(UTF_8));
+      }
+      assertThat(await(process).status())
+          .isEqualTo(new ExitStatus.Signaled(Signals.SIGXFSZ, false));
+      assertThat(Files.size(directory.resolve("out"))).isEqualTo(1024);
+    }
+  }
+
+  @Test
+  void closeReleasesAReaderEvenWhenAnEscapedProcessHoldsStdout() throws Exception {
+    ScriptProcess process = started(spec(ResourceLimits.NONE, script("escapee-holds-stdout.sh")));
+    long escapee = Long.parseLong(readLine(process.stdout()));
+    try {
+      java.util.concurrent.CompletableFuture<Integer> read =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return process.stdout().read();
+                } catch (IOException e) {
+                  return -2;
+                }
+              });
+      assertThat(eventually(Duration.ofMillis(200), read::isDone)).isFalse();
+      process.close();
+      // EOF or an I/O error, but never a reader stuck behind a process no group kill reaches.
+      assertThat(read.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNegative();
+    } finally {
+      ProcessHandle.of(escapee).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void reportsResourceUsage() throws Exception {
+    try (ScriptProcess process =
+        started(spec(ResourceLimits.NONE, script("burn-cpu-briefly.pl")))) {
+      Termination termination = await(process);
+      assertThat(termination.status().success()).isTrue();
+      assertThat(termination.cpuTime().orElseThrow()).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+      // ru_maxrss of a posix_spawn child includes the JVM image exec replaced: not reported.
+      assertThat(termination.peakRssBytes()).isEmpty();
+      assertThat(termination.wallTime()).isGreaterThanOrEqualTo(termination.cpuTime().get()
+          .minusMillis(50));
+    }
+  }
+
+  @Test
+  void scriptLeadsItsOwnProcessGroup() throws Exception {
+    try (ScriptProcess process = started(spec(ResourceLimits.NONE, script("echo-stdin.sh")))) {
+      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // Fields after the command: state, ppid, pgrp, session.
+      assertThat(Long.parseLong(fields[2])).isEqualTo(process.pid());
+      process.stdin().close();
+      assertThat(await(process).status().success()).isTrue();
+    }
+  }
+
+  @Test
+  void enforcesEveryLimitKind() {
+    assertThat(launcher.enforcedLimits()).containsExactlyInAnyOrder(ResourceLimits.Kind.values());
+  }
+
+  private ScriptProcess started(LaunchSpec spec) {
+    Launch launch = launcher.launch(spec);
+    assertThat(launch).isInstanceOf(Launch.Started.class);
+    return ((Launch.Started) launch).process();
+  }
+
+  @Test
+  void runningScriptsNeedNoThreadOfTheirOwn() throws Exception {
+    long threadsBefore = launcherThreads();
+    List<ScriptProcess> running = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        running.add(started(spec(ResourceLimits.NONE, script("echo-stdin.sh"))));
+      }
+      // One reap loop polls them all; before, each held a reaper and a stderr thread.
+      assertThat(launcherThreads() - threadsBefore).isLessThanOrEqualTo(2);
+      for (ScriptProcess process : running) {
+        try (var stdin = process.stdin()) {
+          stdin.write("hi\n".getBytes(UTF_8));
+        }
+        assertThat(new String(readAll(process.stdout()), UTF_8)).isEqualTo("hi\n");
+        assertThat(await(process).status()).isEqualTo(new ExitStatus.Exited(0));
+      }
+    } finally {
+      running.forEach(ScriptProcess::close);
+    }
+  }
+
+  private static long launcherThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().startsWith("cgiguard-")).count();
+  }
+
+  private static LaunchSpec spec(ResourceLimits limits, String program) {
+    return new LaunchSpec(List.of(program), ENVIRONMENT, faults(), limits,
+        LaunchSpec.StderrSink.DISCARD, 4096);
+  }
+
+  private static Path faults() {
+    return Path.of(System.getProperty("cgiguard.project.dir", ".")).resolve("test-scripts/faults")
+        .toAbsolutePath();
+  }
+
+  private static String script(String name) {
+    return faults().resolve(name).toString();
+  }
+
+  private static Termination await(ScriptProcess process) throws InterruptedException {
+    return process.awaitTermination(Duration.ofSeconds(30)).orElseThrow();
+  }
+
+  private static byte[] readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    in.transferTo(out);
+    return out.toByteArray();
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b; (b = in.read()) >= 0 && b != '\n'; ) {
+      line.append((char) b);
+    }
+    return line.toString();
+  }
+
+  private static boolean alive(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean eventually(Duration timeout, java.util.function.BooleanSupplier check)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!check.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,117 @@
+# shellcheck shell=bash
+# The measurements of gateway-bench.sh: one wrk round, one raw spawn round, one streaming
+# transfer, the gateway's memory under slow scripts, and the medians the report is made of.
+# Sourced, not run. Results go to RESULTS, one line per round:
+#   <server> <script> <concurrency> <round> <requests-per-second> <errors>
+# and, for servers that are one process (gateway, lighttpd), to CPU_RESULTS:
+#   <server> <script> <concurrency> <round> <server CPU microseconds per request> 0
+
+# One wrk round; prints "<req/s> <errors> <requests>", errors being non-2xx/3xx answers plus
+# socket errors, so a server that answers fast with 503s cannot pass for a fast server.
+measure_wrk() {
+    local url=$1 connections=$2 threads output
+    threads=$((connections < 2 ? connections : 2))
+    # A failed round prints nothing: the caller records no figure rather than a zero.
+    output=$(wrk -t"$threads" -c"$connections" -d"${DURATION}s" --timeout 10s "$url" 2>&1) || {
+        warn "wrk failed on $url: $(head -n 1 <<<"$output")"
+        return 0
+    }
+    awk '/^Requests\/sec:/ { rate = $2 }
+         / requests in / { requests = $1 }
+         /Non-2xx or 3xx responses:/ { errors += $NF }
+         /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+         END { printf "%s %d %d\n", (rate == "" ? 0 : rate), errors, requests }' <<<"$output"
+}
+
+# CPU time, user plus system, of one process's own threads (not its children), in clock
+# ticks; 0 when the process is gone. Fields 14 and 15 of /proc/PID/stat, counted after the
+# parenthesised command name, which may itself hold spaces.
+cpu_ticks() {
+    sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0
+}
+
+# Microseconds of CPU per request from two cpu_ticks readings and a request count.
+cpu_per_request() {
+    awk -v t="$(($2 - $1))" -v n="$3" -v hz="$CLOCK_TICKS" \
+        'BEGIN { printf "%.0f\n", (n > 0 ? t * 1e6 / hz / n : 0) }'
+}
+
+# One raw round: the same program spawned by rawspawn with one thread per client connection.
+measure_raw() {
+    local program=$1 connections=$2 output
+    output=$("$BIN/rawspawn" -t "$connections" -d "$DURATION" "$program" 2>&1) || {
+        warn "rawspawn failed on $program: $(head -n 1 <<<"$output")"
+        return 0
+    }
+    awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+         END { printf "%s %d %d\n", v["spawns_per_second"], v["failures"], v["spawns"] }' \
+        <<<"$output"
+}
+
+# MiB/s of STREAM_MIB MiB from bigbody through a plain pipe into cat.
+measure_pipe_stream() {
+    local start end
+    start=$(date +%s%N)
+    BIGBODY_MIB=$STREAM_MIB "$BIN/bigbody" | cat >/dev/null
+    end=$(date +%s%N)
+    awk -v mib="$STREAM_MIB" -v ns=$((end - start)) 'BEGIN { printf "%.1f\n", mib / (ns / 1e9) }'
+}
+
+# MiB/s of STREAM_MIB MiB from bigbody through a server; 0 when the body was not all there.
+measure_http_stream() {
+    local port=$1 result
+    result=$(curl -s -o /dev/null -m 120 -w '%{http_code} %{size_download} %{time_total}' \
+        "http://127.0.0.1:$port/cgi-bin/bigbody?mib=$STREAM_MIB" || true)
+    awk -v mib="$STREAM_MIB" '{
+        if ($1 != 200 || $2 != mib * 1048576 || $3 <= 0) { print 0; exit }
+        printf "%.1f\n", mib / $3 }' <<<"$result"
+}
+
+# Samples the gateway's memory while 64 clients each hold a slow script open; prints
+# "<peak VmRSS KiB> <VmHWM KiB> <peak scripts alive> <req/s> <errors>". The clients are
+# spread over four copies of the script because the default config runs at most 16 copies of
+# one script (max-per-script) and 64 in all (max-running): four names fill it exactly.
+measure_gateway_memory() {
+    local pid=$1 port=$2 seconds=$3 copy wrk_pids=() rss peak_rss=0 alive peak_alive=0 hwm
+    for copy in a b c d; do
+        wrk -t1 -c16 -d"${seconds}s" --timeout 10s \
+            "http://127.0.0.1:$port/cgi-bin/sleep2-$copy.sh" >"$WORK/memory-wrk-$copy.log" 2>&1 &
+        wrk_pids+=("$!")
+    done
+    while kill -0 "${wrk_pids[@]}" 2>/dev/null; do
+        rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+        alive=$(pgrep -c -f -- "$CGI_BIN/sleep2-" || true)
+        ((rss > peak_rss)) && peak_rss=$rss
+        ((alive > peak_alive)) && peak_alive=$alive
+        sleep 0.2
+    done
+    wait "${wrk_pids[@]}" 2>/dev/null || true
+    hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+    awk -v rss="$peak_rss" -v hwm="$hwm" -v alive="$peak_alive" '
+        /^Requests\/sec:/ { rate += $2 }
+        /Non-2xx or 3xx responses:/ { errors += $NF }
+        /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+        END { printf "%d %d %d %.2f %d\n", rss, hwm, alive, rate, errors }' \
+        "$WORK"/memory-wrk-?.log
+}
+
+# Median of the rounds for each server, script and concurrency:
+#   <server> <script> <concurrency> <median req/s> <total errors> <rounds measured>
+medians() {
+    sort -k1,1 -k2,2 -k3,3n -k5,5g "$1" | awk '
+        function flush() {
+            if (n == 0) return
+            m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+            printf "%s %s %s %.1f %d %d\n", key1, key2, key3, m, errs, n
+        }
+        { key = $1 " " $2 " " $3
+          if (key != last) { flush(); n = 0; errs = 0; last = key }
+          key1 = $1; key2 = $2; key3 = $3; v[++n] = $5; errs += $6 }
+        END { flush() }'
+}
+
+# Looks up a median from the table data; prints 0 when it was not measured.
+median_of() {
+    awk -v s="$1" -v p="$2" -v c="$3" '$1 == s && $2 == p && $3 == c { print $4; found = 1 }
+        END { if (!found) print 0 }' "$WORK/medians"
+}

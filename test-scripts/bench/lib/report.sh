@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# The report of gateway-bench.sh: the table of medians and ratios, the servers' CPU per
+# request, the streaming and memory figures, and PASS/FAIL against the launcher issue's
+# targets. Sourced, not run; reads what lib/measure.sh recorded under WORK.
+
+# The table: every measured row with its ratios to raw, lighttpd and Apache on the same
+# script and concurrency ("-" where the reference was not measured).
+print_table() {
+    medians "$RESULTS" >"$WORK/medians"
+    awk '
+        NR == FNR { rate[$1 SUBSEP $2 SUBSEP $3] = $4; next }
+        function ratio(ref,   r) {
+            r = rate[ref SUBSEP $2 SUBSEP $3]
+            return (r > 0) ? sprintf("%.2f", $4 / r) : "-"
+        }
+        FNR == 1 { printf "%-9s %-9s %4s %10s %7s %6s %7s %9s %7s\n", "server", "script",
+                   "c", "req/s", "errors", "rounds", "x raw", "x lighttpd", "x apache" }
+        { printf "%-9s %-9s %4s %10.1f %7d %6d %7s %9s %7s\n", $1, $2, $3, $4, $5, $6,
+                 ratio("raw"), ratio("lighttpd"), ratio("apache") }' \
+        "$WORK/medians" <(sort -k2,2 -k3,3n -k1,1 "$WORK/medians")
+}
+
+# The servers' own CPU per request (median of the rounds), next to the issue's budget of
+# about 300 microseconds for the gateway.
+print_cpu_table() {
+    [[ -s $CPU_RESULTS ]] || return 0
+    echo
+    echo "Server process CPU per request, children excluded (median, microseconds):"
+    medians "$CPU_RESULTS" | sort -k2,2 -k3,3n -k1,1 |
+        awk '{ printf "  %-9s %-9s c=%-4s %7.0f us\n", $1, $2, $3, $4 }'
+}
+
+# Streaming figures; the pipe and the servers alternate within each round, as the rates do.
+report_streaming() {
+    ((STREAM_MIB > 0)) || return 0
+    local entry round name rate streams="$WORK/streams"
+    : >"$streams"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        echo "pipe $(measure_pipe_stream)" >>"$streams"
+        for entry in "${ACTIVE[@]}"; do
+            echo "${entry%%:*} $(measure_http_stream "${entry#*:}")" >>"$streams"
+        done
+    done
+    PIPE_STREAM=$(stream_median pipe "$streams")
+    echo
+    echo "Streaming $STREAM_MIB MiB (median of $ROUNDS, MiB/s):"
+    printf '  %-9s %9.1f\n' "pipe" "$PIPE_STREAM"
+    for entry in "${ACTIVE[@]}"; do
+        name=${entry%%:*}
+        rate=$(stream_median "$name" "$streams")
+        printf '  %-9s %9.1f  x pipe %s\n' "$name" "$rate" \
+            "$(awk -v a="$rate" -v b="$PIPE_STREAM" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+        if [[ $name == gateway ]]; then
+            GATEWAY_STREAM=$rate
+        fi
+    done
+}
+
+stream_median() {
+    awk -v name="$1" '$1 == name { print $2 }' "$2" | sort -g |
+        awk '{ v[NR] = $1 } END { print (NR > 0 ? v[int((NR + 1) / 2)] : 0) }'
+}
+
+report_memory() {
+    ((MEMORY_SECONDS > 0)) && [[ -n ${GATEWAY_PID:-} && -n ${GATEWAY_PORT:-} ]] || return 0
+    local rss hwm alive rate errors
+    read -r rss hwm alive rate errors < <(measure_gateway_memory "$GATEWAY_PID" "$GATEWAY_PORT" "$MEMORY_SECONDS")
+    echo
+    echo "Gateway memory with 64 clients on four copies of a 2 s script for $MEMORY_SECONDS s:"
+    printf '  peak VmRSS %d MiB, VmHWM %d MiB (whole run), peak scripts alive %d, %s req/s, errors %d\n' \
+        $((rss / 1024)) $((hwm / 1024)) "$alive" "$rate" "$errors"
+    GATEWAY_RSS_KIB=$rss
+}
+
+report_targets() {
+    local hello8 c
+    echo
+    echo "Targets (from the launcher issue):"
+    hello8=$(median_of gateway hello 8)
+    printf '  %-52s %s\n' "gateway hello c=8 >= 1.0 x lighttpd" "$(verdict "$hello8" "$(median_of lighttpd hello 8)" 1.0)"
+    printf '  %-52s %s\n' "gateway hello c=8 >= 0.7 x raw spawn" "$(verdict "$hello8" "$(median_of raw hello 8)" 0.7)"
+    for c in 1 64; do
+        printf '  %-52s %s\n' "gateway hello c=$c >= 1.0 x lighttpd" \
+            "$(verdict "$(median_of gateway hello $c)" "$(median_of lighttpd hello $c)" 1.0)"
+    done
+    printf '  %-52s %s\n' "gateway $STREAM_MIB MiB stream >= 0.8 x pipe" "$(verdict "${GATEWAY_STREAM:-0}" "${PIPE_STREAM:-0}" 0.8)"
+    printf '  %-52s %s\n' "gateway RSS < 128 MiB with 64 scripts running" \
+        "$(verdict_below "${GATEWAY_RSS_KIB:-0}" $((128 * 1024)))"
+}
+
+# Other work on the machine moves every figure; the ratios suffer less, but say so.
+warn_if_busy() {
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    awk -v l="$load" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
+        warn "load average $load on $(nproc) CPUs before the first round: expect noisy figures"
+    return 0
+}
+
+# What was measured with, so that figures from different runs can be compared honestly.
+print_versions() {
+    echo "Machine: $(nproc) CPUs, $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "wrk: $(wrk -v 2>&1 | head -n 1)"
+    command -v lighttpd >/dev/null && echo "lighttpd: $(lighttpd -v 2>&1 | head -n 1)"
+    apache_binary >/dev/null && echo "apache: $("$(apache_binary)" -v 2>&1 | head -n 1)"
+    [[ -n ${GATEWAY_PID:-} ]] &&
+        echo "gateway: $JAR, java $(java -version 2>&1 | head -n 1)${JAVA_OPTS:+, options $JAVA_OPTS}"
+    return 0
+}
+
+# "PASS", "FAIL" or "n/a" for value >= factor x reference.
+verdict() {
+    awk -v v="$1" -v r="$2" -v f="$3" 'BEGIN {
+        if (v <= 0 || r <= 0) print "n/a"; else if (v >= f * r) print "PASS"; else print "FAIL" }'
+}
+
+# "PASS", "FAIL" or "n/a" for 0 < value < limit.
+verdict_below() {
+    awk -v v="$1" -v limit="$2" 'BEGIN {
+        if (v <= 0) print "n/a"; else if (v < limit) print "PASS"; else print "FAIL" }'
+}
