@@ -5,6 +5,9 @@
  * poll thread per launcher reaps every script through its pidfd and drains every stderr
  * ({@code ReapLoop}).
  *
+ * <p>{@code Privileges} is the gateway's own drop from root to its {@code run-as} user, here
+ * because it is the other use of glibc through JNA.
+ *
  * <p>JNA types appear only in this package.
  */
 package io.cgiguard.launch.posix;
