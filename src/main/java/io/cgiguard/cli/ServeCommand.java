@@ -42,12 +42,12 @@ public final class ServeCommand implements Callable<Integer> {
     GatewayServer server = new GatewayServer(config, launcher);
     try {
       server.start();
-      dropPrivileges(config.server().runAs());
     } catch (Exception e) {
       server.close();
       launcher.close();
       throw e;
     }
+    dropPrivileges(config.server().runAs(), server, launcher);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       launcher.close();
@@ -59,22 +59,26 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * Leaves root once the ports are bound, before the URL is printed and so before any client
-   * that waits for it can send a request; a drop that fails stops the gateway.
-   */
-  private static void dropPrivileges(String runAs) {
-    Privileges.Outcome outcome = Privileges.drop(runAs);
-    if (outcome instanceof Privileges.Refused refused) {
-      throw new UsageException(refused.reason());
-    } else if (outcome instanceof Privileges.Dropped dropped) {
-      LOG.info("dropped root: serving and running scripts as {} (uid {}, gid {})",
-          dropped.user(), dropped.uid(), dropped.gid());
-    } else if (outcome instanceof Privileges.KeptRoot) {
-      LOG.warn("run-as = \"root\": the gateway and every script it runs keep root privileges");
-    } else if (outcome instanceof Privileges.Unprivileged unprivileged) {
-      LOG.info("not started as root: scripts run as the current user (uid {}); run-as = \"{}\""
-          + " applies only to a gateway started as root", unprivileged.uid(), runAs);
+  /** After the port is bound: root becomes run-as, so that no script runs as root by accident. */
+  private static void dropPrivileges(String runAs, GatewayServer server, Launcher launcher) {
+    Privileges.Outcome outcome;
+    try {
+      outcome = Privileges.dropTo(runAs);
+    } catch (RuntimeException e) {
+      server.close();
+      launcher.close();
+      throw e;
+    }
+    if (outcome instanceof Privileges.Outcome.UnknownUser u) {
+      server.close();
+      launcher.close();
+      throw new UsageException("run-as user \"" + u.user() + "\" does not exist");
+    } else if (outcome instanceof Privileges.Outcome.Dropped d) {
+      LOG.info("running as {} (uid {}, gid {})", d.user(), d.uid(), d.gid());
+    } else if (outcome instanceof Privileges.Outcome.KeptRoot) {
+      LOG.warn("run-as = \"root\": the gateway and every script it starts run as root");
+    } else if (outcome instanceof Privileges.Outcome.NotRoot n) {
+      LOG.info("not started as root: scripts run as the current user (uid {})", n.uid());
     }
   }
 

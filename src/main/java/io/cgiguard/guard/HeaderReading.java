@@ -9,16 +9,14 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads one attempt's header block: the body goes to stdin on a pump thread, stdout is fed to the
- * {@link HeaderBlockReader} until it decides, and a timer ends the wait at the header timeout by
- * terminating the script's process group (whose death closes stdout and so ends the read).
+ * {@link HeaderBlockReader} until it decides, and the {@link Watchdog} ends the wait at the header
+ * timeout by terminating the script's process group (whose death closes stdout and so ends the
+ * read).
  *
  * <p>EOF is never taken for the blank line: a script that dies mid-headers is an incomplete block.
  */
@@ -30,28 +28,29 @@ final class HeaderReading {
 
   private final ScriptProcess process;
   private final AttemptPlan plan;
-  private final ScheduledExecutorService timers;
+  private final Watchdog watchdog;
   private final ExecutorService pumps;
   private volatile boolean timedOut;
 
-  HeaderReading(ScriptProcess process, AttemptPlan plan, ScheduledExecutorService timers,
+  HeaderReading(ScriptProcess process, AttemptPlan plan, Watchdog watchdog,
       ExecutorService pumps) {
     this.process = process;
     this.plan = plan;
-    this.timers = timers;
+    this.watchdog = watchdog;
     this.pumps = pumps;
   }
 
   Observation read() throws InterruptedException {
     feedStdin();
-    ScheduledFuture<?> timer = timers.schedule(this::expire, plan.headerTimeout().toMillis(),
-        TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + plan.headerTimeout().toNanos();
     HeaderBlockReader reader = new HeaderBlockReader(plan.maxHeaderBytes(), plan.nph());
     HeaderBlock block;
-    try {
+    try (Watchdog.Registration timer = watchdog.watch(now -> {
+      if (!timedOut && now - deadline >= 0) {
+        expire();
+      }
+    })) {
       block = readBlock(reader, process.stdout());
-    } finally {
-      timer.cancel(false);
     }
     if (timedOut) {
       return new Observation.HeaderTimedOut(block.received(), settle());

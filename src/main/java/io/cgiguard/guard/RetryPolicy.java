@@ -98,7 +98,10 @@ public record RetryPolicy(
     if (facts.responseCommitted()) {
       return Optional.of("the response is already committed");
     }
-    if (!methods.contains(facts.method().toUpperCase(Locale.ROOT))) {
+    // A method outside the safe list is replayable only as the mapping allows: with its body
+    // held whole in the replay buffer.
+    boolean mappedBodyRetry = bodyRetryAllowed && facts.body() == RequestBody.BUFFERED;
+    if (!methods.contains(facts.method().toUpperCase(Locale.ROOT)) && !mappedBodyRetry) {
       return Optional.of(facts.method() + " requests are not retried");
     }
     return bodyRefusal(facts).or(() -> attemptsRefusal(facts));

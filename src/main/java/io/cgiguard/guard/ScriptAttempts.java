@@ -19,13 +19,13 @@ import java.util.random.RandomGenerator;
  */
 public final class ScriptAttempts {
 
-  /** How long a failed script's stderr may take to arrive in full, for the page. */
-  private static final Duration STDERR_SETTLE = Duration.ofMillis(250);
+  /** How late a header timeout may fire: the period of the watchdog's round. */
+  private static final Duration HEADER_TIMEOUT_PRECISION = Duration.ofMillis(50);
 
   private final Launcher launcher;
   private final Bulkhead bulkhead;
   private final CircuitBreakers circuits;
-  private final ScheduledExecutorService timers;
+  private final Watchdog watchdog;
   private final ExecutorService pumps;
   private final Clock clock;
   private final RandomGenerator random;
@@ -37,7 +37,7 @@ public final class ScriptAttempts {
     this.launcher = launcher;
     this.bulkhead = bulkhead;
     this.circuits = circuits;
-    this.timers = timers;
+    this.watchdog = new Watchdog(timers, HEADER_TIMEOUT_PRECISION);
     this.pumps = pumps;
     this.clock = clock;
     this.random = random;
@@ -117,15 +117,16 @@ public final class ScriptAttempts {
           null);
     }
     ScriptProcess process = ((Launch.Started) launch).process();
-    HeaderReading reading = new HeaderReading(process, plan, timers, pumps);
+    HeaderReading reading = new HeaderReading(process, plan, watchdog, pumps);
     Observation observation = reading.read();
-    byte[] stderr = observation instanceof Observation.HeadersRead read
-        && read.block() instanceof io.cgiguard.cgi.HeaderBlock.Complete
-        ? process.stderrTail() : process.stderrTail(STDERR_SETTLE);
-    Verdict verdict = Classifier.classify(observation, run(plan, stderr, started));
+    ScriptRun run = run(plan, process.stderrTail(), started);
+    Verdict verdict = Classifier.classify(observation, run);
     if (!(verdict instanceof Verdict.Success)) {
       process.close();
-      return new HeaderRead(verdict, null);
+      // The stderr drain reaches EOF only by close(): the tail taken before it can miss the last
+      // lines, such as Perl's compile error, that the diagnosis needs.
+      return new HeaderRead(Classifier.classify(observation, new ScriptRun(run.scriptPath(),
+          run.argv(), process.stderrTail(), run.wallTime())), null);
     }
     return new HeaderRead(verdict, process);
   }

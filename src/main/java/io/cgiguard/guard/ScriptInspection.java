@@ -41,24 +41,28 @@ public final class ScriptInspection {
     if (shebang.isPresent()) {
       findings.addAll(shebangFindings(shebang.get(), searchPath));
     }
-    Optional<String> noexec = noexecMountPoint(script);
-    // On a noexec mount access(X_OK) fails whatever the mode, so there only the mode bits tell
-    // whether the execute bit is missing too.
-    boolean executable = noexec.isPresent() ? hasExecuteBit(script) : Files.isExecutable(script);
+    Optional<String> noexecMount = noexecMountPoint(script);
+    // access(X_OK) also fails on a noexec mount, so there only the mode bits tell a missing bit.
+    boolean executable = noexecMount.isPresent() ? hasExecuteBit(script)
+        : Files.isExecutable(script);
     if (!executable) {
       findings.add(new Finding(Finding.Kind.NOT_EXECUTABLE, script + " has no execute permission"));
     }
-    noexec.ifPresent(mount -> findings.add(new Finding(
-        Finding.Kind.NOEXEC_MOUNT, script + " is on " + mount + ", mounted noexec")));
     findings.addAll(worldWritable(script));
+    noexecMount.ifPresent(mount -> findings.add(new Finding(
+        Finding.Kind.NOEXEC_MOUNT, script + " is on " + mount + ", mounted noexec")));
     return List.copyOf(findings);
   }
 
   private static boolean hasExecuteBit(Path script) throws IOException {
-    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(script);
-    return mode.contains(PosixFilePermission.OWNER_EXECUTE)
-        || mode.contains(PosixFilePermission.GROUP_EXECUTE)
-        || mode.contains(PosixFilePermission.OTHERS_EXECUTE);
+    try {
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(script);
+      return mode.contains(PosixFilePermission.OWNER_EXECUTE)
+          || mode.contains(PosixFilePermission.GROUP_EXECUTE)
+          || mode.contains(PosixFilePermission.OTHERS_EXECUTE);
+    } catch (UnsupportedOperationException notPosix) {
+      return Files.isExecutable(script);
+    }
   }
 
   /** @return the first line without its LF (a CR stays), if the file starts with {@code #!} */

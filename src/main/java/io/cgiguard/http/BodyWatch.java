@@ -1,38 +1,37 @@
 package io.cgiguard.http;
 
+import io.cgiguard.guard.Watchdog;
 import io.cgiguard.launch.ScriptProcess;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Watches a script while its body is relayed, and ends it by killing its process group when it
  * goes quiet for the body idle timeout, runs past the total run time, or has exited while
  * something it started still holds stdout open for longer than the linger time. Killing the group
- * closes stdout, which ends the relay's read; the relay then asks {@link #why()}.
+ * closes stdout, which ends the relay's read; the relay then asks {@link #why()}. The checks run
+ * on the shared {@link Watchdog}'s round, every {@link #PERIOD}.
  */
 final class BodyWatch implements AutoCloseable {
 
-  private static final long TICK_MILLIS = 100;
+  /** The period of the watchdog that runs body watches. */
+  static final Duration PERIOD = Duration.ofMillis(100);
 
   private final ScriptProcess process;
   private final long idleNanos;
   private final long deadlineNanos;
   private final long lingerNanos;
-  private final ScheduledFuture<?> tick;
+  private final Watchdog.Registration tick;
   private volatile long lastOutputNanos = System.nanoTime();
   private volatile long exitSeenNanos;
   private volatile String why;
 
-  BodyWatch(ScriptProcess process, ScheduledExecutorService timers, Duration idle,
+  BodyWatch(ScriptProcess process, Watchdog watchdog, Duration idle,
       Duration remainingTotal, Duration linger) {
     this.process = process;
     this.idleNanos = idle.toNanos();
     this.deadlineNanos = System.nanoTime() + remainingTotal.toNanos();
     this.lingerNanos = linger.toNanos();
-    this.tick = timers.scheduleWithFixedDelay(this::check, TICK_MILLIS, TICK_MILLIS,
-        TimeUnit.MILLISECONDS);
+    this.tick = watchdog.watch(this::check);
   }
 
   /** The script wrote something. */
@@ -51,11 +50,10 @@ final class BodyWatch implements AutoCloseable {
     return reason != null && !reason.startsWith("linger");
   }
 
-  private void check() {
+  private void check(long now) {
     if (why != null) {
       return;
     }
-    long now = System.nanoTime();
     if (now - deadlineNanos >= 0) {
       end("the script ran past its total run time");
     } else if (now - lastOutputNanos >= idleNanos) {
@@ -76,6 +74,6 @@ final class BodyWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    tick.cancel(false);
+    tick.close();
   }
 }

@@ -95,15 +95,22 @@ final class CgiHandler {
     BodySource body = body(request, mapping);
     AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));
-    Outcome outcome = parts.attempts().run(plan);
+    Outcome outcome;
+    try {
+      outcome = parts.attempts().run(plan);
+    } catch (InterruptedException stopping) {
+      // Only the gateway's own shutdown interrupts a request thread: end it without a page.
+      Thread.currentThread().interrupt();
+      callback.failed(new java.io.IOException("the gateway is stopping", stopping));
+      return;
+    }
     relay.answer(request, response, callback, requestId, script, plan, outcome, body, mapping);
   }
 
   private BodySource body(Request request, Optional<GatewayConfig.HandlerMapping> mapping)
       throws IOException {
     GatewayConfig.Retry retry = parts.config().retry();
-    boolean replayable = retry.methods().contains(request.getMethod())
-        && mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false);
+    boolean replayable = mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false);
     return RequestBodies.of(request, replayable, retry.replayBufferBytes(),
         parts.config().request().maxBodyBytes());
   }

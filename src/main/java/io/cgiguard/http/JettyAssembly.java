@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -42,12 +43,14 @@ final class JettyAssembly {
     // Ambiguous paths are refused by cgiguard's own decoder with a precise reason; Jetty is told
     // to pass them through so that there is one place, and one order, where paths are judged.
     http.setUriCompliance(UriCompliance.UNSAFE);
-    ServerConnector connector = new ServerConnector(server,
-        new HeadDeadlineConnectionFactory(http, settings.headerReadTimeout()));
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(settings.bind());
     connector.setPort(settings.port());
     connector.setIdleTimeout(settings.idleTimeout().toMillis());
     connector.setAcceptQueueSize(1024);
+    HeadReadDeadline headDeadline = new HeadReadDeadline(settings.headerReadTimeout());
+    connector.addEventListener(headDeadline);
+    server.addBean(headDeadline);
     server.addConnector(connector);
     server.setHandler(handler);
     server.setStopTimeout(5_000);

@@ -10,6 +10,7 @@ import io.cgiguard.guard.Failure;
 import io.cgiguard.guard.FailureKind;
 import io.cgiguard.guard.Outcome;
 import io.cgiguard.guard.ScriptPlans;
+import io.cgiguard.guard.Watchdog;
 import io.cgiguard.launch.ScriptProcess;
 import java.io.IOException;
 import java.time.Duration;
@@ -30,6 +31,7 @@ final class ScriptRelay {
   private final CgiHandler.Redirects redirects;
   private final ScriptPlans plans;
   private final ResponseRelay relay;
+  private final Watchdog watchdog;
 
   ScriptRelay(GatewayParts parts, CgiHandler.Redirects redirects) {
     this.parts = parts;
@@ -38,6 +40,7 @@ final class ScriptRelay {
     this.relay = new ResponseRelay(new ResponseRelay.RelaySettings(
         parts.config().response().defaultContentType(), parts.config().timeouts().bodyIdle(),
         parts.config().timeouts().linger()));
+    this.watchdog = new Watchdog(parts.timers(), BodyWatch.PERIOD);
   }
 
   void answer(Request request, Response response, Callback callback, String requestId,
@@ -87,7 +90,7 @@ final class ScriptRelay {
     response.getHeaders().put(GatewayPages.ATTEMPTS, Integer.toString(outcome.history().count()));
     RelayResult result;
     Duration remaining = plans.total(mapping).minus(since(plan.arrived()));
-    try (BodyWatch watch = new BodyWatch(process, parts.timers(), plans.bodyIdle(mapping),
+    try (BodyWatch watch = new BodyWatch(process, watchdog, plans.bodyIdle(mapping),
         remaining.isNegative() ? Duration.ZERO : remaining, parts.config().timeouts().linger())) {
       result = relay.body(request, response, process, outcome.block().bodyStart(),
           head.contentLength(), watch);

@@ -44,17 +44,26 @@ public final class TestGateway implements AutoCloseable {
 
   /** A gateway with the default configuration plus {@code toml} (which may add tables). */
   public static TestGateway start(String toml) throws Exception {
+    return start("", toml);
+  }
+
+  /**
+   * A gateway with {@code serverKeys} added to its {@code [server]} table (TOML forbids a second
+   * one), such as {@code local-clients = ["192.0.2.0/24"]} to make the loopback client remote.
+   */
+  public static TestGateway start(String serverKeys, String toml) throws Exception {
     String text = """
         [server]
         port = 0
         docroot = "%s"
+        %s
         [[mount]]
         url = "/cgi-bin/"
         dir = "%s"
         [[mount]]
         url = "/faults/"
         dir = "%s"
-        """.formatted(DOCROOT, CGI_BIN, FAULTS) + toml;
+        """.formatted(DOCROOT, serverKeys, CGI_BIN, FAULTS) + toml;
     GatewayConfig config = new ConfigLoader(PROJECT).parse("test.toml", Optional.empty(), text);
     return new TestGateway(config);
   }
@@ -87,6 +96,13 @@ public final class TestGateway implements AutoCloseable {
   public HttpResponse<byte[]> getBytes(String pathAndQuery) throws Exception {
     return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60))
         .build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** Sends a GET without waiting for its answer (for requests that are meant to hang). */
+  public java.util.concurrent.CompletableFuture<HttpResponse<String>> sendAsync(
+      String pathAndQuery) {
+    return client.sendAsync(HttpRequest.newBuilder(uri(pathAndQuery))
+        .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)

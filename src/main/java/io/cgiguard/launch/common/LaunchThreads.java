@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads of one launcher: reapers (one busy per live script, blocked in wait), stderr drains
- * (one busy per live script) and a single scheduler for delayed kills. Idle threads are reused and
- * die after a short keep-alive, so no thread outlives the process it served for long, and all of
- * them stop when the launcher closes.
+ * (one busy per live script) and a single scheduler for delayed kills. The JDK launcher uses all
+ * three; the POSIX launcher only the scheduler, as its reap loop waits for every script at once.
+ * Idle threads are reused and die after a short keep-alive, so no thread outlives the process it
+ * served for long, and all of them stop when the launcher closes.
  */
 public final class LaunchThreads implements AutoCloseable {
   private static final long KEEP_ALIVE_SECONDS = 5;

@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * <p>The drain owns the stream and closes it at EOF: closing a descriptor another thread is blocked
  * reading would leave that read hanging (and the number free for reuse), so the stream ends only
  * when the script's whole process group has let go of the pipe.
+ *
+ * <p>A launcher that reads stderr itself (the POSIX launcher polls every script's stderr on one
+ * thread) makes a drain without a stream and pushes to it with {@link #accept} and {@link #end}.
  */
 public final class StderrDrain implements Runnable {
   /** A line longer than this is cut, so one line without a newline cannot grow without bound. */
@@ -29,7 +32,8 @@ public final class StderrDrain implements Runnable {
   private final StderrSink sink;
   private final StderrTail tail;
   private final CountDownLatch finished = new CountDownLatch(1);
-  private final byte[] line = new byte[MAX_LINE_BYTES];
+  /** Allocated on the first byte: most scripts write nothing to stderr. */
+  private byte[] line;
   private int lineLength;
   private boolean lineCut;
 
@@ -39,23 +43,44 @@ public final class StderrDrain implements Runnable {
     this.tail = new StderrTail(tailBytes);
   }
 
+  /** A drain fed by its launcher through {@link #accept} and {@link #end}, with no stream. */
+  public StderrDrain(StderrSink sink, int tailBytes) {
+    this(null, sink, tailBytes);
+  }
+
   @Override
   public void run() {
+    if (stderr == null) {
+      throw new IllegalStateException("this drain is fed, it has no stream to read");
+    }
     try (InputStream in = stderr) {
       byte[] buffer = new byte[READ_BYTES];
       for (int n; (n = in.read(buffer)) >= 0; ) {
-        tail.append(buffer, 0, n);
-        split(buffer, n);
-      }
-      if (lineLength > 0 || lineCut) {
-        emit();
+        accept(buffer, n);
       }
     } catch (IOException e) {
       // The pipe broke because the process was torn down; what was read is kept.
       LOG.debug("stderr pipe closed while draining", e);
     } finally {
-      finished.countDown();
+      end();
     }
+  }
+
+  /** The next {@code length} bytes of stderr; called by one thread at a time. */
+  public void accept(byte[] bytes, int length) {
+    tail.append(bytes, 0, length);
+    split(bytes, length);
+  }
+
+  /** stderr has ended (EOF, or given up): the last unfinished line goes out. */
+  public void end() {
+    if (finished.getCount() == 0) {
+      return;
+    }
+    if (lineLength > 0 || lineCut) {
+      emit();
+    }
+    finished.countDown();
   }
 
   /** @return the last stderr bytes read so far */
@@ -90,6 +115,9 @@ public final class StderrDrain implements Runnable {
    * reach. A read already blocked on it stays blocked until that process lets go.
    */
   public void abandon() {
+    if (stderr == null) {
+      throw new IllegalStateException("a fed drain is abandoned by whoever feeds it");
+    }
     try {
       stderr.close();
     } catch (IOException e) {
@@ -98,6 +126,9 @@ public final class StderrDrain implements Runnable {
   }
 
   private void split(byte[] buffer, int length) {
+    if (line == null) {
+      line = new byte[MAX_LINE_BYTES];
+    }
     for (int i = 0; i < length; i++) {
       byte b = buffer[i];
       if (b == '\n') {

@@ -6,17 +6,24 @@ package io.cgiguard.launch.common;
  * died) are kept for the diagnostic page.
  */
 public final class StderrTail {
-  private final byte[] ring;
+  private static final byte[] NONE = new byte[0];
+
+  private final int capacity;
+  /** Allocated on the first byte: most scripts write nothing to stderr. */
+  private byte[] ring = NONE;
   private long written;
 
   public StderrTail(int capacity) {
-    this.ring = new byte[capacity];
+    this.capacity = capacity;
   }
 
   /** Appends {@code length} bytes of {@code bytes} from {@code offset}, dropping the oldest. */
   public synchronized void append(byte[] bytes, int offset, int length) {
-    if (ring.length == 0) {
+    if (capacity == 0 || length == 0) {
       return;
+    }
+    if (ring.length == 0) {
+      ring = new byte[capacity];
     }
     // Only the last ring.length bytes of a large write can survive it.
     int skip = Math.max(0, length - ring.length);

@@ -1,79 +1,108 @@
 package io.cgiguard.launch.posix;
 
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
-import com.sun.jna.ptr.IntByReference;
 
 /**
- * The glibc functions the launcher calls. Functions returning -1 leave errno for
- * {@link Native#getLastError()}; the posix_spawn family returns the error number instead.
+ * The glibc functions the launcher calls, bound by JNA direct mapping ({@link Native#register}):
+ * a call costs a JNI transition instead of the reflective argument conversion of an interface
+ * mapping, which was a visible share of the gateway's CPU per request. Functions returning -1
+ * leave errno for {@link Native#getLastError()}; the posix_spawn family returns the error number
+ * instead. Only primitives, primitive arrays and {@link Pointer}s cross, as direct mapping needs.
  */
-interface LibC extends Library {
-  LibC INSTANCE = Native.load("c", LibC.class);
+final class LibC {
+  static {
+    Native.register("c");
+  }
 
-  int O_CLOEXEC = 0x80000;
+  private LibC() {}
+
+  static final int O_CLOEXEC = 0x80000;
 
   /** posix_spawn flags, from glibc's spawn.h. */
-  short POSIX_SPAWN_SETPGROUP = 0x02;
-  short POSIX_SPAWN_SETSIGDEF = 0x04;
-  short POSIX_SPAWN_SETSIGMASK = 0x08;
+  static final short POSIX_SPAWN_SETPGROUP = 0x02;
+  static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+  static final short POSIX_SPAWN_SETSIGMASK = 0x08;
 
   /** Generous upper bounds of the opaque glibc types (80, 336 and 128 bytes on x86-64). */
-  int FILE_ACTIONS_BYTES = 512;
-  int SPAWNATTR_BYTES = 1024;
-  int SIGSET_BYTES = 256;
+  static final int FILE_ACTIONS_BYTES = 512;
+  static final int SPAWNATTR_BYTES = 1024;
+  static final int SIGSET_BYTES = 256;
 
   /** struct rusage: two timevals, then ru_maxrss in KiB; 144 bytes on 64-bit Linux. */
-  int RUSAGE_BYTES = 144;
-  int RUSAGE_MAXRSS_OFFSET = 32;
+  static final int RUSAGE_BYTES = 144;
 
   /** fcntl command that sets a pipe's capacity (linux/fcntl.h: F_LINUX_SPECIFIC_BASE + 7). */
-  int F_SETPIPE_SZ = 1031;
+  static final int F_SETPIPE_SZ = 1031;
 
-  int EINTR = 4;
-  int EPERM = 1;
+  /** poll(2) event bits (asm-generic/poll.h). */
+  static final short POLLIN = 0x1;
 
-  int pipe2(int[] fds, int flags);
+  /** wait4 option: return 0 at once when the child has not changed state. */
+  static final int WNOHANG = 1;
 
-  int close(int fd);
+  /** The pidfd_open(2) system call number, the same on every architecture since Linux 5.3. */
+  static final long SYS_PIDFD_OPEN = 434;
 
-  int fcntl(int fd, int command, int argument);
+  static final int EFD_CLOEXEC = 0x80000;
 
-  int kill(int pid, int signal);
+  static final int EINTR = 4;
+  static final int EAGAIN = 11;
+  static final int EPERM = 1;
 
-  int wait4(int pid, IntByReference status, int options, Pointer rusage);
+  static native int pipe2(int[] fds, int flags);
 
-  int prlimit(int pid, int resource, Pointer newLimit, Pointer oldLimit);
+  static native int close(int fd);
 
-  String strerror(int errno);
+  static native int fcntl(int fd, int command, int argument);
 
-  int sigemptyset(Pointer set);
+  static native int kill(int pid, int signal);
 
-  int sigfillset(Pointer set);
+  static native int wait4(int pid, Pointer status, int options, Pointer rusage);
 
-  int posix_spawn_file_actions_init(Pointer actions);
+  static native int prlimit(int pid, int resource, Pointer newLimit, Pointer oldLimit);
 
-  int posix_spawn_file_actions_destroy(Pointer actions);
+  static native String strerror(int errno);
 
-  int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
+  static native long read(int fd, Pointer buffer, long count);
 
-  int posix_spawn_file_actions_addchdir_np(Pointer actions, Pointer path);
+  static native int poll(Pointer fds, long count, int timeoutMillis);
 
-  int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+  static native int eventfd(int initialValue, int flags);
 
-  int posix_spawnattr_init(Pointer attr);
+  static native int eventfd_read(int fd, Pointer value);
 
-  int posix_spawnattr_destroy(Pointer attr);
+  static native int eventfd_write(int fd, long value);
 
-  int posix_spawnattr_setflags(Pointer attr, short flags);
+  static native int getpid();
 
-  int posix_spawnattr_setsigmask(Pointer attr, Pointer mask);
+  /** Used for pidfd_open only, which glibc wraps from 2.36 on. */
+  static native long syscall(long number, long first, long second);
 
-  int posix_spawnattr_setsigdefault(Pointer attr, Pointer defaults);
+  static native int sigemptyset(Pointer set);
 
-  int posix_spawn(
-      IntByReference pid, Pointer path, Pointer actions, Pointer attr, StringArray argv,
-      StringArray envp);
+  static native int sigfillset(Pointer set);
+
+  static native int posix_spawn_file_actions_init(Pointer actions);
+
+  static native int posix_spawn_file_actions_destroy(Pointer actions);
+
+  static native int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
+
+  static native int posix_spawn_file_actions_addchdir_np(Pointer actions, Pointer path);
+
+  static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+
+  static native int posix_spawnattr_init(Pointer attr);
+
+  static native int posix_spawnattr_destroy(Pointer attr);
+
+  static native int posix_spawnattr_setflags(Pointer attr, short flags);
+
+  static native int posix_spawnattr_setsigmask(Pointer attr, Pointer mask);
+
+  static native int posix_spawnattr_setsigdefault(Pointer attr, Pointer defaults);
+
+  static native int posix_spawn(
+      Pointer pid, Pointer path, Pointer actions, Pointer attr, Pointer argv, Pointer envp);
 }

@@ -1,11 +1,7 @@
 package io.cgiguard.launch.posix;
 
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
-import com.sun.jna.ptr.IntByReference;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +35,6 @@ final class NativeSpawn {
   /** Capacity asked for the stdout pipe, which carries the response body. */
   static final int STDOUT_PIPE_BYTES = 256 * 1024;
 
-  private final LibC libc;
-
-  NativeSpawn(LibC libc) {
-    this.libc = libc;
-  }
-
   Outcome spawn(Path program, List<String> argv, Map<String, String> environment, Path directory) {
     // -1 marks a descriptor not opened yet, so a failure half-way closes only what exists.
     int[] stdin = {-1, -1};
@@ -58,55 +48,52 @@ final class NativeSpawn {
     // Best effort: with the default 64 KiB a bulk response streamed about 10% slower than through
     // a JDK pipe (more wake-ups per byte); 256 KiB streams as fast. The kernel may refuse (a user
     // over pipe-user-pages-soft), and then the default size is fine.
-    libc.fcntl(stdout[0], LibC.F_SETPIPE_SZ, STDOUT_PIPE_BYTES);
-    Memory actions = new Memory(LibC.FILE_ACTIONS_BYTES);
-    Memory attr = new Memory(LibC.SPAWNATTR_BYTES);
-    libc.posix_spawn_file_actions_init(actions);
-    libc.posix_spawnattr_init(attr);
-    try {
-      int error = prepare(actions, attr, stdin[0], stdout[1], stderr[1], directory);
-      if (error != 0) {
-        closeAll(stdin, stdout, stderr);
-        return new Refused(error, "posix_spawn setup");
+    LibC.fcntl(stdout[0], LibC.F_SETPIPE_SZ, STDOUT_PIPE_BYTES);
+    try (SpawnImage image = SpawnImage.of(program, argv, environment, directory)) {
+      LibC.posix_spawn_file_actions_init(image.actions());
+      LibC.posix_spawnattr_init(image.attr());
+      try {
+        int error = prepare(image, stdin[0], stdout[1], stderr[1]);
+        if (error != 0) {
+          closeAll(stdin, stdout, stderr);
+          return new Refused(error, "posix_spawn setup");
+        }
+        error = LibC.posix_spawn(image.pidSlot(), image.program(), image.actions(), image.attr(),
+            image.argv(), image.envp());
+        // The child holds its own copies now (or never ran); the parent keeps only its ends.
+        closeAll(new int[] {stdin[0], stdout[1], stderr[1]});
+        if (error != 0) {
+          closeAll(new int[] {stdin[1], stdout[0], stderr[0]});
+          return new Refused(error, "posix_spawn");
+        }
+        return new Spawned(image.pid(), stdin[1], stdout[0], stderr[0]);
+      } finally {
+        LibC.posix_spawn_file_actions_destroy(image.actions());
+        LibC.posix_spawnattr_destroy(image.attr());
       }
-      IntByReference pid = new IntByReference();
-      error =
-          libc.posix_spawn(pid, cString(program.toString()), actions, attr, strings(argv),
-              strings(environment));
-      // The child holds its own copies now (or never ran); the parent keeps only its ends.
-      closeAll(new int[] {stdin[0], stdout[1], stderr[1]});
-      if (error != 0) {
-        closeAll(new int[] {stdin[1], stdout[0], stderr[0]});
-        return new Refused(error, "posix_spawn");
-      }
-      return new Spawned(pid.getValue(), stdin[1], stdout[0], stderr[0]);
-    } finally {
-      libc.posix_spawn_file_actions_destroy(actions);
-      libc.posix_spawnattr_destroy(attr);
     }
   }
 
-  private int prepare(
-      Pointer actions, Pointer attr, int stdinFd, int stdoutFd, int stderrFd, Path directory) {
-    Memory emptyMask = new Memory(LibC.SIGSET_BYTES);
-    Memory allSignals = new Memory(LibC.SIGSET_BYTES);
-    libc.sigemptyset(emptyMask);
-    libc.sigfillset(allSignals);
+  private static int prepare(SpawnImage image, int stdinFd, int stdoutFd, int stderrFd) {
+    Pointer actions = image.actions();
+    Pointer attr = image.attr();
+    LibC.sigemptyset(image.emptyMask());
+    LibC.sigfillset(image.allSignals());
     int[] errors = {
-      libc.posix_spawn_file_actions_adddup2(actions, stdinFd, 0),
-      libc.posix_spawn_file_actions_adddup2(actions, stdoutFd, 1),
-      libc.posix_spawn_file_actions_adddup2(actions, stderrFd, 2),
-      libc.posix_spawn_file_actions_addchdir_np(actions, cString(directory.toString())),
-      libc.posix_spawn_file_actions_addclosefrom_np(actions, 3),
-      libc.posix_spawnattr_setflags(
+      LibC.posix_spawn_file_actions_adddup2(actions, stdinFd, 0),
+      LibC.posix_spawn_file_actions_adddup2(actions, stdoutFd, 1),
+      LibC.posix_spawn_file_actions_adddup2(actions, stderrFd, 2),
+      LibC.posix_spawn_file_actions_addchdir_np(actions, image.directory()),
+      LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3),
+      LibC.posix_spawnattr_setflags(
           attr,
           (short)
               // The attribute's process group is 0: the child's own pid becomes its group id.
               (LibC.POSIX_SPAWN_SETPGROUP
                   | LibC.POSIX_SPAWN_SETSIGMASK
                   | LibC.POSIX_SPAWN_SETSIGDEF)),
-      libc.posix_spawnattr_setsigmask(attr, emptyMask),
-      libc.posix_spawnattr_setsigdefault(attr, allSignals),
+      LibC.posix_spawnattr_setsigmask(attr, image.emptyMask()),
+      LibC.posix_spawnattr_setsigdefault(attr, image.allSignals()),
     };
     for (int error : errors) {
       if (error != 0) {
@@ -116,35 +103,17 @@ final class NativeSpawn {
     return 0;
   }
 
-  private boolean pipe(int[] fds) {
-    return libc.pipe2(fds, LibC.O_CLOEXEC) == 0;
+  private static boolean pipe(int[] fds) {
+    return LibC.pipe2(fds, LibC.O_CLOEXEC) == 0;
   }
 
-  private void closeAll(int[]... groups) {
+  private static void closeAll(int[]... groups) {
     for (int[] fds : groups) {
       for (int fd : fds) {
         if (fd >= 0) {
-          libc.close(fd);
+          LibC.close(fd);
         }
       }
     }
-  }
-
-  private static StringArray strings(List<String> values) {
-    return new StringArray(values.toArray(new String[0]), StandardCharsets.UTF_8.name());
-  }
-
-  private static StringArray strings(Map<String, String> environment) {
-    return strings(
-        environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
-  }
-
-  /** A NUL-terminated UTF-8 copy: JNA's own String conversion follows the JVM's default charset. */
-  static Memory cString(String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    Memory memory = new Memory(bytes.length + 1L);
-    memory.write(0, bytes, 0, bytes.length);
-    memory.setByte(bytes.length, (byte) 0);
-    return memory;
   }
 }

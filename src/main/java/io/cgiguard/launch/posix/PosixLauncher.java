@@ -1,7 +1,6 @@
 package io.cgiguard.launch.posix;
 
 import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.WRITE;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -19,7 +18,6 @@ import io.cgiguard.launch.common.StderrDrain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -41,12 +39,15 @@ public final class PosixLauncher implements Launcher {
           "posix_spawn_file_actions_addchdir_np", // 2.29
           "prlimit",
           "pipe2",
-          "wait4");
+          "wait4",
+          "poll",
+          "eventfd",
+          "syscall");
 
-  private final LibC libc = LibC.INSTANCE;
-  private final NativeSpawn spawner = new NativeSpawn(libc);
-  private final ProcessLimits limits = new ProcessLimits(libc);
+  private final NativeSpawn spawner = new NativeSpawn();
+  private final ProcessLimits limits = new ProcessLimits();
   private final LaunchThreads threads = new LaunchThreads();
+  private final ReapLoop reaper = new ReapLoop();
   private final Set<PosixScriptProcess> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -63,7 +64,8 @@ public final class PosixLauncher implements Launcher {
       for (String symbol : REQUIRED_SYMBOLS) {
         c.getFunction(symbol);
       }
-      return Optional.empty();
+      return pidfdSupported() ? Optional.empty()
+          : Optional.of("pidfd_open(2) unavailable (needs Linux 5.3)");
     } catch (LinkageError e) {
       return Optional.of("native call unavailable: " + e.getMessage());
     }
@@ -90,7 +92,7 @@ public final class PosixLauncher implements Launcher {
     int limitError = limits.apply(spawned.pid(), spec.limits());
     if (limitError != 0) {
       // Running without the limits asked for is not an option: undo the spawn.
-      libc.kill(-spawned.pid(), Signals.SIGKILL);
+      LibC.kill(-spawned.pid(), Signals.SIGKILL);
     }
     PosixScriptProcess script = wrap(spec, spawned, startNanos);
     if (limitError != 0) {
@@ -101,32 +103,38 @@ public final class PosixLauncher implements Launcher {
   }
 
   private PosixScriptProcess wrap(LaunchSpec spec, NativeSpawn.Spawned spawned, long startNanos) {
-    OutputStream stdin;
     InputStream stdout;
-    InputStream stderr;
+    // Opened before anything can reap the child, so it names exactly this process.
+    int pidfd = ReapLoop.openPidfd(spawned.pid());
     try {
-      // Reopened through /proc as channels (PipeInputStream says why), then the originals close.
+      if (pidfd < 0) {
+        throw new IOException("pidfd_open failed, errno " + Native.getLastError());
+      }
+      // Reopened through /proc as a channel (PipeInputStream says why), then the original closes.
       // An anonymous pipe reopens without waiting for a partner, even once the script is gone.
-      stdin = Channels.newOutputStream(FileChannel.open(procFd(spawned.stdinFd()), WRITE));
+      // stderr stays a bare descriptor: the reap loop polls and reads it.
       stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ));
-      stderr = new PipeInputStream(FileChannel.open(procFd(spawned.stderrFd()), READ));
     } catch (IOException e) {
-      libc.kill(-spawned.pid(), Signals.SIGKILL);
-      libc.wait4(spawned.pid(), null, 0, null);
+      LibC.kill(-spawned.pid(), Signals.SIGKILL);
+      LibC.wait4(spawned.pid(), null, 0, null);
+      LibC.close(spawned.stdinFd());
+      LibC.close(spawned.stderrFd());
+      if (pidfd >= 0) {
+        LibC.close(pidfd);
+      }
       throw new IllegalStateException("cannot open the pipes of " + spawned.pid(), e);
     } finally {
-      libc.close(spawned.stdinFd());
-      libc.close(spawned.stdoutFd());
-      libc.close(spawned.stderrFd());
+      LibC.close(spawned.stdoutFd());
     }
-    StderrDrain drain = new StderrDrain(stderr, spec.stderrSink(), spec.stderrTailBytes());
+    // Opened on the first write only: most requests have no body (PipeOutputStream says why).
+    OutputStream stdin = new PipeOutputStream(spawned.stdinFd());
+    StderrDrain drain = new StderrDrain(spec.stderrSink(), spec.stderrTailBytes());
     PosixScriptProcess script =
         new PosixScriptProcess(
-            libc, spawned.pid(), stdin, stdout, drain, startNanos, threads.scheduler(),
-            live::remove);
+            spawned.pid(), stdin, stdout, drain, startNanos, threads.scheduler(),
+            live::remove, reaper::abandonStderr);
     live.add(script);
-    threads.reapers().execute(script::reap);
-    threads.drains().execute(drain);
+    reaper.watch(script, pidfd, spawned.stderrFd(), drain);
     return script;
   }
 
@@ -150,6 +158,17 @@ public final class PosixLauncher implements Launcher {
       script.close();
     }
     threads.close();
+    reaper.close();
+  }
+
+  /** Asked of the gateway's own pid: the reap loop waits for scripts through pidfds. */
+  private static boolean pidfdSupported() {
+    int fd = ReapLoop.openPidfd(LibC.getpid());
+    if (fd < 0) {
+      return false;
+    }
+    LibC.close(fd);
+    return true;
   }
 
   private static Path procFd(int fd) {
@@ -159,7 +178,7 @@ public final class PosixLauncher implements Launcher {
   private Launch.Failed failed(LaunchSpec spec, int errno, String call) {
     String message =
         "cannot start \"" + spec.argv().get(0) + "\": " + call + " failed with "
-            + Errno.name(errno) + " (" + libc.strerror(errno) + ")";
+            + Errno.name(errno) + " (" + LibC.strerror(errno) + ")";
     return new Launch.Failed(new SpawnError(errno, Errno.name(errno), message));
   }
 }

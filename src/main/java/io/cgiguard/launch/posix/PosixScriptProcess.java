@@ -1,8 +1,5 @@
 package io.cgiguard.launch.posix;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.ptr.IntByReference;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.launch.Termination;
 import io.cgiguard.launch.common.StderrDrain;
@@ -29,7 +26,6 @@ import java.util.function.Consumer;
 final class PosixScriptProcess implements ScriptProcess {
   private static final long CLOSE_WAIT_MILLIS = 10_000;
 
-  private final LibC libc;
   private final int pid;
   private final OutputStream stdin;
   private final InputStream stdout;
@@ -37,20 +33,20 @@ final class PosixScriptProcess implements ScriptProcess {
   private final long startNanos;
   private final ScheduledExecutorService scheduler;
   private final Consumer<PosixScriptProcess> onClose;
+  private final Consumer<PosixScriptProcess> abandonStderr;
   private final CompletableFuture<Termination> termination = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Integer signalSent;
 
   PosixScriptProcess(
-      LibC libc,
       int pid,
       OutputStream stdin,
       InputStream stdout,
       StderrDrain drain,
       long startNanos,
       ScheduledExecutorService scheduler,
-      Consumer<PosixScriptProcess> onClose) {
-    this.libc = libc;
+      Consumer<PosixScriptProcess> onClose,
+      Consumer<PosixScriptProcess> abandonStderr) {
     this.pid = pid;
     this.stdin = stdin;
     this.stdout = stdout;
@@ -58,45 +54,33 @@ final class PosixScriptProcess implements ScriptProcess {
     this.startNanos = startNanos;
     this.scheduler = scheduler;
     this.onClose = onClose;
+    this.abandonStderr = abandonStderr;
   }
 
   /**
-   * Blocks in wait4 for this pid only, never -1: the JDK reaps its own children and must not lose
-   * one to us. Runs on a reaper thread.
+   * The script was reaped by the launcher's {@link ReapLoop} (wait4 of this pid only, never -1:
+   * the JDK reaps its own children and must not lose one to us).
    */
-  void reap() {
-    try {
-      waitForExit();
-    } catch (RuntimeException | Error e) {
-      // Whoever awaits the termination must learn of this rather than wait forever.
-      termination.completeExceptionally(e);
-    }
-  }
-
-  private void waitForExit() {
-    IntByReference status = new IntByReference();
-    Memory rusage = new Memory(LibC.RUSAGE_BYTES);
-    rusage.clear();
-    int result;
-    do {
-      result = libc.wait4(pid, status, 0, rusage);
-    } while (result == -1 && Native.getLastError() == LibC.EINTR);
-    if (result != pid) {
-      termination.completeExceptionally(
-          new IllegalStateException("wait4(" + pid + ") failed, errno " + Native.getLastError()));
-      return;
-    }
-    drain.settle();
+  void exited(int statusWord, Duration cpu) {
     termination.complete(
         new Termination(
-            WaitStatus.decode(status.getValue()),
+            WaitStatus.decode(statusWord),
             Duration.ofNanos(System.nanoTime() - startNanos),
-            Optional.of(WaitStatus.cpuTime(rusage)),
+            Optional.of(cpu),
             // Not ru_maxrss: exec keeps the larger of the child's peak and the resident size of
             // the image it replaced, and a posix_spawn child replaces a vfork of the whole JVM,
             // so every script would seem to have used the gateway's memory.
             Optional.empty(),
             Optional.ofNullable(signalSent)));
+  }
+
+  /** Whoever awaits the termination must learn of this rather than wait forever. */
+  void reapFailed(RuntimeException e) {
+    termination.completeExceptionally(e);
+  }
+
+  int pid32() {
+    return pid;
   }
 
   @Override
@@ -151,7 +135,7 @@ final class PosixScriptProcess implements ScriptProcess {
   public void signalGroup(int signal) {
     // Remembered before sending, so a reaper woken by this very signal already sees it.
     signalSent = signal;
-    libc.kill(-pid, signal);
+    LibC.kill(-pid, signal);
   }
 
   @Override
@@ -185,7 +169,7 @@ final class PosixScriptProcess implements ScriptProcess {
       closeQuietly(stdout);
       if (!drain.awaitEnd(StderrDrain.SETTLE_MILLIS)) {
         // A process that left the group (setsid) still holds stderr: stop waiting for it.
-        drain.abandon();
+        abandonStderr.accept(this);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -198,7 +182,7 @@ final class PosixScriptProcess implements ScriptProcess {
 
   /** kill(-pgid, 0) succeeds while any process of the group exists, zombies included. */
   private boolean groupAlive() {
-    return libc.kill(-pid, 0) == 0;
+    return LibC.kill(-pid, 0) == 0;
   }
 
   private static void closeQuietly(Closeable closeable) {

@@ -30,36 +30,39 @@ final class ProcessLimits {
           ResourceLimits.Kind.PROCESSES,
           ResourceLimits.Kind.CORE_FILE);
 
-  private final LibC libc;
-
-  ProcessLimits(LibC libc) {
-    this.libc = libc;
-  }
-
   /**
    * Sets every limit that is not {@link ResourceLimits#UNLIMITED}.
    *
    * @return 0, or the errno of the first limit that could not be set
    */
   int apply(int pid, ResourceLimits limits) {
-    if (limits.hasCpuTime()) {
-      // Whole seconds, rounded up: RLIMIT_CPU has no finer unit, and 0 would mean "now".
-      long seconds = Math.max(1, (limits.cpuTime().toMillis() + 999) / 1000);
-      int error = set(pid, RLIMIT_CPU, seconds);
-      if (error != 0) {
-        return error;
+    // One 16-byte struct rlimit, reused for every limit and freed at once.
+    try (Memory limit = new Memory(16)) {
+      if (limits.hasCpuTime()) {
+        // Whole seconds, rounded up: RLIMIT_CPU has no finer unit, and 0 would mean "now".
+        long seconds = Math.max(1, (limits.cpuTime().toMillis() + 999) / 1000);
+        // The hard limit one second above the soft one: at the soft limit the kernel sends
+        // SIGXCPU, at the hard one SIGKILL; with both equal it sends SIGKILL alone, which would
+        // read as a kill from outside rather than a script that used up its CPU time.
+        int error = set(limit, pid, RLIMIT_CPU, seconds, seconds + 1);
+        if (error != 0) {
+          return error;
+        }
       }
+      return setFinite(limit, pid, new long[][] {
+        {RLIMIT_AS, limits.addressSpaceBytes()},
+        {RLIMIT_NOFILE, limits.openFiles()},
+        {RLIMIT_FSIZE, limits.fileSizeBytes()},
+        {RLIMIT_NPROC, limits.processes()},
+        {RLIMIT_CORE, limits.coreFileBytes()},
+      });
     }
-    long[][] byResource = {
-      {RLIMIT_AS, limits.addressSpaceBytes()},
-      {RLIMIT_NOFILE, limits.openFiles()},
-      {RLIMIT_FSIZE, limits.fileSizeBytes()},
-      {RLIMIT_NPROC, limits.processes()},
-      {RLIMIT_CORE, limits.coreFileBytes()},
-    };
-    for (long[] limit : byResource) {
-      if (limit[1] != ResourceLimits.UNLIMITED) {
-        int error = set(pid, (int) limit[0], limit[1]);
+  }
+
+  private static int setFinite(Memory limit, int pid, long[][] byResource) {
+    for (long[] resource : byResource) {
+      if (resource[1] != ResourceLimits.UNLIMITED) {
+        int error = set(limit, pid, (int) resource[0], resource[1], resource[1]);
         if (error != 0) {
           return error;
         }
@@ -68,11 +71,10 @@ final class ProcessLimits {
     return 0;
   }
 
-  private int set(int pid, int resource, long value) {
-    Memory limit = new Memory(16);
-    limit.setLong(0, value);
-    limit.setLong(8, value);
-    if (libc.prlimit(pid, resource, limit, null) == 0) {
+  private static int set(Memory limit, int pid, int resource, long soft, long hard) {
+    limit.setLong(0, soft);
+    limit.setLong(8, hard);
+    if (LibC.prlimit(pid, resource, limit, null) == 0) {
       return 0;
     }
     int errno = Native.getLastError();

@@ -1,6 +1,6 @@
 package io.cgiguard.launch.posix;
 
-import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import io.cgiguard.launch.ExitStatus;
 import java.time.Duration;
 
@@ -18,7 +18,7 @@ final class WaitStatus {
   }
 
   /** ru_utime + ru_stime, each a struct timeval of two longs. */
-  static Duration cpuTime(Memory rusage) {
+  static Duration cpuTime(Pointer rusage) {
     long micros =
         rusage.getLong(0) * 1_000_000 + rusage.getLong(8)
             + rusage.getLong(16) * 1_000_000 + rusage.getLong(24);

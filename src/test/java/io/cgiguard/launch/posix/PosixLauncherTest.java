@@ -186,6 +186,33 @@ class PosixLauncherTest {
     return ((Launch.Started) launch).process();
   }
 
+  @Test
+  void runningScriptsNeedNoThreadOfTheirOwn() throws Exception {
+    long threadsBefore = launcherThreads();
+    List<ScriptProcess> running = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        running.add(started(spec(ResourceLimits.NONE, script("echo-stdin.sh"))));
+      }
+      // One reap loop polls them all; before, each held a reaper and a stderr thread.
+      assertThat(launcherThreads() - threadsBefore).isLessThanOrEqualTo(2);
+      for (ScriptProcess process : running) {
+        try (var stdin = process.stdin()) {
+          stdin.write("hi\n".getBytes(UTF_8));
+        }
+        assertThat(new String(readAll(process.stdout()), UTF_8)).isEqualTo("hi\n");
+        assertThat(await(process).status()).isEqualTo(new ExitStatus.Exited(0));
+      }
+    } finally {
+      running.forEach(ScriptProcess::close);
+    }
+  }
+
+  private static long launcherThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().startsWith("cgiguard-")).count();
+  }
+
   private static LaunchSpec spec(ResourceLimits limits, String program) {
     return new LaunchSpec(List.of(program), ENVIRONMENT, faults(), limits,
         LaunchSpec.StderrSink.DISCARD, 4096);

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Everything the child reads after the drop (its class path, the configuration, the scripts)
  * is copied into a world-readable temporary directory, as an operator would have to arrange.
  */
-class PrivilegeDropTest {
+class ServeAsRootTest {
 
   private static final Path FIXTURE = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize().resolve("test-scripts/privileges/ids.sh");

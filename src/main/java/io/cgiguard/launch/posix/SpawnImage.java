@@ -1,0 +1,144 @@
+package io.cgiguard.launch.posix;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything posix_spawn(3) reads, laid out in one native block: the file actions and attributes,
+ * two signal sets, the pid slot, the NULL-terminated argv and envp pointer arrays and their
+ * NUL-terminated UTF-8 strings. One block instead of a JNA object per string and structure,
+ * because each JNA allocation is tracked in a global map and registered with a cleaner, and a
+ * spawn used to make some thirty of them; the block is freed as soon as the spawn returns.
+ *
+ * <p>UTF-8 whatever the JVM's default charset, which JNA's own String conversion would follow.
+ */
+final class SpawnImage implements AutoCloseable {
+  private static final int POINTER_BYTES = 8;
+  private static final long ACTIONS = 0;
+  private static final long ATTR = ACTIONS + LibC.FILE_ACTIONS_BYTES;
+  private static final long EMPTY_MASK = ATTR + LibC.SPAWNATTR_BYTES;
+  private static final long ALL_SIGNALS = EMPTY_MASK + LibC.SIGSET_BYTES;
+  private static final long PID = ALL_SIGNALS + LibC.SIGSET_BYTES;
+  private static final long ARGV = PID + POINTER_BYTES;
+
+  private final Memory block;
+  private final long envp;
+  private final long program;
+  private final long directory;
+
+  private SpawnImage(Memory block, long envp, long program, long directory) {
+    this.block = block;
+    this.envp = envp;
+    this.program = program;
+    this.directory = directory;
+  }
+
+  /** Lays out the strings; the structures are left for their glibc init functions. */
+  static SpawnImage of(Path program, List<String> argv, Map<String, String> environment,
+      Path directory) {
+    byte[] programBytes = utf8(program.toString());
+    byte[] directoryBytes = utf8(directory.toString());
+    byte[][] args = new byte[argv.size()][];
+    long stringBytes = programBytes.length + 1L + directoryBytes.length + 1L;
+    for (int i = 0; i < args.length; i++) {
+      args[i] = utf8(argv.get(i));
+      stringBytes += args[i].length + 1L;
+    }
+    byte[][] names = new byte[environment.size()][];
+    byte[][] values = new byte[environment.size()][];
+    int e = 0;
+    for (Map.Entry<String, String> variable : environment.entrySet()) {
+      names[e] = utf8(variable.getKey());
+      values[e] = utf8(variable.getValue());
+      stringBytes += names[e].length + 1L + values[e].length + 1L;
+      e++;
+    }
+    long envp = ARGV + (args.length + 1L) * POINTER_BYTES;
+    long strings = envp + (names.length + 1L) * POINTER_BYTES;
+    Memory block = new Memory(strings + stringBytes);
+    long base = Pointer.nativeValue(block);
+    long at = strings;
+    long programAt = at;
+    at = put(block, at, programBytes, null);
+    long directoryAt = at;
+    at = put(block, at, directoryBytes, null);
+    for (int i = 0; i < args.length; i++) {
+      block.setLong(ARGV + (long) i * POINTER_BYTES, base + at);
+      at = put(block, at, args[i], null);
+    }
+    block.setPointer(ARGV + (long) args.length * POINTER_BYTES, null);
+    for (int i = 0; i < names.length; i++) {
+      block.setLong(envp + (long) i * POINTER_BYTES, base + at);
+      at = put(block, at, names[i], values[i]);
+    }
+    block.setPointer(envp + (long) names.length * POINTER_BYTES, null);
+    return new SpawnImage(block, envp, programAt, directoryAt);
+  }
+
+  /** Writes {@code first}, then {@code =second} when given, then NUL; @return the next offset */
+  private static long put(Memory block, long at, byte[] first, byte[] second) {
+    block.write(at, first, 0, first.length);
+    at += first.length;
+    if (second != null) {
+      block.setByte(at++, (byte) '=');
+      block.write(at, second, 0, second.length);
+      at += second.length;
+    }
+    block.setByte(at, (byte) 0);
+    return at + 1;
+  }
+
+  private static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+
+  Pointer actions() {
+    return block.share(ACTIONS);
+  }
+
+  Pointer attr() {
+    return block.share(ATTR);
+  }
+
+  Pointer emptyMask() {
+    return block.share(EMPTY_MASK);
+  }
+
+  Pointer allSignals() {
+    return block.share(ALL_SIGNALS);
+  }
+
+  Pointer pidSlot() {
+    return block.share(PID);
+  }
+
+  int pid() {
+    return block.getInt(PID);
+  }
+
+  Pointer argv() {
+    return block.share(ARGV);
+  }
+
+  Pointer envp() {
+    return block.share(envp);
+  }
+
+  Pointer program() {
+    return block.share(program);
+  }
+
+  Pointer directory() {
+    return block.share(directory);
+  }
+
+  /** Frees the block now rather than when the garbage collector finds it. */
+  @Override
+  public void close() {
+    block.close();
+  }
+}

@@ -1,0 +1,180 @@
+package io.cgiguard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code git} client against Debian's {@code git-http-backend} behind the gateway: clone,
+ * fetch, and a push of several MiB, which git sends with chunked transfer coding.
+ */
+class GitHttpBackendTest {
+
+  private static final String BACKEND = "/usr/lib/git-core/git-http-backend";
+
+  @TempDir
+  Path temp;
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void cloneFetchAndPushThroughTheGateway() throws Exception {
+    RequiredPrograms.requireExecutable(BACKEND);
+    RequiredPrograms.requireCommand("git", "git", "--version");
+    Path repos = Files.createDirectories(temp.resolve("repos"));
+    Path bare = repos.resolve("project.git");
+    Path seed = seededRepository(bare);
+
+    try (TestGateway gateway = TestGateway.start(gitMount(repos))) {
+      String url = gateway.uri("/git/backend/project.git").toString();
+      Path clone = temp.resolve("clone");
+      git(temp, "clone", url, clone.toString());
+      assertThat(clone.resolve("README")).hasContent("hello through cgiguard");
+
+      Files.writeString(seed.resolve("NEWS"), "second commit\n");
+      git(seed, "add", "NEWS");
+      git(seed, "commit", "-m", "second");
+      git(seed, "push", bare.toString(), "main");
+      git(clone, "fetch", "origin");
+      assertThat(git(clone, "rev-parse", "origin/main")).isEqualTo(git(seed, "rev-parse", "HEAD"));
+
+      byte[] payload = new byte[6 * 1024 * 1024]; // random, so the pack stays several MiB
+      new Random(3).nextBytes(payload);
+      git(clone, "merge", "--ff-only", "origin/main");
+      Files.write(clone.resolve("payload.bin"), payload);
+      git(clone, "add", "payload.bin");
+      git(clone, "commit", "-m", "large push");
+      Path trace = temp.resolve("push-trace.txt");
+      gitTraced(trace, clone, "push", "origin", "HEAD:main");
+      // Larger than git's http.postBuffer (1 MiB), so the pack went up with chunked coding.
+      assertThat(Files.readString(trace, StandardCharsets.ISO_8859_1))
+          .containsIgnoringCase("Send header: Transfer-Encoding: chunked");
+      assertThat(git(bare, "rev-parse", "main")).isEqualTo(git(clone, "rev-parse", "HEAD"));
+      assertThat(git(bare, "cat-file", "-s", "main:payload.bin"))
+          .isEqualTo(Integer.toString(payload.length));
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void cloneOfManyBranchesSendsAGzipEncodedRequestBody() throws Exception {
+    RequiredPrograms.requireExecutable(BACKEND);
+    RequiredPrograms.requireCommand("git", "git", "--version");
+    Path repos = Files.createDirectories(temp.resolve("repos"));
+    Path bare = repos.resolve("branches.git");
+    git(temp, "init", "--bare", "-b", "main", bare.toString());
+    // One commit per branch: git asks for each, and a request body over 1 KiB is sent gzipped.
+    StringBuilder stream = new StringBuilder();
+    for (int i = 0; i < 80; i++) {
+      String name = "b%02d".formatted(i);
+      stream.append("commit refs/heads/").append(i == 0 ? "main" : name).append('\n')
+          .append("committer Test <test@example.org> 1700000000 +0000\n")
+          .append("data 4\n").append(name).append("\n\n")
+          .append("M 644 inline file\ndata 4\n").append(name).append("\n\n");
+    }
+    Path input = temp.resolve("fast-import.txt");
+    Files.writeString(input, stream, StandardCharsets.US_ASCII);
+    gitRun(null, input, bare, "fast-import", "--quiet");
+
+    try (TestGateway gateway = TestGateway.start(gitMount(repos))) {
+      Path clone = temp.resolve("clone");
+      Path trace = temp.resolve("clone-trace.txt");
+      gitTraced(trace, temp, "clone", "--mirror",
+          gateway.uri("/git/backend/branches.git").toString(), clone.toString());
+      assertThat(Files.readString(trace, StandardCharsets.ISO_8859_1))
+          .containsIgnoringCase("Send header: Content-Encoding: gzip");
+      assertThat(git(clone, "rev-parse", "b79")).isEqualTo(git(bare, "rev-parse", "b79"));
+      assertThat(git(clone, "for-each-ref", "--format=%(refname)", "refs/heads/").lines())
+          .hasSize(80);
+    }
+  }
+
+  /** A bare repository open to pushes, and a local one that has pushed a first commit to it. */
+  private Path seededRepository(Path bare) throws Exception {
+    git(temp, "init", "--bare", "-b", "main", bare.toString());
+    git(bare, "config", "http.receivepack", "true");
+    Path seed = temp.resolve("seed");
+    git(temp, "init", "-b", "main", seed.toString());
+    Files.writeString(seed.resolve("README"), "hello through cgiguard\n");
+    git(seed, "add", "README");
+    git(seed, "commit", "-m", "first");
+    git(seed, "push", bare.toString(), "main");
+    return seed;
+  }
+
+  /** A mount holding a wrapper for git-http-backend, and the environment the backend reads. */
+  private String gitMount(Path repos) throws IOException {
+    Path scripts = Files.createDirectories(temp.resolve("git-cgi"));
+    Path wrapper = scripts.resolve("backend");
+    Files.writeString(wrapper, "#!/bin/sh\nexec " + BACKEND + "\n");
+    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return """
+        [[mount]]
+        url = "/git/"
+        dir = "%s"
+        [environment]
+        set = { GIT_PROJECT_ROOT = "%s", GIT_HTTP_EXPORT_ALL = "1" }
+        """.formatted(scripts, repos);
+  }
+
+  private String git(Path dir, String... args) throws Exception {
+    return gitRun(null, null, dir, args);
+  }
+
+  private String gitTraced(Path trace, Path dir, String... args) throws Exception {
+    return gitRun(trace, null, dir, args);
+  }
+
+  /**
+   * Runs git with a clean environment (its HTTP exchange traced to {@code trace}, its standard
+   * input read from {@code input}, each unless null) and returns its trimmed output.
+   */
+  private String gitRun(Path trace, Path input, Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    String path = env.getOrDefault("PATH", "/usr/bin:/bin");
+    env.clear();
+    Path home = Files.createDirectories(temp.resolve("home"));
+    env.putAll(Map.of("PATH", path, "HOME", home.toString(), "GIT_TERMINAL_PROMPT", "0",
+        "GIT_CONFIG_NOSYSTEM", "1", "GIT_AUTHOR_NAME", "Test", "GIT_AUTHOR_EMAIL", "test@example.org",
+        "GIT_COMMITTER_NAME", "Test", "GIT_COMMITTER_EMAIL", "test@example.org", "LANG", "C"));
+    if (trace != null) {
+      env.put("GIT_TRACE_CURL", trace.toString());
+      env.put("GIT_TRACE_CURL_NO_DATA", "1");
+    }
+    // Output goes to a file so that waiting is bounded by the deadline, not by a blocking read.
+    Path output = Files.createTempFile(temp, "git", ".out");
+    builder.redirectOutput(output.toFile());
+    if (input != null) {
+      builder.redirectInput(input.toFile());
+    }
+    Process process = builder.start();
+    if (input == null) {
+      process.getOutputStream().close();
+    }
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail("git " + String.join(" ", args) + " did not finish within 60s");
+    }
+    String text = Files.readString(output, StandardCharsets.UTF_8);
+    if (process.exitValue() != 0) {
+      fail("git " + String.join(" ", args) + " exited " + process.exitValue() + ":\n" + text);
+    }
+    return text.trim();
+  }
+}

@@ -1,0 +1,156 @@
+package io.cgiguard.security;
+
+import static io.cgiguard.security.SecurityGateway.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The script is not trusted either: its header block and body are checked, so that it can split
+ * no response, send no interim status and smuggle nothing into the next response.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ResponseAttackTest {
+
+  static SecurityGateway gateway;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gateway = SecurityGateway.start("", "");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gateway.close();
+  }
+
+  static String head(String answer) {
+    int end = answer.indexOf("\r\n\r\n");
+    return end < 0 ? answer : answer.substring(0, end);
+  }
+
+  /** Apache CVE-2024-24795: a CR inside a script's header value split the response. */
+  @Test
+  void apacheCve2024_24795HeaderSplittingIsMalformedHeaders() throws Exception {
+    String answer = gateway.get("/security/split-header.sh");
+    assertThat(status(answer)).isEqualTo(502);
+    assertThat(head(answer)).doesNotContainIgnoringCase("Set-Cookie");
+    assertThat(answer).contains("malformed-headers");
+  }
+
+  /** Apache CVE-2022-37436: an over-long header truncated the head, the rest became body. */
+  @Test
+  void apacheCve2022_37436OverlongHeaderIsRefusedNotTruncated() throws Exception {
+    String answer = gateway.get("/security/long-header.sh");
+    assertThat(status(answer)).isEqualTo(502);
+    // The diagnostic page may quote the script's output (escaped); the head must carry none of it.
+    assertThat(head(answer)).contains("X-Cgiguard-Failure: headers-too-large")
+        .doesNotContain("X-After").doesNotContain("X-Long");
+  }
+
+  /** A script may never send an interim or protocol-switching status. */
+  @Test
+  void status101FromAScriptIsMalformedHeaders() throws Exception {
+    String answer = gateway.get("/security/status-101.sh");
+    assertThat(status(answer)).isEqualTo(502);
+    assertThat(head(answer)).doesNotContainIgnoringCase("Upgrade: websocket");
+  }
+
+  /** Go CVE-2020-24553: no Content-Type let the browser sniff HTML. */
+  @Test
+  void goCve2020_24553MissingContentTypeGetsSafeDefaultAndNosniff() throws Exception {
+    String answer = gateway.get("/cgi-bin/no-content-type.sh");
+    assertThat(status(answer)).isEqualTo(200);
+    assertThat(head(answer)).containsIgnoringCase("Content-Type: application/octet-stream")
+        .containsIgnoringCase("X-Content-Type-Options: nosniff")
+        .doesNotContainIgnoringCase("text/html");
+  }
+
+  @Test
+  void hopByHopHeadersFromTheScriptAreDropped() throws Exception {
+    String answer = gateway.get("/security/hop-by-hop.sh");
+    assertThat(status(answer)).isEqualTo(200);
+    assertThat(head(answer)).doesNotContainIgnoringCase("Transfer-Encoding: chunked")
+        .doesNotContainIgnoringCase("Connection: upgrade");
+    assertThat(answer).contains("plain");
+  }
+
+  /** A body shorter than the script's Content-Length: the connection is closed, not padded. */
+  @Test
+  void shortBodyIsTruncatedAndTheConnectionClosed() throws Exception {
+    long started = System.nanoTime();
+    String answer = gateway.raw("GET /security/short-body.sh HTTP/1.1\r\nHost: x\r\n\r\n");
+    // raw() returns once the server closes: a keep-alive connection left open would time out.
+    assertThat(System.nanoTime() - started).isLessThan(SecurityGateway.WAIT.toNanos() / 2);
+    int bodyStart = answer.indexOf("\r\n\r\n") + 4;
+    assertThat(answer.length() - bodyStart).isLessThan(100);
+  }
+
+  /** A body longer than Content-Length never reaches the next response on the connection. */
+  @Test
+  void overlongBodyCannotSmuggleAResponseOntoTheKeepAliveConnection() throws Exception {
+    String two = "GET /security/long-body.sh HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "GET /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    String answer = gateway.raw(two);
+    assertThat(answer).doesNotContain("X-Smuggled").doesNotContain("smuggled");
+  }
+
+  /** Content-Length together with Transfer-Encoding is the classic smuggling shape. */
+  @Test
+  void contentLengthWithTransferEncodingIsRejected() throws Exception {
+    String answer = gateway.raw("POST /security/argv.sh HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        + "0\r\n\r\nGET /security/argv.sh HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(status(answer)).isEqualTo(400);
+    assertThat(gateway.marked("argv")).isFalse();
+  }
+
+  /** A redirect target outside what the gateway serves is never read from disk. */
+  @Test
+  void localRedirectCannotReadAnArbitraryFile() throws Exception {
+    String answer = gateway.get("/security/redirect-file.sh");
+    assertThat(answer).doesNotContain("root:x:0:0");
+    assertThat(status(answer)).isNotEqualTo(200);
+  }
+
+  /** Apache CVE-2014-0231: a script that never reads a large body must not hang the worker. */
+  @Test
+  void apacheCve2014_0231ScriptIgnoringStdinDoesNotHang() throws Exception {
+    byte[] body = new byte[4 * 1024 * 1024];
+    try (Socket socket = new Socket("127.0.0.1", gateway.gateway.port())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /security/ignore-stdin.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+          + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      Thread writer = new Thread(() -> {
+        try {
+          out.write(body);
+        } catch (java.io.IOException e) {
+          // The gateway may close early once the script answered: that is acceptable.
+        }
+      });
+      writer.setDaemon(true);
+      writer.start();
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      InputStream in = socket.getInputStream();
+      try {
+        in.transferTo(received);
+      } catch (SocketTimeoutException | java.net.SocketException e) {
+        // What arrived is judged below.
+      }
+      String answer = received.toString(StandardCharsets.ISO_8859_1);
+      assertThat(status(answer)).isEqualTo(200);
+      assertThat(answer).contains("ignored");
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.cgiguard.security;
+
+import io.cgiguard.http.TestGateway;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A real gateway with {@code test-scripts/security} mounted at {@code /security/}, whose
+ * scripts write marker files and recorded argv into a fresh temporary directory.
+ */
+final class SecurityGateway implements AutoCloseable {
+
+  static final Path FIXTURES = TestGateway.PROJECT.resolve("test-scripts/security");
+  static final Duration WAIT = Duration.ofSeconds(15);
+
+  final Path markers;
+  final TestGateway gateway;
+
+  private SecurityGateway(Path markers, TestGateway gateway) {
+    this.markers = markers;
+    this.gateway = gateway;
+  }
+
+  /** Starts one with {@code toml} appended (mount keys first, then any further tables). */
+  static SecurityGateway start(String mountKeys, String toml) throws Exception {
+    return start("", mountKeys, toml);
+  }
+
+  /** As {@link #start(String, String)}, with {@code serverKeys} in {@code [server]}. */
+  static SecurityGateway start(String serverKeys, String mountKeys, String toml)
+      throws Exception {
+    Path markers = Files.createTempDirectory("cgiguard-markers");
+    TestGateway gateway = TestGateway.start(serverKeys, """
+        [[mount]]
+        url = "/security/"
+        dir = "%s"
+        %s
+        [environment]
+        set = { MARKER_DIR = "%s" }
+        %s
+        """.formatted(FIXTURES, mountKeys, markers, toml));
+    return new SecurityGateway(markers, gateway);
+  }
+
+  String raw(String request) throws IOException {
+    return gateway.raw(request, WAIT);
+  }
+
+  /** A GET of {@code target} written byte for byte, with Connection: close. */
+  String get(String target) throws IOException {
+    return raw("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  }
+
+  static int status(String answer) {
+    return Integer.parseInt(answer.substring(9, 12));
+  }
+
+  /** Removes the markers earlier requests left, so that the next check sees only its own. */
+  void forgetMarkers() throws IOException {
+    try (var files = Files.list(markers)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  boolean marked(String name) {
+    return Files.exists(markers.resolve(name));
+  }
+
+  @Override
+  public void close() throws IOException {
+    gateway.close();
+    forgetMarkers();
+    Files.delete(markers);
+  }
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Prints its page before any header.
+printf "<html><body>hello</body></html>\n"

@@ -1,0 +1,2 @@
+#!/usr/bin/no-such-perl
+print "Content-Type: text/plain\n\nunreachable\n";

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Never writes a header: only the header timeout ends it.
+sleep 30

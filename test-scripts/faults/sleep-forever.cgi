@@ -1,0 +1,3 @@
+#!/bin/sh
+# Never writes its headers.
+exec sleep 3600
