@@ -108,7 +108,10 @@ final class PathSegment {
   }
 
   private static String textProblem(String text) {
-    if (text.equals(".") || text.equals("..")) {
+    // Servlet containers and Jetty's canonical path drop ";params", so "..;x" is ".." to them.
+    int semicolon = text.indexOf(';');
+    String bare = semicolon < 0 ? text : text.substring(0, semicolon);
+    if (bare.equals(".") || bare.equals("..")) {
       return "dot segment in the path";
     }
     char last = text.charAt(text.length() - 1);

@@ -20,7 +20,12 @@ record RelayResult(End end, long bodyBytes, String detail) {
     /** No output within the body idle timeout, or the total run time passed. */
     STALLED,
     /** The client went away; not the script's fault. */
-    CLIENT_GONE
+    CLIENT_GONE,
+    /**
+     * The declared body reached the client, but the script wrote more than its Content-Length;
+     * the excess was cut and the connection must close so nothing can follow on it.
+     */
+    OVERLONG
   }
 
   /** @return the failure kind the client saw, if the relay failed because of the script */

@@ -93,7 +93,12 @@ final class ResponseRelay {
     } finally {
       copy.release();
     }
-    return ending(process, watch, copy.sent, contentLength);
+    RelayResult end = ending(process, watch, copy.sent, contentLength);
+    if (copy.overlong && end.end() == RelayResult.End.COMPLETE) {
+      return new RelayResult(RelayResult.End.OVERLONG, copy.sent, "the script wrote more than "
+          + "its Content-Length of " + copy.sent + " bytes; the rest was cut");
+    }
+    return end;
   }
 
   /**
@@ -107,6 +112,7 @@ final class ResponseRelay {
     private final ByteBuffer[] buffers = new ByteBuffer[2];
     private Blocker.Callback pending;
     private long sent;
+    private boolean overlong;
 
     Copy(Response response, long limit) {
       this.response = response;
@@ -144,6 +150,7 @@ final class ResponseRelay {
     void write(ByteBuffer buffer) {
       long room = limit - sent;
       if (buffer.remaining() > room) {
+        overlong = true;
         buffer.limit(buffer.position() + (int) room);
       }
       if (!buffer.hasRemaining()) {

@@ -109,6 +109,13 @@ final class ScriptRelay {
       response.write(true, null, callback);
       return;
     }
+    if (result.end() == RelayResult.End.OVERLONG) {
+      parts.outcomes().succeeded(line.script(), since(plan.arrived()));
+      // The declared body is out; failing the callback ends the connection, so the cut-off
+      // excess can never be read as the start of the next response on a keep-alive connection.
+      callback.failed(new IOException(result.detail()));
+      return;
+    }
     if (result.end() == RelayResult.End.CLIENT_GONE) {
       parts.outcomes().succeeded(line.script(), since(plan.arrived()));
       callback.failed(new IOException(result.detail()));

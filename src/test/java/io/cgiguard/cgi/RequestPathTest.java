@@ -62,6 +62,8 @@ class RequestPathTest {
       encoded dot dot         | /x/%2e%2e/etc                  | dot segment
       encoded upper dot dot   | /x/%2E%2E/etc                  | dot segment
       half encoded dot dot    | /x/.%2e/etc                    | dot segment
+      dot dot with parameter  | /x/%2e%2e;x/etc                | dot segment
+      plain dot dot parameter | /x/..;/etc                     | dot segment
       other half encoded      | /x/%2e./etc                    | dot segment
       encoded dot             | /x/%2e/env.pl                  | dot segment
       double-encoded dots     | /x/%252e%252e/etc              | double-encoded percent-escape
