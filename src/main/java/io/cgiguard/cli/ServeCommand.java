@@ -48,6 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw e;
     }
     dropPrivileges(config.server().runAs(), server, launcher);
+    checkReadableAfterDrop(config, server, launcher);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       launcher.close();
@@ -79,6 +80,27 @@ public final class ServeCommand implements Callable<Integer> {
       LOG.warn("run-as = \"root\": the gateway and every script it starts run as root");
     } else if (outcome instanceof Privileges.Outcome.NotRoot n) {
       LOG.info("not started as root: scripts run as the current user (uid {})", n.uid());
+    }
+  }
+
+  /**
+   * After a drop from root, the run-as user must be able to reach the docroot and every mount:
+   * a repository cloned under root's home (mode 700) would otherwise serve nothing but 404s and
+   * spawn failures, and say so only request by request.
+   */
+  private static void checkReadableAfterDrop(GatewayConfig config, GatewayServer server,
+      Launcher launcher) {
+    java.util.List<Path> dirs = new java.util.ArrayList<>();
+    dirs.add(config.server().docroot());
+    config.mounts().forEach(mount -> dirs.add(mount.dir()));
+    for (Path dir : dirs) {
+      if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+        server.close();
+        launcher.close();
+        throw new UsageException("the run-as user \"" + config.server().runAs()
+            + "\" cannot read " + dir + " (nor every directory above it): make them readable "
+            + "and searchable for that user, or choose another [server] run-as");
+      }
     }
   }
 
