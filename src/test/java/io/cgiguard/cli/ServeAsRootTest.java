@@ -116,6 +116,20 @@ class ServeAsRootTest {
     assertThat(Files.readString(root.resolve("stdout.txt"))).doesNotContain("listening");
   }
 
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void docrootTheRunAsUserCannotReadStopsServeWithOneLine() throws Exception {
+    Files.setPosixFilePermissions(root.resolve("docroot"), PosixFilePermissions.fromString(
+        "rwx------"));
+    child = serve("nobody");
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
+    assertThat(child.exitValue()).isNotZero();
+    List<String> errors = Files.readAllLines(root.resolve("stderr.txt")).stream()
+        .filter(line -> line.startsWith("cgiguard: ")).toList();
+    assertThat(errors).singleElement().asString().contains("\"nobody\" cannot read")
+        .contains(root.resolve("docroot").toString());
+  }
+
   private URI startServe(String runAs) throws Exception {
     child = serve(runAs);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
