@@ -38,11 +38,11 @@ class UriComplianceTest {
       AMBIGUOUS_PATH_SEGMENT encoded dot-dot   | /cgi-bin/%2e%2e/docroot/static.txt | 400
       AMBIGUOUS_PATH_SEGMENT mixed dot-dot     | /cgi-bin/.%2e/cgi-bin/hello.sh     | 400
       AMBIGUOUS_PATH_SEGMENT plain dot-dot     | /cgi-bin/../static.txt             | 400
-      AMBIGUOUS_PATH_SEGMENT dot-dot parameter | /cgi-bin/..;/static.txt            | 404
-      AMBIGUOUS_PATH_PARAMETER static dot-dot  | /nothing/..;/static.txt            | 404
+      AMBIGUOUS_PATH_SEGMENT dot-dot parameter | /cgi-bin/..;/static.txt            | 400
+      AMBIGUOUS_PATH_PARAMETER static dot-dot  | /nothing/..;/static.txt            | 400
       AMBIGUOUS_PATH_PARAMETER stripped name   | /static.txt;x                      | 404
-      AMBIGUOUS_PATH_PARAMETER encoded dot-dot | /nothing/%2e%2e;x/static.txt       | 404
-      AMBIGUOUS_PATH_PARAMETER into cgi-bin    | /nothing/..;/cgi-bin/hello.sh      | 404
+      AMBIGUOUS_PATH_PARAMETER encoded dot-dot | /nothing/%2e%2e;x/static.txt       | 400
+      AMBIGUOUS_PATH_PARAMETER into cgi-bin    | /nothing/..;/cgi-bin/hello.sh      | 400
       AMBIGUOUS_PATH_SEGMENT dot segment       | /cgi-bin/./hello.sh                | 400
       AMBIGUOUS_PATH_SEPARATOR encoded slash   | /cgi-bin%2fhello.sh                | 400
       AMBIGUOUS_PATH_SEPARATOR encoded back    | /cgi-bin/%5c..%5cstatic.txt        | 400
