@@ -98,17 +98,15 @@ final class ProcessTable {
    */
   static Duration await(Duration limit, BooleanSupplier condition, String what) {
     long start = System.nanoTime();
-    long deadline = start + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within " + limit.toMillis() + " ms: " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
+    boolean held;
+    try {
+      held = io.cgiguard.Polling.eventually(limit, condition);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted waiting for " + what, e);
+    }
+    if (!held) {
+      throw new AssertionError("not within " + limit.toMillis() + " ms: " + what);
     }
     return Duration.ofNanos(System.nanoTime() - start);
   }

@@ -66,14 +66,7 @@ final class Fixtures {
   /** Polls {@code condition} until it holds or {@code timeout} passes; @return whether it held */
   static boolean eventually(Duration timeout, BooleanSupplier condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(20);
-    }
-    return condition.getAsBoolean();
+    return io.cgiguard.Polling.eventually(timeout, condition);
   }
 
   static boolean alive(long pid) {

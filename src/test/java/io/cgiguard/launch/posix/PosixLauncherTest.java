@@ -256,13 +256,6 @@ class PosixLauncherTest {
 
   private static boolean eventually(Duration timeout, java.util.function.BooleanSupplier check)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!check.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
+    return io.cgiguard.Polling.eventually(timeout, check);
   }
 }
