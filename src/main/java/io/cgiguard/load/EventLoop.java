@@ -24,7 +24,18 @@ final class EventLoop implements Runnable {
 
     /** Records a finished request. */
     void record(WorkerTally tally, Reply reply, long sentAt, long doneAt);
+
+    /** Records a first attempt that ended without a byte and is being sent again. */
+    void reconnected(WorkerTally tally, String firstAttempt, long sentAt);
   }
+
+  /**
+   * How long a keep-alive connection must have sat idle before a close without a byte counts as
+   * the server's idle timeout rather than as its failure: no common server closes idle
+   * connections sooner (nginx 75 s, Jetty 30 s, Apache and lighttpd 5 s, HAProxy's usual 1 s and
+   * up). Below it the close is the server's answer and is counted as an {@code empty-reply}.
+   */
+  static final long IDLE_EXPLAINS_CLOSE_NANOS = 1_000_000_000L;
 
   private final Run run;
   private final List<LoopConnection> connections;
@@ -107,6 +118,7 @@ final class EventLoop implements Runnable {
     connection.sentAt = sendAt;
     connection.deadline = now + timeoutNanos;
     connection.retried = false;
+    connection.idleNanos = connection.channel == null ? 0 : now - connection.idleSince;
     send(connection, selector);
   }
 
@@ -133,7 +145,7 @@ final class EventLoop implements Runnable {
       write(connection);
     } catch (IOException e) {
       if (connection.reused) {
-        ended(connection, selector);
+        ended(connection, selector, true);
       } else {
         finish(connection, new Reply.ConnectFailed(e.toString()), System.nanoTime(), true);
       }
@@ -168,7 +180,7 @@ final class EventLoop implements Runnable {
       if (connection.connecting) {
         finish(connection, new Reply.ConnectFailed(e.toString()), System.nanoTime(), true);
       } else {
-        ended(connection, selector);
+        ended(connection, selector, true);
       }
     }
   }
@@ -177,7 +189,7 @@ final class EventLoop implements Runnable {
     readBuffer.clear();
     int read = connection.channel.read(readBuffer);
     if (read < 0) {
-      ended(connection, selector);
+      ended(connection, selector, false);
       return;
     }
     readBuffer.flip();
@@ -189,7 +201,7 @@ final class EventLoop implements Runnable {
   }
 
   /** The server closed (or reset) the connection while a response was awaited. */
-  private void ended(LoopConnection connection, Selector selector) {
+  private void ended(LoopConnection connection, Selector selector, boolean reset) {
     ResponseParser parser = connection.parser;
     long now = System.nanoTime();
     if (parser.endOfInput()) {
@@ -198,9 +210,13 @@ final class EventLoop implements Runnable {
     } else if (parser.bytesReceived > 0) {
       finish(connection, new Reply.Answered(parser.status, parser.headers, parser.retainedBody(),
           false), now, true);
-    } else if (connection.reused && !connection.retried && now < connection.deadline) {
+    } else if (connection.reused && !connection.retried && now < connection.deadline
+        && connection.idleNanos >= IDLE_EXPLAINS_CLOSE_NANOS) {
       // A server may close an idle keep-alive connection just as we reuse it; that request
-      // never reached it, so it is sent once more on a fresh connection, as browsers do.
+      // never reached it, so it is sent once more on a fresh connection, as browsers do, and
+      // counted, so that a server which drops requests cannot hide behind the retry.
+      run.reconnected(tally, reset ? "reset-without-a-byte" : "closed-without-a-byte",
+          connection.sentAt);
       connection.close();
       connection.retried = true;
       send(connection, selector);
@@ -217,6 +233,7 @@ final class EventLoop implements Runnable {
       connection.close();
     } else {
       connection.key.interestOps(0);
+      connection.idleSince = doneAt;
     }
     connection.nextSendAt = periodNanos > 0 ? connection.nextSendAt + periodNanos : doneAt;
   }
@@ -230,6 +247,8 @@ final class EventLoop implements Runnable {
     long nextSendAt;
     long sentAt;
     long deadline;
+    long idleSince;
+    long idleNanos;
     boolean inFlight;
     boolean connecting;
     boolean reused;
