@@ -117,6 +117,13 @@ public final class LoadMerge {
       requests += run.requests();
       ok += run.ok();
     }
+    // A kind seen only in a shorter run still spans every second of the whole.
+    int seconds = perSecond.size();
+    byKind.values().forEach(series -> {
+      while (series.size() < seconds) {
+        series.add(0L);
+      }
+    });
     return new LoadResult(String.join(" + ", targets),
         modes.size() == 1 ? modes.iterator().next() : "mixed", connections, rate, elapsed,
         requests, ok, failures, latency, perSecond, failedPerSecond, byKind, reconnects,
