@@ -117,12 +117,15 @@ public final class ScriptAttempts {
           null);
     }
     ScriptProcess process = ((Launch.Started) launch).process();
-    HeaderReading reading = new HeaderReading(process, plan, watchdog, pumps);
+    listener.spawned(plan.scriptKey(), process);
+    HeaderReading reading = new HeaderReading(process, plan, watchdog, pumps,
+        () -> listener.firstOutput(process));
     Observation observation = reading.read();
     ScriptRun run = run(plan, process.stderrTail(), started);
     Verdict verdict = Classifier.classify(observation, run);
     if (!(verdict instanceof Verdict.Success)) {
       process.close();
+      listener.closed(process);
       // The stderr drain reaches EOF only by close(): the tail taken before it can miss the last
       // lines, such as Perl's compile error, that the diagnosis needs.
       return new HeaderRead(Classifier.classify(observation, new ScriptRun(run.scriptPath(),

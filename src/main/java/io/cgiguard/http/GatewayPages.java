@@ -104,11 +104,17 @@ final class GatewayPages {
 
   static void send(Response response, Callback callback, String requestId, int status,
       String contentType, byte[] body) {
+    send(response, callback, requestId, status, contentType, CSP, body);
+  }
+
+  /** As {@link #send(Response, Callback, String, int, String, byte[])} under policy {@code csp}. */
+  static void send(Response response, Callback callback, String requestId, int status,
+      String contentType, String csp, byte[] body) {
     response.setStatus(status);
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(REQUEST_ID, requestId);
     headers.put("Content-Type", contentType);
-    headers.put("Content-Security-Policy", CSP);
+    headers.put("Content-Security-Policy", csp);
     headers.put("X-Content-Type-Options", "nosniff");
     headers.put("Cache-Control", "no-store");
     headers.put("Content-Length", Integer.toString(body.length));

@@ -10,6 +10,7 @@ import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.ResourceLimits;
 import io.cgiguard.observe.CircuitState;
 import io.cgiguard.observe.CircuitView;
+import io.cgiguard.observe.DashboardSnapshot;
 import io.cgiguard.observe.GatewayMetrics;
 import io.cgiguard.observe.Health;
 import io.cgiguard.observe.LauncherView;
@@ -79,7 +80,9 @@ public final class GatewayServer implements AutoCloseable {
     StatusSource status = new StatusSource(clock, io.cgiguard.config.BuildInfo.version(),
         launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent);
     AdminHandler admin = new AdminHandler(config.admin().allowRemote(), metrics, status,
-        this::health, pages);
+        this::health, pages, () -> new DashboardSnapshot(status.get(), outcomes.live().view(),
+            outcomes.running().now(), config.concurrency().maxRunning(),
+            config.concurrency().maxPerScript(), config.concurrency().queue()));
     List<Path> mountDirs = new ArrayList<>();
     for (GatewayConfig.Mount mount : config.mounts()) {
       mountDirs.add(JettyAssembly.realDirectory(mount.dir()));

@@ -10,7 +10,9 @@ import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.observe.FailureRecord;
 import io.cgiguard.observe.GatewayMetrics;
+import io.cgiguard.observe.LiveSeries;
 import io.cgiguard.observe.RecentFailures;
+import io.cgiguard.observe.RunningScript;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,11 +30,39 @@ final class OutcomeLog implements AttemptListener {
   private final GatewayMetrics metrics;
   private final RecentFailures recent;
   private final Clock clock;
+  private final LiveSeries live;
+  private final RunningScripts running = new RunningScripts();
 
   OutcomeLog(GatewayMetrics metrics, RecentFailures recent, Clock clock) {
     this.metrics = metrics;
     this.recent = recent;
     this.clock = clock;
+    this.live = new LiveSeries(clock);
+  }
+
+  /** @return the per-second series of the dashboard */
+  LiveSeries live() {
+    return live;
+  }
+
+  /** @return the processes running now */
+  RunningScripts running() {
+    return running;
+  }
+
+  @Override
+  public void spawned(String scriptKey, ScriptProcess process) {
+    running.spawned(scriptKey, process);
+  }
+
+  @Override
+  public void firstOutput(ScriptProcess process) {
+    running.moved(process, RunningScript.State.READING_HEADERS);
+  }
+
+  @Override
+  public void closed(ScriptProcess process) {
+    running.closed(process);
   }
 
   @Override
@@ -48,12 +78,14 @@ final class OutcomeLog implements AttemptListener {
 
   void succeeded(String scriptKey, Duration elapsed) {
     metrics.recordRequest(scriptKey, GatewayMetrics.OK, elapsed);
+    live.record(scriptKey, GatewayMetrics.OK, elapsed);
   }
 
   /** A request whose client got a failure of {@code kind}. */
   void failed(RequestLine line, FailureKind kind, int attempts, Optional<Failure> failure,
       Optional<Diagnosis> diagnosis, Duration elapsed, String summary) {
     metrics.recordRequest(line.script(), kind.label(), elapsed);
+    live.record(line.script(), kind.label(), elapsed);
     Optional<Evidence> evidence = failure.map(Failure::evidence);
     String exit = evidence.flatMap(Evidence::termination).map(t -> describe(t.status())).orElse("");
     String stderr = evidence.map(Evidence::stderrText).orElse("");

@@ -12,6 +12,7 @@ import io.cgiguard.guard.Outcome;
 import io.cgiguard.guard.ScriptPlans;
 import io.cgiguard.guard.Watchdog;
 import io.cgiguard.launch.ScriptProcess;
+import io.cgiguard.observe.RunningScript;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,6 +81,7 @@ final class ScriptRelay {
     ResponseHead head = outcome.block().head();
     if (head.type() == ResponseHead.Type.LOCAL_REDIRECT) {
       process.close();
+      parts.outcomes().running().closed(process);
       outcome.ticket().finish(true);
       parts.outcomes().succeeded(line.script(), since(plan.arrived()));
       redirects.dispatch(request, response, callback, head.first("Location").orElseThrow(), head);
@@ -89,6 +91,7 @@ final class ScriptRelay {
     response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
     response.getHeaders().put(GatewayPages.ATTEMPTS, Integer.toString(outcome.history().count()));
     RelayResult result;
+    parts.outcomes().running().moved(process, RunningScript.State.STREAMING);
     Duration remaining = plans.total(mapping).minus(since(plan.arrived()));
     try (BodyWatch watch = new BodyWatch(process, watchdog, plans.bodyIdle(mapping),
         remaining.isNegative() ? Duration.ZERO : remaining, parts.config().timeouts().linger())) {
@@ -96,6 +99,7 @@ final class ScriptRelay {
           head.contentLength(), watch);
     } finally {
       process.close();
+      parts.outcomes().running().closed(process);
     }
     finish(request, response, callback, requestId, line, plan, outcome, result);
   }

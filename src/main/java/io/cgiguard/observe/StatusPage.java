@@ -81,7 +81,7 @@ public final class StatusPage {
     page.append("</table>\n");
   }
 
-  private static void circuits(StringBuilder page, List<CircuitView> circuits) {
+  static void circuits(StringBuilder page, List<CircuitView> circuits) {
     page.append("<h2>Circuits</h2>\n");
     if (circuits.isEmpty()) {
       page.append("<p class=\"muted\">No script has been run yet.</p>\n");
@@ -115,7 +115,7 @@ public final class StatusPage {
     failures.forEach(failure -> failure(page, failure));
   }
 
-  private static void failure(StringBuilder page, FailureRecord failure) {
+  static void failure(StringBuilder page, FailureRecord failure) {
     String status = failure.status() == 0 ? "aborted" : String.valueOf(failure.status());
     page.append("<details><summary>")
         .append(inline(failure.at().toString()))
@@ -150,7 +150,7 @@ public final class StatusPage {
     }
   }
 
-  private static void row(StringBuilder page, String name, String value) {
+  static void row(StringBuilder page, String name, String value) {
     page.append("<tr><th>")
         .append(inline(name))
         .append("</th><td>")
@@ -158,7 +158,7 @@ public final class StatusPage {
         .append("</td></tr>\n");
   }
 
-  private static String listed(List<String> values) {
+  static String listed(List<String> values) {
     return values.isEmpty() ? "none" : String.join(", ", values);
   }
 }
