@@ -20,7 +20,7 @@ public final class DashboardJson {
   /** @return the dashboard as a JSON document */
   public static String render(DashboardSnapshot dashboard) {
     StatusSnapshot status = dashboard.status();
-    LiveSeries.View live = dashboard.live();
+    LiveSeries.View live = dashboard.live().recent();
     ObjectNode root = JsonOutput.object();
     root.put("takenAt", status.takenAt().toString());
     root.put("uptime", status.uptimeText());

@@ -23,6 +23,9 @@ public final class DashboardPage {
       + "style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; "
       + "form-action 'none'; frame-ancestors 'none'";
 
+  /** How many recent failures the dashboard lists; the status page has the rest. */
+  static final int SHOWN_FAILURES = 20;
+
   private DashboardPage() {}
 
   /** @return the whole page */
@@ -41,9 +44,11 @@ public final class DashboardPage {
         .append(" figures</span> \u00b7 up <span id=\"uptime\">").append(inline(status.uptimeText()))
         .append("</span> \u00b7 taken <span id=\"taken\">")
         .append(inline(status.takenAt().toString())).append("</span></p></header>\n");
-    page.append("<section><h2>Requests and failures per second, last ")
-        .append(LiveSeries.SECONDS / 60).append(" minutes</h2>\n")
-        .append(DashboardChart.render(dashboard.live())).append("\n<p id=\"totals\">")
+    LiveSeries.View recent = dashboard.live().recent();
+    page.append("<section><h2>Requests per second</h2>\n")
+        .append(DashboardChart.requests(recent))
+        .append("\n<h2>Failures per second by kind</h2>\n")
+        .append(DashboardChart.failures(recent)).append("\n<p id=\"totals\">")
         .append(inline(totals(status.totals()))).append("</p></section>\n");
     scripts(page, dashboard.live().scripts());
     running(page, dashboard);
@@ -51,13 +56,15 @@ public final class DashboardPage {
     StatusPage.circuits(page, status.circuits());
     page.append("</div></section>\n<section><h2>Last failures</h2><div id=\"failures\">");
     failures(page, status.recentFailures());
-    page.append("</div></section>\n<p class=\"muted\">The same facts as JSON: ")
+    page.append("</div><p class=\"muted\">The last ").append(SHOWN_FAILURES)
+        .append("; <a href=\"/-/status\">/-/status</a> keeps more.</p></section>\n");
+    page.append("<p class=\"muted\">The same facts as JSON: ")
         .append("<a href=\"/-/dashboard.json\">dashboard.json</a>, ")
         .append("<a href=\"/-/status\">status</a>, <a href=\"/-/metrics\">metrics</a>.</p>\n");
     return page.append("</body></html>\n").toString();
   }
 
-  /** @return the recent failures, newest first, as the status page marks them up */
+  /** @return the last {@link #SHOWN_FAILURES} failures, newest first, marked up as on /-/status */
   static String failures(List<FailureRecord> failures) {
     StringBuilder out = new StringBuilder();
     failures(out, failures);
@@ -69,7 +76,7 @@ public final class DashboardPage {
       page.append("<p class=\"muted\">None.</p>\n");
       return;
     }
-    failures.forEach(failure -> StatusPage.failure(page, failure));
+    failures.stream().limit(SHOWN_FAILURES).forEach(failure -> StatusPage.failure(page, failure));
   }
 
   static String totals(Totals totals) {

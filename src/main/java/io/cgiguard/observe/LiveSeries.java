@@ -24,6 +24,8 @@ public final class LiveSeries {
 
   /** How many seconds of history the charts show. */
   public static final int SECONDS = 300;
+  /** The shortest stretch of seconds {@link View#recent()} keeps. */
+  public static final int SHORTEST_RECENT = 60;
   /** Distinct script names that keep their own row. */
   static final int SCRIPT_CAP = 200;
   private static final long HIGHEST_MICROS = Duration.ofMinutes(10).toNanos() / 1000;
@@ -123,6 +125,23 @@ public final class LiveSeries {
     public View {
       seconds = List.copyOf(seconds);
       scripts = List.copyOf(scripts);
+    }
+
+    /**
+     * @return the same view from the first second that saw a request (but at least the last
+     *     {@value #SHORTEST_RECENT} seconds), so that a gateway started a minute ago does not
+     *     draw four empty minutes
+     */
+    public View recent() {
+      int first = seconds.size();
+      for (int i = 0; i < seconds.size(); i++) {
+        if (seconds.get(i).requests() > 0) {
+          first = i;
+          break;
+        }
+      }
+      first = Math.max(0, Math.min(first, seconds.size() - SHORTEST_RECENT));
+      return new View(seconds.subList(first, seconds.size()), scripts);
     }
 
     /** @return every failure kind seen in the window, sorted */

@@ -4,7 +4,8 @@
 (function () {
   'use strict';
   var SVG = 'http://www.w3.org/2000/svg';
-  var WIDTH = 900, HEIGHT = 240, LEFT = 50, RIGHT = 150, TOP = 10, BOTTOM = 24;
+  var WIDTH = 900, HEIGHT = 200, LEFT = 50, RIGHT = 190, TOP = 10, BOTTOM = 24;
+  var REQUESTS = '#2a8a3a';
   var COLOURS = ['#d33', '#e08a00', '#7b3fbf', '#1f8fbf', '#b0487a', '#4c7a00', '#555', '#c4a000'];
   var PERIOD_MS = 1000;
 
@@ -24,58 +25,71 @@
     return 10 * power;
   }
 
-  function path(type, colour, series, top, plotW, plotH) {
-    var step = plotW / Math.max(1, series.length);
+  function path(colour, series, length, top, plotW, plotH) {
+    var step = plotW / Math.max(1, length - 1);
     var d = series.map(function (n, i) {
       var y = TOP + plotH - plotH * Math.min(n, top) / top;
       return (i === 0 ? 'M' : 'L') + (LEFT + step * i).toFixed(1) + ' ' + y.toFixed(1);
     }).join('');
-    return el('path', { 'class': 'series ' + type, stroke: colour, d: d });
-  }
-
-  function legend(svg, row, colour, label) {
-    var x = WIDTH - RIGHT + 10, y = TOP + 4 + 16 * row;
-    svg.appendChild(el('rect', { x: x, y: y, width: 10, height: 10, fill: colour }));
-    svg.appendChild(el('text', { 'class': 'legend', x: x + 14, y: y + 9 }, label));
+    return el('path', { 'class': 'series', stroke: colour, d: d });
   }
 
   function sum(series) {
     return series.reduce(function (a, b) { return a + b; }, 0);
   }
 
-  function drawChart(series) {
-    var svg = document.getElementById('rate-chart');
+  // Draws one chart: a line per named series, with the same geometry as the server's SVG.
+  function drawChart(id, title, lines, colours) {
+    var svg = document.getElementById(id);
     if (!svg) { return; }
-    var kinds = Object.keys(series.failures).sort();
-    var peak = Math.max.apply(null, [1].concat(series.requests));
+    var names = Object.keys(lines);
+    var length = 1, peak = 1, total = 0;
+    names.forEach(function (name) {
+      length = Math.max(length, lines[name].length);
+      peak = Math.max.apply(null, [peak].concat(lines[name]));
+      total += sum(lines[name]);
+    });
     var top = niceCeiling(peak);
     var plotW = WIDTH - LEFT - RIGHT, plotH = HEIGHT - TOP - BOTTOM;
-    var failures = kinds.reduce(function (n, kind) { return n + sum(series.failures[kind]); }, 0);
     while (svg.lastChild) { svg.removeChild(svg.lastChild); }
-    svg.appendChild(el('title', {}, 'Requests and failures per second'));
+    svg.appendChild(el('title', {}, title));
     svg.appendChild(el('rect', { 'class': 'frame', x: LEFT, y: TOP, width: plotW, height: plotH }));
-    for (var tick = 0; tick <= 4; tick++) {
-      var y = TOP + plotH - plotH * tick / 4;
+    var tick, x, y;
+    for (tick = 0; tick <= 4; tick++) {
+      y = TOP + plotH - plotH * tick / 4;
       svg.appendChild(el('line', { 'class': 'grid', x1: LEFT, y1: y, x2: LEFT + plotW, y2: y }));
       var value = top * tick / 4;
       svg.appendChild(el('text', { x: LEFT - 4, y: y + 4, 'text-anchor': 'end' },
         value === Math.round(value) ? String(value) : value.toFixed(1)));
     }
-    var minutes = Math.round(series.requests.length / 60);
-    for (var minute = 0; minute <= minutes; minute++) {
-      var x = LEFT + plotW * (series.requests.length - 60 * minute) / series.requests.length;
+    for (tick = 0; tick <= 4; tick++) {
+      x = LEFT + plotW * tick / 4;
+      var ago = Math.round(length * (4 - tick) / 4);
       svg.appendChild(el('text', { x: x, y: HEIGHT - 6, 'text-anchor': 'middle' },
-        minute === 0 ? 'now' : '-' + minute + ' min'));
+        ago === 0 ? 'now' : '-' + ago + ' s'));
     }
-    svg.appendChild(path('requests', '#2a8a3a', series.requests, top, plotW, plotH));
-    legend(svg, 0, '#2a8a3a', 'requests');
-    kinds.forEach(function (kind, i) {
-      var colour = COLOURS[i % COLOURS.length];
-      svg.appendChild(path('failures', colour, series.failures[kind], top, plotW, plotH));
-      legend(svg, i + 1, colour, kind);
+    names.forEach(function (name, i) {
+      var colour = colours[i % colours.length];
+      svg.appendChild(path(colour, lines[name], length, top, plotW, plotH));
+      x = WIDTH - RIGHT + 10;
+      y = TOP + 4 + 16 * i;
+      svg.appendChild(el('rect', { x: x, y: y, width: 10, height: 10, fill: colour }));
+      svg.appendChild(el('text', { 'class': 'legend', x: x + 14, y: y + 9 }, name));
     });
-    svg.setAttribute('data-requests', String(sum(series.requests)));
-    svg.setAttribute('data-failures', String(failures));
+    if (names.length === 0) {
+      svg.appendChild(el('text', { 'class': 'legend', x: WIDTH - RIGHT + 10, y: TOP + 13 },
+        'none'));
+    }
+    svg.setAttribute('data-total', String(total));
+  }
+
+  function drawCharts(series) {
+    drawChart('rate-chart', 'Requests per second', { requests: series.requests }, [REQUESTS]);
+    var kinds = {};
+    Object.keys(series.failures).sort().forEach(function (kind) {
+      kinds[kind] = series.failures[kind];
+    });
+    drawChart('failure-chart', 'Failures per second by kind', kinds, COLOURS);
   }
 
   function replace(id, html) {
@@ -108,7 +122,7 @@
   }
 
   function show(data) {
-    drawChart(data.series);
+    drawCharts(data.series);
     text('uptime', data.uptime);
     text('taken', data.takenAt);
     replace('totals', data.html.totals);

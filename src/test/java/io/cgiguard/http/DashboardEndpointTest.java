@@ -67,7 +67,7 @@ class DashboardEndpointTest {
       assertThat(gateway.get("/-/dashboard.js").headers().firstValue("Content-Type")).get()
           .asString().startsWith("text/javascript");
       JsonNode json = JSON.readTree(gateway.get("/-/dashboard.json").body());
-      assertThat(json.path("series").path("requests").size()).isEqualTo(LiveSeries.SECONDS);
+      assertThat(json.path("series").path("requests").size()).isEqualTo(LiveSeries.SHORTEST_RECENT);
       assertThat(json.path("limits").path("maxRunning").asInt()).isEqualTo(64);
     }
   }
