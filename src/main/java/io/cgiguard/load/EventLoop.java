@@ -36,6 +36,8 @@ final class EventLoop implements Runnable {
    * up). Below it the close is the server's answer and is counted as an {@code empty-reply}.
    */
   static final long IDLE_EXPLAINS_CLOSE_NANOS = 1_000_000_000L;
+  /** The longest the loop goes without looking at every connection, for timeouts. */
+  private static final long MAX_SCAN_INTERVAL_NANOS = 100_000_000L;
 
   private final Run run;
   private final List<LoopConnection> connections;
@@ -46,6 +48,8 @@ final class EventLoop implements Runnable {
   private final long periodNanos;
   private final WorkerTally tally;
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+  /** When the loop next scans every connection; see {@link #due}. */
+  private long wakeAt = System.nanoTime();
 
   EventLoop(Run run, List<LoopConnection> connections, InetSocketAddress address, byte[] request,
       boolean isHead, long timeoutNanos, long periodNanos, WorkerTally tally) {
@@ -65,18 +69,21 @@ final class EventLoop implements Runnable {
       int active = connections.size();
       while (active > 0 && !Thread.currentThread().isInterrupted()) {
         long now = System.nanoTime();
-        long wakeAt = Long.MAX_VALUE;
-        active = 0;
-        for (LoopConnection connection : connections) {
-          service(connection, selector, now);
-          if (!connection.finished) {
-            active++;
-            wakeAt = Math.min(wakeAt,
-                connection.inFlight ? connection.deadline : connection.nextSendAt);
+        // The scan of every connection runs only when one of them has something due; between
+        // scans, a response costs its own work and nothing per connection.
+        if (now - wakeAt >= 0) {
+          wakeAt = now + MAX_SCAN_INTERVAL_NANOS;
+          active = 0;
+          for (LoopConnection connection : connections) {
+            service(connection, selector, now);
+            if (!connection.finished) {
+              active++;
+              due(connection.inFlight ? connection.deadline : connection.nextSendAt);
+            }
           }
-        }
-        if (active == 0) {
-          break;
+          if (active == 0) {
+            break;
+          }
         }
         long waitNanos = wakeAt - System.nanoTime();
         int ready = waitNanos <= 0 ? selector.selectNow()
@@ -92,6 +99,13 @@ final class EventLoop implements Runnable {
       throw new IllegalStateException("selector failed", e);
     } finally {
       connections.forEach(LoopConnection::close);
+    }
+  }
+
+  /** Makes the loop scan again no later than {@code at}. */
+  private void due(long at) {
+    if (at - wakeAt < 0) {
+      wakeAt = at;
     }
   }
 
@@ -229,13 +243,26 @@ final class EventLoop implements Runnable {
     run.record(tally, reply, connection.sentAt, doneAt);
     connection.inFlight = false;
     connection.connecting = false;
+    connection.nextSendAt = periodNanos > 0 ? connection.nextSendAt + periodNanos : doneAt;
     if (close) {
       connection.close();
+    } else if (periodNanos == 0 && connection.key != null) {
+      // Closed loop on a kept connection: the next request goes out now, and the key keeps
+      // its read interest, instead of two epoll updates and a scan of every connection.
+      connection.idleSince = doneAt;
+      service(connection, connection.key.selector(), doneAt);
+      if (connection.finished) {
+        connection.key.interestOps(0);
+        due(doneAt);
+      } else if (connection.inFlight) {
+        due(connection.deadline);
+      }
+      return;
     } else {
       connection.key.interestOps(0);
       connection.idleSince = doneAt;
     }
-    connection.nextSendAt = periodNanos > 0 ? connection.nextSendAt + periodNanos : doneAt;
+    due(connection.nextSendAt);
   }
 
   /** The state of one connection of an {@link EventLoop}. */

@@ -93,6 +93,10 @@ class DashboardScreenshotTest {
           throw new IllegalStateException(e);
         }
       })).isTrue();
+      // Show one failure opened to its diagnosis; the page keeps it open across refreshes.
+      browser.evaluate("(function () { var k = Array.from(document.querySelectorAll("
+          + "'#failures .kind')).find(function (e) { return e.textContent === "
+          + "'killed-before-headers'; }); if (k) { k.closest('details').open = true; } }())");
       Files.createDirectories(picture.getParent());
       browser.screenshot(picture);
       for (Thread run : runs) {
