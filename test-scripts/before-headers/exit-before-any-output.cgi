@@ -1,4 +1,5 @@
-#!/bin/sh
-# Exits with status 3 before writing a byte of its response.
-echo "about to fail" >&2
-exit 3
+#!/usr/bin/perl
+# Says why on stderr and exits with status 3 before writing a byte of its response. The stderr
+# line is evidence that only a detailed failure page may show.
+print STDERR "about to fail: database password rejected\n";
+exit 3;

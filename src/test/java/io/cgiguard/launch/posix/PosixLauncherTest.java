@@ -96,7 +96,8 @@ class PosixLauncherTest {
   void withoutLimitTheSameAllocationSucceeds() throws Exception {
     try (ScriptProcess process =
         started(spec(ResourceLimits.NONE, script("resources/allocate-512mib.pl")))) {
-      assertThat(new String(readAll(process.stdout()), UTF_8).trim()).isEqualTo("536870912");
+      assertThat(new String(readAll(process.stdout()), UTF_8))
+          .isEqualTo("Content-Type: text/plain\n\n536870912\n");
       assertThat(await(process).status().success()).isTrue();
     }
   }
