@@ -42,7 +42,7 @@ class ArchitectureTest {
   void cgiIsPure() {
     noClasses().that().resideInAPackage("io.cgiguard.cgi..")
         .should().dependOnClassesThat().resideInAnyPackage("io.cgiguard.http..",
-            "io.cgiguard.guard..", "io.cgiguard.launch..", "io.cgiguard.config..",
+            "io.cgiguard.admission..", "io.cgiguard.attempt..", "io.cgiguard.diagnose..", "io.cgiguard.failure..", "io.cgiguard.plan..", "io.cgiguard.render..", "io.cgiguard.text..", "io.cgiguard.launch..", "io.cgiguard.config..",
             "io.cgiguard.observe..", "io.cgiguard.load..", "io.cgiguard.iis..")
         .check(MAIN);
   }
@@ -51,7 +51,7 @@ class ArchitectureTest {
   void launchKnowsNoHttpNorWhatRunsAboveIt() {
     noClasses().that().resideInAPackage("io.cgiguard.launch..")
         .should().dependOnClassesThat().resideInAnyPackage("io.cgiguard.http..",
-            "io.cgiguard.guard..", "io.cgiguard.cgi..", "io.cgiguard.config..",
+            "io.cgiguard.admission..", "io.cgiguard.attempt..", "io.cgiguard.diagnose..", "io.cgiguard.failure..", "io.cgiguard.plan..", "io.cgiguard.render..", "io.cgiguard.text..", "io.cgiguard.cgi..", "io.cgiguard.config..",
             "io.cgiguard.observe..", "io.cgiguard.load..", "io.cgiguard.iis..")
         .check(MAIN);
   }
@@ -60,14 +60,14 @@ class ArchitectureTest {
   void configIsALeaf() {
     noClasses().that().resideInAPackage("io.cgiguard.config..")
         .should().dependOnClassesThat().resideInAnyPackage("io.cgiguard.http..",
-            "io.cgiguard.guard..", "io.cgiguard.cgi..", "io.cgiguard.launch..",
+            "io.cgiguard.admission..", "io.cgiguard.attempt..", "io.cgiguard.diagnose..", "io.cgiguard.failure..", "io.cgiguard.plan..", "io.cgiguard.render..", "io.cgiguard.text..", "io.cgiguard.cgi..", "io.cgiguard.launch..",
             "io.cgiguard.observe..", "io.cgiguard.load..", "io.cgiguard.iis..")
         .check(MAIN);
   }
 
   @Test
   void guardAndObserveDoNotReachUpIntoHttp() {
-    noClasses().that().resideInAnyPackage("io.cgiguard.guard..", "io.cgiguard.observe..")
+    noClasses().that().resideInAnyPackage("io.cgiguard.admission..", "io.cgiguard.attempt..", "io.cgiguard.diagnose..", "io.cgiguard.failure..", "io.cgiguard.plan..", "io.cgiguard.render..", "io.cgiguard.text..", "io.cgiguard.observe..")
         .should().dependOnClassesThat().resideInAnyPackage("io.cgiguard.http..",
             "io.cgiguard.load..", "io.cgiguard.iis..")
         .check(MAIN);

@@ -1,12 +1,12 @@
 package io.cgiguard.cli;
 
+import io.cgiguard.admission.Bulkhead;
+import io.cgiguard.admission.BulkheadSettings;
+import io.cgiguard.admission.CircuitBreakers;
+import io.cgiguard.admission.CircuitSettings;
+import io.cgiguard.attempt.AttemptListener;
+import io.cgiguard.attempt.ScriptAttempts;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.AttemptListener;
-import io.cgiguard.guard.Bulkhead;
-import io.cgiguard.guard.BulkheadSettings;
-import io.cgiguard.guard.CircuitBreakers;
-import io.cgiguard.guard.CircuitSettings;
-import io.cgiguard.guard.ScriptAttempts;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
 import java.security.SecureRandom;

@@ -1,11 +1,11 @@
 package io.cgiguard.http;
 
+import io.cgiguard.admission.Bulkhead;
+import io.cgiguard.admission.BulkheadSettings;
+import io.cgiguard.admission.CircuitBreakers;
+import io.cgiguard.admission.CircuitSettings;
+import io.cgiguard.attempt.ScriptAttempts;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.Bulkhead;
-import io.cgiguard.guard.BulkheadSettings;
-import io.cgiguard.guard.CircuitBreakers;
-import io.cgiguard.guard.CircuitSettings;
-import io.cgiguard.guard.ScriptAttempts;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.ResourceLimits;
 import io.cgiguard.observe.CircuitState;
