@@ -25,9 +25,4 @@ public record BulkheadSettings(int maxRunning, int maxPerScript, int queue, Dura
     }
     Objects.requireNonNull(retryAfter, "retryAfter");
   }
-
-  /** The defaults of {@code conf/cgiguard.toml}: 64 running, 16 per script, 256 waiting. */
-  public static BulkheadSettings defaults() {
-    return new BulkheadSettings(64, 16, 256, Duration.ofSeconds(1));
-  }
 }

@@ -28,9 +28,4 @@ public record CircuitSettings(int window, int minRequests, double failureRatio, 
       throw new IllegalArgumentException("openFor must be positive");
     }
   }
-
-  /** The defaults of {@code conf/cgiguard.toml}: 20, 10, 0.5, 10 s. */
-  public static CircuitSettings defaults() {
-    return new CircuitSettings(20, 10, 0.5, Duration.ofSeconds(10));
-  }
 }

@@ -8,12 +8,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the {@link RetryPolicy} needs to know after a failed attempt.
+ * What the {@link RetryPolicy} needs to know after a failed attempt. Nothing of the response has
+ * reached the client at that point: the attempt loop decides before any header is relayed, and a
+ * failure after that (a truncated or stalled body) is never retried.
  *
  * @param kind the failure's kind
  * @param spawnErrno the errno name (such as {@code EAGAIN}) when the kind is spawn-failed
- * @param bytesSentToClient response bytes already written to the client's connection
- * @param responseCommitted whether the response head has been committed to the client
  * @param method the request method, as received
  * @param body whether the request body can be replayed
  * @param attemptsMade attempts made so far, the failed one included (1 after the first)
@@ -22,8 +22,6 @@ import java.util.Optional;
 public record RetryFacts(
     FailureKind kind,
     Optional<String> spawnErrno,
-    long bytesSentToClient,
-    boolean responseCommitted,
     String method,
     RequestBody body,
     int attemptsMade,
@@ -40,8 +38,6 @@ public record RetryFacts(
   /** @return the facts after {@code failure}, its kind and spawn errno taken from it */
   public static RetryFacts after(
       Failure failure,
-      long bytesSentToClient,
-      boolean responseCommitted,
       String method,
       RequestBody body,
       int attemptsMade,
@@ -49,8 +45,6 @@ public record RetryFacts(
     return new RetryFacts(
         failure.kind(),
         failure.evidence().spawnError().map(SpawnError::errnoName),
-        bytesSentToClient,
-        responseCommitted,
         method,
         body,
         attemptsMade,

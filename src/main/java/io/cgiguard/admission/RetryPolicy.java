@@ -2,7 +2,6 @@ package io.cgiguard.admission;
 
 import io.cgiguard.failure.FailureKind;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,22 +48,6 @@ public record RetryPolicy(
         .collect(Collectors.toUnmodifiableSet());
   }
 
-  /** The defaults of {@code conf/cgiguard.toml}. */
-  public static RetryPolicy defaults() {
-    return new RetryPolicy(
-        3,
-        Duration.ofMillis(50),
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(30),
-        EnumSet.of(
-            FailureKind.SPAWN_FAILED,
-            FailureKind.EXITED_BEFORE_HEADERS,
-            FailureKind.KILLED_BEFORE_HEADERS,
-            FailureKind.INCOMPLETE_HEADERS),
-        Set.of("GET", "HEAD", "OPTIONS"),
-        false);
-  }
-
   /**
    * Decides whether to try again.
    *
@@ -92,12 +75,6 @@ public record RetryPolicy(
         && !facts.spawnErrno().map(TRANSIENT_SPAWN_ERRNOS::contains).orElse(false)) {
       return Optional.of(
           "the spawn error " + facts.spawnErrno().orElse("(none)") + " will not go away by itself");
-    }
-    if (facts.bytesSentToClient() > 0) {
-      return Optional.of(facts.bytesSentToClient() + " bytes have already reached the client");
-    }
-    if (facts.responseCommitted()) {
-      return Optional.of("the response is already committed");
     }
     // A method outside the safe list is replayable only as the mapping allows: with its body
     // held whole in the replay buffer.

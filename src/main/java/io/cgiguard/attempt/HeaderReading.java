@@ -41,6 +41,7 @@ final class HeaderReading {
     this.pumps = pumps;
   }
 
+  @SuppressWarnings("try") // the registration only has to end with the block: closing it stops the watch
   Observation read() throws InterruptedException {
     feedStdin();
     long deadline = System.nanoTime() + plan.headerTimeout().toNanos();

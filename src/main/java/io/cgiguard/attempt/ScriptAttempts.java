@@ -7,7 +7,6 @@ import io.cgiguard.admission.CircuitBreakers;
 import io.cgiguard.admission.RetryDecision;
 import io.cgiguard.admission.RetryFacts;
 import io.cgiguard.admission.Slot;
-import io.cgiguard.cgi.HeaderBlock;
 import io.cgiguard.failure.Failure;
 import io.cgiguard.failure.FailureKind;
 import io.cgiguard.launch.Launch;
@@ -105,8 +104,7 @@ public final class ScriptAttempts {
       Attempt attempt = Attempt.failed(number, failure, elapsed);
       listener.attempted(plan.scriptKey(), attempt);
       history = history.with(attempt);
-      RetryDecision decision = plan.retry().decide(new RetryFacts(failure.kind(),
-          failure.evidence().spawnError().map(e -> e.errnoName()), 0, false, plan.method(),
+      RetryDecision decision = plan.retry().decide(RetryFacts.after(failure, plan.method(),
           plan.body().replay(), number, Duration.between(plan.arrived(), clock.instant())), random);
       if (decision instanceof RetryDecision.Retry retry) {
         Thread.sleep(retry.delay().toMillis());

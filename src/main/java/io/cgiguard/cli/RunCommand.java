@@ -9,7 +9,6 @@ import io.cgiguard.cgi.HeaderField;
 import io.cgiguard.cgi.MetaVariables;
 import io.cgiguard.cgi.Resolution;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.launch.LaunchSpec;
 import io.cgiguard.plan.ScriptCommand;
 import io.cgiguard.plan.ScriptPlans;
 import java.io.IOException;

@@ -3,7 +3,6 @@ package io.cgiguard.http;
 import io.cgiguard.attempt.AttemptPlan;
 import io.cgiguard.attempt.BodySource;
 import io.cgiguard.attempt.Outcome;
-import io.cgiguard.attempt.ScriptAttempts;
 import io.cgiguard.cgi.CgiRequest;
 import io.cgiguard.cgi.EnvironmentPolicy;
 import io.cgiguard.cgi.MetaVariables;

@@ -8,7 +8,6 @@ import io.cgiguard.cgi.Resolution;
 import io.cgiguard.cgi.ResponseHead;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.diagnose.Diagnosis;
-import io.cgiguard.failure.Failure;
 import io.cgiguard.failure.FailureKind;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.plan.ScriptPlans;

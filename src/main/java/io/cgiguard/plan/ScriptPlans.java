@@ -1,5 +1,7 @@
 package io.cgiguard.plan;
 
+import io.cgiguard.admission.BulkheadSettings;
+import io.cgiguard.admission.CircuitSettings;
 import io.cgiguard.admission.RetryPolicy;
 import io.cgiguard.attempt.AttemptPlan;
 import io.cgiguard.attempt.BodySource;
@@ -62,14 +64,31 @@ public final class ScriptPlans {
         .orElse(timeouts.header());
     LaunchSpec spec = new LaunchSpec(command.argv(), environment,
         script.scriptFile().getParent(), limits, stderr, config.limits().stderrTailBytes());
-    GatewayConfig.Retry retry = config.retry();
-    RetryPolicy policy = new RetryPolicy(retry.attempts(), retry.backoff(), retry.maxBackoff(),
-        retry.deadline(), retriableKinds, retry.methods(),
-        mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false));
+    RetryPolicy policy = retryPolicy(mapping);
     boolean nph = script.scriptFile().getFileName().toString().startsWith("nph-");
     return new AttemptPlan(script.scriptName(), spec, method, body, policy, headerTimeout,
         timeouts.killGrace(), config.limits().maxHeaderBytes(), nph,
         config.concurrency().queueWait(), arrived);
+  }
+
+  /** @return the retry rules of the script's mapping, or of the configuration when it has none */
+  public RetryPolicy retryPolicy(Optional<GatewayConfig.HandlerMapping> mapping) {
+    GatewayConfig.Retry retry = config.retry();
+    return new RetryPolicy(retry.attempts(), retry.backoff(), retry.maxBackoff(),
+        retry.deadline(), retriableKinds, retry.methods(),
+        mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false));
+  }
+
+  /** @return the bulkhead's limits from {@code [concurrency]} */
+  public static BulkheadSettings bulkhead(GatewayConfig config) {
+    GatewayConfig.Concurrency c = config.concurrency();
+    return new BulkheadSettings(c.maxRunning(), c.maxPerScript(), c.queue(), Duration.ofSeconds(1));
+  }
+
+  /** @return how each script's circuit judges it, from {@code [circuit]} */
+  public static CircuitSettings circuit(GatewayConfig config) {
+    GatewayConfig.Circuit c = config.circuit();
+    return new CircuitSettings(c.window(), c.minRequests(), c.failureRatio(), c.openFor());
   }
 
   /**

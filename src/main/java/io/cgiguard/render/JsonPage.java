@@ -32,6 +32,7 @@ final class JsonPage {
    * markup.
    */
   private static final class MarkupSafeEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
     private final int[] ascii = standardAsciiEscapesForJSON();
 
     MarkupSafeEscapes() {

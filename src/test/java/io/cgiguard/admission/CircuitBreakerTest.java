@@ -2,13 +2,20 @@ package io.cgiguard.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.config.ConfigLoader;
+import io.cgiguard.plan.ScriptPlans;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakerTest {
 
+  /** The circuit settings of the built-in configuration. */
+  private static final CircuitSettings DEFAULTS =
+      ScriptPlans.circuit(new ConfigLoader(Path.of(".")).defaults());
+
   private final SteppedClock clock = new SteppedClock();
-  private final CircuitBreaker breaker = new CircuitBreaker(CircuitSettings.defaults(), clock);
+  private final CircuitBreaker breaker = new CircuitBreaker(DEFAULTS, clock);
 
   private void record(int successes, int failures) {
     for (int i = 0; i < successes; i++) {
@@ -125,7 +132,7 @@ class CircuitBreakerTest {
 
   @Test
   void registryKeepsOneBreakerPerScriptAndSnapshotsThemAll() {
-    CircuitBreakers breakers = new CircuitBreakers(CircuitSettings.defaults(), clock);
+    CircuitBreakers breakers = new CircuitBreakers(DEFAULTS, clock);
     for (int i = 0; i < 10; i++) {
       breakers.forScript("/srv/cgi-bin/bad.pl").record(false);
     }

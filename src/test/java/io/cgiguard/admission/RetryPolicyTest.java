@@ -2,7 +2,10 @@ package io.cgiguard.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.failure.FailureKind;
+import io.cgiguard.plan.ScriptPlans;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -16,7 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class RetryPolicyTest {
 
-  private static final RetryPolicy POLICY = RetryPolicy.defaults();
+  /** The retry rules of the built-in configuration. */
+  private static final RetryPolicy POLICY =
+      new ScriptPlans(new ConfigLoader(Path.of(".")).defaults()).retryPolicy(Optional.empty());
 
   /** Always picks the top of the range, so the delay is the cap. */
   private static final RandomGenerator HIGHEST = new RandomGenerator() {
@@ -32,7 +37,7 @@ class RetryPolicyTest {
   };
 
   private static final RetryFacts RETRIABLE = new RetryFacts(
-      FailureKind.EXITED_BEFORE_HEADERS, Optional.empty(), 0, false, "GET", RequestBody.NONE, 1,
+      FailureKind.EXITED_BEFORE_HEADERS, Optional.empty(), "GET", RequestBody.NONE, 1,
       Duration.ofMillis(100));
 
   @Test
@@ -46,16 +51,12 @@ class RetryPolicyTest {
         flip("kind not retriable", f -> with(f, FailureKind.MALFORMED_HEADERS, f.spawnErrno())),
         flip("spawn ENOENT", f -> with(f, FailureKind.SPAWN_FAILED, Optional.of("ENOENT"))),
         flip("spawn without errno", f -> with(f, FailureKind.SPAWN_FAILED, Optional.empty())),
-        flip("bytes sent", f -> new RetryFacts(f.kind(), f.spawnErrno(), 1, false, f.method(),
-            f.body(), f.attemptsMade(), f.elapsed())),
-        flip("committed", f -> new RetryFacts(f.kind(), f.spawnErrno(), 0, true, f.method(),
-            f.body(), f.attemptsMade(), f.elapsed())),
         flip("POST", f -> withMethod(f, "POST")),
         flip("buffered body, replay off", f -> withBody(f, RequestBody.BUFFERED)),
         flip("streamed body", f -> withBody(f, RequestBody.STREAMED)),
-        flip("attempts used", f -> new RetryFacts(f.kind(), f.spawnErrno(), 0, false, f.method(),
+        flip("attempts used", f -> new RetryFacts(f.kind(), f.spawnErrno(), f.method(),
             f.body(), 3, f.elapsed())),
-        flip("deadline", f -> new RetryFacts(f.kind(), f.spawnErrno(), 0, false, f.method(),
+        flip("deadline", f -> new RetryFacts(f.kind(), f.spawnErrno(), f.method(),
             f.body(), f.attemptsMade(), Duration.ofMillis(29_960))));
   }
 
@@ -123,17 +124,16 @@ class RetryPolicyTest {
   }
 
   private static RetryFacts with(RetryFacts f, FailureKind kind, Optional<String> errno) {
-    return new RetryFacts(kind, errno, f.bytesSentToClient(), f.responseCommitted(), f.method(),
-        f.body(), f.attemptsMade(), f.elapsed());
+    return new RetryFacts(kind, errno, f.method(), f.body(), f.attemptsMade(), f.elapsed());
   }
 
   private static RetryFacts withMethod(RetryFacts f, String method) {
-    return new RetryFacts(f.kind(), f.spawnErrno(), f.bytesSentToClient(), f.responseCommitted(),
-        method, f.body(), f.attemptsMade(), f.elapsed());
+    return new RetryFacts(f.kind(), f.spawnErrno(), method, f.body(), f.attemptsMade(),
+        f.elapsed());
   }
 
   private static RetryFacts withBody(RetryFacts f, RequestBody body) {
-    return new RetryFacts(f.kind(), f.spawnErrno(), f.bytesSentToClient(), f.responseCommitted(),
-        f.method(), body, f.attemptsMade(), f.elapsed());
+    return new RetryFacts(f.kind(), f.spawnErrno(), f.method(), body, f.attemptsMade(),
+        f.elapsed());
   }
 }

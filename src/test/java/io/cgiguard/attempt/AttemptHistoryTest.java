@@ -64,7 +64,7 @@ class AttemptHistoryTest {
     Failure failure = new Failure(FailureKind.SPAWN_FAILED, "could not start", spawn);
 
     RetryFacts facts =
-        RetryFacts.after(failure, 0, false, "GET", RequestBody.NONE, 1, Duration.ZERO);
+        RetryFacts.after(failure, "GET", RequestBody.NONE, 1, Duration.ZERO);
 
     assertThat(facts.kind()).isEqualTo(FailureKind.SPAWN_FAILED);
     assertThat(facts.spawnErrno()).contains("EAGAIN");
