@@ -26,6 +26,7 @@ final class MaxRateSearch {
 
   private MaxRateSearch() {}
 
+  @SuppressWarnings("try") // the progress line only has to end with each step
   static int run(LoadCommand command) throws InterruptedException, IOException {
     if (!command.findMaxRate || command.slo == null) {
       throw command.usage("--find-max-rate and --slo go together, such as"

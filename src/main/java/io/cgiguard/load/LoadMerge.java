@@ -47,7 +47,7 @@ public final class LoadMerge {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
     TreeMap<String, Long> failures = new TreeMap<>();
-    root.path("failures").fields().forEachRemaining(f -> failures.put(f.getKey(),
+    root.path("failures").properties().forEach(f -> failures.put(f.getKey(),
         f.getValue().asLong()));
     List<Long> perSecond = new ArrayList<>();
     List<Long> failedPerSecond = new ArrayList<>();
@@ -56,14 +56,14 @@ public final class LoadMerge {
       failedPerSecond.add(row.path("failures").asLong());
     }
     TreeMap<String, List<Long>> byKind = new TreeMap<>();
-    root.path("failures_per_second").fields().forEachRemaining(kind -> {
+    root.path("failures_per_second").properties().forEach(kind -> {
       List<Long> series = new ArrayList<>();
       kind.getValue().forEach(n -> series.add(n.asLong()));
       byKind.put(kind.getKey(), series);
     });
     TreeMap<String, Long> firstAttempts = new TreeMap<>();
     JsonNode reconnects = root.path("reconnects");
-    reconnects.path("first_attempt").fields().forEachRemaining(f -> firstAttempts.put(f.getKey(),
+    reconnects.path("first_attempt").properties().forEach(f -> firstAttempts.put(f.getKey(),
         f.getValue().asLong()));
     JsonNode attempts = root.path("gateway_attempts");
     GatewayAttempts gateway = attempts.isObject()

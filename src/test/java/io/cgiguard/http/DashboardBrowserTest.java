@@ -38,12 +38,9 @@ class DashboardBrowserTest {
       + "marker: window.__notReloaded === true,"
       + "csp: window.__cspViolations })";
   private static final String TOML = """
-      [[mount]]
-      url = "/load/"
-      dir = "%s"
       [retry]
       attempts = 1
-      """.formatted(TestGateway.PROJECT.resolve("test-scripts/load"));
+      """;
 
   @TempDir Path dir;
 
@@ -68,8 +65,8 @@ class DashboardBrowserTest {
       browser.evaluate("window.__notReloaded = true");
 
       long before = System.nanoTime();
-      assertThat(gateway.get("/load/segfaults-before-headers.sh").statusCode()).isEqualTo(502);
-      assertThat(gateway.get("/load/exits-mid-headers.sh").statusCode()).isEqualTo(502);
+      assertThat(gateway.get("/before-headers/segfault.sh").statusCode()).isEqualTo(502);
+      assertThat(gateway.get("/before-headers/exit-mid-header-line.sh").statusCode()).isEqualTo(502);
       boolean shown = Polling.eventually(Duration.ofSeconds(20), () -> {
         JsonNode now = seen(browser);
         return now.path("failures").asLong() == 2 && now.path("legend").size() == 2
@@ -98,7 +95,7 @@ class DashboardBrowserTest {
   void withoutJavaScriptThePageIsTheSameFactsStatic() throws Exception {
     try (TestGateway gateway = TestGateway.start(TOML);
         DevToolsBrowser browser = DevToolsBrowser.start(dir.resolve("static"), 1200, 900)) {
-      assertThat(gateway.get("/load/segfaults-before-headers.sh").statusCode()).isEqualTo(502);
+      assertThat(gateway.get("/before-headers/segfault.sh").statusCode()).isEqualTo(502);
       browser.call("Emulation.setScriptExecutionDisabled", new com.fasterxml.jackson.databind
           .ObjectMapper().createObjectNode().put("value", true));
       browser.navigate(gateway.uri("/-/").toString());
@@ -112,7 +109,7 @@ class DashboardBrowserTest {
       assertThat(page.path("listed").toString()).contains("killed-before-headers");
       assertThat(page.path("legend").toString()).contains("killed-before-headers");
       String text = browser.evaluate("document.body.innerText").asText();
-      assertThat(text).contains("/load/segfaults-before-headers.sh").contains("Running now")
+      assertThat(text).contains("/before-headers/segfault.sh").contains("Running now")
           .contains("Circuits");
       assertThat(browser.problems()).isEmpty();
     }

@@ -34,15 +34,11 @@ class DashboardEndpointTest {
       [[mount]]
       url = "/dashboard/"
       dir = "%s"
-      [[mount]]
-      url = "/load/"
-      dir = "%s"
       [timeouts]
       linger = "10s"
       [retry]
       attempts = 1
-      """.formatted(TestGateway.PROJECT.resolve("test-scripts/dashboard"),
-      TestGateway.PROJECT.resolve("test-scripts/load"));
+      """.formatted(TestGateway.PROJECT.resolve("test-scripts/dashboard"));
 
   @Test
   void pageAndFilesComeFromThisOriginUnderAStrictPolicy() throws Exception {

@@ -33,9 +33,6 @@ class DashboardScreenshotTest {
 
   private static final String TOML = """
       [[mount]]
-      url = "/load/"
-      dir = "%s"
-      [[mount]]
       url = "/capacity/"
       dir = "%s"
       [[mount]]
@@ -46,8 +43,7 @@ class DashboardScreenshotTest {
       [retry]
       attempts = 3
       backoff = "1ms"
-      """.formatted(TestGateway.PROJECT.resolve("test-scripts/load"),
-      TestGateway.PROJECT.resolve("test-scripts/capacity"),
+      """.formatted(TestGateway.PROJECT.resolve("test-scripts/capacity"),
       TestGateway.PROJECT.resolve("test-scripts/dashboard"));
 
   @TempDir Path dir;
@@ -65,9 +61,9 @@ class DashboardScreenshotTest {
     try (TestGateway gateway = TestGateway.start(TOML);
         DevToolsBrowser browser = DevToolsBrowser.start(dir.resolve("profile"), 1100, 1500)) {
       List<Thread> runs = new ArrayList<>();
-      runs.add(run(gateway, "/load/flaky-headers.sh", 4, 30));
+      runs.add(run(gateway, "/intermittent/flaky-unseeded.sh", 4, 30));
       runs.add(run(gateway, "/capacity/sleeps-quarter-second.sh", 8, 18));
-      runs.add(run(gateway, "/load/segfaults-before-headers.sh", 1, 2));
+      runs.add(run(gateway, "/before-headers/segfault.sh", 1, 2));
       runs.add(run(gateway, "/dashboard/slow-body.sh", 2, 0.6));
       browser.navigate(gateway.uri("/-/").toString());
       ObjectMapper json = new ObjectMapper();

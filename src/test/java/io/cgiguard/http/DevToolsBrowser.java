@@ -173,16 +173,22 @@ final class DevToolsBrowser implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     try {
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
       // Chromium is ended below either way.
-    } finally {
-      chromium.destroy();
+    }
+    chromium.destroy();
+    try {
       if (!chromium.waitFor(10, TimeUnit.SECONDS)) {
         chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+    } catch (InterruptedException e) {
+      chromium.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 
