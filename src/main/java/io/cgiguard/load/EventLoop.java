@@ -25,6 +25,9 @@ final class EventLoop implements Runnable {
     /** Records a finished request. */
     void record(WorkerTally tally, Reply reply, long sentAt, long doneAt);
 
+    /** @return whether a request due at {@code sendAt} would be past the end of the run */
+    boolean over(long sendAt);
+
     /** Records a first attempt that ended without a byte and is being sent again. */
     void reconnected(WorkerTally tally, String firstAttempt, long sentAt);
   }
@@ -122,6 +125,11 @@ final class EventLoop implements Runnable {
       return;
     }
     if (now < connection.nextSendAt) {
+      // At a low rate over many connections a connection's next turn can lie past the end;
+      // waiting for it would only stretch the run's elapsed time.
+      if (periodNanos > 0 && run.over(connection.nextSendAt)) {
+        connection.finished = true;
+      }
       return;
     }
     long sendAt = periodNanos > 0 ? connection.nextSendAt : now;

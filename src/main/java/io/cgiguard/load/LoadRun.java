@@ -105,6 +105,11 @@ public final class LoadRun implements LiveFigures {
       }
 
       @Override
+      public boolean over(long sendAt) {
+        return sendAt >= endNanos;
+      }
+
+      @Override
       public void reconnected(WorkerTally tally, String firstAttempt, long sentAt) {
         if (sentAt >= measureStartNanos) {
           tally.reconnected(firstAttempt);
