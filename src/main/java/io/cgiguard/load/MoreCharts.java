@@ -91,15 +91,22 @@ final class MoreCharts {
   }
 
   static String steps(RateSearch.Outcome outcome) {
+    // The percentile the objective names first, so that its bound can be drawn across the line.
+    List<Slo.LatencyBound> bounds = outcome.slo().latencyBounds();
+    double percentile = bounds.isEmpty() ? 99 : bounds.get(0).percentile();
+    String name = "p" + SvgCharts.trim(percentile);
     double maxRate = 1;
     double maxLatency = 1;
     for (RateSearch.Step step : outcome.steps()) {
       maxRate = Math.max(maxRate, step.ratePerSecond());
-      maxLatency = Math.max(maxLatency, step.result().latencyMillisAt(99));
+      maxLatency = Math.max(maxLatency, step.result().latencyMillisAt(percentile));
+    }
+    for (Slo.LatencyBound bound : bounds) {
+      maxLatency = Math.max(maxLatency, bound.millis());
     }
     double right = niceCeiling(maxRate);
     double top = niceCeiling(maxLatency);
-    StringBuilder svg = SvgCharts.open("steps-chart", "p99 latency by offered rate");
+    StringBuilder svg = SvgCharts.open("steps-chart", name + " latency by offered rate");
     SvgCharts.yAxis(svg, top, "ms");
     for (int tick = 0; tick <= 4; tick++) {
       double x = LEFT + PLOT_W * tick / 4.0;
@@ -117,19 +124,19 @@ final class MoreCharts {
     StringBuilder path = new StringBuilder();
     for (RateSearch.Step step : sorted) {
       double x = LEFT + PLOT_W * step.ratePerSecond() / right;
-      double y = yOf(step.result().latencyMillisAt(99), top);
+      double y = yOf(step.result().latencyMillisAt(percentile), top);
       path.append(path.length() == 0 ? "M" : " L").append(format("%.1f %.1f", x, y));
-      svg.append(format("<circle cx='%.1f' cy='%.1f' r='4' fill='%s'><title>%.1f/s: p99 %.1f ms,"
+      svg.append(format("<circle cx='%.1f' cy='%.1f' r='4' fill='%s'><title>%.1f/s: %s %.1f ms,"
           + " failures %.2f %%</title></circle>", x, y, step.held() ? "#2a8a3a" : "#d33",
-          step.ratePerSecond(), step.result().latencyMillisAt(99),
+          step.ratePerSecond(), name, step.result().latencyMillisAt(percentile),
           100 * step.result().failureRate()));
     }
     if (sorted.size() == 1) {
       path.append(" l1 0");
     }
     svg.append("<path class='series latency' d='").append(path).append("'/>");
-    svg.append(format("<text x='%d' y='%d' text-anchor='middle'>offered rate (green: held, red:"
-        + " broke the objective)</text>", LEFT + PLOT_W / 2, HEIGHT - 6));
+    svg.append(format("<text x='%d' y='%d' text-anchor='middle'>offered rate; %s latency (green:"
+        + " held, red: broke the objective)</text>", LEFT + PLOT_W / 2, HEIGHT - 6, name));
     return svg.append("</svg>").toString();
   }
 }
