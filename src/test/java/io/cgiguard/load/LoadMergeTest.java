@@ -99,6 +99,31 @@ class LoadMergeTest {
   }
 
   @Test
+  void aRealRunsReportsMergeAndItsHdrLogHoldsEveryLatency() throws Exception {
+    Path json = dir.resolve("run.json");
+    Path log = dir.resolve("run.hlog");
+    try (RawServer server = new RawServer((out, in) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return true;
+    })) {
+      StringWriter err = new StringWriter();
+      int status = Main.execute(new PrintWriter(new StringWriter(), true),
+          new PrintWriter(err, true), "load", server.url(), "-c", "2", "-n", "300", "-q",
+          "--json", json.toString(), "--hdr-log", log.toString());
+      assertThat(status).as(err.toString()).isZero();
+    }
+    Histogram logged = (Histogram) new HistogramLogReader(log.toFile()).nextIntervalHistogram();
+    LoadResult run = LoadMerge.read(json);
+    assertThat(logged.getTotalCount()).isEqualTo(300).isEqualTo(run.requests());
+    assertThat(logged.getValueAtPercentile(99)).isEqualTo(run.latencyMicros()
+        .getValueAtPercentile(99));
+    LoadResult twice = LoadMerge.merge(List.of(run, LoadMerge.read(json)));
+    assertThat(twice.requests()).isEqualTo(600);
+    assertThat(twice.latencyMillisAt(50)).isEqualTo(run.latencyMillisAt(50));
+  }
+
+  @Test
   void theHdrLogHoldsTheRunsHistogram() throws Exception {
     WorkerTally tally = new WorkerTally();
     for (int i = 1; i <= 1000; i++) {
