@@ -27,6 +27,12 @@ public enum FailureKind {
   /** No complete header block within the header timeout. */
   HEADER_TIMEOUT(504, Stage.HEADERS,
       "The CGI program did not send its response headers within the time allowed."),
+  /**
+   * A valid header block that the gateway could not put on the wire (its HTTP form outgrew the
+   * response head buffer); decided before anything was sent.
+   */
+  HEADERS_UNRELAYABLE(502, Stage.RELAY,
+      "The gateway could not relay the CGI program's response headers."),
   /** The body ended before the script's Content-Length, or the script died mid-body. */
   BODY_TRUNCATED(502, Stage.BODY, "The CGI program's response ended early."),
   /** No body output within the body idle timeout, or the total run time passed. */
@@ -44,8 +50,10 @@ public enum FailureKind {
     ADMISSION,
     /** Starting the program. */
     ATTEMPT,
-    /** Between start and a complete header block that the gateway can relay. */
+    /** Between start and a complete header block. */
     HEADERS,
+    /** Turning a complete header block into the response head, before anything is sent. */
+    RELAY,
     /** After the response head went to the client. */
     BODY
   }

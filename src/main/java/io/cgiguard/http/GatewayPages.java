@@ -51,8 +51,14 @@ final class GatewayPages {
   /** Answers with a short page that says why the request was refused. */
   void refuse(Request request, Response response, Callback callback, String requestId, int status,
       String reason) {
-    DiagnosticPage.Rendered rendered = page.refusal(format(request), status, reason, requestId);
+    DiagnosticPage.Rendered rendered = refusalPage(format(request), status, reason, requestId);
     send(response, callback, requestId, status, rendered.contentType(), rendered.body());
+  }
+
+  /** @return the short page of a refusal, for a path that writes the response itself */
+  DiagnosticPage.Rendered refusalPage(DiagnosticPage.Format format, int status, String reason,
+      String requestId) {
+    return page.refusal(format, status, reason, requestId);
   }
 
   /** Answers with the diagnostic page of a failure that happened before anything was sent. */
@@ -93,15 +99,20 @@ final class GatewayPages {
     return false;
   }
 
+  /** Puts the request id and the fields every page of the gateway's own carries. */
+  static void securityFields(HttpFields.Mutable headers, String requestId) {
+    headers.put(REQUEST_ID, requestId);
+    headers.put("Content-Security-Policy", CSP);
+    headers.put("X-Content-Type-Options", "nosniff");
+    headers.put("Cache-Control", "no-store");
+  }
+
   static void send(Response response, Callback callback, String requestId, int status,
       String contentType, byte[] body) {
     response.setStatus(status);
     HttpFields.Mutable headers = response.getHeaders();
-    headers.put(REQUEST_ID, requestId);
+    securityFields(headers, requestId);
     headers.put("Content-Type", contentType);
-    headers.put("Content-Security-Policy", CSP);
-    headers.put("X-Content-Type-Options", "nosniff");
-    headers.put("Cache-Control", "no-store");
     headers.put("Content-Length", Integer.toString(body.length));
     response.write(true, ByteBuffer.wrap(body), callback);
   }
