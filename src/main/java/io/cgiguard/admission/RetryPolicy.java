@@ -71,6 +71,10 @@ public record RetryPolicy(
     if (!retriableKinds.contains(facts.kind())) {
       return Optional.of(facts.kind().label() + " is not a retriable failure");
     }
+    if (facts.certainCause().isPresent()) {
+      return Optional.of("the cause is certain (" + facts.certainCause().get()
+          + ") and another attempt would fail the same way");
+    }
     if (facts.kind() == FailureKind.SPAWN_FAILED
         && !facts.spawnErrno().map(TRANSIENT_SPAWN_ERRNOS::contains).orElse(false)) {
       return Optional.of(

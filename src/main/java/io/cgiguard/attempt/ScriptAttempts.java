@@ -104,7 +104,8 @@ public final class ScriptAttempts {
       Attempt attempt = Attempt.failed(number, failure, elapsed);
       listener.attempted(plan.scriptKey(), attempt);
       history = history.with(attempt);
-      RetryDecision decision = plan.retry().decide(RetryFacts.after(failure, plan.method(),
+      RetryDecision decision = plan.retry().decide(RetryFacts.after(failure,
+          plan.incurable().cause(failure), plan.method(),
           plan.body().replay(), number, Duration.between(plan.arrived(), clock.instant())), random);
       if (decision instanceof RetryDecision.Retry retry) {
         Thread.sleep(retry.delay().toMillis());

@@ -122,6 +122,21 @@ public enum Cause {
     return fix;
   }
 
+  /**
+   * @return whether, once diagnosed, this cause is certain to fail the next attempt the same way:
+   *     it lies in the script's file, its text or the system it runs on, not in the moment. The
+   *     attempt loop does not retry such a failure. Resource limits, outside kills, early closes
+   *     and timeouts can depend on the moment, and keep the retry policy's say.
+   */
+  public boolean retryCannotCure() {
+    return switch (this) {
+      case SHEBANG_CR, SHEBANG_WINDOWS_PATH, MISSING_INTERPRETER, NOT_EXECUTABLE, NOEXEC_MOUNT,
+          BODY_BEFORE_HEADERS, HEADER_WITHOUT_COLON, PERL_COMPILE_ERROR, HEADERS_TOO_LARGE -> true;
+      case CPU_LIMIT, MEMORY_LIMIT, KILLED_EXTERNALLY, NT_INIT_FAILURE, STDOUT_CLOSED_EARLY,
+          HEADER_TIMEOUT -> false;
+    };
+  }
+
   /** @return the whole table as Markdown, for {@code docs/causes.md} */
   public static String markdownTable() {
     StringBuilder table = new StringBuilder();

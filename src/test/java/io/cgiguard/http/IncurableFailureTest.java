@@ -1,0 +1,82 @@
+package io.cgiguard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cgiguard.failure.FailureKind;
+import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A failure whose cause is diagnosed with certainty and lies in the script is not retried, even
+ * where the retry rules would repeat its kind: one attempt, one copy of its stderr. A failure
+ * without such a cause still gets every attempt.
+ */
+class IncurableFailureTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static TestGateway gateway;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gateway = TestGateway.start("""
+        [[mount]]
+        url = "/incurable/"
+        dir = "%s"
+        [retry]
+        attempts = 3
+        backoff = "1ms"
+        max-backoff = "1ms"
+        kinds = [%s]
+        """.formatted(TestGateway.PROJECT.resolve("test-scripts/incurable"),
+        String.join(", ", FailureKind.retryCurableLabels().stream()
+            .map(label -> "\"" + label + "\"").toList())));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gateway.close();
+  }
+
+  @ParameterizedTest(name = "{0}: {2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      /faults/perl-compile-error.pl           | exited-before-headers | perl-compile-error
+      /incurable/env-missing-interpreter.cgi  | exited-before-headers | missing-interpreter
+      /incurable/env-crlf-shebang.cgi         | exited-before-headers | shebang-cr
+      /faults/crlf-shebang.cgi                | spawn-failed          | shebang-cr
+      /faults/missing-interpreter.cgi         | spawn-failed          | missing-interpreter
+      /faults/no-exec-bit.cgi                 | spawn-failed          | not-executable
+      /faults/windows-shebang.cgi             | spawn-failed          | shebang-windows-path
+      /faults/body-first.cgi                  | malformed-headers     | body-before-headers
+      /faults/no-colon.cgi                    | malformed-headers     | header-without-colon
+      /faults/headers-too-large.pl            | headers-too-large     | headers-too-large
+      """)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aCertainCauseInTheScriptIsTriedOnce(String path, String kind, String cause)
+      throws Exception {
+    HttpResponse<String> response = gateway.get(path, "Accept", "application/json");
+
+    assertThat(response.headers().firstValue("X-Cgiguard-Failure")).hasValue(kind);
+    assertThat(response.headers().firstValue("X-Cgiguard-Attempts")).hasValue("1");
+    JsonNode page = JSON.readTree(response.body());
+    assertThat(page.at("/cause/id").asText()).as(response.body()).isEqualTo(cause);
+    assertThat(page.get("attempts")).hasSize(1);
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aFailureWithoutACertainCauseGetsEveryAttempt() throws Exception {
+    HttpResponse<String> response = gateway.get("/faults/exit-before-headers.cgi");
+
+    assertThat(response.headers().firstValue("X-Cgiguard-Failure"))
+        .hasValue("exited-before-headers");
+    assertThat(response.headers().firstValue("X-Cgiguard-Attempts")).hasValue("3");
+  }
+}

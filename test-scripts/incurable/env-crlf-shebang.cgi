@@ -1,0 +1,2 @@
+#!/usr/bin/env perl
+print "Content-Type: text/plain\n\nunreachable\n";
