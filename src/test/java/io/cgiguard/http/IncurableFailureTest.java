@@ -27,16 +27,12 @@ class IncurableFailureTest {
   @BeforeAll
   static void start() throws Exception {
     gateway = TestGateway.start("""
-        [[mount]]
-        url = "/incurable/"
-        dir = "%s"
         [retry]
         attempts = 3
         backoff = "1ms"
         max-backoff = "1ms"
         kinds = [%s]
-        """.formatted(TestGateway.PROJECT.resolve("test-scripts/incurable"),
-        String.join(", ", FailureKind.retryCurableLabels().stream()
+        """.formatted(String.join(", ", FailureKind.retryCurableLabels().stream()
             .map(label -> "\"" + label + "\"").toList())));
   }
 
@@ -47,16 +43,16 @@ class IncurableFailureTest {
 
   @ParameterizedTest(name = "{0}: {2}")
   @CsvSource(delimiter = '|', textBlock = """
-      /faults/perl-compile-error.pl           | exited-before-headers | perl-compile-error
-      /incurable/env-missing-interpreter.cgi  | exited-before-headers | missing-interpreter
-      /incurable/env-crlf-shebang.cgi         | exited-before-headers | shebang-cr
-      /faults/crlf-shebang.cgi                | spawn-failed          | shebang-cr
-      /faults/missing-interpreter.cgi         | spawn-failed          | missing-interpreter
-      /faults/no-exec-bit.cgi                 | spawn-failed          | not-executable
-      /faults/windows-shebang.cgi             | spawn-failed          | shebang-windows-path
-      /faults/body-first.cgi                  | malformed-headers     | body-before-headers
-      /faults/no-colon.cgi                    | malformed-headers     | header-without-colon
-      /faults/headers-too-large.pl            | headers-too-large     | headers-too-large
+      /startup-failures/perl-syntax-error.pl             | exited-before-headers | perl-compile-error
+      /startup-failures/missing-interpreter-via-env.cgi  | exited-before-headers | missing-interpreter
+      /startup-failures/shebang-crlf-via-env.cgi         | exited-before-headers | shebang-cr
+      /startup-failures/shebang-crlf.cgi                 | spawn-failed          | shebang-cr
+      /startup-failures/missing-interpreter.cgi          | spawn-failed          | missing-interpreter
+      /startup-failures/not-executable.cgi               | spawn-failed          | not-executable
+      /startup-failures/shebang-windows-path.cgi         | spawn-failed          | shebang-windows-path
+      /before-headers/body-first.cgi                     | malformed-headers     | body-before-headers
+      /before-headers/header-without-colon.cgi           | malformed-headers     | header-without-colon
+      /before-headers/many-header-lines.pl               | headers-too-large     | headers-too-large
       """)
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aCertainCauseInTheScriptIsTriedOnce(String path, String kind, String cause)
@@ -73,7 +69,7 @@ class IncurableFailureTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aFailureWithoutACertainCauseGetsEveryAttempt() throws Exception {
-    HttpResponse<String> response = gateway.get("/faults/exit-before-headers.cgi");
+    HttpResponse<String> response = gateway.get("/before-headers/exit-before-any-output.cgi");
 
     assertThat(response.headers().firstValue("X-Cgiguard-Failure"))
         .hasValue("exited-before-headers");

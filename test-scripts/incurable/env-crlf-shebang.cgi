@@ -1,2 +1,0 @@
-#!/usr/bin/env perl
-print "Content-Type: text/plain\n\nunreachable\n";
