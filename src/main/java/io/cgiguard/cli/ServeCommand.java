@@ -1,5 +1,7 @@
 package io.cgiguard.cli;
 
+import io.cgiguard.capacity.Capacity;
+import io.cgiguard.capacity.CapacityPlan;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.http.GatewayServer;
 import io.cgiguard.launch.Launcher;
@@ -49,6 +51,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
     dropPrivileges(config.server().runAs(), server, launcher);
     checkReadableAfterDrop(config, server, launcher);
+    new CapacityPlan(config.concurrency().maxRunning(), 0).warnings(Capacity.read())
+        .forEach(warning -> LOG.warn("capacity: {}", warning));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       launcher.close();

@@ -1,13 +1,16 @@
 package io.cgiguard.http;
 
+import io.cgiguard.capacity.Capacity;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.guard.Bulkhead;
 import io.cgiguard.guard.BulkheadSettings;
 import io.cgiguard.guard.CircuitBreakers;
 import io.cgiguard.guard.CircuitSettings;
+import io.cgiguard.guard.ProcessShortage;
 import io.cgiguard.guard.ScriptAttempts;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.ResourceLimits;
+import io.cgiguard.observe.CapacityView;
 import io.cgiguard.observe.CircuitState;
 import io.cgiguard.observe.CircuitView;
 import io.cgiguard.observe.GatewayMetrics;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -57,8 +61,8 @@ public final class GatewayServer implements AutoCloseable {
     this.config = config;
     this.launcher = launcher;
     this.clock = clock;
-    this.timers = JettyAssembly.timers();
-    this.pumps = JettyAssembly.pumps();
+    this.timers = ThreadBudget.timers();
+    this.pumps = ThreadBudget.pumps(config.concurrency().maxRunning());
     Bulkhead bulkhead = new Bulkhead(new BulkheadSettings(config.concurrency().maxRunning(),
         config.concurrency().maxPerScript(), config.concurrency().queue(), Duration.ofSeconds(1)));
     CircuitBreakers circuits = new CircuitBreakers(new CircuitSettings(config.circuit().window(),
@@ -70,14 +74,18 @@ public final class GatewayServer implements AutoCloseable {
     RecentFailures recent = new RecentFailures();
     OutcomeLog outcomes = new OutcomeLog(metrics, recent, clock);
     GatewayPages pages = new GatewayPages(config.diagnostics(), config.server().localClients());
+    ProcessShortage shortage = new ProcessShortage(bulkhead,
+        errno -> Capacity.read().shortage(errno), clock, Duration.ofSeconds(1));
+    Supplier<CapacityView> capacity = CapacityViews.of(bulkhead, shortage);
+    metrics.registerCapacity(capacity);
     ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
-        new SecureRandom(), outcomes);
+        new SecureRandom(), outcomes, shortage);
     Path docroot = JettyAssembly.realDirectory(config.server().docroot());
     GatewayParts parts = new GatewayParts(config, launcher, attempts, bulkhead, circuits, metrics,
         recent, outcomes, pages, timers, config.environment().passedFrom(System.getenv()), docroot,
         "cgiguard/" + io.cgiguard.config.BuildInfo.version(), clock);
     StatusSource status = new StatusSource(clock, io.cgiguard.config.BuildInfo.version(),
-        launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent);
+        launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent, capacity);
     AdminHandler admin = new AdminHandler(config.admin().allowRemote(), metrics, status,
         this::health, pages);
     List<Path> mountDirs = new ArrayList<>();
@@ -92,7 +100,8 @@ public final class GatewayServer implements AutoCloseable {
       cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler));
     }
     handler.mount(cgi);
-    this.server = JettyAssembly.server(config.server(), config.request(), handler);
+    this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
+        handler);
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */
