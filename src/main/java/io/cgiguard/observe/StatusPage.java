@@ -84,7 +84,8 @@ public final class StatusPage {
 
   private static void capacity(StringBuilder page, CapacityView capacity) {
     page.append("<h2>Capacity</h2>\n<table>\n");
-    row(page, "Scripts at once", capacity.runningLimit() + " of " + capacity.maxRunning());
+    row(page, "Running limit",
+        capacity.runningLimit() + " of " + capacity.maxRunning() + " scripts");
     row(page, "Process shortage", capacity.shortage() ? "now: " + capacity.cause()
         : capacity.episodes() == 0 ? "none" : "over; the latest: " + capacity.cause());
     row(page, "Shortage episodes", String.valueOf(capacity.episodes()));
