@@ -56,12 +56,15 @@ public record CapacityPlan(int maxRunning, int gatewayTasksToCome) {
         continue;
       }
       long scriptsThatFit = Math.max(0, bound.headroom() - gatewayTasksToCome) / TASKS_PER_SCRIPT;
+      String lower = scriptsThatFit > 0 ? "set max-running to at most " + scriptsThatFit
+          : "lower [concurrency] queue or [server] max-threads (the gateway's threads alone do "
+              + "not fit)";
       warnings.add(bound.describe() + " leaves room for " + bound.headroom() + " more tasks, but "
           + "[concurrency] max-running = " + maxRunning + " scripts may take " + scriptTasks()
           + " (" + TASKS_PER_SCRIPT + " each)"
           + (gatewayTasksToCome > 0 ? " and the gateway " + gatewayTasksToCome + " threads" : "")
-          + ": set max-running to at most " + scriptsThatFit + " or raise the limit to at least "
-          + (bound.used() + needed) + "; until then a shortage answers 503 with Retry-After");
+          + ": " + lower + " or raise the limit to at least " + (bound.used() + needed)
+          + "; until then a shortage answers 503 with Retry-After");
     }
     return warnings;
   }
