@@ -1,10 +1,10 @@
 package io.cgiguard.http;
 
 import com.google.common.base.Suppliers;
+import io.cgiguard.admission.Bulkhead;
+import io.cgiguard.admission.ProcessShortage;
 import io.cgiguard.capacity.Bound;
 import io.cgiguard.capacity.Capacity;
-import io.cgiguard.guard.Bulkhead;
-import io.cgiguard.guard.ProcessShortage;
 import io.cgiguard.observe.CapacityView;
 import java.time.Duration;
 import java.util.Locale;

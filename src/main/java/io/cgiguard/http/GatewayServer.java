@@ -1,13 +1,11 @@
 package io.cgiguard.http;
 
+import io.cgiguard.admission.Bulkhead;
+import io.cgiguard.admission.CircuitBreakers;
+import io.cgiguard.admission.ProcessShortage;
+import io.cgiguard.attempt.ScriptAttempts;
 import io.cgiguard.capacity.Capacity;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.Bulkhead;
-import io.cgiguard.guard.BulkheadSettings;
-import io.cgiguard.guard.CircuitBreakers;
-import io.cgiguard.guard.CircuitSettings;
-import io.cgiguard.guard.ProcessShortage;
-import io.cgiguard.guard.ScriptAttempts;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.ResourceLimits;
 import io.cgiguard.observe.CapacityView;
@@ -19,6 +17,7 @@ import io.cgiguard.observe.LauncherView;
 import io.cgiguard.observe.MetricSources;
 import io.cgiguard.observe.RecentFailures;
 import io.cgiguard.observe.StatusSource;
+import io.cgiguard.plan.ScriptPlans;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
@@ -35,7 +34,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Assembles one gateway from its configuration: the Jetty server and connector, the guard's
@@ -46,7 +44,6 @@ public final class GatewayServer implements AutoCloseable {
 
   private final GatewayConfig config;
   private final Launcher launcher;
-  private final Clock clock;
   private final Server server;
   private final ScheduledExecutorService timers;
   private final ExecutorService pumps;
@@ -60,14 +57,10 @@ public final class GatewayServer implements AutoCloseable {
   public GatewayServer(GatewayConfig config, Launcher launcher, Clock clock) throws IOException {
     this.config = config;
     this.launcher = launcher;
-    this.clock = clock;
     this.timers = ThreadBudget.timers();
     this.pumps = ThreadBudget.pumps(config.concurrency().maxRunning());
-    Bulkhead bulkhead = new Bulkhead(new BulkheadSettings(config.concurrency().maxRunning(),
-        config.concurrency().maxPerScript(), config.concurrency().queue(), Duration.ofSeconds(1)));
-    CircuitBreakers circuits = new CircuitBreakers(new CircuitSettings(config.circuit().window(),
-        config.circuit().minRequests(), config.circuit().failureRatio(),
-        config.circuit().openFor()), clock);
+    Bulkhead bulkhead = new Bulkhead(ScriptPlans.bulkhead(config));
+    CircuitBreakers circuits = new CircuitBreakers(ScriptPlans.circuit(config), clock);
     MetricSources sources = new MetricSources(bulkhead::running, bulkhead::queued,
         () -> CircuitView.states(circuitViews(circuits)));
     this.metrics = new GatewayMetrics(sources);

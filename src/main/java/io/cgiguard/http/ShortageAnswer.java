@@ -1,10 +1,10 @@
 package io.cgiguard.http;
 
-import io.cgiguard.guard.Cause;
-import io.cgiguard.guard.Diagnosis;
-import io.cgiguard.guard.FailureKind;
-import io.cgiguard.guard.Outcome;
-import io.cgiguard.guard.ProcessShortage;
+import io.cgiguard.admission.ProcessShortage;
+import io.cgiguard.attempt.Outcome;
+import io.cgiguard.diagnose.Cause;
+import io.cgiguard.diagnose.Diagnosis;
+import io.cgiguard.failure.FailureKind;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.server.Request;

@@ -87,7 +87,7 @@ class ProcessShortageTest {
       child.close();
     }
     if (limiter != null) {
-      limiter.close();
+      limiter.remove();
     }
   }
 

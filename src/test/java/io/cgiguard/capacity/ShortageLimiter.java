@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * A real limit on the tasks of one gateway process, set a few tasks above what it uses and lifted
  * again: a pids cgroup made for the test, or RLIMIT_NPROC set with {@code prlimit --pid}.
  */
-interface ShortageLimiter extends AutoCloseable {
+interface ShortageLimiter {
 
   /** @return the name the gateway gives this bound, such as {@code cgroup pids.max} */
   String boundName();
@@ -27,8 +27,8 @@ interface ShortageLimiter extends AutoCloseable {
   /** Removes the limit. */
   void lift() throws IOException, InterruptedException;
 
-  @Override
-  void close() throws IOException, InterruptedException;
+  /** Lifts the limit and removes whatever the limiter made. */
+  void remove() throws IOException, InterruptedException;
 
   /**
    * A pids cgroup of its own holding the gateway (and so every script it starts): cgroup v1's
@@ -91,7 +91,7 @@ interface ShortageLimiter extends AutoCloseable {
 
     /** Lifts the limit, moves what is left to the parent, and removes the group. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void remove() throws IOException, InterruptedException {
       if (!Files.isDirectory(dir)) {
         return;
       }
@@ -169,7 +169,7 @@ interface ShortageLimiter extends AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void remove() throws IOException, InterruptedException {
       if (Files.exists(Path.of("/proc", Long.toString(pid)))) {
         lift();
       }
