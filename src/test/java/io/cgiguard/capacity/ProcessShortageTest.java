@@ -105,6 +105,41 @@ class ProcessShortageTest {
   }
 
   /**
+   * A gateway whose threads do not fit under the limit at all fails at start-up, with one line
+   * that names the limit, rather than later, request by request.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void gatewayWhoseThreadsDoNotFitStopsWithOneLine() throws Exception {
+    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
+    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
+        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
+    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.empty(hierarchy.get(),
+        "cgiguard-too-small-" + ProcessHandle.current().pid());
+    limiter = group;
+    // Room for the JVM and the launcher, not for the default 64 + 256 + 16 request threads.
+    group.limit(100);
+    child = ServeChild.startInCgroup(root, """
+        [server]
+        bind = "127.0.0.1"
+        port = 0
+        docroot = "%s"
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        """.formatted(root.resolve("docroot"), root.resolve("cgi-bin")), group.procs());
+
+    assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
+    assertThat(child.process().exitValue()).isNotZero();
+    List<String> errors = child.stderr().lines().filter(line -> line.startsWith("cgiguard: "))
+        .toList();
+    assertThat(errors).singleElement().asString().contains("cannot make the gateway's")
+        .contains("cgroup pids.max 100 reached");
+    assertThat(child.stderr()).doesNotContain("\tat ");
+    assertThat(child.stdout()).doesNotContain("listening");
+  }
+
+  /**
    * The gateway runs as {@code daemon}, a user no other test runs as: RLIMIT_NPROC counts every
    * task of the uid, so another gateway dropping to the same user would move the limit.
    */

@@ -63,10 +63,25 @@ interface ShortageLimiter {
 
     /** Makes the group {@code name} under {@code hierarchy} and moves process {@code pid} in. */
     static PidsCgroup holding(Path hierarchy, String name, long pid) throws IOException {
-      Path dir = Files.createDirectory(hierarchy.resolve(name));
-      PidsCgroup group = new PidsCgroup(dir, hierarchy.resolve("cgroup.procs"));
-      write(dir.resolve("cgroup.procs"), Long.toString(pid));
+      PidsCgroup group = empty(hierarchy, name);
+      write(group.procs(), Long.toString(pid));
       return group;
+    }
+
+    /** Makes the group {@code name} under {@code hierarchy}, empty. */
+    static PidsCgroup empty(Path hierarchy, String name) throws IOException {
+      Path dir = Files.createDirectory(hierarchy.resolve(name));
+      return new PidsCgroup(dir, hierarchy.resolve("cgroup.procs"));
+    }
+
+    /** @return the file a process is moved in by writing its pid */
+    Path procs() {
+      return dir.resolve("cgroup.procs");
+    }
+
+    /** Sets {@code pids.max} to {@code tasks}. */
+    void limit(long tasks) throws IOException {
+      write(dir.resolve("pids.max"), Long.toString(tasks));
     }
 
     @Override

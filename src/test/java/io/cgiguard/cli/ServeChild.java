@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,12 +36,28 @@ public final class ServeChild implements AutoCloseable {
 
   /** Starts {@code serve --config <root>/cgiguard.toml} with {@code toml} as the configuration. */
   public static ServeChild start(Path root, String toml) throws IOException {
+    return start(root, toml, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, String)}, but the JVM starts inside the cgroup whose {@code
+   * cgroup.procs} is {@code procs}: a shell writes its own pid there, then becomes the JVM.
+   */
+  public static ServeChild startInCgroup(Path root, String toml, Path procs) throws IOException {
+    return start(root, toml, List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
+        procs.toString()));
+  }
+
+  private static ServeChild start(Path root, String toml, List<String> prefix)
+      throws IOException {
     Path config = root.resolve("cgiguard.toml");
     Files.writeString(config, toml);
     Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-cp", readableClassPath(root),
-        "io.cgiguard.cli.Main", "serve", "--port", "0", "--config", config.toString())
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(java.toString(), "-cp", readableClassPath(root),
+        "io.cgiguard.cli.Main", "serve", "--port", "0", "--config", config.toString()));
+    Process process = new ProcessBuilder(command)
         .directory(root.toFile())
         .redirectOutput(root.resolve("stdout.txt").toFile())
         .redirectError(root.resolve("stderr.txt").toFile())
