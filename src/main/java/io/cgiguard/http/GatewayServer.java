@@ -94,7 +94,8 @@ public final class GatewayServer implements AutoCloseable {
     }
     handler.mount(cgi);
     this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
-        handler);
+        ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), handler);
+    server.setErrorHandler(new GatewayErrorHandler(pages));
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */

@@ -25,7 +25,7 @@ final class JettyAssembly {
   private JettyAssembly() {}
 
   static Server server(GatewayConfig.Server settings, GatewayConfig.RequestFiltering request,
-      GatewayConfig.Concurrency concurrency, Handler handler) {
+      GatewayConfig.Concurrency concurrency, int responseHeadBytes, Handler handler) {
     QueuedThreadPool threads = ThreadBudget.pool(ThreadBudget.requestThreads(settings,
         concurrency));
     ScheduledExecutorScheduler scheduler = ThreadBudget.scheduler();
@@ -35,6 +35,7 @@ final class JettyAssembly {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(request.maxHeaderBytes());
+    http.setResponseHeaderSize(responseHeadBytes);
     http.setIdleTimeout(settings.idleTimeout().toMillis());
     // Ambiguous paths are refused by cgiguard's own decoder with a precise reason; Jetty is told
     // to pass them through so that there is one place, and one order, where paths are judged.
