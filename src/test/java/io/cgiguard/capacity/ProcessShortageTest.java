@@ -230,6 +230,8 @@ class ProcessShortageTest {
     assertThat(episodeLines).hasSize((int) episodes)
         .allSatisfy(line -> assertThat(line).contains(limiter.boundName()));
     assertThat(log).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+    assertThat(child.stdout().lines()).as("no JVM warning about a thread it could not make")
+        .singleElement().asString().startsWith("cgiguard listening on");
   }
 
   private ServeChild serve(String runAs) throws IOException {
