@@ -23,9 +23,11 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * <ul>
  *   <li>Jetty's pool is started full and never grows or shrinks: one thread for each script that
  *       may run and each request that may wait in the queue ({@code [concurrency]}), plus
- *       {@link CapacityPlan#JETTY_OWN} for the acceptor, the selectors, reserved threads and requests that run
- *       no script (static files, admin), capped by {@code [server] max-threads}. A request beyond
- *       waits in Jetty's job queue for a thread rather than asking for a new one.
+ *       {@link CapacityPlan#JETTY_OWN} for the acceptor, the selectors, reserved threads and
+ *       requests that run no script (static files, admin), capped by {@code [server]
+ *       max-threads}. A request beyond waits in Jetty's job queue for a thread rather than asking
+ *       for a new one; Jetty's acceptor and selectors are jobs of this pool, not threads of their
+ *       own, and the pool starts a thread only below its minimum, which it never is.
  *   <li>Jetty's scheduler (idle timeouts) and the gateway's timers run their one or two threads
  *       from start-up on.
  *   <li>The stdin pumps are one per script that may run, with a small stack: a pump copies bytes.
