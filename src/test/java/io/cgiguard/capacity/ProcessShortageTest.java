@@ -140,6 +140,34 @@ class ProcessShortageTest {
   }
 
   /**
+   * A limit that leaves the gateway room for its threads but not for max-running scripts is
+   * named at start-up, with what to change, and the gateway serves on.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void limitTooTightForMaxRunningIsNamedAtStartUp() throws Exception {
+    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
+    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
+        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
+    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.empty(hierarchy.get(),
+        "cgiguard-tight-" + ProcessHandle.current().pid());
+    limiter = group;
+    // The gateway's threads for max-running 8 and queue 16 are about 80; 8 scripts of 2 tasks
+    // would need 16 more.
+    int limit = CapacityPlan.gatewayThreads(400, MAX_RUNNING, 16) + 8;
+    group.limit(limit);
+    child = ServeChild.startInCgroup(root, configFor("nobody"), group.procs());
+    int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
+
+    assertThat(child.stderr().lines().filter(line -> line.contains("WARN")
+        && line.contains("capacity:")).toList()).singleElement().asString()
+        .contains("cgroup pids.max " + limit)
+        .contains("max-running = " + MAX_RUNNING + " scripts may take " + 2 * MAX_RUNNING)
+        .contains("set max-running to at most");
+    assertThat(get(port, URL_PATH).status()).isEqualTo(200);
+  }
+
+  /**
    * The gateway runs as {@code daemon}, a user no other test runs as: RLIMIT_NPROC counts every
    * task of the uid, so another gateway dropping to the same user would move the limit.
    */
@@ -235,7 +263,11 @@ class ProcessShortageTest {
   }
 
   private ServeChild serve(String runAs) throws IOException {
-    return ServeChild.start(root, """
+    return ServeChild.start(root, configFor(runAs));
+  }
+
+  private String configFor(String runAs) {
+    return """
         [server]
         bind = "127.0.0.1"
         port = 0
@@ -252,7 +284,7 @@ class ProcessShortageTest {
         url = "/cgi-bin/"
         dir = "%s"
         """.formatted(root.resolve("docroot"), runAs, MAX_RUNNING, MAX_RUNNING,
-        root.resolve("cgi-bin")));
+        root.resolve("cgi-bin"));
   }
 
   private void awaitNoChildren() {
