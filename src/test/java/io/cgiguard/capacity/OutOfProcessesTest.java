@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after which every request succeeds and no descriptor, thread or child is left behind; the log
  * holds one line per shortage episode naming the limit, and no stack trace.
  */
-class ProcessShortageTest {
+class OutOfProcessesTest {
 
   private static final Path SCRIPT = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize().resolve("test-scripts/exhaustion/slow-0.3s.pl");
@@ -203,7 +203,7 @@ class ProcessShortageTest {
     JsonNode during = status(port);
     String metricsDuring = get(port, "/-/metrics").body();
     limiter.lift();
-    System.out.printf("ProcessShortageTest %s: %s, attempts %s, lowest running limit %d%n",
+    System.out.printf("OutOfProcessesTest %s: %s, attempts %s, lowest running limit %d%n",
         limiter.boundName(), statuses(replies), attempts(replies), sampler.lowest());
 
     assertThat(replies).hasSize(CLIENTS * PER_CLIENT);
