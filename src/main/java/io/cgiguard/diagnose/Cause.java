@@ -90,7 +90,15 @@ public enum Cause {
       "The response headers are too large",
       "The script wrote more header bytes than limits.max-header-bytes allows, usually because"
           + " the blank line after the headers is missing and the body is read as headers.",
-      "End the headers with an empty line; keep cookies and other headers small.");
+      "End the headers with an empty line; keep cookies and other headers small."),
+  PROCESS_SHORTAGE(
+      "The machine could not start another process",
+      "Starting the script failed with EAGAIN (no task left under RLIMIT_NPROC, a cgroup's"
+          + " pids.max or kernel.threads-max) or ENOMEM (no memory for a new process). The script"
+          + " never ran; the gateway retried, lowered how many scripts it runs at once, and"
+          + " answers the excess with 503 and Retry-After until spawns succeed again.",
+      "Raise the limit that was reached (named on this page and in the log) or lower"
+          + " [concurrency] max-running; `cgiguard check` says which limits are too tight.");
 
   private final String title;
   private final String explanation;
