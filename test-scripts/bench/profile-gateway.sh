@@ -107,6 +107,7 @@ echo
 echo "CPU samples (jdk.ExecutionSample) by part of the gateway, innermost matching frame:"
 jfr print --events jdk.ExecutionSample --stack-depth 96 "$OUT" | awk '
     function part(frame) {
+        sub(/\(.*/, "", frame) # the class and method only: parameter types name other parts
         if (frame ~ /NativeSpawn|SpawnImage|LibC\.posix_spawn|ProcessLimits|PosixLauncher|ProgramLookup/) return "spawn, file actions, limits (JNA)"
         if (frame ~ /ReapLoop|PosixScriptProcess|WaitStatus/) return "pidfd and reap loop, process close"
         if (frame ~ /PipeInputStream|PipeOutputStream|ResponseRelay|RequestBodies|StderrDrain|DirectBuffers|BodyWatch/) return "pipe reads and writes"
