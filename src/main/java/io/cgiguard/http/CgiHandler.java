@@ -33,6 +33,7 @@ final class CgiHandler {
 
   private static final Logger STDERR = LoggerFactory.getLogger("io.cgiguard.script.stderr");
   private static final Logger LOG = LoggerFactory.getLogger(CgiHandler.class);
+  private static final ThreadShortage THREADS = new ThreadShortage();
 
   private final GatewayConfig.Mount mount;
   private final Path realMountDir;
@@ -84,13 +85,13 @@ final class CgiHandler {
       methodNotAllowed(request, response, callback, requestId, mapping.get().verbs());
       return;
     }
-    Optional<String> refusal = plans.restriction(command.argv(), script.scriptFile());
+    CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
+    Map<String, String> environment = MetaVariables.build(facts, policy(requestId));
+    Optional<String> refusal = plans.restriction(command.argv(), environment, script.scriptFile());
     if (refusal.isPresent()) {
       parts.pages().refuse(request, response, callback, requestId, 403, refusal.get());
       return;
     }
-    CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
-    Map<String, String> environment = MetaVariables.build(facts, policy(requestId));
     BodySource body = body(request, mapping);
     AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));
@@ -101,6 +102,9 @@ final class CgiHandler {
       // Only the gateway's own shutdown interrupts a request thread: end it without a page.
       Thread.currentThread().interrupt();
       callback.failed(new java.io.IOException("the gateway is stopping", stopping));
+      return;
+    } catch (OutOfMemoryError noThread) {
+      THREADS.answer(noThread, request, response, callback, requestId, parts.pages());
       return;
     }
     relay.answer(request, response, callback, requestId, script, plan, outcome, body, mapping);

@@ -9,6 +9,7 @@ import static io.cgiguard.load.SvgCharts.format;
 import static io.cgiguard.load.SvgCharts.niceCeiling;
 import static io.cgiguard.load.SvgCharts.yOf;
 
+import io.cgiguard.text.Escaping;
 import java.util.List;
 import java.util.Map;
 
@@ -51,10 +52,10 @@ final class MoreCharts {
             .append(format("%.1f %.1f L%.1f %.1f", x, y, x + step, y));
       }
       svg.append(format("<path class='series' stroke='%s' d='%s'><title>%s</title></path>",
-          colour, path, HtmlReport.escape(kind.getKey())));
+          colour, path, Escaping.html(kind.getKey())));
       svg.append(format("<rect x='%d' y='%d' width='10' height='10' fill='%s'/>"
           + "<text x='%d' y='%d'>%s</text>", LEFT + 10, TOP + 8 + 16 * index, colour, LEFT + 26,
-          TOP + 17 + 16 * index, HtmlReport.escape(kind.getKey())));
+          TOP + 17 + 16 * index, Escaping.html(kind.getKey())));
       index++;
     }
     svg.append(format("<text x='%d' y='%d' text-anchor='middle'>second of the run</text>",

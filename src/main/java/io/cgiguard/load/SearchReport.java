@@ -2,6 +2,7 @@ package io.cgiguard.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cgiguard.text.Escaping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class SearchReport {
             ? String.format(Locale.ROOT, "Highest rate that held <b>%.1f/s</b>",
                 outcome.maxRatePerSecond())
             : "No rate held")
-        .append(" under <code>").append(HtmlReport.escape(outcome.slo().text()))
+        .append(" under <code>").append(Escaping.html(outcome.slo().text()))
         .append("</code>. The figures below are of that step.</p>\n")
         .append(MoreCharts.steps(outcome)).append('\n')
         .append("<table><tr><th>rate</th><th>held</th><th>throughput</th><th>p50 ms</th>")
@@ -74,7 +75,7 @@ public final class SearchReport {
               + "<td class='n'>%.3f %%</td><td>%s</td></tr>", step.ratePerSecond(),
           step.held() ? "yes" : "no", result.throughputPerSecond(), result.latencyMillisAt(50),
           result.latencyMillisAt(99), 100 * result.failureRate(),
-          HtmlReport.escape(step.brokenBy().orElse(""))));
+          Escaping.html(step.brokenBy().orElse(""))));
     }
     lead.append("</table>\n");
     return HtmlReport.render(outcome.best().result(), lead.toString());

@@ -1,6 +1,6 @@
 package io.cgiguard.observe;
 
-import static io.cgiguard.observe.HtmlText.inline;
+import static io.cgiguard.text.Escaping.html;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +87,7 @@ final class DashboardChart {
       int y = TOP + 4 + 16 * index;
       svg.append(format("<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
           + "<text class=\"legend\" x=\"%d\" y=\"%d\">%s</text>", x, y, colour, x + 14, y + 9,
-          inline(line.getKey())));
+          html(line.getKey())));
       index++;
     }
     if (series.isEmpty()) {

@@ -2,13 +2,15 @@ package io.cgiguard.observe;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cgiguard.text.Escaping;
+import io.cgiguard.text.Json;
 import java.util.Map;
 
 /**
  * The dashboard's figures as JSON, which {@code dashboard.js} reads each second from {@code
  * /-/dashboard.json}. Tables that hold text from outside (script names, URLs, stderr) are sent
- * as markup the server escaped with {@link HtmlText}, the same markup the page is served with, so
- * the browser never escapes anything itself; the series are plain numbers.
+ * as markup the server escaped with {@link Escaping}, the same markup the page is served with,
+ * so the browser never escapes anything itself; the series are plain numbers.
  */
 public final class DashboardJson {
 
@@ -21,7 +23,7 @@ public final class DashboardJson {
   public static String render(DashboardSnapshot dashboard) {
     StatusSnapshot status = dashboard.status();
     LiveSeries.View live = dashboard.live().recent();
-    ObjectNode root = JsonOutput.object();
+    ObjectNode root = Json.object();
     root.put("takenAt", status.takenAt().toString());
     root.put("uptime", status.uptimeText());
     root.put("version", status.version());
@@ -50,9 +52,9 @@ public final class DashboardJson {
         .put("script", process.script()).put("ageSeconds", process.age().toNanos() / 1e9)
         .put("cpuSeconds", process.cpu().toNanos() / 1e9).put("state", process.state().label()));
     ObjectNode html = root.putObject("html");
-    html.put("totals", HtmlText.inline(DashboardPage.totals(status.totals())));
+    html.put("totals", Escaping.html(DashboardPage.totals(status.totals())));
     html.put("scripts", DashboardPage.scriptTable(live.scripts()));
-    html.put("occupancy", HtmlText.inline(DashboardPage.occupancy(dashboard)));
+    html.put("occupancy", Escaping.html(DashboardPage.occupancy(dashboard)));
     html.put("running", DashboardPage.runningTable(dashboard.running()));
     StringBuilder circuits = new StringBuilder();
     StatusPage.circuits(circuits, status.circuits());
@@ -60,6 +62,6 @@ public final class DashboardJson {
     html.put("failures", DashboardPage.failures(status.recentFailures()));
     ArrayNode ids = root.putArray("failureIds");
     status.recentFailures().forEach(failure -> ids.add(failure.requestId()));
-    return JsonOutput.write(root);
+    return Json.write(root);
   }
 }

@@ -1,6 +1,6 @@
 package io.cgiguard.observe;
 
-import static io.cgiguard.observe.HtmlText.inline;
+import static io.cgiguard.text.Escaping.html;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +14,8 @@ import java.util.Locale;
  *
  * <p>Under {@link #CONTENT_SECURITY_POLICY} nothing inline runs or styles: the script and the
  * style sheet are files of this origin, and colours are SVG attributes. Every value from outside
- * passes through {@link HtmlText}, and the recent failures are the status page's own markup.
+ * passes through {@link io.cgiguard.text.Escaping}, and the recent failures are the status page's
+ * own markup.
  */
 public final class DashboardPage {
 
@@ -39,17 +40,17 @@ public final class DashboardPage {
         .append("<link rel=\"icon\" href=\"/-/dashboard.svg\">")
         .append("<link rel=\"stylesheet\" href=\"/-/dashboard.css\">")
         .append("<script src=\"/-/dashboard.js\" defer></script></head><body>\n")
-        .append("<header><h1>cgiguard <span id=\"version\">").append(inline(status.version()))
+        .append("<header><h1>cgiguard <span id=\"version\">").append(html(status.version()))
         .append("</span></h1><p><span id=\"live\" class=\"static\">static page; reload for new")
-        .append(" figures</span> \u00b7 up <span id=\"uptime\">").append(inline(status.uptimeText()))
+        .append(" figures</span> \u00b7 up <span id=\"uptime\">").append(html(status.uptimeText()))
         .append("</span> \u00b7 taken <span id=\"taken\">")
-        .append(inline(status.takenAt().toString())).append("</span></p></header>\n");
+        .append(html(status.takenAt().toString())).append("</span></p></header>\n");
     LiveSeries.View recent = dashboard.live().recent();
     page.append("<section><h2>Requests per second</h2>\n")
         .append(DashboardChart.requests(recent))
         .append("\n<h2>Failures per second by kind</h2>\n")
         .append(DashboardChart.failures(recent)).append("\n<p id=\"totals\">")
-        .append(inline(totals(status.totals()))).append("</p></section>\n");
+        .append(html(totals(status.totals()))).append("</p></section>\n");
     scripts(page, dashboard.live().scripts());
     running(page, dashboard);
     page.append("<section><div id=\"circuits\">");
@@ -97,7 +98,7 @@ public final class DashboardPage {
     StringBuilder table = new StringBuilder("<table><tr><th>Script</th><th>Requests</th>"
         + "<th>Failures</th><th>p50 ms</th><th>p99 ms</th></tr>");
     for (LiveSeries.ScriptLatency script : scripts) {
-      table.append("<tr><td>").append(inline(script.script())).append("</td><td class=\"n\">")
+      table.append("<tr><td>").append(html(script.script())).append("</td><td class=\"n\">")
           .append(script.requests()).append("</td><td class=\"n")
           .append(script.failures() > 0 ? " bad" : "").append("\">").append(script.failures())
           .append("</td><td class=\"n\">").append(millis(script.p50Millis()))
@@ -109,7 +110,7 @@ public final class DashboardPage {
 
   private static void running(StringBuilder page, DashboardSnapshot dashboard) {
     page.append("<section><h2>Running now</h2><p id=\"occupancy\">")
-        .append(inline(occupancy(dashboard))).append("</p><div id=\"running\">")
+        .append(html(occupancy(dashboard))).append("</p><div id=\"running\">")
         .append(runningTable(dashboard.running())).append("</div></section>\n");
   }
 
@@ -128,7 +129,7 @@ public final class DashboardPage {
         + "<th>CPU</th><th>State</th></tr>");
     for (RunningScript script : running) {
       table.append("<tr><td class=\"n\">").append(script.pid()).append("</td><td>")
-          .append(inline(script.script())).append("</td><td class=\"n\">")
+          .append(html(script.script())).append("</td><td class=\"n\">")
           .append(seconds(script.age())).append("</td><td class=\"n\">")
           .append(seconds(script.cpu())).append("</td><td>")
           .append(script.state().label()).append("</td></tr>");

@@ -15,6 +15,7 @@ import io.cgiguard.diagnose.ScriptInspection;
 import io.cgiguard.failure.Failure;
 import io.cgiguard.failure.FailureKind;
 import io.cgiguard.launch.LaunchSpec;
+import io.cgiguard.launch.common.ProgramLookup;
 import io.cgiguard.launch.ResourceLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,9 @@ public final class ScriptPlans {
   private final GatewayConfig config;
   private final ResourceLimits limits;
   private final Set<FailureKind> retriableKinds;
+  /** The two policies a request can get, by whether its mapping replays the body; built once. */
+  private final RetryPolicy retryPolicy;
+  private final RetryPolicy retryPolicyWithBody;
 
   public ScriptPlans(GatewayConfig config) {
     this.config = config;
@@ -49,6 +53,8 @@ public final class ScriptPlans {
     Set<FailureKind> kinds = EnumSet.noneOf(FailureKind.class);
     config.retry().kinds().forEach(label -> kinds.add(FailureKind.fromLabel(label)));
     this.retriableKinds = kinds;
+    this.retryPolicy = newRetryPolicy(false);
+    this.retryPolicyWithBody = newRetryPolicy(true);
   }
 
   /** @return the resource limits every script runs under */
@@ -63,20 +69,28 @@ public final class ScriptPlans {
     Duration headerTimeout = mapping.flatMap(GatewayConfig.HandlerMapping::headerTimeout)
         .orElse(timeouts.header());
     LaunchSpec spec = new LaunchSpec(command.argv(), environment,
-        script.scriptFile().getParent(), limits, stderr, config.limits().stderrTailBytes());
+        workingDirectory(script.scriptFile()), limits, stderr, config.limits().stderrTailBytes());
     RetryPolicy policy = retryPolicy(mapping);
     boolean nph = script.scriptFile().getFileName().toString().startsWith("nph-");
+    Path file = script.scriptFile();
+    AttemptPlan.Incurable incurable = failure -> diagnose(failure, spec, headerTimeout, file)
+        .filter(diagnosis -> diagnosis.cause().retryCannotCure())
+        .map(diagnosis -> diagnosis.cause().title());
     return new AttemptPlan(script.scriptName(), spec, method, body, policy, headerTimeout,
         timeouts.killGrace(), config.limits().maxHeaderBytes(), nph,
-        config.concurrency().queueWait(), arrived);
+        config.concurrency().queueWait(), arrived, incurable);
   }
 
   /** @return the retry rules of the script's mapping, or of the configuration when it has none */
   public RetryPolicy retryPolicy(Optional<GatewayConfig.HandlerMapping> mapping) {
+    return mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false)
+        ? retryPolicyWithBody : retryPolicy;
+  }
+
+  private RetryPolicy newRetryPolicy(boolean retryBody) {
     GatewayConfig.Retry retry = config.retry();
     return new RetryPolicy(retry.attempts(), retry.backoff(), retry.maxBackoff(),
-        retry.deadline(), retriableKinds, retry.methods(),
-        mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false));
+        retry.deadline(), retriableKinds, retry.methods(), retryBody);
   }
 
   /** @return the bulkhead's limits from {@code [concurrency]} */
@@ -97,16 +111,22 @@ public final class ScriptPlans {
    * interpreter runs the script), and asks the {@link Diagnoser}.
    */
   public Optional<Diagnosis> diagnose(Failure failure, AttemptPlan plan, Path script) {
+    return diagnose(failure, plan.spec(), plan.headerTimeout(), script);
+  }
+
+  private Optional<Diagnosis> diagnose(Failure failure, LaunchSpec spec, Duration headerTimeout,
+      Path script) {
     List<Finding> findings;
     try {
-      findings = ScriptInspection.inspect(script, plan.spec().environment().getOrDefault("PATH", ""));
+      findings = ScriptInspection.inspect(script,
+          spec.environment().getOrDefault("PATH", ProgramLookup.DEFAULT_PATH));
     } catch (java.io.IOException e) {
       findings = List.of();
     }
-    boolean direct = plan.spec().argv().get(0).equals(script.toString());
+    boolean direct = spec.argv().get(0).equals(script.toString());
     List<Finding> relevant = findings.stream()
         .filter(f -> direct || !DIRECT_RUN_ONLY.contains(f.kind())).toList();
-    return Diagnoser.diagnose(failure, new DiagnosisContext(limits, plan.headerTimeout(), relevant));
+    return Diagnoser.diagnose(failure, new DiagnosisContext(limits, headerTimeout, relevant));
   }
 
   /** @return the body idle timeout of the script's mapping */
@@ -123,20 +143,25 @@ public final class ScriptPlans {
 
   /**
    * IIS isapiCgiRestriction: when the configuration lists allowed programs, the program that
-   * would run (the interpreter, or the script itself) must be one of them.
+   * would run (the interpreter, or the script itself) must be one of them. The program is found
+   * by the launcher's own lookup, on the script's environment and in its working directory, so
+   * the check judges exactly what the launcher would start.
    *
+   * @param environment the script's environment, as it will be launched
    * @return why the script may not run, or empty when it may
    */
-  public Optional<String> restriction(List<String> argv, Path script) {
+  public Optional<String> restriction(List<String> argv, Map<String, String> environment,
+      Path script) {
     List<Path> allowed = config.restrictions().allowedPrograms();
     if (allowed.isEmpty()) {
       return Optional.empty();
     }
     String program = argv.get(0);
-    Path resolved = program.contains("/") ? Path.of(program)
-        : ScriptInspection.onPath(program,
-            config.environment().set().getOrDefault("PATH", System.getenv("PATH")))
-            .orElse(Path.of(program));
+    ProgramLookup lookup = ProgramLookup.resolve(program, environment, workingDirectory(script));
+    if (!(lookup instanceof ProgramLookup.Found found)) {
+      return Optional.of("the program " + program + " is not found on the script's PATH");
+    }
+    Path resolved = found.program();
     for (Path candidate : allowed) {
       if (candidate.equals(resolved) || candidate.equals(script) || sameFile(candidate, resolved)) {
         return Optional.empty();
@@ -144,6 +169,11 @@ public final class ScriptPlans {
     }
     return Optional.of("the program " + resolved.getFileName()
         + " is not in the list of programs allowed to run");
+  }
+
+  /** @return where a script runs: its own directory (RFC 3875 section 7.2) */
+  private static Path workingDirectory(Path script) {
+    return script.getParent();
   }
 
   private static boolean sameFile(Path a, Path b) {

@@ -31,14 +31,11 @@ class DashboardEndpointTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOML = """
-      [[mount]]
-      url = "/dashboard/"
-      dir = "%s"
       [timeouts]
-      linger = "10s"
+      linger = "4s"
       [retry]
       attempts = 1
-      """.formatted(TestGateway.PROJECT.resolve("test-scripts/dashboard"));
+      """;
 
   @Test
   void pageAndFilesComeFromThisOriginUnderAStrictPolicy() throws Exception {
@@ -82,7 +79,7 @@ class DashboardEndpointTest {
   @Test
   void outsideTextIsEscapedOnThePageAndInTheJson() throws Exception {
     try (TestGateway gateway = TestGateway.start(TOML)) {
-      assertThat(gateway.get("/dashboard/hostile-stderr.sh").statusCode()).isEqualTo(502);
+      assertThat(gateway.get("/security/markup-on-stderr.sh").statusCode()).isEqualTo(502);
       String html = gateway.get("/-/").body();
       assertThat(html).contains("&lt;img src=x onerror=alert(1)&gt; \\x1B[31mred")
           .doesNotContain("<img src=x").doesNotContain("\u001b");
@@ -99,9 +96,10 @@ class DashboardEndpointTest {
     try (TestGateway gateway = TestGateway.start(TOML)) {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
-      for (String script : List.of("quiet-start.sh", "slow-headers.sh", "slow-body.sh",
-          "leaves-a-child.sh")) {
-        requests.add(client.sendAsync(HttpRequest.newBuilder(gateway.uri("/dashboard/" + script))
+      for (String script : List.of("responses/sleep-2s-then-answer.sh",
+          "responses/slow-header-line.sh", "responses/stream.sh",
+          "processes/grandchild-holds-stdout.sh")) {
+        requests.add(client.sendAsync(HttpRequest.newBuilder(gateway.uri("/" + script))
             .build(), HttpResponse.BodyHandlers.ofString()));
       }
       Set<String> wanted = Set.of("starting", "reading headers", "streaming", "lingering");
@@ -113,9 +111,9 @@ class DashboardEndpointTest {
           Set<String> states = new HashSet<>();
           json.path("processes").forEach(p -> states.add(p.path("script").asText() + " "
               + p.path("state").asText()));
-          return states.containsAll(Set.of("/dashboard/quiet-start.sh starting",
-              "/dashboard/slow-headers.sh reading headers", "/dashboard/slow-body.sh streaming",
-              "/dashboard/leaves-a-child.sh lingering"));
+          return states.containsAll(Set.of("/responses/sleep-2s-then-answer.sh starting",
+              "/responses/slow-header-line.sh reading headers", "/responses/stream.sh streaming",
+              "/processes/grandchild-holds-stdout.sh lingering"));
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }

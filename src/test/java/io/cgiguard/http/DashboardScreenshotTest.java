@@ -32,19 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardScreenshotTest {
 
   private static final String TOML = """
-      [[mount]]
-      url = "/capacity/"
-      dir = "%s"
-      [[mount]]
-      url = "/dashboard/"
-      dir = "%s"
       [concurrency]
       max-per-script = 4
       [retry]
       attempts = 3
       backoff = "1ms"
-      """.formatted(TestGateway.PROJECT.resolve("test-scripts/capacity"),
-      TestGateway.PROJECT.resolve("test-scripts/dashboard"));
+      """;
 
   @TempDir Path dir;
 
@@ -62,9 +55,9 @@ class DashboardScreenshotTest {
         DevToolsBrowser browser = DevToolsBrowser.start(dir.resolve("profile"), 1100, 1500)) {
       List<Thread> runs = new ArrayList<>();
       runs.add(run(gateway, "/intermittent/flaky-unseeded.sh", 4, 30));
-      runs.add(run(gateway, "/capacity/sleeps-quarter-second.sh", 8, 18));
+      runs.add(run(gateway, "/responses/sleep-quarter-second-then-answer.sh", 8, 18));
       runs.add(run(gateway, "/before-headers/segfault.sh", 1, 2));
-      runs.add(run(gateway, "/dashboard/slow-body.sh", 2, 0.6));
+      runs.add(run(gateway, "/responses/stream.sh", 2, 0.6));
       browser.navigate(gateway.uri("/-/").toString());
       ObjectMapper json = new ObjectMapper();
       // Wait until the chart has something of everything to show, and someone is running.

@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** JNA stays in {@code launch.posix}; the launcher knows nothing of HTTP (DESIGN.md). */
+/** JNA stays in {@code launch.posix}; the launcher knows nothing of HTTP (docs/architecture.md). */
 class LaunchArchitectureTest {
   private static final JavaClasses LAUNCH =
       new ClassFileImporter()
@@ -30,7 +30,10 @@ class LaunchArchitectureTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("org.eclipse.jetty..", "io.cgiguard.http..", "io.cgiguard.admission..", "io.cgiguard.attempt..", "io.cgiguard.diagnose..", "io.cgiguard.failure..", "io.cgiguard.plan..", "io.cgiguard.render..", "io.cgiguard.text..")
+        .resideInAnyPackage("org.eclipse.jetty..", "io.cgiguard.http..",
+            "io.cgiguard.admission..", "io.cgiguard.attempt..", "io.cgiguard.diagnose..",
+            "io.cgiguard.failure..", "io.cgiguard.plan..", "io.cgiguard.render..",
+            "io.cgiguard.text..")
         .check(LAUNCH);
   }
 }

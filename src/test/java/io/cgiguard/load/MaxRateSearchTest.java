@@ -33,23 +33,20 @@ class MaxRateSearchTest {
   @Test
   void findsTheRateTheScriptsCapacityAllows() throws Exception {
     String toml = """
-        [[mount]]
-        url = "/capacity/"
-        dir = "%s"
         [concurrency]
         max-per-script = 2
         queue-wait = "30s"
         [circuit]
         window = 1000
         min-requests = 1000
-        """.formatted(TestGateway.PROJECT.resolve("test-scripts/capacity"));
+        """;
     try (TestGateway gateway = TestGateway.start(toml)) {
       Path json = dir.resolve("search.json");
       Path html = dir.resolve("search.html");
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "load",
-          gateway.uri("/capacity/sleeps-quarter-second.sh").toString(), "-c", "32", "-q",
+          gateway.uri("/responses/sleep-quarter-second-then-answer.sh").toString(), "-c", "32", "-q",
           "--find-max-rate", "--slo", "p90<700ms,failures<1%", "--rate", "4/s", "-d", "4s",
           "--warmup", "1s",
           "--json", json.toString(), "--html", html.toString());
