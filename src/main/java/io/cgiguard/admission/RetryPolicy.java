@@ -32,9 +32,6 @@ public record RetryPolicy(
     Set<String> methods,
     boolean bodyRetryAllowed) {
 
-  /** Spawn errors that say "try later" rather than "this will never run". */
-  private static final Set<String> TRANSIENT_SPAWN_ERRNOS = Set.of("EAGAIN", "ENOMEM");
-
   public RetryPolicy {
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
@@ -76,9 +73,14 @@ public record RetryPolicy(
           + ") and another attempt would fail the same way");
     }
     if (facts.kind() == FailureKind.SPAWN_FAILED
-        && !facts.spawnErrno().map(TRANSIENT_SPAWN_ERRNOS::contains).orElse(false)) {
+        && !facts.spawnErrno().map(ProcessShortage::isShortageErrno).orElse(false)) {
       return Optional.of(
           "the spawn error " + facts.spawnErrno().orElse("(none)") + " will not go away by itself");
+    }
+    if (facts.kind() == FailureKind.SPAWN_FAILED) {
+      // The program never ran, so it read nothing: whatever the method and the body, running it
+      // later is running it once.
+      return attemptsRefusal(facts);
     }
     // A method outside the safe list is replayable only as the mapping allows: with its body
     // held whole in the replay buffer.

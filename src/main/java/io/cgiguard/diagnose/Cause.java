@@ -90,7 +90,15 @@ public enum Cause {
       "The response headers are too large",
       "The script wrote more header bytes than limits.max-header-bytes allows, usually because"
           + " the blank line after the headers is missing and the body is read as headers.",
-      "End the headers with an empty line; keep cookies and other headers small.");
+      "End the headers with an empty line; keep cookies and other headers small."),
+  PROCESS_SHORTAGE(
+      "The machine could not start another process",
+      "Starting the script failed with EAGAIN (no task left under RLIMIT_NPROC, a cgroup's"
+          + " pids.max or kernel.threads-max) or ENOMEM (no memory for a new process). The script"
+          + " never ran; the gateway retried, lowered how many scripts it runs at once, and"
+          + " answers the excess with 503 and Retry-After until spawns succeed again.",
+      "Raise the limit that was reached (named on this page and in the log) or lower"
+          + " [concurrency] max-running; `cgiguard check` says which limits are too tight.");
 
   private final String title;
   private final String explanation;
@@ -133,7 +141,7 @@ public enum Cause {
       case SHEBANG_CR, SHEBANG_WINDOWS_PATH, MISSING_INTERPRETER, NOT_EXECUTABLE, NOEXEC_MOUNT,
           BODY_BEFORE_HEADERS, HEADER_WITHOUT_COLON, PERL_COMPILE_ERROR, HEADERS_TOO_LARGE -> true;
       case CPU_LIMIT, MEMORY_LIMIT, KILLED_EXTERNALLY, NT_INIT_FAILURE, STDOUT_CLOSED_EARLY,
-          HEADER_TIMEOUT -> false;
+          HEADER_TIMEOUT, PROCESS_SHORTAGE -> false;
     };
   }
 

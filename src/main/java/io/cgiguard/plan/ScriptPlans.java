@@ -41,6 +41,9 @@ public final class ScriptPlans {
   private final GatewayConfig config;
   private final ResourceLimits limits;
   private final Set<FailureKind> retriableKinds;
+  /** The two policies a request can get, by whether its mapping replays the body; built once. */
+  private final RetryPolicy retryPolicy;
+  private final RetryPolicy retryPolicyWithBody;
 
   public ScriptPlans(GatewayConfig config) {
     this.config = config;
@@ -50,6 +53,8 @@ public final class ScriptPlans {
     Set<FailureKind> kinds = EnumSet.noneOf(FailureKind.class);
     config.retry().kinds().forEach(label -> kinds.add(FailureKind.fromLabel(label)));
     this.retriableKinds = kinds;
+    this.retryPolicy = newRetryPolicy(false);
+    this.retryPolicyWithBody = newRetryPolicy(true);
   }
 
   /** @return the resource limits every script runs under */
@@ -78,10 +83,14 @@ public final class ScriptPlans {
 
   /** @return the retry rules of the script's mapping, or of the configuration when it has none */
   public RetryPolicy retryPolicy(Optional<GatewayConfig.HandlerMapping> mapping) {
+    return mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false)
+        ? retryPolicyWithBody : retryPolicy;
+  }
+
+  private RetryPolicy newRetryPolicy(boolean retryBody) {
     GatewayConfig.Retry retry = config.retry();
     return new RetryPolicy(retry.attempts(), retry.backoff(), retry.maxBackoff(),
-        retry.deadline(), retriableKinds, retry.methods(),
-        mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false));
+        retry.deadline(), retriableKinds, retry.methods(), retryBody);
   }
 
   /** @return the bulkhead's limits from {@code [concurrency]} */

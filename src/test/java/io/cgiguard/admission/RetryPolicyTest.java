@@ -88,6 +88,20 @@ class RetryPolicyTest {
   }
 
   @Test
+  void spawnThatNeverRanIsRetriedWhateverTheMethodAndBody() {
+    RetryFacts eagain = with(RETRIABLE, FailureKind.SPAWN_FAILED, Optional.of("EAGAIN"));
+    RetryFacts streamedPost = withBody(withMethod(eagain, "POST"), RequestBody.STREAMED);
+
+    assertThat(POLICY.decide(streamedPost, HIGHEST)).isInstanceOf(RetryDecision.Retry.class);
+    assertThat(POLICY.decide(new RetryFacts(streamedPost.kind(), streamedPost.spawnErrno(),
+        streamedPost.certainCause(), "POST", RequestBody.STREAMED, 3, Duration.ofMillis(100)), HIGHEST))
+        .as("all attempts used").isInstanceOf(RetryDecision.GiveUp.class);
+    assertThat(POLICY.decide(withBody(withMethod(with(RETRIABLE, FailureKind.SPAWN_FAILED,
+        Optional.of("ENOENT")), "POST"), RequestBody.STREAMED), HIGHEST))
+        .as("an errno that will not go away").isInstanceOf(RetryDecision.GiveUp.class);
+  }
+
+  @Test
   void bufferedBodyIsReplayedWhenAllowed() {
     RetryPolicy replaying = new RetryPolicy(3, Duration.ofMillis(50), Duration.ofSeconds(1),
         Duration.ofSeconds(30), POLICY.retriableKinds(), java.util.Set.of("GET", "POST"), true);
