@@ -53,7 +53,6 @@ class PrematureTerminationTest {
         new Fault("exit-before-headers.cgi", "", 502, "exited-before-headers", null,
             "about to fail"),
         new Fault("crlf-shebang.cgi", "", 502, "spawn-failed", "shebang-cr", "ENOENT"),
-        new Fault("no-exec-bit.cgi", "", 502, "spawn-failed", "not-executable", "EACCES"),
         new Fault("missing-interpreter.cgi", "", 502, "spawn-failed", "missing-interpreter",
             "no-such-perl"),
         new Fault("body-first.cgi", "", 502, "malformed-headers", "body-before-headers",
