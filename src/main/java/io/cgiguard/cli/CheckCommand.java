@@ -1,6 +1,7 @@
 package io.cgiguard.cli;
 
 import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.guard.FileRoles;
 import io.cgiguard.guard.Finding;
 import io.cgiguard.guard.ScriptCommand;
 import io.cgiguard.guard.ScriptInspection;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Mixin;
  * {@code cgiguard check}: validates the configuration, then looks at every script of every mount
  * for the causes of premature termination that can be seen before a request (a #! line with a CR
  * or a Windows path, a missing interpreter, no execute bit, a noexec mount) and for holes (world-
- * writable scripts and directories). Prints one line per finding with its fix.
+ * writable scripts and directories). Prints, for every file, whether and how it would run (or
+ * that it is a static file, or never served), then one line per finding with its fix.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = "Validate the configuration and scan the CGI directories for scripts that will "
@@ -55,11 +57,50 @@ public final class CheckCommand implements Callable<Integer> {
       }
       for (Path file : files) {
         scripts++;
-        problems += script(mount, file, commands, path);
+        Optional<String> refusal = role(config, mount, file, commands);
+        if (refusal.isPresent()) {
+          problems++;
+        } else if (runs(mount, file)) {
+          problems += script(mount, file, commands, path);
+        }
       }
     }
-    out.println(scripts + " script(s) checked, " + problems + " problem(s) found");
+    out.println(scripts + " file(s) checked, " + problems + " problem(s) found");
     return problems == 0 ? 0 : 1;
+  }
+
+  /**
+   * Prints whether and how {@code file} would run, or that it is static.
+   *
+   * @return why a file the mount would run is refused instead, if it is
+   */
+  private Optional<String> role(GatewayConfig config, GatewayConfig.Mount mount, Path file,
+      ScriptCommand commands) {
+    Optional<GatewayConfig.HandlerMapping> mapping =
+        ScriptCommand.mapping(mount, file.getFileName().toString());
+    if (!runs(mount, file)) {
+      Optional<String> never = FileRoles.staticRefusal(config.site(), file);
+      out.println(file + ": " + never.map(why -> "never served (403): " + why)
+          .orElse("static file"));
+      return Optional.empty();
+    }
+    Optional<String> refused = FileRoles.notRunnable(mapping, file, file.toString());
+    if (refused.isPresent()) {
+      out.println(file + ": refused (403): " + refused.get());
+      return refused;
+    }
+    ScriptCommand.Command command = commands.build(mount, file, "");
+    out.println(file + ": runs: " + (FileRoles.namesInterpreter(mapping)
+        ? "mapping " + mapping.get().path() + " (" + String.join(" ", command.argv()) + ")"
+        : command.argv().get(0).equals(file.toString()) ? "its #! line (execute bit)"
+        : "the interpreter " + command.argv().get(0) + " (execute bit)"));
+    return Optional.empty();
+  }
+
+  /** In a mapped mount only the files a mapping matches run; in a script directory all do. */
+  private static boolean runs(GatewayConfig.Mount mount, Path file) {
+    return !mount.mapped()
+        || ScriptCommand.mapping(mount, file.getFileName().toString()).isPresent();
   }
 
   private int script(GatewayConfig.Mount mount, Path file, ScriptCommand commands, String path)

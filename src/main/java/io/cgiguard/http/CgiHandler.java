@@ -10,6 +10,7 @@ import io.cgiguard.cgi.SiteResolver;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.guard.AttemptPlan;
 import io.cgiguard.guard.BodySource;
+import io.cgiguard.guard.FileRoles;
 import io.cgiguard.guard.Outcome;
 import io.cgiguard.guard.ScriptAttempts;
 import io.cgiguard.guard.ScriptCommand;
@@ -106,7 +107,8 @@ final class CgiHandler {
     String rawQuery = request.getHttpURI().getQuery();
     ScriptCommand.Command command = commands.build(mount, script.scriptFile(), rawQuery);
     Optional<GatewayConfig.HandlerMapping> mapping = command.mapping();
-    Optional<String> notRunnable = MountFiles.notRunnable(mapping, script);
+    Optional<String> notRunnable = FileRoles.notRunnable(mapping, script.scriptFile(),
+        script.scriptName());
     if (notRunnable.isPresent()) {
       parts.pages().refuse(request, response, callback, requestId, 403, notRunnable.get());
       return;

@@ -70,23 +70,6 @@ final class MountFiles {
         mount.followSymlinksOutside());
   }
 
-  /**
-   * A file runs when a mapping names its interpreter, or when it has an execute bit; the
-   * interpreter table alone never makes a file a program.
-   *
-   * @return why {@code script} may not run, or empty when it may
-   */
-  static Optional<String> notRunnable(Optional<GatewayConfig.HandlerMapping> mapping,
-      Resolution.Found script) {
-    boolean mapped = mapping.isPresent() && !mapping.get().scriptProcessor().isEmpty();
-    if (mapped || StaticFiles.executable(script.scriptFile())) {
-      return Optional.empty();
-    }
-    return Optional.of(script.scriptName() + " has no execute bit, so it is not a program here: "
-        + "chmod +x it, or name its interpreter with a handler mapping ([[mount.handler]] "
-        + "script-processor)");
-  }
-
   /** @return {@code environment} with IIS's server variables when {@code [iis-compat]} is on */
   Map<String, String> withIisVariables(Map<String, String> environment, Request request,
       Resolution.Found script) {

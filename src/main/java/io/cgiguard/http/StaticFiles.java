@@ -2,17 +2,13 @@ package io.cgiguard.http;
 
 import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.config.GatewayConfig;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.cgiguard.guard.FileRoles;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -29,9 +25,6 @@ import org.eclipse.jetty.util.Callback;
  * extension, is refused ({@code [static]} widens or narrows both rules).
  */
 final class StaticFiles extends Handler.Abstract {
-
-  private static final Set<PosixFilePermission> EXECUTE = Set.of(PosixFilePermission.OWNER_EXECUTE,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
 
   private final GatewayConfig.Site rules;
   private final Map<Path, Handler> byBase = new LinkedHashMap<>();
@@ -71,28 +64,7 @@ final class StaticFiles extends Handler.Abstract {
 
   /** @return why {@code file} may not be served as a static file, or empty when it may */
   Optional<String> refusal(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    for (String extension : rules.refuseExtensions()) {
-      if (name.endsWith(extension)) {
-        return Optional.of("a " + extension + " file is a script: its source is never served "
-            + "as a static file");
-      }
-    }
-    if (rules.refuseExecutable() && executable(file)) {
-      return Optional.of("the file has an execute bit, so it is a program: its source is never "
-          + "served as a static file");
-    }
-    return Optional.empty();
-  }
-
-  /** @return whether any of the file's execute bits is set */
-  static boolean executable(Path file) {
-    try {
-      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      return mode.stream().anyMatch(EXECUTE::contains);
-    } catch (IOException | UnsupportedOperationException e) {
-      return false;
-    }
+    return FileRoles.staticRefusal(rules, file);
   }
 
   /**
