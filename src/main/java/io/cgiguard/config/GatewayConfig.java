@@ -37,17 +37,6 @@ public record GatewayConfig(
     interpreters = Map.copyOf(interpreters);
   }
 
-  /** A configuration with the default {@link Site} rules. */
-  public GatewayConfig(Optional<Path> source, Server server, List<Mount> mounts,
-      Map<String, List<String>> interpreters, Environment environment, Restrictions restrictions,
-      Arguments arguments, Timeouts timeouts, Limits limits, Concurrency concurrency, Retry retry,
-      Circuit circuit, RequestFiltering request, ResponsePolicy response, Diagnostics diagnostics,
-      Admin admin) {
-    this(source, server, mounts, interpreters, environment, restrictions, arguments, timeouts,
-        limits, concurrency, retry, circuit, request, response, diagnostics, admin,
-        Site.DEFAULTS);
-  }
-
   /** {@code [server]}: where to listen and what to serve besides scripts. */
   public record Server(
       String bind,

@@ -103,6 +103,62 @@ class ImportIisEndToEndTest {
   }
 
   @Test
+  void aWindowsScriptBesideStaticPagesAnswersThroughTheSiteLevelMapping() throws Exception {
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        work.resolve("wwwroot/reports/summary.pl")))).as("saved on Windows: no execute bit")
+        .doesNotContain("x");
+
+    HttpResponse<String> response =
+        send(imported, "127.0.0.1", "GET", "/reports/summary.pl/2024/q1", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("report from perl beside the static pages",
+        "script_name=/reports/summary.pl\n", "path_info=/2024/q1\n",
+        "url=/reports/summary.pl/2024/q1\n", "appl_md_path=/LM/W3SVC/1/ROOT\n",
+        "instance_id=1\n", "server_port_secure=0\n", "https=off\n");
+  }
+
+  @Test
+  void theStaticPagesBesideTheScriptsAreServed() throws Exception {
+    HttpResponse<String> index = send(imported, "127.0.0.1", "GET", "/reports/", null);
+    HttpResponse<String> root = send(imported, "127.0.0.1", "GET", "/index.html", null);
+
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.body()).contains("Static page beside");
+    assertThat(root.statusCode()).isEqualTo(200);
+    assertThat(root.body()).contains("The site root of the IIS import example");
+  }
+
+  @Test
+  void aSiteLevelScriptRefusesAVerbItsMappingDoesNotList() throws Exception {
+    HttpResponse<String> response =
+        send(imported, "127.0.0.1", "DELETE", "/reports/summary.pl", null);
+
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(response.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
+    assertThat(response.body()).doesNotContain("report from perl");
+  }
+
+  @Test
+  void pathsMatchRegardlessOfCaseAsInIis() throws Exception {
+    HttpResponse<String> script = send(imported, "127.0.0.1", "GET", "/Reports/SUMMARY.PL", null);
+    HttpResponse<String> cgiBin = send(imported, "127.0.0.1", "GET", "/CGI-BIN/Hello.PL", null);
+
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.body()).contains("script_name=/reports/summary.pl\n");
+    assertThat(cgiBin.statusCode()).isEqualTo(200);
+    assertThat(cgiBin.body()).contains("hello from perl via the .pl mapping");
+  }
+
+  @Test
+  void aUrlOverMaxUrlGets414OnTheSiteToo() throws Exception {
+    HttpResponse<String> response =
+        send(imported, "127.0.0.1", "GET", "/reports/" + "b".repeat(1100) + ".pl", null);
+
+    assertThat(response.statusCode()).isEqualTo(414);
+  }
+
+  @Test
   void aVerbTheHandlerDoesNotAllowGets405() throws Exception {
     HttpResponse<String> response =
         send(imported, "127.0.0.1", "DELETE", "/cgi-bin/hello.pl", null);
@@ -171,6 +227,9 @@ class ImportIisEndToEndTest {
     String report = printed.toString(StandardCharsets.UTF_8);
 
     assertThat(report).contains("configuration: ok");
+    assertThat(report).containsPattern("reports/summary\\.pl: runs: mapping \\*\\.pl "
+        + "\\(/usr/bin/perl .*summary\\.pl\\)");
+    assertThat(report).containsPattern("reports/index\\.htm: static file");
     assertThat(report).containsPattern("hello\\.pl: note: .*Windows program C:\\\\Perl"
         + "\\\\bin\\\\perl\\.exe.*harmless here: mapping \\*\\.pl");
     assertThat(status).as(report).isIn(0, 1);
@@ -204,7 +263,7 @@ class ImportIisEndToEndTest {
     return new GatewayConfig(c.source(), c.server(), c.mounts(), c.interpreters(),
         c.environment(), c.restrictions(), c.arguments(), c.timeouts(), c.limits(),
         c.concurrency(), c.retry(), c.circuit(), c.request(), c.response(),
-        new GatewayConfig.Diagnostics(mode, Optional.empty()), c.admin());
+        new GatewayConfig.Diagnostics(mode, Optional.empty()), c.admin(), c.site());
   }
 
   private static Path copyTree(Path from, Path to) throws IOException {
