@@ -1,0 +1,144 @@
+package io.cgiguard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cgiguard.config.ConfigException;
+import io.cgiguard.config.ConfigLoader;
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.Launchers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The document root never serves a script as its source: a file with a script extension or an
+ * execute bit is refused (403) by default, and {@code [static]} narrows or widens the rule.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StaticSourceRefusalTest {
+
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir Path docroot;
+
+  @BeforeEach
+  void files() throws Exception {
+    Files.setPosixFilePermissions(docroot, PosixFilePermissions.fromString("rwxr-xr-x"));
+    write("page.html", "rw-r--r--", "<p>plain page</p>\n");
+    write("report.pl", "rw-r--r--", "my $secret = 'perl source';\n");
+    write("tool", "rwxr-xr-x", "#!/bin/sh\necho 'shell source'\n");
+    write("notes.TXT", "rw-r--r--", "notes\n");
+    Files.createDirectories(docroot.resolve("Docs"));
+    write("Docs/Guide.html", "rw-r--r--", "guide\n");
+  }
+
+  @Test
+  void scriptsAndProgramsAreRefusedAndPagesServed() throws Exception {
+    try (Served served = serve("")) {
+      assertThat(served.get("/page.html").statusCode()).isEqualTo(200);
+      HttpResponse<String> perl = served.get("/report.pl");
+      HttpResponse<String> program = served.get("/tool");
+
+      assertThat(perl.statusCode()).isEqualTo(403);
+      assertThat(perl.body()).doesNotContain("perl source").contains("never served");
+      assertThat(program.statusCode()).isEqualTo(403);
+      assertThat(program.body()).doesNotContain("shell source").contains("execute bit");
+    }
+  }
+
+  @Test
+  void theSettingNarrowsOrWidensTheRule() throws Exception {
+    try (Served served = serve("""
+        [static]
+        refuse-executable = false
+        refuse-extensions = [".txt"]
+        """)) {
+      assertThat(served.get("/report.pl").body()).contains("perl source");
+      assertThat(served.get("/tool").body()).contains("shell source");
+      assertThat(served.get("/notes.TXT").statusCode()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  void iisCompatFoldsCaseInTheDocumentRootToo() throws Exception {
+    try (Served plain = serve(""); Served iis = serve("[iis-compat]\nenabled = true\n")) {
+      assertThat(plain.get("/docs/guide.html").statusCode()).isEqualTo(404);
+      assertThat(iis.get("/docs/guide.html").body()).isEqualTo("guide\n");
+      assertThat(iis.get("/REPORT.PL").statusCode()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  void badStaticAndExecutionSettingsNameTheirKey() {
+    ConfigLoader loader = new ConfigLoader(docroot);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.parse("bad.toml",
+        Optional.empty(), """
+            [static]
+            refuse-extensions = ["pl"]
+            [[mount]]
+            url = "/x/"
+            dir = "x"
+            execution = "sometimes"
+            [iis-compat]
+            applications = ["app"]
+            """)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("static.refuse-extensions")
+        .hasMessageContaining("'pl' is not an extension")
+        .hasMessageContaining("mount[0].execution")
+        .hasMessageContaining("(got 'sometimes')")
+        .hasMessageContaining("iis-compat.applications");
+  }
+
+  private void write(String name, String mode, String text) throws Exception {
+    Path file = docroot.resolve(name);
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+  }
+
+  private Served serve(String toml) throws Exception {
+    GatewayConfig config = new ConfigLoader(docroot).parse("test.toml", Optional.empty(), """
+        [server]
+        port = 0
+        docroot = "%s"
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        """.formatted(docroot, TestGateway.CGI_BIN) + toml);
+    return new Served(config);
+  }
+
+  /** A gateway on an ephemeral loopback port with its own launcher. */
+  private static final class Served implements AutoCloseable {
+    private final Launcher launcher = Launchers.create();
+    private final GatewayServer server;
+
+    Served(GatewayConfig config) throws Exception {
+      server = new GatewayServer(config, launcher);
+      server.start();
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+      return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+          + path)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+      server.close();
+      launcher.close();
+    }
+  }
+}
