@@ -65,6 +65,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
       }
     }
+    scripts += docroot(config);
     out.println(scripts + " file(s) checked, " + problems + " problem(s) found");
     return problems == 0 ? 0 : 1;
   }
@@ -84,7 +85,8 @@ public final class CheckCommand implements Callable<Integer> {
           .orElse("static file"));
       return Optional.empty();
     }
-    Optional<String> refused = FileRoles.notRunnable(mapping, file, file.toString());
+    Optional<String> refused = FileRoles.notRunnable(mapping, file,
+        file.getFileName().toString());
     if (refused.isPresent()) {
       out.println(file + ": refused (403): " + refused.get());
       return refused;
@@ -95,6 +97,28 @@ public final class CheckCommand implements Callable<Integer> {
         : command.argv().get(0).equals(file.toString()) ? "its #! line (execute bit)"
         : "the interpreter " + command.argv().get(0) + " (execute bit)"));
     return Optional.empty();
+  }
+
+  /** The document root's own files (those no mount covers): static, or never served. */
+  private int docroot(GatewayConfig config) throws IOException {
+    Path root = config.server().docroot();
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    List<Path> mountDirs = config.mounts().stream()
+        .map(m -> m.dir().toAbsolutePath().normalize()).toList();
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(root, 8)) {
+      files = walk.filter(Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().startsWith("."))
+          .filter(f -> mountDirs.stream().noneMatch(f.toAbsolutePath().normalize()::startsWith))
+          .sorted().toList();
+    }
+    for (Path file : files) {
+      out.println(file + ": " + FileRoles.staticRefusal(config.site(), file)
+          .map(why -> "never served (403): " + why).orElse("static file"));
+    }
+    return files.size();
   }
 
   /** In a mapped mount only the files a mapping matches run; in a script directory all do. */
