@@ -31,6 +31,7 @@ final class LoadReplay implements Callable<Integer> {
   }
 
   @Override
+  @SuppressWarnings("try") // the progress line only has to end with the run
   public Integer call() throws Exception {
     if (command.url == null) {
       throw command.usage("--replay needs the new server's base URL, such as "

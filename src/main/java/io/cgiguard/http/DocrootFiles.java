@@ -4,7 +4,7 @@ import io.cgiguard.cgi.CaseFolding;
 import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.cgi.SiteResolver;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.ScriptCommand;
+import io.cgiguard.plan.ScriptCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.cgiguard.cgi.IisVariables;
 import io.cgiguard.cgi.Resolution;
 import io.cgiguard.cgi.SiteResolver;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.ScriptCommand;
+import io.cgiguard.plan.ScriptCommand;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.cgiguard.http;
 
 import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.FileRoles;
+import io.cgiguard.plan.FileRoles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
