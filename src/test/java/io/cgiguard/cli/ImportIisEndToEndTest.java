@@ -8,7 +8,6 @@ import io.cgiguard.http.GatewayServer;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -56,7 +55,7 @@ class ImportIisEndToEndTest {
 
   @BeforeAll
   static void importAndServe() throws Exception {
-    Path wwwroot = copyTree(PROJECT.resolve("conf/examples/iis/wwwroot"), work.resolve("wwwroot"));
+    Path wwwroot = io.cgiguard.http.TestGateway.copyTree(PROJECT.resolve("conf/examples/iis/wwwroot"), work.resolve("wwwroot"));
     Files.copy(PROJECT.resolve("test-scripts/iis/dies-before-headers.pl"),
         wwwroot.resolve("cgi-bin/dies.pl"), StandardCopyOption.COPY_ATTRIBUTES);
     Path toml = work.resolve("imported.toml");
@@ -263,18 +262,6 @@ class ImportIisEndToEndTest {
         new GatewayConfig.Diagnostics(mode, Optional.empty()), c.admin(), c.site());
   }
 
-  private static Path copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-    return to;
-  }
+
 
 }

@@ -39,9 +39,9 @@ class MappedSiteTest {
   @BeforeAll
   static void start() throws Exception {
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-    site = copy(SITES.resolve("mapped"), work.resolve("site/mapped"));
-    Path plain = copy(SITES.resolve("noexec"), work.resolve("plain/noexec"));
-    Path explicit = copy(SITES.resolve("noexec"), work.resolve("explicit/noexec"));
+    site = TestGateway.copyTree(SITES.resolve("mapped"), work.resolve("site/mapped"));
+    Path plain = TestGateway.copyTree(SITES.resolve("noexec"), work.resolve("plain/noexec"));
+    Path explicit = TestGateway.copyTree(SITES.resolve("noexec"), work.resolve("explicit/noexec"));
     plainMarkers = markers(work.resolve("plain/markers"));
     explicitMarkers = markers(work.resolve("explicit/markers"));
     // Two names that differ only in case: IIS could never hold both.
@@ -262,20 +262,6 @@ class MappedSiteTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("APPL_MD_PATH=/LM/W3SVC/3/ROOT\n",
         "APPL_PHYSICAL_PATH=" + site.toRealPath() + "/\n", "URL=/top.pl\n");
-  }
-
-  private static Path copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-    return to;
   }
 
   private static Path markers(Path dir) throws IOException {

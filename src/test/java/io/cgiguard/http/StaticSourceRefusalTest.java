@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cgiguard.config.ConfigException;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.launch.Launcher;
-import io.cgiguard.launch.Launchers;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,9 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StaticSourceRefusalTest {
-
-  private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path docroot;
 
@@ -47,7 +38,7 @@ class StaticSourceRefusalTest {
 
   @Test
   void scriptsAndProgramsAreRefusedAndPagesServed() throws Exception {
-    try (Served served = serve("")) {
+    try (TestGateway served = serve("")) {
       assertThat(served.get("/page.html").statusCode()).isEqualTo(200);
       HttpResponse<String> perl = served.get("/report.pl");
       HttpResponse<String> program = served.get("/tool");
@@ -61,7 +52,7 @@ class StaticSourceRefusalTest {
 
   @Test
   void theSettingNarrowsOrWidensTheRule() throws Exception {
-    try (Served served = serve("""
+    try (TestGateway served = serve("""
         [static]
         refuse-executable = false
         refuse-extensions = [".txt"]
@@ -74,7 +65,7 @@ class StaticSourceRefusalTest {
 
   @Test
   void iisCompatFoldsCaseInTheDocumentRootToo() throws Exception {
-    try (Served plain = serve(""); Served iis = serve("[iis-compat]\nenabled = true\n")) {
+    try (TestGateway plain = serve(""); TestGateway iis = serve("[iis-compat]\nenabled = true\n")) {
       assertThat(plain.get("/docs/guide.html").statusCode()).isEqualTo(404);
       assertThat(iis.get("/docs/guide.html").body()).isEqualTo("guide\n");
       assertThat(iis.get("/REPORT.PL").statusCode()).isEqualTo(403);
@@ -108,7 +99,7 @@ class StaticSourceRefusalTest {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
   }
 
-  private Served serve(String toml) throws Exception {
+  private TestGateway serve(String toml) throws Exception {
     GatewayConfig config = new ConfigLoader(docroot).parse("test.toml", Optional.empty(), """
         [server]
         port = 0
@@ -117,28 +108,6 @@ class StaticSourceRefusalTest {
         url = "/cgi-bin/"
         dir = "%s"
         """.formatted(docroot, TestGateway.CGI_BIN) + toml);
-    return new Served(config);
-  }
-
-  /** A gateway on an ephemeral loopback port with its own launcher. */
-  private static final class Served implements AutoCloseable {
-    private final Launcher launcher = Launchers.create();
-    private final GatewayServer server;
-
-    Served(GatewayConfig config) throws Exception {
-      server = new GatewayServer(config, launcher);
-      server.start();
-    }
-
-    HttpResponse<String> get(String path) throws Exception {
-      return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-          + path)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    @Override
-    public void close() {
-      server.close();
-      launcher.close();
-    }
+    return TestGateway.start(config);
   }
 }
