@@ -4,7 +4,6 @@ import io.cgiguard.cgi.CaseFolding;
 import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.cgi.SiteResolver;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.plan.ScriptCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +14,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The document root: every request no mount covers. Nothing runs here; a file is served when
- * {@link StaticFiles} allows it and no mount would run it by another URL (a script directory's
- * files, or a file a mapped mount's handler matches, are never static).
+ * {@link StaticFiles} allows it.
  */
 final class DocrootFiles {
 
@@ -25,26 +23,14 @@ final class DocrootFiles {
   private final StaticFiles statics;
   private final GatewayPages pages;
   private final boolean caseInsensitive;
-  private final List<Path> scriptDirs = new ArrayList<>();
-  private final List<MappedDir> mappedDirs = new ArrayList<>();
 
-  private record MappedDir(Path realDir, GatewayConfig.Mount mount) {}
-
-  DocrootFiles(Path realDocroot, GatewayConfig config, List<Path> realMountDirs,
-      StaticFiles statics, GatewayPages pages) {
+  DocrootFiles(Path realDocroot, GatewayConfig config, StaticFiles statics,
+      GatewayPages pages) {
     this.realDocroot = realDocroot;
     this.indexFiles = config.server().indexFiles();
     this.statics = statics;
     this.pages = pages;
     this.caseInsensitive = config.site().iisCompat().caseInsensitive();
-    for (int i = 0; i < config.mounts().size(); i++) {
-      GatewayConfig.Mount mount = config.mounts().get(i);
-      if (mount.mapped()) {
-        mappedDirs.add(new MappedDir(realMountDirs.get(i), mount));
-      } else {
-        scriptDirs.add(realMountDirs.get(i));
-      }
-    }
   }
 
   void serve(Request request, Response response, Callback callback, String requestId,
@@ -60,32 +46,11 @@ final class DocrootFiles {
     }
     SiteResolver.Target target = SiteResolver.resolve(realDocroot, "/", segments,
         path.decodedPath().endsWith("/"), name -> false, indexFiles, false);
-    if (target instanceof SiteResolver.Static file && !runsElsewhere(file.file())) {
+    if (target instanceof SiteResolver.Static file) {
       statics.serve(request, response, callback, requestId, realDocroot, file.file());
       return;
     }
-    if (target instanceof SiteResolver.Static) {
-      // Script sources are never served as files, whatever URL reaches them.
-      pages.refuse(request, response, callback, requestId, 404, "no such file");
-      return;
-    }
     answer(pages, request, response, callback, requestId, target);
-  }
-
-  private boolean runsElsewhere(Path file) {
-    Path real = file.toAbsolutePath();
-    try {
-      real = file.toRealPath();
-    } catch (java.io.IOException e) {
-      // Judged by the path as named.
-    }
-    Path found = real;
-    if (scriptDirs.stream().anyMatch(found::startsWith)) {
-      return true;
-    }
-    String name = found.getFileName().toString();
-    return mappedDirs.stream().anyMatch(m -> found.startsWith(m.realDir())
-        && ScriptCommand.mapping(m.mount(), name).isPresent());
   }
 
   /** Answers a target that is neither a file to serve nor a program to run. */

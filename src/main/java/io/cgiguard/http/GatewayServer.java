@@ -82,9 +82,9 @@ public final class GatewayServer implements AutoCloseable {
         staticBases.add(mountDirs.get(i));
       }
     }
-    StaticFiles statics = new StaticFiles(staticBases, config.site(), pages);
+    StaticFiles statics = new StaticFiles(staticBases, config, mountDirs, pages);
     GatewayHandler handler = new GatewayHandler(new RequestFilter(config.request()), pages, admin,
-        statics, new DocrootFiles(docroot, config, mountDirs, statics, pages),
+        statics, new DocrootFiles(docroot, config, statics, pages),
         config.response().maxLocalRedirects());
     MountFiles files = new MountFiles(statics, new SiteMap(config, mountDirs, docroot), config);
     List<CgiHandler> cgi = new ArrayList<>();

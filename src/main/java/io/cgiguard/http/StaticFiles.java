@@ -3,6 +3,7 @@ package io.cgiguard.http;
 import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.plan.FileRoles;
+import io.cgiguard.plan.ScriptCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,12 +30,28 @@ final class StaticFiles extends Handler.Abstract {
   private final GatewayConfig.Site rules;
   private final Map<Path, Handler> byBase = new LinkedHashMap<>();
   private final GatewayPages pages;
+  private final List<Path> scriptDirs = new ArrayList<>();
+  private final List<MappedDir> mappedDirs = new ArrayList<>();
 
-  /** @param bases the real directories files are served from */
-  StaticFiles(List<Path> bases, GatewayConfig.Site rules, GatewayPages pages) {
+  private record MappedDir(Path realDir, GatewayConfig.Mount mount) {}
+
+  /**
+   * @param bases the real directories files are served from
+   * @param realMountDirs the real directory of each mount of {@code config}, in order
+   */
+  StaticFiles(List<Path> bases, GatewayConfig config, List<Path> realMountDirs,
+      GatewayPages pages) {
     super(InvocationType.BLOCKING);
-    this.rules = rules;
+    this.rules = config.site();
     this.pages = pages;
+    for (int i = 0; i < config.mounts().size(); i++) {
+      GatewayConfig.Mount mount = config.mounts().get(i);
+      if (mount.mapped()) {
+        mappedDirs.add(new MappedDir(realMountDirs.get(i), mount));
+      } else {
+        scriptDirs.add(realMountDirs.get(i));
+      }
+    }
     for (Path base : bases) {
       byBase.computeIfAbsent(base, b -> {
         Handler resources = JettyAssembly.statics(b, List.of());
@@ -62,8 +79,25 @@ final class StaticFiles extends Handler.Abstract {
     pages.refuse(request, response, callback, requestId, 409, reason);
   }
 
-  /** @return why {@code file} may not be served as a static file, or empty when it may */
+  /**
+   * @return why {@code file} may not be served as a static file, or empty when it may: it is a
+   *     script by its mode or extension, or a mount would run it, by whatever URL it was reached
+   */
   Optional<String> refusal(Path file) {
+    Path real = file.toAbsolutePath();
+    try {
+      real = file.toRealPath();
+    } catch (java.io.IOException e) {
+      // Judged by the path as named.
+    }
+    Path found = real;
+    String name = found.getFileName().toString();
+    if (scriptDirs.stream().anyMatch(found::startsWith)
+        || mappedDirs.stream().anyMatch(m -> found.startsWith(m.realDir())
+            && ScriptCommand.mapping(m.mount(), name).isPresent())) {
+      return Optional.of("a mount runs this file as a program: its source is never served as a "
+          + "static file");
+    }
     return FileRoles.staticRefusal(rules, file);
   }
 

@@ -64,6 +64,30 @@ class StaticSourceRefusalTest {
   }
 
   @Test
+  void aScriptDirectoryReachedByAnotherUrlIsNeverStaticEvenWithTheRuleNarrowed() throws Exception {
+    Files.createDirectories(docroot.resolve("scripts"));
+    Files.setPosixFilePermissions(docroot.resolve("scripts"),
+        PosixFilePermissions.fromString("rwxr-xr-x"));
+    write("scripts/run.sh", "rwxr-xr-x",
+        "#!/bin/sh\n# secret source\nprintf 'Content-Type: text/plain\\r\\n\\r\\nran\\n'\n");
+    try (TestGateway served = serve("""
+        [[mount]]
+        url = "/cgi/"
+        dir = "%s"
+        [static]
+        refuse-executable = false
+        refuse-extensions = []
+        """.formatted(docroot.resolve("scripts")))) {
+      HttpResponse<String> response = served.get("/scripts/run.sh");
+
+      assertThat(response.statusCode()).isEqualTo(403);
+      assertThat(response.body()).contains("a mount runs this file")
+          .doesNotContain("secret source");
+      assertThat(served.get("/cgi/run.sh").body()).isEqualTo("ran\n");
+    }
+  }
+
+  @Test
   void iisCompatFoldsCaseInTheDocumentRootToo() throws Exception {
     try (TestGateway plain = serve(""); TestGateway iis = serve("[iis-compat]\nenabled = true\n")) {
       assertThat(plain.get("/docs/guide.html").statusCode()).isEqualTo(404);
