@@ -117,14 +117,14 @@ final class CgiHandler {
       methodNotAllowed(request, response, callback, requestId, mapping.get().verbs());
       return;
     }
-    Optional<String> refusal = plans.restriction(command.argv(), script.scriptFile());
+    CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
+    Map<String, String> environment = files.withIisVariables(
+        MetaVariables.build(facts, policy(requestId)), request, script);
+    Optional<String> refusal = plans.restriction(command.argv(), environment, script.scriptFile());
     if (refusal.isPresent()) {
       parts.pages().refuse(request, response, callback, requestId, 403, refusal.get());
       return;
     }
-    CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
-    Map<String, String> environment = files.withIisVariables(
-        MetaVariables.build(facts, policy(requestId)), request, script);
     BodySource body = body(request, mapping);
     AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));

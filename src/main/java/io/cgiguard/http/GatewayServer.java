@@ -92,7 +92,9 @@ public final class GatewayServer implements AutoCloseable {
       cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler, files));
     }
     handler.mount(cgi);
-    this.server = JettyAssembly.server(config.server(), config.request(), handler);
+    this.server = JettyAssembly.server(config.server(), config.request(),
+        ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), handler);
+    server.setErrorHandler(new GatewayErrorHandler(pages));
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */

@@ -2,6 +2,7 @@ package io.cgiguard.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cgiguard.text.Escaping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,7 +132,7 @@ public record ReplayReport(ReplayDiff diff, long logged, SortedMap<String, Long>
     if (!malformedExamples.isEmpty()) {
       section.append("<ul class='malformed'>");
       for (String example : malformedExamples) {
-        section.append("<li>").append(HtmlReport.escape(example)).append("</li>");
+        section.append("<li>").append(Escaping.html(example)).append("</li>");
       }
       section.append("</ul>\n");
     }
@@ -150,19 +151,19 @@ public record ReplayReport(ReplayDiff diff, long logged, SortedMap<String, Long>
         .append("<th>requests</th><th>old</th><th>new</th><th>changed</th></tr>");
     for (ReplayDiff.Url url : urls) {
       html.append("<tr").append(url.changed() ? " class='changed'" : "").append("><td>")
-          .append(HtmlReport.escape(url.method())).append("</td><td>")
-          .append(HtmlReport.escape(url.target())).append("</td><td class='n'>")
+          .append(Escaping.html(url.method())).append("</td><td>")
+          .append(Escaping.html(url.target())).append("</td><td class='n'>")
           .append(url.requests()).append("</td><td>")
-          .append(HtmlReport.escape(counts(url.oldStatuses()))).append("</td><td>")
-          .append(HtmlReport.escape(counts(url.newStatuses()))).append("</td><td>")
-          .append(HtmlReport.escape(counts(url.changes()))).append("</td></tr>");
+          .append(Escaping.html(counts(url.oldStatuses()))).append("</td><td>")
+          .append(Escaping.html(counts(url.newStatuses()))).append("</td><td>")
+          .append(Escaping.html(counts(url.changes()))).append("</td></tr>");
     }
     html.append("</table>\n");
   }
 
   private static void row(StringBuilder html, String name, String value) {
-    html.append("<tr><td>").append(HtmlReport.escape(name)).append("</td><td>")
-        .append(HtmlReport.escape(value)).append("</td></tr>");
+    html.append("<tr><td>").append(Escaping.html(name)).append("</td><td>")
+        .append(Escaping.html(value)).append("</td></tr>");
   }
 
   /** {@code 200 (3), 404 (1)}. */

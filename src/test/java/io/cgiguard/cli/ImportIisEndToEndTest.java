@@ -39,7 +39,7 @@ class ImportIisEndToEndTest {
 
   static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize();
-  static final String MARKER = "iis-e2e-stderr-marker";
+  static final String MARKER = "database password rejected";
 
   @TempDir
   static Path work;
@@ -56,7 +56,7 @@ class ImportIisEndToEndTest {
   @BeforeAll
   static void importAndServe() throws Exception {
     Path wwwroot = io.cgiguard.http.TestGateway.copyTree(PROJECT.resolve("conf/examples/iis/wwwroot"), work.resolve("wwwroot"));
-    Files.copy(PROJECT.resolve("test-scripts/iis/dies-before-headers.pl"),
+    Files.copy(PROJECT.resolve("test-scripts/before-headers/exit-before-any-output.cgi"),
         wwwroot.resolve("cgi-bin/dies.pl"), StandardCopyOption.COPY_ATTRIBUTES);
     Path toml = work.resolve("imported.toml");
     StringWriter err = new StringWriter();

@@ -131,7 +131,7 @@ class StaticSourceRefusalTest {
         [[mount]]
         url = "/cgi-bin/"
         dir = "%s"
-        """.formatted(docroot, TestGateway.CGI_BIN) + toml);
+        """.formatted(docroot, io.cgiguard.TestScripts.path("responses")) + toml);
     return TestGateway.start(config);
   }
 }

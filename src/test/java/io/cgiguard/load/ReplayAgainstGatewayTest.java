@@ -73,10 +73,10 @@ class ReplayAgainstGatewayTest {
         .contains("u_ex261201.log:10: 8 values where #Fields names 15")
         .contains("access.log:5: the request '-' is not METHOD /path")
         .contains("changed     4 of 9 URL(s)")
-        .contains("  GET /faults/exit-before-headers.cgi  200 -> 502 (1)\n")
-        .contains("  GET /faults/exit-before-headers.cgi?x=1  200 -> 502 (1)\n")
+        .contains("  GET /before-headers/exit-before-any-output.cgi  200 -> 502 (1)\n")
+        .contains("  GET /before-headers/exit-before-any-output.cgi?x=1  200 -> 502 (1)\n")
         .contains("  GET /old-page.htm  200 -> 404 (1)\n")
-        .contains("  GET /cgi-bin/hello.sh  200 (2) -> 200 (2)\n")
+        .contains("  GET /responses/hello.sh  200 (2) -> 200 (2)\n")
         .contains("  GET /missing.htm  404 (2) -> 404 (2)\n")
         .contains("  HEAD /static.txt  200 (1) -> 200 (1)\n");
 
@@ -88,9 +88,9 @@ class ReplayAgainstGatewayTest {
     assertThat(replay.get("changed")).hasSize(4);
     List<String> changed = new ArrayList<>();
     replay.get("changed").forEach(u -> changed.add(u.get("url").asText()));
-    assertThat(changed).containsExactlyInAnyOrder("/faults/exit-before-headers.cgi",
-        "/faults/exit-before-headers.cgi?x=1", "/old-page.htm", "/<script>alert(1)</script>");
-    JsonNode hello = find(replay.get("urls"), "/cgi-bin/hello.sh");
+    assertThat(changed).containsExactlyInAnyOrder("/before-headers/exit-before-any-output.cgi",
+        "/before-headers/exit-before-any-output.cgi?x=1", "/old-page.htm", "/<script>alert(1)</script>");
+    JsonNode hello = find(replay.get("urls"), "/responses/hello.sh");
     assertThat(hello.get("old_status").toString()).isEqualTo("{\"200\":2}");
     assertThat(hello.get("new_status").toString()).isEqualTo("{\"200\":2}");
     assertThat(hello.get("changed").asBoolean()).isFalse();
@@ -109,7 +109,7 @@ class ReplayAgainstGatewayTest {
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.out()).doesNotContain("skipped  ")
         // IIS refused DELETE; this mount allows it, so the script answers.
-        .contains("  DELETE /cgi-bin/hello.sh  405 -> 200 (1)\n");
+        .contains("  DELETE /responses/hello.sh  405 -> 200 (1)\n");
   }
 
   @Test

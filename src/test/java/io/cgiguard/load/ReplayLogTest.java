@@ -29,7 +29,7 @@ class ReplayLogTest {
     assertThat(parsed.entries()).extracting(ReplayLog.Entry::method).containsExactly(
         "GET", "GET", "GET", "GET", "POST", "GET", "HEAD", "GET");
     ReplayLog.Entry query = parsed.entries().get(2);
-    assertThat(query.target()).isEqualTo("/cgi-bin/hello.sh?a=1&b=2");
+    assertThat(query.target()).isEqualTo("/responses/hello.sh?a=1&b=2");
     assertThat(query.oldStatus()).hasValue(200);
     assertThat(query.at()).hasValue(Instant.parse("2026-12-01T09:00:01Z"));
     // The second block has fewer columns: status and stem are found by name, not position.
@@ -47,8 +47,8 @@ class ReplayLogTest {
     ReplayLog.Parsed parsed = ReplayLog.read(List.of(LOGS.resolve("access.log")));
 
     assertThat(parsed.entries()).extracting(ReplayLog.Entry::target).containsExactly(
-        "/cgi-bin/hello.sh", "/static.txt", "/faults/exit-before-headers.cgi?x=1",
-        "/cgi-bin/hello.sh", "/missing.htm", "/<script>alert(1)</script>");
+        "/responses/hello.sh", "/static.txt", "/before-headers/exit-before-any-output.cgi?x=1",
+        "/responses/hello.sh", "/missing.htm", "/<script>alert(1)</script>");
     assertThat(parsed.entries().get(3).method()).isEqualTo("DELETE");
     assertThat(parsed.entries().get(3).oldStatus()).hasValue(405);
     assertThat(parsed.entries().get(2).at()).hasValue(Instant.parse("2026-12-01T10:00:01Z"));
