@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -33,10 +35,13 @@ public record ReplayDiff(LoadResult figures, List<Url> urls) {
    * @param newStatuses the new statuses and their counts (a category such as {@code timeout} when
    *     no status came back)
    * @param changes {@code old -> new} for every request whose class changed, with counts
+   * @param oldMeanMillis the mean time the old server logged (IIS time-taken), if it logged any
+   * @param newMeanMillis the mean latency of the new server's answers, if any came
    */
   public record Url(String method, String target, long requests,
       SortedMap<String, Long> oldStatuses, SortedMap<String, Long> newStatuses,
-      SortedMap<String, Long> changes) {
+      SortedMap<String, Long> changes, OptionalDouble oldMeanMillis,
+      OptionalDouble newMeanMillis) {
 
     public boolean changed() {
       return !changes.isEmpty();
@@ -72,14 +77,30 @@ public record ReplayDiff(LoadResult figures, List<Url> urls) {
     private final TreeMap<String, Long> oldStatuses = new TreeMap<>();
     private final TreeMap<String, Long> newStatuses = new TreeMap<>();
     private final TreeMap<String, Long> changes = new TreeMap<>();
+    private long oldMillis;
+    private long oldTimed;
+    private long newMicros;
+    private long newTimed;
 
     UrlTally(String method, String target) {
       this.method = method;
       this.target = target;
     }
 
-    synchronized void add(OptionalInt old, String now) {
+    /**
+     * @param taken the old server's logged time, if any
+     * @param latencyMicros the new answer's latency, negative when there is none
+     */
+    synchronized void add(OptionalInt old, String now, OptionalLong taken, long latencyMicros) {
       requests++;
+      if (taken.isPresent()) {
+        oldMillis += taken.getAsLong();
+        oldTimed++;
+      }
+      if (latencyMicros >= 0) {
+        newMicros += latencyMicros;
+        newTimed++;
+      }
       String before = old.isPresent() ? Integer.toString(old.getAsInt()) : "-";
       oldStatuses.merge(before, 1L, Long::sum);
       newStatuses.merge(now, 1L, Long::sum);
@@ -90,7 +111,10 @@ public record ReplayDiff(LoadResult figures, List<Url> urls) {
 
     synchronized Url snapshot() {
       return new Url(method, target, requests, new TreeMap<>(oldStatuses),
-          new TreeMap<>(newStatuses), new TreeMap<>(changes));
+          new TreeMap<>(newStatuses), new TreeMap<>(changes),
+          oldTimed == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) oldMillis / oldTimed),
+          newTimed == 0 ? OptionalDouble.empty()
+              : OptionalDouble.of(newMicros / 1000.0 / newTimed));
     }
   }
 }

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,11 +38,12 @@ public final class ReplayLog {
    * @param path the path as logged (IIS: cs-uri-stem), starting with {@code /}
    * @param query the query without {@code ?}, empty when none
    * @param oldStatus the status the old server answered, when logged
+   * @param oldMillis how long the old server took, when logged (IIS: time-taken)
    * @param at when it was logged, when the line says
    * @param source {@code file:line}
    */
   public record Entry(String method, String path, String query, OptionalInt oldStatus,
-      Optional<Instant> at, String source) {
+      OptionalLong oldMillis, Optional<Instant> at, String source) {
 
     /** @return the path and query, as a request target */
     public String target() {
@@ -169,8 +171,12 @@ public final class ReplayLog {
         return;
       }
     }
+    String taken = value(values, fields, "time-taken");
+    OptionalLong millis = taken.matches("\\d{1,12}") ? OptionalLong.of(Long.parseLong(taken))
+        : OptionalLong.empty();
     // W3C logs write a space in a URL as '+' in the stem; the query is kept as sent.
-    entries.add(new Entry(method, path, value(values, fields, "cs-uri-query"), old, at, source));
+    entries.add(new Entry(method, path, value(values, fields, "cs-uri-query"), old, millis, at,
+        source));
   }
 
   private static String value(String[] values, Map<String, Integer> fields, String name) {
@@ -205,7 +211,8 @@ public final class ReplayLog {
     OptionalInt old = m.group(3).equals("-") ? OptionalInt.empty()
         : OptionalInt.of(Integer.parseInt(m.group(3)));
     entries.add(new Entry(request[0].toUpperCase(Locale.ROOT), q < 0 ? target
-        : target.substring(0, q), q < 0 ? "" : target.substring(q + 1), old, at, source));
+        : target.substring(0, q), q < 0 ? "" : target.substring(q + 1), old, OptionalLong.empty(),
+        at, source));
   }
 
   private void bad(String source, String reason) {

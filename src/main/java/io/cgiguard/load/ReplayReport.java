@@ -77,8 +77,8 @@ public record ReplayReport(ReplayDiff diff, long logged, SortedMap<String, Long>
             diff.urls().size() - TEXT_URLS);
         break;
       }
-      line(out, "  %s %s  %s -> %s%s", url.method(), url.target(), counts(url.oldStatuses()),
-          counts(url.newStatuses()), url.changed() ? "  CHANGED" : "");
+      line(out, "  %s %s  %s -> %s%s%s", url.method(), url.target(), counts(url.oldStatuses()),
+          counts(url.newStatuses()), times(url), url.changed() ? "  CHANGED" : "");
     }
     return out.toString();
   }
@@ -112,7 +112,20 @@ public record ReplayReport(ReplayDiff diff, long logged, SortedMap<String, Long>
     row.put("new_status", url.newStatuses());
     row.put("changed", url.changed());
     row.put("changes", url.changes());
+    row.put("old_time_taken_ms_mean", url.oldMeanMillis().isPresent()
+        ? url.oldMeanMillis().getAsDouble() : null);
+    row.put("new_latency_ms_mean", url.newMeanMillis().isPresent()
+        ? url.newMeanMillis().getAsDouble() : null);
     return row;
+  }
+
+  /** {@code   time 15 ms -> 3.2 ms} when the old log had time-taken; empty otherwise. */
+  static String times(ReplayDiff.Url url) {
+    if (url.oldMeanMillis().isEmpty() || url.newMeanMillis().isEmpty()) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "  time %.0f ms -> %.1f ms", url.oldMeanMillis().getAsDouble(),
+        url.newMeanMillis().getAsDouble());
   }
 
   /** Writes the HTML report: the run's page, with the replay's tables added. */
@@ -148,7 +161,8 @@ public record ReplayReport(ReplayDiff diff, long logged, SortedMap<String, Long>
 
   private static void table(StringBuilder html, List<ReplayDiff.Url> urls, String id) {
     html.append("<table id='").append(id).append("'><tr><th>method</th><th>URL</th>")
-        .append("<th>requests</th><th>old</th><th>new</th><th>changed</th></tr>");
+        .append("<th>requests</th><th>old</th><th>new</th><th>changed</th>")
+        .append("<th>mean time old / new</th></tr>");
     for (ReplayDiff.Url url : urls) {
       html.append("<tr").append(url.changed() ? " class='changed'" : "").append("><td>")
           .append(Escaping.html(url.method())).append("</td><td>")
@@ -156,7 +170,8 @@ public record ReplayReport(ReplayDiff diff, long logged, SortedMap<String, Long>
           .append(url.requests()).append("</td><td>")
           .append(Escaping.html(counts(url.oldStatuses()))).append("</td><td>")
           .append(Escaping.html(counts(url.newStatuses()))).append("</td><td>")
-          .append(Escaping.html(counts(url.changes()))).append("</td></tr>");
+          .append(Escaping.html(counts(url.changes()))).append("</td><td>")
+          .append(Escaping.html(times(url).replace("  time ", ""))).append("</td></tr>");
     }
     html.append("</table>\n");
   }

@@ -116,7 +116,7 @@ public final class ReplayRun implements LiveFigures {
       String now = reply instanceof Reply.Answered a ? Integer.toString(a.status()) : category;
       urls.computeIfAbsent(entry.method() + " " + entry.target(),
           key -> new ReplayDiff.UrlTally(entry.method(), entry.target()))
-          .add(entry.oldStatus(), now);
+          .add(entry.oldStatus(), now, entry.oldMillis(), latency);
     }
   }
 

@@ -76,9 +76,11 @@ class ReplayAgainstGatewayTest {
         .contains("  GET /before-headers/exit-before-any-output.cgi  200 -> 502 (1)\n")
         .contains("  GET /before-headers/exit-before-any-output.cgi?x=1  200 -> 502 (1)\n")
         .contains("  GET /old-page.htm  200 -> 404 (1)\n")
-        .contains("  GET /responses/hello.sh  200 (2) -> 200 (2)\n")
-        .contains("  GET /missing.htm  404 (2) -> 404 (2)\n")
-        .contains("  HEAD /static.txt  200 (1) -> 200 (1)\n");
+        // IIS logged time-taken: its mean stands beside the new server's.
+        .containsPattern("  GET /responses/hello.sh  200 \\(2\\) -> 200 \\(2\\)  time 15 ms -> "
+            + "[0-9]+\\.[0-9] ms\n")
+        .containsPattern("  GET /missing.htm  404 \\(2\\) -> 404 \\(2\\)  time 1 ms -> ")
+        .containsPattern("  HEAD /static.txt  200 \\(1\\) -> 200 \\(1\\)  time 1 ms -> ");
 
     JsonNode report = new ObjectMapper().readTree(json.toFile());
     JsonNode replay = report.get("replay");
@@ -94,6 +96,8 @@ class ReplayAgainstGatewayTest {
     assertThat(hello.get("old_status").toString()).isEqualTo("{\"200\":2}");
     assertThat(hello.get("new_status").toString()).isEqualTo("{\"200\":2}");
     assertThat(hello.get("changed").asBoolean()).isFalse();
+    assertThat(hello.get("old_time_taken_ms_mean").asDouble()).isEqualTo(15.0);
+    assertThat(hello.get("new_latency_ms_mean").asDouble()).isPositive();
 
     String page = Files.readString(html);
     assertThat(page).contains("<table id='changed'>", "/old-page.htm", "200 -&gt; 404 (1)",

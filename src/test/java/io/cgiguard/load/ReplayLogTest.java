@@ -31,6 +31,7 @@ class ReplayLogTest {
     ReplayLog.Entry query = parsed.entries().get(2);
     assertThat(query.target()).isEqualTo("/responses/hello.sh?a=1&b=2");
     assertThat(query.oldStatus()).hasValue(200);
+    assertThat(query.oldMillis()).hasValue(14);
     assertThat(query.at()).hasValue(Instant.parse("2026-12-01T09:00:01Z"));
     // The second block has fewer columns: status and stem are found by name, not position.
     ReplayLog.Entry missing = parsed.entries().get(7);
@@ -51,6 +52,7 @@ class ReplayLogTest {
         "/responses/hello.sh", "/missing.htm", "/<script>alert(1)</script>");
     assertThat(parsed.entries().get(3).method()).isEqualTo("DELETE");
     assertThat(parsed.entries().get(3).oldStatus()).hasValue(405);
+    assertThat(parsed.entries().get(3).oldMillis()).isEmpty();
     assertThat(parsed.entries().get(2).at()).hasValue(Instant.parse("2026-12-01T10:00:01Z"));
     assertThat(parsed.malformed()).isEqualTo(2);
     assertThat(parsed.examples()).containsExactly(
@@ -110,6 +112,7 @@ class ReplayLogTest {
   }
 
   private static ReplayLog.Entry entry(Instant at) {
-    return new ReplayLog.Entry("GET", "/", "", OptionalInt.empty(), Optional.ofNullable(at), "x:1");
+    return new ReplayLog.Entry("GET", "/", "", OptionalInt.empty(), java.util.OptionalLong.empty(),
+        Optional.ofNullable(at), "x:1");
   }
 }
