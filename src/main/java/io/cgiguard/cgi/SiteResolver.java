@@ -33,7 +33,7 @@ public final class SiteResolver {
   /** @param urlPath the decoded URL path of the directory, with its trailing {@code /} */
   public record DirectoryRedirect(String urlPath) implements Target {}
 
-  /** @param status 403 or 404 */
+  /** @param status 403, 404, or 409 for an index name two files match regardless of case */
   public record Refused(int status, String reason) implements Target {}
 
   private SiteResolver() {}
@@ -46,10 +46,12 @@ public final class SiteResolver {
    * @param runs whether a mapping runs a file of this name
    * @param indexFiles the index file names, in order of preference
    * @param followSymlinksOutside whether a file whose real path leaves the directory may be used
+   * @param caseInsensitive whether an index file's name matches regardless of case (the
+   *     segments are already folded by {@link CaseFolding})
    */
   public static Target resolve(Path realDir, String urlPrefix, List<String> segments,
       boolean trailingSlash, Predicate<String> runs, List<String> indexFiles,
-      boolean followSymlinksOutside) {
+      boolean followSymlinksOutside, boolean caseInsensitive) {
     Path current = realDir;
     for (int i = 0; i < segments.size(); i++) {
       current = current.resolve(segments.get(i));
@@ -92,7 +94,15 @@ public final class SiteResolver {
     if (!inside(realDir, current, followSymlinksOutside)) {
       return new Refused(403, "links outside its directory: " + dirUrl);
     }
-    for (String index : indexFiles) {
+    for (String wanted : indexFiles) {
+      String index = wanted;
+      if (caseInsensitive) {
+        CaseFolding.Folded folded = CaseFolding.fold(current, List.of(wanted));
+        if (folded instanceof CaseFolding.Ambiguous ambiguous) {
+          return new Refused(409, ambiguous.reason());
+        }
+        index = ((CaseFolding.Names) folded).segments().get(0);
+      }
       Path file = current.resolve(index);
       if (!Files.isRegularFile(file) || !inside(realDir, file, followSymlinksOutside)) {
         continue;

@@ -45,7 +45,7 @@ final class DocrootFiles {
       segments = ((CaseFolding.Names) folded).segments();
     }
     SiteResolver.Target target = SiteResolver.resolve(realDocroot, "/", segments,
-        path.decodedPath().endsWith("/"), name -> false, indexFiles, false);
+        path.decodedPath().endsWith("/"), name -> false, indexFiles, false, caseInsensitive);
     if (target instanceof SiteResolver.Static file) {
       statics.serve(request, response, callback, requestId, realDocroot, file.file());
       return;

@@ -67,7 +67,7 @@ final class MountFiles {
     return SiteResolver.resolve(realDir, mount.url(), segments,
         rawPath != null && rawPath.endsWith("/"),
         name -> ScriptCommand.mapping(mount, name).isPresent(), indexFiles,
-        mount.followSymlinksOutside());
+        mount.followSymlinksOutside(), iis.caseInsensitive());
   }
 
   /** @return {@code environment} with IIS's server variables when {@code [iis-compat]} is on */

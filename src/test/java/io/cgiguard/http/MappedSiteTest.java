@@ -48,6 +48,8 @@ class MappedSiteTest {
     Files.createDirectories(site.resolve("dup"));
     Files.writeString(site.resolve("dup/Same.txt"), "upper\n");
     Files.writeString(site.resolve("dup/same.txt"), "lower\n");
+    Files.createDirectories(site.resolve("upper"));
+    Files.writeString(site.resolve("upper/INDEX.HTM"), "index in capitals\n");
     readable(work);
     String mounts = """
         [[mount]]
@@ -215,6 +217,12 @@ class MappedSiteTest {
     assertThat(script.body()).contains("SCRIPT_NAME=/app/report.pl\n", "PATH_INFO=/x\n");
     assertThat(file.statusCode()).isEqualTo(200);
     assertThat(file.body()).isEqualTo("static notes beside the scripts\n");
+  }
+
+  @Test
+  void iisCompatFindsAnIndexFileRegardlessOfCase() throws Exception {
+    assertThat(gateway.get("/upper/").statusCode()).isEqualTo(404);
+    assertThat(iis.get("/Upper/").body()).isEqualTo("index in capitals\n");
   }
 
   @Test
