@@ -1,5 +1,7 @@
 package io.cgiguard.cli;
 
+import io.cgiguard.capacity.Capacity;
+import io.cgiguard.capacity.CapacityPlan;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.diagnose.Finding;
 import io.cgiguard.diagnose.ScriptInspection;
@@ -66,6 +68,7 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
     scripts += docroot(config);
+    capacity(config);
     out.println(scripts + " file(s) checked, " + problems + " problem(s) found");
     return problems == 0 ? 0 : 1;
   }
@@ -125,6 +128,21 @@ public final class CheckCommand implements Callable<Integer> {
   private static boolean runs(GatewayConfig.Mount mount, Path file) {
     return !mount.mapped()
         || ScriptCommand.mapping(mount, file.getFileName().toString()).isPresent();
+  }
+
+  /**
+   * Warns when the limits on processes leave less room than the gateway's threads and max-running
+   * scripts can take. Read as the user running check: root is exempt from RLIMIT_NPROC, the run-as
+   * user is not, so serve says it again at start-up after dropping root.
+   */
+  private void capacity(GatewayConfig config) {
+    GatewayConfig.Concurrency concurrency = config.concurrency();
+    int threads = CapacityPlan.gatewayThreads(config.server().maxThreads(),
+        concurrency.maxRunning(), concurrency.queue());
+    for (String warning : new CapacityPlan(concurrency.maxRunning(), threads)
+        .warnings(Capacity.read())) {
+      out.println("capacity: warning: " + warning);
+    }
   }
 
   private int script(GatewayConfig.Mount mount, Path file, ScriptCommand commands, String path)
