@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -63,9 +61,8 @@ public final class ReplayRun implements LiveFigures {
 
   /** Sends every entry and returns the figures and the per-URL comparison. */
   public ReplayDiff run() throws InterruptedException {
-    ExecutorService io = Executors.newFixedThreadPool(2, daemon("replay-io-"));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).executor(io).build();
+        .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     startNanos = System.nanoTime();
     AtomicInteger next = new AtomicInteger();
     List<WorkerTally> tallies = new ArrayList<>();
@@ -85,8 +82,6 @@ public final class ReplayRun implements LiveFigures {
     } catch (InterruptedException e) {
       workers.forEach(Thread::interrupt);
       throw e;
-    } finally {
-      io.shutdownNow();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
     LoadResult figures = LoadResult.merge(base.toString(), "replay", connections,
@@ -190,15 +185,6 @@ public final class ReplayRun implements LiveFigures {
 
   private static boolean hex(byte b) {
     return Character.digit(b, 16) >= 0;
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   @Override
