@@ -126,6 +126,19 @@ public final class LoadCommand implements Callable<Integer> {
       description = "write the latency histogram in HdrHistogram's log format")
   Path hdrLog;
 
+  @Option(names = "--replay", arity = "1..*", paramLabel = "FILE",
+      description = "send the requests of IIS W3C or Apache combined logs to URL, and compare "
+          + "the old statuses with the new")
+  List<Path> replayLogs;
+
+  @Option(names = "--replay-methods", split = ",", paramLabel = "METHOD",
+      description = "methods to replay (default GET,HEAD; unsafe methods only when named)")
+  List<String> replayMethods = new ArrayList<>(List.of("GET", "HEAD"));
+
+  @Option(names = "--speed", paramLabel = "FACTORx",
+      description = "with --replay: the logged pace sped up by FACTOR, such as 1x or 10x")
+  String speed;
+
   private final Supplier<Launcher> launchers;
 
   /** A command whose {@code --direct} mode uses {@code launchers} to get its launcher. */
@@ -157,6 +170,9 @@ public final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (replayLogs != null) {
+      return new LoadReplay(this).call();
+    }
     if (findMaxRate || slo != null) {
       return MaxRateSearch.run(this);
     }
@@ -216,7 +232,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private URI target() {
+  URI target() {
     try {
       return new URI(url);
     } catch (URISyntaxException e) {
@@ -235,7 +251,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private Expectations expectations() {
+  Expectations expectations() {
     Optional<Pattern> body = Optional.empty();
     if (expectBody != null) {
       try {
@@ -247,7 +263,7 @@ public final class LoadCommand implements Callable<Integer> {
     return new Expectations(Set.copyOf(expectStatus), body);
   }
 
-  private int checkedConnections() {
+  int checkedConnections() {
     if (connections < 1) {
       throw usage("--connections must be at least 1");
     }
