@@ -90,7 +90,8 @@ final class CgiHandler {
       parts.pages().refuse(request, response, callback, requestId, 403, refusal.get());
       return;
     }
-    CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
+    CgiRequest facts = ScriptFacts.of(request, script,
+        parts.documentRoot().orElse(realMountDir));
     Map<String, String> environment = MetaVariables.build(facts, policy(requestId));
     BodySource body = body(request, mapping);
     AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),

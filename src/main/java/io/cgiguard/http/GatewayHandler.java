@@ -32,11 +32,11 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
   private volatile List<CgiHandler> mounts = List.of();
   private final List<Path> realMountDirs;
   private final Handler statics;
-  private final Path realDocroot;
+  private final Optional<Path> realDocroot;
   private final int maxRedirects;
 
   GatewayHandler(RequestFilter filter, GatewayPages pages, AdminHandler admin,
-      List<Path> realMountDirs, Handler statics, Path realDocroot, int maxRedirects) {
+      List<Path> realMountDirs, Handler statics, Optional<Path> realDocroot, int maxRedirects) {
     super(InvocationType.BLOCKING);
     this.filter = filter;
     this.pages = pages;
@@ -64,6 +64,7 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String requestId = ids.next(request.getHeaders().get(GatewayPages.REQUEST_ID));
+    request.setAttribute(AccessLog.REQUEST_ID, requestId);
     HttpURI uri = request.getHttpURI();
     String rawPath = uri.getPath() == null ? "/" : uri.getPath();
     Optional<RequestFilter.Rejection> rejection = filter.checkHead(rawPath, uri.getQuery(),
@@ -111,12 +112,15 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
 
   private void serveStatic(Request request, Response response, Callback callback,
       String requestId, RequestPath.Decoded path) throws Exception {
-    Path file = realDocroot.resolve(String.join("/", path.segments())).normalize();
-    Path real = Files.exists(file) ? file.toRealPath() : file;
-    if (!real.startsWith(realDocroot) || realMountDirs.stream().anyMatch(real::startsWith)) {
-      // Script sources are never served as files, whatever URL reaches them.
-      pages.refuse(request, response, callback, requestId, 404, "no such file");
-      return;
+    if (realDocroot.isPresent()) {
+      Path file = realDocroot.get().resolve(String.join("/", path.segments())).normalize();
+      Path real = Files.exists(file) ? file.toRealPath() : file;
+      if (!real.startsWith(realDocroot.get())
+          || realMountDirs.stream().anyMatch(real::startsWith)) {
+        // Script sources are never served as files, whatever URL reaches them.
+        pages.refuse(request, response, callback, requestId, 404, "no such file");
+        return;
+      }
     }
     response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
     if (!statics.handle(request, response, callback)) {

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.server.Server;
@@ -47,6 +48,7 @@ public final class GatewayServer implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final ExecutorService pumps;
   private final GatewayMetrics metrics;
+  private final FrontDoorAssembly frontDoor;
   private volatile boolean stopping;
 
   public GatewayServer(GatewayConfig config, Launcher launcher) throws IOException {
@@ -72,7 +74,9 @@ public final class GatewayServer implements AutoCloseable {
     GatewayPages pages = new GatewayPages(config.diagnostics(), config.server().localClients());
     ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
         new SecureRandom(), outcomes);
-    Path docroot = JettyAssembly.realDirectory(config.server().docroot());
+    Optional<Path> docroot = config.server().docroot().isPresent()
+        ? Optional.of(JettyAssembly.realDirectory(config.server().docroot().get()))
+        : Optional.empty();
     GatewayParts parts = new GatewayParts(config, launcher, attempts, bulkhead, circuits, metrics,
         recent, outcomes, pages, timers, config.environment().passedFrom(System.getenv()), docroot,
         "cgiguard/" + io.cgiguard.config.BuildInfo.version(), clock);
@@ -85,7 +89,8 @@ public final class GatewayServer implements AutoCloseable {
       mountDirs.add(JettyAssembly.realDirectory(mount.dir()));
     }
     GatewayHandler handler = new GatewayHandler(new RequestFilter(config.request()), pages, admin,
-        mountDirs, JettyAssembly.statics(docroot, config.server().indexFiles()), docroot,
+        mountDirs, docroot.map(d -> JettyAssembly.statics(d, config.server().indexFiles()))
+            .orElseGet(LandingPage::new), docroot,
         config.response().maxLocalRedirects());
     List<CgiHandler> cgi = new ArrayList<>();
     for (int i = 0; i < config.mounts().size(); i++) {
@@ -93,6 +98,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     handler.mount(cgi);
     this.server = JettyAssembly.server(config.server(), config.request(), handler);
+    this.frontDoor = FrontDoorAssembly.apply(server, config.frontDoor());
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */
@@ -112,6 +118,16 @@ public final class GatewayServer implements AutoCloseable {
   /** @return the port the gateway listens on (the real one when configured as 0) */
   public int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** @return the TLS port (the real one when configured as 0), when {@code [tls]} is set */
+  public Optional<Integer> tlsPort() {
+    return frontDoor.tlsPort();
+  }
+
+  /** Opens the access log file again by its name, as logrotate expects after moving it. */
+  public void reopenAccessLog() throws IOException {
+    frontDoor.reopenAccessLog();
   }
 
   /** @return the gateway's base URL */
@@ -147,6 +163,12 @@ public final class GatewayServer implements AutoCloseable {
     }
     timers.shutdownNow();
     pumps.shutdownNow();
+    try {
+      frontDoor.close();
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(GatewayServer.class).warn("closing the access log failed",
+          e);
+    }
   }
 
   private static List<CircuitView> circuitViews(CircuitBreakers circuits) {
