@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.HostPort;
 
 /**
  * {@code [server] trusted-proxies}: a request whose connection comes from a trusted proxy gets
@@ -50,6 +51,7 @@ final class TrustedProxies implements HttpConfiguration.Customizer {
   /** The request as the client sent it to the first trusted proxy. */
   private static final class Forwarded extends Request.Wrapper {
     private final HttpURI uri;
+    private final HttpFields headers;
     private final ConnectionMetaData metaData;
 
     Forwarded(Request request, ForwardedWalk.Origin origin) {
@@ -57,6 +59,7 @@ final class TrustedProxies implements HttpConfiguration.Customizer {
       HttpURI original = request.getHttpURI();
       boolean secure = origin.secure().orElse(request.isSecure());
       HttpURI.Mutable uri = HttpURI.build(original);
+      HttpFields fields = request.getHeaders();
       if (origin.secure().isPresent()) {
         uri.scheme(secure ? HttpScheme.HTTPS : HttpScheme.HTTP);
       }
@@ -65,8 +68,13 @@ final class TrustedProxies implements HttpConfiguration.Customizer {
         int defaultPort = secure ? 443 : 80;
         int port = origin.port().orElse(origin.host().isPresent() ? defaultPort
             : original.getPort() > 0 ? original.getPort() : defaultPort);
-        uri.authority(origin.host().orElse(Request.getServerName(request)), port);
+        String host = origin.host().orElse(Request.getServerName(request));
+        uri.authority(host, port);
+        // Jetty refuses a request whose Host disagrees with its URI's authority.
+        fields = HttpFields.build(fields).put(HttpHeader.HOST, new HostPort(host, port).toString())
+            .asImmutable();
       }
+      this.headers = fields;
       this.uri = uri.asImmutable();
       Optional<SocketAddress> client = origin.client()
           .map((InetAddress a) -> new InetSocketAddress(a, origin.clientPort()));
@@ -86,6 +94,11 @@ final class TrustedProxies implements HttpConfiguration.Customizer {
     @Override
     public HttpURI getHttpURI() {
       return uri;
+    }
+
+    @Override
+    public HttpFields getHeaders() {
+      return headers;
     }
 
     @Override
