@@ -64,6 +64,8 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.println("cgiguard listening on " + server.uri()
         + server.tlsPort().map(p -> " and https port " + p).orElse(""));
     System.out.flush();
+    io.cgiguard.launch.posix.SystemdNotify.notify("READY=1\nSTATUS=listening on " + server.uri())
+        .ifPresent(why -> LOG.warn("cannot tell systemd the gateway is ready: {}", why));
     stopped.await();
     return 0;
   }

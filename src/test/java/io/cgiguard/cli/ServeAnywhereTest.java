@@ -124,6 +124,29 @@ class ServeAnywhereTest {
     }
   }
 
+  @Test
+  void tellsSystemdWhenItIsReady() throws Exception {
+    Path socket = readable(temp.resolve("run")).resolve("notify");
+    Process receiver = new ProcessBuilder("python3",
+        PROJECT.resolve("test-scripts/production/notify-receiver.py").toString(),
+        socket.toString()).redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+          receiver.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(lines.readLine()).isEqualTo("bound");
+      try (ServedProcess served = ServedProcess.start(
+          List.of("-Dcgiguard.home=" + installation), List.of("--cgi-bin", cgiBin.toString()),
+          workingDir, Map.of("NOTIFY_SOCKET", socket.toString()))) {
+        assertThat(lines.readLine()).isEqualTo("READY=1");
+        assertThat(lines.readLine()).isEqualTo("STATUS=listening on " + served.uri);
+        assertThat(receiver.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(receiver.exitValue()).isZero();
+      }
+    } finally {
+      receiver.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   private static void awaitLine(Path log, String text) throws InterruptedException {
     assertThat(Polling.eventually(Duration.ofSeconds(20), () -> contains(log, text)))
         .as("%s in %s", text, log).isTrue();
