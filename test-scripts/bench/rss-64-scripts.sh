@@ -7,7 +7,7 @@
 #
 #   test-scripts/bench/rss-64-scripts.sh [--port P] [--load-seconds N] [--limit-mib N]
 #
-# The 64 scripts are four names of cgi-bin/hold6.sh, sixteen requests each (the default
+# The 64 scripts are four names of responses/hold-6s-then-answer.sh, sixteen requests each (the default
 # [concurrency] runs at most 16 copies of one script and 64 in all). Needs bash, curl and a
 # built jar (built with mvn when missing). The gateway listens on 127.0.0.1 only and is stopped
 # when the script exits.
@@ -47,9 +47,9 @@ trap cleanup EXIT
 
 mkdir -m 755 "$work/cgi-bin" "$work/docroot"
 for i in 1 2 3 4; do
-    install -m 755 "$HERE/cgi-bin/hold6.sh" "$work/cgi-bin/hold-$i.sh"
+    install -m 755 "$REPO/test-scripts/responses/hold-6s-then-answer.sh" "$work/cgi-bin/hold-$i.sh"
 done
-install -m 755 "$HERE/cgi-bin/hello.sh" "$work/cgi-bin/hello.sh"
+install -m 755 "$REPO/test-scripts/responses/hello.sh" "$work/cgi-bin/hello.sh"
 
 "$REPO/bin/cgiguard" serve --port "$PORT" --docroot "$work/docroot" --cgi-bin "$work/cgi-bin" \
     > "$work/access.log" 2> "$work/gateway.log" &

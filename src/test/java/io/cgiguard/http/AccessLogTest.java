@@ -38,24 +38,24 @@ class AccessLogTest {
   void combinedLineCarriesRequestIdScriptOutcomeAttemptsAndDuration() throws Exception {
     Path log = temp.resolve("access.log");
     try (TestGateway gateway = TestGateway.start("access-log = \"" + log + "\"", "")) {
-      HttpResponse<String> ok = gateway.get("/cgi-bin/hello.sh", "User-Agent", "probe \"quoted\"",
+      HttpResponse<String> ok = gateway.get("/responses/hello.sh", "User-Agent", "probe \"quoted\"",
           "Referer", "http://example.org/from");
-      HttpResponse<String> failed = gateway.get("/faults/exit-before-headers.sh");
+      HttpResponse<String> failed = gateway.get("/before-headers/exit-mid-header-line.sh");
       HttpResponse<String> missing = gateway.get("/no-such-file.txt");
       List<String> lines = awaitLines(log, 3);
 
-      Matcher first = parsed(lineWith(lines, "/cgi-bin/hello.sh"));
+      Matcher first = parsed(lineWith(lines, "/responses/hello.sh"));
       assertThat(first.group(1)).isEqualTo("127.0.0.1");
-      assertThat(first.group(2)).isEqualTo("GET /cgi-bin/hello.sh HTTP/1.1");
+      assertThat(first.group(2)).isEqualTo("GET /responses/hello.sh HTTP/1.1");
       assertThat(first.group(3)).isEqualTo("200");
       assertThat(first.group(5)).isEqualTo("http://example.org/from");
       assertThat(first.group(6)).isEqualTo("probe \\\"quoted\\\"");
       assertThat(first.group(7)).isEqualTo(ok.headers().firstValue("X-Request-Id").orElseThrow());
-      assertThat(first.group(8)).isEqualTo("/cgi-bin/hello.sh");
+      assertThat(first.group(8)).isEqualTo("/responses/hello.sh");
       assertThat(first.group(9)).isEqualTo("ok");
       assertThat(first.group(10)).isEqualTo("1");
 
-      Matcher second = parsed(lineWith(lines, "/faults/exit-before-headers.sh"));
+      Matcher second = parsed(lineWith(lines, "/before-headers/exit-mid-header-line.sh"));
       assertThat(second.group(3)).isEqualTo(Integer.toString(failed.statusCode())).isEqualTo("502");
       assertThat(second.group(9)).isEqualTo("exited-before-headers");
       assertThat(second.group(10)).isEqualTo(
@@ -75,25 +75,25 @@ class AccessLogTest {
     Path log = temp.resolve("access.json");
     try (TestGateway gateway = TestGateway.start(
         "access-log = \"" + log + "\"\naccess-log-format = \"json\"", "")) {
-      HttpResponse<String> ok = gateway.get("/cgi-bin/hello.sh?a=1", "User-Agent",
+      HttpResponse<String> ok = gateway.get("/responses/hello.sh?a=1", "User-Agent",
           "probe\t\"<x>\" \\ end");
-      gateway.get("/faults/exit-before-headers.sh");
+      gateway.get("/before-headers/exit-mid-header-line.sh");
       List<String> lines = awaitLines(log, 2);
       ObjectMapper json = new ObjectMapper();
       JsonNode first = json.readTree(lineWith(lines, "hello.sh"));
       assertThat(first.get("remote").asText()).isEqualTo("127.0.0.1");
       assertThat(first.get("method").asText()).isEqualTo("GET");
-      assertThat(first.get("uri").asText()).isEqualTo("/cgi-bin/hello.sh?a=1");
+      assertThat(first.get("uri").asText()).isEqualTo("/responses/hello.sh?a=1");
       assertThat(first.get("status").asInt()).isEqualTo(200);
       assertThat(first.get("bytes").asLong()).isEqualTo(ok.body().length());
       assertThat(first.get("user_agent").asText()).isEqualTo("probe\t\"<x>\" \\ end");
       assertThat(first.get("request_id").asText())
           .isEqualTo(ok.headers().firstValue("X-Request-Id").orElseThrow());
-      assertThat(first.get("script").asText()).isEqualTo("/cgi-bin/hello.sh");
+      assertThat(first.get("script").asText()).isEqualTo("/responses/hello.sh");
       assertThat(first.get("outcome").asText()).isEqualTo("ok");
       assertThat(first.get("attempts").asInt()).isEqualTo(1);
       assertThat(first.get("duration_ms").asLong()).isNotNegative();
-      JsonNode second = json.readTree(lineWith(lines, "exit-before-headers"));
+      JsonNode second = json.readTree(lineWith(lines, "exit-mid-header-line"));
       assertThat(second.get("outcome").asText()).isEqualTo("exited-before-headers");
       assertThat(second.get("attempts").asInt()).isGreaterThan(1);
     }
@@ -104,11 +104,11 @@ class AccessLogTest {
     Path log = temp.resolve("access.log");
     Path rotated = temp.resolve("access.log.1");
     try (TestGateway gateway = TestGateway.start("access-log = \"" + log + "\"", "")) {
-      gateway.get("/cgi-bin/hello.sh?before");
+      gateway.get("/responses/hello.sh?before");
       awaitLines(log, 1);
       Files.move(log, rotated);
       gateway.server().reopenAccessLog();
-      gateway.get("/cgi-bin/hello.sh?after");
+      gateway.get("/responses/hello.sh?after");
       List<String> fresh = awaitLines(log, 1);
       assertThat(fresh).singleElement().asString().contains("?after");
       assertThat(Files.readAllLines(rotated)).singleElement().asString().contains("?before");
@@ -120,7 +120,7 @@ class AccessLogTest {
     Path log = temp.resolve("access.log");
     try (TestGateway gateway = TestGateway.start("access-log = \"" + log + "\"\n"
         + "trusted-proxies = [\"127.0.0.1\"]", "")) {
-      gateway.get("/cgi-bin/hello.sh", "X-Forwarded-For", "203.0.113.7");
+      gateway.get("/responses/hello.sh", "X-Forwarded-For", "203.0.113.7");
       assertThat(parsed(awaitLines(log, 1).get(0)).group(1)).isEqualTo("203.0.113.7");
     }
   }

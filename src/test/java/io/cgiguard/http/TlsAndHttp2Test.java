@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class TlsAndHttp2Test {
 
-  private static final Path SCRIPTS = TestGateway.PROJECT.resolve("test-scripts/tls");
+  private static final Path SCRIPTS = io.cgiguard.TestScripts.path("tls");
 
   @TempDir static Path keys;
   private static Launcher launcher;
@@ -112,7 +112,7 @@ class TlsAndHttp2Test {
   @Test
   void getOverHttp2HasNoBodyAndKeepsItsRetries() throws Exception {
     HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-        https(pem, "/faults/exit-before-headers.sh")).timeout(Duration.ofSeconds(30)).build(),
+        https(pem, "/before-headers/exit-mid-header-line.sh")).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(response.statusCode()).isEqualTo(502);
@@ -194,9 +194,9 @@ class TlsAndHttp2Test {
         url = "/tls/"
         dir = "%s"
         [[mount]]
-        url = "/faults/"
+        url = "/before-headers/"
         dir = "%s"
-        """.formatted(serverKeys, SCRIPTS, TestGateway.FAULTS) + tls;
+        """.formatted(serverKeys, SCRIPTS, io.cgiguard.TestScripts.path("before-headers")) + tls;
     GatewayConfig config = new ConfigLoader(TestGateway.PROJECT)
         .parse("test.toml", Optional.empty(), text);
     GatewayServer server = new GatewayServer(config, launcher);

@@ -127,7 +127,7 @@ class TrustedProxiesTest {
       pairs.add(header.substring(0, eq).trim());
       pairs.add(header.substring(eq + 1).trim());
     }
-    HttpResponse<String> response = gateway.get("/cgi-bin/env.pl", pairs.toArray(new String[0]));
+    HttpResponse<String> response = gateway.get("/responses/env.pl", pairs.toArray(new String[0]));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     Map<String, String> env = new LinkedHashMap<>();
     for (String line : response.body().split("\n")) {
