@@ -1,9 +1,8 @@
 package io.cgiguard.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cgiguard.config.FrontDoor;
+import io.cgiguard.text.Json;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,7 +34,6 @@ final class AccessLog implements RequestLog {
       + "}attr attempts=%{" + ATTEMPTS + "}attr ms=%{ms}T";
 
   private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final AccessLogWriter writer;
   private final RequestLog format;
@@ -68,26 +66,24 @@ final class AccessLog implements RequestLog {
   }
 
   private void json(Request request, Response response) {
-    ObjectNode line = JSON.createObjectNode();
+    ObjectNode line = Json.object();
     long arrived = Request.getTimeStamp(request);
     line.put("time", Instant.ofEpochMilli(arrived).toString());
-    line.put("remote", Request.getRemoteAddr(request));
+    line.put("remoteAddr", Request.getRemoteAddr(request));
     line.put("method", request.getMethod());
     line.put("uri", request.getHttpURI().getPathQuery());
     line.put("protocol", request.getConnectionMetaData().getProtocol());
     line.put("status", response.getStatus());
-    line.put("bytes", Response.getContentBytesWritten(response));
+    line.put("bytesSent", Response.getContentBytesWritten(response));
     line.put("referer", request.getHeaders().get(HttpHeader.REFERER));
-    line.put("user_agent", request.getHeaders().get(HttpHeader.USER_AGENT));
-    line.put("request_id", attribute(request, REQUEST_ID).orElse(null));
+    line.put("userAgent", request.getHeaders().get(HttpHeader.USER_AGENT));
+    line.put("requestId", attribute(request, REQUEST_ID).orElse(null));
     line.put("script", attribute(request, SCRIPT).orElse(null));
     line.put("outcome", attribute(request, OUTCOME).orElse(null));
     line.put("attempts", attribute(request, ATTEMPTS).map(Integer::valueOf).orElse(0));
-    line.put("duration_ms", Math.max(0, System.currentTimeMillis() - arrived));
+    line.put("durationMs", Math.max(0, System.currentTimeMillis() - arrived));
     try {
-      writer.write(JSON.writeValueAsString(line));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a tree of plain nodes always serializes", e);
+      writer.write(Json.writeLine(line));
     } catch (IOException e) {
       LOG.warn("cannot write the access log: {}", e.getMessage());
     }

@@ -89,7 +89,9 @@ public final class GatewayServer implements AutoCloseable {
       cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler));
     }
     handler.mount(cgi);
-    this.server = JettyAssembly.server(config.server(), config.request(), handler);
+    this.server = JettyAssembly.server(config.server(), config.request(),
+        ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), handler);
+    server.setErrorHandler(new GatewayErrorHandler(pages));
     this.frontDoor = FrontDoorAssembly.apply(server, config.frontDoor());
   }
 

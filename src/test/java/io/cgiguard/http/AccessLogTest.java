@@ -81,18 +81,18 @@ class AccessLogTest {
       List<String> lines = awaitLines(log, 2);
       ObjectMapper json = new ObjectMapper();
       JsonNode first = json.readTree(lineWith(lines, "hello.sh"));
-      assertThat(first.get("remote").asText()).isEqualTo("127.0.0.1");
+      assertThat(first.get("remoteAddr").asText()).isEqualTo("127.0.0.1");
       assertThat(first.get("method").asText()).isEqualTo("GET");
       assertThat(first.get("uri").asText()).isEqualTo("/responses/hello.sh?a=1");
       assertThat(first.get("status").asInt()).isEqualTo(200);
-      assertThat(first.get("bytes").asLong()).isEqualTo(ok.body().length());
-      assertThat(first.get("user_agent").asText()).isEqualTo("probe\t\"<x>\" \\ end");
-      assertThat(first.get("request_id").asText())
+      assertThat(first.get("bytesSent").asLong()).isEqualTo(ok.body().length());
+      assertThat(first.get("userAgent").asText()).isEqualTo("probe\t\"<x>\" \\ end");
+      assertThat(first.get("requestId").asText())
           .isEqualTo(ok.headers().firstValue("X-Request-Id").orElseThrow());
       assertThat(first.get("script").asText()).isEqualTo("/responses/hello.sh");
       assertThat(first.get("outcome").asText()).isEqualTo("ok");
       assertThat(first.get("attempts").asInt()).isEqualTo(1);
-      assertThat(first.get("duration_ms").asLong()).isNotNegative();
+      assertThat(first.get("durationMs").asLong()).isNotNegative();
       JsonNode second = json.readTree(lineWith(lines, "exit-mid-header-line"));
       assertThat(second.get("outcome").asText()).isEqualTo("exited-before-headers");
       assertThat(second.get("attempts").asInt()).isGreaterThan(1);
