@@ -5,7 +5,7 @@
 # average, and ends with PASS when the peak is at most 96 MiB. Memory, unlike time, does not
 # depend much on how busy the machine is; the load average is printed all the same.
 #
-#   test-scripts/bench/rss-64-scripts.sh [--port P] [--load-seconds N] [--limit-mib N]
+#   test-scripts/bench/rss-64-scripts.sh [--port P] [--load-seconds N] [--limit-mib N] [--config F]
 #
 # The 64 scripts are four names of responses/hold-6s-then-answer.sh, sixteen requests each (the default
 # [concurrency] runs at most 16 copies of one script and 64 in all). Needs bash, curl and a
@@ -18,12 +18,14 @@ REPO=$(cd "$HERE/../.." && pwd)
 PORT=18181
 LOAD_SECONDS=10
 LIMIT_MIB=96
+CONFIG=()
 
 while [ $# -gt 0 ]; do
     case $1 in
         --port) PORT=$2; shift 2 ;;
         --load-seconds) LOAD_SECONDS=$2; shift 2 ;;
         --limit-mib) LIMIT_MIB=$2; shift 2 ;;
+        --config) CONFIG=(--config "$2"); shift 2 ;;
         -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "rss-64-scripts.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -51,7 +53,7 @@ for i in 1 2 3 4; do
 done
 install -m 755 "$REPO/test-scripts/responses/hello.sh" "$work/cgi-bin/hello.sh"
 
-"$REPO/bin/cgiguard" serve --port "$PORT" --docroot "$work/docroot" --cgi-bin "$work/cgi-bin" \
+"$REPO/bin/cgiguard" serve "${CONFIG[@]}" --port "$PORT" --docroot "$work/docroot" --cgi-bin "$work/cgi-bin" \
     > "$work/access.log" 2> "$work/gateway.log" &
 gateway_pid=$!
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -34,7 +35,11 @@ final class JettyAssembly {
     QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 8);
     threads.setName("cgiguard-http");
     threads.setDaemon(true);
-    Server server = new Server(threads);
+    // Jetty pools buffers up to 64 KiB; a larger response head buffer would be allocated, zeroed
+    // and left to the garbage collector on every response, and native memory would grow with
+    // the connections. Pool up to the head buffer's size, in 4 KiB steps.
+    int pooledBytes = Math.max(64 * 1024, (responseHeadBytes + 4095) / 4096 * 4096);
+    Server server = new Server(threads, null, new ArrayByteBufferPool(0, 4096, pooledBytes));
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
