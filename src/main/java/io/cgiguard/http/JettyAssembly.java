@@ -5,12 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
@@ -24,6 +18,7 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /** Jetty's mutable setters, in one place: the server, its connector, threads and static files. */
 final class JettyAssembly {
@@ -31,15 +26,17 @@ final class JettyAssembly {
   private JettyAssembly() {}
 
   static Server server(GatewayConfig.Server settings, GatewayConfig.RequestFiltering request,
-      int responseHeadBytes, Handler handler) {
-    QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 8);
-    threads.setName("cgiguard-http");
-    threads.setDaemon(true);
+      GatewayConfig.Concurrency concurrency, int responseHeadBytes, Handler handler) {
+    QueuedThreadPool threads = ThreadBudget.pool(ThreadBudget.requestThreads(settings,
+        concurrency));
+    ScheduledExecutorScheduler scheduler = ThreadBudget.scheduler();
     // Jetty pools buffers up to 64 KiB; a larger response head buffer would be allocated, zeroed
     // and left to the garbage collector on every response, and native memory would grow with
     // the connections. Pool up to the head buffer's size, in 4 KiB steps.
     int pooledBytes = Math.max(64 * 1024, (responseHeadBytes + 4095) / 4096 * 4096);
-    Server server = new Server(threads, null, new ArrayByteBufferPool(0, 4096, pooledBytes));
+    Server server = new Server(threads, scheduler,
+        new ArrayByteBufferPool(0, 4096, pooledBytes));
+    server.addBean(ThreadBudget.startThreadOf(scheduler));
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
@@ -49,7 +46,9 @@ final class JettyAssembly {
     // Ambiguous paths are refused by cgiguard's own decoder with a precise reason; Jetty is told
     // to pass them through so that there is one place, and one order, where paths are judged.
     http.setUriCompliance(UriCompliance.UNSAFE);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+    http1.setInputBufferSize(RequestBodies.CONNECTION_READ_BYTES);
+    ServerConnector connector = new ServerConnector(server, http1);
     connector.setHost(settings.bind());
     connector.setPort(settings.port());
     connector.setIdleTimeout(settings.idleTimeout().toMillis());
@@ -100,25 +99,5 @@ final class JettyAssembly {
   static Path realDirectory(Path dir) throws IOException {
     Path absolute = dir.toAbsolutePath().normalize();
     return Files.exists(absolute) ? absolute.toRealPath() : absolute;
-  }
-
-  static ScheduledExecutorService timers() {
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2,
-        daemon("cgiguard-timer-"));
-    timers.setRemoveOnCancelPolicy(true);
-    return timers;
-  }
-
-  static ExecutorService pumps() {
-    return Executors.newCachedThreadPool(daemon("cgiguard-stdin-"));
-  }
-
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger counter = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }
