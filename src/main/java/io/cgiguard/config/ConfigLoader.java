@@ -107,7 +107,7 @@ public final class ConfigLoader {
         limits(top.table("limits")), concurrency(top.table("concurrency")),
         retry(top.table("retry")), circuit(top.table("circuit")), request(top.table("request")),
         response(top.table("response")), diagnostics(top.table("diagnostics")),
-        admin(top.table("admin")));
+        admin(top.table("admin")), FastCgiSection.read(top.table("fastcgi")));
   }
 
   private GatewayConfig.Server server(Table t) {
