@@ -33,6 +33,13 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--docroot", paramLabel = "DIR", description = "Directory of static files.")
   Path docroot;
 
+  @Option(names = "--fastcgi", paramLabel = "ADDR", description = "Also listen for FastCGI from "
+      + "a front server such as nginx: unix:/path or host:port.")
+  String fastcgi;
+
+  @Option(names = "--fastcgi-only", description = "Listen for FastCGI only, not HTTP.")
+  boolean fastcgiOnly;
+
   @Override
   public Integer call() throws Exception {
     GatewayConfig config = effectiveConfig();
@@ -54,7 +61,10 @@ public final class ServeCommand implements Callable<Integer> {
       launcher.close();
       stopped.countDown();
     }, "cgiguard-shutdown"));
-    System.out.println("cgiguard listening on " + server.uri());
+    if (server.port() >= 0) {
+      System.out.println("cgiguard listening on " + server.uri());
+    }
+    server.fastCgi().ifPresent(f -> System.out.println("cgiguard FastCGI on " + f.address()));
     System.out.flush();
     stopped.await();
     return 0;
@@ -110,6 +120,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (port != null && (port < 0 || port > 65535)) {
       throw new UsageException("--port must be from 0 to 65535 (got " + port + ")");
     }
+    config = FastCgiOptions.apply(config, fastcgi, fastcgiOnly);
     return Configs.withServer(config, new GatewayConfig.Server(bind != null ? bind : s.bind(),
         port != null ? port : s.port(),
         docroot != null ? docroot.toAbsolutePath().normalize() : s.docroot(), s.indexFiles(),

@@ -1,12 +1,12 @@
 package io.cgiguard.http;
 
-import io.cgiguard.cgi.CgiRequest;
 import io.cgiguard.cgi.EnvironmentPolicy;
 import io.cgiguard.cgi.MetaVariables;
 import io.cgiguard.cgi.Resolution;
 import io.cgiguard.cgi.ResponseHead;
 import io.cgiguard.cgi.ScriptResolver;
 import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.guard.Abandonment;
 import io.cgiguard.guard.AttemptPlan;
 import io.cgiguard.guard.BodySource;
 import io.cgiguard.guard.Outcome;
@@ -72,11 +72,20 @@ final class CgiHandler {
       parts.pages().refuse(request, response, callback, requestId, 403, forbidden.reason());
       return;
     }
-    run(request, response, callback, requestId, (Resolution.Found) resolution);
+    run(request, response, callback, requestId, (Resolution.Found) resolution, Optional.empty());
+  }
+
+  /**
+   * Runs the script a front server named (FastCGI in fcgiwrap mode), already checked against the
+   * allowed roots; its params are the script's meta-variables.
+   */
+  void handleNamed(Request request, Response response, Callback callback, String requestId,
+      Resolution.Found script, FastCgiParams params) throws Exception {
+    run(request, response, callback, requestId, script, Optional.of(params.params()));
   }
 
   private void run(Request request, Response response, Callback callback, String requestId,
-      Resolution.Found script) throws Exception {
+      Resolution.Found script, Optional<Map<String, String>> forwarded) throws Exception {
     String rawQuery = request.getHttpURI().getQuery();
     ScriptCommand.Command command = commands.build(mount, script.scriptFile(), rawQuery);
     Optional<GatewayConfig.HandlerMapping> mapping = command.mapping();
@@ -90,21 +99,26 @@ final class CgiHandler {
       parts.pages().refuse(request, response, callback, requestId, 403, refusal.get());
       return;
     }
-    CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
-    Map<String, String> environment = MetaVariables.build(facts, policy(requestId));
+    Map<String, String> environment = forwarded.isPresent()
+        ? MetaVariables.forwarded(forwarded.get(), script.scriptFile(), policy(requestId))
+        : MetaVariables.build(ScriptFacts.of(request, script, parts.documentRoot()),
+            policy(requestId));
     BodySource body = body(request, mapping);
     AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));
+    Abandonment abandonment = new Abandonment();
+    request.addFailureListener(failure -> abandonment.abandon());
     Outcome outcome;
     try {
-      outcome = parts.attempts().run(plan);
+      outcome = parts.attempts().run(plan, abandonment);
     } catch (InterruptedException stopping) {
       // Only the gateway's own shutdown interrupts a request thread: end it without a page.
       Thread.currentThread().interrupt();
       callback.failed(new java.io.IOException("the gateway is stopping", stopping));
       return;
     }
-    relay.answer(request, response, callback, requestId, script, plan, outcome, body, mapping);
+    relay.answer(request, response, callback, requestId, script, plan, outcome, body, mapping,
+        abandonment);
   }
 
   private BodySource body(Request request, Optional<GatewayConfig.HandlerMapping> mapping)

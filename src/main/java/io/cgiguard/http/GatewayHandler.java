@@ -30,6 +30,7 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
   private final GatewayPages pages;
   private final AdminHandler admin;
   private volatile List<CgiHandler> mounts = List.of();
+  private volatile Optional<NamedScripts> namedScripts = Optional.empty();
   private final List<Path> realMountDirs;
   private final Handler statics;
   private final Path realDocroot;
@@ -59,6 +60,11 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
     // The longest prefix wins, whatever order the configuration lists the mounts in.
     this.mounts = handlers.stream().sorted(java.util.Comparator.comparingInt(
         (CgiHandler h) -> h.urlPrefix().length()).reversed()).toList();
+  }
+
+  /** FastCGI in fcgiwrap mode: requests whose front server names the script run that script. */
+  void nameScripts(NamedScripts scripts) {
+    this.namedScripts = Optional.of(scripts);
   }
 
   @Override
@@ -91,6 +97,11 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
 
   private void route(Request request, Response response, Callback callback, String requestId,
       RequestPath.Decoded path) throws Exception {
+    Optional<FastCgiParams> fastCgi = FastCgiParams.of(request);
+    if (fastCgi.isPresent() && fastCgi.get().namesScript() && namedScripts.isPresent()) {
+      namedScripts.get().handle(request, response, callback, requestId, fastCgi.get());
+      return;
+    }
     String decodedPath = path.decodedPath();
     if (decodedPath.startsWith(AdminHandler.PREFIX)) {
       admin.handle(request, response, callback, requestId, decodedPath);
