@@ -172,13 +172,23 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     write(out, keepConnection ? Callback.NOOP : Callback.from(this::close));
   }
 
+  /**
+   * The request's last records are about to be written: the front server may send the next
+   * request as soon as it reads them, so the session must be free before they go.
+   */
+  void ending(FastCgiStream done) {
+    synchronized (this) {
+      if (!done.sessionEnded) {
+        done.sessionEnded = true;
+        session.finished();
+      }
+    }
+  }
+
   /** The request's handler finished: the connection takes the next request, or closes. */
   void completed(FastCgiStream done, Throwable failure) {
-    synchronized (this) {
-      session.finished();
-    }
+    ending(done);
     inFlight.decrementAndGet();
-    edge = null;
     if (failure != null || !done.keepConnection()) {
       // After a failure the response is incomplete: only closing says so to the front server.
       output.closeWhenFlushed();

@@ -145,9 +145,25 @@ public final class FastCgiListener implements Drainable {
     return connector instanceof AbstractNetworkConnector network ? network.getLocalPort() : -1;
   }
 
+  /**
+   * Stops taking connections: a TCP listener closes its socket; a Unix one stops accepting and
+   * removes its socket file, so a front server's next connect fails at once instead of waiting
+   * in the backlog.
+   */
   @Override
   public void stopAccepting() {
     connector.setAccepting(false);
+    if (connector instanceof ServerConnector tcp) {
+      tcp.close();
+    }
+    settings.listen().orElseThrow().unixSocket().ifPresent(socket -> {
+      try {
+        Files.deleteIfExists(socket);
+      } catch (IOException e) {
+        org.slf4j.LoggerFactory.getLogger(FastCgiListener.class)
+            .warn("cannot remove unix:{} while draining: {}", socket, e.getMessage());
+      }
+    });
   }
 
   @Override

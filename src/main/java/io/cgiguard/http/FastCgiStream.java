@@ -47,6 +47,8 @@ final class FastCgiStream implements HttpStream {
   private Throwable failure;
   private volatile boolean committed;
   private boolean head;
+  /** Whether the session was told this request ended; guarded by the connection. */
+  boolean sessionEnded;
 
   FastCgiStream(FastCgiConnection connection, HttpChannel channel, int requestId,
       boolean keepConnection) {
@@ -169,6 +171,7 @@ final class FastCgiStream implements HttpStream {
     if (last) {
       out.add(RecordWriter.endOfStream(FastCgiRecord.STDOUT, requestId));
       out.add(RecordWriter.endRequest(requestId, 0, RecordWriter.REQUEST_COMPLETE));
+      connection.ending(this);
     }
     connection.write(out, callback);
   }
