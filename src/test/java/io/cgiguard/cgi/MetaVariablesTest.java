@@ -228,12 +228,12 @@ class MetaVariablesTest {
       hop-by-hop field dropped   | HTTP_CONNECTION     | close         |
       credentials dropped        | HTTP_AUTHORIZATION  | Basic eA==    |
       empty CONTENT_LENGTH gone  | CONTENT_LENGTH      | ''            |
-      NUL dropped                | HTTP_X_A            | 'a\0b'        |
+      NUL dropped                | HTTP_X_A            | 'a<NUL>b'     |
       shellshock emptied         | HTTP_USER_AGENT     | '() { :;}; id' | ''
       """)
   void frontServerParamsBecomeTheEnvironmentUnderTheSameRules(String category, String name,
       String value, String expected) {
-    Map<String, String> env = MetaVariables.forwarded(Map.of(name, value.replace("\\0", "\0")),
+    Map<String, String> env = MetaVariables.forwarded(Map.of(name, value.replace("<NUL>", "\0")),
         Path.of("/srv/cgi-bin/env.pl"), defaults());
 
     if (expected == null) {
