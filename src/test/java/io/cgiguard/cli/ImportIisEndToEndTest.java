@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -43,7 +40,7 @@ class ImportIisEndToEndTest {
 
   static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize();
-  static final String MARKER = "iis-e2e-stderr-marker";
+  static final String MARKER = "database password rejected";
 
   @TempDir
   static Path work;
@@ -60,7 +57,7 @@ class ImportIisEndToEndTest {
   @BeforeAll
   static void importAndServe() throws Exception {
     Path wwwroot = copyTree(PROJECT.resolve("conf/examples/iis/wwwroot"), work.resolve("wwwroot"));
-    Files.copy(PROJECT.resolve("test-scripts/iis/dies-before-headers.pl"),
+    Files.copy(PROJECT.resolve("test-scripts/before-headers/exit-before-any-output.cgi"),
         wwwroot.resolve("cgi-bin/dies.pl"), StandardCopyOption.COPY_ATTRIBUTES);
     Path toml = work.resolve("imported.toml");
     StringWriter err = new StringWriter();

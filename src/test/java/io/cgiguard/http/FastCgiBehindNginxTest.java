@@ -35,7 +35,7 @@ class FastCgiBehindNginxTest {
   /** How the front server's configuration names the script. */
   enum Mode { MOUNTS, PARAMS }
 
-  private static final Path SCRIPTS = TestGateway.PROJECT.resolve("test-scripts");
+  private static final Path SCRIPTS = io.cgiguard.TestScripts.ROOT;
 
   @TempDir
   Path temp;
@@ -52,7 +52,7 @@ class FastCgiBehindNginxTest {
     new Random(11).nextBytes(file);
     try (Front front = Front.start(temp, mode, "", "")) {
       HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-          front.nginx.uri("/cgi-bin/form-upload.pl"))
+          front.nginx.uri("/responses/form-upload.pl"))
           .header("Content-Type", MultipartForms.CONTENT_TYPE)
           .POST(HttpRequest.BodyPublishers.ofByteArray(
               MultipartForms.titleAndDocument("Through nginx", "upload.bin", file))).build(),
@@ -111,14 +111,14 @@ class FastCgiBehindNginxTest {
   void scriptDyingBeforeItsHeadersShowsTheGatewaysDiagnosisThroughNginx(Mode mode)
       throws Exception {
     try (Front front = Front.start(temp, mode, "", "")) {
-      HttpResponse<String> html = get(front, "/faults/exit-before-headers.sh", "text/html");
-      HttpResponse<String> json = get(front, "/faults/exit-before-headers.sh", "application/json");
+      HttpResponse<String> html = get(front, "/before-headers/exit-before-any-output.cgi", "text/html");
+      HttpResponse<String> json = get(front, "/before-headers/exit-before-any-output.cgi", "application/json");
 
       assertThat(html.statusCode()).isEqualTo(502);
       assertThat(html.headers().firstValue("X-Cgiguard-Failure")).hasValue("exited-before-headers");
       assertThat(html.headers().firstValue("Content-Type")).hasValueSatisfying(
           type -> assertThat(type).startsWith("text/html"));
-      assertThat(html.body()).contains("exited-before-headers", "exit-before-headers.sh");
+      assertThat(html.body()).contains("exited-before-headers", "exit-before-any-output.cgi");
       assertThat(json.statusCode()).isEqualTo(502);
       assertThat(json.headers().firstValue("Content-Type")).hasValueSatisfying(
           type -> assertThat(type).startsWith("application/json"));
@@ -133,7 +133,7 @@ class FastCgiBehindNginxTest {
     Files.writeString(pages.resolve("502.html"), "nginx's own 502 page\n");
     Files.setPosixFilePermissions(pages, PosixFilePermissions.fromString("rwxr-xr-x"));
     String intercepting = """
-        location /faults/ {
+        location /before-headers/ {
           include %s;
           fastcgi_intercept_errors on;
           error_page 502 /502.html;
@@ -144,7 +144,7 @@ class FastCgiBehindNginxTest {
         }
         """.formatted(NginxFront.FASTCGI_PARAMS, Front.socket(temp), pages);
     try (Front front = Front.start(temp, Mode.MOUNTS, "", intercepting)) {
-      HttpResponse<String> response = get(front, "/faults/exit-before-headers.sh", "text/html");
+      HttpResponse<String> response = get(front, "/before-headers/exit-before-any-output.cgi", "text/html");
 
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(response.body()).isEqualTo("nginx's own 502 page\n");
@@ -157,7 +157,7 @@ class FastCgiBehindNginxTest {
   void hungScriptIsAnswered504AndItsGroupIsGone(Mode mode) throws Exception {
     Path pids = pidDirectory();
     try (Front front = Front.start(temp, mode, "[timeouts]\nheader = \"1s\"\n", "")) {
-      HttpResponse<String> response = get(front, "/faults/hang-before-headers.sh?" + pids,
+      HttpResponse<String> response = get(front, "/before-headers/hang-before-headers.sh?" + pids,
           "text/plain");
 
       assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
@@ -171,12 +171,13 @@ class FastCgiBehindNginxTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // closes the socket inside the block: that is the client going away
   void clientGoingAwayKillsTheScriptLongBeforeItsTimeout(Mode mode) throws Exception {
     Path pids = pidDirectory();
     try (Front front = Front.start(temp, mode, "[timeouts]\nheader = \"60s\"\n", "");
         Socket socket = new Socket("127.0.0.1", front.nginx.port())) {
       OutputStream out = socket.getOutputStream();
-      out.write(("GET /faults/hang-before-headers.sh?" + pids + " HTTP/1.1\r\nHost: localhost\r\n"
+      out.write(("GET /before-headers/hang-before-headers.sh?" + pids + " HTTP/1.1\r\nHost: localhost\r\n"
           + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(5));
@@ -321,7 +322,8 @@ class FastCgiBehindNginxTest {
           socket-mode = "0600"
           """.formatted(socket) + (mode == Mode.PARAMS ? "script-from = \"params\"\n"
           + (ownRoots ? gatewayToml : "allowed-roots = [\"%s\", \"%s\", \"/usr/lib/git-core\"]\n"
-              .formatted(TestGateway.CGI_BIN, TestGateway.FAULTS)) : "");
+              .formatted(io.cgiguard.TestScripts.path("responses"),
+                  io.cgiguard.TestScripts.path("before-headers"))) : "");
       TestGateway gateway = TestGateway.start(fastcgi + (ownRoots ? "" : gatewayToml));
       try {
         String all = locations + (defaultLocation ? defaultLocation(mode, socket) : "");
@@ -348,7 +350,7 @@ class FastCgiBehindNginxTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
       try {
         nginx.close();
       } finally {

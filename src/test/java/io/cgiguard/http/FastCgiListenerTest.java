@@ -59,11 +59,12 @@ class FastCgiListenerTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
   void abortRequestKillsTheScriptsGroup() throws Exception {
     Path pids = Files.createDirectories(temp.resolve("pids"));
     try (TestGateway gateway = start("[timeouts]\nheader = \"60s\"\n");
         FastCgiWire wire = FastCgiWire.connect(socket())) {
-      wire.send(FastCgiWire.get(1, false, "/faults/hang-before-headers.sh?" + pids));
+      wire.send(FastCgiWire.get(1, false, "/before-headers/hang-before-headers.sh?" + pids));
       long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(5));
       assertThat(ProcessTable.gone(pid)).isFalse();
 
@@ -78,6 +79,7 @@ class FastCgiListenerTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
   void getValuesTellsThatConnectionsAreNotMultiplexed() throws Exception {
     try (TestGateway gateway = start("");
         FastCgiWire wire = FastCgiWire.connect(socket())) {
@@ -92,10 +94,11 @@ class FastCgiListenerTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
   void secondRequestWhileOneRunsIsRefusedAndTheFirstIsAnswered() throws Exception {
     try (TestGateway gateway = start("");
         FastCgiWire wire = FastCgiWire.connect(socket())) {
-      ByteBuffer[] first = FastCgiWire.get(1, true, "/cgi-bin/hello.sh");
+      ByteBuffer[] first = FastCgiWire.get(1, true, "/responses/hello.sh");
       wire.send(first[0], first[1], first[2]);
       wire.send(FastCgiWire.begin(2, true));
       wire.send(first[3]);
@@ -110,24 +113,26 @@ class FastCgiListenerTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
   void keptConnectionServesRequestsOneAfterAnotherAndTheEdgeFactsReachTheScript()
       throws Exception {
     try (TestGateway gateway = start("");
         FastCgiWire wire = FastCgiWire.connect(socket())) {
-      wire.send(FastCgiWire.get(1, true, "/cgi-bin/env.pl?a=1"));
+      wire.send(FastCgiWire.get(1, true, "/responses/env.pl?a=1"));
       String first = wire.answer(1).stdout();
-      wire.send(FastCgiWire.get(2, true, "/cgi-bin/hello.sh"));
+      wire.send(FastCgiWire.get(2, true, "/responses/hello.sh"));
       String second = wire.answer(2).stdout();
 
       assertThat(first).contains("REMOTE_ADDR=192.0.2.7\n", "REMOTE_PORT=40000\n",
           "SERVER_NAME=example.org\n", "SERVER_PORT=80\n", "QUERY_STRING=a=1\n",
-          "SCRIPT_NAME=/cgi-bin/env.pl\n");
+          "SCRIPT_NAME=/responses/env.pl\n");
       assertThat(second).endsWith("hello\n");
     }
   }
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
   void oversizedParamsAreAnswered431AndTheConnectionGoesOn() throws Exception {
     try (TestGateway gateway = start("");
         FastCgiWire wire = FastCgiWire.connect(socket())) {
@@ -136,7 +141,7 @@ class FastCgiListenerTest {
           Map.of("HTTP_X", "c".repeat(30_000))), FastCgiWire.empty(FastCgiRecord.PARAMS, 1),
           FastCgiWire.empty(FastCgiRecord.STDIN, 1));
       FastCgiWire.Answer tooLarge = wire.answer(1);
-      wire.send(FastCgiWire.get(2, true, "/cgi-bin/hello.sh"));
+      wire.send(FastCgiWire.get(2, true, "/responses/hello.sh"));
 
       assertThat(tooLarge.stdout()).startsWith("Status: 431\r\n")
           .contains("larger than 65536 bytes");
@@ -146,14 +151,16 @@ class FastCgiListenerTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
   void garbageClosesItsConnectionAndTheListenerKeepsServing() throws Exception {
     try (TestGateway gateway = start("")) {
       try (FastCgiWire garbage = FastCgiWire.connect(socket())) {
-        garbage.send(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes()));
+        garbage.send(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(
+            java.nio.charset.StandardCharsets.US_ASCII)));
         assertThat(garbage.read()).isEmpty();
       }
       try (FastCgiWire wire = FastCgiWire.connect(socket())) {
-        wire.send(FastCgiWire.get(1, false, "/cgi-bin/hello.sh"));
+        wire.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
         assertThat(wire.answer(1).stdout()).endsWith("hello\n");
       }
     }
@@ -166,7 +173,7 @@ class FastCgiListenerTest {
         FastCgiWire wire = FastCgiWire.connect(socket())) {
       FastCgiListener listener = gateway.server().fastCgi().orElseThrow();
       // Writes a first part, waits two seconds, writes the rest.
-      ByteBuffer[] slow = FastCgiWire.get(1, false, "/cgi-bin/stream.sh");
+      ByteBuffer[] slow = FastCgiWire.get(1, false, "/responses/stream.sh");
       wire.send(slow);
       assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(5),
           () -> listener.inFlight() == 1)).isTrue();
