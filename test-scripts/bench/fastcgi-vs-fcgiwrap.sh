@@ -8,7 +8,6 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TEST_SCRIPTS=$(dirname "$HERE")
 REPO=$(dirname "$TEST_SCRIPTS")
-CGI_BIN="$HERE/cgi-bin"
 
 DURATION=5
 ROUNDS=3
@@ -26,7 +25,7 @@ usage() {
 Usage: fastcgi-vs-fcgiwrap.sh [options]
 
 Measures with wrk the CGI requests per second nginx serves through cgiguard's FastCGI listener
-and through fcgiwrap, on the same scripts of test-scripts/bench/cgi-bin, and prints medians and
+and through fcgiwrap, on the same scripts (copies of test-scripts/responses/hello.sh and hello.pl), and prints medians and
 the ratio cgiguard / fcgiwrap. Everything listens on 127.0.0.1 or on Unix sockets in a private
 temp dir, and is stopped when the script exits.
 
@@ -75,7 +74,10 @@ for tool in nginx fcgiwrap wrk curl java; do
 done
 
 WORK=$(mktemp -d /tmp/fastcgi-bench.XXXXXX)
-chmod 755 "$WORK"
+CGI_BIN="$WORK/cgi-bin"
+mkdir -p "$CGI_BIN"
+cp "$TEST_SCRIPTS"/responses/hello.sh "$TEST_SCRIPTS"/responses/hello.pl "$CGI_BIN/"
+chmod 755 "$WORK" "$CGI_BIN" "$CGI_BIN"/*
 STARTED_PIDS=()
 cleanup() {
     local pid
@@ -185,7 +187,7 @@ http {
   }
   server {
     listen 127.0.0.1:$FCGIWRAP_PORT;
-    root $HERE;
+    root $WORK;
     location /cgi-bin/ {
       include /etc/nginx/fastcgi_params;
       fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
