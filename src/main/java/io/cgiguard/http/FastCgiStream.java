@@ -184,12 +184,20 @@ final class FastCgiStream implements HttpStream {
     block.append("Status: ").append(response.getStatus()).append(' ').append(reason)
         .append("\r\n");
     for (HttpField field : response.getHttpFields()) {
-      if (!HOP_BY_HOP.contains(field.getName().toLowerCase(Locale.ROOT))) {
-        block.append(field.getName()).append(": ").append(field.getValue()).append("\r\n");
+      String value = field.getValue() == null ? "" : field.getValue();
+      // The script's fields were checked when its header block was read; this guard keeps any
+      // other field from ending the block early and splitting the response.
+      if (!HOP_BY_HOP.contains(field.getName().toLowerCase(Locale.ROOT))
+          && !breaksLine(field.getName()) && !breaksLine(value)) {
+        block.append(field.getName()).append(": ").append(value).append("\r\n");
       }
     }
     block.append("\r\n");
     return ByteBuffer.wrap(block.toString().getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static boolean breaksLine(String text) {
+    return text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0;
   }
 
   @Override
