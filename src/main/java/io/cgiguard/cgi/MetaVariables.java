@@ -47,8 +47,9 @@ public final class MetaVariables {
    * Builds the environment of a script the front server named (a FastCGI request in fcgiwrap
    * mode): the front server's params are its meta-variables, since it is the edge that spoke to
    * the client, under the same rules as any request's: no {@code HTTP_PROXY} (httpoxy), no
-   * hop-by-hop or credential fields, no NUL, Shellshock values emptied. SCRIPT_FILENAME is the
-   * script's real path, the one that was checked and will run.
+   * hop-by-hop or credential fields, no PATH (the gateway's finds the interpreters), no NUL,
+   * Shellshock values emptied. SCRIPT_FILENAME is the script's real path, the one that was
+   * checked and will run.
    *
    * @param params the front server's params, in order
    * @param scriptFile the real path of the script that runs
@@ -73,6 +74,10 @@ public final class MetaVariables {
 
   /** @return whether a param named after a request field is one no request field may become */
   private static boolean refusedField(String name, EnvironmentPolicy policy) {
+    if (name.equals("PATH")) {
+      // The gateway's PATH finds the interpreters and is what allowed-programs judges.
+      return true;
+    }
     if (!name.startsWith("HTTP_")) {
       return false;
     }

@@ -93,15 +93,15 @@ final class CgiHandler {
       methodNotAllowed(request, response, callback, requestId, mapping.get().verbs());
       return;
     }
-    Optional<String> refusal = plans.restriction(command.argv(), script.scriptFile());
-    if (refusal.isPresent()) {
-      parts.pages().refuse(request, response, callback, requestId, 403, refusal.get());
-      return;
-    }
     Map<String, String> environment = forwarded.isPresent()
         ? MetaVariables.forwarded(forwarded.get(), script.scriptFile(), policy(requestId))
         : MetaVariables.build(ScriptFacts.of(request, script, parts.documentRoot()),
             policy(requestId));
+    Optional<String> refusal = plans.restriction(command.argv(), environment, script.scriptFile());
+    if (refusal.isPresent()) {
+      parts.pages().refuse(request, response, callback, requestId, 403, refusal.get());
+      return;
+    }
     BodySource body = body(request, mapping);
     AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));

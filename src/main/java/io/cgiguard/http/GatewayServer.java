@@ -89,7 +89,9 @@ public final class GatewayServer implements AutoCloseable {
     if (config.fastcgi().scriptFrom() == GatewayConfig.ScriptFrom.PARAMS) {
       handler.nameScripts(FastCgiScripts.named(config, parts, handler));
     }
-    this.server = JettyAssembly.server(config.server(), config.request(), handler);
+    this.server = JettyAssembly.server(config.server(), config.request(),
+        ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), handler);
+    server.setErrorHandler(new GatewayErrorHandler(pages));
     this.fastCgi = FastCgiScripts.listener(server, config);
   }
 

@@ -250,6 +250,7 @@ class MetaVariablesTest {
         Path.of("/srv/real/env.pl"), defaults());
 
     assertThat(env).containsEntry("SCRIPT_FILENAME", "/srv/real/env.pl")
+        .containsEntry("PATH", "/usr/bin:/bin")
         .containsEntry("SERVER_SOFTWARE", "nginx/1.22.1").containsEntry("GATEWAY_INTERFACE",
             "CGI/1.1").containsEntry("REDIRECT_STATUS", "200");
   }

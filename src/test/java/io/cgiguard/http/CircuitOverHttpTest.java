@@ -57,7 +57,7 @@ class CircuitOverHttpTest {
       assertThat(refused.headers().firstValue("X-Cgiguard-Failure")).hasValue("circuit-open");
       assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
           seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 2));
-      assertThat(JSON.readTree(refused.body()).get("failure").asText()).isEqualTo("circuit-open");
+      assertThat(JSON.readTree(refused.body()).get("kind").asText()).isEqualTo("circuit-open");
       assertThat(launches()).as("an open circuit launches nothing").isEqualTo(10);
 
       assertThat(circuitState(gateway)).hasValue("open");

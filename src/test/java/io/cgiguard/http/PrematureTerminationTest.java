@@ -113,7 +113,7 @@ class PrematureTerminationTest {
       if (accept.equals("application/json")) {
         JsonNode json = JSON.readTree(page);
         assertThat(json.get("status").asInt()).isEqualTo(fault.status());
-        assertThat(json.get("failure").asText()).isEqualTo(fault.kind());
+        assertThat(json.get("kind").asText()).isEqualTo(fault.kind());
         assertThat(json.get("requestId").asText()).isEqualTo(requestId);
         assertThat(json.get("attempts")).hasSize(1);
         if (fault.cause() != null) {

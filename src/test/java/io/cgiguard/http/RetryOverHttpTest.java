@@ -137,7 +137,7 @@ class RetryOverHttpTest {
     String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
     JsonNode page = JSON.readTree(response.body());
     assertThat(page.get("requestId").asText()).isEqualTo(requestId);
-    assertThat(page.get("failure").asText()).isEqualTo("exited-before-headers");
+    assertThat(page.get("kind").asText()).isEqualTo("exited-before-headers");
     assertThat(page.get("attempts")).hasSize(3);
   }
 
