@@ -43,7 +43,7 @@ public final class FastCgiListener implements Drainable {
 
   /** Adds the listener's connector to {@code server}; it listens when the server starts. */
   static FastCgiListener attach(Server server, GatewayConfig.FastCgi settings,
-      Duration idleTimeout) throws IOException {
+      Duration idleTimeout) {
     GatewayConfig.Listen listen = settings.listen().orElseThrow();
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -55,7 +55,6 @@ public final class FastCgiListener implements Drainable {
     AbstractConnector connector;
     if (listen.unixSocket().isPresent()) {
       Path socket = listen.unixSocket().get();
-      removeStaleSocket(socket);
       UnixDomainServerConnector unix = new UnixDomainServerConnector(server, factory);
       unix.setUnixDomainPath(socket);
       unix.setAcceptQueueSize(1024);
@@ -105,9 +104,19 @@ public final class FastCgiListener implements Drainable {
   }
 
   /**
-   * A socket file left by a gateway that did not stop cleanly would make the bind fail; one that
-   * nobody answers on is removed. Anything else at that path is an error, never overwritten.
+   * Called before the server starts: a socket file left by a gateway that did not stop cleanly
+   * would make the bind fail; one that nobody answers on is removed. Anything else at that path is
+   * an error, never overwritten.
+   *
+   * @throws BindException naming the socket and what is in the way
    */
+  void prepare() throws IOException {
+    Optional<Path> unix = settings.listen().orElseThrow().unixSocket();
+    if (unix.isPresent()) {
+      removeStaleSocket(unix.get());
+    }
+  }
+
   private static void removeStaleSocket(Path socket) throws IOException {
     if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
       return;

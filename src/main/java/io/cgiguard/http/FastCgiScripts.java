@@ -33,8 +33,7 @@ final class FastCgiScripts {
    * Adds the FastCGI listener when one is configured, and takes the HTTP listener away when
    * {@code [fastcgi] http = false}. The HTTP connector, when kept, stays the first.
    */
-  static Optional<FastCgiListener> listener(Server server, GatewayConfig config)
-      throws IOException {
+  static Optional<FastCgiListener> listener(Server server, GatewayConfig config) {
     if (config.fastcgi().listen().isEmpty()) {
       return Optional.empty();
     }

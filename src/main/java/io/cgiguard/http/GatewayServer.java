@@ -98,6 +98,9 @@ public final class GatewayServer implements AutoCloseable {
   /** Starts listening; a port in use is a {@link BindException} naming the address. */
   public void start() throws Exception {
     try {
+      if (fastCgi.isPresent()) {
+        fastCgi.get().prepare();
+      }
       server.start();
       if (fastCgi.isPresent()) {
         fastCgi.get().secureSocket();

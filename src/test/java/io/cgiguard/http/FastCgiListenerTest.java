@@ -193,4 +193,32 @@ class FastCgiListenerTest {
           () -> listener.inFlight() == 0)).isTrue();
     }
   }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void connectionsBeyondTheLimitWaitUntilOneCloses() throws Exception {
+    try (TestGateway gateway = start("max-connections = 1\n");
+        FastCgiWire first = FastCgiWire.connect(socket());
+        FastCgiWire second = FastCgiWire.connect(socket())) {
+      first.send(FastCgiWire.get(1, true, "/responses/hello.sh"));
+      assertThat(first.answer(1).stdout()).endsWith("hello\n");
+      second.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
+      java.util.concurrent.CompletableFuture<FastCgiWire.Answer> waiting =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              return second.answer(1);
+            } catch (Exception e) {
+              throw new java.util.concurrent.CompletionException(e);
+            }
+          });
+      // Not a timing assertion: with one connection allowed, the second is not even accepted
+      // while the first stays open, however long the wait.
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(1), waiting::isDone)).isFalse();
+
+      first.close();
+
+      assertThat(waiting.get(20, TimeUnit.SECONDS).stdout()).endsWith("hello\n");
+    }
+  }
 }
