@@ -95,6 +95,30 @@ class ServeAsRootTest {
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void fastCgiSocketIsGivenToItsOwnerBeforeTheDropAndItsScriptsRunAsNobody() throws Exception {
+    Path socket = root.resolve("fcgi.sock");
+    startServe("nobody", """
+        [fastcgi]
+        listen = "unix:%s"
+        socket-owner = "nobody"
+        socket-mode = "0600"
+        """.formatted(socket));
+    String uid = Files.readAllLines(Path.of("/etc/passwd")).stream()
+        .filter(line -> line.startsWith("nobody:")).findFirst().orElseThrow().split(":")[2];
+
+    assertThat(Files.getOwner(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName())
+        .isEqualTo("nobody");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS))).isEqualTo("rw-------");
+    try (io.cgiguard.http.FastCgiWire wire = io.cgiguard.http.FastCgiWire.connect(socket)) {
+      wire.send(io.cgiguard.http.FastCgiWire.get(1, false, "/cgi-bin/ids.sh"));
+      assertThat(wire.answer(1).stdout()).startsWith("Status: 200")
+          .contains("id-u: " + uid + "\n");
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void runAsRootKeepsRootAndWarnsAtStartUp() throws Exception {
     URI base = startServe("root");
     HttpResponse<String> script = get(base.resolve("cgi-bin/ids.sh"));
@@ -131,7 +155,11 @@ class ServeAsRootTest {
   }
 
   private URI startServe(String runAs) throws Exception {
-    child = serve(runAs);
+    return startServe(runAs, "");
+  }
+
+  private URI startServe(String runAs, String extraToml) throws Exception {
+    child = serve(runAs, extraToml);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       Matcher listening = LISTENING.matcher(Files.readString(root.resolve("stdout.txt")));
@@ -146,6 +174,11 @@ class ServeAsRootTest {
   }
 
   private Process serve(String runAs) throws IOException {
+    return serve(runAs, "");
+  }
+
+  /** As {@link #serve(String)}, with {@code extraToml} at the end of the configuration. */
+  private Process serve(String runAs, String extraToml) throws IOException {
     Path config = root.resolve("cgiguard.toml");
     Files.writeString(config, """
         [server]
@@ -156,7 +189,7 @@ class ServeAsRootTest {
         [[mount]]
         url = "/cgi-bin/"
         dir = "%s"
-        """.formatted(root.resolve("docroot"), runAs, root.resolve("cgi-bin")));
+        """.formatted(root.resolve("docroot"), runAs, root.resolve("cgi-bin")) + extraToml);
     Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     return new ProcessBuilder(java.toString(), "-cp", readableClassPath(),

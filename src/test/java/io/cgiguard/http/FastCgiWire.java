@@ -20,7 +20,7 @@ import java.util.Optional;
  * A raw FastCGI client on a Unix socket, record by record, for what nginx never sends
  * (ABORT_REQUEST, GET_VALUES, a second request on one connection, garbage).
  */
-final class FastCgiWire implements AutoCloseable {
+public final class FastCgiWire implements AutoCloseable {
 
   private final SocketChannel channel;
   private final RecordReader reader = new RecordReader();
@@ -30,13 +30,13 @@ final class FastCgiWire implements AutoCloseable {
     this.channel = channel;
   }
 
-  static FastCgiWire connect(Path socket) throws IOException {
+  public static FastCgiWire connect(Path socket) throws IOException {
     SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
     channel.connect(UnixDomainSocketAddress.of(socket));
     return new FastCgiWire(channel);
   }
 
-  void send(ByteBuffer... records) throws IOException {
+  public void send(ByteBuffer... records) throws IOException {
     for (ByteBuffer record : records) {
       while (record.hasRemaining()) {
         channel.write(record);
@@ -58,7 +58,7 @@ final class FastCgiWire implements AutoCloseable {
   }
 
   /** A GET of {@code target} with the params nginx's fastcgi_params give, ready to send. */
-  static ByteBuffer[] get(int requestId, boolean keep, String target) {
+  public static ByteBuffer[] get(int requestId, boolean keep, String target) {
     int query = target.indexOf('?');
     Map<String, String> params = Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", target,
         "QUERY_STRING", query < 0 ? "" : target.substring(query + 1), "SERVER_PROTOCOL",
@@ -85,7 +85,7 @@ final class FastCgiWire implements AutoCloseable {
   }
 
   /** Reads one request's answer up to its END_REQUEST: its STDOUT as text. */
-  Answer answer(int requestId) throws IOException, ProtocolException {
+  public Answer answer(int requestId) throws IOException, ProtocolException {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     while (true) {
       FastCgiRecord record = read().orElseThrow(() ->
@@ -99,7 +99,7 @@ final class FastCgiWire implements AutoCloseable {
   }
 
   /** What came back for one request: the CGI response and END_REQUEST's protocol status. */
-  record Answer(String stdout, int protocolStatus) {}
+  public record Answer(String stdout, int protocolStatus) {}
 
   @Override
   public void close() throws IOException {
