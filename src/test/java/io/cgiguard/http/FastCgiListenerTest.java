@@ -221,4 +221,25 @@ class FastCgiListenerTest {
       assertThat(waiting.get(20, TimeUnit.SECONDS).stdout()).endsWith("hello\n");
     }
   }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void responseReachesTheFrontServerAsTheScriptWritesIt() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      // Writes "first", sleeps two seconds, writes "second".
+      wire.send(FastCgiWire.get(1, false, "/responses/stream.sh"));
+      StringBuilder stdout = new StringBuilder();
+      while (stdout.indexOf("first\n") < 0) {
+        FastCgiRecord record = wire.read().orElseThrow();
+        assertThat(record.type()).as("a record before the first part").isEqualTo(
+            FastCgiRecord.STDOUT);
+        stdout.append(new String(record.content(), java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+
+      assertThat(stdout).doesNotContain("second");
+      assertThat(wire.answer(1).stdout()).isEqualTo("second\n");
+    }
+  }
 }
