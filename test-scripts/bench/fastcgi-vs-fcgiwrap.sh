@@ -79,11 +79,20 @@ mkdir -p "$CGI_BIN"
 cp "$TEST_SCRIPTS"/responses/hello.sh "$TEST_SCRIPTS"/responses/hello.pl "$CGI_BIN/"
 chmod 755 "$WORK" "$CGI_BIN" "$CGI_BIN"/*
 STARTED_PIDS=()
+FCGIWRAP_PID=""
 cleanup() {
     local pid
     for pid in "${STARTED_PIDS[@]}"; do
         stop_pid "$pid"
     done
+    if [[ -n $FCGIWRAP_PID ]]; then
+        kill -TERM -- "-$FCGIWRAP_PID" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 -- "-$FCGIWRAP_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL -- "-$FCGIWRAP_PID" 2>/dev/null || true
+    fi
     if ((KEEP_WORK)); then
         say "work dir kept: $WORK"
     else
@@ -143,9 +152,10 @@ start_fcgiwrap() {
         chown nobody "$WORK/fcgiwrap"
         run=(runuser -u nobody --)
     fi
-    "${run[@]}" fcgiwrap -c "$FCGIWRAP_CHILDREN" -s "unix:$WORK/fcgiwrap/fcgiwrap.sock" \
+    # In a session of its own, so that its pid is the process group of every worker it forks:
+    # stopping the master alone leaves the workers running.
+    setsid "${run[@]}" fcgiwrap -c "$FCGIWRAP_CHILDREN" -s "unix:$WORK/fcgiwrap/fcgiwrap.sock" \
         >"$WORK/fcgiwrap.log" 2>&1 &
-    STARTED_PIDS+=("$!")
     FCGIWRAP_PID=$!
     for _ in $(seq 50); do
         [[ -S $WORK/fcgiwrap/fcgiwrap.sock ]] && return 0
