@@ -11,18 +11,18 @@ final class Configs {
   static GatewayConfig withMounts(GatewayConfig c, List<GatewayConfig.Mount> mounts) {
     return new GatewayConfig(c.source(), c.server(), mounts, c.interpreters(), c.environment(),
         c.restrictions(), c.arguments(), c.timeouts(), c.limits(), c.concurrency(), c.retry(),
-        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.fastcgi());
+        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(), c.fastcgi());
   }
 
   static GatewayConfig withServer(GatewayConfig c, GatewayConfig.Server server) {
     return new GatewayConfig(c.source(), server, c.mounts(), c.interpreters(), c.environment(),
         c.restrictions(), c.arguments(), c.timeouts(), c.limits(), c.concurrency(), c.retry(),
-        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.fastcgi());
+        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(), c.fastcgi());
   }
 
   static GatewayConfig withFastCgi(GatewayConfig c, GatewayConfig.FastCgi fastcgi) {
     return new GatewayConfig(c.source(), c.server(), c.mounts(), c.interpreters(), c.environment(),
         c.restrictions(), c.arguments(), c.timeouts(), c.limits(), c.concurrency(), c.retry(),
-        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), fastcgi);
+        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(), fastcgi);
   }
 }

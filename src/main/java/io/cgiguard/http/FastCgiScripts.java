@@ -21,12 +21,12 @@ final class FastCgiScripts {
    * mappings, whose only URL is the one the front server gives.
    */
   static NamedScripts named(GatewayConfig config, GatewayParts parts,
-      CgiHandler.Redirects redirects) throws IOException {
+      CgiHandler.Redirects redirects, MountFiles files) throws IOException {
     List<java.nio.file.Path> roots = config.fastcgi().allowedRoots();
     GatewayConfig.Mount named = new GatewayConfig.Mount("/", roots.get(0), false, false,
         new LinkedHashSet<>(ALL_METHODS), List.of());
     return new NamedScripts(roots, new CgiHandler(named, JettyAssembly.realDirectory(roots.get(0)),
-        parts, redirects), parts.pages());
+        parts, redirects, files), parts.pages());
   }
 
   /**
