@@ -2,10 +2,13 @@ package io.cgiguard.http;
 
 import io.cgiguard.admission.Bulkhead;
 import io.cgiguard.admission.CircuitBreakers;
+import io.cgiguard.admission.ProcessShortage;
 import io.cgiguard.attempt.ScriptAttempts;
+import io.cgiguard.capacity.Capacity;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.ResourceLimits;
+import io.cgiguard.observe.CapacityView;
 import io.cgiguard.observe.CircuitState;
 import io.cgiguard.observe.CircuitView;
 import io.cgiguard.observe.GatewayMetrics;
@@ -21,12 +24,14 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -52,8 +57,8 @@ public final class GatewayServer implements AutoCloseable {
   public GatewayServer(GatewayConfig config, Launcher launcher, Clock clock) throws IOException {
     this.config = config;
     this.launcher = launcher;
-    this.timers = JettyAssembly.timers();
-    this.pumps = JettyAssembly.pumps();
+    this.timers = ThreadBudget.timers();
+    this.pumps = ThreadBudget.pumps(config.concurrency().maxRunning());
     Bulkhead bulkhead = new Bulkhead(ScriptPlans.bulkhead(config));
     CircuitBreakers circuits = new CircuitBreakers(ScriptPlans.circuit(config), clock);
     MetricSources sources = new MetricSources(bulkhead::running, bulkhead::queued,
@@ -62,29 +67,41 @@ public final class GatewayServer implements AutoCloseable {
     RecentFailures recent = new RecentFailures();
     OutcomeLog outcomes = new OutcomeLog(metrics, recent, clock);
     GatewayPages pages = new GatewayPages(config.diagnostics(), config.server().localClients());
+    ProcessShortage shortage = new ProcessShortage(bulkhead,
+        errno -> Capacity.read().shortage(errno), clock, Duration.ofSeconds(1));
+    Supplier<CapacityView> capacity = CapacityViews.of(bulkhead, shortage);
+    metrics.registerCapacity(capacity);
     ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
-        new SecureRandom(), outcomes);
+        new SecureRandom(), outcomes, shortage);
     Path docroot = JettyAssembly.realDirectory(config.server().docroot());
     GatewayParts parts = new GatewayParts(config, launcher, attempts, bulkhead, circuits, metrics,
         recent, outcomes, pages, timers, config.environment().passedFrom(System.getenv()), docroot,
         "cgiguard/" + io.cgiguard.config.BuildInfo.version(), clock);
     StatusSource status = new StatusSource(clock, io.cgiguard.config.BuildInfo.version(),
-        launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent);
+        launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent, capacity);
     AdminHandler admin = new AdminHandler(config.admin().allowRemote(), metrics, status,
         this::health, pages);
     List<Path> mountDirs = new ArrayList<>();
     for (GatewayConfig.Mount mount : config.mounts()) {
       mountDirs.add(JettyAssembly.realDirectory(mount.dir()));
     }
+    List<Path> staticBases = new ArrayList<>(List.of(docroot));
+    for (int i = 0; i < config.mounts().size(); i++) {
+      if (config.mounts().get(i).mapped()) {
+        staticBases.add(mountDirs.get(i));
+      }
+    }
+    StaticFiles statics = new StaticFiles(staticBases, config, mountDirs, pages);
     GatewayHandler handler = new GatewayHandler(new RequestFilter(config.request()), pages, admin,
-        mountDirs, JettyAssembly.statics(docroot, config.server().indexFiles()), docroot,
+        statics, new DocrootFiles(docroot, config, statics, pages),
         config.response().maxLocalRedirects());
+    MountFiles files = new MountFiles(statics, new SiteMap(config, mountDirs, docroot), config);
     List<CgiHandler> cgi = new ArrayList<>();
     for (int i = 0; i < config.mounts().size(); i++) {
-      cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler));
+      cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler, files));
     }
     handler.mount(cgi);
-    this.server = JettyAssembly.server(config.server(), config.request(),
+    this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
         ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), handler);
     server.setErrorHandler(new GatewayErrorHandler(pages));
   }

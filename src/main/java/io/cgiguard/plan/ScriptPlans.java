@@ -72,9 +72,13 @@ public final class ScriptPlans {
         workingDirectory(script.scriptFile()), limits, stderr, config.limits().stderrTailBytes());
     RetryPolicy policy = retryPolicy(mapping);
     boolean nph = script.scriptFile().getFileName().toString().startsWith("nph-");
+    Path file = script.scriptFile();
+    AttemptPlan.Incurable incurable = failure -> diagnose(failure, spec, headerTimeout, file)
+        .filter(diagnosis -> diagnosis.cause().retryCannotCure())
+        .map(diagnosis -> diagnosis.cause().title());
     return new AttemptPlan(script.scriptName(), spec, method, body, policy, headerTimeout,
         timeouts.killGrace(), config.limits().maxHeaderBytes(), nph,
-        config.concurrency().queueWait(), arrived);
+        config.concurrency().queueWait(), arrived, incurable);
   }
 
   /** @return the retry rules of the script's mapping, or of the configuration when it has none */
@@ -107,17 +111,22 @@ public final class ScriptPlans {
    * interpreter runs the script), and asks the {@link Diagnoser}.
    */
   public Optional<Diagnosis> diagnose(Failure failure, AttemptPlan plan, Path script) {
+    return diagnose(failure, plan.spec(), plan.headerTimeout(), script);
+  }
+
+  private Optional<Diagnosis> diagnose(Failure failure, LaunchSpec spec, Duration headerTimeout,
+      Path script) {
     List<Finding> findings;
     try {
       findings = ScriptInspection.inspect(script,
-          plan.spec().environment().getOrDefault("PATH", ProgramLookup.DEFAULT_PATH));
+          spec.environment().getOrDefault("PATH", ProgramLookup.DEFAULT_PATH));
     } catch (java.io.IOException e) {
       findings = List.of();
     }
-    boolean direct = plan.spec().argv().get(0).equals(script.toString());
+    boolean direct = spec.argv().get(0).equals(script.toString());
     List<Finding> relevant = findings.stream()
         .filter(f -> direct || !DIRECT_RUN_ONLY.contains(f.kind())).toList();
-    return Diagnoser.diagnose(failure, new DiagnosisContext(limits, plan.headerTimeout(), relevant));
+    return Diagnoser.diagnose(failure, new DiagnosisContext(limits, headerTimeout, relevant));
   }
 
   /** @return the body idle timeout of the script's mapping */
