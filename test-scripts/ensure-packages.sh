@@ -9,6 +9,8 @@ command -v perl >/dev/null 2>&1 || missing="$missing perl"
 perl -MCGI -e 1 >/dev/null 2>&1 || missing="$missing libcgi-pm-perl"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 command -v prlimit >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1 || missing="$missing util-linux"
+command -v curl >/dev/null 2>&1 || missing="$missing curl"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 
 if [ -z "$missing" ]; then
   echo "ensure-packages: everything the tests need is installed"

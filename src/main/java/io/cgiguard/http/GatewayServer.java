@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -48,6 +49,7 @@ public final class GatewayServer implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final ExecutorService pumps;
   private final GatewayMetrics metrics;
+  private final FrontDoorAssembly frontDoor;
   private volatile boolean stopping;
 
   public GatewayServer(GatewayConfig config, Launcher launcher) throws IOException {
@@ -73,7 +75,9 @@ public final class GatewayServer implements AutoCloseable {
     metrics.registerCapacity(capacity);
     ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
         new SecureRandom(), outcomes, shortage);
-    Path docroot = JettyAssembly.realDirectory(config.server().docroot());
+    Optional<Path> docroot = config.server().docroot().isPresent()
+        ? Optional.of(JettyAssembly.realDirectory(config.server().docroot().get()))
+        : Optional.empty();
     GatewayParts parts = new GatewayParts(config, launcher, attempts, bulkhead, circuits, metrics,
         recent, outcomes, pages, timers, config.environment().passedFrom(System.getenv()), docroot,
         "cgiguard/" + io.cgiguard.config.BuildInfo.version(), clock);
@@ -85,7 +89,7 @@ public final class GatewayServer implements AutoCloseable {
     for (GatewayConfig.Mount mount : config.mounts()) {
       mountDirs.add(JettyAssembly.realDirectory(mount.dir()));
     }
-    List<Path> staticBases = new ArrayList<>(List.of(docroot));
+    List<Path> staticBases = new ArrayList<>(docroot.stream().toList());
     for (int i = 0; i < config.mounts().size(); i++) {
       if (config.mounts().get(i).mapped()) {
         staticBases.add(mountDirs.get(i));
@@ -93,7 +97,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     StaticFiles statics = new StaticFiles(staticBases, config, mountDirs, pages);
     GatewayHandler handler = new GatewayHandler(new RequestFilter(config.request()), pages, admin,
-        statics, new DocrootFiles(docroot, config, statics, pages),
+        statics, docroot.map(d -> new DocrootFiles(d, config, statics, pages)),
         config.response().maxLocalRedirects());
     MountFiles files = new MountFiles(statics, new SiteMap(config, mountDirs, docroot), config);
     List<CgiHandler> cgi = new ArrayList<>();
@@ -104,6 +108,7 @@ public final class GatewayServer implements AutoCloseable {
     this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
         ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), handler);
     server.setErrorHandler(new GatewayErrorHandler(pages));
+    this.frontDoor = FrontDoorAssembly.apply(server, config.frontDoor());
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */
@@ -123,6 +128,16 @@ public final class GatewayServer implements AutoCloseable {
   /** @return the port the gateway listens on (the real one when configured as 0) */
   public int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** @return the TLS port (the real one when configured as 0), when {@code [tls]} is set */
+  public Optional<Integer> tlsPort() {
+    return frontDoor.tlsPort();
+  }
+
+  /** Opens the access log file again by its name, as logrotate expects after moving it. */
+  public void reopenAccessLog() throws IOException {
+    frontDoor.reopenAccessLog();
   }
 
   /** @return the gateway's base URL */
@@ -158,6 +173,12 @@ public final class GatewayServer implements AutoCloseable {
     }
     timers.shutdownNow();
     pumps.shutdownNow();
+    try {
+      frontDoor.close();
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(GatewayServer.class).warn("closing the access log failed",
+          e);
+    }
   }
 
   private static List<CircuitView> circuitViews(CircuitBreakers circuits) {
