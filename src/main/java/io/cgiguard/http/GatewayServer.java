@@ -51,6 +51,7 @@ public final class GatewayServer implements AutoCloseable {
   private final ExecutorService pumps;
   private final GatewayMetrics metrics;
   private final FrontDoorAssembly frontDoor;
+  private final Optional<FastCgiListener> fastCgi;
   private volatile boolean stopping;
 
   public GatewayServer(GatewayConfig config, Launcher launcher) throws IOException {
@@ -108,18 +109,31 @@ public final class GatewayServer implements AutoCloseable {
       cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler, files));
     }
     handler.mount(cgi);
+    if (config.fastcgi().scriptFrom() == GatewayConfig.ScriptFrom.PARAMS) {
+      handler.nameScripts(FastCgiScripts.named(config, parts, handler, files));
+    }
     this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
         ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), handler);
     server.setErrorHandler(new GatewayErrorHandler(pages));
     this.frontDoor = FrontDoorAssembly.apply(server, config.frontDoor());
+    this.fastCgi = FastCgiScripts.listener(server, config);
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */
   public void start() throws Exception {
     try {
+      if (fastCgi.isPresent()) {
+        fastCgi.get().prepare();
+      }
       server.start();
+      if (fastCgi.isPresent()) {
+        fastCgi.get().secureSocket();
+      }
     } catch (IOException e) {
       server.stop();
+      if (e.getMessage() != null && e.getMessage().startsWith("cannot ")) {
+        throw e;
+      }
       if (e instanceof BindException || e.getCause() instanceof BindException) {
         throw new BindException("cannot listen on " + config.server().bind() + ":"
             + config.server().port() + ": the address is already in use");
@@ -128,9 +142,19 @@ public final class GatewayServer implements AutoCloseable {
     }
   }
 
-  /** @return the port the gateway listens on (the real one when configured as 0) */
+  /** @return the HTTP port the gateway listens on (the real one when configured as 0) */
   public int port() {
-    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+      if (connector instanceof ServerConnector http && !"fastcgi".equals(http.getName())) {
+        return http.getLocalPort();
+      }
+    }
+    return -1;
+  }
+
+  /** @return the FastCGI listener, when one is configured; drainable for a graceful stop */
+  public Optional<FastCgiListener> fastCgi() {
+    return fastCgi;
   }
 
   /** @return the TLS port (the real one when configured as 0), when {@code [tls]} is set */
