@@ -102,24 +102,25 @@ public final class TestGateway implements AutoCloseable {
     if (headers.length > 0) {
       request.headers(headers);
     }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return scanned(client.send(request.build(), HttpResponse.BodyHandlers.ofString()));
   }
 
   public HttpResponse<byte[]> getBytes(String pathAndQuery) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60))
-        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    return scanned(client.send(HttpRequest.newBuilder(uri(pathAndQuery))
+        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray()));
   }
 
   /** Sends a GET without waiting for its answer (for requests that are meant to hang). */
   public java.util.concurrent.CompletableFuture<HttpResponse<String>> sendAsync(
       String pathAndQuery) {
     return client.sendAsync(HttpRequest.newBuilder(uri(pathAndQuery))
-        .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+        .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString())
+        .thenApply(TestGateway::scanned);
   }
 
   public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)
       throws Exception {
-    return client.send(request.build(), body);
+    return scanned(client.send(request.build(), body));
   }
 
   public HttpRequest.Builder request(String pathAndQuery) {
@@ -147,8 +148,23 @@ public final class TestGateway implements AutoCloseable {
       } catch (java.net.SocketTimeoutException e) {
         // What arrived until the timeout is the answer.
       }
-      return received.toString(StandardCharsets.ISO_8859_1);
+      String answer = received.toString(StandardCharsets.ISO_8859_1);
+      JettyPageScan.recordRaw("raw", request, answer);
+      return answer;
     }
+  }
+
+  /** Hands every response to the suite-wide scan for Jetty's error page. */
+  private static <T> HttpResponse<T> scanned(HttpResponse<T> response) {
+    Object body = response.body();
+    String text = body instanceof String s ? s
+        : body instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : "";
+    StringBuilder head = new StringBuilder();
+    response.headers().map().forEach((name, values) ->
+        values.forEach(value -> head.append(name).append(": ").append(value).append("\r\n")));
+    JettyPageScan.record("HttpClient", response.request().method() + " "
+        + response.uri().getRawPath(), response.statusCode(), head.toString(), text);
+    return response;
   }
 
   @Override
