@@ -1,5 +1,7 @@
 package io.cgiguard.http;
 
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +67,19 @@ public final class JettyPageScan {
       return Optional.of("http error (text)");
     }
     return JETTY_MARKS.stream().filter(lowerBody::contains).findFirst();
+  }
+
+  /** Records a response received with {@code java.net.http}, and returns it. */
+  public static <T> HttpResponse<T> scanned(String transport, HttpResponse<T> response) {
+    Object body = response.body();
+    String text = body instanceof String s ? s
+        : body instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : "";
+    StringBuilder head = new StringBuilder();
+    response.headers().map().forEach((name, values) ->
+        values.forEach(value -> head.append(name).append(": ").append(value).append("\r\n")));
+    record(transport, response.request().method() + " " + response.uri().getRawPath(),
+        response.statusCode(), head.toString(), text);
+    return response;
   }
 
   /** Records a raw HTTP/1.x exchange: everything the server sent, as ISO-8859-1 text. */

@@ -174,17 +174,8 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
-  /** Hands every response to the suite-wide scan for Jetty's error page. */
   private static <T> HttpResponse<T> scanned(HttpResponse<T> response) {
-    Object body = response.body();
-    String text = body instanceof String s ? s
-        : body instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : "";
-    StringBuilder head = new StringBuilder();
-    response.headers().map().forEach((name, values) ->
-        values.forEach(value -> head.append(name).append(": ").append(value).append("\r\n")));
-    JettyPageScan.record("HttpClient", response.request().method() + " "
-        + response.uri().getRawPath(), response.statusCode(), head.toString(), text);
-    return response;
+    return JettyPageScan.scanned("HttpClient", response);
   }
 
   @Override
