@@ -28,12 +28,18 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
   private final GatewayPages pages;
   private final AdminHandler admin;
   private volatile List<CgiHandler> mounts = List.of();
+  private volatile Optional<NamedScripts> namedScripts = Optional.empty();
   private final StaticFiles statics;
-  private final DocrootFiles docroot;
+  private final Optional<DocrootFiles> docroot;
+  private final LandingPage landing = new LandingPage();
   private final int maxRedirects;
 
+  /**
+   * @param docroot the document root's files; without one, only the built-in landing page is
+   *     served at {@code /} and every other path no mount covers is 404
+   */
   GatewayHandler(RequestFilter filter, GatewayPages pages, AdminHandler admin,
-      StaticFiles statics, DocrootFiles docroot, int maxRedirects) {
+      StaticFiles statics, Optional<DocrootFiles> docroot, int maxRedirects) {
     super(InvocationType.BLOCKING);
     this.filter = filter;
     this.pages = pages;
@@ -42,12 +48,14 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
     this.docroot = docroot;
     this.maxRedirects = maxRedirects;
     addBean(statics);
+    addBean(landing);
   }
 
   @Override
   public void setServer(org.eclipse.jetty.server.Server server) {
     super.setServer(server);
     statics.setServer(server);
+    landing.setServer(server);
   }
 
   /** Sets the CGI mounts; they are made after this handler, since they redirect through it. */
@@ -57,9 +65,15 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
         (CgiHandler h) -> h.urlPrefix().length()).reversed()).toList();
   }
 
+  /** FastCGI in fcgiwrap mode: requests whose front server names the script run that script. */
+  void nameScripts(NamedScripts scripts) {
+    this.namedScripts = Optional.of(scripts);
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String requestId = ids.next(request.getHeaders().get(GatewayPages.REQUEST_ID));
+    request.setAttribute(AccessLog.REQUEST_ID, requestId);
     HttpURI uri = request.getHttpURI();
     String rawPath = uri.getPath() == null ? "/" : uri.getPath();
     Optional<RequestFilter.Rejection> rejection = filter.checkHead(rawPath, uri.getQuery(),
@@ -87,6 +101,11 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
 
   private void route(Request request, Response response, Callback callback, String requestId,
       RequestPath.Decoded path) throws Exception {
+    Optional<FastCgiParams> fastCgi = FastCgiParams.of(request);
+    if (fastCgi.isPresent() && fastCgi.get().namesScript() && namedScripts.isPresent()) {
+      namedScripts.get().handle(request, response, callback, requestId, fastCgi.get());
+      return;
+    }
     String decodedPath = path.decodedPath();
     if (decodedPath.startsWith(AdminHandler.PREFIX)) {
       admin.handle(request, response, callback, requestId, decodedPath);
@@ -102,7 +121,14 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
         return;
       }
     }
-    docroot.serve(request, response, callback, requestId, path);
+    if (docroot.isPresent()) {
+      docroot.get().serve(request, response, callback, requestId, path);
+      return;
+    }
+    response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
+    if (!landing.handle(request, response, callback)) {
+      pages.refuse(request, response, callback, requestId, 404, "no such file");
+    }
   }
 
   @Override

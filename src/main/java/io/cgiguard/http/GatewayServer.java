@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -48,6 +49,8 @@ public final class GatewayServer implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final ExecutorService pumps;
   private final GatewayMetrics metrics;
+  private final FrontDoorAssembly frontDoor;
+  private final Optional<FastCgiListener> fastCgi;
   private volatile boolean stopping;
 
   public GatewayServer(GatewayConfig config, Launcher launcher) throws IOException {
@@ -73,7 +76,9 @@ public final class GatewayServer implements AutoCloseable {
     metrics.registerCapacity(capacity);
     ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
         new SecureRandom(), outcomes, shortage);
-    Path docroot = JettyAssembly.realDirectory(config.server().docroot());
+    Optional<Path> docroot = config.server().docroot().isPresent()
+        ? Optional.of(JettyAssembly.realDirectory(config.server().docroot().get()))
+        : Optional.empty();
     GatewayParts parts = new GatewayParts(config, launcher, attempts, bulkhead, circuits, metrics,
         recent, outcomes, pages, timers, config.environment().passedFrom(System.getenv()), docroot,
         "cgiguard/" + io.cgiguard.config.BuildInfo.version(), clock);
@@ -85,7 +90,7 @@ public final class GatewayServer implements AutoCloseable {
     for (GatewayConfig.Mount mount : config.mounts()) {
       mountDirs.add(JettyAssembly.realDirectory(mount.dir()));
     }
-    List<Path> staticBases = new ArrayList<>(List.of(docroot));
+    List<Path> staticBases = new ArrayList<>(docroot.stream().toList());
     for (int i = 0; i < config.mounts().size(); i++) {
       if (config.mounts().get(i).mapped()) {
         staticBases.add(mountDirs.get(i));
@@ -93,7 +98,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     StaticFiles statics = new StaticFiles(staticBases, config, mountDirs, pages);
     GatewayHandler handler = new GatewayHandler(new RequestFilter(config.request()), pages, admin,
-        statics, new DocrootFiles(docroot, config, statics, pages),
+        statics, docroot.map(d -> new DocrootFiles(d, config, statics, pages)),
         config.response().maxLocalRedirects());
     MountFiles files = new MountFiles(statics, new SiteMap(config, mountDirs, docroot), config);
     List<CgiHandler> cgi = new ArrayList<>();
@@ -101,17 +106,31 @@ public final class GatewayServer implements AutoCloseable {
       cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler, files));
     }
     handler.mount(cgi);
+    if (config.fastcgi().scriptFrom() == GatewayConfig.ScriptFrom.PARAMS) {
+      handler.nameScripts(FastCgiScripts.named(config, parts, handler, files));
+    }
     this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
         ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), handler);
     server.setErrorHandler(new GatewayErrorHandler(pages));
+    this.frontDoor = FrontDoorAssembly.apply(server, config.frontDoor());
+    this.fastCgi = FastCgiScripts.listener(server, config);
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */
   public void start() throws Exception {
     try {
+      if (fastCgi.isPresent()) {
+        fastCgi.get().prepare();
+      }
       server.start();
+      if (fastCgi.isPresent()) {
+        fastCgi.get().secureSocket();
+      }
     } catch (IOException e) {
       server.stop();
+      if (e.getMessage() != null && e.getMessage().startsWith("cannot ")) {
+        throw e;
+      }
       if (e instanceof BindException || e.getCause() instanceof BindException) {
         throw new BindException("cannot listen on " + config.server().bind() + ":"
             + config.server().port() + ": the address is already in use");
@@ -120,9 +139,29 @@ public final class GatewayServer implements AutoCloseable {
     }
   }
 
-  /** @return the port the gateway listens on (the real one when configured as 0) */
+  /** @return the HTTP port the gateway listens on (the real one when configured as 0) */
   public int port() {
-    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+      if (connector instanceof ServerConnector http && !"fastcgi".equals(http.getName())) {
+        return http.getLocalPort();
+      }
+    }
+    return -1;
+  }
+
+  /** @return the FastCGI listener, when one is configured; drainable for a graceful stop */
+  public Optional<FastCgiListener> fastCgi() {
+    return fastCgi;
+  }
+
+  /** @return the TLS port (the real one when configured as 0), when {@code [tls]} is set */
+  public Optional<Integer> tlsPort() {
+    return frontDoor.tlsPort();
+  }
+
+  /** Opens the access log file again by its name, as logrotate expects after moving it. */
+  public void reopenAccessLog() throws IOException {
+    frontDoor.reopenAccessLog();
   }
 
   /** @return the gateway's base URL */
@@ -158,6 +197,12 @@ public final class GatewayServer implements AutoCloseable {
     }
     timers.shutdownNow();
     pumps.shutdownNow();
+    try {
+      frontDoor.close();
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(GatewayServer.class).warn("closing the access log failed",
+          e);
+    }
   }
 
   private static List<CircuitView> circuitViews(CircuitBreakers circuits) {

@@ -30,12 +30,36 @@ final class ScriptFacts {
     boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     OptionalLong contentLength = !chunked && length >= 0 && request.getHeaders()
         .contains(HttpHeader.CONTENT_LENGTH) ? OptionalLong.of(length) : OptionalLong.empty();
+    Optional<FastCgiParams> edge = FastCgiParams.of(request);
+    if (edge.isPresent()) {
+      // Over FastCGI the front server spoke to the client: its params hold the client's address,
+      // the server's name and port, and who it authenticated.
+      FastCgiParams p = edge.get();
+      return new CgiRequest(request.getMethod(), target, rawQuery, script.scriptName(),
+          script.pathInfo(), script.scriptFile(), documentRoot, headers,
+          p.get("REMOTE_ADDR").orElse(Request.getRemoteAddr(request)),
+          p.port("REMOTE_PORT", Request.getRemotePort(request)),
+          p.get("SERVER_NAME").orElse(Request.getServerName(request)),
+          p.port("SERVER_PORT", Request.getServerPort(request)),
+          p.get("SERVER_PROTOCOL").orElse("HTTP/1.1"), p.secure(), p.get("AUTH_TYPE"),
+          p.get("REMOTE_USER"), contentLength,
+          Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+    }
     return new CgiRequest(request.getMethod(), target, rawQuery, script.scriptName(),
         script.pathInfo(), script.scriptFile(), documentRoot, headers,
-        Request.getRemoteAddr(request), Request.getRemotePort(request),
+        remoteAddr(request), Request.getRemotePort(request),
         Request.getServerName(request), Request.getServerPort(request),
         request.getConnectionMetaData().getProtocol(), request.isSecure(), Optional.empty(),
         Optional.empty(), contentLength,
         Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+  }
+
+  /** REMOTE_ADDR as Apache writes it: an IPv6 address compressed and without brackets. */
+  private static String remoteAddr(Request request) {
+    java.net.SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+    if (remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+      return com.google.common.net.InetAddresses.toAddrString(inet.getAddress());
+    }
+    return Request.getRemoteAddr(request);
   }
 }

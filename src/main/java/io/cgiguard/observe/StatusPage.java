@@ -86,6 +86,7 @@ public final class StatusPage {
     page.append("<h2>Capacity</h2>\n<table>\n");
     row(page, "Running limit",
         capacity.runningLimit() + " of " + capacity.maxRunning() + " scripts");
+    row(page, "Lowest running limit", capacity.lowestRunningLimit() + " scripts");
     row(page, "Process shortage", capacity.shortage() ? "now: " + capacity.cause()
         : capacity.episodes() == 0 ? "none" : "over; the latest: " + capacity.cause());
     row(page, "Shortage episodes", String.valueOf(capacity.episodes()));

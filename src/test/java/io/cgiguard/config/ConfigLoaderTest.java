@@ -36,8 +36,13 @@ class ConfigLoaderTest {
     ConfigLoader loader = new ConfigLoader(dir);
     GatewayConfig fromFile = loader.load(shipped);
     GatewayConfig defaults = loader.defaults();
-    assertThat(fromFile).usingRecursiveComparison().ignoringFields("source", "arguments.allow")
+    // The shipped file serves the demo of the checkout; the built-in defaults serve nothing.
+    assertThat(fromFile).usingRecursiveComparison()
+        .ignoringFields("source", "arguments.allow", "server.docroot", "mounts")
         .isEqualTo(defaults);
+    assertThat(fromFile.server().docroot()).contains(dir.resolve("webapp"));
+    assertThat(fromFile.mounts()).singleElement()
+        .satisfies(m -> assertThat(m.dir()).isEqualTo(dir.resolve("webapp/cgi-bin")));
     assertThat(fromFile.arguments().allow().pattern())
         .isEqualTo(defaults.arguments().allow().pattern());
   }
@@ -53,8 +58,16 @@ class ConfigLoaderTest {
     assertThat(config.timeouts().header()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.limits().maxHeaderBytes()).isEqualTo(64 * 1024);
     assertThat(config.retry().methods()).containsExactly("GET", "HEAD", "OPTIONS");
-    assertThat(config.mounts()).singleElement()
-        .satisfies(m -> assertThat(m.url()).isEqualTo("/cgi-bin/"));
+    assertThat(config.mounts()).as("no script runs unless a mount names it").isEmpty();
+    assertThat(config.server().docroot()).as("no static file unless a docroot names it").isEmpty();
+    assertThat(config.frontDoor()).isEqualTo(FrontDoor.defaults());
+  }
+
+  @Test
+  void configurationWithoutMountsRunsNoScripts() throws Exception {
+    GatewayConfig config = parse("[server]\nport = 9000\n");
+    assertThat(config.mounts()).isEmpty();
+    assertThat(config.server().docroot()).isEmpty();
   }
 
   @Test
@@ -97,6 +110,14 @@ class ConfigLoaderTest {
       "[[mount]]\\ndir = 'd'\\n[[mount.handler]]\\npath = '*.pl'\\nscript-processor = 'perl -e%s' | mount[0].handler[0].script-processor | whole %s argument",
       "[server]\\nport = 'eighty' | server.port | must be a whole number",
       "[environment]\\npass = 3 | environment.pass | list of strings",
+      "[fastcgi]\\nlisten = 'localhost' | fastcgi.listen | neither \"unix:/path\" nor \"host:port\"",
+      "[fastcgi]\\nlisten = 'unix:run/x.sock' | fastcgi.listen | absolute socket path",
+      "[fastcgi]\\nlisten = '127.0.0.1:9000'\\nscript-from = 'params' | fastcgi.script-from | needs allowed-roots",
+      "[fastcgi]\\nscript-from = 'url' | fastcgi.script-from | neither \"mounts\" nor \"params\"",
+      "[fastcgi]\\nallowed-roots = ['srv'] | fastcgi.allowed-roots | must be an absolute path",
+      "[fastcgi]\\nsocket-mode = '0999' | fastcgi.socket-mode | not an octal mode",
+      "[fastcgi]\\nsocket-mode = 'rw' | fastcgi.socket-mode | not an octal mode",
+      "[fastcgi]\\nhttp = false | fastcgi.http | needs a FastCGI listen address",
   })
   void invalidValuesAreNamed(String text, String key, String message) {
     ConfigException e = problems(text.replace("\\n", "\n"));
