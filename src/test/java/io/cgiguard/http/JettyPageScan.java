@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class JettyPageScan {
 
   /**
-   * The marks of the page Jetty's {@code ErrorHandler} writes (HTML, JSON and text variants). Each
+   * The marks in the body of the page Jetty's {@code ErrorHandler} writes as HTML (the head, JSON and
+   * text variants are checked in {@link #jettyMark}). Each
    * is lower case; none occurs in the gateway's own pages.
    */
   static final List<String> JETTY_MARKS = List.of("<title>error ", "<h2>http error",
@@ -62,6 +63,12 @@ public final class JettyPageScan {
     String lowerBody = body.toLowerCase(Locale.ROOT);
     if (lowerHead.contains("text/html;charset=iso-8859-1")) {
       return Optional.of("text/html;charset=iso-8859-1");
+    }
+    if (lowerHead.contains("server: jetty")) {
+      return Optional.of("server: jetty");
+    }
+    if (lowerBody.contains("\"url\":\"") && lowerBody.contains("\"status\":\"")) {
+      return Optional.of("\"url\" and \"status\" (json)");
     }
     if (lowerBody.startsWith("http error ")) {
       return Optional.of("http error (text)");
