@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class JettyPageScan {
 
   /**
-   * The marks in the body of the page Jetty's {@code ErrorHandler} writes as HTML (the head, JSON and
-   * text variants are checked in {@link #jettyMark}). Each
-   * is lower case; none occurs in the gateway's own pages.
+   * The marks in the body of the page Jetty's {@code ErrorHandler} writes as HTML (the head, JSON
+   * and text variants are checked in {@link #jettyMark}). Each is lower case; none occurs in the
+   * gateway's own pages.
    */
   static final List<String> JETTY_MARKS = List.of("<title>error ", "<h2>http error",
       "powered by jetty",
