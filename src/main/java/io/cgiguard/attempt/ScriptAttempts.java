@@ -178,13 +178,16 @@ public final class ScriptAttempts {
     }
     ScriptProcess process = ((Launch.Started) launch).process();
     abandonment.watch(process);
-    HeaderReading reading = new HeaderReading(process, plan, watchdog, pumps);
+    listener.spawned(plan.scriptKey(), process);
+    HeaderReading reading = new HeaderReading(process, plan, watchdog, pumps,
+        () -> listener.firstOutput(process));
     Observation observation = reading.read();
     ScriptRun run = run(plan, process.stderrTail(), started);
     Verdict verdict = Classifier.classify(observation, run);
     if (!(verdict instanceof Verdict.Success)) {
       abandonment.release();
       process.close();
+      listener.closed(process);
       // The stderr drain reaches EOF only by close(): the tail taken before it can miss the last
       // lines, such as Perl's compile error, that the diagnosis needs.
       return new HeaderRead(Classifier.classify(observation, new ScriptRun(run.scriptPath(),

@@ -11,6 +11,7 @@ import io.cgiguard.launch.ResourceLimits;
 import io.cgiguard.observe.CapacityView;
 import io.cgiguard.observe.CircuitState;
 import io.cgiguard.observe.CircuitView;
+import io.cgiguard.observe.DashboardSnapshot;
 import io.cgiguard.observe.GatewayMetrics;
 import io.cgiguard.observe.Health;
 import io.cgiguard.observe.LauncherView;
@@ -85,7 +86,9 @@ public final class GatewayServer implements AutoCloseable {
     StatusSource status = new StatusSource(clock, io.cgiguard.config.BuildInfo.version(),
         launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent, capacity);
     AdminHandler admin = new AdminHandler(config.admin().allowRemote(), metrics, status,
-        this::health, pages);
+        this::health, pages, () -> new DashboardSnapshot(status.get(), outcomes.live().view(),
+            outcomes.running().now(), config.concurrency().maxRunning(),
+            config.concurrency().maxPerScript(), config.concurrency().queue()));
     List<Path> mountDirs = new ArrayList<>();
     for (GatewayConfig.Mount mount : config.mounts()) {
       mountDirs.add(JettyAssembly.realDirectory(mount.dir()));

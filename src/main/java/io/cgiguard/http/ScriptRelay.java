@@ -12,6 +12,7 @@ import io.cgiguard.diagnose.Diagnosis;
 import io.cgiguard.failure.Failure;
 import io.cgiguard.failure.FailureKind;
 import io.cgiguard.launch.ScriptProcess;
+import io.cgiguard.observe.RunningScript;
 import io.cgiguard.plan.ScriptPlans;
 import java.io.IOException;
 import java.time.Duration;
@@ -107,6 +108,7 @@ final class ScriptRelay {
     ResponseHead head = outcome.block().head();
     if (head.type() == ResponseHead.Type.LOCAL_REDIRECT) {
       process.close();
+      parts.outcomes().running().closed(process);
       outcome.ticket().finish(true);
       parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
       redirects.dispatch(request, response, callback, head.first("Location").orElseThrow(), head);
@@ -129,6 +131,7 @@ final class ScriptRelay {
       return;
     }
     RelayResult result;
+    parts.outcomes().running().moved(process, RunningScript.State.STREAMING);
     Duration remaining = plans.total(mapping).minus(since(plan.arrived()));
     try (BodyWatch watch = new BodyWatch(process, watchdog, plans.bodyIdle(mapping),
         remaining.isNegative() ? Duration.ZERO : remaining, parts.config().timeouts().linger())) {
@@ -138,6 +141,7 @@ final class ScriptRelay {
     } finally {
       abandonment.release();
       process.close();
+      parts.outcomes().running().closed(process);
     }
     finish(request, response, callback, requestId, line, plan, outcome, result);
   }
