@@ -34,8 +34,10 @@ class AllowedProgramsTest {
     program(directory(root.resolve("bin")).resolve("tool"), "bin", "rwxr-xr-x");
     site = directory(root.resolve("site"));
     program(directory(site.resolve("tools")).resolve("tool"), "site tools", "rwxr-xr-x");
-    Files.writeString(site.resolve("bare.tool"), "input\n");
-    Files.writeString(site.resolve("relative.rel"), "input\n");
+    // A script directory runs only files with an execute bit; the interpreter table then names
+    // the program that reads them.
+    script(site.resolve("bare.tool"));
+    script(site.resolve("relative.rel"));
   }
 
   @Test
@@ -67,6 +69,11 @@ class AllowedProgramsTest {
       assertThat(relative.statusCode()).isEqualTo(403);
       assertThat(relative.body()).doesNotContain("ran ");
     }
+  }
+
+  private static void script(Path file) throws IOException {
+    Files.writeString(file, "input\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   private String config(Path allowedBare, Path allowedRelative) {
