@@ -54,6 +54,7 @@ public final class ServeCommand implements Callable<Integer> {
       launcher.close();
       stopped.countDown();
     }, "cgiguard-shutdown"));
+    Lifecycle.install(server, this::effectiveConfig, stopped);
     System.out.println("cgiguard listening on " + server.uri());
     System.out.flush();
     stopped.await();
@@ -113,7 +114,8 @@ public final class ServeCommand implements Callable<Integer> {
     return Configs.withServer(config, new GatewayConfig.Server(bind != null ? bind : s.bind(),
         port != null ? port : s.port(),
         docroot != null ? docroot.toAbsolutePath().normalize() : s.docroot(), s.indexFiles(),
-        s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(), s.localClients()));
+        s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(), s.localClients(),
+        s.drain()));
   }
 
   private static void checkDirectories(GatewayConfig config) {

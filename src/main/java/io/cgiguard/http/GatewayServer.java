@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -47,6 +48,9 @@ public final class GatewayServer implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final ExecutorService pumps;
   private final GatewayMetrics metrics;
+  private final SiteSwitch sites;
+  private final Reloader reloader;
+  private final GracefulHandler graceful;
   private volatile boolean stopping;
 
   public GatewayServer(GatewayConfig config, Launcher launcher) throws IOException {
@@ -69,30 +73,16 @@ public final class GatewayServer implements AutoCloseable {
     this.metrics = new GatewayMetrics(sources);
     RecentFailures recent = new RecentFailures();
     OutcomeLog outcomes = new OutcomeLog(metrics, recent, clock);
-    GatewayPages pages = new GatewayPages(config.diagnostics(), config.server().localClients());
     ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
         new SecureRandom(), outcomes);
-    Path docroot = JettyAssembly.realDirectory(config.server().docroot());
-    GatewayParts parts = new GatewayParts(config, launcher, attempts, bulkhead, circuits, metrics,
-        recent, outcomes, pages, timers, config.environment().passedFrom(System.getenv()), docroot,
-        "cgiguard/" + io.cgiguard.config.BuildInfo.version(), clock);
     StatusSource status = new StatusSource(clock, io.cgiguard.config.BuildInfo.version(),
         launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent);
-    AdminHandler admin = new AdminHandler(config.admin().allowRemote(), metrics, status,
-        this::health, pages);
-    List<Path> mountDirs = new ArrayList<>();
-    for (GatewayConfig.Mount mount : config.mounts()) {
-      mountDirs.add(JettyAssembly.realDirectory(mount.dir()));
-    }
-    GatewayHandler handler = new GatewayHandler(new RequestFilter(config.request()), pages, admin,
-        mountDirs, JettyAssembly.statics(docroot, config.server().indexFiles()), docroot,
-        config.response().maxLocalRedirects());
-    List<CgiHandler> cgi = new ArrayList<>();
-    for (int i = 0; i < config.mounts().size(); i++) {
-      cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler));
-    }
-    handler.mount(cgi);
-    this.server = JettyAssembly.server(config.server(), config.request(), handler);
+    Site.Shared shared = new Site.Shared(launcher, attempts, bulkhead, circuits, metrics, recent,
+        outcomes, timers, clock, status, this::health, this::reload);
+    this.sites = new SiteSwitch(Site.build(config, shared));
+    this.reloader = new Reloader(config, sites, shared, () -> stopping);
+    this.graceful = new GracefulHandler(sites);
+    this.server = JettyAssembly.server(config.server(), config.request(), graceful);
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */
@@ -128,6 +118,39 @@ public final class GatewayServer implements AutoCloseable {
   /** @return the gateway's metrics, for the tests and tools that run it in-process */
   public GatewayMetrics metrics() {
     return metrics;
+  }
+
+  /** Reloads re-read {@code source} (the file the gateway started with, and its flags). */
+  public void reloadFrom(ConfigSource source) {
+    reloader.readFrom(source);
+  }
+
+  /**
+   * Re-reads the configuration ({@code SIGHUP}, {@code POST /-/reload}): new requests see its
+   * mounts, mappings, limits and timeouts, requests in flight finish on the ones they started
+   * with; a configuration with any problem is refused and the running one stays.
+   */
+  public Reload reload() {
+    return reloader.reload();
+  }
+
+  /** Applies {@code next}, already loaded, as a reload would. */
+  public Reload reload(GatewayConfig next) {
+    return reloader.apply(next);
+  }
+
+  /**
+   * Stops without losing a request ({@code SIGTERM}): {@code /-/health} answers 503 at once,
+   * responses close their connections, the listener closes after {@code [server] drain-delay},
+   * running requests get {@code drain-timeout} to finish, then scripts still running are killed.
+   * Returns once the gateway has stopped.
+   */
+  public void drain() {
+    stopping = true;
+    sites.closeConnections();
+    GatewayConfig now = sites.current().config();
+    new Draining(server, graceful, launcher).run(now.server().drain(), now.timeouts().killGrace());
+    close();
   }
 
   private Health health() {
