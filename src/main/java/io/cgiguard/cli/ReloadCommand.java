@@ -2,17 +2,18 @@ package io.cgiguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.config.ListenAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,7 +36,10 @@ public final class ReloadCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin ConfigOptions configOptions = new ConfigOptions();
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "The configuration the gateway runs with, to find its address (default: "
+          + "conf/cgiguard.toml when present, else 127.0.0.1:8080).")
+  Path config;
 
   @Option(names = "--url", paramLabel = "URL",
       description = "The gateway's base URL, such as http://127.0.0.1:8080/ (default: from the "
@@ -82,25 +86,24 @@ public final class ReloadCommand implements Callable<Integer> {
     return EXIT_REFUSED;
   }
 
-  private URI base() throws Exception {
+  private URI base() {
     if (url != null) {
       if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
         throw new UsageException("--url must be an http:// URL (got " + url + ")");
       }
       return url;
     }
-    GatewayConfig.Server server = configOptions.load().server();
-    if (server.port() == 0) {
+    Path file = config != null ? config : ConfigOptions.DEFAULT_CONFIG;
+    ListenAddress address;
+    if (config == null && !Files.isRegularFile(file)) {
+      address = ListenAddress.defaults();
+    } else {
+      address = ListenAddress.read(file).orElseThrow(() -> new UsageException(
+          "cannot read [server] bind and port from " + file + ": give --url"));
+    }
+    if (address.port() == 0) {
       throw new UsageException("the configuration's port is 0 (any free port): give --url");
     }
-    String host = server.bind();
-    if (host.equals("0.0.0.0")) {
-      host = "127.0.0.1";
-    } else if (host.equals("::") || host.equals("[::]")) {
-      host = "[::1]";
-    } else if (host.contains(":") && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    return URI.create("http://" + host + ":" + server.port() + "/");
+    return URI.create(address.loopbackUrl());
   }
 }
