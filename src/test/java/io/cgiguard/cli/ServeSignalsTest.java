@@ -177,8 +177,11 @@ class ServeSignalsTest {
       long pid = pidsIn(pids).get(0);
       assertThat(Polling.eventually(Duration.ofSeconds(5), () -> !alive(pid))).isTrue();
       assertThat(serve.output()).contains("drain-timeout passed with 1 request(s) running");
-      // The request ended one way or the other; it does not hang on a gateway that is gone.
-      assertThat(Polling.eventually(Duration.ofSeconds(10), hanging::isDone)).isTrue();
+      // Its client still gets the gateway's own answer: the script was killed, nothing restarts it.
+      HttpResponse<String> answer = hanging.get(10, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(502);
+      assertThat(answer.headers().firstValue("X-Cgiguard-Failure")).hasValue("spawn-failed");
+      assertThat(answer.body()).contains("the gateway is stopping");
     }
   }
 
