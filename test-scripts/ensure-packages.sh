@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs with apt-get what the test suite needs (git with git-http-backend, perl with CGI.pm,
-# python3) when something is missing. Non-interactive; exits non-zero with a message if it cannot.
+# python3, haproxy, curl) when something is missing. Non-interactive; exits non-zero with a message if it cannot.
 set -u
 
 missing=""
@@ -8,6 +8,8 @@ command -v git >/dev/null 2>&1 && [ -x /usr/lib/git-core/git-http-backend ] || m
 command -v perl >/dev/null 2>&1 || missing="$missing perl"
 perl -MCGI -e 1 >/dev/null 2>&1 || missing="$missing libcgi-pm-perl"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
+command -v curl >/dev/null 2>&1 || missing="$missing curl"
 
 if [ -z "$missing" ]; then
   echo "ensure-packages: everything the tests need is installed"

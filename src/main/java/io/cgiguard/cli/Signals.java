@@ -26,19 +26,49 @@ final class Signals {
    *     has no such signal, and that is logged
    */
   static boolean handle(String name, Runnable action) {
+    return install(name, action) != null;
+  }
+
+  /**
+   * Runs {@code action} on {@code SIG<name>} until the returned handle is closed, which puts the
+   * previous handler back.
+   */
+  static Restore during(String name, Runnable action) {
+    Object previous = install(name, action);
+    return () -> {
+      if (previous != null) {
+        try {
+          Class<?> signalType = Class.forName("sun.misc.Signal");
+          Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+          signalType.getMethod("handle", signalType, handlerType).invoke(null,
+              signalType.getConstructor(String.class).newInstance(name), previous);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          LOG.warn("SIG{}: the previous handler could not be put back", name, e);
+        }
+      }
+    };
+  }
+
+  /** Puts a handler back when closed; closing it throws nothing. */
+  interface Restore extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** @return the handler that was in place, or null when none could be installed */
+  private static Object install(String name, Runnable action) {
     try {
       Class<?> signalType = Class.forName("sun.misc.Signal");
       Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
       Object signal = signalType.getConstructor(String.class).newInstance(name);
       Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(),
           new Class<?>[] {handlerType}, new Dispatch(name, action));
-      signalType.getMethod("handle", signalType, handlerType).invoke(null, signal, handler);
-      return true;
+      return signalType.getMethod("handle", signalType, handlerType).invoke(null, signal, handler);
     } catch (ReflectiveOperationException | RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       LOG.warn("SIG{} cannot be handled in this JVM ({}); it keeps its default action", name,
           cause.getMessage());
-      return false;
+      return null;
     }
   }
 
