@@ -106,6 +106,23 @@ class ReloadTest {
   }
 
   @Test
+  void requestIdsKeepTheirPrefixAndNeverRepeatAcrossAReload() throws Exception {
+    String before = id("/app/version.sh");
+    write(site("v2", ""));
+    assertThat(server.reload()).isInstanceOf(Reload.Applied.class);
+    String after = id("/app/version.sh");
+
+    assertThat(after).isNotEqualTo(before);
+    assertThat(after.substring(0, after.indexOf('-')))
+        .isEqualTo(before.substring(0, before.indexOf('-')));
+  }
+
+  private String id(String path) throws Exception {
+    return client.send(get(path), HttpResponse.BodyHandlers.discarding()).headers()
+        .firstValue("X-Request-Id").orElseThrow();
+  }
+
+  @Test
   void aFileWithProblemsIsRefusedWithEveryLineAndTheRunningSiteKeepsServing() throws Exception {
     write(site("v2", """
         [timeouts]
