@@ -109,6 +109,8 @@ defaults
 
 frontend web
   bind 127.0.0.1:$FRONT
+  # The admin endpoints are for the balancer and the operator, not for the clients.
+  http-request deny deny_status 403 if { path_beg /-/ }
   default_backend gateways
 
 backend gateways
@@ -144,6 +146,8 @@ PIDS_TO_STOP+=($!)
 await_status a UP 30
 await_status b UP 30
 echo "rolling-restart: gateways on ${PORT[a]} and ${PORT[b]}, HAProxy on $FRONT"
+admin=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$FRONT/-/status")
+[ "$admin" = 403 ] || fail "HAProxy passed /-/status on to a gateway (status $admin)"
 
 "${RUN[@]}" load -q -c 8 -d 600s --timeout 30s --expect-status 200 \
   --expect-body "version 1" --max-failure-rate 0 \
