@@ -1,9 +1,9 @@
 package io.cgiguard.cli;
 
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.Finding;
-import io.cgiguard.guard.ScriptCommand;
-import io.cgiguard.guard.ScriptInspection;
+import io.cgiguard.diagnose.Finding;
+import io.cgiguard.diagnose.ScriptInspection;
+import io.cgiguard.plan.ScriptCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

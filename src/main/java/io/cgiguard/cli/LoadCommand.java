@@ -158,6 +158,7 @@ public final class LoadCommand implements Callable<Integer> {
     return 0;
   }
 
+  @SuppressWarnings("try") // the progress line only has to end with the run
   private LoadResult runHttp() throws InterruptedException {
     LoadRun run = new LoadRun(plan());
     // Ctrl-C (SIGINT) or SIGTERM ends the run early: requests in flight finish and the summary
@@ -172,6 +173,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
+  @SuppressWarnings("try") // the progress line only has to end with the run
   private LoadResult runDirect() throws InterruptedException {
     if (url != null || rate != null) {
       throw usage("--direct takes a script instead of a URL, and no --rate");

@@ -1,17 +1,16 @@
 package io.cgiguard.cli;
 
+import io.cgiguard.attempt.AttemptPlan;
+import io.cgiguard.attempt.BodySource;
+import io.cgiguard.attempt.Outcome;
 import io.cgiguard.cgi.CgiRequest;
 import io.cgiguard.cgi.EnvironmentPolicy;
 import io.cgiguard.cgi.HeaderField;
 import io.cgiguard.cgi.MetaVariables;
 import io.cgiguard.cgi.Resolution;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.AttemptPlan;
-import io.cgiguard.guard.BodySource;
-import io.cgiguard.guard.Outcome;
-import io.cgiguard.guard.ScriptCommand;
-import io.cgiguard.guard.ScriptPlans;
-import io.cgiguard.launch.LaunchSpec;
+import io.cgiguard.plan.ScriptCommand;
+import io.cgiguard.plan.ScriptPlans;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

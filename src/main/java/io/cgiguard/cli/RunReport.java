@@ -1,12 +1,12 @@
 package io.cgiguard.cli;
 
+import io.cgiguard.attempt.Attempt;
+import io.cgiguard.attempt.Outcome;
 import io.cgiguard.cgi.HeaderField;
 import io.cgiguard.cgi.ResponseHead;
-import io.cgiguard.guard.Attempt;
-import io.cgiguard.guard.Diagnosis;
-import io.cgiguard.guard.Evidence;
-import io.cgiguard.guard.Failure;
-import io.cgiguard.guard.Outcome;
+import io.cgiguard.diagnose.Diagnosis;
+import io.cgiguard.failure.Evidence;
+import io.cgiguard.failure.Failure;
 import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.launch.Termination;

@@ -1,17 +1,15 @@
 package io.cgiguard.cli;
 
+import io.cgiguard.admission.Bulkhead;
+import io.cgiguard.admission.CircuitBreakers;
+import io.cgiguard.attempt.AttemptListener;
+import io.cgiguard.attempt.ScriptAttempts;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.AttemptListener;
-import io.cgiguard.guard.Bulkhead;
-import io.cgiguard.guard.BulkheadSettings;
-import io.cgiguard.guard.CircuitBreakers;
-import io.cgiguard.guard.CircuitSettings;
-import io.cgiguard.guard.ScriptAttempts;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
+import io.cgiguard.plan.ScriptPlans;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,13 +25,8 @@ final class RunSession implements AutoCloseable {
   private final ScriptAttempts attempts;
 
   RunSession(GatewayConfig config) {
-    GatewayConfig.Concurrency c = config.concurrency();
-    GatewayConfig.Circuit circuit = config.circuit();
-    this.attempts = new ScriptAttempts(launcher,
-        new Bulkhead(new BulkheadSettings(c.maxRunning(), c.maxPerScript(), c.queue(),
-            Duration.ofSeconds(1))),
-        new CircuitBreakers(new CircuitSettings(circuit.window(), circuit.minRequests(),
-            circuit.failureRatio(), circuit.openFor()), Clock.systemUTC()),
+    this.attempts = new ScriptAttempts(launcher, new Bulkhead(ScriptPlans.bulkhead(config)),
+        new CircuitBreakers(ScriptPlans.circuit(config), Clock.systemUTC()),
         timers, pumps, Clock.systemUTC(), new SecureRandom(), AttemptListener.NONE);
   }
 

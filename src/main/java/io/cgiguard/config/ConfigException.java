@@ -6,6 +6,8 @@ import java.util.stream.Collectors;
 /** A configuration that cannot be used; carries every problem found in one pass. */
 public final class ConfigException extends Exception {
 
+  private static final long serialVersionUID = 1L;
+
   private final String file;
   private final List<ConfigProblem> problems;
 

@@ -1,11 +1,11 @@
 package io.cgiguard.http;
 
-import io.cgiguard.guard.DiagnosticPage;
 import io.cgiguard.observe.GatewayMetrics;
 import io.cgiguard.observe.Health;
 import io.cgiguard.observe.StatusJson;
 import io.cgiguard.observe.StatusPage;
 import io.cgiguard.observe.StatusSnapshot;
+import io.cgiguard.render.DiagnosticPage;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpMethod;

@@ -1,6 +1,6 @@
 package io.cgiguard.http;
 
-import io.cgiguard.guard.Watchdog;
+import io.cgiguard.attempt.Watchdog;
 import io.cgiguard.launch.ScriptProcess;
 import java.time.Duration;
 

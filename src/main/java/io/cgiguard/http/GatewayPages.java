@@ -2,12 +2,12 @@ package io.cgiguard.http;
 
 import com.google.common.escape.Escaper;
 import com.google.common.html.HtmlEscapers;
+import io.cgiguard.attempt.AttemptHistory;
 import io.cgiguard.config.AddressRange;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.AttemptHistory;
-import io.cgiguard.guard.DiagnosticPage;
-import io.cgiguard.guard.Diagnosis;
-import io.cgiguard.guard.FailureKind;
+import io.cgiguard.diagnose.Diagnosis;
+import io.cgiguard.failure.FailureKind;
+import io.cgiguard.render.DiagnosticPage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,11 +1,9 @@
 package io.cgiguard.http;
 
+import io.cgiguard.admission.Bulkhead;
+import io.cgiguard.admission.CircuitBreakers;
+import io.cgiguard.attempt.ScriptAttempts;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.Bulkhead;
-import io.cgiguard.guard.BulkheadSettings;
-import io.cgiguard.guard.CircuitBreakers;
-import io.cgiguard.guard.CircuitSettings;
-import io.cgiguard.guard.ScriptAttempts;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.ResourceLimits;
 import io.cgiguard.observe.CircuitState;
@@ -16,13 +14,12 @@ import io.cgiguard.observe.LauncherView;
 import io.cgiguard.observe.MetricSources;
 import io.cgiguard.observe.RecentFailures;
 import io.cgiguard.observe.StatusSource;
+import io.cgiguard.plan.ScriptPlans;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -32,7 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Assembles one gateway from its configuration: the Jetty server and connector, the guard's
@@ -43,7 +39,6 @@ public final class GatewayServer implements AutoCloseable {
 
   private final GatewayConfig config;
   private final Launcher launcher;
-  private final Clock clock;
   private final Server server;
   private final ScheduledExecutorService timers;
   private final ExecutorService pumps;
@@ -60,14 +55,10 @@ public final class GatewayServer implements AutoCloseable {
   public GatewayServer(GatewayConfig config, Launcher launcher, Clock clock) throws IOException {
     this.config = config;
     this.launcher = launcher;
-    this.clock = clock;
     this.timers = JettyAssembly.timers();
     this.pumps = JettyAssembly.pumps();
-    Bulkhead bulkhead = new Bulkhead(new BulkheadSettings(config.concurrency().maxRunning(),
-        config.concurrency().maxPerScript(), config.concurrency().queue(), Duration.ofSeconds(1)));
-    CircuitBreakers circuits = new CircuitBreakers(new CircuitSettings(config.circuit().window(),
-        config.circuit().minRequests(), config.circuit().failureRatio(),
-        config.circuit().openFor()), clock);
+    Bulkhead bulkhead = new Bulkhead(ScriptPlans.bulkhead(config));
+    CircuitBreakers circuits = new CircuitBreakers(ScriptPlans.circuit(config), clock);
     MetricSources sources = new MetricSources(bulkhead::running, bulkhead::queued,
         () -> CircuitView.states(circuitViews(circuits)));
     this.metrics = new GatewayMetrics(sources);

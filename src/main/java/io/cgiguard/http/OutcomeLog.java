@@ -1,11 +1,11 @@
 package io.cgiguard.http;
 
-import io.cgiguard.guard.Attempt;
-import io.cgiguard.guard.AttemptListener;
-import io.cgiguard.guard.Diagnosis;
-import io.cgiguard.guard.Evidence;
-import io.cgiguard.guard.Failure;
-import io.cgiguard.guard.FailureKind;
+import io.cgiguard.attempt.Attempt;
+import io.cgiguard.attempt.AttemptListener;
+import io.cgiguard.diagnose.Diagnosis;
+import io.cgiguard.failure.Evidence;
+import io.cgiguard.failure.Failure;
+import io.cgiguard.failure.FailureKind;
 import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.observe.FailureRecord;

@@ -1,6 +1,6 @@
 package io.cgiguard.http;
 
-import io.cgiguard.guard.FailureKind;
+import io.cgiguard.failure.FailureKind;
 import java.util.Optional;
 
 /**

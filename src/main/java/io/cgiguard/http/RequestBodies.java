@@ -1,7 +1,7 @@
 package io.cgiguard.http;
 
-import io.cgiguard.guard.BodySource;
-import io.cgiguard.guard.RequestBody;
+import io.cgiguard.admission.RequestBody;
+import io.cgiguard.attempt.BodySource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,17 +1,16 @@
 package io.cgiguard.http;
 
+import io.cgiguard.attempt.AttemptPlan;
+import io.cgiguard.attempt.BodySource;
+import io.cgiguard.attempt.Outcome;
+import io.cgiguard.attempt.Watchdog;
 import io.cgiguard.cgi.Resolution;
 import io.cgiguard.cgi.ResponseHead;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.AttemptPlan;
-import io.cgiguard.guard.BodySource;
-import io.cgiguard.guard.Diagnosis;
-import io.cgiguard.guard.Failure;
-import io.cgiguard.guard.FailureKind;
-import io.cgiguard.guard.Outcome;
-import io.cgiguard.guard.ScriptPlans;
-import io.cgiguard.guard.Watchdog;
+import io.cgiguard.diagnose.Diagnosis;
+import io.cgiguard.failure.FailureKind;
 import io.cgiguard.launch.ScriptProcess;
+import io.cgiguard.plan.ScriptPlans;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package io.cgiguard.http;
 
+import io.cgiguard.admission.Bulkhead;
+import io.cgiguard.admission.CircuitBreakers;
+import io.cgiguard.attempt.ScriptAttempts;
 import io.cgiguard.config.BuildInfo;
 import io.cgiguard.config.GatewayConfig;
-import io.cgiguard.guard.Bulkhead;
-import io.cgiguard.guard.CircuitBreakers;
-import io.cgiguard.guard.ScriptAttempts;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.observe.GatewayMetrics;
 import io.cgiguard.observe.Health;

@@ -37,15 +37,6 @@ public interface ScriptProcess extends AutoCloseable {
   /** The last {@link LaunchSpec#stderrTailBytes()} bytes the script wrote to stderr so far. */
   byte[] stderrTail();
 
-  /**
-   * The stderr tail once the script's stderr has ended, waiting at most {@code waitForEnd} for
-   * that: stderr is drained on another thread, so right after a script exits its last words may
-   * still be on their way. Used when a failure is about to be explained.
-   */
-  default byte[] stderrTail(Duration waitForEnd) throws InterruptedException {
-    return stderrTail();
-  }
-
   /** The termination if the script itself has already exited and been reaped; never blocks. */
   Optional<Termination> termination();
 

@@ -53,7 +53,6 @@ class HeaderBlockReaderFuzzTest {
 
   static HeaderBlock readSplit(byte[] stdout, int limit, boolean nph, Random random) {
     HeaderBlockReader reader = new HeaderBlockReader(limit, nph);
-    byte[] body = new byte[0];
     int at = 0;
     while (at < stdout.length) {
       int len = Math.min(stdout.length - at, random.nextInt(random.nextBoolean() ? 4 : 64) + 1);

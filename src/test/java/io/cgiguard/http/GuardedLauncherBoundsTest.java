@@ -102,6 +102,7 @@ class GuardedLauncherBoundsTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes the gateway inside the block to see its scripts go
   void oneHungScriptFillsOnlyItsOwnSlotsWhileOtherScriptsKeepRunning() throws Exception {
     try (TestGateway gateway = TestGateway.start("""
         [timeouts]

@@ -97,6 +97,7 @@ class GuardedLauncherTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes the socket inside the block: that is the disconnect
   void clientDisconnectingMidBodyGetsTheScriptKilledWithinTwoSeconds() throws Exception {
     try (TestGateway gateway = TestGateway.start();
         Socket socket = new Socket("127.0.0.1", gateway.port())) {
@@ -127,6 +128,7 @@ class GuardedLauncherTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes the gateway inside the block to see its scripts go
   void fiftyHungScriptsLeaveOtherRequestsAnsweringAndTheFiftyFirstGets503() throws Exception {
     try (TestGateway gateway = TestGateway.start("""
         [timeouts]

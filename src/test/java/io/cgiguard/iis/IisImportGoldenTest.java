@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The worked example of {@code conf/examples/iis} against its expected translation. To update the
  * golden file after an intended change, run the import-iis command of the example in
- * docs/migrating-from-iis.md with {@code --out src/test/resources/io/cgiguard/iis/example.toml}
+ * docs/iis-migration.md with {@code --out src/test/resources/io/cgiguard/iis/example.toml}
  * and review the diff.
  */
 class IisImportGoldenTest {

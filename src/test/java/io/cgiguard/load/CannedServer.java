@@ -1,5 +1,6 @@
 package io.cgiguard.load;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -67,7 +68,13 @@ final class CannedServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    server.stop();
+  public void close() throws IOException {
+    try {
+      server.stop();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // Jetty's stop() declares Exception
+      throw new IOException("the canned server did not stop", e);
+    }
   }
 }

@@ -55,7 +55,7 @@ class LoadAgainstGatewayTest {
       assertThat(status).as(err.toString()).isZero();
       JsonNode report = new ObjectMapper().readTree(json.toFile());
       Map<String, Long> seenByLoad = new HashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = report.get("failures").fields();
+      for (Iterator<Map.Entry<String, JsonNode>> it = report.get("failures").properties().iterator();
           it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
         seenByLoad.put(entry.getKey(), entry.getValue().asLong());

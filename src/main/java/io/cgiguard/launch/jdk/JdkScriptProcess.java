@@ -76,12 +76,6 @@ final class JdkScriptProcess implements ScriptProcess {
   }
 
   @Override
-  public byte[] stderrTail(java.time.Duration waitForEnd) throws InterruptedException {
-    drain.awaitEnd(waitForEnd.toMillis());
-    return drain.tail();
-  }
-
-  @Override
   public Optional<Termination> termination() {
     return Optional.ofNullable(termination.getNow(null));
   }

@@ -110,12 +110,6 @@ final class PosixScriptProcess implements ScriptProcess {
   }
 
   @Override
-  public byte[] stderrTail(java.time.Duration waitForEnd) throws InterruptedException {
-    drain.awaitEnd(waitForEnd.toMillis());
-    return drain.tail();
-  }
-
-  @Override
   public Optional<Termination> termination() {
     return Optional.ofNullable(termination.getNow(null));
   }

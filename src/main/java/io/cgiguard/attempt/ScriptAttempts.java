@@ -1,0 +1,147 @@
+package io.cgiguard.attempt;
+
+import io.cgiguard.admission.Bulkhead;
+import io.cgiguard.admission.CircuitAdmission;
+import io.cgiguard.admission.CircuitBreaker;
+import io.cgiguard.admission.CircuitBreakers;
+import io.cgiguard.admission.RetryDecision;
+import io.cgiguard.admission.RetryFacts;
+import io.cgiguard.admission.Slot;
+import io.cgiguard.failure.Failure;
+import io.cgiguard.failure.FailureKind;
+import io.cgiguard.launch.Launch;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.ScriptProcess;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.random.RandomGenerator;
+
+/**
+ * The guard's part of a request: bulkhead, then circuit breaker, then the attempt loop (launch,
+ * read the header block, classify, decide). It returns a script whose complete header block may be
+ * relayed, or the failure with every attempt kept. Nothing has reached the client while this runs,
+ * which is what makes a retry safe.
+ */
+public final class ScriptAttempts {
+
+  /** How late a header timeout may fire: the period of the watchdog's round. */
+  private static final Duration HEADER_TIMEOUT_PRECISION = Duration.ofMillis(50);
+
+  private final Launcher launcher;
+  private final Bulkhead bulkhead;
+  private final CircuitBreakers circuits;
+  private final Watchdog watchdog;
+  private final ExecutorService pumps;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final AttemptListener listener;
+
+  public ScriptAttempts(Launcher launcher, Bulkhead bulkhead, CircuitBreakers circuits,
+      ScheduledExecutorService timers, ExecutorService pumps, Clock clock, RandomGenerator random,
+      AttemptListener listener) {
+    this.launcher = launcher;
+    this.bulkhead = bulkhead;
+    this.circuits = circuits;
+    this.watchdog = new Watchdog(timers, HEADER_TIMEOUT_PRECISION);
+    this.pumps = pumps;
+    this.clock = clock;
+    this.random = random;
+    this.listener = listener;
+  }
+
+  /** Runs {@code plan} until a script produced a complete header block or the rules say stop. */
+  public Outcome run(AttemptPlan plan) throws InterruptedException {
+    CircuitBreaker circuit = circuits.forScript(plan.scriptKey());
+    CircuitAdmission admission = circuit.tryAcquire();
+    if (admission instanceof CircuitAdmission.Refused refused) {
+      return new Outcome.Refused(FailureKind.CIRCUIT_OPEN, "the script's circuit is open after "
+          + "repeated failures", refused.retryAfter(), AttemptHistory.empty());
+    }
+    CircuitAdmission.Allowed allowed = (CircuitAdmission.Allowed) admission;
+    Slot slot = bulkhead.acquire(plan.scriptKey(), plan.queueWait());
+    if (slot instanceof Slot.Rejected rejected) {
+      // Not the script's fault: the circuit hears nothing of it (a refused half-open probe
+      // expires by itself).
+      return new Outcome.Refused(FailureKind.OVERLOADED, rejected.reason(), rejected.retryAfter(),
+          AttemptHistory.empty());
+    }
+    Slot.Permit permit = ((Slot.Admitted) slot).permit();
+    Outcome outcome;
+    try {
+      outcome = attempts(plan, permit, circuit, allowed);
+    } catch (InterruptedException | RuntimeException | Error e) {
+      permit.close();
+      throw e;
+    }
+    if (!(outcome instanceof Outcome.Relay)) {
+      permit.close();
+      circuit.record(allowed, false);
+    }
+    return outcome;
+  }
+
+  private Outcome attempts(AttemptPlan plan, Slot.Permit permit, CircuitBreaker circuit,
+      CircuitAdmission.Allowed allowed) throws InterruptedException {
+    AttemptHistory history = AttemptHistory.empty();
+    while (true) {
+      int number = history.count() + 1;
+      Instant started = clock.instant();
+      HeaderRead read = attemptOnce(plan);
+      Duration elapsed = Duration.between(started, clock.instant());
+      if (read.verdict() instanceof Verdict.Success success) {
+        Attempt attempt = Attempt.succeeded(number, elapsed);
+        listener.attempted(plan.scriptKey(), attempt);
+        return new Outcome.Relay(read.process(), success.block(), history.with(attempt),
+            ok -> {
+              permit.close();
+              circuit.record(allowed, ok);
+            });
+      }
+      Failure failure = ((Verdict.Failed) read.verdict()).failure();
+      Attempt attempt = Attempt.failed(number, failure, elapsed);
+      listener.attempted(plan.scriptKey(), attempt);
+      history = history.with(attempt);
+      RetryDecision decision = plan.retry().decide(RetryFacts.after(failure, plan.method(),
+          plan.body().replay(), number, Duration.between(plan.arrived(), clock.instant())), random);
+      if (decision instanceof RetryDecision.Retry retry) {
+        Thread.sleep(retry.delay().toMillis());
+        continue;
+      }
+      return new Outcome.Failed(failure, history);
+    }
+  }
+
+  /** One launch and header read; the process is closed unless the verdict is a success. */
+  private HeaderRead attemptOnce(AttemptPlan plan) throws InterruptedException {
+    Instant started = clock.instant();
+    Launch launch = launcher.launch(plan.spec());
+    if (launch instanceof Launch.Failed failed) {
+      ScriptRun run = run(plan, new byte[0], started);
+      return new HeaderRead(Classifier.classify(new Observation.SpawnFailed(failed.error()), run),
+          null);
+    }
+    ScriptProcess process = ((Launch.Started) launch).process();
+    HeaderReading reading = new HeaderReading(process, plan, watchdog, pumps);
+    Observation observation = reading.read();
+    ScriptRun run = run(plan, process.stderrTail(), started);
+    Verdict verdict = Classifier.classify(observation, run);
+    if (!(verdict instanceof Verdict.Success)) {
+      process.close();
+      // The stderr drain reaches EOF only by close(): the tail taken before it can miss the last
+      // lines, such as Perl's compile error, that the diagnosis needs.
+      return new HeaderRead(Classifier.classify(observation, new ScriptRun(run.scriptPath(),
+          run.argv(), process.stderrTail(), run.wallTime())), null);
+    }
+    return new HeaderRead(verdict, process);
+  }
+
+  private ScriptRun run(AttemptPlan plan, byte[] stderrTail, Instant started) {
+    return new ScriptRun(plan.spec().argv().get(plan.spec().argv().size() > 1 ? 1 : 0),
+        plan.spec().argv(), stderrTail, Duration.between(started, clock.instant()));
+  }
+
+  private record HeaderRead(Verdict verdict, ScriptProcess process) {}
+}
