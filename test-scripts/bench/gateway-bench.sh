@@ -137,7 +137,8 @@ prepare_cgi_bin() {
     DOCROOT="$WORK/docroot"
     CGI_BIN="$DOCROOT/cgi-bin"
     mkdir -p "$CGI_BIN"
-    cp "$HERE"/cgi-bin/hello.sh "$HERE"/cgi-bin/hello.pl "$HERE"/cgi-bin/sleep2.sh "$CGI_BIN/"
+    cp "$TEST_SCRIPTS"/responses/hello.sh "$TEST_SCRIPTS"/responses/hello.pl "$CGI_BIN/"
+    cp "$TEST_SCRIPTS"/responses/sleep-2s-then-answer.sh "$CGI_BIN/sleep2.sh"
     cp "$BIN/hello" "$BIN/bigbody" "$CGI_BIN/"
     local copy
     for copy in a b c d; do

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The report of gateway-bench.sh: the table of medians and ratios, the servers' CPU per
-# request, the streaming and memory figures, and PASS/FAIL against the launcher issue's
-# targets. Sourced, not run; reads what lib/measure.sh recorded under WORK.
+# request, the streaming and memory figures, and PASS/FAIL against the gateway's
+# performance targets. Sourced, not run; reads what lib/measure.sh recorded under WORK.
 
 # The table: every measured row with its ratios to raw, lighttpd and Apache on the same
 # script and concurrency ("-" where the reference was not measured).
@@ -20,7 +20,7 @@ print_table() {
         "$WORK/medians" <(sort -k2,2 -k3,3n -k1,1 "$WORK/medians")
 }
 
-# The servers' own CPU per request (median of the rounds), next to the issue's budget of
+# The servers' own CPU per request (median of the rounds), next to a budget of
 # about 300 microseconds for the gateway.
 print_cpu_table() {
     [[ -s $CPU_RESULTS ]] || return 0
@@ -75,7 +75,7 @@ report_memory() {
 report_targets() {
     local hello8 c
     echo
-    echo "Targets (from the launcher issue):"
+    echo "Targets:"
     hello8=$(median_of gateway hello 8)
     printf '  %-52s %s\n' "gateway hello c=8 >= 1.0 x lighttpd" "$(verdict "$hello8" "$(median_of lighttpd hello 8)" 1.0)"
     printf '  %-52s %s\n' "gateway hello c=8 >= 0.7 x raw spawn" "$(verdict "$hello8" "$(median_of raw hello 8)" 0.7)"

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages are the request's path (docs/architecture.md): dependencies go one way, each
  * package does one job, Jetty types stay in {@code http} and {@code load}, JNA in
- * {@code launch.posix}, and only the planning layer reads the configuration on behalf of the
- * decisions below it.
+ * {@code launch.posix}, only the planning layer reads the configuration on behalf of the
+ * decisions below it, and markup and JSON are escaped in one place, {@code text}.
  */
 class ArchitectureTest {
 
@@ -76,10 +76,10 @@ class ArchitectureTest {
   }
 
   @Test
-  void configIsALeaf() {
+  void configKnowsOnlyTheFailureVocabulary() {
     noClasses().that().resideInAPackage(CONFIG)
         .should().dependOnClassesThat().resideInAnyPackage(HTTP, PLAN, ADMISSION, ATTEMPT,
-            FAILURE, DIAGNOSE, RENDER, TEXT, CGI, LAUNCH, OBSERVE, LOAD, IIS)
+            DIAGNOSE, RENDER, TEXT, CGI, LAUNCH, OBSERVE, LOAD, IIS)
         .check(MAIN);
   }
 
@@ -103,7 +103,17 @@ class ArchitectureTest {
   void theFailureVocabularyDependsOnNothingAboveTheLauncher() {
     noClasses().that().resideInAPackage(FAILURE)
         .should().dependOnClassesThat().resideInAnyPackage(ADMISSION, ATTEMPT, DIAGNOSE, RENDER,
-            TEXT, CGI)
+            TEXT, CGI, CONFIG, PLAN, HTTP, OBSERVE, LOAD, IIS)
+        .check(MAIN);
+  }
+
+  @Test
+  void pagesAreEscapedByTheOneEscaperAndWrittenByTheOneJsonWriter() {
+    noClasses().that().resideOutsideOfPackage(TEXT)
+        .should().dependOnClassesThat().haveFullyQualifiedName(
+            "com.google.common.html.HtmlEscapers")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName(
+            "com.fasterxml.jackson.core.io.CharacterEscapes")
         .check(MAIN);
   }
 

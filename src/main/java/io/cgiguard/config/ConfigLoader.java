@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.cgiguard.config.GatewayConfig.ErrorMode;
+import io.cgiguard.failure.FailureKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,9 +32,7 @@ public final class ConfigLoader {
   private static final TomlMapper TOML = new TomlMapper();
   private static final List<String> ALL_METHODS =
       List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
-  private static final Set<String> FAILURE_LABELS = Set.of("spawn-failed", "exited-before-headers",
-      "killed-before-headers", "incomplete-headers", "malformed-headers", "headers-too-large",
-      "header-timeout");
+  private static final Set<String> FAILURE_LABELS = Set.copyOf(FailureKind.retryCurableLabels());
 
   private final Path baseDir;
 

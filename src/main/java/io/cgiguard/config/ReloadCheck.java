@@ -26,11 +26,13 @@ public final class ReloadCheck {
 
   /** Sections that a reload applies in full (record components of {@link GatewayConfig}). */
   private static final Set<String> RELOADED_SECTIONS = Set.of("source", "mounts", "interpreters",
-      "environment", "restrictions", "arguments", "timeouts", "limits", "retry", "response",
+      "environment", "restrictions", "arguments", "timeouts", "retry", "response",
       "diagnostics", "admin");
   /** Keys of sections that a reload applies in part; the other keys there need a restart. */
   private static final Set<String> RELOADED_KEYS = Set.of("server.docroot", "server.indexFiles",
       "server.localClients", "server.drain", "concurrency.queueWait",
+      "limits.cpu", "limits.addressSpaceBytes", "limits.openFiles", "limits.fileSizeBytes",
+      "limits.coreSizeBytes", "limits.stderrTailBytes",
       "request.maxUrlLength", "request.maxQueryLength", "request.maxHeaderCount",
       "request.maxBodyBytes", "request.deniedExtensions", "request.hiddenSegments",
       "request.allowedExtensions", "request.denyUrlSequences");

@@ -49,7 +49,8 @@ public final class Diagnoser {
       case SPAWN_FAILED -> fromFindings(context).or(() -> fromSpawnError(evidence.spawnError()));
       case EXITED_BEFORE_HEADERS, KILLED_BEFORE_HEADERS, INCOMPLETE_HEADERS ->
           beforeHeaders(evidence, context);
-      default -> Optional.empty();
+      case HEADERS_UNRELAYABLE, BODY_TRUNCATED, BODY_STALLED, OVERLOADED, CIRCUIT_OPEN ->
+          Optional.empty();
     };
   }
 

@@ -1,5 +1,6 @@
 package io.cgiguard.diagnose;
 
+import io.cgiguard.launch.common.ProgramLookup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -39,7 +41,8 @@ public final class ScriptInspection {
     List<Finding> findings = new ArrayList<>();
     Optional<String> shebang = shebangLine(script);
     if (shebang.isPresent()) {
-      findings.addAll(shebangFindings(shebang.get(), searchPath));
+      findings.addAll(shebangFindings(shebang.get(), searchPath,
+          script.toAbsolutePath().getParent()));
     }
     Optional<String> noexecMount = noexecMountPoint(script);
     // access(X_OK) also fails on a noexec mount, so there only the mode bits tell a missing bit.
@@ -82,7 +85,8 @@ public final class ScriptInspection {
   }
 
   /** @param line the {@code #!} line after the {@code #!}, without LF */
-  static List<Finding> shebangFindings(String line, String searchPath) {
+  private static List<Finding> shebangFindings(String line, String searchPath,
+      Path workingDirectory) {
     List<Finding> findings = new ArrayList<>();
     boolean endsInCr = line.endsWith("\r");
     List<String> words = Arrays.asList(line.strip().split("[ \t]+"));
@@ -98,7 +102,7 @@ public final class ScriptInspection {
           "the #! line names the Windows program " + program));
       return findings;
     }
-    interpreter(words, searchPath)
+    interpreter(words, searchPath, workingDirectory)
         .filter(found -> !found.exists)
         .ifPresent(missing -> findings.add(new Finding(Finding.Kind.MISSING_INTERPRETER,
             missing.description)));
@@ -116,7 +120,8 @@ public final class ScriptInspection {
 
   private record Interpreter(String description, boolean exists) {}
 
-  private static Optional<Interpreter> interpreter(List<String> words, String searchPath) {
+  private static Optional<Interpreter> interpreter(List<String> words, String searchPath,
+      Path workingDirectory) {
     Path program = Path.of(words.get(0));
     boolean env = program.getFileName() != null && program.getFileName().toString().equals("env");
     if (!env || !Files.isExecutable(program)) {
@@ -128,25 +133,11 @@ public final class ScriptInspection {
     if (name.isEmpty()) {
       return Optional.empty();
     }
-    boolean found = onPath(name.get(), searchPath).isPresent();
+    boolean found = ProgramLookup.resolve(name.get(), Map.of("PATH", searchPath), workingDirectory)
+        instanceof ProgramLookup.Found;
     return Optional.of(new Interpreter(
         "the interpreter " + name.get() + " is not on the PATH scripts get (" + searchPath + ")",
         found));
-  }
-
-  /** @return where {@code name} resolves on {@code searchPath}, as execvp(3) would find it */
-  public static Optional<Path> onPath(String name, String searchPath) {
-    if (name.contains("/")) {
-      Path path = Path.of(name);
-      return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
-    }
-    for (String dir : searchPath.split(":")) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 
   private static List<Finding> worldWritable(Path script) throws IOException {

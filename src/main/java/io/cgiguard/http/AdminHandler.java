@@ -67,8 +67,7 @@ final class AdminHandler {
       case "/-/status.json" -> send(response, callback, requestId, 200, StatusJson.CONTENT_TYPE,
           StatusJson.render(status.get()));
       case "/-/status" -> {
-        DiagnosticPage.Format format =
-            DiagnosticPage.Format.negotiate(request.getHeaders().get("Accept"));
+        DiagnosticPage.Format format = GatewayPages.format(request);
         StatusSnapshot snapshot = status.get();
         if (format == DiagnosticPage.Format.JSON) {
           send(response, callback, requestId, 200, StatusJson.CONTENT_TYPE,

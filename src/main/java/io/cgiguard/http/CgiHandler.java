@@ -84,13 +84,13 @@ final class CgiHandler {
       methodNotAllowed(request, response, callback, requestId, mapping.get().verbs());
       return;
     }
-    Optional<String> refusal = plans.restriction(command.argv(), script.scriptFile());
+    CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
+    Map<String, String> environment = MetaVariables.build(facts, policy(requestId));
+    Optional<String> refusal = plans.restriction(command.argv(), environment, script.scriptFile());
     if (refusal.isPresent()) {
       parts.pages().refuse(request, response, callback, requestId, 403, refusal.get());
       return;
     }
-    CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
-    Map<String, String> environment = MetaVariables.build(facts, policy(requestId));
     BodySource body = body(request, mapping);
     AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));

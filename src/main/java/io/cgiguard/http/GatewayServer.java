@@ -73,7 +73,9 @@ public final class GatewayServer implements AutoCloseable {
     this.sites = new SiteSwitch(Site.build(config, shared));
     this.reloader = new Reloader(config, sites, shared, () -> stopping);
     this.graceful = new GracefulHandler(sites);
-    this.server = JettyAssembly.server(config.server(), config.request(), graceful);
+    this.server = JettyAssembly.server(config.server(), config.request(),
+        ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), graceful);
+    server.setErrorHandler(new GatewayErrorHandler(() -> sites.current().pages()));
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */

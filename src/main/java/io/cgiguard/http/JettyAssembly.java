@@ -30,7 +30,7 @@ final class JettyAssembly {
   private JettyAssembly() {}
 
   static Server server(GatewayConfig.Server settings, GatewayConfig.RequestFiltering request,
-      Handler handler) {
+      int responseHeadBytes, Handler handler) {
     QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 8);
     threads.setName("cgiguard-http");
     threads.setDaemon(true);
@@ -39,6 +39,7 @@ final class JettyAssembly {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(request.maxHeaderBytes());
+    http.setResponseHeaderSize(responseHeadBytes);
     http.setIdleTimeout(settings.idleTimeout().toMillis());
     // Ambiguous paths are refused by cgiguard's own decoder with a precise reason; Jetty is told
     // to pass them through so that there is one place, and one order, where paths are judged.

@@ -87,6 +87,19 @@ final class ScriptRelay {
     relay.head(request, response, head);
     response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
     response.getHeaders().put(GatewayPages.ATTEMPTS, Integer.toString(outcome.history().count()));
+    Optional<String> unrelayable = ResponseHeadLimit.check(response.getHeaders(),
+        ResponseHeadLimit.bufferBytes(parts.config().limits().maxHeaderBytes()));
+    if (unrelayable.isPresent()) {
+      process.close();
+      outcome.ticket().finish(false);
+      FailureKind kind = FailureKind.HEADERS_UNRELAYABLE;
+      parts.outcomes().failed(line, kind, outcome.history().count(), Optional.empty(),
+          Optional.empty(), since(plan.arrived()), unrelayable.get());
+      response.reset();
+      parts.pages().fail(request, response, callback, requestId, kind, outcome.history(),
+          Optional.empty(), Optional.empty());
+      return;
+    }
     RelayResult result;
     Duration remaining = plans.total(mapping).minus(since(plan.arrived()));
     try (BodyWatch watch = new BodyWatch(process, watchdog, plans.bodyIdle(mapping),

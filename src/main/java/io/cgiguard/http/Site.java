@@ -32,13 +32,15 @@ import java.util.function.Supplier;
 final class Site {
 
   private final GatewayConfig config;
+  private final GatewayPages pages;
   private final GatewayHandler handler;
   /** Requests inside this site, plus one while it is the current site. */
   private final AtomicLong holds = new AtomicLong(1);
   private volatile Runnable onRetired = () -> {};
 
-  private Site(GatewayConfig config, GatewayHandler handler) {
+  private Site(GatewayConfig config, GatewayPages pages, GatewayHandler handler) {
     this.config = config;
+    this.pages = pages;
     this.handler = handler;
   }
 
@@ -75,11 +77,16 @@ final class Site {
       cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler));
     }
     handler.mount(cgi);
-    return new Site(config, handler);
+    return new Site(config, pages, handler);
   }
 
   GatewayConfig config() {
     return config;
+  }
+
+  /** @return the pages this site answers with, after its error mode and local clients */
+  GatewayPages pages() {
+    return pages;
   }
 
   GatewayHandler handler() {

@@ -1,5 +1,6 @@
 package io.cgiguard.load;
 
+import io.cgiguard.text.Escaping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,10 +59,10 @@ public final class HtmlReport {
   public static String render(LoadResult result) {
     StringBuilder html = new StringBuilder(32 * 1024);
     html.append("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>")
-        .append("<title>cgiguard load: ").append(escape(result.target())).append("</title>")
+        .append("<title>cgiguard load: ").append(Escaping.html(result.target())).append("</title>")
         .append(STYLE).append("</head><body>\n");
-    html.append("<h1>cgiguard load</h1><p>").append(escape(result.target())).append(" &middot; ")
-        .append(escape(result.mode())).append(" loop &middot; ").append(result.connections())
+    html.append("<h1>cgiguard load</h1><p>").append(Escaping.html(result.target())).append(" &middot; ")
+        .append(Escaping.html(result.mode())).append(" loop &middot; ").append(result.connections())
         .append(" connections</p>\n");
     figures(html, result);
     html.append("<h2>Latency by percentile</h2>\n").append(SvgCharts.latencyByPercentile(result));
@@ -95,24 +96,8 @@ public final class HtmlReport {
   }
 
   private static void row(StringBuilder html, String name, String value) {
-    html.append("<tr><td>").append(escape(name)).append("</td><td class='n'>")
-        .append(escape(value)).append("</td></tr>");
-  }
-
-  /** Escapes text for HTML element content and single- or double-quoted attributes. */
-  static String escape(String text) {
-    StringBuilder escaped = new StringBuilder(text.length() + 16);
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '<' -> escaped.append("&lt;");
-        case '>' -> escaped.append("&gt;");
-        case '&' -> escaped.append("&amp;");
-        case '"' -> escaped.append("&quot;");
-        case '\'' -> escaped.append("&#39;");
-        default -> escaped.append(c);
-      }
-    }
-    return escaped.toString();
+    html.append("<tr><td>").append(Escaping.html(name)).append("</td><td class='n'>")
+        .append(Escaping.html(value)).append("</td></tr>");
   }
 
   private static String format(String format, Object... args) {

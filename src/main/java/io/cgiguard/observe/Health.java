@@ -1,5 +1,6 @@
 package io.cgiguard.observe;
 
+import io.cgiguard.text.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,8 +49,8 @@ public record Health(boolean ok, List<String> reasons) {
 
   /** @return {@code {"status":"ok"|"not-ok","ok":true|false,"reasons":[...]}} */
   public String json() {
-    var root = JsonOutput.object().put("status", ok ? "ok" : "not-ok").put("ok", ok);
+    var root = Json.object().put("status", ok ? "ok" : "not-ok").put("ok", ok);
     reasons.forEach(root.putArray("reasons")::add);
-    return JsonOutput.write(root);
+    return Json.write(root);
   }
 }

@@ -2,6 +2,7 @@ package io.cgiguard.observe;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cgiguard.text.Json;
 
 /**
  * Renders a {@link StatusSnapshot} as the JSON document of {@code /-/status}. Field names are
@@ -17,7 +18,7 @@ public final class StatusJson {
 
   /** @return the snapshot as a JSON document */
   public static String render(StatusSnapshot status) {
-    ObjectNode root = JsonOutput.object();
+    ObjectNode root = Json.object();
     root.put("takenAt", status.takenAt().toString());
     root.put("uptimeSeconds", status.uptime().getSeconds());
     root.put("uptime", status.uptimeText());
@@ -36,7 +37,7 @@ public final class StatusJson {
     root.set("totals", totals(status.totals()));
     ArrayNode failures = root.putArray("recentFailures");
     status.recentFailures().forEach(failure -> failures.add(failure(failure)));
-    return JsonOutput.write(root);
+    return Json.write(root);
   }
 
   /**
@@ -44,11 +45,11 @@ public final class StatusJson {
    *     a diagnostic page that wants to show the same facts
    */
   public static String render(FailureRecord failure) {
-    return JsonOutput.write(failure(failure));
+    return Json.write(failure(failure));
   }
 
   private static ObjectNode launcher(LauncherView launcher) {
-    ObjectNode node = JsonOutput.object().put("name", launcher.name());
+    ObjectNode node = Json.object().put("name", launcher.name());
     launcher.enforcedLimits().forEach(node.putArray("enforcedLimits")::add);
     launcher.unenforcedLimits().forEach(node.putArray("unenforcedLimits")::add);
     return node;
@@ -56,7 +57,7 @@ public final class StatusJson {
 
   private static ObjectNode totals(Totals totals) {
     ObjectNode node =
-        JsonOutput.object()
+        Json.object()
             .put("requests", totals.requests())
             .put("ok", totals.ok())
             .put("failed", totals.failed())
@@ -69,7 +70,7 @@ public final class StatusJson {
 
   private static ObjectNode failure(FailureRecord failure) {
     ObjectNode node =
-        JsonOutput.object()
+        Json.object()
             .put("at", failure.at().toString())
             .put("requestId", failure.requestId())
             .put("method", failure.method())

@@ -1,7 +1,7 @@
 package io.cgiguard.observe;
 
-import static io.cgiguard.observe.HtmlText.block;
-import static io.cgiguard.observe.HtmlText.inline;
+import static io.cgiguard.text.Escaping.html;
+import static io.cgiguard.text.Escaping.htmlBlock;
 
 import java.util.List;
 import java.util.Map;
@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * <p>The page is self-contained (one inline style sheet, no scripts, images, fonts or links to
  * other origins), so it works under {@link #CONTENT_SECURITY_POLICY}. Every value that came from
- * outside the gateway (URLs, script names, stderr, request ids) passes through {@link HtmlText};
+ * outside the gateway (URLs, script names, stderr, request ids) passes through {@link io.cgiguard.text.Escaping};
  * only this class's own literals are written as markup.
  */
 public final class StatusPage {
@@ -46,7 +46,7 @@ public final class StatusPage {
         .append("<title>cgiguard status</title><style>")
         .append(STYLE)
         .append("</style></head><body>\n<h1>cgiguard ")
-        .append(inline(status.version()))
+        .append(html(status.version()))
         .append("</h1>\n");
     overview(page, status);
     totals(page, status.totals());
@@ -92,7 +92,7 @@ public final class StatusPage {
     for (CircuitView circuit : circuits) {
       // The class comes from the enum's own label, never from outside, so it may be markup.
       page.append("<tr><td>")
-          .append(inline(circuit.script()))
+          .append(html(circuit.script()))
           .append("</td><td class=\"")
           .append(circuit.state().label())
           .append("\">")
@@ -118,15 +118,15 @@ public final class StatusPage {
   private static void failure(StringBuilder page, FailureRecord failure) {
     String status = failure.status() == 0 ? "aborted" : String.valueOf(failure.status());
     page.append("<details><summary>")
-        .append(inline(failure.at().toString()))
+        .append(html(failure.at().toString()))
         .append(" <span class=\"kind\">")
-        .append(inline(failure.kind()))
+        .append(html(failure.kind()))
         .append("</span> ")
-        .append(inline(status))
+        .append(html(status))
         .append(" \u00b7 ")
-        .append(inline(failure.method()))
+        .append(html(failure.method()))
         .append(' ')
-        .append(inline(failure.path()))
+        .append(html(failure.path()))
         .append("</summary>\n<dl>");
     term(page, "Request id", failure.requestId());
     term(page, "Script", failure.script());
@@ -139,22 +139,22 @@ public final class StatusPage {
     if (failure.stderrTail().isEmpty()) {
       page.append("<p class=\"muted\">Nothing on stderr.</p>\n");
     } else {
-      page.append("<p>End of stderr:</p><pre>").append(block(failure.stderrTail())).append("</pre>\n");
+      page.append("<p>End of stderr:</p><pre>").append(htmlBlock(failure.stderrTail())).append("</pre>\n");
     }
     page.append("</details>\n");
   }
 
   private static void term(StringBuilder page, String name, String value) {
     if (!value.isEmpty()) {
-      page.append("<dt>").append(name).append("</dt><dd>").append(inline(value)).append("</dd>");
+      page.append("<dt>").append(name).append("</dt><dd>").append(html(value)).append("</dd>");
     }
   }
 
   private static void row(StringBuilder page, String name, String value) {
     page.append("<tr><th>")
-        .append(inline(name))
+        .append(html(name))
         .append("</th><td>")
-        .append(inline(value))
+        .append(html(value))
         .append("</td></tr>\n");
   }
 

@@ -15,6 +15,7 @@ import io.cgiguard.diagnose.ScriptInspection;
 import io.cgiguard.failure.Failure;
 import io.cgiguard.failure.FailureKind;
 import io.cgiguard.launch.LaunchSpec;
+import io.cgiguard.launch.common.ProgramLookup;
 import io.cgiguard.launch.ResourceLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class ScriptPlans {
     Duration headerTimeout = mapping.flatMap(GatewayConfig.HandlerMapping::headerTimeout)
         .orElse(timeouts.header());
     LaunchSpec spec = new LaunchSpec(command.argv(), environment,
-        script.scriptFile().getParent(), limits, stderr, config.limits().stderrTailBytes());
+        workingDirectory(script.scriptFile()), limits, stderr, config.limits().stderrTailBytes());
     RetryPolicy policy = retryPolicy(mapping);
     boolean nph = script.scriptFile().getFileName().toString().startsWith("nph-");
     return new AttemptPlan(script.scriptName(), spec, method, body, policy, headerTimeout,
@@ -99,7 +100,8 @@ public final class ScriptPlans {
   public Optional<Diagnosis> diagnose(Failure failure, AttemptPlan plan, Path script) {
     List<Finding> findings;
     try {
-      findings = ScriptInspection.inspect(script, plan.spec().environment().getOrDefault("PATH", ""));
+      findings = ScriptInspection.inspect(script,
+          plan.spec().environment().getOrDefault("PATH", ProgramLookup.DEFAULT_PATH));
     } catch (java.io.IOException e) {
       findings = List.of();
     }
@@ -123,20 +125,25 @@ public final class ScriptPlans {
 
   /**
    * IIS isapiCgiRestriction: when the configuration lists allowed programs, the program that
-   * would run (the interpreter, or the script itself) must be one of them.
+   * would run (the interpreter, or the script itself) must be one of them. The program is found
+   * by the launcher's own lookup, on the script's environment and in its working directory, so
+   * the check judges exactly what the launcher would start.
    *
+   * @param environment the script's environment, as it will be launched
    * @return why the script may not run, or empty when it may
    */
-  public Optional<String> restriction(List<String> argv, Path script) {
+  public Optional<String> restriction(List<String> argv, Map<String, String> environment,
+      Path script) {
     List<Path> allowed = config.restrictions().allowedPrograms();
     if (allowed.isEmpty()) {
       return Optional.empty();
     }
     String program = argv.get(0);
-    Path resolved = program.contains("/") ? Path.of(program)
-        : ScriptInspection.onPath(program,
-            config.environment().set().getOrDefault("PATH", System.getenv("PATH")))
-            .orElse(Path.of(program));
+    ProgramLookup lookup = ProgramLookup.resolve(program, environment, workingDirectory(script));
+    if (!(lookup instanceof ProgramLookup.Found found)) {
+      return Optional.of("the program " + program + " is not found on the script's PATH");
+    }
+    Path resolved = found.program();
     for (Path candidate : allowed) {
       if (candidate.equals(resolved) || candidate.equals(script) || sameFile(candidate, resolved)) {
         return Optional.empty();
@@ -144,6 +151,11 @@ public final class ScriptPlans {
     }
     return Optional.of("the program " + resolved.getFileName()
         + " is not in the list of programs allowed to run");
+  }
+
+  /** @return where a script runs: its own directory (RFC 3875 section 7.2) */
+  private static Path workingDirectory(Path script) {
+    return script.getParent();
   }
 
   private static boolean sameFile(Path a, Path b) {

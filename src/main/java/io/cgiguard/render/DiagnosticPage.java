@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The last step of a failed request: the page the client gets instead of the script's response.
@@ -84,19 +85,40 @@ public final class DiagnosticPage {
   }
 
   private final Optional<Rendered> custom;
+  private final IntFunction<String> reasonPhrases;
 
-  private DiagnosticPage(Optional<Rendered> custom) {
+  private DiagnosticPage(Optional<Rendered> custom, IntFunction<String> reasonPhrases) {
     this.custom = custom;
+    this.reasonPhrases = Objects.requireNonNull(reasonPhrases, "reasonPhrases");
   }
 
-  /** @return the gateway's own page in HTML, JSON or text */
-  public static DiagnosticPage standard() {
-    return new DiagnosticPage(Optional.empty());
+  /**
+   * @param reasonPhrases the reason phrase of each status code: the HTTP layer's table, so that
+   *     every page and status line of the gateway says the same words
+   * @return the gateway's own page in HTML, JSON or text
+   */
+  public static DiagnosticPage standard(IntFunction<String> reasonPhrases) {
+    return new DiagnosticPage(Optional.empty(), reasonPhrases);
   }
 
-  /** @return a page that always answers with the operator's {@code page} as given */
-  public static DiagnosticPage custom(byte[] page, String contentType) {
-    return new DiagnosticPage(Optional.of(new Rendered(page, contentType)));
+  /**
+   * @return a page that answers every failure with the operator's {@code page} as given; refusals
+   *     keep the gateway's own short page
+   */
+  public static DiagnosticPage custom(byte[] page, String contentType,
+      IntFunction<String> reasonPhrases) {
+    return new DiagnosticPage(Optional.of(new Rendered(page, contentType)), reasonPhrases);
+  }
+
+  /**
+   * Renders the short page of a request refused before anything ran.
+   *
+   * @param reason why, in words for the client; it may quote the request, and is escaped
+   */
+  public Rendered refusal(Format format, int status, String reason, String requestId) {
+    String body = RefusalPage.render(format, status, reasonPhrases.apply(status), reason,
+        requestId);
+    return new Rendered(body.getBytes(StandardCharsets.UTF_8), format.contentType());
   }
 
   /**
@@ -134,7 +156,7 @@ public final class DiagnosticPage {
       return custom.get();
     }
     PageContent content = new PageContent(
-        status, requestId, kind, detailed, List.copyOf(attempts), lastFailure(attempts), diagnosis);
+        status, reasonPhrases.apply(status), requestId, kind, detailed, List.copyOf(attempts), lastFailure(attempts), diagnosis);
     String body = switch (format) {
       case HTML -> HtmlPage.render(content);
       case JSON -> JsonPage.render(content);

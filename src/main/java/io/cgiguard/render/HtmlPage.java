@@ -71,7 +71,7 @@ final class HtmlPage {
       page.append(" The headers it did return are:</p>");
       String received = content.receivedHeaders();
       page.append("<pre>")
-          .append(received.isEmpty() ? "(none)" : Escaping.html(received, true))
+          .append(received.isEmpty() ? "(none)" : Escaping.htmlBlock(received))
           .append("</pre>");
     } else {
       page.append(" The headers it did return are hidden; the server's administrator can see"
@@ -102,7 +102,7 @@ final class HtmlPage {
         for (PageContent.Row row : PageContent.evidenceRows(failure)) {
           page.append(row.block()
               ? "<dt>" + esc(row.label()) + "</dt><dd><pre>"
-                  + Escaping.html(row.value(), true) + "</pre></dd>"
+                  + Escaping.htmlBlock(row.value()) + "</pre></dd>"
               : term(row.label(), row.value()));
         }
       });
@@ -115,6 +115,6 @@ final class HtmlPage {
   }
 
   private static String esc(String text) {
-    return Escaping.html(text, false);
+    return Escaping.html(text);
   }
 }

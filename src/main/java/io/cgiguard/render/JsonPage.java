@@ -1,9 +1,5 @@
 package io.cgiguard.render;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cgiguard.attempt.Attempt;
@@ -12,53 +8,23 @@ import io.cgiguard.failure.Evidence;
 import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.ScriptProcess.Signals;
 import io.cgiguard.launch.Termination;
+import io.cgiguard.text.Json;
 
 /**
- * The JSON diagnostic page, for API clients and the load generator. Jackson writes every string,
- * so script output is escaped by construction. Field names are lower camel case; durations are in
- * milliseconds, sizes in bytes.
+ * The JSON diagnostic page, for API clients and the load generator, written by the gateway's one
+ * JSON writer ({@link Json}): {@code status}, {@code reason}, {@code kind} (the failure kind's
+ * label), {@code requestId}, {@code message}, {@code attemptCount}, and on a detailed page the
+ * {@code cause} and every attempt.
  */
 final class JsonPage {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  static {
-    JSON.getFactory().setCharacterEscapes(new MarkupSafeEscapes());
-  }
-
-  /**
-   * Writes {@code < > &} as JSON Unicode escapes (backslash, u, 003C), so that a page a browser
-   * sniffs as HTML, or one a careless client pastes into a {@code <script>} block, carries no live
-   * markup.
-   */
-  private static final class MarkupSafeEscapes extends CharacterEscapes {
-    private static final long serialVersionUID = 1L;
-    private final int[] ascii = standardAsciiEscapesForJSON();
-
-    MarkupSafeEscapes() {
-      ascii['<'] = ESCAPE_STANDARD;
-      ascii['>'] = ESCAPE_STANDARD;
-      ascii['&'] = ESCAPE_STANDARD;
-    }
-
-    @Override
-    public int[] getEscapeCodesForAscii() {
-      return ascii;
-    }
-
-    @Override
-    public SerializableString getEscapeSequence(int ch) {
-      return null;
-    }
-  }
 
   private JsonPage() {}
 
   static String render(PageContent content) {
-    ObjectNode page = JSON.createObjectNode();
+    ObjectNode page = Json.object();
     page.put("status", content.status());
     page.put("reason", content.reasonPhrase());
-    page.put("failure", content.kind().label());
+    page.put("kind", content.kind().label());
     page.put("requestId", content.requestId());
     page.put("message", content.kindDescription());
     page.put("attemptCount", content.attempts().size());
@@ -76,11 +42,7 @@ final class JsonPage {
       ArrayNode attempts = page.putArray("attempts");
       content.attempts().forEach(a -> attempt(attempts.addObject(), a));
     }
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(page) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a tree of strings and numbers always serialises", e);
-    }
+    return Json.write(page);
   }
 
   private static void diagnosis(ObjectNode node, Diagnosis diagnosis) {
@@ -97,7 +59,7 @@ final class JsonPage {
     node.put("success", attempt.success());
     attempt.failure().ifPresent(failure -> {
       Evidence evidence = failure.evidence();
-      node.put("failure", failure.kind().label());
+      node.put("kind", failure.kind().label());
       node.put("summary", failure.summary());
       node.put("script", evidence.scriptPath());
       ArrayNode argv = node.putArray("argv");

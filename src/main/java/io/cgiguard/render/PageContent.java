@@ -20,6 +20,7 @@ import java.util.Optional;
  */
 record PageContent(
     int status,
+    String reasonPhrase,
     String requestId,
     FailureKind kind,
     boolean detailed,
@@ -33,22 +34,9 @@ record PageContent(
   /** One labelled fact of the evidence; {@code block} values are shown as preformatted text. */
   record Row(String label, String value, boolean block) {}
 
-  String reasonPhrase() {
-    return switch (status) {
-      case 502 -> "Bad Gateway";
-      case 503 -> "Service Unavailable";
-      case 504 -> "Gateway Timeout";
-      default -> status >= 500 ? "Server Error" : "Error";
-    };
-  }
-
   /** @return whether the IIS sentence about incomplete headers applies to this failure */
   boolean headerFailure() {
-    return switch (kind) {
-      case EXITED_BEFORE_HEADERS, KILLED_BEFORE_HEADERS, INCOMPLETE_HEADERS, MALFORMED_HEADERS,
-          HEADERS_TOO_LARGE, HEADER_TIMEOUT -> true;
-      default -> false;
-    };
+    return kind.headerFailure();
   }
 
   /** @return the header bytes the last attempt received, as ISO-8859-1 text */
@@ -58,24 +46,7 @@ record PageContent(
 
   /** @return a sentence about the kind that holds nothing from the script or the request */
   String kindDescription() {
-    return switch (kind) {
-      case SPAWN_FAILED -> "The gateway could not start the CGI program.";
-      case EXITED_BEFORE_HEADERS ->
-          "The CGI program exited before it finished its response headers.";
-      case KILLED_BEFORE_HEADERS ->
-          "The CGI program was killed by a signal before it finished its response headers.";
-      case INCOMPLETE_HEADERS ->
-          "The CGI program closed its output before it finished its response headers.";
-      case MALFORMED_HEADERS -> "The CGI program's response headers are not valid.";
-      case HEADERS_TOO_LARGE -> "The CGI program's response headers are too large.";
-      case HEADER_TIMEOUT ->
-          "The CGI program did not send its response headers within the time allowed.";
-      case BODY_TRUNCATED -> "The CGI program's response ended early.";
-      case BODY_STALLED -> "The CGI program stopped sending its response.";
-      case OVERLOADED -> "The gateway is running as many CGI programs as it may; try again later.";
-      case CIRCUIT_OPEN ->
-          "This CGI program has been failing, so the gateway is not running it for a while.";
-    };
+    return kind.description();
   }
 
   /** @return the evidence of one failed attempt as labelled rows, for detailed pages only */

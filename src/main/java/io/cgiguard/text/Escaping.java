@@ -1,66 +1,90 @@
 package io.cgiguard.text;
 
+import com.google.common.escape.Escaper;
+import com.google.common.html.HtmlEscapers;
+
 /**
- * Makes script and request text safe to show: control characters become visible escapes (so a CR
- * cannot forge a line and a NUL cannot cut one short), and HTML metacharacters become entities.
+ * Makes script and request text safe to show, for every page the gateway writes (diagnostic
+ * pages, refusals, the status page, load reports). Control characters become visible escapes, so
+ * a CR cannot forge a line and a NUL cannot cut one short; bidirectional overrides, zero-width
+ * characters, line separators and the BOM become {@code \}{@code uNNNN}, so a crafted path cannot
+ * reorder or hide the text around it on screen; HTML metacharacters become entities (Guava's
+ * escaper: {@code & < > " '}).
  */
 public final class Escaping {
+
+  private static final Escaper MARKUP = HtmlEscapers.htmlEscaper();
 
   private Escaping() {}
 
   /**
-   * @param keepNewlines whether LF (and TAB) stay as they are, for preformatted blocks
-   * @return {@code text} with every other control, bidi-override and line-separator character
-   *     written as {@code \r}, {@code \0}, {@code \x1b} or {@code \u202e}
+   * @param keepNewlines whether LF and TAB stay as they are, for preformatted blocks
+   * @return {@code text} with every other control character written as {@code \r}, {@code \n},
+   *     {@code \t}, {@code \0} or {@code \xNN}, and every invisible or reordering character as
+   *     {@code \}{@code uNNNN}
    */
   public static String visible(String text, boolean keepNewlines) {
-    StringBuilder out = new StringBuilder(text.length());
+    StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (keepNewlines && (c == '\n' || c == '\t')) {
-        out.append(c);
-      } else if (c == '\r') {
-        out.append("\\r");
-      } else if (c == '\n') {
-        out.append("\\n");
-      } else if (c == '\t') {
-        out.append("\\t");
-      } else if (c == 0) {
-        out.append("\\0");
-      } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-        out.append(String.format("\\x%02x", (int) c));
-      } else if (invisible(c)) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
+      String replacement = keepNewlines && (c == '\n' || c == '\t') ? null : replacement(c);
+      if (replacement != null && out == null) {
+        out = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      if (out != null) {
+        if (replacement != null) {
+          out.append(replacement);
+        } else {
+          out.append(c);
+        }
       }
     }
-    return out.toString();
+    return out == null ? text : out.toString();
   }
 
-  /** Bidi controls, line and paragraph separators, and the BOM change how text reads. */
+  /** @return {@code text} as HTML text on one line: every control character made visible */
+  public static String html(String text) {
+    return MARKUP.escape(visible(text, false));
+  }
+
+  /** @return {@code text} as HTML text for a {@code <pre>} block: LF and TAB kept */
+  public static String htmlBlock(String text) {
+    return MARKUP.escape(visible(text, true));
+  }
+
+  /** @return how {@code c} is shown, or null when it is shown as itself */
+  private static String replacement(char c) {
+    switch (c) {
+      case '\r':
+        return "\\r";
+      case '\n':
+        return "\\n";
+      case '\t':
+        return "\\t";
+      case 0:
+        return "\\0";
+      default:
+        break;
+    }
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+      return String.format("\\x%02X", (int) c);
+    }
+    if (invisible(c)) {
+      return String.format("\\u%04X", (int) c);
+    }
+    return null;
+  }
+
+  /**
+   * Zero-width characters and marks, line and paragraph separators, bidirectional embeddings,
+   * overrides and isolates, the Arabic letter mark and the BOM: each changes how the text around
+   * it reads without showing itself.
+   */
   private static boolean invisible(char c) {
     return (c >= 0x200b && c <= 0x200f)
         || (c >= 0x2028 && c <= 0x202e)
         || (c >= 0x2066 && c <= 0x2069)
+        || c == 0x061c
         || c == 0xfeff;
-  }
-
-  /** @return {@code text} with {@code & < > " '} as entities, control characters made visible */
-  public static String html(String text, boolean keepNewlines) {
-    String shown = visible(text, keepNewlines);
-    StringBuilder out = new StringBuilder(shown.length() + 16);
-    for (int i = 0; i < shown.length(); i++) {
-      char c = shown.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

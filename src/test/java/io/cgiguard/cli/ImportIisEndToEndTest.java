@@ -40,7 +40,7 @@ class ImportIisEndToEndTest {
 
   static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize();
-  static final String MARKER = "iis-e2e-stderr-marker";
+  static final String MARKER = "database password rejected";
 
   @TempDir
   static Path work;
@@ -57,7 +57,7 @@ class ImportIisEndToEndTest {
   @BeforeAll
   static void importAndServe() throws Exception {
     Path wwwroot = copyTree(PROJECT.resolve("conf/examples/iis/wwwroot"), work.resolve("wwwroot"));
-    Files.copy(PROJECT.resolve("test-scripts/iis/dies-before-headers.pl"),
+    Files.copy(PROJECT.resolve("test-scripts/before-headers/exit-before-any-output.cgi"),
         wwwroot.resolve("cgi-bin/dies.pl"), StandardCopyOption.COPY_ATTRIBUTES);
     Path toml = work.resolve("imported.toml");
     StringWriter err = new StringWriter();

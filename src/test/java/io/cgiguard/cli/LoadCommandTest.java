@@ -85,7 +85,7 @@ class LoadCommandTest {
   void directModeLaunchesTheScriptWithTheRealLauncher() throws Exception {
     Path json = dir.resolve("direct.json");
     Path script = Path.of(System.getProperty("cgiguard.project.dir", "."))
-        .resolve("test-scripts/load/exits-mid-headers.sh");
+        .resolve("test-scripts/before-headers/exit-mid-header-line.sh");
 
     int status = run("--direct", script.toString(), "-c", "2", "-n", "10", "-q",
         "--max-failure-rate", "0.5", "--json", json.toString());

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeAsRootTest {
 
   private static final Path FIXTURE = Path.of(System.getProperty("cgiguard.project.dir", "."))
-      .toAbsolutePath().normalize().resolve("test-scripts/privileges/ids.sh");
+      .toAbsolutePath().normalize().resolve("test-scripts/processes/print-identity.sh");
   private static final Pattern LISTENING = Pattern.compile("cgiguard listening on (\\S+)");
 
   @TempDir Path temp;

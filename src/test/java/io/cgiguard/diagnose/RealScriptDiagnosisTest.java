@@ -2,6 +2,7 @@ package io.cgiguard.diagnose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.TestScripts;
 import io.cgiguard.attempt.Classifier;
 import io.cgiguard.attempt.Observation;
 import io.cgiguard.attempt.ScriptRun;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Runs the misbehaving scripts of {@code test-scripts/guard/} for real and checks that the
+ * Runs misbehaving scripts of {@code test-scripts/} for real and checks that the
  * classifier and the diagnoser recognise what real perl, env and sh write, not what a test author
  * imagined they write. The JDK's {@link Process} stands in for the launcher here: it reports a
  * death by signal n as exit value 128 + n, which {@link #termination} turns back into a signal.
@@ -33,21 +34,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(60)
 class RealScriptDiagnosisTest {
 
-  private static final Path SCRIPTS =
-      Path.of(System.getProperty("cgiguard.project.dir", "."), "test-scripts", "guard");
-
   private record Ran(byte[] stdout, byte[] stderr, Termination termination) {}
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({
-      "shebang-crlf-env.pl,   EXITED_BEFORE_HEADERS, SHEBANG_CR,          perl\\r",
-      "perl-syntax-error.pl,  EXITED_BEFORE_HEADERS, PERL_COMPILE_ERROR,  syntax error at",
-      "perl-missing-module.pl, EXITED_BEFORE_HEADERS, PERL_COMPILE_ERROR, Can't locate",
-      "exit-128-silent.sh,    EXITED_BEFORE_HEADERS, NT_INIT_FAILURE,     exit code 128",
-      "killed-mid-headers.sh, KILLED_BEFORE_HEADERS, KILLED_EXTERNALLY,   not sent by the gateway"})
+  @CsvSource(delimiter = '|', textBlock = """
+      startup-failures/shebang-crlf-via-env.cgi | EXITED_BEFORE_HEADERS | SHEBANG_CR         | perl\\r
+      startup-failures/perl-syntax-error.pl     | EXITED_BEFORE_HEADERS | PERL_COMPILE_ERROR | syntax error at
+      startup-failures/perl-missing-module.pl   | EXITED_BEFORE_HEADERS | PERL_COMPILE_ERROR | Can't locate
+      startup-failures/exit-128-silent.sh       | EXITED_BEFORE_HEADERS | NT_INIT_FAILURE    | exit code 128
+      before-headers/sigkill-self.cgi           | KILLED_BEFORE_HEADERS | KILLED_EXTERNALLY  | not sent by the gateway
+      """)
   void diagnosesWhatARealScriptWrote(
       String script, FailureKind kind, Cause cause, String detailPart) throws Exception {
-    Path path = SCRIPTS.resolve(script);
+    Path path = TestScripts.path(script);
     Ran ran = run(path);
     ScriptRun run = new ScriptRun(path.toString(), List.of(path.toString()), ran.stderr(),
         ran.termination().wallTime());

@@ -142,11 +142,17 @@ class ScriptInspectionTest {
   }
 
   @Test
-  void pathLookupFindsOnlyExecutableFiles() throws IOException {
+  void envInterpreterOnARelativePathEntryIsFoundFromTheScriptsDirectory() throws IOException {
     Path bin = Files.createDirectory(dir.resolve("bin"));
+    Path interpreter = bin.resolve("tinyinterp");
+    Files.writeString(interpreter, "#!/bin/sh\n");
+    Files.setPosixFilePermissions(interpreter, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(bin.resolve("plain"), "x");
+    Path script = script("env.cgi", "#!/usr/bin/env tinyinterp\n", "rwxr-xr-x");
+    Path plainScript = script("plain.cgi", "#!/usr/bin/env plain\n", "rwxr-xr-x");
 
-    assertThat(ScriptInspection.onPath("sh", PATH)).isPresent();
-    assertThat(ScriptInspection.onPath("plain", bin.toString())).isEmpty();
+    assertThat(ScriptInspection.inspect(script, "bin")).isEmpty();
+    assertThat(kinds(ScriptInspection.inspect(plainScript, "bin")))
+        .containsExactly(Finding.Kind.MISSING_INTERPRETER);
   }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CircuitOverHttpTest {
 
-  private static final String SCRIPT = "/faults/always-fails.pl?circuit";
+  private static final String SCRIPT = "/intermittent/fail-until-healed.pl?circuit";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
@@ -57,7 +57,7 @@ class CircuitOverHttpTest {
       assertThat(refused.headers().firstValue("X-Cgiguard-Failure")).hasValue("circuit-open");
       assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
           seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 2));
-      assertThat(JSON.readTree(refused.body()).get("failure").asText()).isEqualTo("circuit-open");
+      assertThat(JSON.readTree(refused.body()).get("kind").asText()).isEqualTo("circuit-open");
       assertThat(launches()).as("an open circuit launches nothing").isEqualTo(10);
 
       assertThat(circuitState(gateway)).hasValue("open");
@@ -99,21 +99,21 @@ class CircuitOverHttpTest {
     HttpResponse<String> status = gateway.get("/-/status", "Accept", "application/json");
     assertThat(status.statusCode()).isEqualTo(200);
     for (JsonNode circuit : JSON.readTree(status.body()).get("circuits")) {
-      if (circuit.get("script").asText().contains("always-fails.pl")) {
+      if (circuit.get("script").asText().contains("fail-until-healed.pl")) {
         return Optional.of(circuit.get("state").asText());
       }
     }
     return Optional.empty();
   }
 
-  /** The value of the series of {@code name} for always-fails.pl with {@code outcome}. */
+  /** The value of the series of {@code name} for fail-until-healed.pl with {@code outcome}. */
   private static double counter(String metrics, String name, String outcome) {
     Pattern series = Pattern.compile("^" + name + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
     Matcher line = series.matcher(metrics);
     double total = 0;
     while (line.find()) {
       String labels = line.group(1);
-      if (labels.contains("always-fails.pl") && labels.contains("outcome=\"" + outcome + "\"")) {
+      if (labels.contains("fail-until-healed.pl") && labels.contains("outcome=\"" + outcome + "\"")) {
         total += Double.parseDouble(line.group(2));
       }
     }

@@ -30,7 +30,7 @@ class ErrorModeTest {
     try (TestGateway gateway = TestGateway.start(PrematureTerminationTest.REMOTE,
         "[diagnostics]\nerror-mode = \"detailed\"\n")) {
       HttpResponse<String> response =
-          gateway.get("/faults/body-first.cgi", "Accept", "application/json");
+          gateway.get("/before-headers/body-first.cgi", "Accept", "application/json");
 
       assertThat(response.statusCode()).isEqualTo(502);
       JsonNode page = JSON.readTree(response.body());
@@ -51,7 +51,7 @@ class ErrorModeTest {
         custom-page = "%s"
         """.formatted(custom))) {
       HttpResponse<String> response =
-          gateway.get("/faults/perl-compile-error.pl", "Accept", "application/json");
+          gateway.get("/startup-failures/perl-syntax-error.pl", "Accept", "application/json");
 
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(response.headers().firstValue("X-Cgiguard-Failure"))
@@ -66,13 +66,13 @@ class ErrorModeTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void metricsCountEveryAttemptAndEveryRequest() throws Exception {
     try (TestGateway gateway = TestGateway.start()) {
-      gateway.get("/faults/exit-before-headers.cgi");
+      gateway.get("/before-headers/exit-before-any-output.cgi");
 
       String metrics = gateway.get("/-/metrics").body();
       assertThat(metrics).contains("cgiguard_attempts_total{outcome=\"exited-before-headers\","
-          + "script=\"/faults/exit-before-headers.cgi\"} 3.0\n");
+          + "script=\"/before-headers/exit-before-any-output.cgi\"} 3.0\n");
       assertThat(metrics).contains("cgiguard_requests_total{outcome=\"exited-before-headers\","
-          + "script=\"/faults/exit-before-headers.cgi\"} 1.0\n");
+          + "script=\"/before-headers/exit-before-any-output.cgi\"} 1.0\n");
     }
   }
 }

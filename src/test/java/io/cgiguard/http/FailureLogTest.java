@@ -40,7 +40,7 @@ class FailureLogTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void retriedFailureIsLoggedOnceWithRequestIdKindAndExitStatus() throws Exception {
     try (TestGateway gateway = TestGateway.start()) {
-      HttpResponse<String> response = gateway.get("/faults/exit-before-headers.cgi");
+      HttpResponse<String> response = gateway.get("/before-headers/exit-before-any-output.cgi");
       String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
 
       List<ILoggingEvent> logged = events.list.stream()
@@ -56,7 +56,7 @@ class FailureLogTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void diagnosedFailureIsLoggedWithItsCause() throws Exception {
     try (TestGateway gateway = TestGateway.start()) {
-      HttpResponse<String> response = gateway.get("/faults/missing-interpreter.cgi");
+      HttpResponse<String> response = gateway.get("/startup-failures/missing-interpreter.cgi");
       String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
 
       assertThat(events.list).filteredOn(e -> e.getFormattedMessage().contains(requestId))

@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.TestScripts;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -43,23 +44,23 @@ class GatewayProtocolTest {
 
   @Test
   void metaVariablesDescribeTheRequest() throws Exception {
-    HttpResponse<String> response = gateway.get("/cgi-bin/env.pl/extra/p%20ath?a=1&b=%20x",
+    HttpResponse<String> response = gateway.get("/responses/env.pl/extra/p%20ath?a=1&b=%20x",
         "X-Custom", "one", "User-Agent", "tester");
     assertThat(response.statusCode()).isEqualTo(200);
     Map<String, String> env = env(response.body());
     assertThat(env).containsEntry("GATEWAY_INTERFACE", "CGI/1.1")
         .containsEntry("REQUEST_METHOD", "GET")
-        .containsEntry("SCRIPT_NAME", "/cgi-bin/env.pl")
+        .containsEntry("SCRIPT_NAME", "/responses/env.pl")
         .containsEntry("PATH_INFO", "/extra/p ath")
         .containsEntry("QUERY_STRING", "a=1&b=%20x")
-        .containsEntry("REQUEST_URI", "/cgi-bin/env.pl/extra/p%20ath?a=1&b=%20x")
+        .containsEntry("REQUEST_URI", "/responses/env.pl/extra/p%20ath?a=1&b=%20x")
         .containsEntry("SERVER_PROTOCOL", "HTTP/1.1")
         .containsEntry("SERVER_PORT", Integer.toString(gateway.port()))
         .containsEntry("REMOTE_ADDR", "127.0.0.1")
         .containsEntry("HTTP_X_CUSTOM", "one")
         .containsEntry("HTTP_USER_AGENT", "tester")
-        .containsEntry("SCRIPT_FILENAME", TestGateway.CGI_BIN.resolve("env.pl").toString())
-        .containsEntry("CWD", TestGateway.CGI_BIN.toString())
+        .containsEntry("SCRIPT_FILENAME", TestScripts.path("responses/env.pl").toString())
+        .containsEntry("CWD", TestScripts.path("responses").toString())
         .containsKeys("SERVER_NAME", "SERVER_SOFTWARE", "REMOTE_PORT", "DOCUMENT_ROOT",
             "PATH_TRANSLATED");
     assertThat(env).doesNotContainKeys("HTTPS", "HOME", "USER", "JAVA_HOME");
@@ -68,27 +69,27 @@ class GatewayProtocolTest {
 
   @Test
   void repeatedRequestHeadersAreCombined() throws Exception {
-    String answer = gateway.raw("GET /cgi-bin/env.pl HTTP/1.1\r\nHost: x\r\nX-Multi: a\r\n"
+    String answer = gateway.raw("GET /responses/env.pl HTTP/1.1\r\nHost: x\r\nX-Multi: a\r\n"
         + "X-Multi: b\r\nConnection: close\r\n\r\n", Duration.ofSeconds(10));
     assertThat(answer).contains("HTTP_X_MULTI=a, b");
   }
 
   @Test
   void requestWithoutBodyHasNoContentLength() throws Exception {
-    String answer = gateway.raw("GET /cgi-bin/env.pl HTTP/1.1\r\nHost: x\r\n"
+    String answer = gateway.raw("GET /responses/env.pl HTTP/1.1\r\nHost: x\r\n"
         + "Connection: close\r\n\r\n", Duration.ofSeconds(10));
     assertThat(answer).contains("REQUEST_METHOD=GET").doesNotContain("CONTENT_LENGTH=");
   }
 
   @Test
   void proxyHeaderNeverBecomesHttpProxy() throws Exception {
-    HttpResponse<String> response = gateway.get("/cgi-bin/env.pl", "Proxy", "http://evil:1");
+    HttpResponse<String> response = gateway.get("/responses/env.pl", "Proxy", "http://evil:1");
     assertThat(env(response.body())).doesNotContainKey("HTTP_PROXY");
   }
 
   @Test
   void documentWithCustomStatusAndReasonPhrase() throws Exception {
-    String answer = gateway.raw("GET /cgi-bin/status.sh HTTP/1.1\r\nHost: x\r\n"
+    String answer = gateway.raw("GET /responses/status.sh HTTP/1.1\r\nHost: x\r\n"
         + "Connection: close\r\n\r\n", Duration.ofSeconds(10));
     assertThat(answer).startsWith("HTTP/1.1 299 Custom Reason Here\r\n");
     assertThat(answer).contains("custom status");
@@ -96,7 +97,7 @@ class GatewayProtocolTest {
 
   @Test
   void absoluteLocationIsAClientRedirect() throws Exception {
-    HttpResponse<String> response = gateway.get("/cgi-bin/redirect-absolute.sh");
+    HttpResponse<String> response = gateway.get("/responses/redirect-absolute.sh");
     assertThat(response.statusCode()).isEqualTo(302);
     assertThat(response.headers().firstValue("Location"))
         .contains("http://example.org/elsewhere?x=1");
@@ -104,7 +105,7 @@ class GatewayProtocolTest {
 
   @Test
   void localRedirectIsServedInsideTheGatewayAsGet() throws Exception {
-    HttpResponse<String> response = gateway.send(gateway.request("/cgi-bin/redirect-local.sh")
+    HttpResponse<String> response = gateway.send(gateway.request("/responses/redirect-local.sh")
         .POST(HttpRequest.BodyPublishers.ofString("body")), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     Map<String, String> env = env(response.body());
@@ -115,21 +116,21 @@ class GatewayProtocolTest {
 
   @Test
   void localRedirectLoopIsCutOff() throws Exception {
-    HttpResponse<String> response = gateway.get("/cgi-bin/redirect-loop.sh");
+    HttpResponse<String> response = gateway.get("/responses/redirect-loop.sh");
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.body()).contains("local redirects");
   }
 
   @Test
   void repeatedResponseHeadersAreKept() throws Exception {
-    HttpResponse<String> response = gateway.get("/cgi-bin/cookies.sh");
+    HttpResponse<String> response = gateway.get("/responses/cookies.sh");
     assertThat(response.headers().allValues("Set-Cookie"))
         .containsExactly("a=1; Path=/", "b=2; Path=/");
   }
 
   @Test
   void lfOnlyHeaderLinesAreAccepted() throws Exception {
-    HttpResponse<String> response = gateway.get("/cgi-bin/lf-only.sh");
+    HttpResponse<String> response = gateway.get("/responses/lf-only.sh");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("X-Style")).contains("lf");
     assertThat(response.body()).isEqualTo("lf body\n");
@@ -137,7 +138,7 @@ class GatewayProtocolTest {
 
   @Test
   void nphScriptStatusLineIsPassedThrough() throws Exception {
-    HttpResponse<String> response = gateway.get("/cgi-bin/nph-hello.sh");
+    HttpResponse<String> response = gateway.get("/responses/nph-hello.sh");
     assertThat(response.statusCode()).isEqualTo(203);
     assertThat(response.headers().firstValue("X-Nph")).contains("yes");
     assertThat(response.body()).isEqualTo("nph body\n");
@@ -145,7 +146,7 @@ class GatewayProtocolTest {
 
   @Test
   void headIsAnsweredWithoutBody() throws Exception {
-    HttpResponse<String> response = gateway.send(gateway.request("/cgi-bin/hello.sh")
+    HttpResponse<String> response = gateway.send(gateway.request("/responses/hello.sh")
         .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEmpty();
@@ -154,7 +155,7 @@ class GatewayProtocolTest {
 
   @Test
   void binaryBodyArrivesByteForByte() throws Exception {
-    HttpResponse<byte[]> response = gateway.getBytes("/cgi-bin/binary.pl");
+    HttpResponse<byte[]> response = gateway.getBytes("/responses/binary.pl");
     byte[] expected = new byte[256 * 1024];
     for (int i = 0; i < expected.length; i++) {
       expected[i] = (byte) i;
@@ -164,29 +165,29 @@ class GatewayProtocolTest {
 
   @Test
   void interpreterIsChosenByExtension() throws Exception {
-    assertThat(gateway.get("/cgi-bin/hello.py").body()).isEqualTo("hello from python\n");
-    assertThat(gateway.get("/cgi-bin/hello.pl").body()).isEqualTo("hello from perl\n");
+    assertThat(gateway.get("/responses/hello.py").body()).isEqualTo("hello from python\n");
+    assertThat(gateway.get("/responses/hello.pl").body()).isEqualTo("hello from perl\n");
   }
 
   @Test
   void stderrGoesToTheLogNotTheClient() throws Exception {
-    HttpResponse<String> response = gateway.get("/cgi-bin/stderr.sh");
+    HttpResponse<String> response = gateway.get("/responses/stderr.sh");
     assertThat(response.body()).isEqualTo("stdout only\n").doesNotContain("secret-stderr-line");
   }
 
   @Test
   void missingContentTypeGetsSafeDefaultAndNosniff() throws Exception {
-    HttpResponse<String> response = gateway.get("/cgi-bin/no-content-type.sh");
+    HttpResponse<String> response = gateway.get("/responses/no-content-type.sh");
     assertThat(response.headers().firstValue("Content-Type")).contains("application/octet-stream");
     assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
   }
 
   @Test
   void missingScriptIsNotFoundAndDirectoryIsNeverExecuted() throws Exception {
-    assertThat(gateway.get("/cgi-bin/absent.pl").statusCode()).isEqualTo(404);
-    assertThat(gateway.get("/cgi-bin/dir-only").statusCode()).isEqualTo(404);
-    assertThat(gateway.get("/cgi-bin/").statusCode()).isEqualTo(404);
-    assertThat(gateway.get("/cgi-bin/absent.pl").headers().firstValue("X-Request-Id")).isPresent();
+    assertThat(gateway.get("/responses/absent.pl").statusCode()).isEqualTo(404);
+    assertThat(gateway.get("/responses/dir-only").statusCode()).isEqualTo(404);
+    assertThat(gateway.get("/responses/").statusCode()).isEqualTo(404);
+    assertThat(gateway.get("/responses/absent.pl").headers().firstValue("X-Request-Id")).isPresent();
   }
 
   @Test
@@ -199,7 +200,7 @@ class GatewayProtocolTest {
 
   @Test
   void requestBodyWithContentLengthReachesStdin() throws Exception {
-    HttpResponse<String> response = gateway.send(gateway.request("/cgi-bin/count.pl")
+    HttpResponse<String> response = gateway.send(gateway.request("/responses/count.pl")
         .POST(HttpRequest.BodyPublishers.ofString("hello world")),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.body()).startsWith("11 b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9")

@@ -38,7 +38,7 @@ class GatewayTimeLimitsTest {
   @Test
   void scriptSilentPastTheHeaderTimeoutGetsGatewayTimeout() throws Exception {
     long started = System.nanoTime();
-    HttpResponse<String> response = gateway.get("/faults/silent-before-headers.sh");
+    HttpResponse<String> response = gateway.get("/before-headers/hang-before-headers.sh");
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertThat(response.statusCode()).isEqualTo(504);
     assertThat(response.headers().firstValue("X-Cgiguard-Failure")).hasValue("header-timeout");
@@ -49,10 +49,10 @@ class GatewayTimeLimitsTest {
   void bodyStalledPastTheIdleTimeoutEndsTheConnectionWithoutACleanEnd() throws Exception {
     long started = System.nanoTime();
     String received = gateway.raw(
-        "GET /faults/stall-mid-body.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "GET /after-headers/stall-after-first-line.sh HTTP/1.1\r\nHost: localhost\r\n\r\n",
         Duration.ofSeconds(20));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    assertThat(received).startsWith("HTTP/1.1 200").contains("first\n");
+    assertThat(received).startsWith("HTTP/1.1 200").contains("first line\n");
     // Chunked, and cut: the zero-length last chunk never comes.
     assertThat(received).doesNotEndWith("0\r\n\r\n");
     assertThat(took).isLessThan(Duration.ofSeconds(10));
@@ -60,7 +60,7 @@ class GatewayTimeLimitsTest {
 
   @Test
   void bodyLongerThanOneRelayBufferArrivesWhole() throws Exception {
-    HttpResponse<byte[]> response = gateway.getBytes("/cgi-bin/big.sh?3");
+    HttpResponse<byte[]> response = gateway.getBytes("/responses/big.sh?3");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).hasSize(3 << 20);
   }

@@ -39,7 +39,7 @@ class GuardedLauncherBoundsTest {
         kill-grace = "300ms"
         """)) {
       long start = System.nanoTime();
-      String answer = get(gateway, "/faults/stall-after-headers.sh?" + pids);
+      String answer = get(gateway, "/after-headers/stall-after-first-line.sh?" + pids);
       long endedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
       assertThat(answer).startsWith("HTTP/1.1 200").contains("first line")
@@ -59,7 +59,7 @@ class GuardedLauncherBoundsTest {
         kill-grace = "300ms"
         """)) {
       long start = System.nanoTime();
-      String answer = get(gateway, "/faults/stream-slowly.sh?" + pids);
+      String answer = get(gateway, "/after-headers/stream-forever.sh?" + pids);
       long endedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
       assertThat(answer).startsWith("HTTP/1.1 200").contains("tick")
@@ -74,7 +74,7 @@ class GuardedLauncherBoundsTest {
   @Test
   void headerBlockPastTheLimitIsRefusedAsTooLarge() throws Exception {
     try (TestGateway gateway = TestGateway.start()) {
-      HttpResponse<String> response = gateway.get("/faults/oversized-header-block.pl");
+      HttpResponse<String> response = gateway.get("/before-headers/long-header-line.sh");
 
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(response.headers().firstValue("X-Cgiguard-Failure"))
@@ -92,7 +92,7 @@ class GuardedLauncherBoundsTest {
         header = "20s"
         """)) {
       // 64 MiB of stderr, then a body with no header block: a failure page with the stderr tail.
-      HttpResponse<String> response = gateway.get("/faults/flood-stderr-64mib.pl",
+      HttpResponse<String> response = gateway.get("/resources/flood-stderr-then-plain-line.pl",
           "Accept", "text/plain");
 
       assertThat(response.statusCode()).isEqualTo(502);
@@ -117,17 +117,17 @@ class GuardedLauncherBoundsTest {
       for (int i = 0; i < 3; i++) {
         Path dir = Files.createDirectory(pids.resolve("hung-" + i));
         pidFiles.add(dir.resolve("script.pid"));
-        gateway.sendAsync("/faults/hang-before-headers.sh?" + dir);
+        gateway.sendAsync("/before-headers/hang-before-headers.sh?" + dir);
       }
       ProcessTable.await(Duration.ofSeconds(10),
           () -> pidFiles.stream().allMatch(f -> ProcessTable.pidIn(f).isPresent()),
           "3 hung scripts running");
 
-      HttpResponse<String> fourth = gateway.get("/faults/hang-before-headers.sh");
+      HttpResponse<String> fourth = gateway.get("/before-headers/hang-before-headers.sh");
       assertThat(fourth.statusCode()).isEqualTo(503);
       assertThat(fourth.headers().firstValue("X-Cgiguard-Failure")).hasValue("overloaded");
       for (int i = 0; i < 5; i++) {
-        assertThat(gateway.get("/cgi-bin/hello.sh").body()).isEqualTo("hello\n");
+        assertThat(gateway.get("/responses/hello.sh").body()).isEqualTo("hello\n");
       }
       List<Long> hung = pidFiles.stream()
           .map(f -> ProcessTable.pidIn(f).getAsLong()).toList();
@@ -139,25 +139,25 @@ class GuardedLauncherBoundsTest {
 
   @Test
   void timeoutsOfAHandlerMappingOverrideTheGlobalOnes() throws Exception {
-    // Appended after the /faults/ mount, so these mappings belong to it.
-    try (TestGateway gateway = TestGateway.start("""
+    try (TestGateway gateway = TestGateway.start("", """
         [[mount.handler]]
         path = "hang-before-headers.sh"
         header-timeout = "500ms"
         [[mount.handler]]
-        path = "stall-after-headers.sh"
+        path = "stall-after-first-line.sh"
         body-idle-timeout = "500ms"
+        """, """
         [timeouts]
         header = "30s"
         body-idle = "60s"
         """)) {
       long start = System.nanoTime();
-      HttpResponse<String> hung = gateway.get("/faults/hang-before-headers.sh");
+      HttpResponse<String> hung = gateway.get("/before-headers/hang-before-headers.sh");
       assertThat(hung.statusCode()).isEqualTo(504);
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000L);
 
       start = System.nanoTime();
-      String stalled = get(gateway, "/faults/stall-after-headers.sh?" + pids);
+      String stalled = get(gateway, "/after-headers/stall-after-first-line.sh?" + pids);
       assertThat(stalled).contains("first line").doesNotEndWith(TERMINAL_CHUNK);
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000L);
       long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(1));

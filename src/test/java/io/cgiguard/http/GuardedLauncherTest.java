@@ -46,7 +46,7 @@ class GuardedLauncherTest {
         kill-grace = "500ms"
         """)) {
       long start = System.nanoTime();
-      HttpResponse<String> response = gateway.get("/faults/hang-before-headers.sh?" + pids);
+      HttpResponse<String> response = gateway.get("/before-headers/hang-before-headers.sh?" + pids);
       long answeredAfter = millisSince(start);
 
       assertThat(response.statusCode()).isEqualTo(504);
@@ -67,7 +67,7 @@ class GuardedLauncherTest {
         linger = "300ms"
         """)) {
       long start = System.nanoTime();
-      HttpResponse<String> response = gateway.get("/faults/grandchild-holds-stdout.sh?" + pids);
+      HttpResponse<String> response = gateway.get("/processes/grandchild-holds-stdout.sh?" + pids);
       long answeredAfter = millisSince(start);
 
       assertThat(response.statusCode()).isEqualTo(200);
@@ -88,7 +88,7 @@ class GuardedLauncherTest {
         header = "20s"
         """)) {
       long start = System.nanoTime();
-      HttpResponse<String> response = gateway.get("/faults/flood-stderr-before-headers.pl");
+      HttpResponse<String> response = gateway.get("/resources/flood-stderr-then-answer.pl");
       report("64 MiB stderr flood answered after %d ms", millisSince(start));
 
       assertThat(response.statusCode()).isEqualTo(200);
@@ -103,7 +103,7 @@ class GuardedLauncherTest {
         Socket socket = new Socket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("GET /faults/stream-slowly.sh?" + pids + " HTTP/1.1\r\nHost: x\r\n\r\n")
+      out.write(("GET /after-headers/stream-forever.sh?" + pids + " HTTP/1.1\r\nHost: x\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       readUntil(socket.getInputStream(), "tick");
@@ -144,14 +144,14 @@ class GuardedLauncherTest {
       for (int i = 0; i < 50; i++) {
         Path dir = Files.createDirectory(pids.resolve("hung-" + i));
         pidFiles.add(dir.resolve("script.pid"));
-        hung.add(gateway.sendAsync("/faults/hang-before-headers.sh?" + dir));
+        hung.add(gateway.sendAsync("/before-headers/hang-before-headers.sh?" + dir));
       }
       ProcessTable.await(Duration.ofSeconds(30),
           () -> pidFiles.stream().allMatch(f -> ProcessTable.pidIn(f).isPresent()),
           "50 hung scripts running");
 
       long start = System.nanoTime();
-      HttpResponse<String> fiftyFirst = gateway.get("/faults/hang-before-headers.sh");
+      HttpResponse<String> fiftyFirst = gateway.get("/before-headers/hang-before-headers.sh");
       assertThat(fiftyFirst.statusCode()).isEqualTo(503);
       assertThat(fiftyFirst.headers().firstValue("Retry-After")).isPresent();
       assertThat(fiftyFirst.headers().firstValue("Retry-After").get()).containsPattern("^\\d+$");
@@ -161,7 +161,7 @@ class GuardedLauncherTest {
 
       assertAnswersPromptly(gateway, "/-/health", 200);
       assertAnswersPromptly(gateway, "/static.txt", 200);
-      assertAnswersPromptly(gateway, "/cgi-bin/hello.sh", 200);
+      assertAnswersPromptly(gateway, "/responses/hello.sh", 200);
       assertThat(hung).noneMatch(CompletableFuture::isDone);
 
       List<Long> hungPids = pidFiles.stream().map(f -> ProcessTable.pidIn(f).getAsLong()).toList();
@@ -189,7 +189,7 @@ class GuardedLauncherTest {
         [limits]
         cpu = "1s"
         """)) {
-      HttpResponse<String> response = gateway.get("/faults/spin-cpu.sh", "Accept", "text/plain");
+      HttpResponse<String> response = gateway.get("/resources/spin-cpu.sh", "Accept", "text/plain");
 
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(response.headers().firstValue("X-Cgiguard-Failure"))
@@ -206,7 +206,7 @@ class GuardedLauncherTest {
         [limits]
         address-space = "256MiB"
         """)) {
-      HttpResponse<String> response = gateway.get("/faults/allocate-512mib.pl",
+      HttpResponse<String> response = gateway.get("/resources/allocate-512mib.pl",
           "Accept", "text/plain");
 
       assertThat(response.statusCode()).isEqualTo(502);

@@ -43,7 +43,7 @@ class HttpComplianceTest {
       """)
   void smugglingShapeIsRefusedAndTheHiddenRequestNeverRuns(String shape, String fields)
       throws Exception {
-    String hidden = "GET /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    String hidden = "GET /responses/hello.sh HTTP/1.1\r\nHost: localhost\r\n\r\n";
     String request = "POST /static.txt HTTP/1.1\r\nHost: localhost\r\n"
         + fields.replace("\\r\\n", "\r\n") + "\r\n0\r\n\r\n" + hidden;
     String response = gateway.raw(request, Duration.ofSeconds(20));

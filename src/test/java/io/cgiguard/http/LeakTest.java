@@ -49,15 +49,17 @@ class LeakTest {
       List.of("cgiguard-reaper-", "cgiguard-stderr-", "cgiguard-killer-");
 
   /** A streaming script whose client leaves after the first line of the body. */
-  private static final String DISCONNECT = "/faults/stream-slowly.sh?";
+  private static final String DISCONNECT = "/after-headers/stream-forever.sh?";
 
   @TempDir
   Path pids;
 
   private List<String> faults() {
-    return List.of("/faults/exit-before-headers.sh", "/faults/malformed-header-line.sh",
-        "/faults/hang-before-headers.sh?" + pids, "/faults/crash-with-segv.sh",
-        "/faults/grandchild-holds-stdout.sh?" + pids, "/faults/flood-stderr-before-headers.pl?1",
+    return List.of("/before-headers/exit-mid-header-line.sh",
+        "/before-headers/header-without-colon.cgi",
+        "/before-headers/hang-before-headers.sh?" + pids, "/before-headers/segfault.sh",
+        "/processes/grandchild-holds-stdout.sh?" + pids,
+        "/resources/flood-stderr-then-answer.pl?1",
         DISCONNECT + pids);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cgiguard.TestScripts;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class NoexecMountTest {
         mountPoint.toString()), "mounting a tmpfs needs root");
     try {
       Path script = mountPoint.resolve("on-noexec.cgi");
-      Files.copy(TestGateway.FAULTS.resolve("exit-before-headers.cgi"), script);
+      Files.copy(TestScripts.path("before-headers/exit-before-any-output.cgi"), script);
       Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
       try (TestGateway gateway = TestGateway.start("""
           [[mount]]

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What a client sees when a script in {@code test-scripts/faults} dies before its response
+ * What a client sees when a fixture script dies before its response
  * headers are complete: for every failure kind and cause, the status, the failure and request id
  * headers and the page, in HTML, JSON and text, for a local client (evidence and cause shown)
  * and a remote one (only the kind, the IIS sentence and the request id).
@@ -40,6 +40,11 @@ class PrematureTerminationTest {
   /** A fixture and what the gateway must make of it. */
   record Fault(String script, String timeouts, int status, String kind, String cause,
       String evidence) {
+    /** @return the script's file name, without its directory under test-scripts */
+    String name() {
+      return script.substring(script.lastIndexOf('/') + 1);
+    }
+
     @Override
     public String toString() {
       return script;
@@ -50,33 +55,36 @@ class PrematureTerminationTest {
     String quickHeader = "[timeouts]\nheader = \"1s\"\n";
     String slowHeader = "[timeouts]\nheader = \"20s\"\n";
     return List.of(
-        new Fault("exit-before-headers.cgi", "", 502, "exited-before-headers", null,
-            "about to fail"),
-        new Fault("crlf-shebang.cgi", "", 502, "spawn-failed", "shebang-cr", "ENOENT"),
-        new Fault("no-exec-bit.cgi", "", 502, "spawn-failed", "not-executable", "EACCES"),
-        new Fault("missing-interpreter.cgi", "", 502, "spawn-failed", "missing-interpreter",
-            "no-such-perl"),
-        new Fault("body-first.cgi", "", 502, "malformed-headers", "body-before-headers",
-            "hello"),
-        new Fault("no-colon.cgi", "", 502, "malformed-headers", "header-without-colon",
-            "this line has no colon"),
-        new Fault("perl-compile-error.pl", "", 502, "exited-before-headers",
+        new Fault("before-headers/exit-before-any-output.cgi", "", 502, "exited-before-headers",
+            null, "about to fail"),
+        new Fault("startup-failures/shebang-crlf.cgi", "", 502, "spawn-failed", "shebang-cr",
+            "ENOENT"),
+        new Fault("startup-failures/not-executable.cgi", "", 502, "spawn-failed",
+            "not-executable", "EACCES"),
+        new Fault("startup-failures/missing-interpreter.cgi", "", 502, "spawn-failed",
+            "missing-interpreter", "no-such-perl"),
+        new Fault("before-headers/body-first.cgi", "", 502, "malformed-headers",
+            "body-before-headers", "hello"),
+        new Fault("before-headers/header-without-colon.cgi", "", 502, "malformed-headers",
+            "header-without-colon", "this line has no colon"),
+        new Fault("startup-failures/perl-syntax-error.pl", "", 502, "exited-before-headers",
             "perl-compile-error", "syntax error"),
-        new Fault("cpu-burn.cgi", slowHeader, 502, "killed-before-headers", "cpu-limit",
+        new Fault("resources/spin-cpu.sh", slowHeader, 502, "killed-before-headers", "cpu-limit",
             "SIGXCPU"),
-        new Fault("memory-hog.pl", "", 502, "exited-before-headers", "memory-limit",
-            "Out of memory!"),
-        new Fault("self-sigkill.cgi", "", 502, "killed-before-headers", "killed-externally",
-            "SIGKILL"),
-        new Fault("exit-128.cgi", "", 502, "exited-before-headers", "nt-init-failure", "128"),
-        new Fault("headers-too-large.pl", "", 502, "headers-too-large", "headers-too-large",
-            "X-Filler-1:"),
-        new Fault("close-stdout-early.cgi", "", 502, "incomplete-headers",
+        new Fault("resources/allocate-512mib.pl", "", 502, "exited-before-headers",
+            "memory-limit", "Out of memory!"),
+        new Fault("before-headers/sigkill-self.cgi", "", 502, "killed-before-headers",
+            "killed-externally", "SIGKILL"),
+        new Fault("startup-failures/exit-128-silent.sh", "", 502, "exited-before-headers",
+            "nt-init-failure", "128"),
+        new Fault("before-headers/many-header-lines.pl", "", 502, "headers-too-large",
+            "headers-too-large", "X-Filler-1:"),
+        new Fault("before-headers/close-stdout-early.cgi", "", 502, "incomplete-headers",
             "stdout-closed-early", "Content-Type: text/plain"),
-        new Fault("windows-shebang.cgi", "", 502, "spawn-failed", "shebang-windows-path",
-            "perl.exe"),
-        new Fault("sleep-forever.cgi", quickHeader, 504, "header-timeout", "header-timeout",
-            "SIGTERM"));
+        new Fault("startup-failures/shebang-windows-path.cgi", "", 502, "spawn-failed",
+            "shebang-windows-path", "perl.exe"),
+        new Fault("before-headers/hang-before-headers.sh", quickHeader, 504, "header-timeout",
+            "header-timeout", "SIGTERM"));
   }
 
   static Stream<Arguments> cases() {
@@ -94,7 +102,7 @@ class PrematureTerminationTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void localClientSeesKindEvidenceAndCause(Fault fault, String accept) throws Exception {
     try (TestGateway gateway = TestGateway.start(LIMITS + fault.timeouts())) {
-      HttpResponse<String> response = gateway.get("/faults/" + fault.script(), "Accept", accept);
+      HttpResponse<String> response = gateway.get("/" + fault.script(), "Accept", accept);
 
       String requestId = assertFailureHead(response, fault, accept);
       String page = response.body();
@@ -105,7 +113,7 @@ class PrematureTerminationTest {
       if (accept.equals("application/json")) {
         JsonNode json = JSON.readTree(page);
         assertThat(json.get("status").asInt()).isEqualTo(fault.status());
-        assertThat(json.get("failure").asText()).isEqualTo(fault.kind());
+        assertThat(json.get("kind").asText()).isEqualTo(fault.kind());
         assertThat(json.get("requestId").asText()).isEqualTo(requestId);
         assertThat(json.get("attempts")).hasSize(1);
         if (fault.cause() != null) {
@@ -122,13 +130,13 @@ class PrematureTerminationTest {
   void remoteClientSeesOnlyKindSentenceAndRequestId(Fault fault, String accept)
       throws Exception {
     try (TestGateway gateway = TestGateway.start(REMOTE, LIMITS + fault.timeouts())) {
-      HttpResponse<String> response = gateway.get("/faults/" + fault.script(), "Accept", accept);
+      HttpResponse<String> response = gateway.get("/" + fault.script(), "Accept", accept);
 
       String requestId = assertFailureHead(response, fault, accept);
       String page = response.body();
       assertThat(page).contains(requestId).contains(fault.kind())
           .doesNotContain(fault.evidence())
-          .doesNotContain(fault.script())
+          .doesNotContain(fault.name())
           .doesNotContain("test-scripts")
           .doesNotContain("Likely cause");
       if (fault.cause() != null) {

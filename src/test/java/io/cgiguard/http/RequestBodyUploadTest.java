@@ -46,7 +46,7 @@ class RequestBodyUploadTest {
     try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout(60_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /cgi-bin/count.pl HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+      out.write(("POST /responses/count.pl HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
           + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       byte[] chunk = new byte[64 * 1024 + 7]; // an odd size, so chunks do not align with pages
@@ -86,7 +86,7 @@ class RequestBodyUploadTest {
         + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
     body.write(file);
     body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> response = gateway.send(gateway.request("/cgi-bin/form-upload.pl")
+    HttpResponse<String> response = gateway.send(gateway.request("/responses/form-upload.pl")
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
         HttpResponse.BodyHandlers.ofString());

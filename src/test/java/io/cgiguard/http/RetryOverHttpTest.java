@@ -44,7 +44,7 @@ class RetryOverHttpTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void getThatFailsOnceSucceedsOnTheSecondAttempt() throws Exception {
     try (TestGateway gateway = TestGateway.start(scratchEnvironment())) {
-      HttpResponse<String> response = gateway.get("/faults/fail-once.pl?once");
+      HttpResponse<String> response = gateway.get("/intermittent/fail-once.pl?once");
 
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("second time lucky\n");
@@ -55,18 +55,19 @@ class RetryOverHttpTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void postLargerThanTheReplayBufferIsNeverRetried() throws Exception {
-    try (TestGateway gateway = TestGateway.start(scratchEnvironment() + """
-        [retry]
-        replay-buffer = "1KiB"
-        methods = ["GET", "HEAD", "OPTIONS", "POST"]
+    try (TestGateway gateway = TestGateway.start("", """
         [[mount.handler]]
-        path = "always-fails.pl"
+        path = "fail-until-healed.pl"
         script-processor = "/usr/bin/perl %s"
         verbs = ["GET", "POST"]
         retry-body = true
+        """, scratchEnvironment() + """
+        [retry]
+        replay-buffer = "1KiB"
+        methods = ["GET", "HEAD", "OPTIONS", "POST"]
         """)) {
-      HttpResponse<String> large = post(gateway, "/faults/always-fails.pl?large", 4096);
-      HttpResponse<String> small = post(gateway, "/faults/always-fails.pl?small", 100);
+      HttpResponse<String> large = post(gateway, "/intermittent/fail-until-healed.pl?large", 4096);
+      HttpResponse<String> small = post(gateway, "/intermittent/fail-until-healed.pl?small", 100);
 
       assertThat(large.statusCode()).isEqualTo(502);
       assertThat(large.headers().firstValue("X-Cgiguard-Failure"))
@@ -83,7 +84,7 @@ class RetryOverHttpTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void postWithoutARetryMappingIsNeverRetried() throws Exception {
     try (TestGateway gateway = TestGateway.start(scratchEnvironment())) {
-      HttpResponse<String> response = post(gateway, "/faults/always-fails.pl?plain", 10);
+      HttpResponse<String> response = post(gateway, "/intermittent/fail-until-healed.pl?plain", 10);
 
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(response.headers().firstValue("X-Cgiguard-Attempts")).hasValue("1");
@@ -111,7 +112,7 @@ class RetryOverHttpTest {
         max-backoff = "2ms"
         """)) {
       List<HttpResponse<String>> responses = getConcurrently(gateway,
-          "/faults/flaky.pl?p=0.3&seed=20261126&counter=binomial", requests);
+          "/intermittent/flaky-seeded.pl?p=0.3&seed=20261126&counter=binomial", requests);
 
       List<HttpResponse<String>> failed = responses.stream()
           .filter(r -> r.statusCode() != 200).toList();
@@ -136,7 +137,7 @@ class RetryOverHttpTest {
     String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
     JsonNode page = JSON.readTree(response.body());
     assertThat(page.get("requestId").asText()).isEqualTo(requestId);
-    assertThat(page.get("failure").asText()).isEqualTo("exited-before-headers");
+    assertThat(page.get("kind").asText()).isEqualTo("exited-before-headers");
     assertThat(page.get("attempts")).hasSize(3);
   }
 

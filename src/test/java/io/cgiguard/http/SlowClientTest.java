@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.TestScripts;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.Launcher;
@@ -50,9 +51,9 @@ class SlowClientTest {
         header-read-timeout = "2s"
         idle-timeout = "3s"
         [[mount]]
-        url = "/cgi-bin/"
+        url = "/responses/"
         dir = "%s"
-        """.formatted(TestGateway.DOCROOT, TestGateway.CGI_BIN);
+        """.formatted(TestGateway.DOCROOT, TestScripts.path("responses"));
     GatewayConfig config = new ConfigLoader(TestGateway.PROJECT)
         .parse("slow.toml", Optional.empty(), toml);
     launcher = Launchers.create();

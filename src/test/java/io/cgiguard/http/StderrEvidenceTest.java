@@ -21,7 +21,7 @@ class StderrEvidenceTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void everyRetriedAttemptKeepsItsStderrAndTheCauseIsNamed() throws Exception {
     try (TestGateway gateway = TestGateway.start()) {
-      JsonNode page = JSON.readTree(gateway.get("/faults/perl-compile-error.pl",
+      JsonNode page = JSON.readTree(gateway.get("/startup-failures/perl-syntax-error.pl",
           "Accept", "application/json").body());
 
       assertThat(page.get("attempts")).hasSize(3);

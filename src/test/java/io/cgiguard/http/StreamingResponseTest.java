@@ -38,7 +38,7 @@ class StreamingResponseTest {
     try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("GET /cgi-bin/stream.sh HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+      out.write(("GET /responses/stream.sh HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
@@ -72,7 +72,7 @@ class StreamingResponseTest {
     System.gc();
     long baseline = memory.getHeapMemoryUsage().getUsed();
     long peak = baseline;
-    HttpResponse<InputStream> response = gateway.send(gateway.request("/cgi-bin/big.sh?1024"),
+    HttpResponse<InputStream> response = gateway.send(gateway.request("/responses/big.sh?1024"),
         HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     long total = 0;

@@ -1,5 +1,6 @@
 package io.cgiguard.http;
 
+import io.cgiguard.TestScripts;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.Launcher;
@@ -19,16 +20,15 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A real gateway on an ephemeral loopback port, serving {@code test-scripts/cgi-bin} at
- * {@code /cgi-bin/} and {@code test-scripts/docroot} as static files, with real HTTP clients.
+ * A real gateway on an ephemeral loopback port, serving each behaviour directory of
+ * {@code test-scripts} at {@code /<directory>/} ({@link TestScripts}) and
+ * {@code test-scripts/docroot} as static files, with real HTTP clients.
  */
 public final class TestGateway implements AutoCloseable {
 
   public static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize();
-  public static final Path CGI_BIN = PROJECT.resolve("test-scripts/cgi-bin");
-  public static final Path FAULTS = PROJECT.resolve("test-scripts/faults");
-  public static final Path DOCROOT = PROJECT.resolve("test-scripts/docroot");
+  public static final Path DOCROOT = TestScripts.path("docroot");
 
   private final Launcher launcher;
   private final GatewayServer server;
@@ -52,19 +52,31 @@ public final class TestGateway implements AutoCloseable {
    * one), such as {@code local-clients = ["192.0.2.0/24"]} to make the loopback client remote.
    */
   public static TestGateway start(String serverKeys, String toml) throws Exception {
-    String text = """
+    return start(serverKeys, "", toml);
+  }
+
+  /**
+   * As {@link #start(String, String)}, with {@code mountKeys} added to every fixture mount: keys
+   * such as {@code pass-authorization = true}, then any {@code [[mount.handler]]} tables.
+   */
+  public static TestGateway start(String serverKeys, String mountKeys, String toml)
+      throws Exception {
+    StringBuilder text = new StringBuilder("""
         [server]
         port = 0
         docroot = "%s"
         %s
-        [[mount]]
-        url = "/cgi-bin/"
-        dir = "%s"
-        [[mount]]
-        url = "/faults/"
-        dir = "%s"
-        """.formatted(DOCROOT, serverKeys, CGI_BIN, FAULTS) + toml;
-    GatewayConfig config = new ConfigLoader(PROJECT).parse("test.toml", Optional.empty(), text);
+        """.formatted(DOCROOT, serverKeys));
+    for (String behaviour : TestScripts.BEHAVIOURS) {
+      text.append("""
+          [[mount]]
+          url = "/%s/"
+          dir = "%s"
+          %s
+          """.formatted(behaviour, TestScripts.path(behaviour), mountKeys));
+    }
+    GatewayConfig config = new ConfigLoader(PROJECT)
+        .parse("test.toml", Optional.empty(), text + toml);
     return new TestGateway(config);
   }
 

@@ -35,25 +35,25 @@ class UriComplianceTest {
 
   @ParameterizedTest(name = "{0}: {1} -> {2}")
   @CsvSource(delimiter = '|', textBlock = """
-      AMBIGUOUS_PATH_SEGMENT encoded dot-dot   | /cgi-bin/%2e%2e/docroot/static.txt | 400
-      AMBIGUOUS_PATH_SEGMENT mixed dot-dot     | /cgi-bin/.%2e/cgi-bin/hello.sh     | 400
-      AMBIGUOUS_PATH_SEGMENT plain dot-dot     | /cgi-bin/../static.txt             | 400
-      AMBIGUOUS_PATH_SEGMENT dot-dot parameter | /cgi-bin/..;/static.txt            | 400
-      AMBIGUOUS_PATH_PARAMETER static dot-dot  | /nothing/..;/static.txt            | 400
-      AMBIGUOUS_PATH_PARAMETER stripped name   | /static.txt;x                      | 404
-      AMBIGUOUS_PATH_PARAMETER encoded dot-dot | /nothing/%2e%2e;x/static.txt       | 400
-      AMBIGUOUS_PATH_PARAMETER into cgi-bin    | /nothing/..;/cgi-bin/hello.sh      | 400
-      AMBIGUOUS_PATH_SEGMENT dot segment       | /cgi-bin/./hello.sh                | 400
-      AMBIGUOUS_PATH_SEPARATOR encoded slash   | /cgi-bin%2fhello.sh                | 400
-      AMBIGUOUS_PATH_SEPARATOR encoded back    | /cgi-bin/%5c..%5cstatic.txt        | 400
-      AMBIGUOUS_PATH_ENCODING double percent   | /cgi-bin/%252e%252e/static.txt     | 400
-      UTF16_ENCODINGS percent-u dot            | /cgi-bin/%u002e%u002e/static.txt   | 400
-      BAD_UTF8_ENCODING overlong dot           | /cgi-bin/%c0%ae%c0%ae/static.txt   | 400
-      BAD_UTF8_ENCODING truncated sequence     | /static%e2%82.txt                  | 400
-      SUSPICIOUS_PATH_CHARACTERS backslash     | /cgi-bin\\..\\static.txt           | 400
-      SUSPICIOUS_PATH_CHARACTERS encoded NUL   | /static.txt%00.html                | 400
-      SUSPICIOUS_PATH_CHARACTERS encoded tab   | /static%09.txt                     | 400
-      ILLEGAL_PATH_CHARACTERS raw DEL          | /static\u007f.txt                  | 400
+      AMBIGUOUS_PATH_SEGMENT encoded dot-dot   | /responses/%2e%2e/docroot/static.txt | 400
+      AMBIGUOUS_PATH_SEGMENT mixed dot-dot     | /responses/.%2e/responses/hello.sh   | 400
+      AMBIGUOUS_PATH_SEGMENT plain dot-dot     | /responses/../static.txt             | 400
+      AMBIGUOUS_PATH_SEGMENT dot-dot parameter | /responses/..;/static.txt            | 400
+      AMBIGUOUS_PATH_PARAMETER static dot-dot  | /nothing/..;/static.txt              | 400
+      AMBIGUOUS_PATH_PARAMETER stripped name   | /static.txt;x                        | 404
+      AMBIGUOUS_PATH_PARAMETER encoded dot-dot | /nothing/%2e%2e;x/static.txt         | 400
+      AMBIGUOUS_PATH_PARAMETER into a mount    | /nothing/..;/responses/hello.sh      | 400
+      AMBIGUOUS_PATH_SEGMENT dot segment       | /responses/./hello.sh                | 400
+      AMBIGUOUS_PATH_SEPARATOR encoded slash   | /responses%2fhello.sh                | 400
+      AMBIGUOUS_PATH_SEPARATOR encoded back    | /responses/%5c..%5cstatic.txt        | 400
+      AMBIGUOUS_PATH_ENCODING double percent   | /responses/%252e%252e/static.txt     | 400
+      UTF16_ENCODINGS percent-u dot            | /responses/%u002e%u002e/static.txt   | 400
+      BAD_UTF8_ENCODING overlong dot           | /responses/%c0%ae%c0%ae/static.txt   | 400
+      BAD_UTF8_ENCODING truncated sequence     | /static%e2%82.txt                    | 400
+      SUSPICIOUS_PATH_CHARACTERS backslash     | /responses\\..\\static.txt           | 400
+      SUSPICIOUS_PATH_CHARACTERS encoded NUL   | /static.txt%00.html                  | 400
+      SUSPICIOUS_PATH_CHARACTERS encoded tab   | /static%09.txt                       | 400
+      ILLEGAL_PATH_CHARACTERS raw DEL          | /static\u007f.txt                    | 400
       """)
   void ambiguityJettyWouldRejectIsRejectedByTheGateway(String violation, String target,
       int expected) throws Exception {

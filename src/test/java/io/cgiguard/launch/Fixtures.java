@@ -1,5 +1,6 @@
 package io.cgiguard.launch;
 
+import io.cgiguard.TestScripts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,13 +18,9 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  static Path faults() {
-    return Path.of(System.getProperty("cgiguard.project.dir", ".")).resolve("test-scripts/faults")
-        .toAbsolutePath();
-  }
-
-  static String script(String name) {
-    return faults().resolve(name).toString();
+  /** @return the fixture at {@code relative} under test-scripts, as a program to run */
+  static String script(String relative) {
+    return TestScripts.program(relative);
   }
 
   static LaunchSpec spec(String... argv) {
@@ -32,7 +29,7 @@ final class Fixtures {
 
   static LaunchSpec spec(ResourceLimits limits, String... argv) {
     return new LaunchSpec(
-        List.of(argv), ENVIRONMENT, faults(), limits, LaunchSpec.StderrSink.DISCARD, 4096);
+        List.of(argv), ENVIRONMENT, TestScripts.ROOT, limits, LaunchSpec.StderrSink.DISCARD, 4096);
   }
 
   static ScriptProcess started(Launcher launcher, LaunchSpec spec) {

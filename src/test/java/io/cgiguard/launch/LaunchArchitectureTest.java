@@ -30,7 +30,10 @@ class LaunchArchitectureTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("org.eclipse.jetty..", "io.cgiguard.http..", "io.cgiguard.admission..", "io.cgiguard.attempt..", "io.cgiguard.diagnose..", "io.cgiguard.failure..", "io.cgiguard.plan..", "io.cgiguard.render..", "io.cgiguard.text..")
+        .resideInAnyPackage("org.eclipse.jetty..", "io.cgiguard.http..",
+            "io.cgiguard.admission..", "io.cgiguard.attempt..", "io.cgiguard.diagnose..",
+            "io.cgiguard.failure..", "io.cgiguard.plan..", "io.cgiguard.render..",
+            "io.cgiguard.text..")
         .check(LAUNCH);
   }
 }

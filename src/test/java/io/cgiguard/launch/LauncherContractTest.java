@@ -2,7 +2,6 @@ package io.cgiguard.launch;
 
 import static io.cgiguard.launch.Fixtures.ENVIRONMENT;
 import static io.cgiguard.launch.Fixtures.awaitTermination;
-import static io.cgiguard.launch.Fixtures.faults;
 import static io.cgiguard.launch.Fixtures.readAll;
 import static io.cgiguard.launch.Fixtures.script;
 import static io.cgiguard.launch.Fixtures.spec;
@@ -10,6 +9,7 @@ import static io.cgiguard.launch.Fixtures.started;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.TestScripts;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,7 +36,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void copiesStdinToStdout(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
-        ScriptProcess process = started(launcher, spec(script("echo-stdin.sh")))) {
+        ScriptProcess process = started(launcher, spec(script("processes/echo-stdin.sh")))) {
       byte[] body = "line one\nline two\u00e9\n".repeat(1000).getBytes(UTF_8);
       try (OutputStream stdin = process.stdin()) {
         stdin.write(body);
@@ -50,7 +50,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void childEnvironmentIsExactlyTheSpec(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
-        ScriptProcess process = started(launcher, spec(script("print-environment.pl")))) {
+        ScriptProcess process = started(launcher, spec(script("processes/print-environment.pl")))) {
       process.stdin().close();
       Map<String, String> seen = new HashMap<>();
       for (String entry : new String(readAll(process.stdout()), UTF_8).split("\0")) {
@@ -64,8 +64,8 @@ class LauncherContractTest {
   @ParameterizedTest
   @MethodSource("launchers")
   void runsInTheSpecWorkingDirectory(Supplier<Launcher> kind) throws Exception {
-    Path directory = faults().getParent().toRealPath();
-    LaunchSpec base = spec(script("print-working-directory.sh"));
+    Path directory = TestScripts.path("processes").toRealPath();
+    LaunchSpec base = spec(script("processes/print-working-directory.sh"));
     LaunchSpec spec =
         new LaunchSpec(base.argv(), base.environment(), directory, base.limits(),
             base.stderrSink(), 0);
@@ -79,7 +79,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void reportsTheExitCode(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
-        ScriptProcess process = started(launcher, spec(script("exit-42.sh")))) {
+        ScriptProcess process = started(launcher, spec(script("processes/exit-42.sh")))) {
       Termination termination = awaitTermination(process);
       assertThat(termination.status()).isEqualTo(new ExitStatus.Exited(42));
       assertThat(termination.signalSentByGateway()).isEmpty();
@@ -91,7 +91,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void reportsDeathBySignal(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
-        ScriptProcess process = started(launcher, spec(script("crash-with-segv.sh")))) {
+        ScriptProcess process = started(launcher, spec(script("before-headers/segfault.sh")))) {
       ExitStatus status = awaitTermination(process).status();
       assertThat(status).isInstanceOf(ExitStatus.Signaled.class);
       assertThat(((ExitStatus.Signaled) status).signal()).isEqualTo(ScriptProcess.Signals.SIGSEGV);
@@ -129,7 +129,7 @@ class LauncherContractTest {
   @ParameterizedTest
   @MethodSource("launchers")
   void bareNameIsSearchedOnTheSpecPathNotTheGateways(Supplier<Launcher> kind) throws Exception {
-    Map<String, String> environment = Map.of("PATH", faults().toString());
+    Map<String, String> environment = Map.of("PATH", TestScripts.path("processes").toString());
     try (Launcher launcher = kind.get()) {
       LaunchSpec onSpecPath = withEnvironment(spec("exit-42.sh"), environment);
       try (ScriptProcess process = started(launcher, onSpecPath)) {
@@ -145,7 +145,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void fileWithoutExecuteBitFailsWithEacces(Supplier<Launcher> kind) {
     try (Launcher launcher = kind.get()) {
-      Launch launch = launcher.launch(spec(script("not-executable.sh")));
+      Launch launch = launcher.launch(spec(script("startup-failures/not-executable.cgi")));
       assertThat(launch).isInstanceOf(Launch.Failed.class);
       SpawnError error = ((Launch.Failed) launch).error();
       assertThat(error.errno()).isEqualTo(13);
@@ -157,7 +157,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void inheritsNoDescriptorBeyondStandardOnes(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
-        ScriptProcess process = started(launcher, spec(script("list-descriptors.sh")))) {
+        ScriptProcess process = started(launcher, spec(script("processes/list-descriptors.sh")))) {
       Set<String> fds =
           Arrays.stream(new String(readAll(process.stdout()), UTF_8).split("\\s+"))
               .filter(s -> !s.isEmpty())
@@ -171,7 +171,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void floodingStderrBeforeStdoutDoesNotDeadlock(Supplier<Launcher> kind) throws Exception {
     java.util.concurrent.atomic.AtomicLong lines = new java.util.concurrent.atomic.AtomicLong();
-    LaunchSpec base = spec(script("flood-stderr-64mib.pl"));
+    LaunchSpec base = spec(script("resources/flood-stderr-then-plain-line.pl"));
     LaunchSpec spec =
         new LaunchSpec(base.argv(), base.environment(), base.workingDirectory(), base.limits(),
             line -> lines.incrementAndGet(), 2048);
@@ -190,7 +190,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void groupSignalReachesGrandchildren(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
-        ScriptProcess process = started(launcher, spec(script("children-hold-stdout.sh")))) {
+        ScriptProcess process = started(launcher, spec(script("processes/children-hold-stdout.sh")))) {
       List<Long> children =
           List.of(
               Long.parseLong(Fixtures.readLine(process.stdout())),
@@ -212,7 +212,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void closeKillsChildrenThatHoldStdout(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get()) {
-      ScriptProcess process = started(launcher, spec(script("children-hold-stdout.sh")));
+      ScriptProcess process = started(launcher, spec(script("processes/children-hold-stdout.sh")));
       List<Long> children =
           List.of(
               Long.parseLong(Fixtures.readLine(process.stdout())),
@@ -232,7 +232,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void closeReleasesAReaderBlockedOnStdout(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get()) {
-      ScriptProcess process = started(launcher, spec(script("children-hold-stdout.sh")));
+      ScriptProcess process = started(launcher, spec(script("processes/children-hold-stdout.sh")));
       Fixtures.readLine(process.stdout());
       Fixtures.readLine(process.stdout());
       // The gateway's header timeout: one thread blocked reading, another giving up on the script.
@@ -255,7 +255,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void terminateGroupEndsTheScript(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
-        ScriptProcess process = started(launcher, spec(script("spin-cpu.sh")))) {
+        ScriptProcess process = started(launcher, spec(script("resources/spin-cpu.sh")))) {
       process.terminateGroup(java.time.Duration.ofMillis(200));
       Termination termination = awaitTermination(process);
       assertThat(termination.status()).isInstanceOf(ExitStatus.Signaled.class);
@@ -267,7 +267,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void terminateGroupEscalatesToSigkillAfterTheGrace(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
-        ScriptProcess process = started(launcher, spec(script("ignore-sigterm.sh")))) {
+        ScriptProcess process = started(launcher, spec(script("processes/ignore-sigterm.sh")))) {
       assertThat(Fixtures.readLine(process.stdout())).isEqualTo("ready");
       process.terminateGroup(java.time.Duration.ofMillis(300));
       assertThat(process.awaitTermination(java.time.Duration.ofMillis(100))).isEmpty();
@@ -282,7 +282,7 @@ class LauncherContractTest {
   @MethodSource("launchers")
   void stdoutCanBeReadWholeAtOnce(Supplier<Launcher> kind) throws Exception {
     try (Launcher launcher = kind.get();
-        ScriptProcess process = started(launcher, spec(script("echo-stdin.sh")))) {
+        ScriptProcess process = started(launcher, spec(script("processes/echo-stdin.sh")))) {
       try (OutputStream stdin = process.stdin()) {
         stdin.write("whole\n".getBytes(UTF_8));
       }
@@ -310,7 +310,7 @@ class LauncherContractTest {
   }
 
   private static boolean echoes(Launcher launcher, byte[] payload) throws Exception {
-    try (ScriptProcess process = started(launcher, spec(script("echo-stdin.sh")))) {
+    try (ScriptProcess process = started(launcher, spec(script("processes/echo-stdin.sh")))) {
       try (OutputStream stdin = process.stdin()) {
         stdin.write(payload);
       }

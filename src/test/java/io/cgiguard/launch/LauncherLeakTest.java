@@ -29,12 +29,12 @@ class LauncherLeakTest {
   private static final List<LaunchSpec> MIX =
       List.of(
           spec("/bin/true"),
-          spec(script("echo-stdin.sh")),
-          spec(script("exit-42.sh")),
+          spec(script("processes/echo-stdin.sh")),
+          spec(script("processes/exit-42.sh")),
           spec(script("no-such-script.sh")),
           spec("/bin/true"),
-          spec(script("crash-with-segv.sh")),
-          spec(script("not-executable.sh")),
+          spec(script("before-headers/segfault.sh")),
+          spec(script("startup-failures/not-executable.cgi")),
           spec("/bin/true"));
 
   static Stream<Named<Supplier<Launcher>>> launchers() {
@@ -56,7 +56,7 @@ class LauncherLeakTest {
       runMix(launcher, LAUNCHES);
       // A few scripts left with background children holding stdout, for the launcher to reap.
       for (int i = 0; i < 5; i++) {
-        launcher.launch(spec(script("children-hold-stdout.sh")));
+        launcher.launch(spec(script("processes/children-hold-stdout.sh")));
       }
     }
 

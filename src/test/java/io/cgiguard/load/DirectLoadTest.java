@@ -2,6 +2,7 @@ package io.cgiguard.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.TestScripts;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
 import java.nio.file.Path;
@@ -33,10 +34,10 @@ class DirectLoadTest {
 
   @ParameterizedTest(name = "{0} is {1}")
   @CsvSource({
-      "load/exits-mid-headers.sh, exited-before-headers",
-      "load/segfaults-before-headers.sh, killed-before-headers",
-      "load/fails-after-headers.sh, exited-nonzero-after-headers",
-      "faults/not-executable.sh, spawn-failed"})
+      "before-headers/exit-mid-header-line.sh, exited-before-headers",
+      "before-headers/segfault.sh, killed-before-headers",
+      "after-headers/exit-1-after-headers.sh, exited-nonzero-after-headers",
+      "startup-failures/not-executable.cgi, spawn-failed"})
   void namesEachWayAScriptFails(String script, String category) throws Exception {
     LoadResult result = new DirectLoad(launcher, fixture(script), 3, RUNS, null,
         Duration.ofSeconds(10)).run();
@@ -47,7 +48,7 @@ class DirectLoadTest {
 
   @Test
   void aCompleteResponseIsASuccess() throws Exception {
-    LoadResult result = new DirectLoad(launcher, fixture("load/complete-response.sh"), 4, 40,
+    LoadResult result = new DirectLoad(launcher, fixture("responses/hello.sh"), 4, 40,
         null, Duration.ofSeconds(10)).run();
 
     assertThat(result.ok()).isEqualTo(40);
@@ -56,16 +57,16 @@ class DirectLoadTest {
 
   @Test
   void aScriptSilentPastTheTimeoutIsAHeaderTimeout() throws Exception {
-    LoadResult result = new DirectLoad(launcher, fixture("load/sleeps-before-headers.sh"), 2, 2,
-        null, Duration.ofMillis(300)).run();
+    LoadResult result = new DirectLoad(launcher,
+        fixture("before-headers/hang-before-headers.sh"), 2, 2, null, Duration.ofMillis(300)).run();
 
     assertThat(result.failures()).containsExactly(Map.entry("header-timeout", 2L));
   }
 
   @Test
   void aFlakyScriptSplitsIntoSuccessesAndPrematureEnds() throws Exception {
-    LoadResult result = new DirectLoad(launcher, fixture("load/flaky-headers.sh"), 4, 60, null,
-        Duration.ofSeconds(10)).run();
+    LoadResult result = new DirectLoad(launcher, fixture("intermittent/flaky-unseeded.sh"), 4, 60,
+        null, Duration.ofSeconds(10)).run();
 
     // Each run is a coin toss; 60 tosses all landing one way happens once in 2^59.
     assertThat(result.ok()).isPositive();
@@ -74,7 +75,6 @@ class DirectLoadTest {
   }
 
   static Path fixture(String name) {
-    return Path.of(System.getProperty("cgiguard.project.dir", ".")).resolve("test-scripts")
-        .resolve(name);
+    return TestScripts.path(name);
   }
 }

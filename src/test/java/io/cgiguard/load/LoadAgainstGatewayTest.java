@@ -27,30 +27,27 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadAgainstGatewayTest {
 
   private static final Pattern REQUESTS = Pattern.compile(
-      "^cgiguard_requests_total\\{outcome=\"([a-z-]+)\",script=\"/load/flaky-headers.sh\"\\} "
-          + "([0-9.E]+)$", Pattern.MULTILINE);
+      "^cgiguard_requests_total\\{outcome=\"([a-z-]+)\","
+          + "script=\"/intermittent/flaky-unseeded.sh\"\\} ([0-9.E]+)$", Pattern.MULTILINE);
 
   @TempDir Path dir;
 
   @Test
   void failureCountsEqualTheGatewaysOwn() throws Exception {
     String toml = """
-        [[mount]]
-        url = "/load/"
-        dir = "%s"
         [retry]
         attempts = 2
         backoff = "1ms"
         [circuit]
         window = 1000
         min-requests = 1000
-        """.formatted(TestGateway.PROJECT.resolve("test-scripts/load"));
+        """;
     try (TestGateway gateway = TestGateway.start(toml)) {
       Path json = dir.resolve("load.json");
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "load",
-          gateway.uri("/load/flaky-headers.sh").toString(), "-c", "4", "-n", "400", "-q",
+          gateway.uri("/intermittent/flaky-unseeded.sh").toString(), "-c", "4", "-n", "400", "-q",
           "--max-failure-rate", "100%", "--json", json.toString());
       assertThat(status).as(err.toString()).isZero();
       JsonNode report = new ObjectMapper().readTree(json.toFile());

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.eclipse.jetty.http.HttpStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -57,7 +58,7 @@ class DiagnosticPageTest {
       Optional.of(new Diagnosis(Cause.KILLED_EXTERNALLY, "SIGKILL <not> from \"us\""));
 
   private static DiagnosticPage.Rendered render(Format format, boolean detailed) {
-    return DiagnosticPage.standard()
+    return DiagnosticPage.standard(HttpStatus::getMessage)
         .render(format, detailed, REQUEST_ID, 502, attempts(), DIAGNOSIS);
   }
 
@@ -139,7 +140,7 @@ class DiagnosticPageTest {
     assertThat(raw).doesNotContain("<").doesNotContain(">").doesNotContain("&");
 
     assertThat(json.get("status").asInt()).isEqualTo(502);
-    assertThat(json.get("failure").asText()).isEqualTo("killed-before-headers");
+    assertThat(json.get("kind").asText()).isEqualTo("killed-before-headers");
     assertThat(json.get("requestId").asText()).isEqualTo(REQUEST_ID);
     assertThat(json.get("attemptCount").asInt()).isEqualTo(2);
     assertThat(json.get("headersReceived").asText()).isEqualTo(HEADERS);
@@ -155,7 +156,7 @@ class DiagnosticPageTest {
   void plainJsonParsesAndHasNoEvidence() throws Exception {
     JsonNode json = new ObjectMapper().readTree(render(Format.JSON, false).body());
 
-    assertThat(json.get("failure").asText()).isEqualTo("killed-before-headers");
+    assertThat(json.get("kind").asText()).isEqualTo("killed-before-headers");
     assertThat(json.get("headersHidden").asBoolean()).isTrue();
     assertThat(json.has("attempts")).isFalse();
     assertThat(json.has("cause")).isFalse();
@@ -163,7 +164,7 @@ class DiagnosticPageTest {
 
   @Test
   void overloadHasNoAttemptsAndNoIisSentence() {
-    String text = DiagnosticPage.standard().render(Format.TEXT, true, "r1", 503,
+    String text = DiagnosticPage.standard(HttpStatus::getMessage).render(Format.TEXT, true, "r1", 503,
         FailureKind.OVERLOADED, List.of(), Optional.empty()).text();
 
     assertThat(text).contains("503 Service Unavailable").contains("overloaded")
@@ -174,7 +175,7 @@ class DiagnosticPageTest {
   void customPageIsSentAsGiven() {
     byte[] page = "<h1>Sorry</h1>".getBytes(StandardCharsets.UTF_8);
 
-    DiagnosticPage.Rendered rendered = DiagnosticPage.custom(page, "text/html")
+    DiagnosticPage.Rendered rendered = DiagnosticPage.custom(page, "text/html", HttpStatus::getMessage)
         .render(Format.JSON, true, REQUEST_ID, 502, attempts(), DIAGNOSIS);
 
     assertThat(rendered.body()).isEqualTo(page);
@@ -198,5 +199,26 @@ class DiagnosticPageTest {
       "text/*;q=0.2, text/plain|TEXT"})
   void negotiatesTheFormatFromAccept(String accept, Format expected) {
     assertThat(Format.negotiate(accept)).isEqualTo(expected);
+  }
+
+  @Test
+  void refusalsEscapeWhatTheyQuoteAndNameTheirFieldsLikeFailurePages() throws Exception {
+    DiagnosticPage page = DiagnosticPage.standard(HttpStatus::getMessage);
+    String reason = "no script at /cgi-bin/<img src=x>\r\nSet-Cookie: a=b";
+
+    String html = page.refusal(Format.HTML, 404, reason, "req-1").text();
+    String text = page.refusal(Format.TEXT, 404, reason, "req-1").text();
+    DiagnosticPage.Rendered json = page.refusal(Format.JSON, 404, reason, "req-1");
+
+    assertThat(html).contains("<title>404 Not Found</title>", "&lt;img src=x&gt;\\r\\nSet-Cookie")
+        .doesNotContain("<img");
+    assertThat(text).startsWith("404 Not Found\n").contains("\\r\\nSet-Cookie")
+        .doesNotContain("\r");
+    JsonNode node = new ObjectMapper().readTree(json.text());
+    assertThat(json.contentType()).isEqualTo("application/json");
+    assertThat(node.get("status").asInt()).isEqualTo(404);
+    assertThat(node.get("reason").asText()).isEqualTo("Not Found");
+    assertThat(node.get("message").asText()).isEqualTo(reason);
+    assertThat(node.get("requestId").asText()).isEqualTo("req-1");
   }
 }

@@ -2,6 +2,7 @@ package io.cgiguard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.TestScripts;
 import io.cgiguard.http.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +26,13 @@ class GatewayEnvironmentLeakTest {
         run-as = "root"
         docroot = "%s"
         [[mount]]
-        url = "/security/"
+        url = "/responses/"
         dir = "%s"
-        """.formatted(TestGateway.DOCROOT, SecurityGateway.FIXTURES));
+        """.formatted(TestGateway.DOCROOT, TestScripts.path("responses")));
     Map<String, String> secrets = Map.of("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI-secret-key",
         "DB_PASSWORD", "hunter2-db-password", "GITHUB_TOKEN", "ghp_leakedtoken");
     try (ServedProcess served = ServedProcess.start(config, secrets)) {
-      String env = served.get("/security/env.sh");
+      String env = served.get("/responses/env.pl");
       assertThat(env).contains("GATEWAY_INTERFACE=CGI/1.1").contains("PATH=");
       for (Map.Entry<String, String> secret : secrets.entrySet()) {
         assertThat(env).doesNotContain(secret.getKey()).doesNotContain(secret.getValue());

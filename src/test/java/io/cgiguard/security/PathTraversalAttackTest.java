@@ -83,7 +83,7 @@ class PathTraversalAttackTest {
   /** Python CVE-2014-4650: CGIHTTPServer decoded {@code %2e%2e} after checking the path. */
   @Test
   void pythonCve2014_4650EncodedDotDotIsRejectedBeforeMapping() throws Exception {
-    String answer = gateway.get("/security/%2e%2e/cgi-bin/hello.sh");
+    String answer = gateway.get("/security/%2e%2e/responses/hello.sh");
     assertThat(status(answer)).isEqualTo(400);
     assertThat(answer).doesNotContain("Hello");
   }
@@ -104,7 +104,7 @@ class PathTraversalAttackTest {
    * {@code ..;/} path-parameter traversal, encoded separators, encoded {@code %}).
    */
   @ParameterizedTest
-  @ValueSource(strings = {"/security/..;/cgi-bin/hello.sh", "/security/argv.sh;.txt/..",
+  @ValueSource(strings = {"/security/..;/responses/hello.sh", "/security/argv.sh;.txt/..",
       "/security/x%2f..%2f..%2fargv.sh", "/security/%2e/argv.sh", "/security/x/%2e%2e/argv.sh",
       "/security/argv%25%32%65sh", "/security/..%00/argv.sh"})
   void ambiguitiesJettyWouldRefuseAreRefusedByTheGateway(String target) throws Exception {

@@ -81,7 +81,7 @@ class ScriptInjectionAttackTest {
   /** httpoxy CVE-2016-5385: a {@code Proxy:} header must not become HTTP_PROXY. */
   @Test
   void httpoxyCve2016_5385ProxyHeaderNeverBecomesHttpProxy() throws Exception {
-    String answer = gateway.raw("GET /security/env.sh HTTP/1.1\r\nHost: x\r\n"
+    String answer = gateway.raw("GET /responses/env.pl HTTP/1.1\r\nHost: x\r\n"
         + "Proxy: http://attacker.example:8080\r\nConnection: close\r\n\r\n");
     assertThat(status(answer)).isEqualTo(200);
     assertThat(answer).doesNotContain("HTTP_PROXY").doesNotContain("attacker.example");
@@ -90,7 +90,7 @@ class ScriptInjectionAttackTest {
   /** Header names with {@code _} would collide with their {@code -} spelling: not exported. */
   @Test
   void underscoreHeaderCannotSmuggleAnotherVariable() throws Exception {
-    String answer = gateway.raw("GET /security/env.sh HTTP/1.1\r\nHost: x\r\n"
+    String answer = gateway.raw("GET /responses/env.pl HTTP/1.1\r\nHost: x\r\n"
         + "X-Forwarded-For: 10.0.0.1\r\nX_Forwarded_For: 6.6.6.6\r\nConnection: close\r\n\r\n");
     assertThat(status(answer)).isIn(200, 400);
     assertThat(answer).doesNotContain("6.6.6.6");
@@ -99,7 +99,7 @@ class ScriptInjectionAttackTest {
   /** Apache CGIPassAuth: credentials reach a script only when the mount says so. */
   @Test
   void authorizationIsNotPassedUnlessTheMountAllowsIt() throws Exception {
-    String request = "GET /security/env.sh HTTP/1.1\r\nHost: x\r\n"
+    String request = "GET /responses/env.pl HTTP/1.1\r\nHost: x\r\n"
         + "Authorization: Basic c2VjcmV0OnBhc3N3b3Jk\r\nConnection: close\r\n\r\n";
     assertThat(gateway.raw(request)).doesNotContain("c2VjcmV0OnBhc3N3b3Jk");
     try (SecurityGateway passing = SecurityGateway.start("pass-authorization = true", "")) {

@@ -1,5 +1,6 @@
 package io.cgiguard.security;
 
+import io.cgiguard.TestScripts;
 import io.cgiguard.http.TestGateway;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,12 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A real gateway with {@code test-scripts/security} mounted at {@code /security/}, whose
- * scripts write marker files and recorded argv into a fresh temporary directory.
+ * A real test gateway ({@code test-scripts/security} is mounted at {@code /security/}, beside the
+ * other behaviour directories) whose scripts write marker files and recorded argv into a fresh
+ * temporary directory.
  */
 final class SecurityGateway implements AutoCloseable {
 
-  static final Path FIXTURES = TestGateway.PROJECT.resolve("test-scripts/security");
+  static final Path FIXTURES = TestScripts.path("security");
   static final Duration WAIT = Duration.ofSeconds(15);
 
   final Path markers;
@@ -23,7 +25,7 @@ final class SecurityGateway implements AutoCloseable {
     this.gateway = gateway;
   }
 
-  /** Starts one with {@code toml} appended (mount keys first, then any further tables). */
+  /** Starts one with {@code mountKeys} in every fixture mount and {@code toml} appended. */
   static SecurityGateway start(String mountKeys, String toml) throws Exception {
     return start("", mountKeys, toml);
   }
@@ -32,15 +34,11 @@ final class SecurityGateway implements AutoCloseable {
   static SecurityGateway start(String serverKeys, String mountKeys, String toml)
       throws Exception {
     Path markers = Files.createTempDirectory("cgiguard-markers");
-    TestGateway gateway = TestGateway.start(serverKeys, """
-        [[mount]]
-        url = "/security/"
-        dir = "%s"
-        %s
+    TestGateway gateway = TestGateway.start(serverKeys, mountKeys, """
         [environment]
         set = { MARKER_DIR = "%s" }
         %s
-        """.formatted(FIXTURES, mountKeys, markers, toml));
+        """.formatted(markers, toml));
     return new SecurityGateway(markers, gateway);
   }
 

@@ -2,6 +2,7 @@ package io.cgiguard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.TestScripts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,8 @@ class WorldWritableCheckTest {
   void checkWarnsAboutWorldWritableScriptsAndDirectories(@TempDir Path dir) throws Exception {
     Path open = Files.createDirectories(dir.resolve("cgi-bin/open"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Path script = Files.copy(SecurityGateway.FIXTURES.resolve("env.sh"),
-        dir.resolve("cgi-bin/env.sh"));
+    Path script = Files.copy(TestScripts.path("responses/env.pl"),
+        dir.resolve("cgi-bin/env.pl"));
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxrwxrwx"));
     Process check = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -30,7 +31,7 @@ class WorldWritableCheckTest {
     String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(output).contains(open + ": the directory is world-writable");
-    assertThat(output).containsPattern("env\\.sh: .*writable");
+    assertThat(output).containsPattern("env\\.pl: .*writable");
     assertThat(check.exitValue()).isNotZero();
   }
 }

@@ -4,6 +4,7 @@ import io.cgiguard.launch.LaunchSpec;
 import io.cgiguard.launch.SpawnError;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Finds the file to execute for {@code argv[0]} the way execvp(3) would, but on the {@code PATH}
@@ -27,17 +28,26 @@ public sealed interface ProgramLookup {
    * existing but non-executable match gives EACCES as execvp does, and no match gives ENOENT.
    */
   static ProgramLookup resolve(LaunchSpec spec) {
-    String name = spec.argv().get(0);
+    return resolve(spec.argv().get(0), spec.environment(), spec.workingDirectory());
+  }
+
+  /**
+   * Resolves {@code name} as the launcher would for a script run in {@code workingDirectory} with
+   * {@code environment}: the one lookup behind the launchers, the list of allowed programs and the
+   * diagnosis of a missing interpreter, so that what is checked is what runs.
+   */
+  static ProgramLookup resolve(String name, Map<String, String> environment,
+      Path workingDirectory) {
     if (name.isEmpty()) {
       return notFound(Errno.ENOENT, name, "empty program name");
     }
     if (name.indexOf('/') >= 0) {
-      return new Found(spec.workingDirectory().resolve(name).toAbsolutePath());
+      return new Found(workingDirectory.resolve(name).toAbsolutePath());
     }
-    String path = spec.environment().getOrDefault("PATH", DEFAULT_PATH);
+    String path = environment.getOrDefault("PATH", DEFAULT_PATH);
     boolean sawNonExecutable = false;
     for (String dir : path.split(":", -1)) {
-      Path base = dir.isEmpty() ? spec.workingDirectory() : spec.workingDirectory().resolve(dir);
+      Path base = dir.isEmpty() ? workingDirectory : workingDirectory.resolve(dir);
       Path candidate = base.resolve(name).toAbsolutePath();
       if (Files.isRegularFile(candidate)) {
         if (Files.isExecutable(candidate)) {

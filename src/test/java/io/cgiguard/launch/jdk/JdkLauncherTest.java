@@ -2,12 +2,12 @@ package io.cgiguard.launch.jdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.TestScripts;
 import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.Launch;
 import io.cgiguard.launch.LaunchSpec;
 import io.cgiguard.launch.ResourceLimits;
 import io.cgiguard.launch.ScriptProcess;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +22,9 @@ class JdkLauncherTest {
   void fileWithoutInterpreterLineRunsThroughTheShell() throws Exception {
     // The JDK retries an ENOEXEC file through /bin/sh as execvp(3) does; the native launcher
     // reports ENOEXEC instead. Here the shell fails on the first word, "command not found".
-    Path faults =
-        Path.of(System.getProperty("cgiguard.project.dir", ".")).resolve("test-scripts/faults");
     LaunchSpec spec =
-        new LaunchSpec(List.of(faults.resolve("no-interpreter-line").toAbsolutePath().toString()),
-            Map.of("PATH", "/usr/bin:/bin"), faults.toAbsolutePath(), ResourceLimits.NONE,
+        new LaunchSpec(List.of(TestScripts.program("startup-failures/no-interpreter-line")),
+            Map.of("PATH", "/usr/bin:/bin"), TestScripts.ROOT, ResourceLimits.NONE,
             LaunchSpec.StderrSink.DISCARD, 1024);
     try (JdkLauncher launcher = new JdkLauncher()) {
       Launch launch = launcher.launch(spec);

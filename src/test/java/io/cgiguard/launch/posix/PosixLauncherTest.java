@@ -3,6 +3,7 @@ package io.cgiguard.launch.posix;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.TestScripts;
 import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.Launch;
 import io.cgiguard.launch.LaunchSpec;
@@ -47,7 +48,8 @@ class PosixLauncherTest {
   @Test
   void fileWithoutInterpreterLineFailsWithEnoexec() {
     // posix_spawn, unlike execvp and the JDK, does not retry such a file through /bin/sh.
-    Launch launch = launcher.launch(spec(ResourceLimits.NONE, script("no-interpreter-line")));
+    Launch launch = launcher.launch(
+        spec(ResourceLimits.NONE, script("startup-failures/no-interpreter-line")));
     assertThat(launch).isInstanceOf(Launch.Failed.class);
     SpawnError error = ((Launch.Failed) launch).error();
     assertThat(error.errno()).isEqualTo(8);
@@ -58,7 +60,7 @@ class PosixLauncherTest {
   @Test
   void missingWorkingDirectoryFailsWithEnoent() {
     LaunchSpec spec =
-        new LaunchSpec(List.of("/bin/true"), ENVIRONMENT, faults().resolve("no-such-directory"),
+        new LaunchSpec(List.of("/bin/true"), ENVIRONMENT, TestScripts.path("no-such-directory"),
             ResourceLimits.NONE, LaunchSpec.StderrSink.DISCARD, 0);
     Launch launch = launcher.launch(spec);
     assertThat(launch).isInstanceOf(Launch.Failed.class);
@@ -69,7 +71,7 @@ class PosixLauncherTest {
   void cpuLimitStopsABusyLoop() throws Exception {
     ResourceLimits oneSecond =
         new ResourceLimits(Duration.ofSeconds(1), -1, -1, -1, -1, 0);
-    try (ScriptProcess process = started(spec(oneSecond, script("spin-cpu.sh")))) {
+    try (ScriptProcess process = started(spec(oneSecond, script("resources/spin-cpu.sh")))) {
       Termination termination = await(process);
       assertThat(termination.status()).isInstanceOf(ExitStatus.Signaled.class);
       assertThat(((ExitStatus.Signaled) termination.status()).signal())
@@ -82,7 +84,7 @@ class PosixLauncherTest {
   @Test
   void addressSpaceLimitStopsALargeAllocation() throws Exception {
     ResourceLimits small = new ResourceLimits(null, 128L << 20, -1, -1, -1, 0);
-    try (ScriptProcess process = started(spec(small, script("allocate-512mib.pl")))) {
+    try (ScriptProcess process = started(spec(small, script("resources/allocate-512mib.pl")))) {
       Termination termination = await(process);
       assertThat(termination.status().success()).isFalse();
       assertThat(readAll(process.stdout())).isEmpty();
@@ -93,15 +95,16 @@ class PosixLauncherTest {
   @Test
   void withoutLimitTheSameAllocationSucceeds() throws Exception {
     try (ScriptProcess process =
-        started(spec(ResourceLimits.NONE, script("allocate-512mib.pl")))) {
-      assertThat(new String(readAll(process.stdout()), UTF_8).trim()).isEqualTo("536870912");
+        started(spec(ResourceLimits.NONE, script("resources/allocate-512mib.pl")))) {
+      assertThat(new String(readAll(process.stdout()), UTF_8))
+          .isEqualTo("Content-Type: text/plain\n\n536870912\n");
       assertThat(await(process).status().success()).isTrue();
     }
   }
 
   @Test
   void closeKillsAnOrphanThatHoldsStdout() throws Exception {
-    ScriptProcess process = started(spec(ResourceLimits.NONE, script("orphan-holds-stdout.sh")));
+    ScriptProcess process = started(spec(ResourceLimits.NONE, script("processes/orphan-holds-stdout.sh")));
     long orphan = Long.parseLong(readLine(process.stdout()));
     // The script itself exits at once; only its background child keeps stdout open.
     assertThat(await(process).status().success()).isTrue();
@@ -114,7 +117,7 @@ class PosixLauncherTest {
   void fileSizeLimitStopsALargeWrite(@TempDir Path directory) throws Exception {
     ResourceLimits oneKib = new ResourceLimits(null, -1, -1, 1024, -1, 0);
     LaunchSpec spec =
-        new LaunchSpec(List.of(script("write-4kib-file.sh"), "out"), ENVIRONMENT, directory,
+        new LaunchSpec(List.of(script("resources/write-4kib-file.sh"), "out"), ENVIRONMENT, directory,
             oneKib, LaunchSpec.StderrSink.DISCARD, 0);
     try (ScriptProcess process = started(spec)) {
       try (java.io.OutputStream stdin = process.stdin()) {
@@ -128,7 +131,7 @@ class PosixLauncherTest {
 
   @Test
   void closeReleasesAReaderEvenWhenAnEscapedProcessHoldsStdout() throws Exception {
-    ScriptProcess process = started(spec(ResourceLimits.NONE, script("escapee-holds-stdout.sh")));
+    ScriptProcess process = started(spec(ResourceLimits.NONE, script("processes/escapee-holds-stdout.sh")));
     long escapee = Long.parseLong(readLine(process.stdout()));
     try {
       java.util.concurrent.CompletableFuture<Integer> read =
@@ -152,7 +155,7 @@ class PosixLauncherTest {
   @Test
   void reportsResourceUsage() throws Exception {
     try (ScriptProcess process =
-        started(spec(ResourceLimits.NONE, script("burn-cpu-briefly.pl")))) {
+        started(spec(ResourceLimits.NONE, script("resources/burn-cpu-briefly.pl")))) {
       Termination termination = await(process);
       assertThat(termination.status().success()).isTrue();
       assertThat(termination.cpuTime().orElseThrow()).isGreaterThanOrEqualTo(Duration.ofMillis(150));
@@ -165,7 +168,7 @@ class PosixLauncherTest {
 
   @Test
   void scriptLeadsItsOwnProcessGroup() throws Exception {
-    try (ScriptProcess process = started(spec(ResourceLimits.NONE, script("echo-stdin.sh")))) {
+    try (ScriptProcess process = started(spec(ResourceLimits.NONE, script("processes/echo-stdin.sh")))) {
       String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       // Fields after the command: state, ppid, pgrp, session.
@@ -192,7 +195,7 @@ class PosixLauncherTest {
     List<ScriptProcess> running = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < 16; i++) {
-        running.add(started(spec(ResourceLimits.NONE, script("echo-stdin.sh"))));
+        running.add(started(spec(ResourceLimits.NONE, script("processes/echo-stdin.sh"))));
       }
       // One reap loop polls them all; before, each held a reaper and a stderr thread.
       assertThat(launcherThreads() - threadsBefore).isLessThanOrEqualTo(2);
@@ -214,17 +217,12 @@ class PosixLauncherTest {
   }
 
   private static LaunchSpec spec(ResourceLimits limits, String program) {
-    return new LaunchSpec(List.of(program), ENVIRONMENT, faults(), limits,
+    return new LaunchSpec(List.of(program), ENVIRONMENT, TestScripts.ROOT, limits,
         LaunchSpec.StderrSink.DISCARD, 4096);
   }
 
-  private static Path faults() {
-    return Path.of(System.getProperty("cgiguard.project.dir", ".")).resolve("test-scripts/faults")
-        .toAbsolutePath();
-  }
-
-  private static String script(String name) {
-    return faults().resolve(name).toString();
+  private static String script(String relative) {
+    return TestScripts.program(relative);
   }
 
   private static Termination await(ScriptProcess process) throws InterruptedException {

@@ -1,0 +1,62 @@
+package io.cgiguard.http;
+
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers what Jetty itself rejects or fails (a request its parser refuses, an exception out of a
+ * handler, a response it cannot send) with the gateway's own refusal page, its request id and its
+ * security headers, and logs it once: no Jetty error page reaches a client.
+ */
+final class GatewayErrorHandler extends ErrorHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayErrorHandler.class);
+
+  private final Supplier<GatewayPages> pages;
+  private final RequestIds ids = new RequestIds();
+
+  /** @param pages the pages of the site in force, which a reload may replace */
+  GatewayErrorHandler(Supplier<GatewayPages> pages) {
+    this.pages = pages;
+  }
+
+  @Override
+  protected void generateResponse(Request request, Response response, int code, String message,
+      Throwable cause, Callback callback) {
+    String requestId = ids.next(null);
+    log(requestId, code, message, cause);
+    if (response.isCommitted()) {
+      callback.failed(cause != null ? cause : new IllegalStateException(message));
+      return;
+    }
+    response.reset();
+    pages.get().refuse(request, response, callback, requestId, code, reason(code, message));
+  }
+
+  /** A request Jetty refused is the client's doing; anything else is the gateway's, with a trace. */
+  private static void log(String requestId, int status, String message, Throwable cause) {
+    if (cause == null || cause instanceof HttpException) {
+      LOG.info("request {}: answered {} by the gateway's error page: {}", requestId, status,
+          message);
+    } else {
+      LOG.warn("request {}: answered {} by the gateway's error page: {}", requestId, status,
+          message, cause);
+    }
+  }
+
+  /** Jetty's words for a client error; nothing about the gateway's insides for its own. */
+  private static String reason(int status, String message) {
+    if (status >= 500) {
+      return "the gateway could not answer this request; the log has the details under the "
+          + "request id";
+    }
+    return message == null || message.isBlank() ? HttpStatus.getMessage(status) : message;
+  }
+}

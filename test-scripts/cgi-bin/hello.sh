@@ -1,2 +1,0 @@
-#!/bin/sh
-printf 'Content-Type: text/plain\r\n\r\nhello\n'

@@ -1,6 +1,0 @@
-#!/usr/bin/perl
-# Writes 64 MiB to stderr before a single byte to stdout.
-my $line = ("e" x 1023) . "\n";
-print STDERR $line for 1 .. 65536;
-close STDERR;
-print "done\n";

@@ -1,3 +1,0 @@
-#!/bin/sh
-# Never writes its headers.
-exec sleep 3600
