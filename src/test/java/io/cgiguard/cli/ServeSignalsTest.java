@@ -44,7 +44,7 @@ class ServeSignalsTest {
   private static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize();
   private static final Path FIXTURES = PROJECT.resolve("test-scripts/reload");
-  private static final Path FAULTS = PROJECT.resolve("test-scripts/faults");
+  private static final Path BEFORE_HEADERS = PROJECT.resolve("test-scripts/before-headers");
 
   @TempDir Path temp;
   private final HttpClient client = HttpClient.newBuilder()
@@ -159,13 +159,13 @@ class ServeSignalsTest {
     Path file = temp.resolve("cgiguard.toml");
     Files.writeString(file, config("v1", "drain-delay = \"200ms\"\ndrain-timeout = \"1s\"", """
         [[mount]]
-        url = "/faults/"
+        url = "/before-headers/"
         dir = "%s"
-        """.formatted(FAULTS)));
+        """.formatted(BEFORE_HEADERS)));
     Path pids = Files.createDirectory(temp.resolve("pids"));
     try (ServeChild serve = ServeChild.start(file, temp.resolve("serve.log"))) {
       CompletableFuture<HttpResponse<String>> hanging = client.sendAsync(HttpRequest.newBuilder(
-          serve.uri.resolve("/faults/hang-before-headers.sh?" + pids))
+          serve.uri.resolve("/before-headers/hang-before-headers.sh?" + pids))
           .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(Polling.eventually(Duration.ofSeconds(20), () -> pidsIn(pids).size() == 1))
           .isTrue();

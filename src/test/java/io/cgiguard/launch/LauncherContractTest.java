@@ -105,7 +105,7 @@ class LauncherContractTest {
     launcher.close();
     launcher.close();
 
-    Launch launch = launcher.launch(spec(script("exit-42.sh")));
+    Launch launch = launcher.launch(spec(script("processes/exit-42.sh")));
 
     assertThat(launch).isInstanceOf(Launch.Failed.class);
     SpawnError error = ((Launch.Failed) launch).error();
