@@ -75,7 +75,7 @@ public final class ReloadCommand implements Callable<Integer> {
     }
     if (answer.path("reloaded").asBoolean(false)) {
       out.println("reloaded " + answer.path("source").asText());
-      answer.path("restart-needed").forEach(line ->
+      answer.path("restartNeeded").forEach(line ->
           out.println("needs a restart (the running value stays): " + line.asText()));
       out.flush();
       return 0;

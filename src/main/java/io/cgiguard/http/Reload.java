@@ -1,10 +1,8 @@
 package io.cgiguard.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cgiguard.text.Json;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a reload did: applied the new configuration (perhaps with keys that only a restart can
@@ -18,7 +16,10 @@ public sealed interface Reload {
   /** @return 200 when applied, 422 when the configuration was refused, 503 while stopping */
   int httpStatus();
 
-  /** @return {@code {"reloaded":…,"restart-needed":[…]}} or {@code {"reloaded":false,"problems":[…]}} */
+  /**
+   * @return {@code {"reloaded": true, "source": …, "restartNeeded": […]}} or
+   *     {@code {"reloaded": false, "problems": […]}}
+   */
   String json();
 
   /**
@@ -39,11 +40,9 @@ public sealed interface Reload {
 
     @Override
     public String json() {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("reloaded", true);
-      body.put("source", source);
-      body.put("restart-needed", restartNeeded);
-      return write(body);
+      ObjectNode body = Json.object().put("reloaded", true).put("source", source);
+      restartNeeded.forEach(body.putArray("restartNeeded")::add);
+      return Json.write(body);
     }
   }
 
@@ -65,18 +64,9 @@ public sealed interface Reload {
 
     @Override
     public String json() {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("reloaded", false);
-      body.put("problems", problems);
-      return write(body);
-    }
-  }
-
-  private static String write(Map<String, Object> body) {
-    try {
-      return new ObjectMapper().writeValueAsString(body) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a map of strings did not serialise", e);
+      ObjectNode body = Json.object().put("reloaded", false);
+      problems.forEach(body.putArray("problems")::add);
+      return Json.write(body);
     }
   }
 }
