@@ -41,7 +41,12 @@ final class SiteSwitch extends Handler.Abstract {
     Server server = getServer();
     next.handler().setServer(server);
     if (isStarted()) {
-      next.handler().start();
+      try {
+        next.handler().start();
+      } catch (Exception e) {
+        stopQuietly(next);
+        throw e;
+      }
     }
     Site old;
     synchronized (this) {
