@@ -2,6 +2,7 @@ package io.cgiguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.TestScripts;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.http.GatewayServer;
 import io.cgiguard.launch.Launcher;
@@ -24,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReloadCommandTest {
 
-  private static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
-      .toAbsolutePath().normalize();
-
   @TempDir Path temp;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -46,12 +44,12 @@ class ReloadCommandTest {
         port = %d
         docroot = "%s"
         """;
-    Files.writeString(file, site.formatted(0, PROJECT.resolve("test-scripts/docroot")));
+    Files.writeString(file, site.formatted(0, TestScripts.path("docroot")));
     try (Launcher launcher = Launchers.create();
         GatewayServer server = new GatewayServer(new ConfigLoader(temp).load(file), launcher)) {
       server.reloadFrom(() -> new ConfigLoader(temp).load(file));
       server.start();
-      Files.writeString(file, site.formatted(server.port(), PROJECT.resolve("test-scripts/docroot"))
+      Files.writeString(file, site.formatted(server.port(), TestScripts.path("docroot"))
           + "[timeouts]\nheader = \"later\"\n");
 
       int status = reload("--config", file.toString());

@@ -3,6 +3,7 @@ package io.cgiguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgiguard.Polling;
+import io.cgiguard.TestScripts;
 import io.cgiguard.load.Expectations;
 import io.cgiguard.load.LoadPlan;
 import io.cgiguard.load.LoadResult;
@@ -41,10 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ServeSignalsTest {
 
-  private static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
-      .toAbsolutePath().normalize();
-  private static final Path FIXTURES = PROJECT.resolve("test-scripts/reload");
-  private static final Path BEFORE_HEADERS = PROJECT.resolve("test-scripts/before-headers");
+  private static final Path FIXTURES = TestScripts.path("reload");
+  private static final Path BEFORE_HEADERS = TestScripts.path("before-headers");
 
   @TempDir Path temp;
   private final HttpClient client = HttpClient.newBuilder()
@@ -65,7 +64,7 @@ class ServeSignalsTest {
         [[mount]]
         url = "/slow/"
         dir = "%s"
-        """.formatted(PROJECT.resolve("test-scripts/docroot"), drain, FIXTURES.resolve(version),
+        """.formatted(TestScripts.path("docroot"), drain, FIXTURES.resolve(version),
         FIXTURES.resolve("slow")) + more;
   }
 

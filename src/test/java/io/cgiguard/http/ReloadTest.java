@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cgiguard.TestScripts;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReloadTest {
 
-  static final Path FIXTURES = TestGateway.PROJECT.resolve("test-scripts/reload");
+  static final Path FIXTURES = TestScripts.path("reload");
 
   @TempDir Path temp;
   private Path file;
