@@ -42,14 +42,13 @@ class ReloadContinuityTest {
         [timeouts]
         header = "%s"
 
+        # One attempt per request, and two failures in a row open the circuit for long enough.
         [retry]
         attempts = 1
-
         [circuit]
+        open-for = "10m"
         window = 2
         min-requests = 2
-        failure-ratio = 0.5
-        open-for = "10m"
         """.formatted(TestGateway.DOCROOT, TestScripts.path("startup-failures"), headerTimeout);
   }
 
