@@ -8,6 +8,7 @@ command -v git >/dev/null 2>&1 && [ -x /usr/lib/git-core/git-http-backend ] || m
 command -v perl >/dev/null 2>&1 || missing="$missing perl"
 perl -MCGI -e 1 >/dev/null 2>&1 || missing="$missing libcgi-pm-perl"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v prlimit >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1 || missing="$missing util-linux"
 command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 

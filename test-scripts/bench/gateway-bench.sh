@@ -2,8 +2,9 @@
 # gateway-bench.sh: requests per second through the cgiguard gateway for a trivial compiled
 # CGI program, a /bin/sh script and a Perl script at several concurrencies, against the
 # machine's raw spawn rate and, where installed, lighttpd (mod_cgi) and Apache (mod_cgid) on
-# the same scripts in the same run; then a large-response streaming figure against a plain
-# pipe, and the gateway's memory while 64 slow scripts run. See README.md next to it.
+# the same scripts in the same run; then a large upload and a large response against the pipe
+# limits of this machine, and the gateway's memory while 64 slow scripts run. See README.md
+# next to it.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,6 +20,7 @@ SERVERS="gateway,lighttpd,apache"
 SCRIPTS="hello,hello.sh,hello.pl"
 CONCURRENCY="1,8,64"
 STREAM_MIB=256
+POST_MIB=16
 MEMORY_SECONDS=8
 WARMUP=3
 JAR="$REPO/target/cgiguard.jar"
@@ -43,6 +45,7 @@ Options:
       --scripts LIST       from hello,hello.sh,hello.pl (default all three)
   -c, --concurrency LIST   client connections per round (default 1,8,64)
       --stream-mib N       size of the streaming test in MiB (default 256; 0 skips it)
+      --post-mib N         size of the upload test in MiB (default 16; 0 skips it)
       --memory-seconds N   length of the c=64 slow-script memory test (default 8; 0 skips)
       --warmup SECONDS     unmeasured load per server and script before the rounds, so
                            the JVM's JIT is not measured (default 3; 0 skips)
@@ -71,6 +74,7 @@ parse_options() {
             --scripts) SCRIPTS=${2:?}; shift ;;
             -c | --concurrency) CONCURRENCY=${2:?}; shift ;;
             --stream-mib) STREAM_MIB=${2:?}; shift ;;
+            --post-mib) POST_MIB=${2:?}; shift ;;
             --memory-seconds) MEMORY_SECONDS=${2:?}; shift ;;
             --warmup) WARMUP=${2:?}; shift ;;
             --jar) JAR=${2:?}; shift ;;
@@ -89,6 +93,7 @@ parse_options() {
     [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "--duration takes whole seconds"
     [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a positive number"
     [[ $STREAM_MIB =~ ^[0-9]+$ ]] || die "--stream-mib takes a number"
+    [[ $POST_MIB =~ ^[0-9]+$ ]] || die "--post-mib takes a number"
     [[ $MEMORY_SECONDS =~ ^[0-9]+$ ]] || die "--memory-seconds takes a number"
     [[ $WARMUP =~ ^[0-9]+$ ]] || die "--warmup takes whole seconds"
     [[ $CONCURRENCY =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--concurrency takes e.g. 1,8,64"
@@ -127,7 +132,7 @@ ensure_tools() {
 compile_programs() {
     mkdir -p "$BIN"
     local program
-    for program in hello rawspawn bigbody; do
+    for program in hello rawspawn bigbody readbody pipelimit; do
         gcc -O2 -Wall -Wextra -pthread -o "$BIN/$program" "$TEST_SCRIPTS/src/$program.c"
     done
 }
@@ -139,7 +144,7 @@ prepare_cgi_bin() {
     mkdir -p "$CGI_BIN"
     cp "$TEST_SCRIPTS"/responses/hello.sh "$TEST_SCRIPTS"/responses/hello.pl "$CGI_BIN/"
     cp "$TEST_SCRIPTS"/responses/sleep-2s-then-answer.sh "$CGI_BIN/sleep2.sh"
-    cp "$BIN/hello" "$BIN/bigbody" "$CGI_BIN/"
+    cp "$BIN/hello" "$BIN/bigbody" "$BIN/readbody" "$CGI_BIN/"
     local copy
     for copy in a b c d; do
         cp "$CGI_BIN/sleep2.sh" "$CGI_BIN/sleep2-$copy.sh"
@@ -315,9 +320,11 @@ main() {
     echo "Requests per second (median of $ROUNDS rounds of $DURATION s; $(nproc) CPUs):"
     print_table
     print_cpu_table
+    report_upload
     report_streaming
     report_memory
     report_targets
+    report_summary
 }
 
 main "$@"

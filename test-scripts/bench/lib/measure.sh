@@ -48,13 +48,43 @@ measure_raw() {
         <<<"$output"
 }
 
-# MiB/s of STREAM_MIB MiB from bigbody through a plain pipe into cat.
+# The gateway's own pipe work, which the pipe limits below repeat in C: the stdout pipe's size
+# and the size of each read from it (NativeSpawn.STDOUT_PIPE_BYTES, DirectBuffers.BUFFER_BYTES),
+# and the stdin pipe's size and the largest write of a request body into it
+# (NativeSpawn.STDIN_PIPE_BYTES, RequestBodies: one pooled DirectBuffers buffer per write).
+GATEWAY_STDOUT_PIPE_BYTES=$((256 * 1024))
+GATEWAY_STDOUT_READ_BYTES=$((128 * 1024))
+GATEWAY_STDIN_PIPE_BYTES=$((256 * 1024))
+GATEWAY_STDIN_WRITE_BYTES=$((128 * 1024))
+
+# MiB/s of STREAM_MIB MiB from bigbody read by pipelimit from the same kind of pipe with the
+# gateway's read size: the response limit (not `cat`, whose small reads made a weak baseline).
 measure_pipe_stream() {
-    local start end
-    start=$(date +%s%N)
-    BIGBODY_MIB=$STREAM_MIB "$BIN/bigbody" | cat >/dev/null
-    end=$(date +%s%N)
-    awk -v mib="$STREAM_MIB" -v ns=$((end - start)) 'BEGIN { printf "%.1f\n", mib / (ns / 1e9) }'
+    BIGBODY_MIB=$STREAM_MIB "$BIN/pipelimit" read -r "$GATEWAY_STDOUT_READ_BYTES" \
+        -p "$GATEWAY_STDOUT_PIPE_BYTES" "$CGI_BIN/bigbody" 2>/dev/null |
+        awk '{ split($1, kv, "="); print kv[2] + 0 } END { if (NR == 0) print 0 }'
+}
+
+# MiB/s of POST_MIB MiB written by pipelimit into readbody's stdin, through the same kind of
+# pipe with the gateway's write size: the upload limit.
+measure_pipe_upload() {
+    "$BIN/pipelimit" write -m "$POST_MIB" -w "$GATEWAY_STDIN_WRITE_BYTES" \
+        -p "$GATEWAY_STDIN_PIPE_BYTES" "$CGI_BIN/readbody" 2>/dev/null |
+        awk '{ split($1, kv, "="); print kv[2] + 0 } END { if (NR == 0) print 0 }'
+}
+
+# MiB/s of a POST_MIB MiB request body sent by curl to readbody through a server; 0 unless the
+# script answered 200 with the whole body counted. "Expect:" is cleared so that no server's
+# 100-continue round trip is part of the figure.
+measure_http_upload() {
+    local port=$1 result reply="$WORK/upload-reply"
+    result=$(curl -s -o "$reply" -m 120 -H 'Expect:' -H 'Content-Type: application/octet-stream' \
+        --data-binary @"$WORK/upload-body" -w '%{http_code} %{time_total}' \
+        "http://127.0.0.1:$port/cgi-bin/readbody" || true)
+    grep -q "^hello, read $((POST_MIB * 1048576)) bytes" "$reply" 2>/dev/null || result="0 0"
+    awk -v mib="$POST_MIB" '{
+        if ($1 != 200 || $2 <= 0) { print 0; exit }
+        printf "%.1f\n", mib / $2 }' <<<"$result"
 }
 
 # MiB/s of STREAM_MIB MiB from bigbody through a server; 0 when the body was not all there.

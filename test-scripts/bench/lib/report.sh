@@ -44,16 +44,45 @@ report_streaming() {
     PIPE_STREAM=$(stream_median pipe "$streams")
     echo
     echo "Streaming $STREAM_MIB MiB (median of $ROUNDS, MiB/s):"
-    printf '  %-9s %9.1f\n' "pipe" "$PIPE_STREAM"
+    printf '  %-9s %9.1f  (pipelimit read, %d-byte reads, %d-byte pipe)\n' "pipe" \
+        "$PIPE_STREAM" "$GATEWAY_STDOUT_READ_BYTES" "$GATEWAY_STDOUT_PIPE_BYTES"
     for entry in "${ACTIVE[@]}"; do
         name=${entry%%:*}
         rate=$(stream_median "$name" "$streams")
         printf '  %-9s %9.1f  x pipe %s\n' "$name" "$rate" \
             "$(awk -v a="$rate" -v b="$PIPE_STREAM" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
-        if [[ $name == gateway ]]; then
-            GATEWAY_STREAM=$rate
-        fi
+        [[ $name == gateway ]] && GATEWAY_STREAM=$rate
+        [[ $name == lighttpd ]] && LIGHTTPD_STREAM=$rate
     done
+    return 0
+}
+
+# Upload figures: a POST_MIB MiB body to readbody through each server, against pipelimit
+# writing the same bytes into the same kind of pipe with the gateway's write size.
+report_upload() {
+    ((POST_MIB > 0)) || return 0
+    local entry round name rate uploads="$WORK/uploads"
+    head -c $((POST_MIB * 1048576)) /dev/zero | tr '\0' 'x' >"$WORK/upload-body"
+    : >"$uploads"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        echo "pipe $(measure_pipe_upload)" >>"$uploads"
+        for entry in "${ACTIVE[@]}"; do
+            echo "${entry%%:*} $(measure_http_upload "${entry#*:}")" >>"$uploads"
+        done
+    done
+    PIPE_UPLOAD=$(stream_median pipe "$uploads")
+    echo
+    echo "Uploading $POST_MIB MiB to a script that reads stdin (median of $ROUNDS, MiB/s):"
+    printf '  %-9s %9.1f  (pipelimit write, %d-byte writes, %d-byte pipe)\n' "pipe" \
+        "$PIPE_UPLOAD" "$GATEWAY_STDIN_WRITE_BYTES" "$GATEWAY_STDIN_PIPE_BYTES"
+    for entry in "${ACTIVE[@]}"; do
+        name=${entry%%:*}
+        rate=$(stream_median "$name" "$uploads")
+        printf '  %-9s %9.1f  x pipe %s\n' "$name" "$rate" "$(ratio_of "$rate" "$PIPE_UPLOAD")"
+        [[ $name == gateway ]] && GATEWAY_UPLOAD=$rate
+        [[ $name == lighttpd ]] && LIGHTTPD_UPLOAD=$rate
+    done
+    return 0
 }
 
 stream_median() {
@@ -83,6 +112,7 @@ report_targets() {
         printf '  %-52s %s\n' "gateway hello c=$c >= 1.0 x lighttpd" \
             "$(verdict "$(median_of gateway hello $c)" "$(median_of lighttpd hello $c)" 1.0)"
     done
+    printf '  %-52s %s\n' "gateway $POST_MIB MiB upload >= 0.9 x pipe" "$(verdict "${GATEWAY_UPLOAD:-0}" "${PIPE_UPLOAD:-0}" 0.9)"
     printf '  %-52s %s\n' "gateway $STREAM_MIB MiB stream >= 0.8 x pipe" "$(verdict "${GATEWAY_STREAM:-0}" "${PIPE_STREAM:-0}" 0.8)"
     printf '  %-52s %s\n' "gateway RSS < 128 MiB with 64 scripts running" \
         "$(verdict_below "${GATEWAY_RSS_KIB:-0}" $((128 * 1024)))"
@@ -106,6 +136,31 @@ print_versions() {
     [[ -n ${GATEWAY_PID:-} ]] &&
         echo "gateway: $JAR, java $(java -version 2>&1 | head -n 1)${JAVA_OPTS:+, options $JAVA_OPTS}"
     return 0
+}
+
+# One line of ratios for the gateway: each cell against lighttpd and against its limit (raw
+# spawn for the hello cells, the pipe limits for the upload and the stream); "-" where either
+# side was not measured.
+report_summary() {
+    local script c line="" gateway
+    for script in ${SCRIPTS//,/ }; do
+        for c in ${CONCURRENCY//,/ }; do
+            gateway=$(median_of gateway "$script" "$c")
+            line+=" $script/c$c $(ratio_of "$gateway" "$(median_of lighttpd "$script" "$c")")L"
+            line+=":$(ratio_of "$gateway" "$(median_of raw "$script" "$c")")R"
+        done
+    done
+    line+=" post$POST_MIB $(ratio_of "${GATEWAY_UPLOAD:-0}" "${LIGHTTPD_UPLOAD:-0}")L"
+    line+=":$(ratio_of "${GATEWAY_UPLOAD:-0}" "${PIPE_UPLOAD:-0}")P"
+    line+=" stream$STREAM_MIB $(ratio_of "${GATEWAY_STREAM:-0}" "${LIGHTTPD_STREAM:-0}")L"
+    line+=":$(ratio_of "${GATEWAY_STREAM:-0}" "${PIPE_STREAM:-0}")P"
+    echo
+    echo "Summary (gateway cell / lighttpd = L, / raw spawn = R, / pipe limit = P):$line"
+}
+
+# a / b to two places, or "-" when either was not measured.
+ratio_of() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'
 }
 
 # "PASS", "FAIL" or "n/a" for value >= factor x reference.

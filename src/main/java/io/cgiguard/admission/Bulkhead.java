@@ -28,9 +28,12 @@ public final class Bulkhead {
   private final Map<String, int[]> runningByScript = new HashMap<>();
   private final Map<String, int[]> queuedByScript = new HashMap<>();
   private int running;
+  /** How many may run at once now: max-running, or less while processes are short. */
+  private int limit;
 
   public Bulkhead(BulkheadSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.limit = settings.maxRunning();
   }
 
   /** One queued request; {@code granted} is set under the lock when a slot is handed over. */
@@ -57,6 +60,13 @@ public final class Bulkhead {
       if (hasRoomFor(scriptKey)) {
         take(scriptKey);
         return admitted(scriptKey);
+      }
+      if (limit < settings.maxRunning() && running >= limit) {
+        // Lowered for a shortage: waiting would only hammer the process table when the slot
+        // comes, so the excess is answered at once.
+        return new Slot.Rejected("the gateway runs at most " + limit + " of "
+            + settings.maxRunning() + " scripts at once until processes can be started again",
+            settings.retryAfter());
       }
       if (queue.size() >= settings.queue()) {
         return new Slot.Rejected(
@@ -107,7 +117,7 @@ public final class Bulkhead {
   }
 
   private boolean hasRoomFor(String scriptKey) {
-    return running < settings.maxRunning()
+    return running < limit
         && count(runningByScript, scriptKey) < settings.maxPerScript();
   }
 
@@ -125,7 +135,7 @@ public final class Bulkhead {
 
   private void handOver() {
     Iterator<Waiter> waiters = queue.iterator();
-    while (waiters.hasNext() && running < settings.maxRunning()) {
+    while (waiters.hasNext() && running < limit) {
       Waiter waiter = waiters.next();
       if (hasRoomFor(waiter.scriptKey)) {
         waiters.remove();
@@ -157,6 +167,30 @@ public final class Bulkhead {
     count[0] += delta;
     if (count[0] == 0) {
       counts.remove(key);
+    }
+  }
+
+  /** @return how many scripts may run at once now: max-running unless lowered */
+  public int limit() {
+    return locked(() -> limit);
+  }
+
+  /** @return {@code [concurrency] max-running} */
+  public int maxRunning() {
+    return settings.maxRunning();
+  }
+
+  /**
+   * Sets how many scripts may run at once, from 1 to max-running; scripts already running go on.
+   * Raising it hands the new room to waiters at once.
+   */
+  public void limit(int newLimit) {
+    lock.lock();
+    try {
+      limit = Math.max(1, Math.min(settings.maxRunning(), newLimit));
+      handOver();
+    } finally {
+      lock.unlock();
     }
   }
 

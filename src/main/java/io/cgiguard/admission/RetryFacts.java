@@ -14,6 +14,8 @@ import java.util.Optional;
  *
  * @param kind the failure's kind
  * @param spawnErrno the errno name (such as {@code EAGAIN}) when the kind is spawn-failed
+ * @param certainCause the failure's cause when it is diagnosed with certainty and lies in the
+ *     script, so that another attempt would fail the same way
  * @param method the request method, as received
  * @param body whether the request body can be replayed
  * @param attemptsMade attempts made so far, the failed one included (1 after the first)
@@ -22,6 +24,7 @@ import java.util.Optional;
 public record RetryFacts(
     FailureKind kind,
     Optional<String> spawnErrno,
+    Optional<String> certainCause,
     String method,
     RequestBody body,
     int attemptsMade,
@@ -30,6 +33,7 @@ public record RetryFacts(
   public RetryFacts {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(spawnErrno, "spawnErrno");
+    Objects.requireNonNull(certainCause, "certainCause");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(elapsed, "elapsed");
@@ -38,6 +42,7 @@ public record RetryFacts(
   /** @return the facts after {@code failure}, its kind and spawn errno taken from it */
   public static RetryFacts after(
       Failure failure,
+      Optional<String> certainCause,
       String method,
       RequestBody body,
       int attemptsMade,
@@ -45,6 +50,7 @@ public record RetryFacts(
     return new RetryFacts(
         failure.kind(),
         failure.evidence().spawnError().map(SpawnError::errnoName),
+        certainCause,
         method,
         body,
         attemptsMade,

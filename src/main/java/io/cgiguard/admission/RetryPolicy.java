@@ -32,9 +32,6 @@ public record RetryPolicy(
     Set<String> methods,
     boolean bodyRetryAllowed) {
 
-  /** Spawn errors that say "try later" rather than "this will never run". */
-  private static final Set<String> TRANSIENT_SPAWN_ERRNOS = Set.of("EAGAIN", "ENOMEM");
-
   public RetryPolicy {
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
@@ -71,10 +68,19 @@ public record RetryPolicy(
     if (!retriableKinds.contains(facts.kind())) {
       return Optional.of(facts.kind().label() + " is not a retriable failure");
     }
+    if (facts.certainCause().isPresent()) {
+      return Optional.of("the cause is certain (" + facts.certainCause().get()
+          + ") and another attempt would fail the same way");
+    }
     if (facts.kind() == FailureKind.SPAWN_FAILED
-        && !facts.spawnErrno().map(TRANSIENT_SPAWN_ERRNOS::contains).orElse(false)) {
+        && !facts.spawnErrno().map(ProcessShortage::isShortageErrno).orElse(false)) {
       return Optional.of(
           "the spawn error " + facts.spawnErrno().orElse("(none)") + " will not go away by itself");
+    }
+    if (facts.kind() == FailureKind.SPAWN_FAILED) {
+      // The program never ran, so it read nothing: whatever the method and the body, running it
+      // later is running it once.
+      return attemptsRefusal(facts);
     }
     // A method outside the safe list is replayable only as the mapping allows: with its body
     // held whole in the replay buffer.

@@ -4,6 +4,7 @@ import io.cgiguard.admission.Bulkhead;
 import io.cgiguard.admission.CircuitAdmission;
 import io.cgiguard.admission.CircuitBreaker;
 import io.cgiguard.admission.CircuitBreakers;
+import io.cgiguard.admission.ProcessShortage;
 import io.cgiguard.admission.RetryDecision;
 import io.cgiguard.admission.RetryFacts;
 import io.cgiguard.admission.Slot;
@@ -15,6 +16,7 @@ import io.cgiguard.launch.ScriptProcess;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
@@ -38,10 +40,20 @@ public final class ScriptAttempts {
   private final Clock clock;
   private final RandomGenerator random;
   private final AttemptListener listener;
+  private final ProcessShortage shortage;
 
   public ScriptAttempts(Launcher launcher, Bulkhead bulkhead, CircuitBreakers circuits,
       ScheduledExecutorService timers, ExecutorService pumps, Clock clock, RandomGenerator random,
       AttemptListener listener) {
+    this(launcher, bulkhead, circuits, timers, pumps, clock, random, listener,
+        new ProcessShortage(bulkhead, errno -> "", clock, Duration.ofSeconds(1)));
+  }
+
+  /** @param shortage lowers the bulkhead's limit while spawns fail for lack of processes */
+  public ScriptAttempts(Launcher launcher, Bulkhead bulkhead, CircuitBreakers circuits,
+      ScheduledExecutorService timers, ExecutorService pumps, Clock clock, RandomGenerator random,
+      AttemptListener listener, ProcessShortage shortage) {
+    this.shortage = shortage;
     this.launcher = launcher;
     this.bulkhead = bulkhead;
     this.circuits = circuits;
@@ -50,6 +62,11 @@ public final class ScriptAttempts {
     this.clock = clock;
     this.random = random;
     this.listener = listener;
+  }
+
+  /** @return the gateway-wide shortage signal these attempts report to */
+  public ProcessShortage shortage() {
+    return shortage;
   }
 
   /** Runs {@code plan} until a script produced a complete header block or the rules say stop. */
@@ -63,6 +80,11 @@ public final class ScriptAttempts {
     CircuitAdmission.Allowed allowed = (CircuitAdmission.Allowed) admission;
     Slot slot = bulkhead.acquire(plan.scriptKey(), plan.queueWait());
     if (slot instanceof Slot.Rejected rejected) {
+      Optional<String> shortageCause = shortage.refused();
+      if (shortageCause.isPresent()) {
+        return new Outcome.Refused(FailureKind.SPAWN_FAILED, shortageCause.get(),
+            shortage.retryAfter(), AttemptHistory.empty());
+      }
       // Not the script's fault: the circuit hears nothing of it (a refused half-open probe
       // expires by itself).
       return new Outcome.Refused(FailureKind.OVERLOADED, rejected.reason(), rejected.retryAfter(),
@@ -78,7 +100,12 @@ public final class ScriptAttempts {
     }
     if (!(outcome instanceof Outcome.Relay)) {
       permit.close();
-      circuit.record(allowed, false);
+      // A script that never ran for lack of processes has not failed: its circuit hears nothing
+      // (a half-open probe left unanswered expires by itself).
+      if (!(outcome instanceof Outcome.Failed failed
+          && ProcessShortage.isShortage(failed.failure()))) {
+        circuit.record(allowed, false);
+      }
     }
     return outcome;
   }
@@ -89,7 +116,9 @@ public final class ScriptAttempts {
     while (true) {
       int number = history.count() + 1;
       Instant started = clock.instant();
+      int generation = shortage.generation();
       HeaderRead read = attemptOnce(plan);
+      observeSpawn(read.verdict(), generation);
       Duration elapsed = Duration.between(started, clock.instant());
       if (read.verdict() instanceof Verdict.Success success) {
         Attempt attempt = Attempt.succeeded(number, elapsed);
@@ -104,13 +133,25 @@ public final class ScriptAttempts {
       Attempt attempt = Attempt.failed(number, failure, elapsed);
       listener.attempted(plan.scriptKey(), attempt);
       history = history.with(attempt);
-      RetryDecision decision = plan.retry().decide(RetryFacts.after(failure, plan.method(),
+      RetryDecision decision = plan.retry().decide(RetryFacts.after(failure,
+          plan.incurable().cause(failure), plan.method(),
           plan.body().replay(), number, Duration.between(plan.arrived(), clock.instant())), random);
       if (decision instanceof RetryDecision.Retry retry) {
         Thread.sleep(retry.delay().toMillis());
         continue;
       }
       return new Outcome.Failed(failure, history);
+    }
+  }
+
+  /** Tells the shortage whether this attempt's spawn worked. */
+  private void observeSpawn(Verdict verdict, int generation) {
+    if (verdict instanceof Verdict.Failed failed
+        && failed.failure().kind() == FailureKind.SPAWN_FAILED) {
+      failed.failure().evidence().spawnError()
+          .ifPresent(error -> shortage.spawnFailed(error.errnoName(), generation));
+    } else {
+      shortage.spawned();
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * Step three of a request: the attempt loop. {@link io.cgiguard.attempt.ScriptAttempts} takes an
+ * Step four of a request: the attempt loop. {@link io.cgiguard.attempt.ScriptAttempts} takes an
  * {@link io.cgiguard.attempt.AttemptPlan}, asks admission for a slot and the circuit, launches the
  * script, reads its header block against the header timeout
  * ({@link io.cgiguard.attempt.HeaderReading}, {@link io.cgiguard.attempt.Watchdog}), classifies

@@ -1,7 +1,6 @@
 package io.cgiguard.cgi;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -36,10 +35,13 @@ public final class MetaVariables {
    * @return the environment, names sorted, unmodifiable
    */
   public static Map<String, String> build(CgiRequest request, EnvironmentPolicy policy) {
-    Map<String, String> env = new TreeMap<>(headerVariables(request, policy));
+    // One map filled in order, each group overriding the one before: headers, the passed
+    // variables, then the request's and the gateway's own (no intermediate map per group).
+    Map<String, String> env = new TreeMap<>();
+    addHeaderVariables(env, request, policy);
     env.putAll(policy.passed());
-    env.putAll(requestVariables(request));
-    env.putAll(serverVariables(request, policy));
+    addRequestVariables(env, request);
+    addServerVariables(env, request, policy);
     env.entrySet().removeIf(e -> e.getValue().indexOf('\0') >= 0 || !isName(e.getKey()));
     for (Map.Entry<String, String> variable : env.entrySet()) {
       if (looksLikeFunction(variable.getValue())) {
@@ -57,8 +59,7 @@ public final class MetaVariables {
   }
 
   /** Section 4.1: what the request says about itself and its client. */
-  private static Map<String, String> requestVariables(CgiRequest request) {
-    Map<String, String> env = new LinkedHashMap<>();
+  private static void addRequestVariables(Map<String, String> env, CgiRequest request) {
     request.authType().ifPresent(v -> env.put("AUTH_TYPE", v));
     request.contentLength().ifPresent(v -> env.put("CONTENT_LENGTH", Long.toString(v)));
     request.contentType().ifPresent(v -> env.put("CONTENT_TYPE", v));
@@ -77,13 +78,11 @@ public final class MetaVariables {
     env.put("REQUEST_URI", request.requestUri());
     env.put("SCRIPT_NAME", request.scriptName());
     env.put("SCRIPT_FILENAME", request.scriptFile().toString());
-    return env;
   }
 
   /** Section 4.1: what the gateway says about itself, and the de-facto extensions. */
-  private static Map<String, String> serverVariables(CgiRequest request,
+  private static void addServerVariables(Map<String, String> env, CgiRequest request,
       EnvironmentPolicy policy) {
-    Map<String, String> env = new LinkedHashMap<>();
     env.put("GATEWAY_INTERFACE", "CGI/1.1");
     env.put("SERVER_NAME", request.serverName());
     env.put("SERVER_PORT", Integer.toString(request.serverPort()));
@@ -95,13 +94,11 @@ public final class MetaVariables {
     }
     // php-cgi refuses to run without it (its force-redirect guard).
     env.put("REDIRECT_STATUS", "200");
-    return env;
   }
 
   /** Section 4.1.18: one {@code HTTP_*} variable per exportable field name, values combined. */
-  private static Map<String, String> headerVariables(CgiRequest request,
+  private static void addHeaderVariables(Map<String, String> env, CgiRequest request,
       EnvironmentPolicy policy) {
-    Map<String, String> env = new LinkedHashMap<>();
     for (HeaderField field : request.headers()) {
       String lower = field.name().toLowerCase(Locale.ROOT);
       if (!isExportable(field.name()) || NOT_EXPORTED.contains(lower)
@@ -113,7 +110,6 @@ public final class MetaVariables {
       String separator = lower.equals("cookie") ? "; " : ", ";
       env.merge(name, field.value(), (first, next) -> first + separator + next);
     }
-    return env;
   }
 
   /** Letters, digits and {@code -} only: {@code _} would let two names map to one variable. */

@@ -1,5 +1,7 @@
 package io.cgiguard.cli;
 
+import io.cgiguard.capacity.Capacity;
+import io.cgiguard.capacity.CapacityPlan;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.diagnose.Finding;
 import io.cgiguard.diagnose.ScriptInspection;
@@ -58,8 +60,24 @@ public final class CheckCommand implements Callable<Integer> {
         problems += script(mount, file, commands, path);
       }
     }
+    capacity(config);
     out.println(scripts + " script(s) checked, " + problems + " problem(s) found");
     return problems == 0 ? 0 : 1;
+  }
+
+  /**
+   * Warns when the limits on processes leave less room than the gateway's threads and max-running
+   * scripts can take. Read as the user running check: root is exempt from RLIMIT_NPROC, the run-as
+   * user is not, so serve says it again at start-up after dropping root.
+   */
+  private void capacity(GatewayConfig config) {
+    GatewayConfig.Concurrency concurrency = config.concurrency();
+    int threads = CapacityPlan.gatewayThreads(config.server().maxThreads(),
+        concurrency.maxRunning(), concurrency.queue());
+    for (String warning : new CapacityPlan(concurrency.maxRunning(), threads)
+        .warnings(Capacity.read())) {
+      out.println("capacity: warning: " + warning);
+    }
   }
 
   private int script(GatewayConfig.Mount mount, Path file, ScriptCommand commands, String path)

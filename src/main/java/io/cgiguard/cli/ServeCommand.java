@@ -1,5 +1,7 @@
 package io.cgiguard.cli;
 
+import io.cgiguard.capacity.Capacity;
+import io.cgiguard.capacity.CapacityPlan;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.http.GatewayServer;
 import io.cgiguard.launch.Launcher;
@@ -39,16 +41,11 @@ public final class ServeCommand implements Callable<Integer> {
     checkDirectories(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Launcher launcher = Launchers.create();
-    GatewayServer server = new GatewayServer(config, launcher);
-    try {
-      server.start();
-    } catch (Exception e) {
-      server.close();
-      launcher.close();
-      throw e;
-    }
+    GatewayServer server = start(config, launcher);
     dropPrivileges(config.server().runAs(), server, launcher);
     checkReadableAfterDrop(config, server, launcher);
+    new CapacityPlan(config.concurrency().maxRunning(), 0).warnings(Capacity.read())
+        .forEach(warning -> LOG.warn("capacity: {}", warning));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       launcher.close();
@@ -59,6 +56,36 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Makes and starts the gateway. Every thread it needs is made here, so a machine that cannot
+   * give it them stops serve with one line naming the limit, not a stack trace.
+   */
+  private static GatewayServer start(GatewayConfig config, Launcher launcher) throws Exception {
+    GatewayServer server = null;
+    try {
+      server = new GatewayServer(config, launcher);
+      server.start();
+      return server;
+    } catch (Exception | OutOfMemoryError e) {
+      // Read while the threads made so far still hold their tasks, so the limit shows as reached.
+      boolean noThread = e instanceof OutOfMemoryError && e.getMessage() != null
+          && e.getMessage().contains("unable to create native thread");
+      String shortage = noThread ? Capacity.read().shortage("EAGAIN") : "";
+      if (server != null) {
+        server.close();
+      }
+      launcher.close();
+      if (noThread) {
+        GatewayConfig.Concurrency concurrency = config.concurrency();
+        throw new UsageException("cannot make the gateway's " + CapacityPlan.gatewayThreads(
+            config.server().maxThreads(), concurrency.maxRunning(), concurrency.queue())
+            + " threads: " + shortage + "; lower [concurrency] max-running or queue, or raise "
+            + "the limit (`cgiguard check` compares them)");
+      }
+      throw e;
+    }
   }
 
   /** After the port is bound: root becomes run-as, so that no script runs as root by accident. */

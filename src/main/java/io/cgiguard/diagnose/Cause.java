@@ -90,7 +90,15 @@ public enum Cause {
       "The response headers are too large",
       "The script wrote more header bytes than limits.max-header-bytes allows, usually because"
           + " the blank line after the headers is missing and the body is read as headers.",
-      "End the headers with an empty line; keep cookies and other headers small.");
+      "End the headers with an empty line; keep cookies and other headers small."),
+  PROCESS_SHORTAGE(
+      "The machine could not start another process",
+      "Starting the script failed with EAGAIN (no task left under RLIMIT_NPROC, a cgroup's"
+          + " pids.max or kernel.threads-max) or ENOMEM (no memory for a new process). The script"
+          + " never ran; the gateway retried, lowered how many scripts it runs at once, and"
+          + " answers the excess with 503 and Retry-After until spawns succeed again.",
+      "Raise the limit that was reached (named on this page and in the log) or lower"
+          + " [concurrency] max-running; `cgiguard check` says which limits are too tight.");
 
   private final String title;
   private final String explanation;
@@ -120,6 +128,21 @@ public enum Cause {
   /** @return what to do about it */
   public String fix() {
     return fix;
+  }
+
+  /**
+   * @return whether, once diagnosed, this cause is certain to fail the next attempt the same way:
+   *     it lies in the script's file, its text or the system it runs on, not in the moment. The
+   *     attempt loop does not retry such a failure. Resource limits, outside kills, early closes
+   *     and timeouts can depend on the moment, and keep the retry policy's say.
+   */
+  public boolean retryCannotCure() {
+    return switch (this) {
+      case SHEBANG_CR, SHEBANG_WINDOWS_PATH, MISSING_INTERPRETER, NOT_EXECUTABLE, NOEXEC_MOUNT,
+          BODY_BEFORE_HEADERS, HEADER_WITHOUT_COLON, PERL_COMPILE_ERROR, HEADERS_TOO_LARGE -> true;
+      case CPU_LIMIT, MEMORY_LIMIT, KILLED_EXTERNALLY, NT_INIT_FAILURE, STDOUT_CLOSED_EARLY,
+          HEADER_TIMEOUT, PROCESS_SHORTAGE -> false;
+    };
   }
 
   /** @return the whole table as Markdown, for {@code docs/causes.md} */

@@ -1,5 +1,5 @@
 /**
- * Step four of a failed request: naming the likely cause. {@link io.cgiguard.diagnose.Diagnoser}
+ * Step six of a failed request: naming the likely cause. {@link io.cgiguard.diagnose.Diagnoser}
  * reads a {@link io.cgiguard.failure.Failure} (exit status, signal, stderr, resource use) with the
  * {@link io.cgiguard.diagnose.Finding}s of {@link io.cgiguard.diagnose.ScriptInspection} (the
  * script's #! line, mode, mount) and answers with a {@link io.cgiguard.diagnose.Diagnosis}: a

@@ -33,6 +33,7 @@ final class CgiHandler {
 
   private static final Logger STDERR = LoggerFactory.getLogger("io.cgiguard.script.stderr");
   private static final Logger LOG = LoggerFactory.getLogger(CgiHandler.class);
+  private static final ThreadShortage THREADS = new ThreadShortage();
 
   private final GatewayConfig.Mount mount;
   private final Path realMountDir;
@@ -101,6 +102,9 @@ final class CgiHandler {
       // Only the gateway's own shutdown interrupts a request thread: end it without a page.
       Thread.currentThread().interrupt();
       callback.failed(new java.io.IOException("the gateway is stopping", stopping));
+      return;
+    } catch (OutOfMemoryError noThread) {
+      THREADS.answer(noThread, request, response, callback, requestId, parts.pages());
       return;
     }
     relay.answer(request, response, callback, requestId, script, plan, outcome, body, mapping);

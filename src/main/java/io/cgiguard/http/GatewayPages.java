@@ -65,14 +65,22 @@ final class GatewayPages {
   void fail(Request request, Response response, Callback callback, String requestId,
       FailureKind kind, AttemptHistory history, Optional<Diagnosis> diagnosis,
       Optional<Duration> retryAfter) {
+    fail(request, response, callback, requestId, kind, kind.status(), history, diagnosis,
+        retryAfter);
+  }
+
+  /** As above, with a status other than the kind's own (503 for a shortage of processes). */
+  void fail(Request request, Response response, Callback callback, String requestId,
+      FailureKind kind, int status, AttemptHistory history, Optional<Diagnosis> diagnosis,
+      Optional<Duration> retryAfter) {
     DiagnosticPage.Rendered rendered = page.render(format(request), detailed(request), requestId,
-        kind.status(), kind, history.attempts(), diagnosis);
+        status, kind, history.attempts(), diagnosis);
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(FAILURE, kind.label());
     headers.put(ATTEMPTS, Integer.toString(history.count()));
     retryAfter.ifPresent(after -> headers.put("Retry-After",
         Long.toString(Math.max(1, (after.toMillis() + 999) / 1000))));
-    send(response, callback, requestId, kind.status(), rendered.contentType(), rendered.body());
+    send(response, callback, requestId, status, rendered.contentType(), rendered.body());
   }
 
   /** @return the page format the request's {@code Accept} header prefers */

@@ -2,10 +2,13 @@ package io.cgiguard.http;
 
 import io.cgiguard.admission.Bulkhead;
 import io.cgiguard.admission.CircuitBreakers;
+import io.cgiguard.admission.ProcessShortage;
 import io.cgiguard.attempt.ScriptAttempts;
+import io.cgiguard.capacity.Capacity;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.ResourceLimits;
+import io.cgiguard.observe.CapacityView;
 import io.cgiguard.observe.CircuitState;
 import io.cgiguard.observe.CircuitView;
 import io.cgiguard.observe.GatewayMetrics;
@@ -20,12 +23,14 @@ import java.net.BindException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -55,8 +60,8 @@ public final class GatewayServer implements AutoCloseable {
   public GatewayServer(GatewayConfig config, Launcher launcher, Clock clock) throws IOException {
     this.config = config;
     this.launcher = launcher;
-    this.timers = JettyAssembly.timers();
-    this.pumps = JettyAssembly.pumps();
+    this.timers = ThreadBudget.timers();
+    this.pumps = ThreadBudget.pumps(config.concurrency().maxRunning());
     Bulkhead bulkhead = new Bulkhead(ScriptPlans.bulkhead(config));
     CircuitBreakers circuits = new CircuitBreakers(ScriptPlans.circuit(config), clock);
     MetricSources sources = new MetricSources(bulkhead::running, bulkhead::queued,
@@ -64,16 +69,20 @@ public final class GatewayServer implements AutoCloseable {
     this.metrics = new GatewayMetrics(sources);
     RecentFailures recent = new RecentFailures();
     OutcomeLog outcomes = new OutcomeLog(metrics, recent, clock);
+    ProcessShortage shortage = new ProcessShortage(bulkhead,
+        errno -> Capacity.read().shortage(errno), clock, Duration.ofSeconds(1));
+    Supplier<CapacityView> capacity = CapacityViews.of(bulkhead, shortage);
+    metrics.registerCapacity(capacity);
     ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
-        new SecureRandom(), outcomes);
+        new SecureRandom(), outcomes, shortage);
     StatusSource status = new StatusSource(clock, io.cgiguard.config.BuildInfo.version(),
-        launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent);
+        launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent, capacity);
     Site.Shared shared = new Site.Shared(launcher, attempts, bulkhead, circuits, metrics, recent,
         outcomes, timers, clock, status, this::health, this::reload);
     this.sites = new SiteSwitch(Site.build(config, shared));
     this.reloader = new Reloader(config, sites, shared, () -> stopping);
     this.graceful = new GracefulHandler(sites);
-    this.server = JettyAssembly.server(config.server(), config.request(),
+    this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
         ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), graceful);
     server.setErrorHandler(new GatewayErrorHandler(() -> sites.current().pages()));
   }

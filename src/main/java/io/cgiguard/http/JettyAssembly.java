@@ -5,12 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -23,6 +17,7 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /** Jetty's mutable setters, in one place: the server, its connector, threads and static files. */
 final class JettyAssembly {
@@ -30,11 +25,12 @@ final class JettyAssembly {
   private JettyAssembly() {}
 
   static Server server(GatewayConfig.Server settings, GatewayConfig.RequestFiltering request,
-      int responseHeadBytes, Handler handler) {
-    QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 8);
-    threads.setName("cgiguard-http");
-    threads.setDaemon(true);
-    Server server = new Server(threads);
+      GatewayConfig.Concurrency concurrency, int responseHeadBytes, Handler handler) {
+    QueuedThreadPool threads = ThreadBudget.pool(ThreadBudget.requestThreads(settings,
+        concurrency));
+    ScheduledExecutorScheduler scheduler = ThreadBudget.scheduler();
+    Server server = new Server(threads, scheduler, null);
+    server.addBean(ThreadBudget.startThreadOf(scheduler));
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
@@ -44,7 +40,9 @@ final class JettyAssembly {
     // Ambiguous paths are refused by cgiguard's own decoder with a precise reason; Jetty is told
     // to pass them through so that there is one place, and one order, where paths are judged.
     http.setUriCompliance(UriCompliance.UNSAFE);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+    http1.setInputBufferSize(RequestBodies.CONNECTION_READ_BYTES);
+    ServerConnector connector = new ServerConnector(server, http1);
     connector.setHost(settings.bind());
     connector.setPort(settings.port());
     connector.setIdleTimeout(settings.idleTimeout().toMillis());
@@ -95,25 +93,5 @@ final class JettyAssembly {
   static Path realDirectory(Path dir) throws IOException {
     Path absolute = dir.toAbsolutePath().normalize();
     return Files.exists(absolute) ? absolute.toRealPath() : absolute;
-  }
-
-  static ScheduledExecutorService timers() {
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2,
-        daemon("cgiguard-timer-"));
-    timers.setRemoveOnCancelPolicy(true);
-    return timers;
-  }
-
-  static ExecutorService pumps() {
-    return Executors.newCachedThreadPool(daemon("cgiguard-stdin-"));
-  }
-
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger counter = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

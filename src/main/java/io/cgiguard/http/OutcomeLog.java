@@ -67,6 +67,22 @@ final class OutcomeLog implements AttemptListener {
         diagnosis.map(d -> "; likely cause: " + d.cause().title()).orElse(""));
   }
 
+  /**
+   * A request answered 503 because no process could be started: counted and kept like any
+   * failure, but logged at DEBUG only, since the shortage's episode has its own line.
+   */
+  void failedInShortage(RequestLine line, int attempts, Optional<Failure> failure,
+      Diagnosis diagnosis, Duration elapsed) {
+    FailureKind kind = FailureKind.SPAWN_FAILED;
+    metrics.recordRequest(line.script(), kind.label(), elapsed);
+    recent.record(new FailureRecord(clock.instant(), line.requestId(), line.method(), line.path(),
+        line.script(), kind.label(), ShortageAnswer.STATUS, attempts, diagnosis.detail(),
+        diagnosis.cause().title(), diagnosis.cause().fix(),
+        tail(failure.map(f -> f.evidence().stderrText()).orElse("")), ""));
+    LOG.debug("request {} {} {} script {} failed: {} after {} attempt(s): {}", line.requestId(),
+        line.method(), line.path(), line.script(), kind.label(), attempts, diagnosis.detail());
+  }
+
   static String describe(ExitStatus status) {
     if (status instanceof ExitStatus.Exited exited) {
       return "exit " + exited.code();

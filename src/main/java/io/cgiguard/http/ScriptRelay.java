@@ -8,6 +8,7 @@ import io.cgiguard.cgi.Resolution;
 import io.cgiguard.cgi.ResponseHead;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.diagnose.Diagnosis;
+import io.cgiguard.failure.Failure;
 import io.cgiguard.failure.FailureKind;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.plan.ScriptPlans;
@@ -57,6 +58,11 @@ final class ScriptRelay {
       return;
     }
     Duration elapsed = Duration.between(plan.arrived(), parts.clock().instant());
+    Optional<ShortageAnswer> shortage = ShortageAnswer.of(outcome, parts.attempts().shortage());
+    if (shortage.isPresent()) {
+      shortage(request, response, callback, requestId, line, outcome, shortage.get(), elapsed);
+      return;
+    }
     if (outcome instanceof Outcome.Refused refused) {
       parts.outcomes().failed(line, refused.kind(), 0, Optional.empty(), Optional.empty(), elapsed,
           refused.reason());
@@ -70,6 +76,19 @@ final class ScriptRelay {
         Optional.of(failed.failure()), diagnosis, elapsed, failed.failure().summary());
     parts.pages().fail(request, response, callback, requestId, failed.failure().kind(),
         failed.history(), diagnosis, Optional.empty());
+  }
+
+  /** Spawns fail for lack of processes: logged once per episode, not per request. */
+  private void shortage(Request request, Response response, Callback callback, String requestId,
+      OutcomeLog.RequestLine line, Outcome outcome, ShortageAnswer answer, Duration elapsed) {
+    answer.mark(request);
+    Optional<Failure> failure = outcome instanceof Outcome.Failed failed
+        ? Optional.of(failed.failure()) : Optional.empty();
+    parts.outcomes().failedInShortage(line, outcome.history().count(), failure,
+        answer.diagnosis(), elapsed);
+    parts.pages().fail(request, response, callback, requestId, FailureKind.SPAWN_FAILED,
+        ShortageAnswer.STATUS, outcome.history(), Optional.of(answer.diagnosis()),
+        Optional.of(answer.retryAfter()));
   }
 
   private void relay(Request request, Response response, Callback callback, String requestId,

@@ -4,7 +4,7 @@
  * static files, and the admin endpoints under {@code /-/}.
  *
  * <p>Jetty types appear in this package only. Everything that can be decided without Jetty is
- * decided in {@code cgi}, {@code guard} or {@code config}; what is left here is translation between
+ * decided in {@code cgi}, {@code plan}, {@code attempt} or {@code render}; what is left here is translation between
  * Jetty's request and response and those values, and the commit point: once the first byte of a
  * script's response has gone to the client, the gateway can only abort, never answer again.
  */

@@ -1,5 +1,5 @@
 /**
- * Step four of a request: the guarded launcher.
+ * Inside step four of a request: the guarded launcher.
  *
  * <p>Input: a {@link io.cgiguard.launch.LaunchSpec} (an argv array, an environment built from
  * scratch, a working directory and resource limits). Output: a running

@@ -19,7 +19,7 @@ public final class ReplyClassifier {
   /** The category of a success. */
   public static final String OK = "ok";
 
-  /** The gateway names its own failures here (DESIGN.md); the most precise signature there is. */
+  /** The gateway names its own failures here (docs/failures.md); the most precise signature there is. */
   static final String GATEWAY_FAILURE_HEADER = "x-cgiguard-failure";
 
   // IIS 6 titles the page "CGI Error"; IIS 7 and later say "HTTP Error 502.2 - Bad Gateway". Both

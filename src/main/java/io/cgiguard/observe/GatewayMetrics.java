@@ -167,6 +167,35 @@ public final class GatewayMetrics {
     return new Totals(all, ok, sum(retries.collect()), sum(spawnFailures.collect()), failures);
   }
 
+  /**
+   * Exports the running limit, the shortage state and the headroom under each limit on processes
+   * and memory, read from {@code capacity} at each scrape.
+   */
+  public void registerCapacity(java.util.function.Supplier<CapacityView> capacity) {
+    GaugeWithCallback.builder()
+        .name("cgiguard_scripts_limit")
+        .help("Scripts that may run at once now: max-running, or less during a process shortage.")
+        .callback(callback -> callback.call(capacity.get().runningLimit()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("cgiguard_process_shortage")
+        .help("1 while spawns fail for lack of processes or memory, else 0.")
+        .callback(callback -> callback.call(capacity.get().shortage() ? 1 : 0))
+        .register(registry);
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("cgiguard_process_shortage_episodes")
+        .help("Process shortage episodes since start-up.")
+        .callback(callback -> callback.call(capacity.get().episodes()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("cgiguard_headroom")
+        .help("What more fits under each limit on tasks (count) or memory (bytes).")
+        .labelNames("limit", "resource")
+        .callback(callback -> capacity.get().bounds().forEach(
+            bound -> callback.call(bound.headroom(), bound.name(), bound.resource())))
+        .register(registry);
+  }
+
   private void registerGauges(MetricSources sources) {
     GaugeWithCallback.builder()
         .name("cgiguard_scripts_running")

@@ -26,6 +26,7 @@ public final class StatusJson {
     root.set("launcher", launcher(status.launcher()));
     root.put("running", status.running());
     root.put("queued", status.queued());
+    root.set("capacity", capacity(status.capacity()));
     ArrayNode circuits = root.putArray("circuits");
     for (CircuitView circuit : status.circuits()) {
       circuits.addObject()
@@ -46,6 +47,25 @@ public final class StatusJson {
    */
   public static String render(FailureRecord failure) {
     return Json.write(failure(failure));
+  }
+
+  private static ObjectNode capacity(CapacityView capacity) {
+    ObjectNode node = Json.object()
+        .put("runningLimit", capacity.runningLimit())
+        .put("maxRunning", capacity.maxRunning())
+        .put("shortage", capacity.shortage())
+        .put("cause", capacity.cause())
+        .put("episodes", capacity.episodes());
+    ArrayNode bounds = node.putArray("bounds");
+    for (CapacityView.Headroom bound : capacity.bounds()) {
+      bounds.addObject()
+          .put("name", bound.name())
+          .put("resource", bound.resource())
+          .put("limit", bound.limit())
+          .put("used", bound.used())
+          .put("headroom", bound.headroom());
+    }
+    return node;
   }
 
   private static ObjectNode launcher(LauncherView launcher) {

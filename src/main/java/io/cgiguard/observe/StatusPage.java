@@ -50,6 +50,7 @@ public final class StatusPage {
         .append("</h1>\n");
     overview(page, status);
     totals(page, status.totals());
+    capacity(page, status.capacity());
     circuits(page, status.circuits());
     failures(page, status.recentFailures());
     return page.append("</body></html>\n").toString();
@@ -78,6 +79,21 @@ public final class StatusPage {
     }
     row(page, "Retries", String.valueOf(totals.retries()));
     row(page, "Spawn failures", String.valueOf(totals.spawnFailures()));
+    page.append("</table>\n");
+  }
+
+  private static void capacity(StringBuilder page, CapacityView capacity) {
+    page.append("<h2>Capacity</h2>\n<table>\n");
+    row(page, "Running limit",
+        capacity.runningLimit() + " of " + capacity.maxRunning() + " scripts");
+    row(page, "Process shortage", capacity.shortage() ? "now: " + capacity.cause()
+        : capacity.episodes() == 0 ? "none" : "over; the latest: " + capacity.cause());
+    row(page, "Shortage episodes", String.valueOf(capacity.episodes()));
+    for (CapacityView.Headroom bound : capacity.bounds()) {
+      row(page, bound.name(), bound.resource().equals("memory")
+          ? (bound.headroom() >> 20) + " MiB free of " + (bound.limit() >> 20) + " MiB"
+          : bound.headroom() + " tasks free of " + bound.limit());
+    }
     page.append("</table>\n");
   }
 

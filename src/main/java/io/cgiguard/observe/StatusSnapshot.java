@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param circuits every script's circuit breaker that has seen a request
  * @param totals counts since start-up
  * @param recentFailures the last failed requests, newest first
+ * @param capacity the running limit and the headroom under the limits on processes and memory
  */
 public record StatusSnapshot(
     Instant takenAt,
@@ -29,9 +30,11 @@ public record StatusSnapshot(
     int queued,
     List<CircuitView> circuits,
     Totals totals,
-    List<FailureRecord> recentFailures) {
+    List<FailureRecord> recentFailures,
+    CapacityView capacity) {
 
   public StatusSnapshot {
+    Objects.requireNonNull(capacity, "capacity");
     Objects.requireNonNull(takenAt, "takenAt");
     Objects.requireNonNull(uptime, "uptime");
     Objects.requireNonNull(version, "version");
@@ -39,6 +42,14 @@ public record StatusSnapshot(
     Objects.requireNonNull(totals, "totals");
     circuits = List.copyOf(circuits);
     recentFailures = List.copyOf(recentFailures);
+  }
+
+  /** A snapshot without capacity facts, for tools that run no gateway. */
+  public StatusSnapshot(Instant takenAt, Duration uptime, String version, LauncherView launcher,
+      int running, int queued, List<CircuitView> circuits, Totals totals,
+      List<FailureRecord> recentFailures) {
+    this(takenAt, uptime, version, launcher, running, queued, circuits, totals, recentFailures,
+        CapacityView.UNKNOWN);
   }
 
   /** @return the uptime for people, such as {@code 2d 3h 4m 5s}, leading zero units left out */

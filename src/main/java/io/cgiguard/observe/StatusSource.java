@@ -24,6 +24,7 @@ public final class StatusSource implements Supplier<StatusSnapshot> {
   private final Supplier<List<CircuitView>> circuits;
   private final GatewayMetrics metrics;
   private final RecentFailures failures;
+  private final Supplier<CapacityView> capacity;
 
   /**
    * @param clock the gateway's clock; start-up is its instant now
@@ -42,6 +43,20 @@ public final class StatusSource implements Supplier<StatusSnapshot> {
       Supplier<List<CircuitView>> circuits,
       GatewayMetrics metrics,
       RecentFailures failures) {
+    this(clock, version, launcher, live, circuits, metrics, failures, () -> CapacityView.UNKNOWN);
+  }
+
+  /** As above, with the running limit and headroom read at each snapshot from {@code capacity}. */
+  public StatusSource(
+      Clock clock,
+      String version,
+      LauncherView launcher,
+      MetricSources live,
+      Supplier<List<CircuitView>> circuits,
+      GatewayMetrics metrics,
+      RecentFailures failures,
+      Supplier<CapacityView> capacity) {
+    this.capacity = Objects.requireNonNull(capacity, "capacity");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.started = clock.instant();
     this.version = Objects.requireNonNull(version, "version");
@@ -65,6 +80,7 @@ public final class StatusSource implements Supplier<StatusSnapshot> {
         live.queued().getAsInt(),
         circuits.get(),
         metrics.totals(),
-        failures.newestFirst());
+        failures.newestFirst(),
+        capacity.get());
   }
 }

@@ -8,7 +8,8 @@
  * ({@link io.cgiguard.observe.StatusJson}) and HTML ({@link io.cgiguard.observe.StatusPage}), and
  * the {@code /-/health} value ({@link io.cgiguard.observe.Health}).
  *
- * <p>This package knows neither Jetty nor the guard's types: every input is a record of strings and
- * numbers, so the {@code http} package can serve it and tests can feed it directly.
+ * <p>This package knows neither Jetty nor the gateway's request types: every input is a record of
+ * strings and numbers, so the {@code http} package can serve it and tests can feed it directly.
+ * Its pages are escaped and written by the shared {@code text} package.
  */
 package io.cgiguard.observe;

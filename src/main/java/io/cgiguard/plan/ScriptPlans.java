@@ -41,6 +41,9 @@ public final class ScriptPlans {
   private final GatewayConfig config;
   private final ResourceLimits limits;
   private final Set<FailureKind> retriableKinds;
+  /** The two policies a request can get, by whether its mapping replays the body; built once. */
+  private final RetryPolicy retryPolicy;
+  private final RetryPolicy retryPolicyWithBody;
 
   public ScriptPlans(GatewayConfig config) {
     this.config = config;
@@ -50,6 +53,8 @@ public final class ScriptPlans {
     Set<FailureKind> kinds = EnumSet.noneOf(FailureKind.class);
     config.retry().kinds().forEach(label -> kinds.add(FailureKind.fromLabel(label)));
     this.retriableKinds = kinds;
+    this.retryPolicy = newRetryPolicy(false);
+    this.retryPolicyWithBody = newRetryPolicy(true);
   }
 
   /** @return the resource limits every script runs under */
@@ -67,17 +72,25 @@ public final class ScriptPlans {
         workingDirectory(script.scriptFile()), limits, stderr, config.limits().stderrTailBytes());
     RetryPolicy policy = retryPolicy(mapping);
     boolean nph = script.scriptFile().getFileName().toString().startsWith("nph-");
+    Path file = script.scriptFile();
+    AttemptPlan.Incurable incurable = failure -> diagnose(failure, spec, headerTimeout, file)
+        .filter(diagnosis -> diagnosis.cause().retryCannotCure())
+        .map(diagnosis -> diagnosis.cause().title());
     return new AttemptPlan(script.scriptName(), spec, method, body, policy, headerTimeout,
         timeouts.killGrace(), config.limits().maxHeaderBytes(), nph,
-        config.concurrency().queueWait(), arrived);
+        config.concurrency().queueWait(), arrived, incurable);
   }
 
   /** @return the retry rules of the script's mapping, or of the configuration when it has none */
   public RetryPolicy retryPolicy(Optional<GatewayConfig.HandlerMapping> mapping) {
+    return mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false)
+        ? retryPolicyWithBody : retryPolicy;
+  }
+
+  private RetryPolicy newRetryPolicy(boolean retryBody) {
     GatewayConfig.Retry retry = config.retry();
     return new RetryPolicy(retry.attempts(), retry.backoff(), retry.maxBackoff(),
-        retry.deadline(), retriableKinds, retry.methods(),
-        mapping.map(GatewayConfig.HandlerMapping::retryBody).orElse(false));
+        retry.deadline(), retriableKinds, retry.methods(), retryBody);
   }
 
   /** @return the bulkhead's limits from {@code [concurrency]} */
@@ -98,17 +111,22 @@ public final class ScriptPlans {
    * interpreter runs the script), and asks the {@link Diagnoser}.
    */
   public Optional<Diagnosis> diagnose(Failure failure, AttemptPlan plan, Path script) {
+    return diagnose(failure, plan.spec(), plan.headerTimeout(), script);
+  }
+
+  private Optional<Diagnosis> diagnose(Failure failure, LaunchSpec spec, Duration headerTimeout,
+      Path script) {
     List<Finding> findings;
     try {
       findings = ScriptInspection.inspect(script,
-          plan.spec().environment().getOrDefault("PATH", ProgramLookup.DEFAULT_PATH));
+          spec.environment().getOrDefault("PATH", ProgramLookup.DEFAULT_PATH));
     } catch (java.io.IOException e) {
       findings = List.of();
     }
-    boolean direct = plan.spec().argv().get(0).equals(script.toString());
+    boolean direct = spec.argv().get(0).equals(script.toString());
     List<Finding> relevant = findings.stream()
         .filter(f -> direct || !DIRECT_RUN_ONLY.contains(f.kind())).toList();
-    return Diagnoser.diagnose(failure, new DiagnosisContext(limits, plan.headerTimeout(), relevant));
+    return Diagnoser.diagnose(failure, new DiagnosisContext(limits, headerTimeout, relevant));
   }
 
   /** @return the body idle timeout of the script's mapping */

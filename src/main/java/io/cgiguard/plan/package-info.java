@@ -1,5 +1,5 @@
 /**
- * Step two of a request, after resolution: what will run and under which rules.
+ * Step three of a request, after resolution: what will run and under which rules.
  * {@link io.cgiguard.plan.ScriptCommand} picks the program (the script itself, an interpreter or a
  * mapped handler) and its argv; {@link io.cgiguard.plan.ScriptPlans} turns the configuration into
  * the {@link io.cgiguard.attempt.AttemptPlan} the attempt loop runs (limits, timeouts, retry

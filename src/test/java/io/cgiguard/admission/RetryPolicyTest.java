@@ -37,7 +37,8 @@ class RetryPolicyTest {
   };
 
   private static final RetryFacts RETRIABLE = new RetryFacts(
-      FailureKind.EXITED_BEFORE_HEADERS, Optional.empty(), "GET", RequestBody.NONE, 1,
+      FailureKind.EXITED_BEFORE_HEADERS, Optional.empty(), Optional.empty(), "GET",
+      RequestBody.NONE, 1,
       Duration.ofMillis(100));
 
   @Test
@@ -51,13 +52,16 @@ class RetryPolicyTest {
         flip("kind not retriable", f -> with(f, FailureKind.MALFORMED_HEADERS, f.spawnErrno())),
         flip("spawn ENOENT", f -> with(f, FailureKind.SPAWN_FAILED, Optional.of("ENOENT"))),
         flip("spawn without errno", f -> with(f, FailureKind.SPAWN_FAILED, Optional.empty())),
+        flip("certain cause", f -> new RetryFacts(f.kind(), f.spawnErrno(),
+            Optional.of("Perl could not compile the script"), f.method(), f.body(),
+            f.attemptsMade(), f.elapsed())),
         flip("POST", f -> withMethod(f, "POST")),
         flip("buffered body, replay off", f -> withBody(f, RequestBody.BUFFERED)),
         flip("streamed body", f -> withBody(f, RequestBody.STREAMED)),
-        flip("attempts used", f -> new RetryFacts(f.kind(), f.spawnErrno(), f.method(),
-            f.body(), 3, f.elapsed())),
-        flip("deadline", f -> new RetryFacts(f.kind(), f.spawnErrno(), f.method(),
-            f.body(), f.attemptsMade(), Duration.ofMillis(29_960))));
+        flip("attempts used", f -> new RetryFacts(f.kind(), f.spawnErrno(), f.certainCause(),
+            f.method(), f.body(), 3, f.elapsed())),
+        flip("deadline", f -> new RetryFacts(f.kind(), f.spawnErrno(), f.certainCause(),
+            f.method(), f.body(), f.attemptsMade(), Duration.ofMillis(29_960))));
   }
 
   private static Arguments flip(String name, UnaryOperator<RetryFacts> change) {
@@ -81,6 +85,21 @@ class RetryPolicyTest {
       RetryFacts facts = with(RETRIABLE, FailureKind.SPAWN_FAILED, Optional.of(errno));
       assertThat(POLICY.decide(facts, HIGHEST)).as(errno).isInstanceOf(RetryDecision.Retry.class);
     }
+  }
+
+  @Test
+  void spawnThatNeverRanIsRetriedWhateverTheMethodAndBody() {
+    RetryFacts eagain = with(RETRIABLE, FailureKind.SPAWN_FAILED, Optional.of("EAGAIN"));
+    RetryFacts streamedPost = withBody(withMethod(eagain, "POST"), RequestBody.STREAMED);
+
+    assertThat(POLICY.decide(streamedPost, HIGHEST)).isInstanceOf(RetryDecision.Retry.class);
+    assertThat(POLICY.decide(new RetryFacts(streamedPost.kind(), streamedPost.spawnErrno(),
+        streamedPost.certainCause(), "POST", RequestBody.STREAMED, 3, Duration.ofMillis(100)),
+        HIGHEST))
+        .as("all attempts used").isInstanceOf(RetryDecision.GiveUp.class);
+    assertThat(POLICY.decide(withBody(withMethod(with(RETRIABLE, FailureKind.SPAWN_FAILED,
+        Optional.of("ENOENT")), "POST"), RequestBody.STREAMED), HIGHEST))
+        .as("an errno that will not go away").isInstanceOf(RetryDecision.GiveUp.class);
   }
 
   @Test
@@ -124,16 +143,17 @@ class RetryPolicyTest {
   }
 
   private static RetryFacts with(RetryFacts f, FailureKind kind, Optional<String> errno) {
-    return new RetryFacts(kind, errno, f.method(), f.body(), f.attemptsMade(), f.elapsed());
+    return new RetryFacts(kind, errno, f.certainCause(), f.method(), f.body(), f.attemptsMade(),
+        f.elapsed());
   }
 
   private static RetryFacts withMethod(RetryFacts f, String method) {
-    return new RetryFacts(f.kind(), f.spawnErrno(), method, f.body(), f.attemptsMade(),
-        f.elapsed());
+    return new RetryFacts(f.kind(), f.spawnErrno(), f.certainCause(), method, f.body(),
+        f.attemptsMade(), f.elapsed());
   }
 
   private static RetryFacts withBody(RetryFacts f, RequestBody body) {
-    return new RetryFacts(f.kind(), f.spawnErrno(), f.method(), body, f.attemptsMade(),
-        f.elapsed());
+    return new RetryFacts(f.kind(), f.spawnErrno(), f.certainCause(), f.method(), body,
+        f.attemptsMade(), f.elapsed());
   }
 }

@@ -64,7 +64,8 @@ class AttemptHistoryTest {
     Failure failure = new Failure(FailureKind.SPAWN_FAILED, "could not start", spawn);
 
     RetryFacts facts =
-        RetryFacts.after(failure, "GET", RequestBody.NONE, 1, Duration.ZERO);
+        RetryFacts.after(failure, Optional.empty(), "GET", RequestBody.NONE, 1,
+            Duration.ZERO);
 
     assertThat(facts.kind()).isEqualTo(FailureKind.SPAWN_FAILED);
     assertThat(facts.spawnErrno()).contains("EAGAIN");

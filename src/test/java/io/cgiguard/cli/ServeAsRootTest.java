@@ -3,7 +3,6 @@ package io.cgiguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,16 +12,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,11 +36,10 @@ class ServeAsRootTest {
 
   private static final Path FIXTURE = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize().resolve("test-scripts/processes/print-identity.sh");
-  private static final Pattern LISTENING = Pattern.compile("cgiguard listening on (\\S+)");
 
   @TempDir Path temp;
   private Path root;
-  private Process child;
+  private ServeChild child;
 
   @BeforeEach
   void requireRoot() throws Exception {
@@ -63,11 +57,8 @@ class ServeAsRootTest {
 
   @AfterEach
   void stopChild() throws Exception {
-    if (child != null && child.isAlive()) {
-      child.destroy();
-      if (!child.waitFor(10, TimeUnit.SECONDS)) {
-        child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+    if (child != null) {
+      child.close();
     }
   }
 
@@ -107,8 +98,8 @@ class ServeAsRootTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void unknownRunAsUserIsOneLineErrorAndNonZeroExit() throws Exception {
     child = serve("cgiguard-no-such-user");
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
-    assertThat(child.exitValue()).isNotZero();
+    assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
+    assertThat(child.process().exitValue()).isNotZero();
     List<String> errors = Files.readAllLines(root.resolve("stderr.txt")).stream()
         .filter(line -> line.startsWith("cgiguard: ")).toList();
     assertThat(errors).hasSize(1);
@@ -122,8 +113,8 @@ class ServeAsRootTest {
     Files.setPosixFilePermissions(root.resolve("docroot"), PosixFilePermissions.fromString(
         "rwx------"));
     child = serve("nobody");
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
-    assertThat(child.exitValue()).isNotZero();
+    assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
+    assertThat(child.process().exitValue()).isNotZero();
     List<String> errors = Files.readAllLines(root.resolve("stderr.txt")).stream()
         .filter(line -> line.startsWith("cgiguard: ")).toList();
     assertThat(errors).singleElement().asString().contains("\"nobody\" cannot read")
@@ -132,22 +123,11 @@ class ServeAsRootTest {
 
   private URI startServe(String runAs) throws Exception {
     child = serve(runAs);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      Matcher listening = LISTENING.matcher(Files.readString(root.resolve("stdout.txt")));
-      if (listening.find()) {
-        return URI.create(listening.group(1));
-      }
-      assertThat(child.isAlive()).as("serve is running; its stderr: %s",
-          Files.readString(root.resolve("stderr.txt"))).isTrue();
-      child.waitFor(100, TimeUnit.MILLISECONDS);
-    }
-    throw new AssertionError("serve printed no URL within 60 s");
+    return child.awaitListening(Duration.ofSeconds(60));
   }
 
-  private Process serve(String runAs) throws IOException {
-    Path config = root.resolve("cgiguard.toml");
-    Files.writeString(config, """
+  private ServeChild serve(String runAs) throws IOException {
+    return ServeChild.start(root, """
         [server]
         bind = "127.0.0.1"
         port = 0
@@ -157,60 +137,10 @@ class ServeAsRootTest {
         url = "/cgi-bin/"
         dir = "%s"
         """.formatted(root.resolve("docroot"), runAs, root.resolve("cgi-bin")));
-    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    return new ProcessBuilder(java.toString(), "-cp", readableClassPath(),
-        "io.cgiguard.cli.Main", "serve", "--port", "0", "--config", config.toString())
-        .directory(root.toFile())
-        .redirectOutput(root.resolve("stdout.txt").toFile())
-        .redirectError(root.resolve("stderr.txt").toFile())
-        .start();
-  }
-
-  /** Copies this JVM's class path where nobody can read it; a home of mode 700 would not do. */
-  private String readableClassPath() throws IOException {
-    Path copies = root.resolve("classpath");
-    if (Files.isDirectory(copies)) {
-      return classPathOf(copies);
-    }
-    readableDirectory(copies);
-    int index = 0;
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      Path source = Path.of(entry);
-      if (!Files.exists(source)) {
-        continue;
-      }
-      Path target = copies.resolve(String.format("%03d-%s", index++, source.getFileName()));
-      copyReadable(source, target);
-    }
-    return classPathOf(copies);
-  }
-
-  private static String classPathOf(Path copies) throws IOException {
-    try (Stream<Path> entries = Files.list(copies)) {
-      return String.join(File.pathSeparator,
-          entries.sorted().map(Path::toString).toList());
-    }
-  }
-
-  private static void copyReadable(Path source, Path target) throws IOException {
-    try (Stream<Path> tree = Files.walk(source)) {
-      for (Path from : (Iterable<Path>) tree::iterator) {
-        Path to = target.resolve(source.relativize(from).toString());
-        if (Files.isDirectory(from)) {
-          readableDirectory(to);
-        } else {
-          Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-          Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-      }
-    }
   }
 
   private static Path readableDirectory(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return dir;
+    return ServeChild.readableDirectory(dir);
   }
 
   /** @return the supplementary group ids of a {@code /proc/<pid>/status} text */

@@ -1,92 +1,155 @@
 package io.cgiguard.cli;
 
-import io.cgiguard.Polling;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * {@code cgiguard serve --config FILE} as a child JVM on this test's class path, so that it can be
- * sent real signals and be seen to exit. Its output goes to a file (a pipe nobody reads would
- * block its logging), which the tests read for the log lines an operator would see.
+ * {@code cgiguard serve} in a child JVM, for tests that need the gateway as a process of its own:
+ * one that drops root, or that is put in a cgroup or given an rlimit. Everything the child reads
+ * after the drop (its class path, the configuration) lives under a world-readable directory, as an
+ * operator would have to arrange. Its stdout and stderr go to {@code stdout.txt} and
+ * {@code stderr.txt} there.
  */
-final class ServeChild implements AutoCloseable {
+public final class ServeChild implements AutoCloseable {
 
-  private static final Pattern LISTENING = Pattern.compile("cgiguard listening on (http://\\S+)");
+  private static final Pattern LISTENING = Pattern.compile("cgiguard listening on (\\S+)");
 
-  final Process process;
-  final URI uri;
-  private final Path log;
+  private final Path root;
+  private final Process process;
 
-  private ServeChild(Process process, URI uri, Path log) {
+  private ServeChild(Path root, Process process) {
+    this.root = root;
     this.process = process;
-    this.uri = uri;
-    this.log = log;
   }
 
-  /** Starts serve and waits for the URL it prints. */
-  static ServeChild start(Path config, Path log) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-        "--config", config.toString()));
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(log.toFile());
-    Process process = builder.start();
-    String[] url = new String[1];
-    boolean listening = Polling.eventually(Duration.ofSeconds(60), () -> {
-      Matcher matcher = LISTENING.matcher(read(log));
-      if (matcher.find()) {
-        url[0] = matcher.group(1);
-        return true;
+  /** Starts {@code serve --config <root>/cgiguard.toml} with {@code toml} as the configuration. */
+  public static ServeChild start(Path root, String toml) throws IOException {
+    return start(root, toml, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, String)}, but the JVM starts inside the cgroup whose {@code
+   * cgroup.procs} is {@code procs}: a shell writes its own pid there, then becomes the JVM.
+   */
+  public static ServeChild startInCgroup(Path root, String toml, Path procs) throws IOException {
+    return start(root, toml, List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
+        procs.toString()));
+  }
+
+  private static ServeChild start(Path root, String toml, List<String> prefix)
+      throws IOException {
+    Path config = root.resolve("cgiguard.toml");
+    Files.writeString(config, toml);
+    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(java.toString(), "-cp", readableClassPath(root),
+        "io.cgiguard.cli.Main", "serve", "--port", "0", "--config", config.toString()));
+    Process process = new ProcessBuilder(command)
+        .directory(root.toFile())
+        .redirectOutput(root.resolve("stdout.txt").toFile())
+        .redirectError(root.resolve("stderr.txt").toFile())
+        .start();
+    return new ServeChild(root, process);
+  }
+
+  /** @return the URL the child prints once it listens; fails if it dies or takes longer */
+  public URI awaitListening(Duration limit) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      Matcher listening = LISTENING.matcher(Files.readString(root.resolve("stdout.txt")));
+      if (listening.find()) {
+        return URI.create(listening.group(1));
       }
-      return !process.isAlive();
-    });
-    if (!listening || url[0] == null) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError("serve did not start:\n" + read(log));
+      if (!process.isAlive()) {
+        throw new AssertionError("serve ended; its stderr: " + stderr());
+      }
+      process.waitFor(100, TimeUnit.MILLISECONDS);
     }
-    return new ServeChild(process, URI.create(url[0]), log);
+    throw new AssertionError("serve printed no URL within " + limit.toSeconds() + " s");
   }
 
-  /** Sends {@code SIG<name>} to the child, as an operator's {@code kill -<name>} would. */
-  void signal(String name) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-        .redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
-    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
-    }
+  public Process process() {
+    return process;
   }
 
-  /** @return everything the child has printed so far */
-  String output() {
-    return read(log);
+  public long pid() {
+    return process.pid();
   }
 
-  private static String read(Path log) {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "";
-    }
+  /** @return what the child wrote to stderr so far (its log) */
+  public String stderr() throws IOException {
+    return Files.readString(root.resolve("stderr.txt"));
+  }
+
+  public String stdout() throws IOException {
+    return Files.readString(root.resolve("stdout.txt"));
   }
 
   @Override
   public void close() {
-    if (process.isAlive()) {
+    try {
+      if (process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    } catch (InterruptedException e) {
       process.destroyForcibly();
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Copies this JVM's class path where nobody can read it; a home of mode 700 would not do. */
+  private static String readableClassPath(Path root) throws IOException {
+    Path copies = root.resolve("classpath");
+    if (!Files.isDirectory(copies)) {
+      readableDirectory(copies);
+      int index = 0;
+      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        Path source = Path.of(entry);
+        if (Files.exists(source)) {
+          copyReadable(source,
+              copies.resolve(String.format("%03d-%s", index++, source.getFileName())));
+        }
       }
     }
+    try (Stream<Path> entries = Files.list(copies)) {
+      return String.join(File.pathSeparator, entries.sorted().map(Path::toString).toList());
+    }
+  }
+
+  private static void copyReadable(Path source, Path target) throws IOException {
+    try (Stream<Path> tree = Files.walk(source)) {
+      for (Path from : (Iterable<Path>) tree::iterator) {
+        Path to = target.resolve(source.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          readableDirectory(to);
+        } else {
+          Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+          Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+      }
+    }
+  }
+
+  /** Creates {@code dir} (and its parents) with mode 755. */
+  public static Path readableDirectory(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return dir;
   }
 }

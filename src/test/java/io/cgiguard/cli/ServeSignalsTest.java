@@ -8,6 +8,7 @@ import io.cgiguard.load.Expectations;
 import io.cgiguard.load.LoadPlan;
 import io.cgiguard.load.LoadResult;
 import io.cgiguard.load.LoadRun;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the running site keeps serving); {@code SIGTERM} under load drains without a failed request,
  * lets running scripts finish, exits 0 and leaves no process behind.
  *
- * <p>The child keeps root ({@code run-as = "root"}): these tests are about signals, and its class
- * path lies in a home directory that the run-as user could not read; {@code ServeAsRootTest}
- * shows the drop.
+ * <p>The child keeps root ({@code run-as = "root"}): these tests are about signals, and the
+ * fixtures they serve stay in the checkout, which the run-as user may not be able to read;
+ * {@code ServeAsRootTest} shows the drop.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ServeSignalsTest {
@@ -46,8 +47,42 @@ class ServeSignalsTest {
   private static final Path BEFORE_HEADERS = TestScripts.path("before-headers");
 
   @TempDir Path temp;
+  private Path file;
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** Starts serve on {@code toml}; the file it re-reads is {@link #file}. */
+  private Started serve(String toml) throws Exception {
+    Path root = ServeChild.readableDirectory(temp.resolve("gateway"));
+    file = root.resolve("cgiguard.toml");
+    ServeChild child = ServeChild.start(root, toml);
+    return new Started(child, child.awaitListening(Duration.ofSeconds(60)));
+  }
+
+  /** A serve child and the URL it listens on. */
+  private record Started(ServeChild child, URI uri) implements AutoCloseable {
+    @Override
+    public void close() {
+      child.close();
+    }
+
+    /** Sends {@code SIG<name>}, as an operator's {@code kill -<name>} would. */
+    void signal(String name) throws Exception {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid()))
+          .redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
+          .as("kill -" + name).isTrue();
+    }
+
+    /** @return the child's log so far */
+    String log() {
+      try {
+        return child.stderr();
+      } catch (IOException e) {
+        return "";
+      }
+    }
+  }
 
   private String config(String version, String drain, String more) {
     return """
@@ -70,9 +105,7 @@ class ServeSignalsTest {
 
   @Test
   void sighupAndTheReloadCommandReReadTheFileAndRefuseABrokenOne() throws Exception {
-    Path file = temp.resolve("cgiguard.toml");
-    Files.writeString(file, config("v1", "", ""));
-    try (ServeChild serve = ServeChild.start(file, temp.resolve("serve.log"))) {
+    try (Started serve = serve(config("v1", "", ""))) {
       Files.writeString(file, config("v2", "", """
           [[mount]]
           url = "/new/"
@@ -80,49 +113,48 @@ class ServeSignalsTest {
           """.formatted(FIXTURES.resolve("v1"))));
       serve.signal("HUP");
       assertThat(Polling.eventually(Duration.ofSeconds(20),
-          () -> status(serve.uri.resolve("/new/version.sh")) == 200)).as("the new mount").isTrue();
-      assertThat(body(serve.uri.resolve("/app/version.sh"))).isEqualTo("version 2\n");
+          () -> status(serve.uri().resolve("/new/version.sh")) == 200)).as("the new mount").isTrue();
+      assertThat(body(serve.uri().resolve("/app/version.sh"))).isEqualTo("version 2\n");
 
       Files.writeString(file, config("v1", "max-threads = 3", ""));
       serve.signal("HUP");
       String refusal = file + ":5: server.max-threads: must be from 16 to 10000 (got 3)";
       assertThat(Polling.eventually(Duration.ofSeconds(20),
-          () -> serve.output().contains(refusal))).as(serve.output()).isTrue();
-      assertThat(body(serve.uri.resolve("/app/version.sh"))).isEqualTo("version 2\n");
+          () -> serve.log().contains(refusal))).as(serve.log()).isTrue();
+      assertThat(body(serve.uri().resolve("/app/version.sh"))).isEqualTo("version 2\n");
 
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       int refused = Main.execute(new PrintWriter(out), new PrintWriter(err), "reload",
-          "--url", serve.uri.toString());
+          "--url", serve.uri().toString());
       assertThat(refused).isEqualTo(ReloadCommand.EXIT_REFUSED);
       assertThat(err.toString()).contains(refusal);
 
       Files.writeString(file, config("v1", "", ""));
       int applied = Main.execute(new PrintWriter(out), new PrintWriter(err), "reload",
-          "--url", serve.uri.toString());
+          "--url", serve.uri().toString());
       assertThat(applied).as(err.toString()).isZero();
       assertThat(out.toString()).contains("reloaded " + file);
-      assertThat(body(serve.uri.resolve("/app/version.sh"))).isEqualTo("version 1\n");
-      assertThat(status(serve.uri.resolve("/new/version.sh"))).isEqualTo(404);
+      assertThat(body(serve.uri().resolve("/app/version.sh"))).isEqualTo("version 1\n");
+      assertThat(status(serve.uri().resolve("/new/version.sh"))).isEqualTo(404);
     }
   }
 
   @Test
   void sigtermUnderLoadLosesNoRequestLetsScriptsFinishAndExitsZero() throws Exception {
-    Path file = temp.resolve("cgiguard.toml");
     // The delay is the time a load balancer gets to see /-/health fail; this test is the load
     // balancer, and it needs only one poll.
-    Files.writeString(file, config("v1", "drain-delay = \"3s\"\ndrain-timeout = \"20s\"", ""));
     Path pids = Files.createDirectory(temp.resolve("pids"));
-    try (ServeChild serve = ServeChild.start(file, temp.resolve("serve.log"))) {
-      LoadRun load = new LoadRun(new LoadPlan(serve.uri.resolve("/app/version.sh"), "GET",
+    try (Started serve = serve(config("v1", "drain-delay = \"3s\"\ndrain-timeout = \"20s\"",
+        ""))) {
+      LoadRun load = new LoadRun(new LoadPlan(serve.uri().resolve("/app/version.sh"), "GET",
           List.of(), new byte[0], 4, 0, Duration.ofSeconds(60), 0, Duration.ofSeconds(10),
           Duration.ZERO, new Expectations(Set.of(200), Optional.of(Pattern.compile("version 1"))),
           LoadPlan.DEFAULT_RETAIN_BODY_BYTES));
       CompletableFuture<LoadResult> loaded = CompletableFuture.supplyAsync(() -> run(load));
       List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        slow.add(client.sendAsync(HttpRequest.newBuilder(serve.uri.resolve("/slow/slow.sh?"
+        slow.add(client.sendAsync(HttpRequest.newBuilder(serve.uri().resolve("/slow/slow.sh?"
             + pids)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
       }
       assertThat(Polling.eventually(Duration.ofSeconds(20), () -> pidsIn(pids).size() == 3
@@ -131,13 +163,13 @@ class ServeSignalsTest {
       long signalled = System.nanoTime();
       serve.signal("TERM");
       assertThat(Polling.eventually(Duration.ofSeconds(2),
-          () -> status(serve.uri.resolve("/-/health")) == 503)).as("health 503 at once").isTrue();
+          () -> status(serve.uri().resolve("/-/health")) == 503)).as("health 503 at once").isTrue();
       load.stopSending();
       LoadResult result = loaded.get(30, TimeUnit.SECONDS);
 
-      assertThat(serve.process.waitFor(40, TimeUnit.SECONDS)).as(serve.output()).isTrue();
+      assertThat(serve.child().process().waitFor(40, TimeUnit.SECONDS)).as(serve.log()).isTrue();
       long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
-      assertThat(serve.process.exitValue()).as(serve.output()).isZero();
+      assertThat(serve.child().process().exitValue()).as(serve.log()).isZero();
       assertThat(tookMillis).as("exit after the delay, within delay + timeout")
           .isBetween(3_000L, 23_000L);
       assertThat(result.requests()).isPositive();
@@ -149,33 +181,32 @@ class ServeSignalsTest {
       }
       assertThat(Polling.eventually(Duration.ofSeconds(5),
           () -> pidsIn(pids).stream().noneMatch(ServeSignalsTest::alive))).isTrue();
-      assertThat(serve.output()).doesNotContain("drain-timeout passed");
+      assertThat(serve.log()).doesNotContain("drain-timeout passed");
     }
   }
 
   @Test
   void aScriptStillRunningAtTheDrainTimeoutIsKilledAndServeExitsZero() throws Exception {
-    Path file = temp.resolve("cgiguard.toml");
-    Files.writeString(file, config("v1", "drain-delay = \"200ms\"\ndrain-timeout = \"1s\"", """
+    Path pids = Files.createDirectory(temp.resolve("pids"));
+    try (Started serve = serve(config("v1", "drain-delay = \"200ms\"\ndrain-timeout = \"1s\"",
+        """
         [[mount]]
         url = "/before-headers/"
         dir = "%s"
-        """.formatted(BEFORE_HEADERS)));
-    Path pids = Files.createDirectory(temp.resolve("pids"));
-    try (ServeChild serve = ServeChild.start(file, temp.resolve("serve.log"))) {
+        """.formatted(BEFORE_HEADERS)))) {
       CompletableFuture<HttpResponse<String>> hanging = client.sendAsync(HttpRequest.newBuilder(
-          serve.uri.resolve("/before-headers/hang-before-headers.sh?" + pids))
+          serve.uri().resolve("/before-headers/hang-before-headers.sh?" + pids))
           .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(Polling.eventually(Duration.ofSeconds(20), () -> pidsIn(pids).size() == 1))
           .isTrue();
 
       serve.signal("TERM");
 
-      assertThat(serve.process.waitFor(40, TimeUnit.SECONDS)).as(serve.output()).isTrue();
-      assertThat(serve.process.exitValue()).as(serve.output()).isZero();
+      assertThat(serve.child().process().waitFor(40, TimeUnit.SECONDS)).as(serve.log()).isTrue();
+      assertThat(serve.child().process().exitValue()).as(serve.log()).isZero();
       long pid = pidsIn(pids).get(0);
       assertThat(Polling.eventually(Duration.ofSeconds(5), () -> !alive(pid))).isTrue();
-      assertThat(serve.output()).contains("drain-timeout passed with 1 request(s) running");
+      assertThat(serve.log()).contains("drain-timeout passed with 1 request(s) running");
       // Its client still gets the gateway's own answer: the script was killed, nothing restarts it.
       HttpResponse<String> answer = hanging.get(10, TimeUnit.SECONDS);
       assertThat(answer.statusCode()).isEqualTo(502);

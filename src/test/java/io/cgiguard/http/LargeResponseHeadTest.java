@@ -16,17 +16,11 @@ import org.junit.jupiter.api.Timeout;
  */
 class LargeResponseHeadTest {
 
-  static final String MOUNT = """
-      [[mount]]
-      url = "/response-headers/"
-      dir = "%s"
-      """.formatted(TestGateway.PROJECT.resolve("test-scripts/response-headers"));
-
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void twoHundredHeadersOfTwentyFourKibibytesAreRelayedByteExact() throws Exception {
-    try (TestGateway gateway = TestGateway.start(MOUNT)) {
-      String response = gateway.raw("GET /response-headers/two-hundred-headers.sh HTTP/1.1\r\n"
+    try (TestGateway gateway = TestGateway.start()) {
+      String response = gateway.raw("GET /responses/two-hundred-headers.sh HTTP/1.1\r\n"
           + "Host: x\r\nConnection: close\r\n\r\n", Duration.ofSeconds(30));
 
       int end = response.indexOf("\r\n\r\n");

@@ -52,41 +52,41 @@ class NoJettyPageTest {
     return List.of(
         new Case("request line is garbage", "GARBAGE\r\n\r\n"),
         new Case("unknown HTTP version", "GET / HTTP/9.9\r\n" + HOST + "\r\n"),
-        new Case("HTTP/1.1 without Host", "GET /cgi-bin/hello.sh HTTP/1.1\r\n\r\n"),
+        new Case("HTTP/1.1 without Host", "GET /responses/hello.sh HTTP/1.1\r\n\r\n"),
         new Case("header line without colon", "GET / HTTP/1.1\r\nHost x\r\n\r\n"),
         new Case("request head over Jetty's buffer",
             "GET / HTTP/1.1\r\n" + HOST + "X-Big: " + big + "\r\n\r\n"),
         new Case("URI over Jetty's buffer", "GET /" + big + " HTTP/1.1\r\n" + HOST + "\r\n"),
         new Case("URI over the gateway's limit",
             "GET /" + "b".repeat(9000) + " HTTP/1.1\r\n" + HOST + "\r\n"),
-        new Case("two different Content-Lengths", "POST /cgi-bin/hello.sh HTTP/1.1\r\n" + HOST
+        new Case("two different Content-Lengths", "POST /responses/hello.sh HTTP/1.1\r\n" + HOST
             + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
-        new Case("Transfer-Encoding with Content-Length", "POST /cgi-bin/hello.sh HTTP/1.1\r\n"
+        new Case("Transfer-Encoding with Content-Length", "POST /responses/hello.sh HTTP/1.1\r\n"
             + HOST + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n"),
-        new Case("broken chunked body", "POST /faults/echo-stdin.sh HTTP/1.1\r\n" + HOST
+        new Case("broken chunked body", "POST /processes/echo-stdin.sh HTTP/1.1\r\n" + HOST
             + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
-        new Case("body over the limit", "POST /faults/echo-stdin.sh HTTP/1.1\r\n" + HOST
+        new Case("body over the limit", "POST /processes/echo-stdin.sh HTTP/1.1\r\n" + HOST
             + "Content-Length: 4096\r\n\r\n" + "c".repeat(4096)),
-        new Case("control character in the path", "GET /cgi-bin/%00hello.sh HTTP/1.1\r\n"
+        new Case("control character in the path", "GET /responses/%00hello.sh HTTP/1.1\r\n"
             + HOST + "\r\n"),
-        new Case("encoded dot segments", "GET /cgi-bin/%2e%2e/x HTTP/1.1\r\n" + HOST + "\r\n"),
-        new Case("unknown method on a script", "BREW /cgi-bin/hello.sh HTTP/1.1\r\n" + HOST
+        new Case("encoded dot segments", "GET /responses/%2e%2e/x HTTP/1.1\r\n" + HOST + "\r\n"),
+        new Case("unknown method on a script", "BREW /responses/hello.sh HTTP/1.1\r\n" + HOST
             + "\r\n"),
         new Case("no such static file", "GET /no-such-file.html HTTP/1.1\r\n" + HOST + "\r\n"),
         new Case("no such admin endpoint", "GET /-/nothing HTTP/1.1\r\n" + HOST + "\r\n"),
         new Case("write to the admin endpoints", "POST /-/health HTTP/1.1\r\n" + HOST
             + "Content-Length: 0\r\n\r\n"),
-        new Case("script exits before headers", "GET /faults/exit-before-headers.cgi HTTP/1.1\r\n"
+        new Case("script exits before headers", "GET /before-headers/exit-before-any-output.cgi HTTP/1.1\r\n"
             + HOST + "\r\n"),
-        new Case("script header line without colon", "GET /faults/no-colon.cgi HTTP/1.1\r\n"
+        new Case("script header line without colon", "GET /before-headers/header-without-colon.cgi HTTP/1.1\r\n"
             + HOST + "\r\n"),
         new Case("script header block over the limit",
-            "GET /faults/headers-too-large.pl HTTP/1.1\r\n" + HOST + "\r\n"),
-        new Case("script killed by a signal", "GET /faults/crash-with-segv.sh HTTP/1.1\r\n"
+            "GET /before-headers/many-header-lines.pl HTTP/1.1\r\n" + HOST + "\r\n"),
+        new Case("script killed by a signal", "GET /before-headers/segfault.sh HTTP/1.1\r\n"
             + HOST + "\r\n"),
-        new Case("missing interpreter", "GET /faults/missing-interpreter.cgi HTTP/1.1\r\n" + HOST
+        new Case("missing interpreter", "GET /startup-failures/missing-interpreter.cgi HTTP/1.1\r\n" + HOST
             + "\r\n"),
-        new Case("script asked for JSON", "GET /faults/perl-compile-error.pl HTTP/1.1\r\n" + HOST
+        new Case("script asked for JSON", "GET /startup-failures/perl-syntax-error.pl HTTP/1.1\r\n" + HOST
             + "Accept: application/json\r\n\r\n"));
   }
 

@@ -14,21 +14,21 @@ import java.util.stream.Stream;
  * What {@code /proc} says about processes and descriptors, for tests that prove nothing outlives
  * its request: pids read from the files fixtures write, liveness, our children, our descriptors.
  */
-final class ProcessTable {
+public final class ProcessTable {
 
   static final long SELF = ProcessHandle.current().pid();
 
   private ProcessTable() {}
 
   /** One process's state letter and parent, from {@code /proc/<pid>/stat}. */
-  record Stat(long pid, char state, long ppid) {
+  public record Stat(long pid, char state, long ppid) {
     boolean zombie() {
       return state == 'Z' || state == 'X';
     }
   }
 
   /** The stat of {@code pid}, or empty when no such process exists any more. */
-  static java.util.Optional<Stat> stat(long pid) {
+  public static java.util.Optional<Stat> stat(long pid) {
     try {
       String text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // The command name is in parentheses and may itself hold spaces or parentheses.
@@ -49,11 +49,16 @@ final class ProcessTable {
 
   /** Children of this JVM, zombies included (a zombie child is a leak too). */
   static List<Stat> children() {
+    return childrenOf(SELF);
+  }
+
+  /** Children of {@code parent}, zombies included. */
+  public static List<Stat> childrenOf(long parent) {
     List<Stat> children = new ArrayList<>();
     try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
       entries.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
           .map(n -> stat(Long.parseLong(n))).flatMap(java.util.Optional::stream)
-          .filter(s -> s.ppid() == SELF).forEach(children::add);
+          .filter(s -> s.ppid() == parent).forEach(children::add);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -62,7 +67,12 @@ final class ProcessTable {
 
   /** Open descriptors of this JVM (the listing's own descriptor included, so compare counts). */
   static int openDescriptors() {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+    return openDescriptors("self");
+  }
+
+  /** Open descriptors of process {@code pid} ({@code self} for this JVM). */
+  public static int openDescriptors(String pid) {
+    try (Stream<Path> fds = Files.list(Path.of("/proc", pid, "fd"))) {
       return (int) fds.count();
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -96,7 +106,7 @@ final class ProcessTable {
    *
    * @return how long it took
    */
-  static Duration await(Duration limit, BooleanSupplier condition, String what) {
+  public static Duration await(Duration limit, BooleanSupplier condition, String what) {
     long start = System.nanoTime();
     boolean held;
     try {

@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** JNA stays in {@code launch.posix}; the launcher knows nothing of HTTP (DESIGN.md). */
+/** JNA stays in {@code launch.posix}; the launcher knows nothing of HTTP (docs/architecture.md). */
 class LaunchArchitectureTest {
   private static final JavaClasses LAUNCH =
       new ClassFileImporter()

@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The threads of one launcher: reapers (one busy per live script, blocked in wait), stderr drains
  * (one busy per live script) and a single scheduler for delayed kills. The JDK launcher uses all
  * three; the POSIX launcher only the scheduler, as its reap loop waits for every script at once.
- * Idle threads are reused and die after a short keep-alive, so no thread outlives the process it
- * served for long, and all of them stop when the launcher closes.
+ * The scheduler's one thread runs from the start; idle reapers and drains are reused and die after
+ * a short keep-alive, so none outlives the process it served for long. All stop when the launcher
+ * closes.
  */
 public final class LaunchThreads implements AutoCloseable {
   private static final long KEEP_ALIVE_SECONDS = 5;
@@ -56,8 +57,9 @@ public final class LaunchThreads implements AutoCloseable {
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(1, daemons("cgiguard-killer-"));
     executor.setRemoveOnCancelPolicy(true);
-    executor.setKeepAliveTime(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
-    executor.allowCoreThreadTimeOut(true);
+    // Started now and kept: a delayed kill must never wait for a thread the machine may not be
+    // able to make (during a process shortage it cannot).
+    executor.prestartAllCoreThreads();
     return executor;
   }
 

@@ -50,15 +50,37 @@ public final class JdkLauncher implements Launcher {
       process = builder.start();
     } catch (IOException e) {
       return new Launch.Failed(spawnError(spec, e));
+    } catch (OutOfMemoryError e) {
+      // The JDK needs a thread to reap each child; without one the program never ran.
+      return new Launch.Failed(threadShortage(spec, e));
     }
     StderrDrain drain =
         new StderrDrain(process.getErrorStream(), spec.stderrSink(), spec.stderrTailBytes());
-    threads.drains().execute(drain);
-    JdkScriptProcess script =
-        new JdkScriptProcess(
-            process, drain, startNanos, threads.scheduler(), threads.reapers(), live::remove);
+    JdkScriptProcess script;
+    try {
+      threads.drains().execute(drain);
+      script = new JdkScriptProcess(
+          process, drain, startNanos, threads.scheduler(), threads.reapers(), live::remove);
+    } catch (OutOfMemoryError e) {
+      // No thread for its stderr or its exit: the script is stopped before it can do anything
+      // that a retry would repeat visibly, and reported as a spawn that failed for lack of tasks.
+      process.destroyForcibly();
+      return new Launch.Failed(threadShortage(spec, e));
+    }
     live.add(script);
     return new Launch.Started(script);
+  }
+
+  /**
+   * A thread the launcher needs could not be made: the process table is full (EAGAIN), as a
+   * spawn would have said. Any other OutOfMemoryError is a heap exhausted, and is not hidden.
+   */
+  private static SpawnError threadShortage(LaunchSpec spec, OutOfMemoryError e) {
+    if (e.getMessage() == null || !e.getMessage().contains("unable to create native thread")) {
+      throw e;
+    }
+    return new SpawnError(Errno.EAGAIN, "EAGAIN", "cannot start \"" + spec.argv().get(0)
+        + "\": no thread could be made for it (" + e.getMessage() + ")");
   }
 
   /** Nothing: the JDK can neither set rlimits nor make a process group. */

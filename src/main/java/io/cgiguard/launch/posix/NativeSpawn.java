@@ -35,6 +35,9 @@ final class NativeSpawn {
   /** Capacity asked for the stdout pipe, which carries the response body. */
   static final int STDOUT_PIPE_BYTES = 256 * 1024;
 
+  /** Capacity asked for the stdin pipe once a request body is written to it. */
+  static final int STDIN_PIPE_BYTES = 256 * 1024;
+
   Outcome spawn(Path program, List<String> argv, Map<String, String> environment, Path directory) {
     // -1 marks a descriptor not opened yet, so a failure half-way closes only what exists.
     int[] stdin = {-1, -1};

@@ -1,0 +1,424 @@
+package io.cgiguard.capacity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cgiguard.Polling;
+import io.cgiguard.cli.ServeChild;
+import io.cgiguard.http.ProcessTable;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The machine runs out of processes, for real: {@code cgiguard serve} in a child JVM (dropped from
+ * root to an unprivileged user) is held in a pids cgroup made for the test, or given an
+ * RLIMIT_NPROC with {@code prlimit}, a few tasks above what it uses idle, and takes a burst of 12
+ * clients sending 60 requests to a script that takes 0.3 s.
+ *
+ * <p>Every reply must be complete (200, or 503/502 naming {@code spawn-failed} with {@code
+ * Retry-After}); none may close without a response; some must be recovered by a retry; the
+ * script's circuit stays closed; the running limit drops and comes back once the limit is lifted,
+ * after which every request succeeds and no descriptor, thread or child is left behind; the log
+ * holds one line per shortage episode naming the limit, and no stack trace.
+ */
+class OutOfProcessesTest {
+
+  private static final Path SCRIPT = Path.of(System.getProperty("cgiguard.project.dir", "."))
+      .toAbsolutePath().normalize().resolve("test-scripts/exhaustion/slow-0.3s.pl");
+  private static final String URL_PATH = "/cgi-bin/slow-0.3s.pl";
+  private static final int MAX_RUNNING = 8;
+  private static final int CLIENTS = 12;
+  private static final int PER_CLIENT = 5;
+  /** Tasks the limit leaves above what the idle gateway uses. */
+  private static final int HEADROOM = 3;
+  /** Descriptors the JVM may open lazily once and keep (a jar, a log file). */
+  private static final int DESCRIPTOR_SLACK = 8;
+  /** Threads the JVM may add by itself (a compiler or collector thread); the gateway adds none. */
+  private static final int THREAD_SLACK = 4;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path temp;
+  private Path root;
+  private ServeChild child;
+  private ShortageLimiter limiter;
+
+  @BeforeEach
+  void requireRoot() throws IOException {
+    assumeTrue(Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t"),
+        "a cgroup or an rlimit on another process can only be set by a test that runs as root");
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    root = ServeChild.readableDirectory(temp.resolve("gateway"));
+    Path cgiBin = ServeChild.readableDirectory(root.resolve("cgi-bin"));
+    Files.copy(SCRIPT, cgiBin.resolve(SCRIPT.getFileName()));
+    Files.setPosixFilePermissions(cgiBin.resolve(SCRIPT.getFileName()),
+        PosixFilePermissions.fromString("rwxr-xr-x"));
+    ServeChild.readableDirectory(root.resolve("docroot"));
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (child != null) {
+      child.close();
+    }
+    if (limiter != null) {
+      limiter.remove();
+    }
+  }
+
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void pidsCgroupFullOfTasks() throws Exception {
+    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
+    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
+        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
+    child = serve("nobody");
+    int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
+    limiter = ShortageLimiter.PidsCgroup.holding(hierarchy.get(),
+        "cgiguard-shortage-" + child.pid(), child.pid());
+    shortageIsAnsweredAndOutlived(port);
+  }
+
+  /**
+   * A gateway whose threads do not fit under the limit at all fails at start-up, with one line
+   * that names the limit, rather than later, request by request.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void gatewayWhoseThreadsDoNotFitStopsWithOneLine() throws Exception {
+    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
+    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
+        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
+    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.empty(hierarchy.get(),
+        "cgiguard-too-small-" + ProcessHandle.current().pid());
+    limiter = group;
+    // Room for the JVM and the launcher, not for the default 64 + 256 + 16 request threads.
+    group.limit(100);
+    child = ServeChild.startInCgroup(root, """
+        [server]
+        bind = "127.0.0.1"
+        port = 0
+        docroot = "%s"
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        """.formatted(root.resolve("docroot"), root.resolve("cgi-bin")), group.procs());
+
+    assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
+    assertThat(child.process().exitValue()).isNotZero();
+    List<String> errors = child.stderr().lines().filter(line -> line.startsWith("cgiguard: "))
+        .toList();
+    assertThat(errors).singleElement().asString().contains("cannot make the gateway's")
+        .contains("cgroup pids.max 100 reached");
+    assertThat(child.stderr()).doesNotContain("\tat ");
+    assertThat(child.stdout()).doesNotContain("listening");
+  }
+
+  /**
+   * A limit that leaves the gateway room for its threads but not for max-running scripts is
+   * named at start-up, with what to change, and the gateway serves on.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void limitTooTightForMaxRunningIsNamedAtStartUp() throws Exception {
+    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
+    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
+        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
+    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.empty(hierarchy.get(),
+        "cgiguard-tight-" + ProcessHandle.current().pid());
+    limiter = group;
+    // The gateway's threads for max-running 8 and queue 16 are about 80; 8 scripts of 2 tasks
+    // would need 16 more.
+    int limit = CapacityPlan.gatewayThreads(400, MAX_RUNNING, 16) + 8;
+    group.limit(limit);
+    child = ServeChild.startInCgroup(root, configFor("nobody"), group.procs());
+    int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
+
+    assertThat(child.stderr().lines().filter(line -> line.contains("WARN")
+        && line.contains("capacity:")).toList()).singleElement().asString()
+        .contains("cgroup pids.max " + limit)
+        .contains("max-running = " + MAX_RUNNING + " scripts may take " + 2 * MAX_RUNNING)
+        .contains("set max-running to at most");
+    assertThat(get(port, URL_PATH).status()).isEqualTo(200);
+  }
+
+  /**
+   * The gateway runs as {@code daemon}, a user no other test runs as: RLIMIT_NPROC counts every
+   * task of the uid, so another gateway dropping to the same user would move the limit.
+   */
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void rlimitNprocOfTheRunAsUser() throws Exception {
+    assumeTrue(Files.readAllLines(Path.of("/etc/passwd")).stream()
+        .anyMatch(line -> line.startsWith("daemon:")), "this machine has no user daemon to run as");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit"))
+        && Files.isExecutable(Path.of("/usr/bin/setpriv")), "prlimit or setpriv (util-linux) is "
+        + "missing");
+    child = serve("daemon");
+    int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
+    limiter = new ShortageLimiter.UserProcesses(child.pid());
+    shortageIsAnsweredAndOutlived(port);
+  }
+
+  private void shortageIsAnsweredAndOutlived(int port) throws Exception {
+    // Every path of the burst once before counting, so the JVM's lazy start-up is not counted.
+    assertThat(statuses(burst(port, CLIENTS, 2))).containsOnlyKeys(200);
+    awaitNoChildren();
+    int descriptors = ProcessTable.openDescriptors(Long.toString(child.pid()));
+    long threads = threads();
+
+    limiter.limitTo(HEADROOM);
+    LimitSampler sampler = new LimitSampler(port);
+    List<Reply> replies;
+    try {
+      replies = burst(port, CLIENTS, PER_CLIENT);
+    } finally {
+      sampler.stop();
+    }
+    JsonNode during = status(port);
+    String metricsDuring = get(port, "/-/metrics").body();
+    limiter.lift();
+    System.out.printf("OutOfProcessesTest %s: %s, attempts %s, lowest running limit %d%n",
+        limiter.boundName(), statuses(replies), attempts(replies), sampler.lowest());
+
+    assertThat(replies).hasSize(CLIENTS * PER_CLIENT);
+    assertThat(replies).as("closed without a response").noneMatch(r -> r.status() < 0);
+    assertThat(replies).as("complete replies").allMatch(Reply::complete);
+    assertThat(statuses(replies).keySet()).isSubsetOf(200, 502, 503).contains(503);
+    assertThat(replies).filteredOn(r -> r.status() != 200).allSatisfy(r -> {
+      assertThat(r.header("x-cgiguard-failure")).isEqualTo("spawn-failed");
+      assertThat(r.header("retry-after")).matches("[1-9][0-9]*");
+    });
+    assertThat(replies).as("recovered by a retry")
+        .anyMatch(r -> r.status() == 200 && Integer.parseInt(r.header("x-cgiguard-attempts")) > 1);
+    assertThat(sampler.lowest()).as("running limit during the shortage").isLessThan(MAX_RUNNING);
+    assertThat(during.path("circuits")).allSatisfy(circuit ->
+        assertThat(circuit.path("state").asText()).isEqualTo("closed"));
+    assertThat(during.path("capacity").path("bounds").findValuesAsText("name"))
+        .contains(limiter.boundName());
+    assertThat(metricsDuring).contains("cgiguard_headroom{limit=\"" + limiter.boundName() + "\"");
+
+    List<Reply> after = burst(port, 4, 5);
+    assertThat(statuses(after)).containsOnlyKeys(200);
+    boolean recovered = Polling.eventually(Duration.ofSeconds(30), () -> {
+      try {
+        JsonNode capacity = status(port).path("capacity");
+        if (capacity.path("runningLimit").asInt() == MAX_RUNNING
+            && !capacity.path("shortage").asBoolean()) {
+          return true;
+        }
+        assertThat(get(port, URL_PATH).status()).isEqualTo(200);
+        return false;
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThat(recovered).as("running limit back at %d", MAX_RUNNING).isTrue();
+    assertThat(get(port, "/-/metrics").body())
+        .contains("cgiguard_scripts_limit " + MAX_RUNNING + ".0")
+        .contains("cgiguard_process_shortage 0.0");
+
+    awaitNoChildren();
+    ProcessTable.await(Duration.ofSeconds(30), () -> ProcessTable.openDescriptors(
+        Long.toString(child.pid())) <= descriptors + DESCRIPTOR_SLACK,
+        "descriptors back to " + descriptors);
+    ProcessTable.await(Duration.ofSeconds(30), () -> threads() <= threads + THREAD_SLACK,
+        "threads back to " + threads);
+
+    long episodes = status(port).path("capacity").path("episodes").asLong();
+    String log = child.stderr();
+    List<String> episodeLines = log.lines()
+        .filter(line -> line.contains("WARN") && line.contains("process shortage:")).toList();
+    assertThat(episodes).isPositive();
+    assertThat(episodeLines).hasSize((int) episodes)
+        .allSatisfy(line -> assertThat(line).contains(limiter.boundName()));
+    assertThat(log).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+    assertThat(child.stdout().lines()).as("no JVM warning about a thread it could not make")
+        .singleElement().asString().startsWith("cgiguard listening on");
+  }
+
+  private ServeChild serve(String runAs) throws IOException {
+    return ServeChild.start(root, configFor(runAs));
+  }
+
+  private String configFor(String runAs) {
+    return """
+        [server]
+        bind = "127.0.0.1"
+        port = 0
+        docroot = "%s"
+        run-as = "%s"
+        [concurrency]
+        max-running = %d
+        max-per-script = %d
+        queue = 16
+        [retry]
+        attempts = 5
+        backoff = "100ms"
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        """.formatted(root.resolve("docroot"), runAs, MAX_RUNNING, MAX_RUNNING,
+        root.resolve("cgi-bin"));
+  }
+
+  private void awaitNoChildren() {
+    ProcessTable.await(Duration.ofSeconds(30),
+        () -> ProcessTable.childrenOf(child.pid()).isEmpty(), "no script left running");
+  }
+
+  private long threads() {
+    return Capacity.statusField(Path.of("/proc", Long.toString(child.pid()), "status"),
+        "Threads:").orElse(-1);
+  }
+
+  /** Reads the running limit every 50 ms while the burst runs; keeps the lowest. */
+  private static final class LimitSampler {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicInteger lowest = new AtomicInteger(Integer.MAX_VALUE);
+    private final Thread thread;
+
+    LimitSampler(int port) {
+      thread = new Thread(() -> {
+        while (running.get()) {
+          try {
+            lowest.accumulateAndGet(status(port).path("capacity").path("runningLimit").asInt(),
+                Math::min);
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }, "limit-sampler");
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      thread.join(10_000);
+    }
+
+    int lowest() {
+      return lowest.get();
+    }
+  }
+
+  private static JsonNode status(int port) throws IOException {
+    Reply reply = get(port, "/-/status.json");
+    assertThat(reply.status()).as("status.json").isEqualTo(200);
+    return JSON.readTree(reply.body());
+  }
+
+  /** {@code clients} threads sending {@code each} requests, each on a connection of its own. */
+  private static List<Reply> burst(int port, int clients, int each) throws Exception {
+    List<Reply> replies = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        running.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            replies.add(get(port, URL_PATH));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> client : running) {
+        client.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return List.copyOf(replies);
+  }
+
+  private static Map<Integer, Integer> statuses(List<Reply> replies) {
+    Map<Integer, Integer> counted = new TreeMap<>();
+    replies.forEach(r -> counted.merge(r.status(), 1, Integer::sum));
+    return counted;
+  }
+
+  private static Map<String, Integer> attempts(List<Reply> replies) {
+    Map<String, Integer> counted = new TreeMap<>();
+    replies.forEach(r -> counted.merge(r.status() + "x" + r.header("x-cgiguard-attempts"), 1,
+        Integer::sum));
+    return counted;
+  }
+
+  /** One GET on a new connection, read to the server's close. */
+  private static Reply get(int port, String path) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000);
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      in.transferTo(received);
+      return Reply.parse(received.toByteArray());
+    }
+  }
+
+  /**
+   * What came back: the status (-1 when the connection closed without a status line), the
+   * header fields (names in lower case) and whether the body is whole by its framing.
+   */
+  private record Reply(int status, Map<String, String> headers, String body, boolean complete) {
+
+    static Reply parse(byte[] bytes) {
+      String text = new String(bytes, StandardCharsets.ISO_8859_1);
+      int end = text.indexOf("\r\n\r\n");
+      if (!text.startsWith("HTTP/1.1 ") || end < 0) {
+        return new Reply(-1, Map.of(), text, false);
+      }
+      Map<String, String> headers = new TreeMap<>();
+      for (String line : text.substring(0, end).split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+              line.substring(colon + 1).trim());
+        }
+      }
+      String body = text.substring(end + 4);
+      boolean complete;
+      if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+        complete = body.endsWith("0\r\n\r\n");
+      } else if (headers.containsKey("content-length")) {
+        complete = body.length() == Integer.parseInt(headers.get("content-length"));
+      } else {
+        complete = true; // delimited by the close, which came
+      }
+      return new Reply(Integer.parseInt(text.substring(9, 12)), headers, body, complete);
+    }
+
+    String header(String name) {
+      return headers.getOrDefault(name, "");
+    }
+  }
+}

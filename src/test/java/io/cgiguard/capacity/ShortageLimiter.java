@@ -1,0 +1,206 @@
+package io.cgiguard.capacity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cgiguard.Polling;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real limit on the tasks of one gateway process, set a few tasks above what it uses and lifted
+ * again: a pids cgroup made for the test, or RLIMIT_NPROC set with {@code prlimit --pid}.
+ */
+interface ShortageLimiter {
+
+  /** @return the name the gateway gives this bound, such as {@code cgroup pids.max} */
+  String boundName();
+
+  /** Sets the limit to what is in use now plus {@code headroom} tasks. */
+  void limitTo(int headroom) throws IOException, InterruptedException;
+
+  /** Removes the limit. */
+  void lift() throws IOException, InterruptedException;
+
+  /** Lifts the limit and removes whatever the limiter made. */
+  void remove() throws IOException, InterruptedException;
+
+  /**
+   * A pids cgroup of its own holding the gateway (and so every script it starts): cgroup v1's
+   * pids hierarchy, or the unified v2 one.
+   */
+  final class PidsCgroup implements ShortageLimiter {
+    private final Path dir;
+    private final Path parentProcs;
+
+    private PidsCgroup(Path dir, Path parentProcs) {
+      this.dir = dir;
+      this.parentProcs = parentProcs;
+    }
+
+    /** @return the hierarchy a pids group can be made in, or empty when this machine has none */
+    static java.util.Optional<Path> hierarchy() {
+      Path v1 = Path.of("/sys/fs/cgroup/pids");
+      if (Files.isWritable(v1.resolve("cgroup.procs"))) {
+        return java.util.Optional.of(v1);
+      }
+      Path v2 = Path.of("/sys/fs/cgroup");
+      try {
+        if (Files.isWritable(v2.resolve("cgroup.subtree_control"))
+            && Files.readString(v2.resolve("cgroup.subtree_control")).contains("pids")) {
+          return java.util.Optional.of(v2);
+        }
+      } catch (IOException e) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.empty();
+    }
+
+    /** Makes the group {@code name} under {@code hierarchy} and moves process {@code pid} in. */
+    static PidsCgroup holding(Path hierarchy, String name, long pid) throws IOException {
+      PidsCgroup group = empty(hierarchy, name);
+      write(group.procs(), Long.toString(pid));
+      return group;
+    }
+
+    /** Makes the group {@code name} under {@code hierarchy}, empty. */
+    static PidsCgroup empty(Path hierarchy, String name) throws IOException {
+      Path dir = Files.createDirectory(hierarchy.resolve(name));
+      return new PidsCgroup(dir, hierarchy.resolve("cgroup.procs"));
+    }
+
+    /** @return the file a process is moved in by writing its pid */
+    Path procs() {
+      return dir.resolve("cgroup.procs");
+    }
+
+    /** Sets {@code pids.max} to {@code tasks}. */
+    void limit(long tasks) throws IOException {
+      write(dir.resolve("pids.max"), Long.toString(tasks));
+    }
+
+    @Override
+    public String boundName() {
+      return "cgroup pids.max";
+    }
+
+    /** @return the tasks in the group now */
+    long current() throws IOException {
+      return Long.parseLong(Files.readAllLines(dir.resolve("pids.current")).get(0).trim());
+    }
+
+    @Override
+    public void limitTo(int headroom) throws IOException {
+      write(dir.resolve("pids.max"), Long.toString(current() + headroom));
+    }
+
+    @Override
+    public void lift() throws IOException {
+      write(dir.resolve("pids.max"), "max");
+    }
+
+    /** Lifts the limit, moves what is left to the parent, and removes the group. */
+    @Override
+    public void remove() throws IOException, InterruptedException {
+      if (!Files.isDirectory(dir)) {
+        return;
+      }
+      lift();
+      for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+        if (!pid.isBlank()) {
+          try {
+            write(parentProcs, pid.trim());
+          } catch (IOException gone) {
+            // The process ended in between: nothing to move.
+          }
+        }
+      }
+      boolean removed = Polling.eventually(Duration.ofSeconds(10), () -> {
+        try {
+          Files.delete(dir);
+          return true;
+        } catch (IOException busy) {
+          return false;
+        }
+      });
+      assertThat(removed).as("cgroup %s removed", dir).isTrue();
+    }
+  }
+
+  /**
+   * RLIMIT_NPROC of the gateway process, counted by the kernel over every task of its uid. Only
+   * the soft limit moves, and prlimit runs as the gateway's own uid and gid: changing another
+   * user's limit takes CAP_SYS_RESOURCE, which root may not have (in a container, say), while a
+   * process's own user may always move its soft limit below the hard one.
+   */
+  final class UserProcesses implements ShortageLimiter {
+    private final long pid;
+    private final long uid;
+    private final long gid;
+    private final String originalSoft;
+
+    UserProcesses(long pid) throws IOException {
+      this.pid = pid;
+      Path status = Path.of("/proc", Long.toString(pid), "status");
+      this.uid = Capacity.statusField(status, "Uid:").orElseThrow();
+      this.gid = Capacity.statusField(status, "Gid:").orElseThrow();
+      assertThat(uid).as("the gateway runs as an unprivileged user (root is exempt)").isNotZero();
+      this.originalSoft = Capacity.softLimit(Path.of("/proc", Long.toString(pid), "limits"),
+          "Max processes").stream().mapToObj(Long::toString).findFirst().orElse("unlimited");
+    }
+
+    @Override
+    public String boundName() {
+      return "RLIMIT_NPROC of uid " + uid;
+    }
+
+    /** @return the tasks of the uid, threads included, as the kernel counts them */
+    long tasks() throws IOException {
+      long tasks = 0;
+      try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+        for (Path entry : entries.toList()) {
+          if (entry.getFileName().toString().chars().allMatch(Character::isDigit)
+              && Capacity.statusField(entry.resolve("status"), "Uid:").orElse(-1) == uid) {
+            tasks += Capacity.statusField(entry.resolve("status"), "Threads:").orElse(0);
+          }
+        }
+      }
+      return tasks;
+    }
+
+    @Override
+    public void limitTo(int headroom) throws IOException, InterruptedException {
+      prlimit("--nproc=" + (tasks() + headroom) + ":");
+    }
+
+    @Override
+    public void lift() throws IOException, InterruptedException {
+      prlimit("--nproc=" + originalSoft + ":");
+    }
+
+    @Override
+    public void remove() throws IOException, InterruptedException {
+      if (Files.exists(Path.of("/proc", Long.toString(pid)))) {
+        lift();
+      }
+    }
+
+    private void prlimit(String limit) throws IOException, InterruptedException {
+      Process prlimit = new ProcessBuilder(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid,
+          "--clear-groups", "prlimit", "--pid", Long.toString(pid), limit))
+          .redirectErrorStream(true).start();
+      String output = new String(prlimit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(prlimit.waitFor(10, TimeUnit.SECONDS)).as("prlimit ended").isTrue();
+      assertThat(prlimit.exitValue()).as("prlimit %s: %s", limit, output).isZero();
+    }
+  }
+
+  private static void write(Path file, String value) throws IOException {
+    Files.writeString(file, value);
+  }
+}

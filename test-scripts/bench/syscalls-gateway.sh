@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# syscalls-gateway.sh: system calls the gateway makes for a fixed number of requests, traced
+# with strace -f and counted for the gateway's own threads only: the spawned children (between
+# clone and exec, and the scripts after) are traced too but counted apart. Counts, unlike rates,
+# do not depend on how busy the machine is, so they show what a change saves anywhere.
+#
+#   syscalls-gateway.sh [--jar JAR] [-n REQUESTS] [--script hello|readbody] [--mib N]
+#
+# hello: N GET requests, one at a time, on one keep-alive connection.
+# readbody: N POSTs of an N MiB body (--mib, default 16) to a script that reads its stdin.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TEST_SCRIPTS=$(dirname "$HERE")
+REPO=$(dirname "$TEST_SCRIPTS")
+BIN="$TEST_SCRIPTS/bin"
+JAR="$REPO/target/cgiguard.jar"
+REQUESTS=200
+SCRIPT=hello
+MIB=16
+
+while (($# > 0)); do
+    case $1 in
+        --jar) JAR=$(realpath -- "${2:?}"); shift ;;
+        -n) REQUESTS=${2:?}; shift ;;
+        --script) SCRIPT=${2:?}; shift ;;
+        --mib) MIB=${2:?}; shift ;;
+        -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+        *) echo "unknown option: $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+[[ $SCRIPT =~ ^(hello|readbody)$ ]] || { echo "unknown script: $SCRIPT" >&2; exit 2; }
+[[ $REQUESTS =~ ^[1-9][0-9]*$ && $MIB =~ ^[1-9][0-9]*$ ]] || { echo "-n and --mib take numbers" >&2; exit 2; }
+for tool in java strace gcc curl python3; do
+    command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
+done
+[[ -f $JAR ]] || (cd "$REPO" && mvn -B -q package -DskipTests)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cgiguard-syscalls.XXXXXX")
+GATEWAY_PID=""
+STRACE_PID=""
+cleanup() {
+    [[ -n $STRACE_PID ]] && kill "$STRACE_PID" 2>/dev/null
+    [[ -n $GATEWAY_PID ]] && kill "$GATEWAY_PID" 2>/dev/null && wait "$GATEWAY_PID" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkdir -p "$BIN" "$WORK/docroot/cgi-bin"
+gcc -O2 -Wall -Wextra -o "$BIN/$SCRIPT" "$TEST_SCRIPTS/src/$SCRIPT.c"
+cp "$BIN/$SCRIPT" "$WORK/docroot/cgi-bin/"
+chmod 755 "$WORK" "$WORK/docroot" "$WORK/docroot/cgi-bin" "$WORK/docroot/cgi-bin/$SCRIPT"
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(cd "$REPO" && exec java -jar "$JAR" serve --port "$PORT" --bind 127.0.0.1 \
+    --docroot "$WORK/docroot" --cgi-bin "$WORK/docroot/cgi-bin") >"$WORK/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+for _ in $(seq 300); do
+    curl -s -o /dev/null -m 2 "http://127.0.0.1:$PORT/-/health" && break
+    kill -0 "$GATEWAY_PID" || { cat "$WORK/gateway.log" >&2; exit 1; }
+    sleep 0.3
+done
+
+URL="http://127.0.0.1:$PORT/cgi-bin/$SCRIPT"
+CURL=(curl -s -o /dev/null -w '%{http_code}\n')
+if [[ $SCRIPT == readbody ]]; then
+    head -c $((MIB * 1048576)) /dev/zero >"$WORK/body"
+    CURL+=(-H 'Expect:' -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/body")
+fi
+# Warm-up outside the count: class loading and the first pooled buffers are not per request.
+for _ in 1 2 3; do "${CURL[@]}" "$URL" >/dev/null; done
+
+strace -f -qq -o "$WORK/strace" -p "$GATEWAY_PID" &
+STRACE_PID=$!
+sleep 2 # strace attaches to every thread before the first counted request
+urls=()
+for ((i = 0; i < REQUESTS; i++)); do urls+=("$URL"); done
+if [[ $SCRIPT == readbody ]]; then
+    codes=$(for url in "${urls[@]}"; do "${CURL[@]}" "$url"; done)
+else
+    codes=$("${CURL[@]}" "${urls[@]}") # one connection, kept alive
+fi
+sleep 1
+# The gateway's threads now; a thread that both started and ended during the run is counted
+# with the children, which the thread pools make rare.
+ls "/proc/$GATEWAY_PID/task" >"$WORK/threads"
+kill -INT "$STRACE_PID"
+wait "$STRACE_PID" 2>/dev/null || true
+STRACE_PID=""
+ok=$(grep -c '^200$' <<<"$codes" || true)
+echo "$REQUESTS requests to $SCRIPT${MIB:+ }$([[ $SCRIPT == readbody ]] && echo "($MIB MiB each)"), $ok answered 200; jar $JAR"
+echo "system calls per request (strace -f), largest first; gateway threads, then children:"
+# A call that blocks shows as "<unfinished ...>" and later "<... NAME resumed>": count the first.
+awk -v n="$REQUESTS" '
+    NR == FNR { thread[$1] = 1; next }
+    / resumed>/ || !match($0, /^[0-9]+ +[a-z_0-9]+\(/) { next }
+    { split(substr($0, RSTART, RLENGTH), f, /[ (]+/)
+      if (f[1] in thread) { own[f[2]]++; owntotal++ } else { other[f[2]]++; othertotal++ } }
+    END { for (c in own) printf "  gateway   %10.1f  %s\n", own[c] / n, c
+          printf "  gateway   %10.1f  total\n", owntotal / n
+          printf "  children  %10.1f  total (posix_spawn children and the scripts)\n", othertotal / n }' \
+    "$WORK/threads" "$WORK/strace" | sort -k1,1 -k2,2nr | head -n 24

@@ -1,0 +1,2 @@
+#!/usr/bin/env cgiguard-no-such-interpreter
+print "Content-Type: text/plain\n\nunreachable\n";
