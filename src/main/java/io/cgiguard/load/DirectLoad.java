@@ -1,5 +1,11 @@
 package io.cgiguard.load;
 
+import io.cgiguard.attempt.Classifier;
+import io.cgiguard.attempt.Observation;
+import io.cgiguard.attempt.ScriptRun;
+import io.cgiguard.attempt.Verdict;
+import io.cgiguard.cgi.HeaderBlock;
+import io.cgiguard.cgi.HeaderBlockReader;
 import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.Launch;
 import io.cgiguard.launch.LaunchSpec;
@@ -7,7 +13,6 @@ import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.ResourceLimits;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.launch.Termination;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,14 +35,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * on one machine. Each run is one CGI exchange (RFC 3875 section 6): the script gets a GET
  * environment and EOF on stdin; it succeeds when it writes a complete header block and exits 0.
  *
- * <p>Failure categories use the gateway's failure-kind labels where they mean the same
- * ({@code spawn-failed}, {@code exited-before-headers}, {@code killed-before-headers},
- * {@code header-timeout}, {@code body-stalled}), plus {@code exited-nonzero-after-headers} and
+ * <p>Before the header block, a run is judged by the gateway's own header parser and
+ * {@link Classifier}, so each failure carries the gateway's failure-kind label; after it, only the
+ * exit is left to judge: {@code body-stalled}, {@code exited-nonzero-after-headers} or
  * {@code killed-after-headers}.
  */
 public final class DirectLoad implements LiveFigures {
 
   private static final int STDERR_TAIL_BYTES = 1024;
+  /** The gateway's default {@code limits.max-header-bytes}. */
+  private static final int MAX_HEADER_BYTES = 64 * 1024;
 
   private final Launcher launcher;
   private final Path script;
@@ -115,11 +122,17 @@ public final class DirectLoad implements LiveFigures {
     }
   }
 
-  /** One launch, judged; never throws for anything the script does. */
+  /**
+   * One launch, judged by the gateway's own parser and classifier (a failure before the header
+   * block is named exactly as the gateway would name it); never throws for anything the script
+   * does.
+   */
   String runOnce() {
-    Launch launch = launcher.launch(spec());
-    if (launch instanceof Launch.Failed) {
-      return "spawn-failed";
+    long began = System.nanoTime();
+    LaunchSpec spec = spec();
+    Launch launch = launcher.launch(spec);
+    if (launch instanceof Launch.Failed failed) {
+      return label(new Observation.SpawnFailed(failed.error()), run(spec, new byte[0], began));
     }
     AtomicBoolean timedOut = new AtomicBoolean();
     try (ScriptProcess process = ((Launch.Started) launch).process()) {
@@ -127,35 +140,39 @@ public final class DirectLoad implements LiveFigures {
         timedOut.set(true);
         process.signalGroup(ScriptProcess.Signals.SIGKILL);
       }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-      boolean headersComplete = false;
-      try {
-        process.stdin().close();
-        InputStream stdout = new BufferedInputStream(process.stdout());
-        headersComplete = readHeaderBlock(stdout);
-        stdout.transferTo(OutputStream.nullOutputStream());
-      } catch (IOException e) {
-        // The pipe broke because the script died or was killed: its termination says which.
-      }
+      HeaderBlock block = readHeaderBlock(process);
       Optional<Termination> end = process.awaitTermination(timeout);
       kill.cancel(false);
-      return judge(headersComplete, timedOut.get(), end.map(Termination::status));
+      if (!(block instanceof HeaderBlock.Complete)) {
+        Observation observation = timedOut.get()
+            ? new Observation.HeaderTimedOut(block.received(), end)
+            : new Observation.HeadersRead(block, end);
+        return label(observation, run(spec, process.stderrTail(), began));
+      }
+      return afterHeaders(timedOut.get(), end.map(Termination::status));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "interrupted";
     }
   }
 
-  static String judge(boolean headersComplete, boolean timedOut, Optional<ExitStatus> status) {
-    if (timedOut) {
-      return headersComplete ? "body-stalled" : "header-timeout";
-    }
-    if (status.isEmpty()) {
-      return headersComplete ? "body-stalled" : "incomplete-headers";
+  private static String label(Observation observation, ScriptRun run) {
+    Verdict verdict = Classifier.classify(observation, run);
+    return verdict instanceof Verdict.Failed failed
+        ? failed.failure().kind().label() : ReplyClassifier.OK;
+  }
+
+  private static ScriptRun run(LaunchSpec spec, byte[] stderrTail, long began) {
+    return new ScriptRun(spec.argv().get(0), spec.argv(), stderrTail,
+        Duration.ofNanos(System.nanoTime() - began));
+  }
+
+  /** The categories of a script whose header block was complete: only its exit is left. */
+  static String afterHeaders(boolean timedOut, Optional<ExitStatus> status) {
+    if (timedOut || status.isEmpty()) {
+      return "body-stalled";
     }
     ExitStatus exit = status.get();
-    if (!headersComplete) {
-      return exit instanceof ExitStatus.Signaled ? "killed-before-headers" : "exited-before-headers";
-    }
     if (exit.success()) {
       return ReplyClassifier.OK;
     }
@@ -163,18 +180,32 @@ public final class DirectLoad implements LiveFigures {
         ? "killed-after-headers" : "exited-nonzero-after-headers";
   }
 
-  /** Reads until the blank line that ends a CGI header block (LF LF or CR LF CR LF). */
-  static boolean readHeaderBlock(InputStream stdout) throws IOException {
-    int previous = -1;
-    int beforePrevious = -1;
-    for (int b = stdout.read(); b >= 0; b = stdout.read()) {
-      if (b == '\n' && (previous == '\n' || (previous == '\r' && beforePrevious == '\n'))) {
-        return true;
+  /**
+   * Reads stdout with the gateway's header parser, then drains the body; a broken pipe ends the
+   * read as the end of the stream would.
+   */
+  private static HeaderBlock readHeaderBlock(ScriptProcess process) {
+    HeaderBlockReader reader = new HeaderBlockReader(MAX_HEADER_BYTES, false);
+    byte[] buffer = new byte[8192];
+    try {
+      process.stdin().close();
+      InputStream stdout = process.stdout();
+      for (int n = stdout.read(buffer); n >= 0; n = stdout.read(buffer)) {
+        HeaderBlock decided = reader.offer(buffer, 0, n);
+        if (decided != null) {
+          if (decided instanceof HeaderBlock.Complete) {
+            stdout.transferTo(OutputStream.nullOutputStream());
+          } else {
+            // As the gateway does: a block that can never become valid ends the script.
+            process.signalGroup(ScriptProcess.Signals.SIGKILL);
+          }
+          return decided;
+        }
       }
-      beforePrevious = previous;
-      previous = b;
+    } catch (IOException e) {
+      // The pipe broke because the script died or was killed: its termination says which.
     }
-    return false;
+    return reader.endOfStream();
   }
 
   private LaunchSpec spec() {

@@ -37,7 +37,10 @@ class DirectLoadTest {
       "before-headers/exit-mid-header-line.sh, exited-before-headers",
       "before-headers/segfault.sh, killed-before-headers",
       "after-headers/exit-1-after-headers.sh, exited-nonzero-after-headers",
-      "startup-failures/not-executable.cgi, spawn-failed"})
+      "startup-failures/not-executable.cgi, spawn-failed",
+      // Judged by the gateway's parser and classifier, as the gateway would answer them.
+      "before-headers/header-without-colon.cgi, malformed-headers",
+      "before-headers/many-header-lines.pl, headers-too-large"})
   void namesEachWayAScriptFails(String script, String category) throws Exception {
     LoadResult result = new DirectLoad(launcher, fixture(script), 3, RUNS, null,
         Duration.ofSeconds(10)).run();
