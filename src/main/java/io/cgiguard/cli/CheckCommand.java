@@ -5,6 +5,7 @@ import io.cgiguard.capacity.CapacityPlan;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.diagnose.Finding;
 import io.cgiguard.diagnose.ScriptInspection;
+import io.cgiguard.plan.FileRoles;
 import io.cgiguard.plan.ScriptCommand;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Mixin;
  * {@code cgiguard check}: validates the configuration, then looks at every script of every mount
  * for the causes of premature termination that can be seen before a request (a #! line with a CR
  * or a Windows path, a missing interpreter, no execute bit, a noexec mount) and for holes (world-
- * writable scripts and directories). Prints one line per finding with its fix.
+ * writable scripts and directories). Prints, for every file, whether and how it would run (or
+ * that it is a static file, or never served), then one line per finding with its fix.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = "Validate the configuration and scan the CGI directories for scripts that will "
@@ -57,12 +59,75 @@ public final class CheckCommand implements Callable<Integer> {
       }
       for (Path file : files) {
         scripts++;
-        problems += script(mount, file, commands, path);
+        Optional<String> refusal = role(config, mount, file, commands);
+        if (refusal.isPresent()) {
+          problems++;
+        } else if (runs(mount, file)) {
+          problems += script(mount, file, commands, path);
+        }
       }
     }
+    scripts += docroot(config);
     capacity(config);
-    out.println(scripts + " script(s) checked, " + problems + " problem(s) found");
+    out.println(scripts + " file(s) checked, " + problems + " problem(s) found");
     return problems == 0 ? 0 : 1;
+  }
+
+  /**
+   * Prints whether and how {@code file} would run, or that it is static.
+   *
+   * @return why a file the mount would run is refused instead, if it is
+   */
+  private Optional<String> role(GatewayConfig config, GatewayConfig.Mount mount, Path file,
+      ScriptCommand commands) {
+    Optional<GatewayConfig.HandlerMapping> mapping =
+        ScriptCommand.mapping(mount, file.getFileName().toString());
+    if (!runs(mount, file)) {
+      Optional<String> never = FileRoles.staticRefusal(config.site(), file);
+      out.println(file + ": " + never.map(why -> "never served (403): " + why)
+          .orElse("static file"));
+      return Optional.empty();
+    }
+    Optional<String> refused = FileRoles.notRunnable(mapping, file,
+        file.getFileName().toString());
+    if (refused.isPresent()) {
+      out.println(file + ": refused (403): " + refused.get());
+      return refused;
+    }
+    ScriptCommand.Command command = commands.build(mount, file, "");
+    out.println(file + ": runs: " + (FileRoles.namesInterpreter(mapping)
+        ? "mapping " + mapping.get().path() + " (" + String.join(" ", command.argv()) + ")"
+        : command.argv().get(0).equals(file.toString()) ? "its #! line (execute bit)"
+        : "the interpreter " + command.argv().get(0) + " (execute bit)"));
+    return Optional.empty();
+  }
+
+  /** The document root's own files (those no mount covers): static, or never served. */
+  private int docroot(GatewayConfig config) throws IOException {
+    Path root = config.server().docroot();
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    List<Path> mountDirs = config.mounts().stream()
+        .map(m -> m.dir().toAbsolutePath().normalize()).toList();
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(root, 8)) {
+      files = walk.filter(Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().startsWith("."))
+          .filter(f -> mountDirs.stream().noneMatch(f.toAbsolutePath().normalize()::startsWith))
+          .sorted().toList();
+    }
+    for (Path file : files) {
+      out.println(file + ": " + FileRoles.staticRefusal(config.site(), file)
+          .map(why -> "never served (403): " + why).orElse("static file"));
+    }
+    return files.size();
+  }
+
+  /** In a mapped mount only the files a mapping matches run; in a script directory all do. */
+  private static boolean runs(GatewayConfig.Mount mount, Path file) {
+    return !mount.mapped()
+        || ScriptCommand.mapping(mount, file.getFileName().toString()).isPresent();
   }
 
   /**

@@ -114,6 +114,19 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no progress line")
   boolean quiet;
 
+  @Option(names = "--replay", arity = "1..*", paramLabel = "FILE",
+      description = "send the requests of IIS W3C or Apache combined logs to URL, and compare "
+          + "the old statuses with the new")
+  List<Path> replayLogs;
+
+  @Option(names = "--replay-methods", split = ",", paramLabel = "METHOD",
+      description = "methods to replay (default GET,HEAD; unsafe methods only when named)")
+  List<String> replayMethods = new ArrayList<>(List.of("GET", "HEAD"));
+
+  @Option(names = "--speed", paramLabel = "FACTORx",
+      description = "with --replay: the logged pace sped up by FACTOR, such as 1x or 10x")
+  String speed;
+
   private final Supplier<Launcher> launchers;
 
   /** A command whose {@code --direct} mode uses {@code launchers} to get its launcher. */
@@ -145,6 +158,9 @@ public final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (replayLogs != null) {
+      return new LoadReplay(this).call();
+    }
     LoadResult result = directScript != null ? runDirect() : runHttp();
     out.print(TextSummary.render(result));
     out.flush();
@@ -204,7 +220,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private URI target() {
+  URI target() {
     try {
       return new URI(url);
     } catch (URISyntaxException e) {
@@ -223,7 +239,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private Expectations expectations() {
+  Expectations expectations() {
     Optional<Pattern> body = Optional.empty();
     if (expectBody != null) {
       try {
@@ -235,7 +251,7 @@ public final class LoadCommand implements Callable<Integer> {
     return new Expectations(Set.copyOf(expectStatus), body);
   }
 
-  private int checkedConnections() {
+  int checkedConnections() {
     if (connections < 1) {
       throw usage("--connections must be at least 1");
     }
@@ -249,7 +265,7 @@ public final class LoadCommand implements Callable<Integer> {
     return duration == null && requests == 0 ? Duration.ofSeconds(10) : duration;
   }
 
-  private ProgressLine progress(LiveFigures figures) {
+  ProgressLine progress(LiveFigures figures) {
     return quiet ? null : new ProgressLine(figures, System.err);
   }
 
@@ -262,7 +278,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private ParameterException usage(String message) {
+  ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
   }
 }

@@ -106,7 +106,7 @@ public final class ConfigLoader {
         limits(top.table("limits")), concurrency(top.table("concurrency")),
         retry(top.table("retry")), circuit(top.table("circuit")), request(top.table("request")),
         response(top.table("response")), diagnostics(top.table("diagnostics")),
-        admin(top.table("admin")));
+        admin(top.table("admin")), SiteSettings.read(top.table("static"), top.table("iis-compat")));
   }
 
   private GatewayConfig.Server server(Table t) {
@@ -151,7 +151,7 @@ public final class ConfigLoader {
     }
     var mount = new GatewayConfig.Mount(url, path(t.string("dir", "webapp/cgi-bin")),
         t.bool("follow-symlinks-outside", false), t.bool("pass-authorization", false),
-        methods(t, "allowed-methods", ALL_METHODS), handlers);
+        methods(t, "allowed-methods", ALL_METHODS), handlers, SiteSettings.mapped(t));
     t.rejectUnknown();
     return mount;
   }

@@ -29,7 +29,8 @@ public record GatewayConfig(
     RequestFiltering request,
     ResponsePolicy response,
     Diagnostics diagnostics,
-    Admin admin) {
+    Admin admin,
+    Site site) {
 
   public GatewayConfig {
     mounts = List.copyOf(mounts);
@@ -57,14 +58,29 @@ public record GatewayConfig(
    */
   public record Drain(Duration delay, Duration timeout) {}
 
-  /** {@code [[mount]]}: a URL prefix mapped to a directory of CGI programs. */
+  /**
+   * {@code [[mount]]}: a URL prefix mapped to a directory.
+   *
+   * @param mapped {@code execution = "mapped"}: only files a handler mapping matches run, every
+   *     other file is served as a static file; otherwise ({@code "directory"}) the directory holds
+   *     programs only, and a file runs when it has an execute bit or a mapping names its
+   *     interpreter
+   */
   public record Mount(
       String url,
       Path dir,
       boolean followSymlinksOutside,
       boolean passAuthorization,
       Set<String> allowedMethods,
-      List<HandlerMapping> handlers) {}
+      List<HandlerMapping> handlers,
+      boolean mapped) {
+
+    /** A script-directory mount. */
+    public Mount(String url, Path dir, boolean followSymlinksOutside, boolean passAuthorization,
+        Set<String> allowedMethods, List<HandlerMapping> handlers) {
+      this(url, dir, followSymlinksOutside, passAuthorization, allowedMethods, handlers, false);
+    }
+  }
 
   /**
    * {@code [[mount.handler]]}: an IIS-style handler mapping. The first mapping whose pattern
@@ -191,6 +207,47 @@ public record GatewayConfig(
 
     public String label() {
       return label;
+    }
+  }
+
+  /**
+   * {@code [static]} and {@code [iis-compat]}: what a static file may be, and the IIS behaviour
+   * migrated sites rely on.
+   *
+   * @param refuseExecutable whether a file with an execute bit is never served as a static file
+   * @param refuseExtensions extensions (lower case, with the dot) never served as static files
+   * @param iisCompat the {@code [iis-compat]} switch and its facts
+   */
+  public record Site(boolean refuseExecutable, List<String> refuseExtensions,
+      IisCompat iisCompat) {
+
+    /** The script extensions a static file may never have, by default. */
+    public static final List<String> SCRIPT_EXTENSIONS =
+        List.of(".pl", ".cgi", ".py", ".sh", ".php", ".exe", ".bat", ".cmd");
+
+    public static final Site DEFAULTS = new Site(true, SCRIPT_EXTENSIONS, IisCompat.OFF);
+
+    public Site {
+      refuseExtensions = List.copyOf(refuseExtensions);
+    }
+  }
+
+  /**
+   * {@code [iis-compat]}: IIS's URL and server-variable semantics for a migrated site.
+   *
+   * @param enabled the switch; everything else is ignored when it is off
+   * @param caseInsensitive whether request paths match file names regardless of case
+   * @param siteId the IIS site id, for INSTANCE_ID, INSTANCE_META_PATH and APPL_MD_PATH
+   * @param applications the URL paths of the site's IIS applications ({@code /} always counts),
+   *     for APPL_MD_PATH and APPL_PHYSICAL_PATH
+   */
+  public record IisCompat(boolean enabled, boolean caseInsensitive, int siteId,
+      List<String> applications) {
+
+    public static final IisCompat OFF = new IisCompat(false, false, 1, List.of("/"));
+
+    public IisCompat {
+      applications = List.copyOf(applications);
     }
   }
 

@@ -9,8 +9,10 @@ import io.cgiguard.cgi.MetaVariables;
 import io.cgiguard.cgi.Resolution;
 import io.cgiguard.cgi.ResponseHead;
 import io.cgiguard.cgi.ScriptResolver;
+import io.cgiguard.cgi.SiteResolver;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.LaunchSpec;
+import io.cgiguard.plan.FileRoles;
 import io.cgiguard.plan.ScriptCommand;
 import io.cgiguard.plan.ScriptPlans;
 import java.io.IOException;
@@ -41,18 +43,26 @@ final class CgiHandler {
   private final ScriptCommand commands;
   private final ScriptPlans plans;
   private final ScriptRelay relay;
+  private final MountFiles files;
 
-  CgiHandler(GatewayConfig.Mount mount, Path realMountDir, GatewayParts parts, Redirects redirects) {
+  CgiHandler(GatewayConfig.Mount mount, Path realMountDir, GatewayParts parts, Redirects redirects,
+      MountFiles files) {
     this.mount = mount;
     this.realMountDir = realMountDir;
     this.parts = parts;
     this.commands = new ScriptCommand(parts.config().interpreters(), parts.config().arguments());
     this.plans = new ScriptPlans(parts.config());
     this.relay = new ScriptRelay(parts, redirects);
+    this.files = files;
   }
 
   String urlPrefix() {
     return mount.url();
+  }
+
+  /** @return whether this mount serves the decoded path */
+  boolean covers(String decodedPath) {
+    return SiteMap.covers(mount.url(), decodedPath, files.caseInsensitive());
   }
 
   /** Runs the script that {@code segments} (below the mount) name, or says why not. */
@@ -60,6 +70,23 @@ final class CgiHandler {
       List<String> segments) throws Exception {
     if (!mount.allowedMethods().contains(request.getMethod())) {
       methodNotAllowed(request, response, callback, requestId, mount.allowedMethods());
+      return;
+    }
+    Optional<List<String>> folded = files.fold(request, response, callback, requestId,
+        realMountDir, segments);
+    if (folded.isEmpty()) {
+      return;
+    }
+    segments = folded.get();
+    if (mount.mapped()) {
+      SiteResolver.Target target = files.resolve(request, mount, realMountDir, segments);
+      if (target instanceof SiteResolver.Run script) {
+        run(request, response, callback, requestId, script.script());
+      } else if (target instanceof SiteResolver.Static file) {
+        files.statics().serve(request, response, callback, requestId, realMountDir, file.file());
+      } else {
+        DocrootFiles.answer(parts.pages(), request, response, callback, requestId, target);
+      }
       return;
     }
     Resolution resolution = ScriptResolver.resolve(realMountDir, mount.url(), segments,
@@ -80,13 +107,20 @@ final class CgiHandler {
     String rawQuery = request.getHttpURI().getQuery();
     ScriptCommand.Command command = commands.build(mount, script.scriptFile(), rawQuery);
     Optional<GatewayConfig.HandlerMapping> mapping = command.mapping();
+    Optional<String> notRunnable = FileRoles.notRunnable(mapping, script.scriptFile(),
+        script.scriptName());
+    if (notRunnable.isPresent()) {
+      parts.pages().refuse(request, response, callback, requestId, 403, notRunnable.get());
+      return;
+    }
     if (mapping.isPresent() && !mapping.get().verbs().isEmpty()
         && !mapping.get().verbs().contains(request.getMethod())) {
       methodNotAllowed(request, response, callback, requestId, mapping.get().verbs());
       return;
     }
     CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
-    Map<String, String> environment = MetaVariables.build(facts, policy(requestId));
+    Map<String, String> environment = files.withIisVariables(
+        MetaVariables.build(facts, policy(requestId)), request, script);
     Optional<String> refusal = plans.restriction(command.argv(), environment, script.scriptFile());
     if (refusal.isPresent()) {
       parts.pages().refuse(request, response, callback, requestId, 403, refusal.get());

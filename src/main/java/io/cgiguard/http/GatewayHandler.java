@@ -2,8 +2,6 @@ package io.cgiguard.http;
 
 import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.cgi.ResponseHead;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
@@ -30,20 +28,18 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
   private final GatewayPages pages;
   private final AdminHandler admin;
   private volatile List<CgiHandler> mounts = List.of();
-  private final List<Path> realMountDirs;
-  private final Handler statics;
-  private final Path realDocroot;
+  private final StaticFiles statics;
+  private final DocrootFiles docroot;
   private final int maxRedirects;
 
   GatewayHandler(RequestFilter filter, GatewayPages pages, AdminHandler admin,
-      List<Path> realMountDirs, Handler statics, Path realDocroot, int maxRedirects) {
+      StaticFiles statics, DocrootFiles docroot, int maxRedirects) {
     super(InvocationType.BLOCKING);
     this.filter = filter;
     this.pages = pages;
     this.admin = admin;
-    this.realMountDirs = List.copyOf(realMountDirs);
     this.statics = statics;
-    this.realDocroot = realDocroot;
+    this.docroot = docroot;
     this.maxRedirects = maxRedirects;
     addBean(statics);
   }
@@ -98,7 +94,7 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
     }
     for (CgiHandler mount : mounts) {
       String prefix = mount.urlPrefix();
-      if (decodedPath.startsWith(prefix) || (decodedPath + "/").equals(prefix)) {
+      if (mount.covers(decodedPath)) {
         int depth = prefix.split("/", -1).length - 2;
         List<String> below = path.segments().subList(Math.min(depth, path.segments().size()),
             path.segments().size());
@@ -106,22 +102,7 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
         return;
       }
     }
-    serveStatic(request, response, callback, requestId, path);
-  }
-
-  private void serveStatic(Request request, Response response, Callback callback,
-      String requestId, RequestPath.Decoded path) throws Exception {
-    Path file = realDocroot.resolve(String.join("/", path.segments())).normalize();
-    Path real = Files.exists(file) ? file.toRealPath() : file;
-    if (!real.startsWith(realDocroot) || realMountDirs.stream().anyMatch(real::startsWith)) {
-      // Script sources are never served as files, whatever URL reaches them.
-      pages.refuse(request, response, callback, requestId, 404, "no such file");
-      return;
-    }
-    response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
-    if (!statics.handle(request, response, callback)) {
-      pages.refuse(request, response, callback, requestId, 404, "no such file");
-    }
+    docroot.serve(request, response, callback, requestId, path);
   }
 
   @Override

@@ -69,12 +69,20 @@ final class Site {
     for (GatewayConfig.Mount mount : config.mounts()) {
       mountDirs.add(JettyAssembly.realDirectory(mount.dir()));
     }
+    List<Path> staticBases = new ArrayList<>(List.of(docroot));
+    for (int i = 0; i < config.mounts().size(); i++) {
+      if (config.mounts().get(i).mapped()) {
+        staticBases.add(mountDirs.get(i));
+      }
+    }
+    StaticFiles statics = new StaticFiles(staticBases, config, mountDirs, pages);
     GatewayHandler handler = new GatewayHandler(new RequestFilter(config.request()), pages, admin,
-        mountDirs, JettyAssembly.statics(docroot, config.server().indexFiles()), docroot,
+        statics, new DocrootFiles(docroot, config, statics, pages),
         config.response().maxLocalRedirects());
+    MountFiles files = new MountFiles(statics, new SiteMap(config, mountDirs, docroot), config);
     List<CgiHandler> cgi = new ArrayList<>();
     for (int i = 0; i < config.mounts().size(); i++) {
-      cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler));
+      cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler, files));
     }
     handler.mount(cgi);
     return new Site(config, pages, handler);

@@ -11,7 +11,8 @@ import org.w3c.dom.Element;
 
 /**
  * Turns the effective {@code system.webServer/handlers} of each virtual directory (and of each
- * folder that changes them) into a {@code [[mount]]} with its {@code [[mount.handler]]} entries.
+ * folder that changes them), the site root included, into a mapped {@code [[mount]]} with its
+ * {@code [[mount.handler]]} entries: the files they match run, the others are static, as in IIS.
  * Only {@code CgiModule} mappings translate; every other handler is listed with its reason.
  */
 final class HandlerTranslation {
@@ -53,19 +54,12 @@ final class HandlerTranslation {
       for (CollectionEntry entry : config.collection(location, HANDLERS, "name", false)) {
         translate(entry).ifPresent(handlers::add);
       }
-      if (handlers.isEmpty()) {
-        warnIfInherited(url, mounts);
+      if (handlers.isEmpty() && !belowAMount(url, mounts)) {
+        // Nothing runs here, and no mount above would run anything: the docroot serves it.
         continue;
       }
-      if (url.equals("/")) {
-        // A cgiguard mount runs every file below it, so one at the site root would stop the
-        // static files being served; IIS's StaticFile handler has no such problem.
-        notes.notTranslated(site.name(), "handler mappings at / ("
-            + handlers.stream().map(ImportedConfig.Handler::name).toList() + ")", "a mount at "
-            + "the site root would run every file as CGI; they apply below the mounts that "
-            + "inherit them, or move the scripts under one");
-        continue;
-      }
+      // A mapped mount runs only what its mappings match and serves every other file, as IIS
+      // does; a folder whose mappings were removed becomes a mount with none, all static.
       Optional<String> dir = directoryOf(url);
       if (dir.isEmpty()) {
         notes.notTranslated(site.name(), "mount " + url, "no --path-map covers its physical path "
@@ -83,16 +77,10 @@ final class HandlerTranslation {
     return mounts;
   }
 
-  /**
-   * A folder where IIS runs no CGI program, below a mount that does: cgiguard would run the
-   * mount's mappings there too, so say so rather than widen what runs silently.
-   */
-  private void warnIfInherited(String url, List<ImportedConfig.Mount> mounts) {
+  /** Whether a mount already made covers the folder, so its mappings would reach it. */
+  private static boolean belowAMount(String url, List<ImportedConfig.Mount> mounts) {
     String folder = url.endsWith("/") ? url : url + "/";
-    mounts.stream().filter(m -> folder.startsWith(m.url()) && !folder.equals(m.url()))
-        .findFirst().ifPresent(m -> notes.notTranslated(site.name(), "no CGI mapping at "
-            + folder, "it lies below mount " + m.url() + ", whose mappings cgiguard would apply "
-            + "there too; hide it ([request] hidden-segments) or move its files"));
+    return mounts.stream().anyMatch(m -> folder.startsWith(m.url()) && !folder.equals(m.url()));
   }
 
   /** Virtual directories, then folders whose scopes write handlers, each once. */

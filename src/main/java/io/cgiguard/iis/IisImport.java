@@ -86,7 +86,18 @@ public final class IisImport {
         .forEach(leftovers::list);
     return new ImportedConfig(site.name(), server, mounts, programs,
         handlers.argumentsRequested(), timeout, request, errorMode, notes.notTranslated(),
-        notes.refused());
+        notes.refused(), new ImportedConfig.IisCompat(site.id(), applications(site)));
+  }
+
+  private static List<String> applications(IisSite site) {
+    List<String> paths = new ArrayList<>();
+    for (IisSite.Application app : site.applications()) {
+      String path = "/" + ConfigScope.normalise(app.path());
+      if (!paths.contains(path)) {
+        paths.add(path);
+      }
+    }
+    return paths;
   }
 
   private static Element root(Path file) throws IisImportException {

@@ -3,10 +3,11 @@ package io.cgiguard.iis;
 import java.util.List;
 
 /**
- * A site of {@code system.applicationHost/sites}: its bindings and its applications, each with
+ * A site of {@code system.applicationHost/sites}: its id (1 when it has none), its bindings and its applications, each with
  * its virtual directories. Paths are IIS's, "/" rooted, physical paths still Windows paths.
  */
-public record IisSite(String name, List<Binding> bindings, List<Application> applications) {
+public record IisSite(String name, int id, List<Binding> bindings,
+    List<Application> applications) {
 
   public IisSite {
     bindings = List.copyOf(bindings);

@@ -19,6 +19,7 @@ import java.util.List;
  * @param errorMode {@code [diagnostics] error-mode}
  * @param notTranslated settings with no cgiguard equivalent, in input order
  * @param refused handler mappings the hardening rules forbid
+ * @param iisCompat {@code [iis-compat]}, always on for an imported site
  */
 public record ImportedConfig(
     String site,
@@ -30,13 +31,19 @@ public record ImportedConfig(
     Request request,
     String errorMode,
     List<Note> notTranslated,
-    List<Note> refused) {
+    List<Note> refused,
+    IisCompat iisCompat) {
+
+  /**
+   * {@code [iis-compat]}: the site's id and its application paths, for the IIS server variables.
+   */
+  public record IisCompat(int siteId, List<String> applications) {}
 
   /** {@code [server]}; null fields are left to cgiguard's defaults. */
   public record Server(String bind, Integer port, String docroot, List<String> indexFiles,
       String runAs, String runAsReason) {}
 
-  /** {@code [[mount]]} with its handler mappings. */
+  /** {@code [[mount]]} with its handler mappings; always {@code execution = "mapped"}, as in IIS. */
   public record Mount(String url, String dir, List<String> allowedMethods,
       List<Handler> handlers) {}
 

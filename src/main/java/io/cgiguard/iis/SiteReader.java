@@ -28,7 +28,9 @@ final class SiteReader {
     coverage.use(list);
     for (Element site : children(list, "site")) {
       coverage.use(site, "name", "id");
-      sites.add(new IisSite(site.getAttribute("name"), bindings(site), applications(site)));
+      String id = site.getAttribute("id");
+      sites.add(new IisSite(site.getAttribute("name"), id.matches("[1-9][0-9]{0,8}")
+          ? Integer.parseInt(id) : 1, bindings(site), applications(site)));
     }
     return sites;
   }

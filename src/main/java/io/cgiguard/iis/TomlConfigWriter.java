@@ -72,6 +72,8 @@ public final class TomlConfigWriter {
     out.append("[[mount]]\n");
     key("url", quote(m.url()));
     key("dir", quote(m.dir()));
+    comment("As in IIS: files a handler below matches run, every other file is static.");
+    key("execution", quote("mapped"));
     key("allowed-methods", list(m.allowedMethods()));
     out.append('\n');
     for (ImportedConfig.Handler h : m.handlers()) {
@@ -118,6 +120,11 @@ public final class TomlConfigWriter {
       out.append('\n').append("[diagnostics]\n");
       key("error-mode", quote(c.errorMode()));
     }
+    out.append('\n').append("[iis-compat]\n");
+    comment("IIS's case-insensitive paths and its CGI server variables (URL, APPL_MD_PATH, ...).");
+    key("enabled", "true");
+    key("site-id", Integer.toString(c.iisCompat().siteId()));
+    key("applications", list(c.iisCompat().applications()));
   }
 
   private void key(String key, String value) {

@@ -8,7 +8,6 @@ import io.cgiguard.http.GatewayServer;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -56,7 +55,7 @@ class ImportIisEndToEndTest {
 
   @BeforeAll
   static void importAndServe() throws Exception {
-    Path wwwroot = copyTree(PROJECT.resolve("conf/examples/iis/wwwroot"), work.resolve("wwwroot"));
+    Path wwwroot = io.cgiguard.http.TestGateway.copyTree(PROJECT.resolve("conf/examples/iis/wwwroot"), work.resolve("wwwroot"));
     Files.copy(PROJECT.resolve("test-scripts/before-headers/exit-before-any-output.cgi"),
         wwwroot.resolve("cgi-bin/dies.pl"), StandardCopyOption.COPY_ATTRIBUTES);
     Path toml = work.resolve("imported.toml");
@@ -97,6 +96,62 @@ class ImportIisEndToEndTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("hello from perl via the .pl mapping")
         .contains("method=GET");
+  }
+
+  @Test
+  void aWindowsScriptBesideStaticPagesAnswersThroughTheSiteLevelMapping() throws Exception {
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        work.resolve("wwwroot/reports/summary.pl")))).as("saved on Windows: no execute bit")
+        .doesNotContain("x");
+
+    HttpResponse<String> response =
+        send(imported, "127.0.0.1", "GET", "/reports/summary.pl/2024/q1", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("report from perl beside the static pages",
+        "script_name=/reports/summary.pl\n", "path_info=/2024/q1\n",
+        "url=/reports/summary.pl/2024/q1\n", "appl_md_path=/LM/W3SVC/1/ROOT\n",
+        "instance_id=1\n", "server_port_secure=0\n", "https=off\n");
+  }
+
+  @Test
+  void theStaticPagesBesideTheScriptsAreServed() throws Exception {
+    HttpResponse<String> index = send(imported, "127.0.0.1", "GET", "/reports/", null);
+    HttpResponse<String> root = send(imported, "127.0.0.1", "GET", "/index.html", null);
+
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.body()).contains("Static page beside");
+    assertThat(root.statusCode()).isEqualTo(200);
+    assertThat(root.body()).contains("The site root of the IIS import example");
+  }
+
+  @Test
+  void aSiteLevelScriptRefusesAVerbItsMappingDoesNotList() throws Exception {
+    HttpResponse<String> response =
+        send(imported, "127.0.0.1", "DELETE", "/reports/summary.pl", null);
+
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(response.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
+    assertThat(response.body()).doesNotContain("report from perl");
+  }
+
+  @Test
+  void pathsMatchRegardlessOfCaseAsInIis() throws Exception {
+    HttpResponse<String> script = send(imported, "127.0.0.1", "GET", "/Reports/SUMMARY.PL", null);
+    HttpResponse<String> cgiBin = send(imported, "127.0.0.1", "GET", "/CGI-BIN/Hello.PL", null);
+
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.body()).contains("script_name=/reports/summary.pl\n");
+    assertThat(cgiBin.statusCode()).isEqualTo(200);
+    assertThat(cgiBin.body()).contains("hello from perl via the .pl mapping");
+  }
+
+  @Test
+  void aUrlOverMaxUrlGets414OnTheSiteToo() throws Exception {
+    HttpResponse<String> response =
+        send(imported, "127.0.0.1", "GET", "/reports/" + "b".repeat(1100) + ".pl", null);
+
+    assertThat(response.statusCode()).isEqualTo(414);
   }
 
   @Test
@@ -168,6 +223,9 @@ class ImportIisEndToEndTest {
     String report = printed.toString(StandardCharsets.UTF_8);
 
     assertThat(report).contains("configuration: ok");
+    assertThat(report).containsPattern("reports/summary\\.pl: runs: mapping \\*\\.pl "
+        + "\\(/usr/bin/perl .*summary\\.pl\\)");
+    assertThat(report).containsPattern("reports/index\\.htm: static file");
     assertThat(report).containsPattern("hello\\.pl: note: .*Windows program C:\\\\Perl"
         + "\\\\bin\\\\perl\\.exe.*harmless here: mapping \\*\\.pl");
     assertThat(status).as(report).isIn(0, 1);
@@ -201,21 +259,9 @@ class ImportIisEndToEndTest {
     return new GatewayConfig(c.source(), c.server(), c.mounts(), c.interpreters(),
         c.environment(), c.restrictions(), c.arguments(), c.timeouts(), c.limits(),
         c.concurrency(), c.retry(), c.circuit(), c.request(), c.response(),
-        new GatewayConfig.Diagnostics(mode, Optional.empty()), c.admin());
+        new GatewayConfig.Diagnostics(mode, Optional.empty()), c.admin(), c.site());
   }
 
-  private static Path copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-    return to;
-  }
+
 
 }

@@ -59,8 +59,6 @@ class PrematureTerminationTest {
             null, "about to fail"),
         new Fault("startup-failures/shebang-crlf.cgi", "", 502, "spawn-failed", "shebang-cr",
             "ENOENT"),
-        new Fault("startup-failures/not-executable.cgi", "", 502, "spawn-failed",
-            "not-executable", "EACCES"),
         new Fault("startup-failures/missing-interpreter.cgi", "", 502, "spawn-failed",
             "missing-interpreter", "no-such-perl"),
         new Fault("before-headers/body-first.cgi", "", 502, "malformed-headers",

@@ -84,6 +84,26 @@ public final class TestGateway implements AutoCloseable {
     return start("");
   }
 
+  /** A gateway with exactly {@code config}, which should listen on port 0. */
+  public static TestGateway start(GatewayConfig config) throws Exception {
+    return new TestGateway(config);
+  }
+
+  /** Copies a fixture tree, keeping each file's mode (a script's execute bit matters). */
+  public static Path copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(from)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (java.nio.file.Files.isDirectory(p)) {
+          java.nio.file.Files.createDirectories(target);
+        } else {
+          java.nio.file.Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    return to;
+  }
+
   public GatewayServer server() {
     return server;
   }

@@ -69,7 +69,7 @@ class IisImportTest {
     ImportedConfig config = run(host, folder);
 
     assertThat(config.mounts()).extracting(ImportedConfig.Mount::url)
-        .containsExactly("/cgi-bin/old/", "/cgi-bin/");
+        .containsExactly("/cgi-bin/old/", "/cgi-bin/", "/");
     assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::path)
         .containsExactly("*.cgi");
     assertThat(config.mounts().get(0).dir()).isEqualTo(root + "/cgi-bin/old");
@@ -78,31 +78,34 @@ class IisImportTest {
   }
 
   @Test
-  void noMountAtTheSiteRootWhereItWouldRunStaticFiles() throws Exception {
+  void aSiteLevelMappingBecomesAMappedMountAtTheSiteRoot() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "");
 
     ImportedConfig config = run(host);
 
-    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url).containsExactly("/cgi-bin/");
-    assertThat(config.notTranslated()).anySatisfy(n -> {
-      assertThat(n.setting()).isEqualTo("handler mappings at / ([Perl])");
-      assertThat(n.reason()).contains("would run every file as CGI");
-    });
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url)
+        .containsExactly("/cgi-bin/", "/");
+    assertThat(config.mounts().get(1).handlers()).extracting(ImportedConfig.Handler::path)
+        .containsExactly("*.pl");
+    assertThat(config.notTranslated()).noneSatisfy(
+        n -> assertThat(n.setting()).startsWith("handler mappings at /"));
+    assertThat(TomlConfigWriter.write(config, List.of())).contains("execution = \"mapped\"")
+        .contains("[iis-compat]").contains("enabled = true");
   }
 
   @Test
-  void aFolderThatRemovesTheMappingsBelowAMountIsFlagged() throws Exception {
+  void aFolderThatRemovesTheMappingsBelowAMountServesItsFilesStatically() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "<location path=\"S/cgi-bin/old\">"
         + "<system.webServer><handlers><remove name=\"Perl\"/></handlers></system.webServer>"
         + "</location>");
 
     ImportedConfig config = run(host);
 
-    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url).containsExactly("/cgi-bin/");
-    assertThat(config.notTranslated()).anySatisfy(n -> {
-      assertThat(n.setting()).isEqualTo("no CGI mapping at /cgi-bin/old/");
-      assertThat(n.reason()).contains("lies below mount /cgi-bin/");
-    });
+    // A mount of its own with no mappings: every file of the folder is static there.
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url)
+        .contains("/cgi-bin/old/", "/cgi-bin/");
+    assertThat(config.mounts().stream().filter(m -> m.url().equals("/cgi-bin/old/")).findFirst()
+        .orElseThrow().handlers()).isEmpty();
   }
 
   @Test

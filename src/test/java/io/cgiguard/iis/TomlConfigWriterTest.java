@@ -27,7 +27,8 @@ class TomlConfigWriterTest {
         new ImportedConfig.Server(null, null, null, null, "nobody", "why"), List.of(), null,
         false, null, new ImportedConfig.Request(1, 1, 1, List.of(), List.of(), List.of(),
             List.of()), null,
-        List.of(new ImportedConfig.Note("web.config", "x", "a\n[server]\nport = 1")), List.of());
+        List.of(new ImportedConfig.Note("web.config", "x", "a\n[server]\nport = 1")), List.of(),
+        new ImportedConfig.IisCompat(1, List.of("/")));
 
     String toml = TomlConfigWriter.write(config, List.of("a\nb"));
 

@@ -1,0 +1,153 @@
+package io.cgiguard.http;
+
+import io.cgiguard.cgi.RequestPath;
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.plan.FileRoles;
+import io.cgiguard.plan.ScriptCommand;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Serves files that a resolver has already chosen, from the docroot or a mapped mount's
+ * directory, through Jetty's resource handling (ranges, ETags, content types). Index files and
+ * directory redirects are decided before a file reaches it, so the file served is always the one
+ * that was checked.
+ *
+ * <p>A script is never served as its source: a file with an execute bit, or with a script
+ * extension, is refused ({@code [static]} widens or narrows both rules).
+ */
+final class StaticFiles extends Handler.Abstract {
+
+  private final GatewayConfig.Site rules;
+  private final Map<Path, Handler> byBase = new LinkedHashMap<>();
+  private final GatewayPages pages;
+  private final List<Path> scriptDirs = new ArrayList<>();
+  private final List<MappedDir> mappedDirs = new ArrayList<>();
+
+  private record MappedDir(Path realDir, GatewayConfig.Mount mount) {}
+
+  /**
+   * @param bases the real directories files are served from
+   * @param realMountDirs the real directory of each mount of {@code config}, in order
+   */
+  StaticFiles(List<Path> bases, GatewayConfig config, List<Path> realMountDirs,
+      GatewayPages pages) {
+    super(InvocationType.BLOCKING);
+    this.rules = config.site();
+    this.pages = pages;
+    for (int i = 0; i < config.mounts().size(); i++) {
+      GatewayConfig.Mount mount = config.mounts().get(i);
+      if (mount.mapped()) {
+        mappedDirs.add(new MappedDir(realMountDirs.get(i), mount));
+      } else {
+        scriptDirs.add(realMountDirs.get(i));
+      }
+    }
+    for (Path base : bases) {
+      byBase.computeIfAbsent(base, b -> {
+        Handler resources = JettyAssembly.statics(b, List.of());
+        addBean(resources);
+        return resources;
+      });
+    }
+  }
+
+  @Override
+  public void setServer(org.eclipse.jetty.server.Server server) {
+    super.setServer(server);
+    byBase.values().forEach(h -> h.setServer(server));
+  }
+
+  /** Not a route of its own: the gateway hands it files with {@link #serve}. */
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    return false;
+  }
+
+  /** Answers a request whose path matched two names that differ only in case. */
+  void refuseAmbiguous(Request request, Response response, Callback callback, String requestId,
+      String reason) {
+    pages.refuse(request, response, callback, requestId, 409, reason);
+  }
+
+  /**
+   * @return why {@code file} may not be served as a static file, or empty when it may: it is a
+   *     script by its mode or extension, or a mount would run it, by whatever URL it was reached
+   */
+  Optional<String> refusal(Path file) {
+    Path real = file.toAbsolutePath();
+    try {
+      real = file.toRealPath();
+    } catch (java.io.IOException e) {
+      // Judged by the path as named.
+    }
+    Path found = real;
+    String name = found.getFileName().toString();
+    if (scriptDirs.stream().anyMatch(found::startsWith)
+        || mappedDirs.stream().anyMatch(m -> found.startsWith(m.realDir())
+            && ScriptCommand.mapping(m.mount(), name).isPresent())) {
+      return Optional.of("a mount runs this file as a program: its source is never served as a "
+          + "static file");
+    }
+    return FileRoles.staticRefusal(rules, file);
+  }
+
+  /**
+   * Serves {@code file}, which lies below {@code base}, or answers why not.
+   */
+  void serve(Request request, Response response, Callback callback, String requestId, Path base,
+      Path file) throws Exception {
+    Optional<String> refusal = refusal(file);
+    if (refusal.isPresent()) {
+      pages.refuse(request, response, callback, requestId, 403, refusal.get());
+      return;
+    }
+    String method = request.getMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      response.getHeaders().put("Allow", "GET, HEAD");
+      pages.refuse(request, response, callback, requestId, 405,
+          "the method " + method + " is not allowed for a static file");
+      return;
+    }
+    Handler resources = byBase.get(base);
+    Path relative = base.relativize(file);
+    if (resources == null || relative.startsWith("..")) {
+      pages.refuse(request, response, callback, requestId, 404, "no such file");
+      return;
+    }
+    List<String> encoded = new ArrayList<>();
+    for (Path part : relative) {
+      encoded.add(RequestPath.encodeSegment(part.toString()));
+    }
+    HttpURI target = HttpURI.build(request.getHttpURI()).path("/" + String.join("/", encoded))
+        .asImmutable();
+    response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
+    if (!resources.handle(new Retargeted(request, target), response, callback)) {
+      pages.refuse(request, response, callback, requestId, 404, "no such file");
+    }
+  }
+
+  /** The request with its path replaced by the file's own, as the resolver spelled it. */
+  private static final class Retargeted extends Request.Wrapper {
+    private final HttpURI target;
+
+    Retargeted(Request request, HttpURI target) {
+      super(request);
+      this.target = target;
+    }
+
+    @Override
+    public HttpURI getHttpURI() {
+      return target;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.cgiguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code cgiguard check} says, for every file, whether and how it would run. */
+class CheckFileRolesTest {
+
+  static final Path SITES = ImportIisEndToEndTest.PROJECT.resolve("test-scripts/sites");
+
+  @TempDir Path dir;
+
+  @Test
+  void everyFileIsNamedWithHowItRunsOrWhyNot() throws Exception {
+    Path toml = Files.writeString(dir.resolve("site.toml"), """
+        [server]
+        docroot = "%s"
+        [[mount]]
+        url = "/plain/"
+        dir = "%s"
+        [[mount]]
+        url = "/"
+        dir = "%s"
+        execution = "mapped"
+        [[mount.handler]]
+        path = "*.pl"
+        script-processor = "/usr/bin/perl %%s"
+        """.formatted(ImportIisEndToEndTest.PROJECT.resolve("test-scripts/docroot"),
+        SITES.resolve("noexec"), SITES.resolve("mapped")));
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int status;
+    // CheckCommand prints to the System.out it finds when it is made.
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      status = new CommandLine(new CheckCommand()).execute("--config", toml.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    String report = printed.toString(StandardCharsets.UTF_8);
+
+    assertThat(report).contains("noexec/noexec.pl: refused (403): noexec.pl has no execute bit",
+        "noexec/noexec.py: refused (403): noexec.py has no execute bit",
+        "mapped/app/report.pl: runs: mapping *.pl (/usr/bin/perl ",
+        "mapped/app/notes.txt: static file",
+        "mapped/app/tool.py: never served (403): a .py file is a script",
+        "mapped/app/run-me: never served (403): the file has an execute bit",
+        "docroot/static.txt: static file",
+        "2 problem(s) found");
+    assertThat(status).as(report).isEqualTo(1);
+  }
+}
