@@ -11,6 +11,7 @@ command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 command -v prlimit >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1 || missing="$missing util-linux"
 command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 
 if [ -z "$missing" ]; then
   echo "ensure-packages: everything the tests need is installed"

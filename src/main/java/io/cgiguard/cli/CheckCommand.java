@@ -104,10 +104,11 @@ public final class CheckCommand implements Callable<Integer> {
 
   /** The document root's own files (those no mount covers): static, or never served. */
   private int docroot(GatewayConfig config) throws IOException {
-    Path root = config.server().docroot();
-    if (!Files.isDirectory(root)) {
+    Optional<Path> configured = config.server().docroot();
+    if (configured.isEmpty() || !Files.isDirectory(configured.get())) {
       return 0;
     }
+    Path root = configured.get();
     List<Path> mountDirs = config.mounts().stream()
         .map(m -> m.dir().toAbsolutePath().normalize()).toList();
     List<Path> files;

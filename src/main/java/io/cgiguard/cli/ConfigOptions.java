@@ -3,7 +3,7 @@ package io.cgiguard.cli;
 import io.cgiguard.config.ConfigException;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.config.GatewayConfig;
-import java.nio.file.Files;
+import io.cgiguard.config.Installation;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -14,11 +14,9 @@ import picocli.CommandLine.Option;
  */
 final class ConfigOptions {
 
-  static final Path DEFAULT_CONFIG = Path.of("conf", "cgiguard.toml");
-
   @Option(names = "--config", paramLabel = "FILE",
-      description = "Configuration file (default: conf/cgiguard.toml when present, else built-in "
-          + "defaults).")
+      description = "Configuration file (default: conf/cgiguard.toml of the installation when "
+          + "present, else built-in defaults: no static files, no scripts).")
   Path config;
 
   @Option(names = "--cgi-bin", paramLabel = "DIR",
@@ -27,12 +25,13 @@ final class ConfigOptions {
 
   /** Loads the configuration the flags name, with {@code --cgi-bin} applied. */
   GatewayConfig load() throws ConfigException {
-    ConfigLoader loader = new ConfigLoader(Path.of(""));
+    ConfigLoader loader = new ConfigLoader(Installation.baseDirectory());
     GatewayConfig config;
+    java.util.Optional<Path> installed = Installation.defaultConfig();
     if (this.config != null) {
       config = loader.load(this.config);
-    } else if (Files.isRegularFile(DEFAULT_CONFIG)) {
-      config = loader.load(DEFAULT_CONFIG);
+    } else if (installed.isPresent()) {
+      config = loader.load(installed.get());
     } else {
       config = loader.defaults();
     }

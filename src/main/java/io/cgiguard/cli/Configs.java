@@ -11,12 +11,18 @@ final class Configs {
   static GatewayConfig withMounts(GatewayConfig c, List<GatewayConfig.Mount> mounts) {
     return new GatewayConfig(c.source(), c.server(), mounts, c.interpreters(), c.environment(),
         c.restrictions(), c.arguments(), c.timeouts(), c.limits(), c.concurrency(), c.retry(),
-        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site());
+        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(), c.frontDoor());
+  }
+
+  static GatewayConfig withFrontDoor(GatewayConfig c, io.cgiguard.config.FrontDoor frontDoor) {
+    return new GatewayConfig(c.source(), c.server(), c.mounts(), c.interpreters(), c.environment(),
+        c.restrictions(), c.arguments(), c.timeouts(), c.limits(), c.concurrency(), c.retry(),
+        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(), frontDoor);
   }
 
   static GatewayConfig withServer(GatewayConfig c, GatewayConfig.Server server) {
     return new GatewayConfig(c.source(), server, c.mounts(), c.interpreters(), c.environment(),
         c.restrictions(), c.arguments(), c.timeouts(), c.limits(), c.concurrency(), c.retry(),
-        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site());
+        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(), c.frontDoor());
   }
 }

@@ -2,6 +2,7 @@ package io.cgiguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cgiguard.config.Installation;
 import io.cgiguard.config.ListenAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,9 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +39,7 @@ public final class ReloadCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "The configuration the gateway runs with, to find its address (default: "
-          + "conf/cgiguard.toml when present, else 127.0.0.1:8080).")
+          + "conf/cgiguard.toml of the installation when present, else 127.0.0.1:8080).")
   Path config;
 
   @Option(names = "--url", paramLabel = "URL",
@@ -93,14 +94,10 @@ public final class ReloadCommand implements Callable<Integer> {
       }
       return url;
     }
-    Path file = config != null ? config : ConfigOptions.DEFAULT_CONFIG;
-    ListenAddress address;
-    if (config == null && !Files.isRegularFile(file)) {
-      address = ListenAddress.defaults();
-    } else {
-      address = ListenAddress.read(file).orElseThrow(() -> new UsageException(
-          "cannot read [server] bind and port from " + file + ": give --url"));
-    }
+    Optional<Path> file = config != null ? Optional.of(config) : Installation.defaultConfig();
+    ListenAddress address = file.isEmpty() ? ListenAddress.defaults()
+        : ListenAddress.read(file.get()).orElseThrow(() -> new UsageException(
+            "cannot read [server] bind and port from " + file.get() + ": give --url"));
     if (address.port() == 0) {
       throw new UsageException("the configuration's port is 0 (any free port): give --url");
     }

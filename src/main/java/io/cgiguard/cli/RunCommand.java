@@ -74,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
     Resolution.Found found = new Resolution.Found(file, mount.url() + name, pathInfo);
     ScriptCommand.Command command = new ScriptCommand(config.interpreters(), config.arguments())
         .build(mount, file, query);
-    Map<String, String> environment = MetaVariables.build(request(found, config, bytes),
+    Map<String, String> environment = MetaVariables.build(request(found, mount, config, bytes),
         new EnvironmentPolicy(config.environment().passedFrom(System.getenv()),
             mount.passAuthorization(), config.environment().neutraliseShellshock(),
             "cgiguard/" + Version.current(), value -> {}));
@@ -109,7 +109,8 @@ public final class RunCommand implements Callable<Integer> {
         first != null ? first.handlers() : List.of());
   }
 
-  private CgiRequest request(Resolution.Found found, GatewayConfig config, byte[] bytes) {
+  private CgiRequest request(Resolution.Found found, GatewayConfig.Mount mount,
+      GatewayConfig config, byte[] bytes) {
     List<HeaderField> fields = new ArrayList<>();
     for (String header : headers) {
       int colon = header.indexOf(':');
@@ -123,7 +124,8 @@ public final class RunCommand implements Callable<Integer> {
     Optional<String> type = fields.stream().filter(f -> f.is("Content-Type"))
         .map(HeaderField::value).findFirst();
     return new CgiRequest(method.toUpperCase(java.util.Locale.ROOT), target, query,
-        found.scriptName(), pathInfo, found.scriptFile(), config.server().docroot(), fields,
+        found.scriptName(), pathInfo, found.scriptFile(),
+        config.server().docroot().orElse(mount.dir().toAbsolutePath()), fields,
         "127.0.0.1", 0, "localhost", 80, "HTTP/1.1", false, Optional.empty(), Optional.empty(),
         bytes == null ? OptionalLong.empty() : OptionalLong.of(bytes.length), type);
   }

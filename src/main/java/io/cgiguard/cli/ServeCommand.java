@@ -35,6 +35,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--docroot", paramLabel = "DIR", description = "Directory of static files.")
   Path docroot;
 
+  @Option(names = "--run-as", paramLabel = "USER",
+      description = "When started as root, run as USER once the ports are bound (default: nobody).")
+  String runAs;
+
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
+
   @Override
   public Integer call() throws Exception {
     GatewayConfig config = effectiveConfig();
@@ -52,8 +58,12 @@ public final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "cgiguard-shutdown"));
     Lifecycle.install(server, this::effectiveConfig, stopped);
-    System.out.println("cgiguard listening on " + server.uri());
+    ReopenSignal.install(server::reopenAccessLog);
+    System.out.println("cgiguard listening on " + server.uri()
+        + server.tlsPort().map(p -> " and https port " + p).orElse(""));
     System.out.flush();
+    io.cgiguard.launch.posix.SystemdNotify.notify("READY=1\nSTATUS=listening on " + server.uri())
+        .ifPresent(why -> LOG.warn("cannot tell systemd the gateway is ready: {}", why));
     stopped.await();
     return 0;
   }
@@ -119,7 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
   private static void checkReadableAfterDrop(GatewayConfig config, GatewayServer server,
       Launcher launcher) {
     java.util.List<Path> dirs = new java.util.ArrayList<>();
-    dirs.add(config.server().docroot());
+    config.server().docroot().ifPresent(dirs::add);
     config.mounts().forEach(mount -> dirs.add(mount.dir()));
     for (Path dir : dirs) {
       if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
@@ -138,11 +148,16 @@ public final class ServeCommand implements Callable<Integer> {
     if (port != null && (port < 0 || port > 65535)) {
       throw new UsageException("--port must be from 0 to 65535 (got " + port + ")");
     }
+    if (runAs != null && runAs.isBlank()) {
+      throw new UsageException("--run-as needs a user name");
+    }
+    config = tlsOptions.apply(config);
     return Configs.withServer(config, new GatewayConfig.Server(bind != null ? bind : s.bind(),
         port != null ? port : s.port(),
-        docroot != null ? docroot.toAbsolutePath().normalize() : s.docroot(), s.indexFiles(),
-        s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(), s.localClients(),
-        s.drain()));
+        docroot != null ? java.util.Optional.of(docroot.toAbsolutePath().normalize())
+            : s.docroot(), s.indexFiles(),
+        runAs != null ? runAs : s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
+        s.localClients(), s.drain()));
   }
 
   private static void checkDirectories(GatewayConfig config) {
@@ -152,8 +167,9 @@ public final class ServeCommand implements Callable<Integer> {
             + " does not exist or is not a directory");
       }
     }
-    if (!Files.isDirectory(config.server().docroot())) {
-      throw new UsageException("the document root " + config.server().docroot()
+    java.util.Optional<Path> docroot = config.server().docroot();
+    if (docroot.isPresent() && !Files.isDirectory(docroot.get())) {
+      throw new UsageException("the document root " + docroot.get()
           + " does not exist or is not a directory");
     }
   }

@@ -24,8 +24,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads a {@code cgiguard.toml} into a {@link GatewayConfig}. Every default of the gateway is
- * written here, once. Relative paths are resolved against {@code baseDir} (the directory the
- * server was started from).
+ * written here, once. Relative paths are resolved against {@code baseDir}: the installation
+ * directory when it is known, else the directory the command was started from.
  */
 public final class ConfigLoader {
 
@@ -87,16 +87,14 @@ public final class ConfigLoader {
   }
 
   private GatewayConfig read(Table top, Optional<Path> source) {
-    GatewayConfig.Server server = server(top.table("server"));
+    Table serverTable = top.table("server");
+    FrontDoor frontDoor = FrontDoorReader.read(serverTable, top.table("tls"), top.has("tls"),
+        this::path);
+    GatewayConfig.Server server = server(serverTable);
+    // Only the mounts written here run scripts: without [[mount]] there are none.
     List<GatewayConfig.Mount> mounts = new ArrayList<>();
-    if (top.has("mount")) {
-      for (Table mount : top.tables("mount")) {
-        mounts.add(mount(mount));
-      }
-    } else {
-      top.tables("mount");
-      mounts.add(new GatewayConfig.Mount("/cgi-bin/", path("webapp/cgi-bin"), false, false,
-          new LinkedHashSet<>(ALL_METHODS), List.of()));
+    for (Table mount : top.tables("mount")) {
+      mounts.add(mount(mount));
     }
     Map<String, List<String>> interpreters = top.listMap("interpreters",
         Map.of(".pl", List.of("perl"), ".py", List.of("python3"), ".sh", List.of("sh")));
@@ -106,12 +104,14 @@ public final class ConfigLoader {
         limits(top.table("limits")), concurrency(top.table("concurrency")),
         retry(top.table("retry")), circuit(top.table("circuit")), request(top.table("request")),
         response(top.table("response")), diagnostics(top.table("diagnostics")),
-        admin(top.table("admin")), SiteSettings.read(top.table("static"), top.table("iis-compat")));
+        admin(top.table("admin")), SiteSettings.read(top.table("static"), top.table("iis-compat")),
+        frontDoor);
   }
 
   private GatewayConfig.Server server(Table t) {
     var server = new GatewayConfig.Server(t.string("bind", "127.0.0.1"),
-        t.integer("port", 8080, 0, 65535), path(t.string("docroot", "webapp")),
+        t.integer("port", 8080, 0, 65535),
+        t.has("docroot") ? Optional.of(path(t.string("docroot", ""))) : Optional.empty(),
         t.strings("index-files", List.of("index.html")), t.string("run-as", "nobody"),
         t.duration("idle-timeout", "30s"), t.duration("header-read-timeout", "10s"),
         t.integer("max-threads", 400, 16, 10_000), ranges(t, "local-clients",
@@ -122,7 +122,7 @@ public final class ConfigLoader {
     return server;
   }
 
-  private static List<AddressRange> ranges(Table t, String key, List<String> fallback) {
+  static List<AddressRange> ranges(Table t, String key, List<String> fallback) {
     List<AddressRange> out = new ArrayList<>();
     for (String text : t.strings(key, fallback)) {
       try {

@@ -30,18 +30,24 @@ public record GatewayConfig(
     ResponsePolicy response,
     Diagnostics diagnostics,
     Admin admin,
-    Site site) {
+    Site site,
+    FrontDoor frontDoor) {
 
   public GatewayConfig {
     mounts = List.copyOf(mounts);
     interpreters = Map.copyOf(interpreters);
   }
 
-  /** {@code [server]}: where to listen and what to serve besides scripts. */
+  /**
+   * {@code [server]}: where to listen and what to serve besides scripts.
+   *
+   * @param docroot the directory of static files; without one, only the built-in landing page
+   *     answers at {@code /}
+   */
   public record Server(
       String bind,
       int port,
-      Path docroot,
+      Optional<Path> docroot,
       List<String> indexFiles,
       String runAs,
       Duration idleTimeout,

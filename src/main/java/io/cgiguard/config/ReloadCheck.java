@@ -76,7 +76,8 @@ public final class ReloadCheck {
       GatewayConfig.Mount mount = config.mounts().get(i);
       checkDirectory("mount[" + i + "].dir", mount.dir(), lines, problems);
     }
-    checkDirectory("server.docroot", config.server().docroot(), lines, problems);
+    config.server().docroot().ifPresent(
+        docroot -> checkDirectory("server.docroot", docroot, lines, problems));
     problems.sort((a, b) -> Integer.compare(a.line(), b.line()));
     return problems;
   }

@@ -118,7 +118,8 @@ final class CgiHandler {
       methodNotAllowed(request, response, callback, requestId, mapping.get().verbs());
       return;
     }
-    CgiRequest facts = ScriptFacts.of(request, script, parts.documentRoot());
+    CgiRequest facts = ScriptFacts.of(request, script,
+        parts.documentRoot().orElse(realMountDir));
     Map<String, String> environment = files.withIisVariables(
         MetaVariables.build(facts, policy(requestId)), request, script);
     Optional<String> refusal = plans.restriction(command.argv(), environment, script.scriptFile());

@@ -29,11 +29,16 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
   private final AdminHandler admin;
   private volatile List<CgiHandler> mounts = List.of();
   private final StaticFiles statics;
-  private final DocrootFiles docroot;
+  private final Optional<DocrootFiles> docroot;
+  private final LandingPage landing = new LandingPage();
   private final int maxRedirects;
 
+  /**
+   * @param docroot the document root's files; without one, only the built-in landing page is
+   *     served at {@code /} and every other path no mount covers is 404
+   */
   GatewayHandler(RequestFilter filter, GatewayPages pages, AdminHandler admin,
-      StaticFiles statics, DocrootFiles docroot, int maxRedirects) {
+      StaticFiles statics, Optional<DocrootFiles> docroot, int maxRedirects) {
     super(InvocationType.BLOCKING);
     this.filter = filter;
     this.pages = pages;
@@ -42,12 +47,14 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
     this.docroot = docroot;
     this.maxRedirects = maxRedirects;
     addBean(statics);
+    addBean(landing);
   }
 
   @Override
   public void setServer(org.eclipse.jetty.server.Server server) {
     super.setServer(server);
     statics.setServer(server);
+    landing.setServer(server);
   }
 
   /** Sets the CGI mounts; they are made after this handler, since they redirect through it. */
@@ -60,6 +67,7 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String requestId = ids.next(request.getHeaders().get(GatewayPages.REQUEST_ID));
+    request.setAttribute(AccessLog.REQUEST_ID, requestId);
     HttpURI uri = request.getHttpURI();
     String rawPath = uri.getPath() == null ? "/" : uri.getPath();
     Optional<RequestFilter.Rejection> rejection = filter.checkHead(rawPath, uri.getQuery(),
@@ -102,7 +110,14 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
         return;
       }
     }
-    docroot.serve(request, response, callback, requestId, path);
+    if (docroot.isPresent()) {
+      docroot.get().serve(request, response, callback, requestId, path);
+      return;
+    }
+    response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
+    if (!landing.handle(request, response, callback)) {
+      pages.refuse(request, response, callback, requestId, 404, "no such file");
+    }
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.cgiguard.observe.RecentFailures;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -17,7 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param passedEnvironment the allow-listed part of the gateway's own environment and the fixed
  *     values of the configuration, read once at start-up
- * @param documentRoot the real path of the document root
+ * @param documentRoot the real path of the document root; without one, a script sees its
+ *     mount's directory as DOCUMENT_ROOT
  */
 record GatewayParts(
     GatewayConfig config,
@@ -31,6 +33,6 @@ record GatewayParts(
     GatewayPages pages,
     ScheduledExecutorService timers,
     Map<String, String> passedEnvironment,
-    Path documentRoot,
+    Optional<Path> documentRoot,
     String serverSoftware,
     Clock clock) {}

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -51,6 +52,7 @@ public final class GatewayServer implements AutoCloseable {
   private final SiteSwitch sites;
   private final Reloader reloader;
   private final GracefulHandler graceful;
+  private final FrontDoorAssembly frontDoor;
   private volatile boolean stopping;
 
   public GatewayServer(GatewayConfig config, Launcher launcher) throws IOException {
@@ -85,6 +87,7 @@ public final class GatewayServer implements AutoCloseable {
     this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
         ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), graceful);
     server.setErrorHandler(new GatewayErrorHandler(() -> sites.current().pages()));
+    this.frontDoor = FrontDoorAssembly.apply(server, config.frontDoor());
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */
@@ -104,6 +107,16 @@ public final class GatewayServer implements AutoCloseable {
   /** @return the port the gateway listens on (the real one when configured as 0) */
   public int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** @return the TLS port (the real one when configured as 0), when {@code [tls]} is set */
+  public Optional<Integer> tlsPort() {
+    return frontDoor.tlsPort();
+  }
+
+  /** Opens the access log file again by its name, as logrotate expects after moving it. */
+  public void reopenAccessLog() throws IOException {
+    frontDoor.reopenAccessLog();
   }
 
   /** @return the gateway's base URL */
@@ -172,6 +185,12 @@ public final class GatewayServer implements AutoCloseable {
     }
     timers.shutdownNow();
     pumps.shutdownNow();
+    try {
+      frontDoor.close();
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(GatewayServer.class).warn("closing the access log failed",
+          e);
+    }
   }
 
   private static List<CircuitView> circuitViews(CircuitBreakers circuits) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -29,7 +30,12 @@ final class JettyAssembly {
     QueuedThreadPool threads = ThreadBudget.pool(ThreadBudget.requestThreads(settings,
         concurrency));
     ScheduledExecutorScheduler scheduler = ThreadBudget.scheduler();
-    Server server = new Server(threads, scheduler, null);
+    // Jetty pools buffers up to 64 KiB; a larger response head buffer would be allocated, zeroed
+    // and left to the garbage collector on every response, and native memory would grow with
+    // the connections. Pool up to the head buffer's size, in 4 KiB steps.
+    int pooledBytes = Math.max(64 * 1024, (responseHeadBytes + 4095) / 4096 * 4096);
+    Server server = new Server(threads, scheduler,
+        new ArrayByteBufferPool(0, 4096, pooledBytes));
     server.addBean(ThreadBudget.startThreadOf(scheduler));
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where every request's outcome is written down once: metrics, the recent-failures ring of
- * {@code /-/status}, and one WARN line per failure with the request id and the evidence.
+ * {@code /-/status}, the request's access log fields, and one WARN line per failure with the
+ * request id and the evidence.
  */
 final class OutcomeLog implements AttemptListener {
 
@@ -46,14 +47,17 @@ final class OutcomeLog implements AttemptListener {
         .ifPresent(e -> metrics.recordSpawnFailure(scriptKey, e.errnoName()));
   }
 
-  void succeeded(String scriptKey, Duration elapsed) {
-    metrics.recordRequest(scriptKey, GatewayMetrics.OK, elapsed);
+  /** A request whose script's response reached the client, after {@code attempts} attempts. */
+  void succeeded(RequestLine line, int attempts, Duration elapsed) {
+    metrics.recordRequest(line.script(), GatewayMetrics.OK, elapsed);
+    AccessLog.recordScript(line.request(), line.script(), GatewayMetrics.OK, attempts);
   }
 
   /** A request whose client got a failure of {@code kind}. */
   void failed(RequestLine line, FailureKind kind, int attempts, Optional<Failure> failure,
       Optional<Diagnosis> diagnosis, Duration elapsed, String summary) {
     metrics.recordRequest(line.script(), kind.label(), elapsed);
+    AccessLog.recordScript(line.request(), line.script(), kind.label(), attempts);
     Optional<Evidence> evidence = failure.map(Failure::evidence);
     String exit = evidence.flatMap(Evidence::termination).map(t -> describe(t.status())).orElse("");
     String stderr = evidence.map(Evidence::stderrText).orElse("");
@@ -97,6 +101,7 @@ final class OutcomeLog implements AttemptListener {
     return text.length() <= max ? text : text.substring(text.length() - max);
   }
 
-  /** The request a log line is about. */
-  record RequestLine(String requestId, String method, String path, String script) {}
+  /** The request a log line is about; its access log line gets the outcome written here. */
+  record RequestLine(String requestId, String method, String path, String script,
+      org.eclipse.jetty.server.Request request) {}
 }

@@ -161,12 +161,87 @@ final class RequestBodies {
   }
 
   /**
+   * HTTP/2 and HTTP/3 have no {@code Transfer-Encoding}: a request without {@code Content-Length}
+   * may still carry a body, as DATA frames until the end of the stream.
+   */
+  private static boolean framedWithoutLength(Request request) {
+    return request.getLength() < 0
+        && request.getConnectionMetaData().getHttpVersion().getVersion() >= 20;
+  }
+
+  /**
+   * A request whose stream ended with its headers (a GET, say) has no body, and keeps its
+   * retries; anything else streams to the script like a chunked HTTP/1.1 body.
+   */
+  private static BodySource framed(Request request, long maxBytes) {
+    Content.Chunk first = request.read();
+    if (first != null && first.isLast() && !first.hasRemaining() && !Content.Chunk.isFailure(first)) {
+      first.release();
+      return BodySource.NONE;
+    }
+    return new Streamed(new Peeked(request, first), maxBytes);
+  }
+
+  /** A source whose first chunk was already read to look at it. */
+  private static final class Peeked implements Content.Source {
+    private final Content.Source source;
+    private Content.Chunk first;
+
+    Peeked(Content.Source source, Content.Chunk first) {
+      this.source = source;
+      this.first = first;
+    }
+
+    @Override
+    public synchronized Content.Chunk read() {
+      if (first != null) {
+        Content.Chunk chunk = first;
+        first = null;
+        return chunk;
+      }
+      return source.read();
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+      boolean ready;
+      synchronized (this) {
+        ready = first != null;
+      }
+      if (ready) {
+        demandCallback.run();
+      } else {
+        source.demand(demandCallback);
+      }
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+      synchronized (this) {
+        if (first != null) {
+          first.release();
+          first = null;
+        }
+      }
+      source.fail(failure);
+    }
+
+    @Override
+    public long getLength() {
+      return source.getLength();
+    }
+  }
+
+  /**
    * @param replayable whether a retry of this request could use its body
    * @param replayBytes the replay buffer's size
    * @param maxBytes the largest body accepted
    */
   static BodySource of(Request request, boolean replayable, int replayBytes, long maxBytes)
       throws IOException {
+    if (framedWithoutLength(request)) {
+      return framed(request, maxBytes);
+    }
     if (!hasBody(request)) {
       return BodySource.NONE;
     }

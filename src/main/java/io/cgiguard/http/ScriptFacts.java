@@ -32,10 +32,19 @@ final class ScriptFacts {
         .contains(HttpHeader.CONTENT_LENGTH) ? OptionalLong.of(length) : OptionalLong.empty();
     return new CgiRequest(request.getMethod(), target, rawQuery, script.scriptName(),
         script.pathInfo(), script.scriptFile(), documentRoot, headers,
-        Request.getRemoteAddr(request), Request.getRemotePort(request),
+        remoteAddr(request), Request.getRemotePort(request),
         Request.getServerName(request), Request.getServerPort(request),
         request.getConnectionMetaData().getProtocol(), request.isSecure(), Optional.empty(),
         Optional.empty(), contentLength,
         Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+  }
+
+  /** REMOTE_ADDR as Apache writes it: an IPv6 address compressed and without brackets. */
+  private static String remoteAddr(Request request) {
+    java.net.SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+    if (remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+      return com.google.common.net.InetAddresses.toAddrString(inet.getAddress());
+    }
+    return Request.getRemoteAddr(request);
   }
 }

@@ -47,7 +47,7 @@ final class ScriptRelay {
       Resolution.Found script, AttemptPlan plan, Outcome outcome, BodySource body,
       Optional<GatewayConfig.HandlerMapping> mapping) throws Exception {
     OutcomeLog.RequestLine line = new OutcomeLog.RequestLine(requestId, request.getMethod(),
-        request.getHttpURI().getPath(), script.scriptName());
+        request.getHttpURI().getPath(), script.scriptName(), request);
     if (outcome instanceof Outcome.Relay relayable) {
       relay(request, response, callback, requestId, line, plan, relayable, mapping);
       return;
@@ -99,7 +99,7 @@ final class ScriptRelay {
     if (head.type() == ResponseHead.Type.LOCAL_REDIRECT) {
       process.close();
       outcome.ticket().finish(true);
-      parts.outcomes().succeeded(line.script(), since(plan.arrived()));
+      parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
       redirects.dispatch(request, response, callback, head.first("Location").orElseThrow(), head);
       return;
     }
@@ -136,19 +136,19 @@ final class ScriptRelay {
     Optional<FailureKind> failure = result.failure();
     outcome.ticket().finish(failure.isEmpty());
     if (result.end() == RelayResult.End.COMPLETE) {
-      parts.outcomes().succeeded(line.script(), since(plan.arrived()));
+      parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
       response.write(true, null, callback);
       return;
     }
     if (result.end() == RelayResult.End.OVERLONG) {
-      parts.outcomes().succeeded(line.script(), since(plan.arrived()));
+      parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
       // The declared body is out; failing the callback ends the connection, so the cut-off
       // excess can never be read as the start of the next response on a keep-alive connection.
       callback.failed(new IOException(result.detail()));
       return;
     }
     if (result.end() == RelayResult.End.CLIENT_GONE) {
-      parts.outcomes().succeeded(line.script(), since(plan.arrived()));
+      parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
       callback.failed(new IOException(result.detail()));
       return;
     }

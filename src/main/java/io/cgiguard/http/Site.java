@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -57,7 +58,9 @@ final class Site {
   /** Builds the whole site of {@code config}; it throws, and serves nothing, if any part fails. */
   static Site build(GatewayConfig config, Shared shared) throws IOException {
     GatewayPages pages = new GatewayPages(config.diagnostics(), config.server().localClients());
-    Path docroot = JettyAssembly.realDirectory(config.server().docroot());
+    Optional<Path> docroot = config.server().docroot().isPresent()
+        ? Optional.of(JettyAssembly.realDirectory(config.server().docroot().get()))
+        : Optional.empty();
     GatewayParts parts = new GatewayParts(config, shared.launcher(), shared.attempts(),
         shared.bulkhead(), shared.circuits(), shared.metrics(), shared.recentFailures(),
         shared.outcomes(), pages, shared.timers(),
@@ -69,7 +72,7 @@ final class Site {
     for (GatewayConfig.Mount mount : config.mounts()) {
       mountDirs.add(JettyAssembly.realDirectory(mount.dir()));
     }
-    List<Path> staticBases = new ArrayList<>(List.of(docroot));
+    List<Path> staticBases = new ArrayList<>(docroot.stream().toList());
     for (int i = 0; i < config.mounts().size(); i++) {
       if (config.mounts().get(i).mapped()) {
         staticBases.add(mountDirs.get(i));
@@ -77,7 +80,7 @@ final class Site {
     }
     StaticFiles statics = new StaticFiles(staticBases, config, mountDirs, pages);
     GatewayHandler handler = new GatewayHandler(new RequestFilter(config.request()), pages, admin,
-        statics, new DocrootFiles(docroot, config, statics, pages),
+        statics, docroot.map(d -> new DocrootFiles(d, config, statics, pages)),
         config.response().maxLocalRedirects());
     MountFiles files = new MountFiles(statics, new SiteMap(config, mountDirs, docroot), config);
     List<CgiHandler> cgi = new ArrayList<>();

@@ -20,10 +20,10 @@ final class SiteMap {
   private record Entry(String prefix, Path realDir) {}
 
   private final List<Entry> entries = new ArrayList<>();
-  private final Path realDocroot;
+  private final Optional<Path> realDocroot;
   private final boolean caseInsensitive;
 
-  SiteMap(GatewayConfig config, List<Path> realMountDirs, Path realDocroot) {
+  SiteMap(GatewayConfig config, List<Path> realMountDirs, Optional<Path> realDocroot) {
     for (int i = 0; i < config.mounts().size(); i++) {
       entries.add(new Entry(config.mounts().get(i).url(), realMountDirs.get(i)));
     }
@@ -39,7 +39,10 @@ final class SiteMap {
     return d.startsWith(p) || (d + "/").equals(p);
   }
 
-  /** @return the file-system path of a decoded URL path (it need not exist) */
+  /**
+   * @return the file-system path of a decoded URL path (it need not exist); empty when no mount
+   *     covers it and there is no document root
+   */
   Optional<Path> translate(String urlPath) {
     for (Entry e : entries) {
       if (covers(e.prefix(), urlPath, caseInsensitive)) {
@@ -47,7 +50,7 @@ final class SiteMap {
             Math.min(urlPath.length(), e.prefix().length() - 1))));
       }
     }
-    return Optional.of(below(realDocroot, urlPath));
+    return realDocroot.map(root -> below(root, urlPath));
   }
 
   private Path below(Path dir, String rest) {

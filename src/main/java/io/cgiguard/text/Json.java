@@ -24,6 +24,7 @@ public final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ObjectWriter WRITER =
       MAPPER.writerWithDefaultPrettyPrinter().with(new MarkupSafeEscapes());
+  private static final ObjectWriter LINE_WRITER = MAPPER.writer().with(new MarkupSafeEscapes());
 
   private Json() {}
 
@@ -36,6 +37,15 @@ public final class Json {
   public static String write(JsonNode document) {
     try {
       return WRITER.writeValueAsString(document) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of plain nodes always serialises", e);
+    }
+  }
+
+  /** @return {@code document} as one line of JSON, without a newline (for line-based logs) */
+  public static String writeLine(JsonNode document) {
+    try {
+      return LINE_WRITER.writeValueAsString(document);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree of plain nodes always serialises", e);
     }

@@ -259,7 +259,8 @@ class ImportIisEndToEndTest {
     return new GatewayConfig(c.source(), c.server(), c.mounts(), c.interpreters(),
         c.environment(), c.restrictions(), c.arguments(), c.timeouts(), c.limits(),
         c.concurrency(), c.retry(), c.circuit(), c.request(), c.response(),
-        new GatewayConfig.Diagnostics(mode, Optional.empty()), c.admin(), c.site());
+        new GatewayConfig.Diagnostics(mode, Optional.empty()), c.admin(), c.site(),
+        c.frontDoor());
   }
 
 

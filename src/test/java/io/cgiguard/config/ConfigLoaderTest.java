@@ -36,8 +36,13 @@ class ConfigLoaderTest {
     ConfigLoader loader = new ConfigLoader(dir);
     GatewayConfig fromFile = loader.load(shipped);
     GatewayConfig defaults = loader.defaults();
-    assertThat(fromFile).usingRecursiveComparison().ignoringFields("source", "arguments.allow")
+    // The shipped file serves the demo of the checkout; the built-in defaults serve nothing.
+    assertThat(fromFile).usingRecursiveComparison()
+        .ignoringFields("source", "arguments.allow", "server.docroot", "mounts")
         .isEqualTo(defaults);
+    assertThat(fromFile.server().docroot()).contains(dir.resolve("webapp"));
+    assertThat(fromFile.mounts()).singleElement()
+        .satisfies(m -> assertThat(m.dir()).isEqualTo(dir.resolve("webapp/cgi-bin")));
     assertThat(fromFile.arguments().allow().pattern())
         .isEqualTo(defaults.arguments().allow().pattern());
   }
@@ -53,8 +58,16 @@ class ConfigLoaderTest {
     assertThat(config.timeouts().header()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.limits().maxHeaderBytes()).isEqualTo(64 * 1024);
     assertThat(config.retry().methods()).containsExactly("GET", "HEAD", "OPTIONS");
-    assertThat(config.mounts()).singleElement()
-        .satisfies(m -> assertThat(m.url()).isEqualTo("/cgi-bin/"));
+    assertThat(config.mounts()).as("no script runs unless a mount names it").isEmpty();
+    assertThat(config.server().docroot()).as("no static file unless a docroot names it").isEmpty();
+    assertThat(config.frontDoor()).isEqualTo(FrontDoor.defaults());
+  }
+
+  @Test
+  void configurationWithoutMountsRunsNoScripts() throws Exception {
+    GatewayConfig config = parse("[server]\nport = 9000\n");
+    assertThat(config.mounts()).isEmpty();
+    assertThat(config.server().docroot()).isEmpty();
   }
 
   @Test

@@ -21,12 +21,12 @@ import java.util.regex.Pattern;
  * {@code cgiguard serve} as a child JVM on this test's class path, for what cannot be set up
  * in-process: the gateway's own environment and its user.
  */
-final class ServedProcess implements AutoCloseable {
+public final class ServedProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
 
-  final Process process;
-  final URI uri;
+  public final Process process;
+  public final URI uri;
 
   private ServedProcess(Process process, URI uri) {
     this.process = process;
@@ -35,10 +35,25 @@ final class ServedProcess implements AutoCloseable {
 
   /** Starts {@code serve --config config --port 0} with {@code extraEnv} added to this env. */
   static ServedProcess start(Path config, Map<String, String> extraEnv) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.cgiguard.cli.Main", "serve",
-        "--config", config.toString(), "--port", "0"));
+    return start(List.of(), List.of("--config", config.toString()), Path.of(""), extraEnv);
+  }
+
+  /**
+   * Starts {@code serve --port 0} with {@code args}, in {@code workingDir}, with {@code jvmOptions}
+   * (such as {@code -Dcgiguard.home=DIR}) before the main class.
+   */
+  public static ServedProcess start(List<String> jvmOptions, List<String> args, Path workingDir,
+      Map<String, String> extraEnv) throws Exception {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.cgiguard.cli.Main",
+        "serve", "--port", "0"));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    if (!workingDir.toString().isEmpty()) {
+      builder.directory(workingDir.toFile());
+    }
     builder.environment().putAll(extraEnv);
     builder.redirectErrorStream(true);
     Process process = builder.start();
@@ -82,10 +97,18 @@ final class ServedProcess implements AutoCloseable {
     }
   }
 
-  String get(String pathAndQuery) throws Exception {
+  public String get(String pathAndQuery) throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     return client.send(HttpRequest.newBuilder(uri.resolve(pathAndQuery))
         .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** @return the status of a GET of {@code pathAndQuery} */
+  public int status(String pathAndQuery) throws Exception {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    return client.send(HttpRequest.newBuilder(uri.resolve(pathAndQuery))
+        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   @Override

@@ -1,0 +1,96 @@
+package io.cgiguard.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cgiguard.config.FrontDoor;
+import io.cgiguard.text.Json;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.RequestLog;
+import org.eclipse.jetty.server.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One line per request, after the response is complete. The combined format is Jetty's
+ * {@link CustomRequestLog} with Apache's combined fields followed by the gateway's own; the json
+ * format is one object per line. The gateway's fields are request attributes: the request id
+ * (set when the request arrives) and the script, outcome and attempts (set by {@link OutcomeLog}
+ * from the same label the metrics count). A request that ran no script logs {@code -} for them.
+ */
+final class AccessLog implements RequestLog {
+
+  static final String REQUEST_ID = "io.cgiguard.access.requestId";
+  static final String SCRIPT = "io.cgiguard.access.script";
+  static final String OUTCOME = "io.cgiguard.access.outcome";
+  static final String ATTEMPTS = "io.cgiguard.access.attempts";
+
+  /** Apache's combined format, then request id, script, outcome, attempts and milliseconds. */
+  static final String COMBINED = CustomRequestLog.EXTENDED_NCSA_FORMAT
+      + " id=%{" + REQUEST_ID + "}attr script=\"%{" + SCRIPT + "}attr\" outcome=%{" + OUTCOME
+      + "}attr attempts=%{" + ATTEMPTS + "}attr ms=%{ms}T";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
+
+  private final AccessLogWriter writer;
+  private final RequestLog format;
+
+  AccessLog(AccessLogWriter writer, FrontDoor.AccessLog.Format format) {
+    this.writer = writer;
+    this.format = format == FrontDoor.AccessLog.Format.JSON ? this::json
+        : new CustomRequestLog(writer, COMBINED);
+  }
+
+  /** Records what happened to a request's script, for its access log line. */
+  static void recordScript(Request request, String script, String outcome, int attempts) {
+    request.setAttribute(SCRIPT, script);
+    request.setAttribute(OUTCOME, outcome);
+    request.setAttribute(ATTEMPTS, Integer.toString(attempts));
+  }
+
+  @Override
+  public void log(Request request, Response response) {
+    format.log(request, response);
+  }
+
+  /** Opens the log file again by its name (after logrotate moved it). */
+  void reopen() throws IOException {
+    writer.reopen();
+  }
+
+  void close() throws IOException {
+    writer.close();
+  }
+
+  private void json(Request request, Response response) {
+    ObjectNode line = Json.object();
+    long arrived = Request.getTimeStamp(request);
+    line.put("time", Instant.ofEpochMilli(arrived).toString());
+    line.put("remoteAddr", Request.getRemoteAddr(request));
+    line.put("method", request.getMethod());
+    line.put("uri", request.getHttpURI().getPathQuery());
+    line.put("protocol", request.getConnectionMetaData().getProtocol());
+    line.put("status", response.getStatus());
+    line.put("bytesSent", Response.getContentBytesWritten(response));
+    line.put("referer", request.getHeaders().get(HttpHeader.REFERER));
+    line.put("userAgent", request.getHeaders().get(HttpHeader.USER_AGENT));
+    line.put("requestId", attribute(request, REQUEST_ID).orElse(null));
+    line.put("script", attribute(request, SCRIPT).orElse(null));
+    line.put("outcome", attribute(request, OUTCOME).orElse(null));
+    line.put("attempts", attribute(request, ATTEMPTS).map(Integer::valueOf).orElse(0));
+    line.put("durationMs", Math.max(0, System.currentTimeMillis() - arrived));
+    try {
+      writer.write(Json.writeLine(line));
+    } catch (IOException e) {
+      LOG.warn("cannot write the access log: {}", e.getMessage());
+    }
+  }
+
+  private static Optional<String> attribute(Request request, String name) {
+    return request.getAttribute(name) instanceof String value ? Optional.of(value)
+        : Optional.empty();
+  }
+}
