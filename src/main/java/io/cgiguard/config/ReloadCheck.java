@@ -37,6 +37,11 @@ public final class ReloadCheck {
       "request.maxBodyBytes", "request.deniedExtensions", "request.hiddenSegments",
       "request.allowedExtensions", "request.denyUrlSequences");
 
+  /** Keys whose record name is not the file's: the front door's keys live in [server] and [tls]. */
+  private static final java.util.Map<String, String> FILE_NAMES = java.util.Map.of(
+      "frontDoor.accessLog", "server.access-log", "frontDoor.trustedProxies",
+      "server.trusted-proxies", "frontDoor.h2c", "server.h2c", "frontDoor.tls", "tls");
+
   private ReloadCheck() {}
 
   /**
@@ -109,7 +114,7 @@ public final class ReloadCheck {
     if (same(before, after)) {
       return;
     }
-    String label = kebab(key);
+    String label = FILE_NAMES.containsKey(key) ? FILE_NAMES.get(key) : kebab(key);
     if (shown(before) && shown(after) && !label.contains("password")) {
       changes.add(label + ": " + text(before) + " -> " + text(after));
     } else {

@@ -24,6 +24,9 @@ class ReloadCheckTest {
       "[request]; max-header-bytes = \"32KiB\" | request.max-header-bytes: 16384 -> 32768",
       "[concurrency]; queue = 10 | concurrency.queue: 256 -> 10",
       "[circuit]; open-for = \"1m\" | circuit.open-for: 10s -> 60s",
+      "[server]; h2c = true | server.h2c: false -> true",
+      "[server]; trusted-proxies = [\"10.0.0.1\"] | server.trusted-proxies: changed",
+      "[server]; access-log = \"off\" | server.access-log: changed",
       "[limits]; max-header-bytes = \"128KiB\" | limits.max-header-bytes: 65536 -> 131072",
   })
   void aKeyOnlyARestartAppliesIsReported(String toml, String expected) throws Exception {
