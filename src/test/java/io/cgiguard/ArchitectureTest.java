@@ -34,6 +34,7 @@ class ArchitectureTest {
   private static final String DIAGNOSE = "io.cgiguard.diagnose..";
   private static final String RENDER = "io.cgiguard.render..";
   private static final String TEXT = "io.cgiguard.text..";
+  private static final String FASTCGI = "io.cgiguard.fastcgi..";
 
   /** The layers that decide and render without knowing who serves the request. */
   private static final String[] DECISIONS = {ADMISSION, ATTEMPT, FAILURE, DIAGNOSE, RENDER, TEXT};
@@ -56,6 +57,16 @@ class ArchitectureTest {
   void nothingDependsOnTheCommandLine() {
     noClasses().that().resideOutsideOfPackage(CLI)
         .should().dependOnClassesThat().resideInAPackage(CLI)
+        .check(MAIN);
+  }
+
+  @Test
+  void fastCgiProtocolKnowsNothingButItsRecordsAndOnlyHttpUsesIt() {
+    noClasses().that().resideInAPackage(FASTCGI)
+        .should().dependOnClassesThat().resideOutsideOfPackages(FASTCGI, "java..")
+        .check(MAIN);
+    noClasses().that().resideOutsideOfPackages(FASTCGI, HTTP)
+        .should().dependOnClassesThat().resideInAPackage(FASTCGI)
         .check(MAIN);
   }
 

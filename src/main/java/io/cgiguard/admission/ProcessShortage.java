@@ -38,6 +38,7 @@ public final class ProcessShortage {
   private int generation;
   private Episode episode;
   private long episodes;
+  private int lowestLimit = Integer.MAX_VALUE;
   private volatile String lastCause = "";
 
   /** An episode as it is counted; its cause is read once, by the thread that started it. */
@@ -106,6 +107,7 @@ public final class ProcessShortage {
         bulkhead.limit(Math.min(bulkhead.limit(), bulkhead.running()) / 2);
       }
       limit = bulkhead.limit();
+      lowestLimit = Math.min(lowestLimit, limit);
       if (episode == null) {
         episode = new Episode(clock.instant(), "", limit);
         episodes++;
@@ -173,6 +175,11 @@ public final class ProcessShortage {
   /** @return the cause of the latest episode, running or over; empty before the first */
   public String lastCause() {
     return lastCause;
+  }
+
+  /** @return the lowest the running limit went since start-up; max-running if it never fell */
+  public synchronized int lowestLimit() {
+    return Math.min(lowestLimit, bulkhead.maxRunning());
   }
 
   /** @return episodes since start-up */

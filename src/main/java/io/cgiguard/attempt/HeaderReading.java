@@ -38,14 +38,17 @@ final class HeaderReading {
   private final AttemptPlan plan;
   private final Watchdog watchdog;
   private final ExecutorService pumps;
+  private final Runnable firstOutput;
   private volatile boolean timedOut;
 
+  /** @param firstOutput told once, when the first bytes arrive on stdout */
   HeaderReading(ScriptProcess process, AttemptPlan plan, Watchdog watchdog,
-      ExecutorService pumps) {
+      ExecutorService pumps, Runnable firstOutput) {
     this.process = process;
     this.plan = plan;
     this.watchdog = watchdog;
     this.pumps = pumps;
+    this.firstOutput = firstOutput;
   }
 
   @SuppressWarnings("try") // the registration only has to end with the block: closing it stops the watch
@@ -76,11 +79,16 @@ final class HeaderReading {
 
   private HeaderBlock readBlock(HeaderBlockReader reader, InputStream stdout) {
     byte[] buffer = READ_BUFFER.get();
+    boolean first = true;
     try {
       while (true) {
         int n = stdout.read(buffer);
         if (n < 0) {
           return reader.endOfStream();
+        }
+        if (first && n > 0) {
+          first = false;
+          firstOutput.run();
         }
         HeaderBlock decided = reader.offer(buffer, 0, n);
         if (decided != null) {

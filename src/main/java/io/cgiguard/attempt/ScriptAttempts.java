@@ -71,6 +71,14 @@ public final class ScriptAttempts {
 
   /** Runs {@code plan} until a script produced a complete header block or the rules say stop. */
   public Outcome run(AttemptPlan plan) throws InterruptedException {
+    return run(plan, new Abandonment());
+  }
+
+  /**
+   * As {@link #run(AttemptPlan)}, and the script of each attempt is killed when the request is
+   * abandoned; an abandoned request is not retried.
+   */
+  public Outcome run(AttemptPlan plan, Abandonment abandonment) throws InterruptedException {
     CircuitBreaker circuit = circuits.forScript(plan.scriptKey());
     CircuitAdmission admission = circuit.tryAcquire();
     if (admission instanceof CircuitAdmission.Refused refused) {
@@ -93,7 +101,7 @@ public final class ScriptAttempts {
     Slot.Permit permit = ((Slot.Admitted) slot).permit();
     Outcome outcome;
     try {
-      outcome = attempts(plan, permit, circuit, allowed);
+      outcome = attempts(plan, permit, circuit, allowed, abandonment);
     } catch (InterruptedException | RuntimeException | Error e) {
       permit.close();
       throw e;
@@ -111,13 +119,13 @@ public final class ScriptAttempts {
   }
 
   private Outcome attempts(AttemptPlan plan, Slot.Permit permit, CircuitBreaker circuit,
-      CircuitAdmission.Allowed allowed) throws InterruptedException {
+      CircuitAdmission.Allowed allowed, Abandonment abandonment) throws InterruptedException {
     AttemptHistory history = AttemptHistory.empty();
     while (true) {
       int number = history.count() + 1;
       Instant started = clock.instant();
       int generation = shortage.generation();
-      HeaderRead read = attemptOnce(plan);
+      HeaderRead read = attemptOnce(plan, abandonment);
       observeSpawn(read.verdict(), generation);
       Duration elapsed = Duration.between(started, clock.instant());
       if (read.verdict() instanceof Verdict.Success success) {
@@ -133,6 +141,9 @@ public final class ScriptAttempts {
       Attempt attempt = Attempt.failed(number, failure, elapsed);
       listener.attempted(plan.scriptKey(), attempt);
       history = history.with(attempt);
+      if (abandonment.abandoned()) {
+        return new Outcome.Failed(failure, history);
+      }
       RetryDecision decision = plan.retry().decide(RetryFacts.after(failure,
           plan.incurable().cause(failure), plan.method(),
           plan.body().replay(), number, Duration.between(plan.arrived(), clock.instant())), random);
@@ -156,7 +167,8 @@ public final class ScriptAttempts {
   }
 
   /** One launch and header read; the process is closed unless the verdict is a success. */
-  private HeaderRead attemptOnce(AttemptPlan plan) throws InterruptedException {
+  private HeaderRead attemptOnce(AttemptPlan plan, Abandonment abandonment)
+      throws InterruptedException {
     Instant started = clock.instant();
     Launch launch = launcher.launch(plan.spec());
     if (launch instanceof Launch.Failed failed) {
@@ -165,12 +177,17 @@ public final class ScriptAttempts {
           null);
     }
     ScriptProcess process = ((Launch.Started) launch).process();
-    HeaderReading reading = new HeaderReading(process, plan, watchdog, pumps);
+    abandonment.watch(process);
+    listener.spawned(plan.scriptKey(), process);
+    HeaderReading reading = new HeaderReading(process, plan, watchdog, pumps,
+        () -> listener.firstOutput(process));
     Observation observation = reading.read();
     ScriptRun run = run(plan, process.stderrTail(), started);
     Verdict verdict = Classifier.classify(observation, run);
     if (!(verdict instanceof Verdict.Success)) {
+      abandonment.release();
       process.close();
+      listener.closed(process);
       // The stderr drain reaches EOF only by close(): the tail taken before it can miss the last
       // lines, such as Perl's compile error, that the diagnosis needs.
       return new HeaderRead(Classifier.classify(observation, new ScriptRun(run.scriptPath(),

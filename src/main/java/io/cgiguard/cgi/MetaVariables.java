@@ -42,6 +42,54 @@ public final class MetaVariables {
     env.putAll(policy.passed());
     addRequestVariables(env, request);
     addServerVariables(env, request, policy);
+    return sanitised(env, policy);
+  }
+
+  /**
+   * Builds the environment of a script the front server named (a FastCGI request in fcgiwrap
+   * mode): the front server's params are its meta-variables, since it is the edge that spoke to
+   * the client, under the same rules as any request's: no {@code HTTP_PROXY} (httpoxy), no
+   * hop-by-hop or credential fields, no PATH (the gateway's finds the interpreters), no NUL,
+   * Shellshock values emptied. SCRIPT_FILENAME is the script's real path, the one that was
+   * checked and will run.
+   *
+   * @param params the front server's params, in order
+   * @param scriptFile the real path of the script that runs
+   */
+  public static Map<String, String> forwarded(Map<String, String> params, java.nio.file.Path
+      scriptFile, EnvironmentPolicy policy) {
+    Map<String, String> env = new TreeMap<>(policy.passed());
+    for (Map.Entry<String, String> param : params.entrySet()) {
+      String name = param.getKey();
+      boolean emptyBodyField = (name.equals("CONTENT_LENGTH") || name.equals("CONTENT_TYPE"))
+          && param.getValue().isEmpty();
+      if (!emptyBodyField && !refusedField(name, policy)) {
+        env.put(name, param.getValue());
+      }
+    }
+    env.put("SCRIPT_FILENAME", scriptFile.toString());
+    env.putIfAbsent("GATEWAY_INTERFACE", "CGI/1.1");
+    env.putIfAbsent("SERVER_SOFTWARE", policy.serverSoftware());
+    env.putIfAbsent("REDIRECT_STATUS", "200");
+    return sanitised(env, policy);
+  }
+
+  /** @return whether a param is one the front server may not set for the script */
+  private static boolean refusedField(String name, EnvironmentPolicy policy) {
+    if (name.equals("PATH")) {
+      // The gateway's PATH finds the interpreters and is what allowed-programs judges.
+      return true;
+    }
+    if (!name.startsWith("HTTP_")) {
+      return false;
+    }
+    String field = name.substring(5).toLowerCase(Locale.ROOT).replace('_', '-');
+    return NOT_EXPORTED.contains(field)
+        || (field.equals("authorization") && !policy.passAuthorization());
+  }
+
+  /** The rules every environment passes last: valid names, no NUL, no bash functions. */
+  private static Map<String, String> sanitised(Map<String, String> env, EnvironmentPolicy policy) {
     env.entrySet().removeIf(e -> e.getValue().indexOf('\0') >= 0 || !isName(e.getKey()));
     for (Map.Entry<String, String> variable : env.entrySet()) {
       if (looksLikeFunction(variable.getValue())) {

@@ -94,4 +94,37 @@ public final class ScriptResolver {
     }
     return segment;
   }
+
+  /**
+   * Checks a script the front server named by its file path (SCRIPT_FILENAME of a FastCGI request
+   * in fcgiwrap mode): it runs only if its real path, symlinks resolved, is a regular file under
+   * one of {@code realRoots}. Everything else is {@link Resolution.Forbidden}, saying why.
+   *
+   * @param scriptFilename the path as the front server sent it
+   * @param realRoots the allowed directories, already symlink-resolved
+   * @param scriptName the SCRIPT_NAME the front server sent
+   * @param pathInfo the PATH_INFO the front server sent
+   */
+  public static Resolution resolveNamed(String scriptFilename, List<Path> realRoots,
+      String scriptName, String pathInfo) {
+    if (scriptFilename.isEmpty()) {
+      return new Resolution.Forbidden("the front server named no SCRIPT_FILENAME");
+    }
+    if (!scriptFilename.startsWith("/") || scriptFilename.indexOf('\0') >= 0) {
+      return new Resolution.Forbidden("SCRIPT_FILENAME is not an absolute path");
+    }
+    Path real;
+    try {
+      real = Path.of(scriptFilename).toRealPath();
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      return new Resolution.Forbidden("SCRIPT_FILENAME names no file that can be inspected");
+    }
+    if (realRoots.stream().noneMatch(real::startsWith)) {
+      return new Resolution.Forbidden("SCRIPT_FILENAME lies outside the allowed roots");
+    }
+    if (!Files.isRegularFile(real)) {
+      return new Resolution.Forbidden("SCRIPT_FILENAME is not a regular file");
+    }
+    return new Resolution.Found(real, scriptName, pathInfo);
+  }
 }

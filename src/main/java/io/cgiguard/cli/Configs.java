@@ -1,5 +1,6 @@
 package io.cgiguard.cli;
 
+import io.cgiguard.config.FrontDoor;
 import io.cgiguard.config.GatewayConfig;
 import java.util.List;
 
@@ -11,18 +12,28 @@ final class Configs {
   static GatewayConfig withMounts(GatewayConfig c, List<GatewayConfig.Mount> mounts) {
     return new GatewayConfig(c.source(), c.server(), mounts, c.interpreters(), c.environment(),
         c.restrictions(), c.arguments(), c.timeouts(), c.limits(), c.concurrency(), c.retry(),
-        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(), c.frontDoor());
+        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(),
+        c.frontDoor(), c.fastcgi());
   }
 
-  static GatewayConfig withFrontDoor(GatewayConfig c, io.cgiguard.config.FrontDoor frontDoor) {
+  static GatewayConfig withFrontDoor(GatewayConfig c, FrontDoor frontDoor) {
     return new GatewayConfig(c.source(), c.server(), c.mounts(), c.interpreters(), c.environment(),
         c.restrictions(), c.arguments(), c.timeouts(), c.limits(), c.concurrency(), c.retry(),
-        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(), frontDoor);
+        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(), frontDoor,
+        c.fastcgi());
+  }
+
+  static GatewayConfig withFastCgi(GatewayConfig c, GatewayConfig.FastCgi fastcgi) {
+    return new GatewayConfig(c.source(), c.server(), c.mounts(), c.interpreters(), c.environment(),
+        c.restrictions(), c.arguments(), c.timeouts(), c.limits(), c.concurrency(), c.retry(),
+        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(),
+        c.frontDoor(), fastcgi);
   }
 
   static GatewayConfig withServer(GatewayConfig c, GatewayConfig.Server server) {
     return new GatewayConfig(c.source(), server, c.mounts(), c.interpreters(), c.environment(),
         c.restrictions(), c.arguments(), c.timeouts(), c.limits(), c.concurrency(), c.retry(),
-        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(), c.frontDoor());
+        c.circuit(), c.request(), c.response(), c.diagnostics(), c.admin(), c.site(),
+        c.frontDoor(), c.fastcgi());
   }
 }

@@ -4,6 +4,7 @@ import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
 import io.cgiguard.load.DirectLoad;
 import io.cgiguard.load.Expectations;
+import io.cgiguard.load.HistogramCodec;
 import io.cgiguard.load.HtmlReport;
 import io.cgiguard.load.JsonReport;
 import io.cgiguard.load.LiveFigures;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
     description = "Load-test a CGI endpoint and name every failure.",
-    sortOptions = false)
+    sortOptions = false, subcommands = LoadMergeCommand.class)
 public final class LoadCommand implements Callable<Integer> {
 
   /** Exit status when the failure rate passed {@code --max-failure-rate}. */
@@ -114,6 +115,18 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no progress line")
   boolean quiet;
 
+  @Option(names = "--find-max-rate",
+      description = "step an open-loop rate up, then bisect, to the highest that holds --slo")
+  boolean findMaxRate;
+
+  @Option(names = "--slo", paramLabel = "OBJECTIVE",
+      description = "for --find-max-rate, such as 'p99<200ms,failures<0.1%%'")
+  String slo;
+
+  @Option(names = "--hdr-log", paramLabel = "FILE",
+      description = "write the latency histogram in HdrHistogram's log format")
+  Path hdrLog;
+
   @Option(names = "--replay", arity = "1..*", paramLabel = "FILE",
       description = "send the requests of IIS W3C or Apache combined logs to URL, and compare "
           + "the old statuses with the new")
@@ -161,10 +174,17 @@ public final class LoadCommand implements Callable<Integer> {
     if (replayLogs != null) {
       return new LoadReplay(this).call();
     }
+    if (findMaxRate || slo != null) {
+      return MaxRateSearch.run(this);
+    }
+    long startMillis = System.currentTimeMillis();
     LoadResult result = directScript != null ? runDirect() : runHttp();
     out.print(TextSummary.render(result));
     out.flush();
     writeReports(result);
+    if (hdrLog != null) {
+      HistogramCodec.writeLog(result, startMillis, hdrLog);
+    }
     if (result.failureRate() > maxFailureRate) {
       spec.commandLine().getErr().printf(Locale.ROOT,
           "cgiguard load: failure rate %.4f exceeds --max-failure-rate %.4f%n",

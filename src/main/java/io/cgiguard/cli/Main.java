@@ -34,7 +34,7 @@ public final class Main implements Runnable {
     line.setExecutionExceptionHandler(new FailureReporter());
     line.setParameterExceptionHandler((e, commandArgs) -> {
       err.println("cgiguard: " + e.getMessage());
-      err.println("Try 'cgiguard " + e.getCommandLine().getCommandName() + " --help'.");
+      err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       return 2;
     });
     return line.execute(args);

@@ -41,6 +41,13 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tlsOptions = new TlsOptions();
 
+  @Option(names = "--fastcgi", paramLabel = "ADDR", description = "Also listen for FastCGI from "
+      + "a front server such as nginx: unix:/path or host:port.")
+  String fastcgi;
+
+  @Option(names = "--fastcgi-only", description = "Listen for FastCGI only, not HTTP.")
+  boolean fastcgiOnly;
+
   @Override
   public Integer call() throws Exception {
     GatewayConfig config = effectiveConfig();
@@ -59,8 +66,11 @@ public final class ServeCommand implements Callable<Integer> {
     }, "cgiguard-shutdown"));
     Lifecycle.install(server, this::effectiveConfig, stopped);
     ReopenSignal.install(server::reopenAccessLog);
-    System.out.println("cgiguard listening on " + server.uri()
-        + server.tlsPort().map(p -> " and https port " + p).orElse(""));
+    if (server.port() >= 0) {
+      System.out.println("cgiguard listening on " + server.uri()
+          + server.tlsPort().map(p -> " and https port " + p).orElse(""));
+    }
+    server.fastCgi().ifPresent(f -> System.out.println("cgiguard FastCGI on " + f.address()));
     System.out.flush();
     io.cgiguard.launch.posix.SystemdNotify.notify("READY=1\nSTATUS=listening on " + server.uri())
         .ifPresent(why -> LOG.warn("cannot tell systemd the gateway is ready: {}", why));
@@ -152,6 +162,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw new UsageException("--run-as needs a user name");
     }
     config = tlsOptions.apply(config);
+    config = FastCgiOptions.apply(config, fastcgi, fastcgiOnly);
     return Configs.withServer(config, new GatewayConfig.Server(bind != null ? bind : s.bind(),
         port != null ? port : s.port(),
         docroot != null ? java.util.Optional.of(docroot.toAbsolutePath().normalize())

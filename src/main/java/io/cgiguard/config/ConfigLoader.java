@@ -105,7 +105,7 @@ public final class ConfigLoader {
         retry(top.table("retry")), circuit(top.table("circuit")), request(top.table("request")),
         response(top.table("response")), diagnostics(top.table("diagnostics")),
         admin(top.table("admin")), SiteSettings.read(top.table("static"), top.table("iis-compat")),
-        frontDoor);
+        frontDoor, FastCgiSection.read(top.table("fastcgi")));
   }
 
   private GatewayConfig.Server server(Table t) {

@@ -31,7 +31,8 @@ public record GatewayConfig(
     Diagnostics diagnostics,
     Admin admin,
     Site site,
-    FrontDoor frontDoor) {
+    FrontDoor frontDoor,
+    FastCgi fastcgi) {
 
   public GatewayConfig {
     mounts = List.copyOf(mounts);
@@ -259,4 +260,76 @@ public record GatewayConfig(
 
   /** {@code [admin]}: who may read /-/health, /-/metrics and /-/status. */
   public record Admin(boolean allowRemote) {}
+
+  /** Where FastCGI scripts are found: under the mounts by URL, or named by the front server. */
+  public enum ScriptFrom { MOUNTS, PARAMS }
+
+  /**
+   * {@code [fastcgi]}: a FastCGI responder listener beside, or instead of, the HTTP one.
+   *
+   * @param listen a Unix socket or TCP address; empty when there is no FastCGI listener
+   * @param http whether the HTTP listener runs too
+   * @param scriptFrom how a request's script is found
+   * @param allowedRoots the directories a SCRIPT_FILENAME must lie in (params mode)
+   * @param socketOwner the Unix socket's owner, when set
+   * @param socketGroup the Unix socket's group, when set
+   * @param socketMode the Unix socket's permissions
+   * @param maxConnections the most FastCGI connections open at once
+   * @param maxParamsBytes the largest PARAMS stream of one request
+   */
+  public record FastCgi(
+      Optional<Listen> listen,
+      boolean http,
+      ScriptFrom scriptFrom,
+      List<Path> allowedRoots,
+      Optional<String> socketOwner,
+      Optional<String> socketGroup,
+      Set<java.nio.file.attribute.PosixFilePermission> socketMode,
+      int maxConnections,
+      int maxParamsBytes) {
+
+    public FastCgi {
+      allowedRoots = List.copyOf(allowedRoots);
+      socketMode = Set.copyOf(socketMode);
+    }
+  }
+
+  /**
+   * A listen address: {@code unix:/path} or {@code host:port}.
+   *
+   * @param unixSocket the socket's path, for a Unix socket
+   * @param host the address to bind, for TCP
+   * @param port the TCP port (0: any free one)
+   */
+  public record Listen(Optional<Path> unixSocket, String host, int port) {
+
+    /** @throws IllegalArgumentException naming what is wrong with {@code text} */
+    public static Listen parse(String text) {
+      if (text.startsWith("unix:")) {
+        String path = text.substring("unix:".length());
+        if (!path.startsWith("/")) {
+          throw new IllegalArgumentException("'" + text + "' must name an absolute socket path, "
+              + "as in \"unix:/run/cgiguard/fcgi.sock\"");
+        }
+        return new Listen(Optional.of(Path.of(path)), "", 0);
+      }
+      int colon = text.lastIndexOf(':');
+      if (colon <= 0 || !text.substring(colon + 1).matches("\\d{1,5}")
+          || Integer.parseInt(text.substring(colon + 1)) > 65535) {
+        throw new IllegalArgumentException("'" + text + "' is neither \"unix:/path\" nor "
+            + "\"host:port\", as in \"127.0.0.1:9000\"");
+      }
+      String host = text.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      return new Listen(Optional.empty(), host, Integer.parseInt(text.substring(colon + 1)));
+    }
+
+    @Override
+    public String toString() {
+      return unixSocket.map(p -> "unix:" + p).orElse(
+          (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+    }
+  }
 }

@@ -1,5 +1,9 @@
 package io.cgiguard.http;
 
+import io.cgiguard.observe.DashboardAssets;
+import io.cgiguard.observe.DashboardJson;
+import io.cgiguard.observe.DashboardPage;
+import io.cgiguard.observe.DashboardSnapshot;
 import io.cgiguard.observe.GatewayMetrics;
 import io.cgiguard.observe.Health;
 import io.cgiguard.observe.StatusJson;
@@ -14,7 +18,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The admin endpoints under {@code /-/}: {@code health}, {@code metrics} (Prometheus text format)
+ * The admin endpoints under {@code /-/}: the dashboard itself at {@code /-/} (with its
+ * {@code dashboard.json}, {@code .js}, {@code .css} and {@code .svg} icon), {@code health},
+ * {@code metrics} (Prometheus text format)
  * and {@code status} (HTML, or JSON for {@code Accept: application/json} or {@code status.json}),
  * and {@code POST /-/reload} ({@link ReloadEndpoint}).
  * They answer loopback clients only unless the configuration opens them, because status shows
@@ -30,15 +36,18 @@ final class AdminHandler {
   private final Supplier<Health> health;
   private final Supplier<Reload> reload;
   private final GatewayPages pages;
+  private final Supplier<DashboardSnapshot> dashboard;
 
   AdminHandler(boolean allowRemote, GatewayMetrics metrics, Supplier<StatusSnapshot> status,
-      Supplier<Health> health, Supplier<Reload> reload, GatewayPages pages) {
+      Supplier<Health> health, Supplier<Reload> reload, GatewayPages pages,
+      Supplier<DashboardSnapshot> dashboard) {
     this.allowRemote = allowRemote;
     this.metrics = metrics;
     this.status = status;
     this.health = health;
     this.reload = reload;
     this.pages = pages;
+    this.dashboard = dashboard;
   }
 
   void handle(Request request, Response response, Callback callback, String requestId,
@@ -77,9 +86,26 @@ final class AdminHandler {
               StatusPage.render(snapshot));
         }
       }
+      case "/-/" -> dashboard(response, callback, requestId, StatusPage.CONTENT_TYPE,
+          DashboardPage.render(dashboard.get()).getBytes(StandardCharsets.UTF_8));
+      case "/-/dashboard.json" -> dashboard(response, callback, requestId,
+          DashboardJson.CONTENT_TYPE,
+          DashboardJson.render(dashboard.get()).getBytes(StandardCharsets.UTF_8));
+      case "/-/dashboard.js" -> dashboard(response, callback, requestId,
+          DashboardAssets.SCRIPT_TYPE, DashboardAssets.script());
+      case "/-/dashboard.css" -> dashboard(response, callback, requestId,
+          DashboardAssets.STYLE_TYPE, DashboardAssets.style());
+      case "/-/dashboard.svg" -> dashboard(response, callback, requestId,
+          DashboardAssets.ICON_TYPE, DashboardAssets.icon());
       default -> pages.refuse(request, response, callback, requestId, 404,
-          "no such admin endpoint; try /-/health, /-/metrics or /-/status");
+          "no such admin endpoint; try /-/ (the dashboard), /-/health, /-/metrics or /-/status");
     }
+  }
+
+  private static void dashboard(Response response, Callback callback, String requestId,
+      String contentType, byte[] body) {
+    GatewayPages.send(response, callback, requestId, 200, contentType,
+        DashboardPage.CONTENT_SECURITY_POLICY, body);
   }
 
   private static void send(Response response, Callback callback, String requestId, int status,

@@ -22,7 +22,8 @@ final class CapacityViews {
   static Supplier<CapacityView> of(Bulkhead bulkhead, ProcessShortage shortage) {
     Supplier<Capacity> limits = Suppliers.memoizeWithExpiration(Capacity::read,
         Duration.ofSeconds(1));
-    return () -> new CapacityView(bulkhead.limit(), bulkhead.maxRunning(), shortage.active(),
+    return () -> new CapacityView(bulkhead.limit(), bulkhead.maxRunning(),
+        shortage.lowestLimit(), shortage.active(),
         shortage.cause().orElse(shortage.lastCause()), shortage.episodes(),
         limits.get().bounds().stream().map(CapacityViews::view).toList());
   }

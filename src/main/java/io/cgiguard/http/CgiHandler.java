@@ -1,9 +1,9 @@
 package io.cgiguard.http;
 
+import io.cgiguard.attempt.Abandonment;
 import io.cgiguard.attempt.AttemptPlan;
 import io.cgiguard.attempt.BodySource;
 import io.cgiguard.attempt.Outcome;
-import io.cgiguard.cgi.CgiRequest;
 import io.cgiguard.cgi.EnvironmentPolicy;
 import io.cgiguard.cgi.MetaVariables;
 import io.cgiguard.cgi.Resolution;
@@ -81,7 +81,7 @@ final class CgiHandler {
     if (mount.mapped()) {
       SiteResolver.Target target = files.resolve(request, mount, realMountDir, segments);
       if (target instanceof SiteResolver.Run script) {
-        run(request, response, callback, requestId, script.script());
+        run(request, response, callback, requestId, script.script(), Optional.empty());
       } else if (target instanceof SiteResolver.Static file) {
         files.statics().serve(request, response, callback, requestId, realMountDir, file.file());
       } else {
@@ -99,11 +99,20 @@ final class CgiHandler {
       parts.pages().refuse(request, response, callback, requestId, 403, forbidden.reason());
       return;
     }
-    run(request, response, callback, requestId, (Resolution.Found) resolution);
+    run(request, response, callback, requestId, (Resolution.Found) resolution, Optional.empty());
+  }
+
+  /**
+   * Runs the script a front server named (FastCGI in fcgiwrap mode), already checked against the
+   * allowed roots; its params are the script's meta-variables.
+   */
+  void handleNamed(Request request, Response response, Callback callback, String requestId,
+      Resolution.Found script, FastCgiParams params) throws Exception {
+    run(request, response, callback, requestId, script, Optional.of(params.params()));
   }
 
   private void run(Request request, Response response, Callback callback, String requestId,
-      Resolution.Found script) throws Exception {
+      Resolution.Found script, Optional<Map<String, String>> forwarded) throws Exception {
     String rawQuery = request.getHttpURI().getQuery();
     ScriptCommand.Command command = commands.build(mount, script.scriptFile(), rawQuery);
     Optional<GatewayConfig.HandlerMapping> mapping = command.mapping();
@@ -118,10 +127,10 @@ final class CgiHandler {
       methodNotAllowed(request, response, callback, requestId, mapping.get().verbs());
       return;
     }
-    CgiRequest facts = ScriptFacts.of(request, script,
-        parts.documentRoot().orElse(realMountDir));
-    Map<String, String> environment = files.withIisVariables(
-        MetaVariables.build(facts, policy(requestId)), request, script);
+    Map<String, String> environment = forwarded.isPresent()
+        ? MetaVariables.forwarded(forwarded.get(), script.scriptFile(), policy(requestId))
+        : files.withIisVariables(MetaVariables.build(ScriptFacts.of(request, script,
+            parts.documentRoot().orElse(realMountDir)), policy(requestId)), request, script);
     Optional<String> refusal = plans.restriction(command.argv(), environment, script.scriptFile());
     if (refusal.isPresent()) {
       parts.pages().refuse(request, response, callback, requestId, 403, refusal.get());
@@ -130,9 +139,11 @@ final class CgiHandler {
     BodySource body = body(request, mapping);
     AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));
+    Abandonment abandonment = new Abandonment();
+    request.addFailureListener(failure -> abandonment.abandon());
     Outcome outcome;
     try {
-      outcome = parts.attempts().run(plan);
+      outcome = parts.attempts().run(plan, abandonment);
     } catch (InterruptedException stopping) {
       // Only the gateway's own shutdown interrupts a request thread: end it without a page.
       Thread.currentThread().interrupt();
@@ -142,7 +153,8 @@ final class CgiHandler {
       THREADS.answer(noThread, request, response, callback, requestId, parts.pages());
       return;
     }
-    relay.answer(request, response, callback, requestId, script, plan, outcome, body, mapping);
+    relay.answer(request, response, callback, requestId, script, plan, outcome, body, mapping,
+        abandonment);
   }
 
   private BodySource body(Request request, Optional<GatewayConfig.HandlerMapping> mapping)

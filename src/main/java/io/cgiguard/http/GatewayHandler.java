@@ -28,6 +28,7 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
   private final GatewayPages pages;
   private final AdminHandler admin;
   private volatile List<CgiHandler> mounts = List.of();
+  private volatile Optional<NamedScripts> namedScripts = Optional.empty();
   private final StaticFiles statics;
   private final Optional<DocrootFiles> docroot;
   private final LandingPage landing = new LandingPage();
@@ -64,6 +65,11 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
         (CgiHandler h) -> h.urlPrefix().length()).reversed()).toList();
   }
 
+  /** FastCGI in fcgiwrap mode: requests whose front server names the script run that script. */
+  void nameScripts(NamedScripts scripts) {
+    this.namedScripts = Optional.of(scripts);
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String requestId = ids.next(request.getHeaders().get(GatewayPages.REQUEST_ID));
@@ -95,6 +101,11 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
 
   private void route(Request request, Response response, Callback callback, String requestId,
       RequestPath.Decoded path) throws Exception {
+    Optional<FastCgiParams> fastCgi = FastCgiParams.of(request);
+    if (fastCgi.isPresent() && fastCgi.get().namesScript() && namedScripts.isPresent()) {
+      namedScripts.get().handle(request, response, callback, requestId, fastCgi.get());
+      return;
+    }
     String decodedPath = path.decodedPath();
     if (decodedPath.startsWith(AdminHandler.PREFIX)) {
       admin.handle(request, response, callback, requestId, decodedPath);

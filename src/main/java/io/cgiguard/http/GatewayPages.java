@@ -117,10 +117,17 @@ final class GatewayPages {
 
   static void send(Response response, Callback callback, String requestId, int status,
       String contentType, byte[] body) {
+    send(response, callback, requestId, status, contentType, CSP, body);
+  }
+
+  /** As {@link #send(Response, Callback, String, int, String, byte[])} under policy {@code csp}. */
+  static void send(Response response, Callback callback, String requestId, int status,
+      String contentType, String csp, byte[] body) {
     response.setStatus(status);
     HttpFields.Mutable headers = response.getHeaders();
     securityFields(headers, requestId);
     headers.put("Content-Type", contentType);
+    headers.put("Content-Security-Policy", csp);
     headers.put("Content-Length", Integer.toString(body.length));
     response.write(true, ByteBuffer.wrap(body), callback);
   }

@@ -53,6 +53,7 @@ public final class GatewayServer implements AutoCloseable {
   private final Reloader reloader;
   private final GracefulHandler graceful;
   private final FrontDoorAssembly frontDoor;
+  private final Optional<FastCgiListener> fastCgi;
   private volatile boolean stopping;
 
   public GatewayServer(GatewayConfig config, Launcher launcher) throws IOException {
@@ -88,14 +89,24 @@ public final class GatewayServer implements AutoCloseable {
         ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), graceful);
     server.setErrorHandler(new GatewayErrorHandler(() -> sites.current().pages()));
     this.frontDoor = FrontDoorAssembly.apply(server, config.frontDoor());
+    this.fastCgi = FastCgiScripts.listener(server, config);
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */
   public void start() throws Exception {
     try {
+      if (fastCgi.isPresent()) {
+        fastCgi.get().prepare();
+      }
       server.start();
+      if (fastCgi.isPresent()) {
+        fastCgi.get().secureSocket();
+      }
     } catch (IOException e) {
       server.stop();
+      if (e.getMessage() != null && e.getMessage().startsWith("cannot ")) {
+        throw e;
+      }
       if (e instanceof BindException || e.getCause() instanceof BindException) {
         throw new BindException("cannot listen on " + config.server().bind() + ":"
             + config.server().port() + ": the address is already in use");
@@ -104,9 +115,19 @@ public final class GatewayServer implements AutoCloseable {
     }
   }
 
-  /** @return the port the gateway listens on (the real one when configured as 0) */
+  /** @return the HTTP port the gateway listens on (the real one when configured as 0) */
   public int port() {
-    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+      if (connector instanceof ServerConnector http && !"fastcgi".equals(http.getName())) {
+        return http.getLocalPort();
+      }
+    }
+    return -1;
+  }
+
+  /** @return the FastCGI listener, when one is configured; drainable for a graceful stop */
+  public Optional<FastCgiListener> fastCgi() {
+    return fastCgi;
   }
 
   /** @return the TLS port (the real one when configured as 0), when {@code [tls]} is set */

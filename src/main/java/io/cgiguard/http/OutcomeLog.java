@@ -10,7 +10,9 @@ import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.observe.FailureRecord;
 import io.cgiguard.observe.GatewayMetrics;
+import io.cgiguard.observe.LiveSeries;
 import io.cgiguard.observe.RecentFailures;
+import io.cgiguard.observe.RunningScript;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,11 +31,39 @@ final class OutcomeLog implements AttemptListener {
   private final GatewayMetrics metrics;
   private final RecentFailures recent;
   private final Clock clock;
+  private final LiveSeries live;
+  private final RunningScripts running = new RunningScripts();
 
   OutcomeLog(GatewayMetrics metrics, RecentFailures recent, Clock clock) {
     this.metrics = metrics;
     this.recent = recent;
     this.clock = clock;
+    this.live = new LiveSeries(clock);
+  }
+
+  /** @return the per-second series of the dashboard */
+  LiveSeries live() {
+    return live;
+  }
+
+  /** @return the processes running now */
+  RunningScripts running() {
+    return running;
+  }
+
+  @Override
+  public void spawned(String scriptKey, ScriptProcess process) {
+    running.spawned(scriptKey, process);
+  }
+
+  @Override
+  public void firstOutput(ScriptProcess process) {
+    running.moved(process, RunningScript.State.READING_HEADERS);
+  }
+
+  @Override
+  public void closed(ScriptProcess process) {
+    running.closed(process);
   }
 
   @Override
@@ -50,6 +80,7 @@ final class OutcomeLog implements AttemptListener {
   /** A request whose script's response reached the client, after {@code attempts} attempts. */
   void succeeded(RequestLine line, int attempts, Duration elapsed) {
     metrics.recordRequest(line.script(), GatewayMetrics.OK, elapsed);
+    live.record(line.script(), GatewayMetrics.OK, elapsed);
     AccessLog.recordScript(line.request(), line.script(), GatewayMetrics.OK, attempts);
   }
 
@@ -57,6 +88,7 @@ final class OutcomeLog implements AttemptListener {
   void failed(RequestLine line, FailureKind kind, int attempts, Optional<Failure> failure,
       Optional<Diagnosis> diagnosis, Duration elapsed, String summary) {
     metrics.recordRequest(line.script(), kind.label(), elapsed);
+    live.record(line.script(), kind.label(), elapsed);
     AccessLog.recordScript(line.request(), line.script(), kind.label(), attempts);
     Optional<Evidence> evidence = failure.map(Failure::evidence);
     String exit = evidence.flatMap(Evidence::termination).map(t -> describe(t.status())).orElse("");

@@ -30,6 +30,21 @@ final class ScriptFacts {
     boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     OptionalLong contentLength = !chunked && length >= 0 && request.getHeaders()
         .contains(HttpHeader.CONTENT_LENGTH) ? OptionalLong.of(length) : OptionalLong.empty();
+    Optional<FastCgiParams> edge = FastCgiParams.of(request);
+    if (edge.isPresent()) {
+      // Over FastCGI the front server spoke to the client: its params hold the client's address,
+      // the server's name and port, and who it authenticated.
+      FastCgiParams p = edge.get();
+      return new CgiRequest(request.getMethod(), target, rawQuery, script.scriptName(),
+          script.pathInfo(), script.scriptFile(), documentRoot, headers,
+          p.get("REMOTE_ADDR").orElse(Request.getRemoteAddr(request)),
+          p.port("REMOTE_PORT", Request.getRemotePort(request)),
+          p.get("SERVER_NAME").orElse(Request.getServerName(request)),
+          p.port("SERVER_PORT", Request.getServerPort(request)),
+          p.get("SERVER_PROTOCOL").orElse("HTTP/1.1"), p.secure(), p.get("AUTH_TYPE"),
+          p.get("REMOTE_USER"), contentLength,
+          Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+    }
     return new CgiRequest(request.getMethod(), target, rawQuery, script.scriptName(),
         script.pathInfo(), script.scriptFile(), documentRoot, headers,
         remoteAddr(request), Request.getRemotePort(request),

@@ -1,5 +1,6 @@
 package io.cgiguard.http;
 
+import io.cgiguard.attempt.Abandonment;
 import io.cgiguard.attempt.AttemptPlan;
 import io.cgiguard.attempt.BodySource;
 import io.cgiguard.attempt.Outcome;
@@ -11,6 +12,7 @@ import io.cgiguard.diagnose.Diagnosis;
 import io.cgiguard.failure.Failure;
 import io.cgiguard.failure.FailureKind;
 import io.cgiguard.launch.ScriptProcess;
+import io.cgiguard.observe.RunningScript;
 import io.cgiguard.plan.ScriptPlans;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,6 +21,8 @@ import java.util.Optional;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last step of a CGI request: relay what the guard let through, or explain what it did not.
@@ -26,6 +30,8 @@ import org.eclipse.jetty.util.Callback;
  * failure can only end the connection, which is what the client is told by an aborted response.
  */
 final class ScriptRelay {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScriptRelay.class);
 
   private final GatewayParts parts;
   private final CgiHandler.Redirects redirects;
@@ -45,11 +51,15 @@ final class ScriptRelay {
 
   void answer(Request request, Response response, Callback callback, String requestId,
       Resolution.Found script, AttemptPlan plan, Outcome outcome, BodySource body,
-      Optional<GatewayConfig.HandlerMapping> mapping) throws Exception {
+      Optional<GatewayConfig.HandlerMapping> mapping, Abandonment abandonment) throws Exception {
     OutcomeLog.RequestLine line = new OutcomeLog.RequestLine(requestId, request.getMethod(),
         request.getHttpURI().getPath(), script.scriptName(), request);
+    if (abandonment.abandoned()) {
+      abandoned(callback, line, outcome);
+      return;
+    }
     if (outcome instanceof Outcome.Relay relayable) {
-      relay(request, response, callback, requestId, line, plan, relayable, mapping);
+      relay(request, response, callback, requestId, line, plan, relayable, mapping, abandonment);
       return;
     }
     if (body instanceof RequestBodies.Streamed streamed && streamed.tooLarge()) {
@@ -93,11 +103,12 @@ final class ScriptRelay {
 
   private void relay(Request request, Response response, Callback callback, String requestId,
       OutcomeLog.RequestLine line, AttemptPlan plan, Outcome.Relay outcome,
-      Optional<GatewayConfig.HandlerMapping> mapping) throws Exception {
+      Optional<GatewayConfig.HandlerMapping> mapping, Abandonment abandonment) throws Exception {
     ScriptProcess process = outcome.process();
     ResponseHead head = outcome.block().head();
     if (head.type() == ResponseHead.Type.LOCAL_REDIRECT) {
       process.close();
+      parts.outcomes().running().closed(process);
       outcome.ticket().finish(true);
       parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
       redirects.dispatch(request, response, callback, head.first("Location").orElseThrow(), head);
@@ -120,13 +131,17 @@ final class ScriptRelay {
       return;
     }
     RelayResult result;
+    parts.outcomes().running().moved(process, RunningScript.State.STREAMING);
     Duration remaining = plans.total(mapping).minus(since(plan.arrived()));
     try (BodyWatch watch = new BodyWatch(process, watchdog, plans.bodyIdle(mapping),
         remaining.isNegative() ? Duration.ZERO : remaining, parts.config().timeouts().linger())) {
+      abandonment.watch(process);
       result = relay.body(request, response, process, outcome.block().bodyStart(),
           head.contentLength(), watch);
     } finally {
+      abandonment.release();
       process.close();
+      parts.outcomes().running().closed(process);
     }
     finish(request, response, callback, requestId, line, plan, outcome, result);
   }
@@ -163,6 +178,20 @@ final class ScriptRelay {
     }
     // Committed: the only honest signal left is to end the connection without a clean end.
     callback.failed(new IOException(kind.label() + ": " + result.detail()));
+  }
+
+  /**
+   * The client (or the front server for it) gave up before the response began: its script was
+   * killed, and no page can reach anyone. The log says so instead of blaming the script.
+   */
+  private void abandoned(Callback callback, OutcomeLog.RequestLine line, Outcome outcome) {
+    if (outcome instanceof Outcome.Relay relayable) {
+      relayable.process().close();
+      relayable.ticket().finish(true);
+    }
+    LOG.info("request {}: {} {} abandoned by the client; the script {} was stopped",
+        line.requestId(), line.method(), line.path(), line.script());
+    callback.failed(new org.eclipse.jetty.io.EofException("the client abandoned the request"));
   }
 
   private Duration since(Instant arrived) {

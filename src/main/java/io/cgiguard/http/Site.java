@@ -7,6 +7,7 @@ import io.cgiguard.config.BuildInfo;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.observe.GatewayMetrics;
+import io.cgiguard.observe.DashboardSnapshot;
 import io.cgiguard.observe.Health;
 import io.cgiguard.observe.RecentFailures;
 import io.cgiguard.observe.StatusSnapshot;
@@ -67,7 +68,10 @@ final class Site {
         config.environment().passedFrom(System.getenv()), docroot,
         "cgiguard/" + BuildInfo.version(), shared.clock());
     AdminHandler admin = new AdminHandler(config.admin().allowRemote(), shared.metrics(),
-        shared.status(), shared.health(), shared.reload(), pages);
+        shared.status(), shared.health(), shared.reload(), pages,
+        () -> new DashboardSnapshot(shared.status().get(), shared.outcomes().live().view(),
+            shared.outcomes().running().now(), config.concurrency().maxRunning(),
+            config.concurrency().maxPerScript(), config.concurrency().queue()));
     List<Path> mountDirs = new ArrayList<>();
     for (GatewayConfig.Mount mount : config.mounts()) {
       mountDirs.add(JettyAssembly.realDirectory(mount.dir()));
@@ -88,6 +92,9 @@ final class Site {
       cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler, files));
     }
     handler.mount(cgi);
+    if (config.fastcgi().scriptFrom() == GatewayConfig.ScriptFrom.PARAMS) {
+      handler.nameScripts(FastCgiScripts.named(config, parts, handler, files));
+    }
     return new Site(config, pages, handler);
   }
 

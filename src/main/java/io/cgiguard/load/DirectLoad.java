@@ -114,7 +114,8 @@ public final class DirectLoad implements LiveFigures {
       long began = System.nanoTime();
       String category = runOnce();
       long done = System.nanoTime();
-      tally.record((int) ((done - startNanos) / 1_000_000_000L), (done - began) / 1000, category);
+      tally.record((int) ((done - startNanos) / 1_000_000_000L), (done - began) / 1000, category,
+          0);
       liveRequests.incrementAndGet();
       if (!ReplyClassifier.OK.equals(category)) {
         liveFailures.incrementAndGet();

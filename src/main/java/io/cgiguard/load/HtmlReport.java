@@ -57,6 +57,11 @@ public final class HtmlReport {
 
   /** @return the whole page */
   public static String render(LoadResult result) {
+    return render(result, "");
+  }
+
+  /** @return the whole page with {@code lead}, markup of this package, before the figures */
+  static String render(LoadResult result, String lead) {
     StringBuilder html = new StringBuilder(32 * 1024);
     html.append("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>")
         .append("<title>cgiguard load: ").append(Escaping.html(result.target())).append("</title>")
@@ -64,7 +69,9 @@ public final class HtmlReport {
     html.append("<h1>cgiguard load</h1><p>").append(Escaping.html(result.target())).append(" &middot; ")
         .append(Escaping.html(result.mode())).append(" loop &middot; ").append(result.connections())
         .append(" connections</p>\n");
+    html.append(lead);
     figures(html, result);
+    hidden(html, result);
     html.append("<h2>Latency by percentile</h2>\n").append(SvgCharts.latencyByPercentile(result));
     html.append("\n<h2>Throughput and failures over time</h2>\n")
         .append(SvgCharts.throughputOverTime(result));
@@ -92,6 +99,27 @@ public final class HtmlReport {
         row(html, failure.getKey(), Long.toString(failure.getValue()));
       }
       html.append("</table>\n");
+    }
+  }
+
+  /** What retries and reconnects hid, when there was anything. */
+  private static void hidden(StringBuilder html, LoadResult result) {
+    Reconnects reconnects = result.reconnects();
+    if (reconnects.count() > 0) {
+      html.append("<h2>Sent again after an idle connection closed</h2><table>");
+      row(html, "requests sent again", Long.toString(reconnects.count()));
+      reconnects.firstAttempt().forEach((kind, n) ->
+          row(html, "first attempt " + kind, Long.toString(n)));
+      html.append("</table>\n");
+    }
+    GatewayAttempts attempts = result.gatewayAttempts();
+    if (attempts.responses() > 0) {
+      html.append("<h2>What the gateway's retries hid</h2>\n")
+          .append(MoreCharts.attempts(attempts)).append('\n');
+    }
+    if (!result.failuresPerSecondByKind().isEmpty()) {
+      html.append("<h2>Failures per second by kind</h2>\n")
+          .append(MoreCharts.failuresByKindOverTime(result)).append('\n');
     }
   }
 

@@ -53,6 +53,14 @@ public final class JsonReport {
     root.put("latency_ms", latency(result));
     root.put("latency_percentiles", percentiles(result));
     root.put("per_second", perSecond(result));
+    root.put("failures_per_second", result.failuresPerSecondByKind());
+    root.put("reconnects", reconnects(result.reconnects()));
+    root.put("gateway_attempts", attempts(result.gatewayAttempts()));
+    Map<String, Object> histogram = new LinkedHashMap<>();
+    histogram.put("unit", "microseconds");
+    histogram.put("encoding", HistogramCodec.ENCODING);
+    histogram.put("data", HistogramCodec.encode(result.latencyMicros()));
+    root.put("latency_histogram", histogram);
     return root;
   }
 
@@ -66,6 +74,28 @@ public final class JsonReport {
     latency.put("p999", result.latencyMillisAt(99.9));
     latency.put("max", result.maxLatencyMillis());
     return latency;
+  }
+
+  private static Map<String, Object> reconnects(Reconnects reconnects) {
+    Map<String, Object> node = new LinkedHashMap<>();
+    node.put("count", reconnects.count());
+    node.put("first_attempt", reconnects.firstAttempt());
+    return node;
+  }
+
+  private static Map<String, Object> attempts(GatewayAttempts attempts) {
+    if (attempts.responses() == 0) {
+      return null;
+    }
+    Map<String, Object> node = new LinkedHashMap<>();
+    node.put("ok_first_try", attempts.okFirstTry());
+    node.put("ok_after_retry", attempts.okAfterRetry());
+    node.put("failed", attempts.failed());
+    node.put("attempts", attempts.attempts());
+    node.put("failed_attempts", attempts.failedAttempts());
+    node.put("attempt_failure_rate", attempts.attemptFailureRate());
+    node.put("response_failure_rate", attempts.responseFailureRate());
+    return node;
   }
 
   private static List<Map<String, Object>> percentiles(LoadResult result) {

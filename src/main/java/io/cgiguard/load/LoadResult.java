@@ -3,6 +3,7 @@ package io.cgiguard.load;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -23,6 +24,9 @@ import org.HdrHistogram.Histogram;
  * @param latencyMicros every recorded latency, in microseconds
  * @param requestsPerSecond responses completed in each whole second of the run
  * @param failuresPerSecond failures among them
+ * @param failuresPerSecondByKind failures of each category in each second, the same length
+ * @param reconnects requests sent again after an idle keep-alive connection closed on them
+ * @param gatewayAttempts what {@code X-Cgiguard-Attempts} told about the retries behind them
  */
 public record LoadResult(
     String target,
@@ -35,12 +39,20 @@ public record LoadResult(
     SortedMap<String, Long> failures,
     Histogram latencyMicros,
     List<Long> requestsPerSecond,
-    List<Long> failuresPerSecond) {
+    List<Long> failuresPerSecond,
+    SortedMap<String, List<Long>> failuresPerSecondByKind,
+    Reconnects reconnects,
+    GatewayAttempts gatewayAttempts) {
 
   public LoadResult {
     failures = Collections.unmodifiableSortedMap(new TreeMap<>(failures));
     requestsPerSecond = List.copyOf(requestsPerSecond);
     failuresPerSecond = List.copyOf(failuresPerSecond);
+    TreeMap<String, List<Long>> byKind = new TreeMap<>();
+    failuresPerSecondByKind.forEach((kind, series) -> byKind.put(kind, List.copyOf(series)));
+    failuresPerSecondByKind = Collections.unmodifiableSortedMap(byKind);
+    Objects.requireNonNull(reconnects, "reconnects");
+    Objects.requireNonNull(gatewayAttempts, "gatewayAttempts");
   }
 
   /** @return how many requests failed, whatever the category */
@@ -90,6 +102,9 @@ public record LoadResult(
     int seconds = (int) Math.max(1, (elapsed.toMillis() + 500) / 1000);
     long[] perSecond = new long[seconds];
     long[] failedPerSecond = new long[seconds];
+    TreeMap<String, long[]> byKind = new TreeMap<>();
+    Reconnects reconnects = Reconnects.NONE;
+    GatewayAttempts attempts = GatewayAttempts.NONE;
     for (WorkerTally tally : tallies) {
       latency.add(tally.latencyMicros);
       requests += tally.requests;
@@ -101,9 +116,26 @@ public record LoadResult(
         perSecond[into] += tally.requestsPerSecond[s];
         failedPerSecond[into] += tally.failuresPerSecond[s];
       }
+      tally.failuresPerSecondByKind.forEach((category, counts) -> {
+        long[] into = byKind.computeIfAbsent(category, key -> new long[seconds]);
+        for (int s = 0; s < counts.length; s++) {
+          into[Math.min(s, seconds - 1)] += counts[s];
+        }
+      });
+      TreeMap<String, Long> firstAttempts = new TreeMap<>();
+      long again = 0;
+      for (var entry : tally.reconnects.entrySet()) {
+        firstAttempts.put(entry.getKey(), entry.getValue()[0]);
+        again += entry.getValue()[0];
+      }
+      reconnects = reconnects.plus(new Reconnects(again, firstAttempts));
+      attempts = attempts.plus(new GatewayAttempts(tally.okFirstTry, tally.okAfterRetry,
+          tally.failedWithAttempts, tally.scriptAttempts, tally.failedScriptAttempts));
     }
+    TreeMap<String, List<Long>> kindSeries = new TreeMap<>();
+    byKind.forEach((category, counts) -> kindSeries.put(category, boxed(counts)));
     return new LoadResult(target, mode, connections, rate, elapsed, requests, ok, failures,
-        latency, boxed(perSecond), boxed(failedPerSecond));
+        latency, boxed(perSecond), boxed(failedPerSecond), kindSeries, reconnects, attempts);
   }
 
   private static List<Long> boxed(long[] values) {

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class LoadRun implements LiveFigures {
 
   private static final long CONNECT_SPACING_NANOS = 2_000_000;
+  /** How many times the gateway ran the script for a response, retries included. */
+  static final String ATTEMPTS_HEADER = "x-cgiguard-attempts";
 
   private final LoadPlan plan;
   private final byte[] request;
@@ -109,6 +111,18 @@ public final class LoadRun implements LiveFigures {
       public void record(WorkerTally tally, Reply reply, long sentAt, long doneAt) {
         LoadRun.this.record(tally, reply, sentAt, doneAt);
       }
+
+      @Override
+      public boolean over(long sendAt) {
+        return sendAt >= endNanos;
+      }
+
+      @Override
+      public void reconnected(WorkerTally tally, String firstAttempt, long sentAt) {
+        if (sentAt >= measureStartNanos) {
+          tally.reconnected(firstAttempt);
+        }
+      }
     };
   }
 
@@ -135,6 +149,26 @@ public final class LoadRun implements LiveFigures {
     return liveFailures.sum();
   }
 
+  /** @return the gateway's {@code X-Cgiguard-Attempts}, or 0 when absent or not a number */
+  static int attempts(Reply reply) {
+    if (!(reply instanceof Reply.Answered answered)) {
+      return 0;
+    }
+    String value = answered.headers().get(ATTEMPTS_HEADER);
+    if (value == null || value.isEmpty() || value.length() > 3) {
+      return 0;
+    }
+    int attempts = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return 0;
+      }
+      attempts = attempts * 10 + (c - '0');
+    }
+    return attempts;
+  }
+
   private void record(WorkerTally tally, Reply reply, long sentAt, long doneAt) {
     if (sentAt < measureStartNanos) {
       return;
@@ -142,7 +176,7 @@ public final class LoadRun implements LiveFigures {
     String category = classifier.classify(reply);
     long latencyMicros = reply instanceof Reply.ConnectFailed ? -1 : (doneAt - sentAt) / 1000;
     int second = (int) ((doneAt - measureStartNanos) / 1_000_000_000L);
-    tally.record(second, latencyMicros, category);
+    tally.record(second, latencyMicros, category, attempts(reply));
     liveRequests.increment();
     if (!ReplyClassifier.OK.equals(category)) {
       liveFailures.increment();

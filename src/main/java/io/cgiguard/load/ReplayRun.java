@@ -103,7 +103,8 @@ public final class ReplayRun implements LiveFigures {
       long done = System.nanoTime();
       String category = classifier.classify(reply);
       long latency = reply instanceof Reply.ConnectFailed ? -1 : (done - sent) / 1000;
-      tally.record((int) ((done - startNanos) / 1_000_000_000L), latency, category);
+      tally.record((int) ((done - startNanos) / 1_000_000_000L), latency, category,
+          LoadRun.attempts(reply));
       liveRequests.increment();
       if (!ReplyClassifier.OK.equals(category)) {
         liveFailures.increment();

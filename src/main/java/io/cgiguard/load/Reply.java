@@ -1,5 +1,6 @@
 package io.cgiguard.load;
 
+import java.util.Collections;
 import java.util.Map;
 
 /**
@@ -20,7 +21,9 @@ public sealed interface Reply {
   record Answered(int status, Map<String, String> headers, byte[] body, boolean bodyComplete)
       implements Reply {
     public Answered {
-      headers = Map.copyOf(headers);
+      // The parser hands over a fresh map per response and never touches it again, so a view
+      // is enough; a copy would hash every field of every response once more.
+      headers = Collections.unmodifiableMap(headers);
     }
   }
 

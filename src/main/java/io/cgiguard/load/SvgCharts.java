@@ -10,14 +10,14 @@ import java.util.Locale;
  */
 final class SvgCharts {
 
-  private static final int WIDTH = 760;
-  private static final int HEIGHT = 320;
-  private static final int LEFT = 70;
+  static final int WIDTH = 760;
+  static final int HEIGHT = 320;
+  static final int LEFT = 70;
   private static final int RIGHT = 20;
-  private static final int TOP = 20;
+  static final int TOP = 20;
   private static final int BOTTOM = 50;
-  private static final int PLOT_W = WIDTH - LEFT - RIGHT;
-  private static final int PLOT_H = HEIGHT - TOP - BOTTOM;
+  static final int PLOT_W = WIDTH - LEFT - RIGHT;
+  static final int PLOT_H = HEIGHT - TOP - BOTTOM;
   /** The right end of the percentile axis: 99.999 %, 1/(1-p) = 10^5. */
   private static final double MAX_NINES = 5;
 
@@ -86,7 +86,7 @@ final class SvgCharts {
     return svg.append("</svg>").toString();
   }
 
-  private static StringBuilder open(String id, String title) {
+  static StringBuilder open(String id, String title) {
     StringBuilder svg = new StringBuilder(4096);
     svg.append(format("<svg id='%s' xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
         + "viewBox='0 0 %d %d' role='img'><title>%s</title>", id, WIDTH, HEIGHT, WIDTH, HEIGHT,
@@ -96,7 +96,7 @@ final class SvgCharts {
     return svg;
   }
 
-  private static void yAxis(StringBuilder svg, double top, String unit) {
+  static void yAxis(StringBuilder svg, double top, String unit) {
     for (int tick = 0; tick <= 4; tick++) {
       double value = top * tick / 4;
       double y = yOf(value, top);
@@ -107,7 +107,7 @@ final class SvgCharts {
     }
   }
 
-  private static double yOf(double value, double top) {
+  static double yOf(double value, double top) {
     return TOP + PLOT_H - PLOT_H * Math.min(value, top) / top;
   }
 
@@ -129,12 +129,12 @@ final class SvgCharts {
     return trim(percent) + "%";
   }
 
-  private static String trim(double value) {
+  static String trim(double value) {
     String text = format("%.3f", value);
     return text.contains(".") ? text.replaceAll("0+$", "").replaceAll("\\.$", "") : text;
   }
 
-  private static String format(String format, Object... args) {
+  static String format(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
   }
 }

@@ -22,6 +22,16 @@ public final class TextSummary {
     for (Map.Entry<String, Long> failure : result.failures().entrySet()) {
       line(text, "  %-28s %d", failure.getKey(), failure.getValue());
     }
+    if (result.reconnects().count() > 0) {
+      line(text, "reconnects  %d sent again after an idle connection closed %s",
+          result.reconnects().count(), result.reconnects().firstAttempt());
+    }
+    GatewayAttempts attempts = result.gatewayAttempts();
+    if (attempts.responses() > 0) {
+      line(text, "gateway     ok first try %d, ok after retry %d, failed %d; script runs %d,"
+          + " %.1f %% failed", attempts.okFirstTry(), attempts.okAfterRetry(), attempts.failed(),
+          attempts.attempts(), 100 * attempts.attemptFailureRate());
+    }
     line(text, "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f",
         result.latencyMillisAt(50), result.latencyMillisAt(90), result.latencyMillisAt(99),
         result.latencyMillisAt(99.9), result.maxLatencyMillis());

@@ -10,16 +10,18 @@ import java.util.Objects;
  *
  * @param runningLimit how many scripts may run at once now
  * @param maxRunning {@code [concurrency] max-running}, the limit outside a shortage
+ * @param lowestRunningLimit the lowest the running limit went since start-up
  * @param shortage whether spawns are failing for lack of processes now
  * @param cause what the current or latest shortage was, empty before the first
  * @param episodes shortage episodes since start-up
  * @param bounds each limit read, with its use
  */
-public record CapacityView(int runningLimit, int maxRunning, boolean shortage, String cause,
-    long episodes, List<Headroom> bounds) {
+public record CapacityView(int runningLimit, int maxRunning, int lowestRunningLimit,
+    boolean shortage, String cause, long episodes, List<Headroom> bounds) {
 
   /** Nothing known: for snapshots made without a live gateway. */
-  public static final CapacityView UNKNOWN = new CapacityView(0, 0, false, "", 0, List.of());
+  public static final CapacityView UNKNOWN = new CapacityView(0, 0, 0, false, "", 0,
+      List.of());
 
   public CapacityView {
     Objects.requireNonNull(cause, "cause");

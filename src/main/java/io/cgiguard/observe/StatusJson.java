@@ -53,6 +53,7 @@ public final class StatusJson {
     ObjectNode node = Json.object()
         .put("runningLimit", capacity.runningLimit())
         .put("maxRunning", capacity.maxRunning())
+        .put("lowestRunningLimit", capacity.lowestRunningLimit())
         .put("shortage", capacity.shortage())
         .put("cause", capacity.cause())
         .put("episodes", capacity.episodes());

@@ -86,6 +86,7 @@ public final class StatusPage {
     page.append("<h2>Capacity</h2>\n<table>\n");
     row(page, "Running limit",
         capacity.runningLimit() + " of " + capacity.maxRunning() + " scripts");
+    row(page, "Lowest running limit", capacity.lowestRunningLimit() + " scripts");
     row(page, "Process shortage", capacity.shortage() ? "now: " + capacity.cause()
         : capacity.episodes() == 0 ? "none" : "over; the latest: " + capacity.cause());
     row(page, "Shortage episodes", String.valueOf(capacity.episodes()));
@@ -97,7 +98,7 @@ public final class StatusPage {
     page.append("</table>\n");
   }
 
-  private static void circuits(StringBuilder page, List<CircuitView> circuits) {
+  static void circuits(StringBuilder page, List<CircuitView> circuits) {
     page.append("<h2>Circuits</h2>\n");
     if (circuits.isEmpty()) {
       page.append("<p class=\"muted\">No script has been run yet.</p>\n");
@@ -131,7 +132,7 @@ public final class StatusPage {
     failures.forEach(failure -> failure(page, failure));
   }
 
-  private static void failure(StringBuilder page, FailureRecord failure) {
+  static void failure(StringBuilder page, FailureRecord failure) {
     String status = failure.status() == 0 ? "aborted" : String.valueOf(failure.status());
     page.append("<details><summary>")
         .append(html(failure.at().toString()))
@@ -166,7 +167,7 @@ public final class StatusPage {
     }
   }
 
-  private static void row(StringBuilder page, String name, String value) {
+  static void row(StringBuilder page, String name, String value) {
     page.append("<tr><th>")
         .append(html(name))
         .append("</th><td>")
@@ -174,7 +175,7 @@ public final class StatusPage {
         .append("</td></tr>\n");
   }
 
-  private static String listed(List<String> values) {
+  static String listed(List<String> values) {
     return values.isEmpty() ? "none" : String.join(", ", values);
   }
 }

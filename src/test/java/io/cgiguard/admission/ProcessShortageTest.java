@@ -72,6 +72,7 @@ class ProcessShortageTest {
 
     assertThat(bulkhead.limit()).isEqualTo(8);
     assertThat(shortage.active()).isFalse();
+    assertThat(shortage.lowestLimit()).as("kept after the episode").isEqualTo(2);
     assertThat(shortage.refused()).isEmpty();
     assertThat(shortage.lastCause()).contains("pids.max 38");
   }

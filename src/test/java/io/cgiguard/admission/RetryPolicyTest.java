@@ -94,7 +94,8 @@ class RetryPolicyTest {
 
     assertThat(POLICY.decide(streamedPost, HIGHEST)).isInstanceOf(RetryDecision.Retry.class);
     assertThat(POLICY.decide(new RetryFacts(streamedPost.kind(), streamedPost.spawnErrno(),
-        streamedPost.certainCause(), "POST", RequestBody.STREAMED, 3, Duration.ofMillis(100)), HIGHEST))
+        streamedPost.certainCause(), "POST", RequestBody.STREAMED, 3, Duration.ofMillis(100)),
+        HIGHEST))
         .as("all attempts used").isInstanceOf(RetryDecision.GiveUp.class);
     assertThat(POLICY.decide(withBody(withMethod(with(RETRIABLE, FailureKind.SPAWN_FAILED,
         Optional.of("ENOENT")), "POST"), RequestBody.STREAMED), HIGHEST))

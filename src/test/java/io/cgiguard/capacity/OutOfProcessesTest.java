@@ -203,8 +203,9 @@ class OutOfProcessesTest {
     JsonNode during = status(port);
     String metricsDuring = get(port, "/-/metrics").body();
     limiter.lift();
-    System.out.printf("OutOfProcessesTest %s: %s, attempts %s, lowest running limit %d%n",
-        limiter.boundName(), statuses(replies), attempts(replies), sampler.lowest());
+    System.out.printf("OutOfProcessesTest %s: %s, attempts %s, running limit sampled down to %d,"
+        + " lowest %d%n", limiter.boundName(), statuses(replies), attempts(replies),
+        sampler.lowest(), during.path("capacity").path("lowestRunningLimit").asInt());
 
     assertThat(replies).hasSize(CLIENTS * PER_CLIENT);
     assertThat(replies).as("closed without a response").noneMatch(r -> r.status() < 0);
@@ -216,7 +217,8 @@ class OutOfProcessesTest {
     });
     assertThat(replies).as("recovered by a retry")
         .anyMatch(r -> r.status() == 200 && Integer.parseInt(r.header("x-cgiguard-attempts")) > 1);
-    assertThat(sampler.lowest()).as("running limit during the shortage").isLessThan(MAX_RUNNING);
+    assertThat(during.path("capacity").path("lowestRunningLimit").asInt())
+        .as("running limit during the shortage").isLessThan(MAX_RUNNING);
     assertThat(during.path("circuits")).allSatisfy(circuit ->
         assertThat(circuit.path("state").asText()).isEqualTo("closed"));
     assertThat(during.path("capacity").path("bounds").findValuesAsText("name"))

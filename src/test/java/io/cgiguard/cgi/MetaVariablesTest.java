@@ -219,4 +219,39 @@ class MetaVariablesTest {
     assertThat(env).containsEntry("HTTP_X_NOTE", "(c) 2024 () {}");
     assertThat(shellshocks).isEmpty();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      front server's fact kept   | REMOTE_ADDR         | 198.51.100.9  | 198.51.100.9
+      custom param kept          | GIT_PROJECT_ROOT    | /srv/git      | /srv/git
+      httpoxy dropped            | HTTP_PROXY          | http://evil/  |
+      hop-by-hop field dropped   | HTTP_CONNECTION     | close         |
+      credentials dropped        | HTTP_AUTHORIZATION  | Basic eA==    |
+      empty CONTENT_LENGTH gone  | CONTENT_LENGTH      | ''            |
+      NUL dropped                | HTTP_X_A            | 'a<NUL>b'     |
+      shellshock emptied         | HTTP_USER_AGENT     | '() { :;}; id' | ''
+      """)
+  void frontServerParamsBecomeTheEnvironmentUnderTheSameRules(String category, String name,
+      String value, String expected) {
+    Map<String, String> env = MetaVariables.forwarded(Map.of(name, value.replace("<NUL>", "\0")),
+        Path.of("/srv/cgi-bin/env.pl"), defaults());
+
+    if (expected == null) {
+      assertThat(env).as(category).doesNotContainKey(name);
+    } else {
+      assertThat(env).as(category).containsEntry(name, expected);
+    }
+  }
+
+  @Test
+  void namedScriptRunsAsItsRealPathWhateverTheFrontServerSaid() {
+    Map<String, String> env = MetaVariables.forwarded(Map.of("SCRIPT_FILENAME",
+        "/srv/cgi-bin/link.pl", "SERVER_SOFTWARE", "nginx/1.22.1", "PATH", "/evil"),
+        Path.of("/srv/real/env.pl"), defaults());
+
+    assertThat(env).containsEntry("SCRIPT_FILENAME", "/srv/real/env.pl")
+        .containsEntry("PATH", "/usr/bin:/bin")
+        .containsEntry("SERVER_SOFTWARE", "nginx/1.22.1").containsEntry("GATEWAY_INTERFACE",
+            "CGI/1.1").containsEntry("REDIRECT_STATUS", "200");
+  }
 }

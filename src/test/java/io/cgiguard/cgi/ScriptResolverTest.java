@@ -133,4 +133,41 @@ class ScriptResolverTest {
     assertThatIllegalArgumentException().isThrownBy(
         () -> ScriptResolver.resolve(mount, "/cgi-bin/", List.of(segment, "x"), false));
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      outside the roots          | elsewhere/secret.cgi     | outside the allowed roots
+      symlink leaving the roots  | cgi-bin/escape.cgi       | outside the allowed roots
+      dot-dot leaving the roots  | cgi-bin/../elsewhere/secret.cgi | outside the allowed roots
+      no such file               | cgi-bin/missing.cgi      | names no file
+      dangling symlink           | cgi-bin/dangling.cgi     | names no file
+      a directory                | cgi-bin/sub              | not a regular file
+      """)
+  void namedScriptOutsideTheRootsOrNotAFileIsForbidden(String category, String relative,
+      String reason) throws IOException {
+    Resolution resolution = ScriptResolver.resolveNamed(temp.toRealPath() + "/" + relative,
+        List.of(mount), "/x", "");
+
+    assertThat(resolution).as(category).isInstanceOfSatisfying(Resolution.Forbidden.class,
+        forbidden -> assertThat(forbidden.reason()).contains(reason));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      empty             | ''
+      relative          | cgi-bin/env.pl
+      """)
+  void namedScriptMustBeAnAbsolutePath(String category, String named) {
+    assertThat(ScriptResolver.resolveNamed(named, List.of(mount), "/x", ""))
+        .as(category).isInstanceOf(Resolution.Forbidden.class);
+  }
+
+  @Test
+  void namedScriptUnderARootRunsByItsRealPath() throws IOException {
+    Resolution resolution = ScriptResolver.resolveNamed(mount + "/alias.pl", List.of(outside,
+        mount), "/cgi-bin/alias.pl", "/more");
+
+    assertThat(resolution).isEqualTo(new Resolution.Found(mount.resolve("env.pl"),
+        "/cgi-bin/alias.pl", "/more"));
+  }
 }

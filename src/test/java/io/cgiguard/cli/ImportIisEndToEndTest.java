@@ -260,7 +260,7 @@ class ImportIisEndToEndTest {
         c.environment(), c.restrictions(), c.arguments(), c.timeouts(), c.limits(),
         c.concurrency(), c.retry(), c.circuit(), c.request(), c.response(),
         new GatewayConfig.Diagnostics(mode, Optional.empty()), c.admin(), c.site(),
-        c.frontDoor());
+        c.frontDoor(), c.fastcgi());
   }
 
 

@@ -86,6 +86,30 @@ class ServeAsRootTest {
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void fastCgiSocketIsGivenToItsOwnerBeforeTheDropAndItsScriptsRunAsNobody() throws Exception {
+    Path socket = root.resolve("fcgi.sock");
+    startServe("nobody", """
+        [fastcgi]
+        listen = "unix:%s"
+        socket-owner = "nobody"
+        socket-mode = "0600"
+        """.formatted(socket));
+    String uid = Files.readAllLines(Path.of("/etc/passwd")).stream()
+        .filter(line -> line.startsWith("nobody:")).findFirst().orElseThrow().split(":")[2];
+
+    assertThat(Files.getOwner(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName())
+        .isEqualTo("nobody");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS))).isEqualTo("rw-------");
+    try (io.cgiguard.http.FastCgiWire wire = io.cgiguard.http.FastCgiWire.connect(socket)) {
+      wire.send(io.cgiguard.http.FastCgiWire.get(1, false, "/cgi-bin/ids.sh"));
+      assertThat(wire.answer(1).stdout()).startsWith("Status: 200")
+          .contains("id-u: " + uid + "\n");
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void runAsRootKeepsRootAndWarnsAtStartUp() throws Exception {
     URI base = startServe("root");
     HttpResponse<String> script = get(base.resolve("cgi-bin/ids.sh"));
@@ -122,11 +146,20 @@ class ServeAsRootTest {
   }
 
   private URI startServe(String runAs) throws Exception {
-    child = serve(runAs);
+    return startServe(runAs, "");
+  }
+
+  private URI startServe(String runAs, String extraToml) throws Exception {
+    child = serve(runAs, extraToml);
     return child.awaitListening(Duration.ofSeconds(60));
   }
 
   private ServeChild serve(String runAs) throws IOException {
+    return serve(runAs, "");
+  }
+
+  /** As {@link #serve(String)}, with {@code extraToml} at the end of the configuration. */
+  private ServeChild serve(String runAs, String extraToml) throws IOException {
     return ServeChild.start(root, """
         [server]
         bind = "127.0.0.1"
@@ -136,7 +169,7 @@ class ServeAsRootTest {
         [[mount]]
         url = "/cgi-bin/"
         dir = "%s"
-        """.formatted(root.resolve("docroot"), runAs, root.resolve("cgi-bin")));
+        """.formatted(root.resolve("docroot"), runAs, root.resolve("cgi-bin")) + extraToml);
   }
 
   private static Path readableDirectory(Path dir) throws IOException {

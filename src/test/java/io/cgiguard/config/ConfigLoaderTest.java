@@ -110,6 +110,14 @@ class ConfigLoaderTest {
       "[[mount]]\\ndir = 'd'\\n[[mount.handler]]\\npath = '*.pl'\\nscript-processor = 'perl -e%s' | mount[0].handler[0].script-processor | whole %s argument",
       "[server]\\nport = 'eighty' | server.port | must be a whole number",
       "[environment]\\npass = 3 | environment.pass | list of strings",
+      "[fastcgi]\\nlisten = 'localhost' | fastcgi.listen | neither \"unix:/path\" nor \"host:port\"",
+      "[fastcgi]\\nlisten = 'unix:run/x.sock' | fastcgi.listen | absolute socket path",
+      "[fastcgi]\\nlisten = '127.0.0.1:9000'\\nscript-from = 'params' | fastcgi.script-from | needs allowed-roots",
+      "[fastcgi]\\nscript-from = 'url' | fastcgi.script-from | neither \"mounts\" nor \"params\"",
+      "[fastcgi]\\nallowed-roots = ['srv'] | fastcgi.allowed-roots | must be an absolute path",
+      "[fastcgi]\\nsocket-mode = '0999' | fastcgi.socket-mode | not an octal mode",
+      "[fastcgi]\\nsocket-mode = 'rw' | fastcgi.socket-mode | not an octal mode",
+      "[fastcgi]\\nhttp = false | fastcgi.http | needs a FastCGI listen address",
   })
   void invalidValuesAreNamed(String text, String key, String message) {
     ConfigException e = problems(text.replace("\\n", "\n"));

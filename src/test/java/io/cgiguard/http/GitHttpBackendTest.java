@@ -1,16 +1,12 @@
 package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GitHttpBackendTest {
 
-  private static final String BACKEND = "/usr/lib/git-core/git-http-backend";
+  private static final String BACKEND = GitClient.BACKEND;
 
   @TempDir
   Path temp;
@@ -35,7 +31,7 @@ class GitHttpBackendTest {
     RequiredPrograms.requireCommand("git", "git", "--version");
     Path repos = Files.createDirectories(temp.resolve("repos"));
     Path bare = repos.resolve("project.git");
-    Path seed = seededRepository(bare);
+    Path seed = new GitClient(temp).seededRepository(bare, "hello through cgiguard\n");
 
     try (TestGateway gateway = TestGateway.start(gitMount(repos))) {
       String url = gateway.uri("/git/backend/project.git").toString();
@@ -86,7 +82,7 @@ class GitHttpBackendTest {
     }
     Path input = temp.resolve("fast-import.txt");
     Files.writeString(input, stream, StandardCharsets.US_ASCII);
-    gitRun(null, input, bare, "fast-import", "--quiet");
+    new GitClient(temp).withInput(input, bare, "fast-import", "--quiet");
 
     try (TestGateway gateway = TestGateway.start(gitMount(repos))) {
       Path clone = temp.resolve("clone");
@@ -99,19 +95,6 @@ class GitHttpBackendTest {
       assertThat(git(clone, "for-each-ref", "--format=%(refname)", "refs/heads/").lines())
           .hasSize(80);
     }
-  }
-
-  /** A bare repository open to pushes, and a local one that has pushed a first commit to it. */
-  private Path seededRepository(Path bare) throws Exception {
-    git(temp, "init", "--bare", "-b", "main", bare.toString());
-    git(bare, "config", "http.receivepack", "true");
-    Path seed = temp.resolve("seed");
-    git(temp, "init", "-b", "main", seed.toString());
-    Files.writeString(seed.resolve("README"), "hello through cgiguard\n");
-    git(seed, "add", "README");
-    git(seed, "commit", "-m", "first");
-    git(seed, "push", bare.toString(), "main");
-    return seed;
   }
 
   /** A mount holding a wrapper for git-http-backend, and the environment the backend reads. */
@@ -130,51 +113,10 @@ class GitHttpBackendTest {
   }
 
   private String git(Path dir, String... args) throws Exception {
-    return gitRun(null, null, dir, args);
+    return new GitClient(temp).git(dir, args);
   }
 
   private String gitTraced(Path trace, Path dir, String... args) throws Exception {
-    return gitRun(trace, null, dir, args);
-  }
-
-  /**
-   * Runs git with a clean environment (its HTTP exchange traced to {@code trace}, its standard
-   * input read from {@code input}, each unless null) and returns its trimmed output.
-   */
-  private String gitRun(Path trace, Path input, Path dir, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("git"));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
-    String path = env.getOrDefault("PATH", "/usr/bin:/bin");
-    env.clear();
-    Path home = Files.createDirectories(temp.resolve("home"));
-    env.putAll(Map.of("PATH", path, "HOME", home.toString(), "GIT_TERMINAL_PROMPT", "0",
-        "GIT_CONFIG_NOSYSTEM", "1", "GIT_AUTHOR_NAME", "Test", "GIT_AUTHOR_EMAIL", "test@example.org",
-        "GIT_COMMITTER_NAME", "Test", "GIT_COMMITTER_EMAIL", "test@example.org", "LANG", "C"));
-    if (trace != null) {
-      env.put("GIT_TRACE_CURL", trace.toString());
-      env.put("GIT_TRACE_CURL_NO_DATA", "1");
-    }
-    // Output goes to a file so that waiting is bounded by the deadline, not by a blocking read.
-    Path output = Files.createTempFile(temp, "git", ".out");
-    builder.redirectOutput(output.toFile());
-    if (input != null) {
-      builder.redirectInput(input.toFile());
-    }
-    Process process = builder.start();
-    if (input == null) {
-      process.getOutputStream().close();
-    }
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      fail("git " + String.join(" ", args) + " did not finish within 60s");
-    }
-    String text = Files.readString(output, StandardCharsets.UTF_8);
-    if (process.exitValue() != 0) {
-      fail("git " + String.join(" ", args) + " exited " + process.exitValue() + ":\n" + text);
-    }
-    return text.trim();
+    return new GitClient(temp).traced(trace, dir, args);
   }
 }

@@ -76,19 +76,10 @@ class RequestBodyUploadTest {
     RequiredPrograms.requireCommand("perl with CGI.pm (libcgi-pm-perl)", "perl", "-MCGI", "-e", "1");
     byte[] file = new byte[300_000];
     new Random(7).nextBytes(file);
-    String boundary = "----cgiguard-boundary-7MA4YWxkTrZu0gW";
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\n"
-        + "Content-Disposition: form-data; name=\"title\"\r\n\r\n"
-        + "Quarterly report\r\n"
-        + "--" + boundary + "\r\n"
-        + "Content-Disposition: form-data; name=\"document\"; filename=\"report.bin\"\r\n"
-        + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    body.write(file);
-    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     HttpResponse<String> response = gateway.send(gateway.request("/responses/form-upload.pl")
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
+        .header("Content-Type", MultipartForms.CONTENT_TYPE)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(
+            MultipartForms.titleAndDocument("Quarterly report", "report.bin", file))),
         HttpResponse.BodyHandlers.ofString());
     String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -21,9 +21,19 @@ final class RawServer implements AutoCloseable {
   }
 
   private final ServerSocket listener;
+  private final int idleTimeoutMillis;
   private final Thread acceptor;
 
   RawServer(Behaviour behaviour) throws IOException {
+    this(behaviour, 0);
+  }
+
+  /**
+   * A server that also closes a connection once it has sat idle for {@code idleTimeoutMillis}
+   * between requests, as a real server's keep-alive timeout does; 0 for never.
+   */
+  RawServer(Behaviour behaviour, int idleTimeoutMillis) throws IOException {
+    this.idleTimeoutMillis = idleTimeoutMillis;
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     acceptor = new Thread(() -> accept(behaviour), "raw-server");
     acceptor.setDaemon(true);
@@ -38,6 +48,7 @@ final class RawServer implements AutoCloseable {
     while (!listener.isClosed()) {
       try {
         Socket socket = listener.accept();
+        socket.setSoTimeout(idleTimeoutMillis);
         Thread connection = new Thread(() -> serve(socket, behaviour), "raw-connection");
         connection.setDaemon(true);
         connection.start();

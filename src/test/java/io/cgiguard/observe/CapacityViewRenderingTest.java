@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The capacity facts on {@code /-/status}, as JSON and as HTML, the cause escaped in the page. */
 class CapacityViewRenderingTest {
 
-  private static final CapacityView SHORT = new CapacityView(2, 8, true,
+  private static final CapacityView SHORT = new CapacityView(2, 8, 1, true,
       "the process table of this service is full: cgroup pids.max 38 reached <now>", 1,
       List.of(new CapacityView.Headroom("cgroup pids.max", "tasks", 38, 37),
           new CapacityView.Headroom("machine memory", "memory", 8L << 30, 6L << 30)));
@@ -28,6 +28,7 @@ class CapacityViewRenderingTest {
 
     assertThat(capacity.path("runningLimit").asInt()).isEqualTo(2);
     assertThat(capacity.path("maxRunning").asInt()).isEqualTo(8);
+    assertThat(capacity.path("lowestRunningLimit").asInt()).isEqualTo(1);
     assertThat(capacity.path("shortage").asBoolean()).isTrue();
     assertThat(capacity.path("episodes").asLong()).isEqualTo(1);
     assertThat(capacity.path("cause").asText()).endsWith("pids.max 38 reached <now>");

@@ -2,6 +2,8 @@ package io.cgiguard.launch.posix;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,12 +28,14 @@ final class SpawnImage implements AutoCloseable {
   private static final long ARGV = PID + POINTER_BYTES;
 
   private final Memory block;
+  private final long base;
   private final long envp;
   private final long program;
   private final long directory;
 
   private SpawnImage(Memory block, long envp, long program, long directory) {
     this.block = block;
+    this.base = Pointer.nativeValue(block);
     this.envp = envp;
     this.program = program;
     this.directory = directory;
@@ -61,34 +65,40 @@ final class SpawnImage implements AutoCloseable {
     long strings = envp + (names.length + 1L) * POINTER_BYTES;
     Memory block = new Memory(strings + stringBytes);
     long base = Pointer.nativeValue(block);
-    long at = strings;
+    // Filled through one view of the block: a Memory.write or setByte is a native call each,
+    // and a spawn with 25 variables made some 130 of them; puts into the view are plain Java.
+    // The view comes from a bare Pointer, not from the Memory, which would also register it in
+    // JNA's global, synchronized map of buffers; it is used only here, while the block lives.
+    ByteBuffer view = new Pointer(base).getByteBuffer(0, block.size())
+        .order(ByteOrder.nativeOrder());
+    int at = (int) strings;
     long programAt = at;
-    at = put(block, at, programBytes, null);
+    at = put(view, at, programBytes, null);
     long directoryAt = at;
-    at = put(block, at, directoryBytes, null);
+    at = put(view, at, directoryBytes, null);
     for (int i = 0; i < args.length; i++) {
-      block.setLong(ARGV + (long) i * POINTER_BYTES, base + at);
-      at = put(block, at, args[i], null);
+      view.putLong((int) ARGV + i * POINTER_BYTES, base + at);
+      at = put(view, at, args[i], null);
     }
-    block.setPointer(ARGV + (long) args.length * POINTER_BYTES, null);
+    view.putLong((int) ARGV + args.length * POINTER_BYTES, 0L);
     for (int i = 0; i < names.length; i++) {
-      block.setLong(envp + (long) i * POINTER_BYTES, base + at);
-      at = put(block, at, names[i], values[i]);
+      view.putLong((int) envp + i * POINTER_BYTES, base + at);
+      at = put(view, at, names[i], values[i]);
     }
-    block.setPointer(envp + (long) names.length * POINTER_BYTES, null);
+    view.putLong((int) envp + names.length * POINTER_BYTES, 0L);
     return new SpawnImage(block, envp, programAt, directoryAt);
   }
 
   /** Writes {@code first}, then {@code =second} when given, then NUL; @return the next offset */
-  private static long put(Memory block, long at, byte[] first, byte[] second) {
-    block.write(at, first, 0, first.length);
+  private static int put(ByteBuffer view, int at, byte[] first, byte[] second) {
+    view.put(at, first);
     at += first.length;
     if (second != null) {
-      block.setByte(at++, (byte) '=');
-      block.write(at, second, 0, second.length);
+      view.put(at++, (byte) '=');
+      view.put(at, second);
       at += second.length;
     }
-    block.setByte(at, (byte) 0);
+    view.put(at, (byte) 0);
     return at + 1;
   }
 
@@ -97,23 +107,23 @@ final class SpawnImage implements AutoCloseable {
   }
 
   Pointer actions() {
-    return block.share(ACTIONS);
+    return pointer(ACTIONS);
   }
 
   Pointer attr() {
-    return block.share(ATTR);
+    return pointer(ATTR);
   }
 
   Pointer emptyMask() {
-    return block.share(EMPTY_MASK);
+    return pointer(EMPTY_MASK);
   }
 
   Pointer allSignals() {
-    return block.share(ALL_SIGNALS);
+    return pointer(ALL_SIGNALS);
   }
 
   Pointer pidSlot() {
-    return block.share(PID);
+    return pointer(PID);
   }
 
   int pid() {
@@ -121,19 +131,28 @@ final class SpawnImage implements AutoCloseable {
   }
 
   Pointer argv() {
-    return block.share(ARGV);
+    return pointer(ARGV);
   }
 
   Pointer envp() {
-    return block.share(envp);
+    return pointer(envp);
   }
 
   Pointer program() {
-    return block.share(program);
+    return pointer(program);
   }
 
   Pointer directory() {
-    return block.share(directory);
+    return pointer(directory);
+  }
+
+  /**
+   * A bare pointer into the block. Not {@link Memory#share}, whose view is a JNA memory object of
+   * its own, nine of them per spawn; the block outlives every use, since it is closed only after
+   * posix_spawn returns.
+   */
+  private Pointer pointer(long offset) {
+    return new Pointer(base + offset);
   }
 
   /** Frees the block now rather than when the garbage collector finds it. */

@@ -1,0 +1,42 @@
+package io.cgiguard.attempt;
+
+import io.cgiguard.launch.ScriptProcess;
+
+/**
+ * Whether the client (or the front server speaking for it) gave up on a request, and the script
+ * to stop when it does. The HTTP layer calls {@link #abandon()} from the connection's failure; the
+ * attempt loop and the relay {@link #watch} the script that serves the request at that moment, so
+ * an abandoned request never leaves a script running to its timeout.
+ */
+public final class Abandonment {
+
+  private volatile boolean abandoned;
+  private volatile ScriptProcess watched;
+
+  /** The request is abandoned: the watched script's group is killed, now or once it is watched. */
+  public void abandon() {
+    abandoned = true;
+    ScriptProcess process = watched;
+    if (process != null) {
+      process.signalGroup(ScriptProcess.Signals.SIGKILL);
+    }
+  }
+
+  /** @return whether the request was abandoned */
+  public boolean abandoned() {
+    return abandoned;
+  }
+
+  /** {@code process} serves the request now; it is killed if the request is or becomes abandoned. */
+  public void watch(ScriptProcess process) {
+    watched = process;
+    if (abandoned) {
+      process.signalGroup(ScriptProcess.Signals.SIGKILL);
+    }
+  }
+
+  /** The watched process is about to be closed: no signal may reach it after this. */
+  public void release() {
+    watched = null;
+  }
+}

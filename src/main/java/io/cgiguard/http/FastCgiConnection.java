@@ -1,0 +1,371 @@
+package io.cgiguard.http;
+
+import io.cgiguard.fastcgi.FastCgiRecord;
+import io.cgiguard.fastcgi.ProtocolException;
+import io.cgiguard.fastcgi.RecordWriter;
+import io.cgiguard.fastcgi.ResponderSession;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.AbstractMetaDataConnection;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection from a front server: reads records through a {@link ResponderSession}, runs each
+ * request as a {@link FastCgiStream} on Jetty's thread pool, and writes the answers one after
+ * the other. While a request runs the connection keeps reading, so an ABORT_REQUEST or the front
+ * server closing the connection reaches the request at once (and through it, the script).
+ */
+final class FastCgiConnection extends AbstractMetaDataConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FastCgiConnection.class);
+
+  private final ResponderSession session;
+  private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
+  private final boolean namesScript;
+  private final AtomicInteger inFlight;
+  private final ByteBuffer input;
+  private final Output output = new Output();
+  private final AtomicBoolean paused = new AtomicBoolean();
+  private final String id = Integer.toHexString(System.identityHashCode(this));
+  private final org.eclipse.jetty.util.Attributes attributes =
+      new org.eclipse.jetty.util.Attributes.Lazy();
+  private FastCgiStream stream;
+  private boolean keepConnection;
+  private volatile FastCgiParams edge;
+
+  FastCgiConnection(Connector connector, HttpConfiguration configuration, EndPoint endPoint,
+      int maxParamsBytes, int maxConnections, boolean namesScript, AtomicInteger inFlight) {
+    super(connector, configuration, endPoint);
+    this.inFlight = inFlight;
+    this.session = new ResponderSession(maxParamsBytes, maxConnections);
+    this.namesScript = namesScript;
+    this.input = BufferUtil.allocate(32 * 1024);
+  }
+
+  @Override
+  public void onOpen() {
+    super.onOpen();
+    fillInterested();
+  }
+
+  @Override
+  public void onFillable() {
+    try {
+      while (true) {
+        if (!process()) {
+          return;
+        }
+        int filled = getEndPoint().fill(input);
+        if (filled < 0) {
+          ended(new EofException("the front server closed the connection"));
+          return;
+        }
+        if (filled == 0) {
+          fillInterested();
+          return;
+        }
+      }
+    } catch (ProtocolException e) {
+      LOG.warn("FastCGI connection {}: {}; closing it", id, e.getMessage());
+      ended(e);
+    } catch (IOException e) {
+      ended(e);
+    }
+  }
+
+  /** @return false when reading must pause until the request takes its queued body */
+  private boolean process() throws ProtocolException {
+    Optional<ResponderSession.Event> event;
+    while ((event = nextEvent()).isPresent()) {
+      if (!act(event.get())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private synchronized Optional<ResponderSession.Event> nextEvent() throws ProtocolException {
+    return session.next(input);
+  }
+
+  private boolean act(ResponderSession.Event event) {
+    if (event instanceof ResponderSession.Event.Begin begin) {
+      keepConnection = begin.keepConnection();
+      stream = new FastCgiStream(this, channels.newHttpChannel(this), begin.requestId(),
+          begin.keepConnection());
+      stream.channel().setHttpStream(stream);
+    } else if (event instanceof ResponderSession.Event.Params params) {
+      start(new FastCgiParams(params.params(), namesScript));
+    } else if (event instanceof ResponderSession.Event.ParamsTooLarge tooLarge) {
+      answerDirectly(431, "the FastCGI params are larger than " + tooLarge.limitBytes()
+          + " bytes");
+    } else if (event instanceof ResponderSession.Event.Stdin stdin) {
+      if (stream != null && stream.content(stdin.bytes(), false)) {
+        paused.set(true);
+        return false;
+      }
+    } else if (event instanceof ResponderSession.Event.StdinEnd) {
+      if (stream != null) {
+        stream.content(new byte[0], true);
+      }
+    } else if (event instanceof ResponderSession.Event.Abort) {
+      if (stream != null) {
+        stream.fail(new EofException("the front server aborted the request"));
+      }
+    } else if (event instanceof ResponderSession.Event.Reply reply) {
+      write(List.of(reply.bytes()), Callback.NOOP);
+    }
+    return true;
+  }
+
+  private void start(FastCgiParams params) {
+    MetaData.Request request;
+    try {
+      request = FastCgiRequests.metaData(params);
+    } catch (IllegalArgumentException e) {
+      answerDirectly(400, "the FastCGI params do not make a request: " + e.getMessage());
+      return;
+    }
+    edge = params;
+    inFlight.incrementAndGet();
+    stream.head(org.eclipse.jetty.http.HttpMethod.HEAD.is(request.getMethod()));
+    Runnable task = stream.channel().onRequest(request);
+    params.attachTo(stream.channel().getRequest());
+    execute(task);
+  }
+
+  /** Answers the current request without the gateway, when it cannot even be made a request. */
+  private void answerDirectly(int status, String reason) {
+    LOG.warn("FastCGI connection {}: {}", id, reason);
+    int requestId = session.activeRequest();
+    String head = "Status: " + status + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        + reason + "\n";
+    List<ByteBuffer> out = new ArrayList<>(RecordWriter.stream(FastCgiRecord.STDOUT, requestId,
+        ByteBuffer.wrap(head.getBytes(StandardCharsets.UTF_8))));
+    out.add(RecordWriter.endOfStream(FastCgiRecord.STDOUT, requestId));
+    out.add(RecordWriter.endRequest(requestId, 0, RecordWriter.REQUEST_COMPLETE));
+    stream = null;
+    synchronized (this) {
+      session.finished();
+    }
+    write(out, keepConnection ? Callback.NOOP : Callback.from(this::close));
+  }
+
+  /**
+   * The request's last records are about to be written: the front server may send the next
+   * request as soon as it reads them, so the session must be free before they go.
+   */
+  void ending(FastCgiStream done) {
+    synchronized (this) {
+      if (!done.sessionEnded) {
+        done.sessionEnded = true;
+        session.finished();
+      }
+    }
+  }
+
+  /** The request's handler finished: the connection takes the next request, or closes. */
+  void completed(FastCgiStream done, Throwable failure) {
+    ending(done);
+    inFlight.decrementAndGet();
+    if (failure != null || !done.keepConnection()) {
+      // After a failure the response is incomplete: only closing says so to the front server.
+      output.closeWhenFlushed();
+    }
+  }
+
+  /** Body reading may go on: the request took enough of what was queued. */
+  void resume() {
+    if (paused.compareAndSet(true, false)) {
+      execute(this::onFillable);
+    }
+  }
+
+  private void ended(Throwable cause) {
+    FastCgiStream current = stream;
+    if (current != null && session.activeRequest() != 0) {
+      current.fail(cause);
+    }
+    close();
+  }
+
+  /**
+   * A connection idle between requests may be closed; one whose request runs may not, since the
+   * script's own time limits decide how long it may take, however quiet it is.
+   */
+  @Override
+  public synchronized boolean onIdleExpired(java.util.concurrent.TimeoutException timeout) {
+    return session.activeRequest() == 0;
+  }
+
+  void execute(Runnable task) {
+    getExecutor().execute(task);
+  }
+
+  void write(List<ByteBuffer> buffers, Callback callback) {
+    output.write(buffers, callback);
+  }
+
+  @Override
+  public SocketAddress getRemoteSocketAddress() {
+    FastCgiParams params = edge;
+    if (params != null && params.get("REMOTE_ADDR").isPresent()) {
+      return address(params.get("REMOTE_ADDR").get(), params.port("REMOTE_PORT", 0));
+    }
+    return super.getRemoteSocketAddress();
+  }
+
+  @Override
+  public SocketAddress getLocalSocketAddress() {
+    FastCgiParams params = edge;
+    if (params != null && params.get("SERVER_ADDR").isPresent()) {
+      return address(params.get("SERVER_ADDR").get(), params.port("SERVER_PORT", 0));
+    }
+    return super.getLocalSocketAddress();
+  }
+
+  /** A literal address from the front server; never a name to look up. */
+  private static SocketAddress address(String literal, int port) {
+    if (literal.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+      try {
+        return new InetSocketAddress(InetAddress.getByName(literal), port);
+      } catch (UnknownHostException e) {
+        // Not a literal after all: fall through to an unresolved address.
+      }
+    }
+    return InetSocketAddress.createUnresolved(literal, port);
+  }
+
+  @Override
+  public String getId() {
+    return id;
+  }
+
+  @Override
+  public HttpVersion getHttpVersion() {
+    return HttpVersion.HTTP_1_1;
+  }
+
+  @Override
+  public String getProtocol() {
+    FastCgiParams params = edge;
+    return params == null ? "HTTP/1.1" : params.get("SERVER_PROTOCOL").orElse("HTTP/1.1");
+  }
+
+  @Override
+  public boolean isPersistent() {
+    return keepConnection;
+  }
+
+  @Override
+  public boolean isSecure() {
+    FastCgiParams params = edge;
+    return params != null && params.secure();
+  }
+
+  @Override
+  public Object removeAttribute(String name) {
+    return attributes.removeAttribute(name);
+  }
+
+  @Override
+  public Object setAttribute(String name, Object attribute) {
+    return attributes.setAttribute(name, attribute);
+  }
+
+  @Override
+  public Object getAttribute(String name) {
+    return attributes.getAttribute(name);
+  }
+
+  @Override
+  public java.util.Set<String> getAttributeNameSet() {
+    return attributes.getAttributeNameSet();
+  }
+
+  /** Writes one batch of records at a time, in order, and closes when asked after the last. */
+  private final class Output {
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private boolean writing;
+    private boolean closeAfter;
+
+    private record Pending(ByteBuffer[] buffers, Callback callback) {}
+
+    void write(List<ByteBuffer> buffers, Callback callback) {
+      synchronized (this) {
+        queue.add(new Pending(buffers.toArray(ByteBuffer[]::new), callback));
+        if (writing) {
+          return;
+        }
+        writing = true;
+      }
+      next();
+    }
+
+    void closeWhenFlushed() {
+      synchronized (this) {
+        closeAfter = true;
+        if (writing) {
+          return;
+        }
+      }
+      close();
+    }
+
+    private void next() {
+      Pending pending;
+      synchronized (this) {
+        pending = queue.poll();
+        if (pending == null) {
+          writing = false;
+          if (!closeAfter) {
+            return;
+          }
+        }
+      }
+      if (pending == null) {
+        close();
+        return;
+      }
+      getEndPoint().write(Callback.from(() -> {
+        pending.callback().succeeded();
+        next();
+      }, failure -> {
+        pending.callback().failed(failure);
+        failAll(failure);
+      }), pending.buffers());
+    }
+
+    private void failAll(Throwable failure) {
+      List<Pending> left;
+      synchronized (this) {
+        left = new ArrayList<>(queue);
+        queue.clear();
+        writing = false;
+      }
+      left.forEach(p -> p.callback().failed(failure));
+      close();
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.cgiguard.http;
+
+import io.cgiguard.config.GatewayConfig;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.AbstractConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+
+/** Makes a {@link FastCgiConnection} for every connection a front server opens. */
+final class FastCgiConnectionFactory extends AbstractConnectionFactory {
+
+  private final HttpConfiguration http;
+  private final GatewayConfig.FastCgi settings;
+  private final AtomicInteger inFlight;
+
+  FastCgiConnectionFactory(HttpConfiguration http, GatewayConfig.FastCgi settings,
+      AtomicInteger inFlight) {
+    super("fcgi/1.0");
+    this.http = http;
+    this.settings = settings;
+    this.inFlight = inFlight;
+  }
+
+  @Override
+  public Connection newConnection(Connector connector, EndPoint endPoint) {
+    return configure(new FastCgiConnection(connector, http, endPoint, settings.maxParamsBytes(),
+        settings.maxConnections(), settings.scriptFrom() == GatewayConfig.ScriptFrom.PARAMS, inFlight),
+        connector, endPoint);
+  }
+}

@@ -1,0 +1,192 @@
+package io.cgiguard.http;
+
+import io.cgiguard.config.GatewayConfig;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.server.AbstractConnector;
+
+/**
+ * The FastCGI listener: a Jetty connector (Unix socket or TCP) whose connections speak FastCGI,
+ * on the gateway's own selector and thread pool, so its requests reach the same handler as HTTP
+ * ones. The Unix socket gets the configured owner, group and mode once it exists, before any
+ * script can run.
+ */
+public final class FastCgiListener implements Drainable {
+
+  private final GatewayConfig.FastCgi settings;
+  private final AbstractConnector connector;
+  private final AtomicInteger inFlight;
+
+  private FastCgiListener(GatewayConfig.FastCgi settings, AbstractConnector connector,
+      AtomicInteger inFlight) {
+    this.settings = settings;
+    this.connector = connector;
+    this.inFlight = inFlight;
+  }
+
+  /** Adds the listener's connector to {@code server}; it listens when the server starts. */
+  static FastCgiListener attach(Server server, GatewayConfig.FastCgi settings,
+      Duration idleTimeout) {
+    GatewayConfig.Listen listen = settings.listen().orElseThrow();
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setSendDateHeader(false);
+    http.setIdleTimeout(idleTimeout.toMillis());
+    AtomicInteger inFlight = new AtomicInteger();
+    FastCgiConnectionFactory factory = new FastCgiConnectionFactory(http, settings, inFlight);
+    AbstractConnector connector;
+    if (listen.unixSocket().isPresent()) {
+      Path socket = listen.unixSocket().get();
+      UnixDomainServerConnector unix = new UnixDomainServerConnector(server, factory);
+      unix.setUnixDomainPath(socket);
+      unix.setAcceptQueueSize(1024);
+      connector = unix;
+    } else {
+      ServerConnector tcp = new ServerConnector(server, factory);
+      tcp.setHost(listen.host());
+      tcp.setPort(listen.port());
+      tcp.setAcceptQueueSize(1024);
+      connector = tcp;
+    }
+    connector.setName("fastcgi");
+    connector.setIdleTimeout(idleTimeout.toMillis());
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
+    return new FastCgiListener(settings, connector, inFlight);
+  }
+
+  /**
+   * Gives the Unix socket its owner, group and mode; called once it listens, before the gateway
+   * drops its privileges. (A socket cannot be opened, so this goes by path: the socket's
+   * directory must be one only root can write.)
+   *
+   * @throws BindException naming the socket and what could not be set
+   */
+  void secureSocket() throws BindException {
+    Optional<Path> unix = settings.listen().orElseThrow().unixSocket();
+    if (unix.isEmpty()) {
+      return;
+    }
+    Path socket = unix.get();
+    try {
+      PosixFileAttributeView view = Files.getFileAttributeView(socket,
+          PosixFileAttributeView.class);
+      UserPrincipalLookupService users = socket.getFileSystem().getUserPrincipalLookupService();
+      if (settings.socketOwner().isPresent()) {
+        view.setOwner(users.lookupPrincipalByName(settings.socketOwner().get()));
+      }
+      if (settings.socketGroup().isPresent()) {
+        view.setGroup(users.lookupPrincipalByGroupName(settings.socketGroup().get()));
+      }
+      view.setPermissions(settings.socketMode());
+    } catch (IOException e) {
+      throw new BindException("cannot give unix:" + socket + " its [fastcgi] socket-owner, "
+          + "socket-group and socket-mode: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Called before the server starts: a socket file left by a gateway that did not stop cleanly
+   * would make the bind fail; one that nobody answers on is removed. Anything else at that path is
+   * an error, never overwritten.
+   *
+   * @throws BindException naming the socket and what is in the way
+   */
+  void prepare() throws IOException {
+    Optional<Path> unix = settings.listen().orElseThrow().unixSocket();
+    if (unix.isPresent()) {
+      removeStaleSocket(unix.get());
+    }
+  }
+
+  private static void removeStaleSocket(Path socket) throws IOException {
+    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!"s".equals(fileType(socket))) {
+      throw new BindException("cannot listen on unix:" + socket + ": something other than a "
+          + "socket is there");
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(socket));
+      throw new BindException("cannot listen on unix:" + socket + ": another process is "
+          + "listening there");
+    } catch (java.net.ConnectException refused) {
+      Files.deleteIfExists(socket);
+    }
+  }
+
+  private static String fileType(Path path) throws IOException {
+    Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    return (((Integer) mode) & 0170000) == 0140000 ? "s" : "-";
+  }
+
+  /** @return where it listens: {@code unix:/path} or {@code host:port} with the real port */
+  public String address() {
+    GatewayConfig.Listen listen = settings.listen().orElseThrow();
+    if (connector instanceof AbstractNetworkConnector network) {
+      return new GatewayConfig.Listen(listen.unixSocket(), listen.host(), network.getLocalPort())
+          .toString();
+    }
+    return listen.toString();
+  }
+
+  /** @return the TCP port it listens on, or -1 on a Unix socket */
+  public int port() {
+    return connector instanceof AbstractNetworkConnector network ? network.getLocalPort() : -1;
+  }
+
+  /**
+   * Stops taking connections: a TCP listener closes its socket; a Unix one stops accepting and
+   * removes its socket file, so a front server's next connect fails at once instead of waiting
+   * in the backlog.
+   */
+  @Override
+  public void stopAccepting() {
+    connector.setAccepting(false);
+    if (connector instanceof ServerConnector tcp) {
+      tcp.close();
+    }
+    settings.listen().orElseThrow().unixSocket().ifPresent(socket -> {
+      try {
+        Files.deleteIfExists(socket);
+      } catch (IOException e) {
+        org.slf4j.LoggerFactory.getLogger(FastCgiListener.class)
+            .warn("cannot remove unix:{} while draining: {}", socket, e.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  @Override
+  public void close() {
+    try {
+      connector.stop();
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(FastCgiListener.class)
+          .warn("closing the FastCGI listener failed", e);
+    }
+  }
+}

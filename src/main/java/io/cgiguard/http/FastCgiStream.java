@@ -1,0 +1,240 @@
+package io.cgiguard.http;
+
+import io.cgiguard.fastcgi.FastCgiRecord;
+import io.cgiguard.fastcgi.RecordWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpStream;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One FastCGI request as Jetty's {@link HttpStream}: STDIN becomes the request's content, and the
+ * response goes back as a CGI header block and body in STDOUT records, ended by END_REQUEST. The
+ * gateway's handlers see an ordinary request and response, so every step after the transport is
+ * the one HTTP requests take.
+ *
+ * <p>Body bytes are queued up to {@link #QUEUE_BYTES}; past that the connection stops reading
+ * until the handler has taken them, so a large upload never sits in memory whole.
+ */
+final class FastCgiStream implements HttpStream {
+
+  /** How many body bytes may wait for the handler before the connection stops reading. */
+  static final int QUEUE_BYTES = 256 * 1024;
+
+  /** Fields that describe the connection to the front server, never the response. */
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive",
+      "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection");
+
+  private final FastCgiConnection connection;
+  private final HttpChannel channel;
+  private final int requestId;
+  private final boolean keepConnection;
+  private final ArrayDeque<Content.Chunk> queue = new ArrayDeque<>();
+  private long queuedBytes;
+  private boolean paused;
+  private boolean demanded;
+  private Throwable failure;
+  private volatile boolean committed;
+  private boolean head;
+  /** Whether the session was told this request ended; guarded by the connection. */
+  boolean sessionEnded;
+
+  FastCgiStream(FastCgiConnection connection, HttpChannel channel, int requestId,
+      boolean keepConnection) {
+    this.connection = connection;
+    this.channel = channel;
+    this.requestId = requestId;
+    this.keepConnection = keepConnection;
+  }
+
+  HttpChannel channel() {
+    return channel;
+  }
+
+  boolean keepConnection() {
+    return keepConnection;
+  }
+
+  void head(boolean isHead) {
+    this.head = isHead;
+  }
+
+  @Override
+  public String getId() {
+    return Integer.toString(requestId);
+  }
+
+  /**
+   * Queues body bytes from a STDIN record.
+   *
+   * @return whether the connection must stop reading until {@link #read()} resumes it
+   */
+  boolean content(byte[] bytes, boolean last) {
+    boolean wake;
+    boolean pause;
+    synchronized (this) {
+      queue.add(bytes.length == 0 && last ? Content.Chunk.EOF
+          : Content.Chunk.from(ByteBuffer.wrap(bytes), last));
+      queuedBytes += bytes.length;
+      paused = pause = queuedBytes > QUEUE_BYTES;
+      wake = demanded;
+      demanded = false;
+    }
+    if (wake) {
+      contentAvailable();
+    }
+    return pause;
+  }
+
+  /** The front server aborted the request or closed the connection. */
+  void fail(Throwable cause) {
+    synchronized (this) {
+      failure = cause;
+      demanded = false;
+    }
+    Runnable task = channel.onRemoteFailure(cause);
+    if (task != null) {
+      connection.execute(task);
+    }
+  }
+
+  @Override
+  public Content.Chunk read() {
+    Content.Chunk chunk;
+    boolean resume = false;
+    synchronized (this) {
+      if (failure != null) {
+        return Content.Chunk.from(failure, true);
+      }
+      chunk = queue.poll();
+      if (chunk == null) {
+        return null;
+      }
+      queuedBytes -= chunk.remaining();
+      if (paused && queuedBytes <= QUEUE_BYTES / 2) {
+        paused = false;
+        resume = true;
+      }
+    }
+    if (resume) {
+      connection.resume();
+    }
+    return chunk;
+  }
+
+  @Override
+  public void demand() {
+    synchronized (this) {
+      if (queue.isEmpty() && failure == null) {
+        demanded = true;
+        return;
+      }
+    }
+    contentAvailable();
+  }
+
+  private void contentAvailable() {
+    Runnable task = channel.onContentAvailable();
+    if (task != null) {
+      connection.execute(task);
+    }
+  }
+
+  @Override
+  public void prepareResponse(org.eclipse.jetty.http.HttpFields.Mutable headers) {
+    // The front server frames the response to the client; nothing to add here.
+  }
+
+  @Override
+  public void send(MetaData.Request request, MetaData.Response response, boolean last,
+      ByteBuffer content, Callback callback) {
+    List<ByteBuffer> out = new ArrayList<>();
+    if (response != null) {
+      committed = true;
+      head |= HttpMethod.HEAD.is(request.getMethod());
+      out.addAll(RecordWriter.stream(FastCgiRecord.STDOUT, requestId, headerBlock(response)));
+    }
+    if (content != null && content.hasRemaining() && !head) {
+      out.addAll(RecordWriter.stream(FastCgiRecord.STDOUT, requestId, content));
+    }
+    if (last) {
+      out.add(RecordWriter.endOfStream(FastCgiRecord.STDOUT, requestId));
+      out.add(RecordWriter.endRequest(requestId, 0, RecordWriter.REQUEST_COMPLETE));
+      connection.ending(this);
+    }
+    connection.write(out, callback);
+  }
+
+  /** RFC 3875 section 6.3: the response head as a CGI script would write it, Status first. */
+  private static ByteBuffer headerBlock(MetaData.Response response) {
+    StringBuilder block = new StringBuilder(256);
+    String reason = response.getReason() != null ? response.getReason()
+        : HttpStatus.getMessage(response.getStatus());
+    block.append("Status: ").append(response.getStatus()).append(' ').append(reason)
+        .append("\r\n");
+    for (HttpField field : response.getHttpFields()) {
+      String value = field.getValue() == null ? "" : field.getValue();
+      // The script's fields were checked when its header block was read; this guard keeps any
+      // other field from ending the block early and splitting the response.
+      if (!HOP_BY_HOP.contains(field.getName().toLowerCase(Locale.ROOT))
+          && !breaksLine(field.getName()) && !breaksLine(value)) {
+        block.append(field.getName()).append(": ").append(value).append("\r\n");
+      }
+    }
+    block.append("\r\n");
+    return ByteBuffer.wrap(block.toString().getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static boolean breaksLine(String text) {
+    return text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0;
+  }
+
+  @Override
+  public Runnable cancelSend(Throwable cause, Callback callback) {
+    return () -> {
+      connection.close();
+      callback.failed(cause);
+    };
+  }
+
+  @Override
+  public long getIdleTimeout() {
+    return connection.getEndPoint().getIdleTimeout();
+  }
+
+  @Override
+  public void setIdleTimeout(long idleTimeoutMs) {
+    connection.getEndPoint().setIdleTimeout(idleTimeoutMs);
+  }
+
+  @Override
+  public boolean isCommitted() {
+    return committed;
+  }
+
+  @Override
+  public Throwable consumeAvailable() {
+    return HttpStream.consumeAvailable(this, connection.getHttpConfiguration());
+  }
+
+  @Override
+  public void succeeded() {
+    connection.completed(this, null);
+  }
+
+  @Override
+  public void failed(Throwable x) {
+    connection.completed(this, x);
+  }
+}

@@ -1,0 +1,361 @@
+package io.cgiguard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A real nginx speaks FastCGI to the gateway over its Unix socket, configured as nginx users
+ * configure it for fcgiwrap, and the applications the HTTP tests run go through it: a CGI.pm form
+ * with a multipart upload, git-http-backend (clone, fetch and a chunked push that nginx streams
+ * with {@code fastcgi_request_buffering off}), a script dying before its headers, a hung script,
+ * and a client that goes away. Each runs in both ways of choosing the script: by URL against the
+ * mounts, and by SCRIPT_FILENAME under the allowed roots.
+ */
+class FastCgiBehindNginxTest {
+
+  /** How the front server's configuration names the script. */
+  enum Mode { MOUNTS, PARAMS }
+
+  private static final Path SCRIPTS = io.cgiguard.TestScripts.ROOT;
+
+  @TempDir
+  Path temp;
+
+  private final HttpClient client = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void cgiPmFormReadsTheFieldAndTheUploadedFile(Mode mode) throws Exception {
+    RequiredPrograms.requireCommand("perl with CGI.pm (libcgi-pm-perl)", "perl", "-MCGI", "-e", "1");
+    byte[] file = new byte[3 * 1024 * 1024 + 17];
+    new Random(11).nextBytes(file);
+    try (Front front = Front.start(temp, mode, "", "")) {
+      HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+          front.nginx.uri("/responses/form-upload.pl"))
+          .header("Content-Type", MultipartForms.CONTENT_TYPE)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(
+              MultipartForms.titleAndDocument("Through nginx", "upload.bin", file))).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("title=Through nginx\nfile=upload.bin\nsize="
+          + file.length + "\nsha256=" + digest + "\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void gitClonesFetchesAndPushesChunked(Mode mode) throws Exception {
+    RequiredPrograms.requireExecutable(GitClient.BACKEND);
+    RequiredPrograms.requireCommand("git", "git", "--version");
+    GitClient git = new GitClient(temp);
+    Path repos = Files.createDirectories(temp.resolve("repos"));
+    Path bare = repos.resolve("project.git");
+    Path seed = git.seededRepository(bare, "hello through nginx\n");
+    try (Front front = Front.start(temp, mode, gitGateway(mode, repos), gitLocation(mode, repos))) {
+      String url = front.nginx.uri("/git/backend/project.git").toString();
+      Path clone = temp.resolve("clone");
+      git.git(temp, "clone", url, clone.toString());
+      assertThat(clone.resolve("README")).hasContent("hello through nginx");
+
+      Files.writeString(seed.resolve("NEWS"), "second commit\n");
+      git.git(seed, "add", "NEWS");
+      git.git(seed, "commit", "-m", "second");
+      git.git(seed, "push", bare.toString(), "main");
+      git.git(clone, "fetch", "origin");
+      assertThat(git.git(clone, "rev-parse", "origin/main"))
+          .isEqualTo(git.git(seed, "rev-parse", "HEAD"));
+
+      byte[] payload = new byte[5 * 1024 * 1024];
+      new Random(5).nextBytes(payload);
+      git.git(clone, "merge", "--ff-only", "origin/main");
+      Files.write(clone.resolve("payload.bin"), payload);
+      git.git(clone, "add", "payload.bin");
+      git.git(clone, "commit", "-m", "large push");
+      Path trace = temp.resolve("push-trace.txt");
+      git.traced(trace, clone, "push", "origin", "HEAD:main");
+      assertThat(Files.readString(trace, StandardCharsets.ISO_8859_1))
+          .containsIgnoringCase("Send header: Transfer-Encoding: chunked");
+      assertThat(git.git(bare, "rev-parse", "main")).isEqualTo(git.git(clone, "rev-parse", "HEAD"));
+      assertThat(git.git(bare, "cat-file", "-s", "main:payload.bin"))
+          .isEqualTo(Integer.toString(payload.length));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void scriptDyingBeforeItsHeadersShowsTheGatewaysDiagnosisThroughNginx(Mode mode)
+      throws Exception {
+    try (Front front = Front.start(temp, mode, "", "")) {
+      HttpResponse<String> html = get(front, "/before-headers/exit-before-any-output.cgi", "text/html");
+      HttpResponse<String> json = get(front, "/before-headers/exit-before-any-output.cgi", "application/json");
+
+      assertThat(html.statusCode()).isEqualTo(502);
+      assertThat(html.headers().firstValue("X-Cgiguard-Failure")).hasValue("exited-before-headers");
+      assertThat(html.headers().firstValue("Content-Type")).hasValueSatisfying(
+          type -> assertThat(type).startsWith("text/html"));
+      assertThat(html.body()).contains("exited-before-headers", "exit-before-any-output.cgi");
+      assertThat(json.statusCode()).isEqualTo(502);
+      assertThat(json.headers().firstValue("Content-Type")).hasValueSatisfying(
+          type -> assertThat(type).startsWith("application/json"));
+      assertThat(json.body()).contains("\"exited-before-headers\"");
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void interceptedErrorsShowNginxsOwnPageWithTheGatewaysStatus() throws Exception {
+    Path pages = Files.createDirectories(temp.resolve("pages"));
+    Files.writeString(pages.resolve("502.html"), "nginx's own 502 page\n");
+    Files.setPosixFilePermissions(pages, PosixFilePermissions.fromString("rwxr-xr-x"));
+    String intercepting = """
+        location /before-headers/ {
+          include %s;
+          fastcgi_intercept_errors on;
+          error_page 502 /502.html;
+          fastcgi_pass unix:%s;
+        }
+        location = /502.html {
+          root %s;
+        }
+        """.formatted(NginxFront.FASTCGI_PARAMS, Front.socket(temp), pages);
+    try (Front front = Front.start(temp, Mode.MOUNTS, "", intercepting)) {
+      HttpResponse<String> response = get(front, "/before-headers/exit-before-any-output.cgi", "text/html");
+
+      assertThat(response.statusCode()).isEqualTo(502);
+      assertThat(response.body()).isEqualTo("nginx's own 502 page\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void hungScriptIsAnswered504AndItsGroupIsGone(Mode mode) throws Exception {
+    Path pids = pidDirectory();
+    try (Front front = Front.start(temp, mode, "[timeouts]\nheader = \"1s\"\n", "")) {
+      HttpResponse<String> response = get(front, "/before-headers/hang-before-headers.sh?" + pids,
+          "text/plain");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
+      assertThat(response.headers().firstValue("X-Cgiguard-Failure")).hasValue("header-timeout");
+      long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(1));
+      ProcessTable.await(Duration.ofSeconds(5), () -> ProcessTable.gone(pid),
+          "hung script " + pid + " gone after its header timeout");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // closes the socket inside the block: that is the client going away
+  void clientGoingAwayKillsTheScriptLongBeforeItsTimeout(Mode mode) throws Exception {
+    Path pids = pidDirectory();
+    try (Front front = Front.start(temp, mode, "[timeouts]\nheader = \"60s\"\n", "");
+        Socket socket = new Socket("127.0.0.1", front.nginx.port())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET /before-headers/hang-before-headers.sh?" + pids + " HTTP/1.1\r\nHost: localhost\r\n"
+          + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(5));
+      assertThat(ProcessTable.gone(pid)).as("the script runs while the client waits").isFalse();
+      socket.close();
+
+      Duration took = ProcessTable.await(Duration.ofSeconds(10), () -> ProcessTable.gone(pid),
+          "hung script " + pid + " gone after the client left");
+      assertThat(took).isLessThan(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void scriptFilenameOutsideTheAllowedRootsNeverRuns() throws Exception {
+    Path inside = Files.createDirectories(temp.resolve("inside"));
+    Path outside = Files.createDirectories(temp.resolve("outside"));
+    Path ranOutside = outside.resolve("ran-outside");
+    Path ranInside = outside.resolve("ran-inside");
+    Path marker = script(outside.resolve("marker.sh"), ranOutside);
+    script(inside.resolve("allowed.sh"), ranInside);
+    Files.createSymbolicLink(inside.resolve("escape.sh"), marker);
+    String locations = """
+        location / {
+          root %1$s;
+          include %2$s;
+          fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+          fastcgi_pass unix:%3$s;
+        }
+        location = /direct {
+          include %2$s;
+          fastcgi_param SCRIPT_FILENAME %4$s;
+          fastcgi_pass unix:%3$s;
+        }
+        location = /dotdot {
+          include %2$s;
+          fastcgi_param SCRIPT_FILENAME %1$s/../outside/marker.sh;
+          fastcgi_pass unix:%3$s;
+        }
+        """.formatted(inside, NginxFront.FASTCGI_PARAMS, Front.socket(temp), marker);
+    String roots = "allowed-roots = [\"" + inside + "\"]\n";
+    try (Front front = Front.start(temp, Mode.PARAMS, roots, locations, false)) {
+      HttpResponse<String> viaLink = get(front, "/escape.sh", "text/plain");
+      HttpResponse<String> direct = get(front, "/direct", "text/plain");
+      HttpResponse<String> dotdot = get(front, "/dotdot", "text/plain");
+      HttpResponse<String> allowed = get(front, "/allowed.sh", "text/plain");
+
+      assertThat(viaLink.statusCode()).isEqualTo(403);
+      assertThat(direct.statusCode()).isEqualTo(403);
+      assertThat(dotdot.statusCode()).isEqualTo(403);
+      assertThat(viaLink.body() + direct.body() + dotdot.body())
+          .contains("outside the allowed roots");
+      assertThat(ranOutside).doesNotExist();
+      // The same script inside the root runs: the marker would have shown a run.
+      assertThat(allowed.statusCode()).isEqualTo(200);
+      assertThat(ranInside).exists();
+    }
+  }
+
+  private HttpResponse<String> get(Front front, String path, String accept) throws Exception {
+    return client.send(HttpRequest.newBuilder(front.nginx.uri(path)).header("Accept", accept)
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private Path pidDirectory() throws Exception {
+    Path pids = Files.createDirectories(temp.resolve("pids"));
+    Files.setPosixFilePermissions(pids, PosixFilePermissions.fromString("rwxrwxrwx"));
+    return pids;
+  }
+
+  /** A CGI script that touches {@code marker} when it runs. */
+  private static Path script(Path file, Path marker) throws Exception {
+    Files.writeString(file, "#!/bin/sh\ntouch " + marker + "\nprintf 'Content-Type: text/plain"
+        + "\\r\\n\\r\\nran\\n'\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
+
+  /** The gateway's side of the git test: a mount for the backend's wrapper in mount mode. */
+  private String gitGateway(Mode mode, Path repos) throws Exception {
+    if (mode == Mode.PARAMS) {
+      return "";
+    }
+    Path scripts = Files.createDirectories(temp.resolve("git-cgi"));
+    Path wrapper = scripts.resolve("backend");
+    Files.writeString(wrapper, "#!/bin/sh\nexec " + GitClient.BACKEND + "\n");
+    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return """
+        [[mount]]
+        url = "/git/"
+        dir = "%s"
+        [environment]
+        set = { GIT_PROJECT_ROOT = "%s", GIT_HTTP_EXPORT_ALL = "1" }
+        """.formatted(scripts, repos);
+  }
+
+  /** nginx's side in fcgiwrap mode: the configuration git's documentation gives for fcgiwrap. */
+  private String gitLocation(Mode mode, Path repos) {
+    if (mode == Mode.MOUNTS) {
+      return "";
+    }
+    return """
+        location ~ ^/git/backend(/.*)$ {
+          include %s;
+          fastcgi_param SCRIPT_FILENAME %s;
+          fastcgi_param GIT_PROJECT_ROOT %s;
+          fastcgi_param GIT_HTTP_EXPORT_ALL "";
+          fastcgi_param PATH_INFO $1;
+          fastcgi_request_buffering off;
+          fastcgi_pass unix:%s;
+        }
+        """.formatted(NginxFront.FASTCGI_PARAMS, GitClient.BACKEND, repos, Front.socket(temp));
+  }
+
+  /** A gateway listening for FastCGI on a Unix socket only nginx's workers may use, and nginx. */
+  private record Front(TestGateway gateway, NginxFront nginx) implements AutoCloseable {
+
+    static Path socket(Path temp) {
+      return temp.resolve("fcgi.sock");
+    }
+
+    static Front start(Path temp, Mode mode, String gatewayToml, String locations)
+        throws Exception {
+      return start(temp, mode, gatewayToml, locations, true);
+    }
+
+    /**
+     * @param gatewayToml added to the gateway's configuration; in params mode, keys of
+     *     {@code [fastcgi]} when it starts with {@code allowed-roots}
+     * @param locations nginx locations tried before the default one
+     * @param defaultLocation whether the catch-all location for this mode is added
+     */
+    static Front start(Path temp, Mode mode, String gatewayToml, String locations,
+        boolean defaultLocation) throws Exception {
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path socket = socket(temp);
+      boolean ownRoots = gatewayToml.startsWith("allowed-roots");
+      String fastcgi = """
+          [fastcgi]
+          listen = "unix:%s"
+          socket-owner = "nobody"
+          socket-mode = "0600"
+          """.formatted(socket) + (mode == Mode.PARAMS ? "script-from = \"params\"\n"
+          + (ownRoots ? gatewayToml : "allowed-roots = [\"%s\", \"%s\", \"/usr/lib/git-core\"]\n"
+              .formatted(io.cgiguard.TestScripts.path("responses"),
+                  io.cgiguard.TestScripts.path("before-headers"))) : "");
+      TestGateway gateway = TestGateway.start(fastcgi + (ownRoots ? "" : gatewayToml));
+      try {
+        String all = locations + (defaultLocation ? defaultLocation(mode, socket) : "");
+        return new Front(gateway, NginxFront.start(temp.resolve("nginx"), all));
+      } catch (Exception | Error e) {
+        gateway.close();
+        throw e;
+      }
+    }
+
+    /** Everything else goes to the gateway, as a whole site or as scripts under a root. */
+    private static String defaultLocation(Mode mode, Path socket) {
+      String naming = mode == Mode.PARAMS ? """
+            root %s;
+            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+          """.formatted(SCRIPTS) : "";
+      return """
+          location / {
+            include %s;
+          %s  fastcgi_request_buffering off;
+            fastcgi_pass unix:%s;
+          }
+          """.formatted(NginxFront.FASTCGI_PARAMS, naming, socket);
+    }
+
+    @Override
+    public void close() {
+      try {
+        nginx.close();
+      } finally {
+        gateway.close();
+      }
+    }
+  }
+}

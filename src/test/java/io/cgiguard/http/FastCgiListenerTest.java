@@ -1,0 +1,245 @@
+package io.cgiguard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cgiguard.fastcgi.FastCgiRecord;
+import io.cgiguard.fastcgi.NameValuePairs;
+import io.cgiguard.fastcgi.RecordWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The FastCGI listener on the wire, record by record: what a front server may send besides the
+ * plain requests nginx sends, and the socket it listens on.
+ */
+class FastCgiListenerTest {
+
+  @TempDir
+  Path temp;
+
+  private TestGateway start(String extra) throws Exception {
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return TestGateway.start("""
+        [fastcgi]
+        listen = "unix:%s"
+        socket-owner = "nobody"
+        socket-mode = "0600"
+        """.formatted(socket()) + extra);
+  }
+
+  private Path socket() {
+    return temp.resolve("fcgi.sock");
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void socketHasTheConfiguredOwnerAndModeAndIsRemovedAtClose() throws Exception {
+    try (TestGateway gateway = start("")) {
+      assertThat(Files.getOwner(socket(), LinkOption.NOFOLLOW_LINKS).getName()).isEqualTo("nobody");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket(),
+          LinkOption.NOFOLLOW_LINKS))).isEqualTo("rw-------");
+      assertThat(gateway.server().fastCgi().orElseThrow().address())
+          .isEqualTo("unix:" + socket());
+    }
+    assertThat(socket()).doesNotExist();
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void abortRequestKillsTheScriptsGroup() throws Exception {
+    Path pids = Files.createDirectories(temp.resolve("pids"));
+    try (TestGateway gateway = start("[timeouts]\nheader = \"60s\"\n");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      wire.send(FastCgiWire.get(1, false, "/before-headers/hang-before-headers.sh?" + pids));
+      long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(5));
+      assertThat(ProcessTable.gone(pid)).isFalse();
+
+      wire.send(FastCgiWire.empty(FastCgiRecord.ABORT_REQUEST, 1));
+
+      ProcessTable.await(Duration.ofSeconds(5), () -> ProcessTable.gone(pid),
+          "script " + pid + " gone after ABORT_REQUEST");
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(5),
+          () -> gateway.server().fastCgi().orElseThrow().inFlight() == 0)).isTrue();
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void getValuesTellsThatConnectionsAreNotMultiplexed() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      wire.send(RecordWriter.record(FastCgiRecord.GET_VALUES, 0, NameValuePairs.encode(
+          Map.of("FCGI_MPXS_CONNS", ""))));
+
+      FastCgiRecord result = wire.read().orElseThrow();
+      assertThat(result.type()).isEqualTo(FastCgiRecord.GET_VALUES_RESULT);
+      assertThat(NameValuePairs.decode(result.content())).containsEntry("FCGI_MPXS_CONNS", "0");
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void secondRequestWhileOneRunsIsRefusedAndTheFirstIsAnswered() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      ByteBuffer[] first = FastCgiWire.get(1, true, "/responses/hello.sh");
+      wire.send(first[0], first[1], first[2]);
+      wire.send(FastCgiWire.begin(2, true));
+      wire.send(first[3]);
+
+      FastCgiWire.Answer refused = wire.answer(2);
+      FastCgiWire.Answer answered = wire.answer(1);
+      assertThat(refused.protocolStatus()).isEqualTo(RecordWriter.CANT_MPX_CONN);
+      assertThat(answered.protocolStatus()).isEqualTo(RecordWriter.REQUEST_COMPLETE);
+      assertThat(answered.stdout()).startsWith("Status: 200 OK\r\n").endsWith("\r\n\r\nhello\n");
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void keptConnectionServesRequestsOneAfterAnotherAndTheEdgeFactsReachTheScript()
+      throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      wire.send(FastCgiWire.get(1, true, "/responses/env.pl?a=1"));
+      String first = wire.answer(1).stdout();
+      wire.send(FastCgiWire.get(2, true, "/responses/hello.sh"));
+      String second = wire.answer(2).stdout();
+
+      assertThat(first).contains("REMOTE_ADDR=192.0.2.7\n", "REMOTE_PORT=40000\n",
+          "SERVER_NAME=example.org\n", "SERVER_PORT=80\n", "QUERY_STRING=a=1\n",
+          "SCRIPT_NAME=/responses/env.pl\n");
+      assertThat(second).endsWith("hello\n");
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void oversizedParamsAreAnswered431AndTheConnectionGoesOn() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      wire.send(FastCgiWire.begin(1, true), FastCgiWire.params(1,
+          Map.of("HTTP_COOKIE", "c".repeat(65_000))), FastCgiWire.params(1,
+          Map.of("HTTP_X", "c".repeat(30_000))), FastCgiWire.empty(FastCgiRecord.PARAMS, 1),
+          FastCgiWire.empty(FastCgiRecord.STDIN, 1));
+      FastCgiWire.Answer tooLarge = wire.answer(1);
+      wire.send(FastCgiWire.get(2, true, "/responses/hello.sh"));
+
+      assertThat(tooLarge.stdout()).startsWith("Status: 431\r\n")
+          .contains("larger than 65536 bytes");
+      assertThat(wire.answer(2).stdout()).endsWith("hello\n");
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void garbageClosesItsConnectionAndTheListenerKeepsServing() throws Exception {
+    try (TestGateway gateway = start("")) {
+      try (FastCgiWire garbage = FastCgiWire.connect(socket())) {
+        garbage.send(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(
+            java.nio.charset.StandardCharsets.US_ASCII)));
+        assertThat(garbage.read()).isEmpty();
+      }
+      try (FastCgiWire wire = FastCgiWire.connect(socket())) {
+        wire.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
+        assertThat(wire.answer(1).stdout()).endsWith("hello\n");
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void drainingStopsNewConnectionsWhileTheRunningRequestFinishes() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      FastCgiListener listener = gateway.server().fastCgi().orElseThrow();
+      // Writes a first part, waits two seconds, writes the rest.
+      ByteBuffer[] slow = FastCgiWire.get(1, false, "/responses/stream.sh");
+      wire.send(slow);
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(5),
+          () -> listener.inFlight() == 1)).isTrue();
+
+      listener.stopAccepting();
+
+      assertThatThrownBy(() -> {
+        try (SocketChannel refused = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+          refused.connect(UnixDomainSocketAddress.of(socket()));
+          refused.read(ByteBuffer.allocate(1));
+        }
+      }).isInstanceOf(java.io.IOException.class);
+      FastCgiWire.Answer answer = wire.answer(1);
+      assertThat(answer.protocolStatus()).isEqualTo(RecordWriter.REQUEST_COMPLETE);
+      assertThat(answer.stdout()).endsWith("first\nsecond\n");
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(5),
+          () -> listener.inFlight() == 0)).isTrue();
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void connectionsBeyondTheLimitWaitUntilOneCloses() throws Exception {
+    try (TestGateway gateway = start("max-connections = 1\n");
+        FastCgiWire first = FastCgiWire.connect(socket());
+        FastCgiWire second = FastCgiWire.connect(socket())) {
+      first.send(FastCgiWire.get(1, true, "/responses/hello.sh"));
+      assertThat(first.answer(1).stdout()).endsWith("hello\n");
+      second.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
+      java.util.concurrent.CompletableFuture<FastCgiWire.Answer> waiting =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              return second.answer(1);
+            } catch (Exception e) {
+              throw new java.util.concurrent.CompletionException(e);
+            }
+          });
+      // Not a timing assertion: with one connection allowed, the second is not even accepted
+      // while the first stays open, however long the wait.
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(1), waiting::isDone)).isFalse();
+
+      first.close();
+
+      assertThat(waiting.get(20, TimeUnit.SECONDS).stdout()).endsWith("hello\n");
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void responseReachesTheFrontServerAsTheScriptWritesIt() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      // Writes "first", sleeps two seconds, writes "second".
+      wire.send(FastCgiWire.get(1, false, "/responses/stream.sh"));
+      StringBuilder stdout = new StringBuilder();
+      while (stdout.indexOf("first\n") < 0) {
+        FastCgiRecord record = wire.read().orElseThrow();
+        assertThat(record.type()).as("a record before the first part").isEqualTo(
+            FastCgiRecord.STDOUT);
+        stdout.append(new String(record.content(), java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+
+      assertThat(stdout).doesNotContain("second");
+      assertThat(wire.answer(1).stdout()).isEqualTo("second\n");
+    }
+  }
+}

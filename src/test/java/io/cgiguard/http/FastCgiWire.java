@@ -1,0 +1,108 @@
+package io.cgiguard.http;
+
+import io.cgiguard.fastcgi.FastCgiRecord;
+import io.cgiguard.fastcgi.NameValuePairs;
+import io.cgiguard.fastcgi.ProtocolException;
+import io.cgiguard.fastcgi.RecordReader;
+import io.cgiguard.fastcgi.RecordWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A raw FastCGI client on a Unix socket, record by record, for what nginx never sends
+ * (ABORT_REQUEST, GET_VALUES, a second request on one connection, garbage).
+ */
+public final class FastCgiWire implements AutoCloseable {
+
+  private final SocketChannel channel;
+  private final RecordReader reader = new RecordReader();
+  private final ByteBuffer input = ByteBuffer.allocate(64 * 1024).flip();
+
+  private FastCgiWire(SocketChannel channel) {
+    this.channel = channel;
+  }
+
+  public static FastCgiWire connect(Path socket) throws IOException {
+    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+    channel.connect(UnixDomainSocketAddress.of(socket));
+    return new FastCgiWire(channel);
+  }
+
+  public void send(ByteBuffer... records) throws IOException {
+    for (ByteBuffer record : records) {
+      while (record.hasRemaining()) {
+        channel.write(record);
+      }
+    }
+  }
+
+  static ByteBuffer begin(int requestId, boolean keep) {
+    return RecordWriter.record(FastCgiRecord.BEGIN_REQUEST, requestId,
+        new byte[] {0, 1, (byte) (keep ? 1 : 0), 0, 0, 0, 0, 0});
+  }
+
+  static ByteBuffer params(int requestId, Map<String, String> params) {
+    return RecordWriter.record(FastCgiRecord.PARAMS, requestId, NameValuePairs.encode(params));
+  }
+
+  static ByteBuffer empty(int type, int requestId) {
+    return RecordWriter.record(type, requestId, new byte[0]);
+  }
+
+  /** A GET of {@code target} with the params nginx's fastcgi_params give, ready to send. */
+  public static ByteBuffer[] get(int requestId, boolean keep, String target) {
+    int query = target.indexOf('?');
+    Map<String, String> params = Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", target,
+        "QUERY_STRING", query < 0 ? "" : target.substring(query + 1), "SERVER_PROTOCOL",
+        "HTTP/1.1", "REMOTE_ADDR", "192.0.2.7", "REMOTE_PORT", "40000", "SERVER_NAME",
+        "example.org", "SERVER_PORT", "80", "HTTP_HOST", "example.org");
+    return new ByteBuffer[] {begin(requestId, keep), params(requestId, params),
+        empty(FastCgiRecord.PARAMS, requestId), empty(FastCgiRecord.STDIN, requestId)};
+  }
+
+  /** @return the next record, or empty when the gateway closed the connection */
+  Optional<FastCgiRecord> read() throws IOException, ProtocolException {
+    while (true) {
+      Optional<FastCgiRecord> record = reader.next(input);
+      if (record.isPresent()) {
+        return record;
+      }
+      input.clear();
+      int n = channel.read(input);
+      input.flip();
+      if (n < 0) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** Reads one request's answer up to its END_REQUEST: its STDOUT as text. */
+  public Answer answer(int requestId) throws IOException, ProtocolException {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    while (true) {
+      FastCgiRecord record = read().orElseThrow(() ->
+          new IOException("the connection closed before END_REQUEST"));
+      if (record.requestId() == requestId && record.type() == FastCgiRecord.STDOUT) {
+        stdout.writeBytes(record.content());
+      } else if (record.requestId() == requestId && record.type() == FastCgiRecord.END_REQUEST) {
+        return new Answer(stdout.toString(StandardCharsets.ISO_8859_1), record.content()[4]);
+      }
+    }
+  }
+
+  /** What came back for one request: the CGI response and END_REQUEST's protocol status. */
+  public record Answer(String stdout, int protocolStatus) {}
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}
