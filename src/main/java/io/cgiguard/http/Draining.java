@@ -7,16 +7,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.component.Graceful;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The steps of a stop that loses no request, after {@code /-/health} has turned 503: wait
  * {@code drain-delay} with the listener open (a load balancer needs a few health checks to take
- * the instance out), close the listener through Jetty's graceful shutdown, give the requests that
+ * the instance out), close the listening sockets, give the requests that
  * are running {@code drain-timeout} to finish, then kill the process groups of the scripts still
  * running so that their requests end with a page and nothing outlives the gateway.
  */
@@ -45,7 +46,19 @@ final class Draining {
       Thread.currentThread().interrupt();
       LOG.warn("draining: interrupted during drain-delay; closing the listener now");
     }
-    CompletableFuture<Void> idle = Graceful.shutdown(server);
+    // Only the listening sockets close: Jetty's connector shutdown would also fail the requests
+    // still in flight on their connections, which must be let finish. Open connections close
+    // when the server stops, after the drain.
+    for (Connector connector : server.getConnectors()) {
+      if (connector instanceof NetworkConnector listener) {
+        try {
+          listener.close();
+        } catch (RuntimeException e) {
+          LOG.warn("draining: closing the listener {} failed", listener, e);
+        }
+      }
+    }
+    CompletableFuture<Void> idle = requests.shutdown();
     LOG.info("draining: listener closed; {} request(s) running get up to {} ms to finish",
         requests.getCurrentRequestCount(), drain.timeout().toMillis());
     if (finished(idle, drain.timeout())) {

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A drain in-process, watched from the client's side of the socket: during the drain delay a
- * keep-alive client is served and told to close; when the listener closes, an idle keep-alive
- * connection is closed in order (so its client reconnects elsewhere), while a script that was
- * running finishes its response.
+ * keep-alive client is served and told to close; after the listener closed, a script that was
+ * running finishes its response, and an idle keep-alive connection is closed in order (so its
+ * client reconnects elsewhere) when the drain ends.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DrainTest {
@@ -37,7 +37,7 @@ class DrainTest {
   @TempDir Path temp;
 
   @Test
-  void keepAliveClientsAreToldToCloseAndIdleConnectionsCloseWithTheListener() throws Exception {
+  void keepAliveClientsAreToldToCloseAndIdleConnectionsCloseWhenTheDrainEnds() throws Exception {
     Path file = temp.resolve("cgiguard.toml");
     Files.writeString(file, ReloadTest.site("v1", "").replace("port = 0",
         "port = 0\ndrain-delay = \"3s\"\ndrain-timeout = \"20s\""));
