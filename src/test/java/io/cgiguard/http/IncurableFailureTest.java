@@ -48,7 +48,6 @@ class IncurableFailureTest {
       /startup-failures/shebang-crlf-via-env.cgi         | exited-before-headers | shebang-cr
       /startup-failures/shebang-crlf.cgi                 | spawn-failed          | shebang-cr
       /startup-failures/missing-interpreter.cgi          | spawn-failed          | missing-interpreter
-      /startup-failures/not-executable.cgi               | spawn-failed          | not-executable
       /startup-failures/shebang-windows-path.cgi         | spawn-failed          | shebang-windows-path
       /before-headers/body-first.cgi                     | malformed-headers     | body-before-headers
       /before-headers/header-without-colon.cgi           | malformed-headers     | header-without-colon

@@ -122,24 +122,25 @@ public final class TestGateway implements AutoCloseable {
     if (headers.length > 0) {
       request.headers(headers);
     }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return scanned(client.send(request.build(), HttpResponse.BodyHandlers.ofString()));
   }
 
   public HttpResponse<byte[]> getBytes(String pathAndQuery) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60))
-        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    return scanned(client.send(HttpRequest.newBuilder(uri(pathAndQuery))
+        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray()));
   }
 
   /** Sends a GET without waiting for its answer (for requests that are meant to hang). */
   public java.util.concurrent.CompletableFuture<HttpResponse<String>> sendAsync(
       String pathAndQuery) {
     return client.sendAsync(HttpRequest.newBuilder(uri(pathAndQuery))
-        .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+        .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString())
+        .thenApply(TestGateway::scanned);
   }
 
   public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)
       throws Exception {
-    return client.send(request.build(), body);
+    return scanned(client.send(request.build(), body));
   }
 
   public HttpRequest.Builder request(String pathAndQuery) {
@@ -167,8 +168,14 @@ public final class TestGateway implements AutoCloseable {
       } catch (java.net.SocketTimeoutException e) {
         // What arrived until the timeout is the answer.
       }
-      return received.toString(StandardCharsets.ISO_8859_1);
+      String answer = received.toString(StandardCharsets.ISO_8859_1);
+      JettyPageScan.recordRaw("raw", request, answer);
+      return answer;
     }
+  }
+
+  private static <T> HttpResponse<T> scanned(HttpResponse<T> response) {
+    return JettyPageScan.scanned("HttpClient", response);
   }
 
   @Override

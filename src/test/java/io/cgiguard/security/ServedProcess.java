@@ -1,5 +1,6 @@
 package io.cgiguard.security;
 
+import io.cgiguard.http.JettyPageScan;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -99,8 +100,9 @@ public final class ServedProcess implements AutoCloseable {
 
   public String get(String pathAndQuery) throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    return client.send(HttpRequest.newBuilder(uri.resolve(pathAndQuery))
-        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return JettyPageScan.scanned("HttpClient (cgiguard serve)", client.send(HttpRequest
+        .newBuilder(uri.resolve(pathAndQuery)).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString())).body();
   }
 
   /** @return the status of a GET of {@code pathAndQuery} */
