@@ -65,7 +65,8 @@ public final class LoadCommand implements Callable<Integer> {
   long requests;
 
   @Option(names = {"-d", "--duration"}, converter = DurationConverter.class,
-      description = "stop after this long, such as 30s (default 10s without -n)")
+      description = "stop after this long, such as 30s (default 10s without -n); SIGINT "
+          + "(Ctrl-C) or SIGTERM stops sooner and still prints the summary")
   Duration duration;
 
   @Option(names = "--rate", converter = RateConverter.class,
@@ -196,8 +197,15 @@ public final class LoadCommand implements Callable<Integer> {
   @SuppressWarnings("try") // the progress line only has to end with the run
   private LoadResult runHttp() throws InterruptedException {
     LoadRun run = new LoadRun(plan());
+    // Ctrl-C (SIGINT) or SIGTERM ends the run early: requests in flight finish and the summary
+    // still prints. (A shell starts background jobs with SIGINT ignored, hence SIGTERM too.)
+    Signals.Restore interrupt = Signals.during("INT", run::stopSending);
+    Signals.Restore terminate = Signals.during("TERM", run::stopSending);
     try (ProgressLine progress = progress(run)) {
       return run.run();
+    } finally {
+      terminate.close();
+      interrupt.close();
     }
   }
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     description = "A CGI gateway that knows what happened to every script it started.",
     subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, LoadCommand.class,
-        ImportIisCommand.class,
+        ImportIisCommand.class, ReloadCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -64,6 +64,7 @@ public final class ServeCommand implements Callable<Integer> {
       launcher.close();
       stopped.countDown();
     }, "cgiguard-shutdown"));
+    Lifecycle.install(server, this::effectiveConfig, stopped);
     ReopenSignal.install(server::reopenAccessLog);
     if (server.port() >= 0) {
       System.out.println("cgiguard listening on " + server.uri()
@@ -167,7 +168,7 @@ public final class ServeCommand implements Callable<Integer> {
         docroot != null ? java.util.Optional.of(docroot.toAbsolutePath().normalize())
             : s.docroot(), s.indexFiles(),
         runAs != null ? runAs : s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
-        s.localClients()));
+        s.localClients(), s.drain()));
   }
 
   private static void checkDirectories(GatewayConfig config) {

@@ -115,7 +115,9 @@ public final class ConfigLoader {
         t.strings("index-files", List.of("index.html")), t.string("run-as", "nobody"),
         t.duration("idle-timeout", "30s"), t.duration("header-read-timeout", "10s"),
         t.integer("max-threads", 400, 16, 10_000), ranges(t, "local-clients",
-            List.of("127.0.0.0/8", "::1/128")));
+            List.of("127.0.0.0/8", "::1/128")),
+        new GatewayConfig.Drain(t.duration("drain-delay", "5s"),
+            t.duration("drain-timeout", "30s")));
     t.rejectUnknown();
     return server;
   }

@@ -54,7 +54,16 @@ public record GatewayConfig(
       Duration idleTimeout,
       Duration headerReadTimeout,
       int maxThreads,
-      List<AddressRange> localClients) {}
+      List<AddressRange> localClients,
+      Drain drain) {}
+
+  /**
+   * {@code [server] drain-delay} and {@code drain-timeout}: how a stop loses no request. From the
+   * stop signal, {@code /-/health} answers 503 at once; the listener stays open for {@code delay}
+   * (so that a load balancer notices and stops sending), then closes; running scripts get up to
+   * {@code timeout} more to finish before their process groups are killed.
+   */
+  public record Drain(Duration delay, Duration timeout) {}
 
   /**
    * {@code [[mount]]}: a URL prefix mapped to a directory.

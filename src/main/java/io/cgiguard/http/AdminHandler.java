@@ -21,7 +21,8 @@ import org.eclipse.jetty.util.Callback;
  * The admin endpoints under {@code /-/}: the dashboard itself at {@code /-/} (with its
  * {@code dashboard.json}, {@code .js}, {@code .css} and {@code .svg} icon), {@code health},
  * {@code metrics} (Prometheus text format)
- * and {@code status} (HTML, or JSON for {@code Accept: application/json} or {@code status.json}).
+ * and {@code status} (HTML, or JSON for {@code Accept: application/json} or {@code status.json}),
+ * and {@code POST /-/reload} ({@link ReloadEndpoint}).
  * They answer loopback clients only unless the configuration opens them, because status shows
  * script paths and stderr.
  */
@@ -33,15 +34,18 @@ final class AdminHandler {
   private final GatewayMetrics metrics;
   private final Supplier<StatusSnapshot> status;
   private final Supplier<Health> health;
+  private final Supplier<Reload> reload;
   private final GatewayPages pages;
   private final Supplier<DashboardSnapshot> dashboard;
 
   AdminHandler(boolean allowRemote, GatewayMetrics metrics, Supplier<StatusSnapshot> status,
-      Supplier<Health> health, GatewayPages pages, Supplier<DashboardSnapshot> dashboard) {
+      Supplier<Health> health, Supplier<Reload> reload, GatewayPages pages,
+      Supplier<DashboardSnapshot> dashboard) {
     this.allowRemote = allowRemote;
     this.metrics = metrics;
     this.status = status;
     this.health = health;
+    this.reload = reload;
     this.pages = pages;
     this.dashboard = dashboard;
   }
@@ -51,6 +55,10 @@ final class AdminHandler {
     if (!allowRemote && !pages.local(request)) {
       pages.refuse(request, response, callback, requestId, 403,
           "the admin endpoints answer loopback clients only");
+      return;
+    }
+    if (path.equals(ReloadEndpoint.PATH)) {
+      ReloadEndpoint.handle(request, response, callback, requestId, reload, pages);
       return;
     }
     if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {

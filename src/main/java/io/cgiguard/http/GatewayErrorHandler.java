@@ -1,5 +1,6 @@
 package io.cgiguard.http;
 
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -18,10 +19,11 @@ final class GatewayErrorHandler extends ErrorHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayErrorHandler.class);
 
-  private final GatewayPages pages;
+  private final Supplier<GatewayPages> pages;
   private final RequestIds ids = new RequestIds();
 
-  GatewayErrorHandler(GatewayPages pages) {
+  /** @param pages the pages of the site in force, which a reload may replace */
+  GatewayErrorHandler(Supplier<GatewayPages> pages) {
     this.pages = pages;
   }
 
@@ -35,7 +37,7 @@ final class GatewayErrorHandler extends ErrorHandler {
       return;
     }
     response.reset();
-    pages.refuse(request, response, callback, requestId, code, reason(code, message));
+    pages.get().refuse(request, response, callback, requestId, code, reason(code, message));
   }
 
   /** A request Jetty refused is the client's doing; anything else is the gateway's, with a trace. */

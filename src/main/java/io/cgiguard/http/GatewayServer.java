@@ -11,7 +11,6 @@ import io.cgiguard.launch.ResourceLimits;
 import io.cgiguard.observe.CapacityView;
 import io.cgiguard.observe.CircuitState;
 import io.cgiguard.observe.CircuitView;
-import io.cgiguard.observe.DashboardSnapshot;
 import io.cgiguard.observe.GatewayMetrics;
 import io.cgiguard.observe.Health;
 import io.cgiguard.observe.LauncherView;
@@ -22,7 +21,6 @@ import io.cgiguard.plan.ScriptPlans;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * Assembles one gateway from its configuration: the Jetty server and connector, the guard's
@@ -50,6 +49,9 @@ public final class GatewayServer implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final ExecutorService pumps;
   private final GatewayMetrics metrics;
+  private final SiteSwitch sites;
+  private final Reloader reloader;
+  private final GracefulHandler graceful;
   private final FrontDoorAssembly frontDoor;
   private final Optional<FastCgiListener> fastCgi;
   private volatile boolean stopping;
@@ -70,51 +72,22 @@ public final class GatewayServer implements AutoCloseable {
     this.metrics = new GatewayMetrics(sources);
     RecentFailures recent = new RecentFailures();
     OutcomeLog outcomes = new OutcomeLog(metrics, recent, clock);
-    GatewayPages pages = new GatewayPages(config.diagnostics(), config.server().localClients());
     ProcessShortage shortage = new ProcessShortage(bulkhead,
         errno -> Capacity.read().shortage(errno), clock, Duration.ofSeconds(1));
     Supplier<CapacityView> capacity = CapacityViews.of(bulkhead, shortage);
     metrics.registerCapacity(capacity);
     ScriptAttempts attempts = new ScriptAttempts(launcher, bulkhead, circuits, timers, pumps, clock,
         new SecureRandom(), outcomes, shortage);
-    Optional<Path> docroot = config.server().docroot().isPresent()
-        ? Optional.of(JettyAssembly.realDirectory(config.server().docroot().get()))
-        : Optional.empty();
-    GatewayParts parts = new GatewayParts(config, launcher, attempts, bulkhead, circuits, metrics,
-        recent, outcomes, pages, timers, config.environment().passedFrom(System.getenv()), docroot,
-        "cgiguard/" + io.cgiguard.config.BuildInfo.version(), clock);
     StatusSource status = new StatusSource(clock, io.cgiguard.config.BuildInfo.version(),
         launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent, capacity);
-    AdminHandler admin = new AdminHandler(config.admin().allowRemote(), metrics, status,
-        this::health, pages, () -> new DashboardSnapshot(status.get(), outcomes.live().view(),
-            outcomes.running().now(), config.concurrency().maxRunning(),
-            config.concurrency().maxPerScript(), config.concurrency().queue()));
-    List<Path> mountDirs = new ArrayList<>();
-    for (GatewayConfig.Mount mount : config.mounts()) {
-      mountDirs.add(JettyAssembly.realDirectory(mount.dir()));
-    }
-    List<Path> staticBases = new ArrayList<>(docroot.stream().toList());
-    for (int i = 0; i < config.mounts().size(); i++) {
-      if (config.mounts().get(i).mapped()) {
-        staticBases.add(mountDirs.get(i));
-      }
-    }
-    StaticFiles statics = new StaticFiles(staticBases, config, mountDirs, pages);
-    GatewayHandler handler = new GatewayHandler(new RequestFilter(config.request()), pages, admin,
-        statics, docroot.map(d -> new DocrootFiles(d, config, statics, pages)),
-        config.response().maxLocalRedirects());
-    MountFiles files = new MountFiles(statics, new SiteMap(config, mountDirs, docroot), config);
-    List<CgiHandler> cgi = new ArrayList<>();
-    for (int i = 0; i < config.mounts().size(); i++) {
-      cgi.add(new CgiHandler(config.mounts().get(i), mountDirs.get(i), parts, handler, files));
-    }
-    handler.mount(cgi);
-    if (config.fastcgi().scriptFrom() == GatewayConfig.ScriptFrom.PARAMS) {
-      handler.nameScripts(FastCgiScripts.named(config, parts, handler, files));
-    }
+    Site.Shared shared = new Site.Shared(launcher, attempts, bulkhead, circuits, metrics, recent,
+        outcomes, timers, clock, status, this::health, this::reload);
+    this.sites = new SiteSwitch(Site.build(config, shared));
+    this.reloader = new Reloader(config, sites, shared, () -> stopping);
+    this.graceful = new GracefulHandler(sites);
     this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
-        ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), handler);
-    server.setErrorHandler(new GatewayErrorHandler(pages));
+        ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), graceful);
+    server.setErrorHandler(new GatewayErrorHandler(() -> sites.current().pages()));
     this.frontDoor = FrontDoorAssembly.apply(server, config.frontDoor());
     this.fastCgi = FastCgiScripts.listener(server, config);
   }
@@ -181,6 +154,39 @@ public final class GatewayServer implements AutoCloseable {
   /** @return the gateway's metrics, for the tests and tools that run it in-process */
   public GatewayMetrics metrics() {
     return metrics;
+  }
+
+  /** Reloads re-read {@code source} (the file the gateway started with, and its flags). */
+  public void reloadFrom(ConfigSource source) {
+    reloader.readFrom(source);
+  }
+
+  /**
+   * Re-reads the configuration ({@code SIGHUP}, {@code POST /-/reload}): new requests see its
+   * mounts, mappings, limits and timeouts, requests in flight finish on the ones they started
+   * with; a configuration with any problem is refused and the running one stays.
+   */
+  public Reload reload() {
+    return reloader.reload();
+  }
+
+  /** Applies {@code next}, already loaded, as a reload would. */
+  public Reload reload(GatewayConfig next) {
+    return reloader.apply(next);
+  }
+
+  /**
+   * Stops without losing a request ({@code SIGTERM}): {@code /-/health} answers 503 at once,
+   * responses close their connections, the listener closes after {@code [server] drain-delay},
+   * running requests get {@code drain-timeout} to finish, then scripts still running are killed.
+   * Returns once the gateway has stopped.
+   */
+  public void drain() {
+    stopping = true;
+    sites.closeConnections();
+    GatewayConfig now = sites.current().config();
+    new Draining(server, graceful, launcher).run(now.server().drain(), now.timeouts().killGrace());
+    close();
   }
 
   private Health health() {

@@ -12,19 +12,17 @@ import java.util.regex.Pattern;
 final class RequestIds {
 
   private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-  private final String prefix;
-  private final AtomicLong counter = new AtomicLong();
-
-  RequestIds() {
-    SecureRandom random = new SecureRandom();
-    this.prefix = Long.toString(0x1000000L + random.nextInt(0xEFFFFFF), 36);
-  }
+  // Per process, not per instance: each configuration a reload puts in place has its own
+  // RequestIds, and its ids must neither repeat nor change their look.
+  private static final String PREFIX =
+      Long.toString(0x1000000L + new SecureRandom().nextInt(0xEFFFFFF), 36);
+  private static final AtomicLong COUNTER = new AtomicLong();
 
   /** @return {@code offered} when it is a safe token, else a new id */
   String next(String offered) {
     if (offered != null && ACCEPTABLE.matcher(offered).matches()) {
       return offered;
     }
-    return prefix + "-" + Long.toString(counter.incrementAndGet(), 36);
+    return PREFIX + "-" + Long.toString(COUNTER.incrementAndGet(), 36);
   }
 }

@@ -14,7 +14,8 @@ public interface Launcher extends AutoCloseable {
   /**
    * Starts the program in {@code spec}. A start that fails (no such file, permission denied, exec
    * format error, too many processes) is a value, {@link Launch.Failed}, carrying the errno; only
-   * a bug or a broken precondition throws.
+   * a bug or a broken precondition throws. After {@link #close()} every launch fails with
+   * {@link SpawnError#closed}.
    */
   Launch launch(LaunchSpec spec);
 

@@ -8,4 +8,17 @@ package io.cgiguard.launch;
  *     {@code E2BIG}, {@code EAGAIN}; {@code UNKNOWN} when not known
  * @param message a sentence for people, naming the program
  */
-public record SpawnError(int errno, String errnoName, String message) {}
+public record SpawnError(int errno, String errnoName, String message) {
+
+  /** Linux's ECANCELED: the start was called off, not tried. */
+  private static final int ECANCELED = 125;
+
+  /**
+   * The answer of a launcher that has been closed: the gateway is stopping and its last scripts
+   * have been killed, so nothing new starts (and a retry will not help).
+   */
+  public static SpawnError closed(String program) {
+    return new SpawnError(ECANCELED, "ECANCELED", "cannot start \"" + program
+        + "\": the launcher is closed because the gateway is stopping");
+  }
+}

@@ -91,6 +91,14 @@ public final class LoadRun implements LiveFigures {
         plan.connections(), plan.ratePerSecond(), elapsed, tallies);
   }
 
+  /**
+   * No request starts from now on; those in flight finish and are counted. For a caller that plays
+   * a load balancer taking the target out of rotation (the drain tests).
+   */
+  public void stopSending() {
+    endNanos = Math.min(endNanos, System.nanoTime());
+  }
+
   /** The run's side of the event loops: when to stop, and where results go. */
   private EventLoop.Run gate() {
     return new EventLoop.Run() {

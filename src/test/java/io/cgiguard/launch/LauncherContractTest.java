@@ -100,6 +100,21 @@ class LauncherContractTest {
 
   @ParameterizedTest
   @MethodSource("launchers")
+  void aClosedLauncherStartsNothingAndSaysWhy(Supplier<Launcher> kind) {
+    Launcher launcher = kind.get();
+    launcher.close();
+    launcher.close();
+
+    Launch launch = launcher.launch(spec(script("processes/exit-42.sh")));
+
+    assertThat(launch).isInstanceOf(Launch.Failed.class);
+    SpawnError error = ((Launch.Failed) launch).error();
+    assertThat(error.errnoName()).isEqualTo("ECANCELED");
+    assertThat(error.message()).contains("the gateway is stopping");
+  }
+
+  @ParameterizedTest
+  @MethodSource("launchers")
   void missingProgramFailsWithEnoent(Supplier<Launcher> kind) {
     try (Launcher launcher = kind.get()) {
       Launch launch = launcher.launch(spec(script("no-such-script.sh")));

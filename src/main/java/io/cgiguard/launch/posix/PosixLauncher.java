@@ -74,7 +74,7 @@ public final class PosixLauncher implements Launcher {
   @Override
   public Launch launch(LaunchSpec spec) {
     if (closed) {
-      throw new IllegalStateException("launcher closed");
+      return new Launch.Failed(SpawnError.closed(spec.argv().get(0)));
     }
     ProgramLookup lookup = ProgramLookup.resolve(spec);
     if (lookup instanceof ProgramLookup.NotFound notFound) {

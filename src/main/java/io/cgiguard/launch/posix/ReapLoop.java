@@ -259,9 +259,16 @@ final class ReapLoop implements AutoCloseable {
     }
   }
 
-  /** Stops the loop; scripts still watched are left unreaped, so close them first. */
+  /**
+   * Stops the loop; scripts still watched are left unreaped, so close them first. A second call
+   * does nothing: the loop may already have closed its wake descriptor, whose number the process
+   * may have given to another file since.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     wake();
   }

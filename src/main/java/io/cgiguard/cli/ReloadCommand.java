@@ -1,0 +1,106 @@
+package io.cgiguard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cgiguard.config.Installation;
+import io.cgiguard.config.ListenAddress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cgiguard reload}: asks the running gateway to re-read its configuration, through
+ * {@code POST /-/reload} on its loopback admin endpoint, and prints what it did. The gateway is
+ * found from the same configuration file ({@code [server] bind} and {@code port}) or
+ * {@code --url}. Sending {@code SIGHUP} to the gateway does the same, without an answer.
+ */
+@Command(name = "reload", mixinStandardHelpOptions = true,
+    description = "Make the running gateway re-read its configuration; a bad file is refused "
+        + "and the running one stays.")
+public final class ReloadCommand implements Callable<Integer> {
+
+  /** Exit status when the gateway refused the configuration. */
+  static final int EXIT_REFUSED = 1;
+  /** Exit status when no gateway answered. */
+  static final int EXIT_UNREACHABLE = 3;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "The configuration the gateway runs with, to find its address (default: "
+          + "conf/cgiguard.toml of the installation when present, else 127.0.0.1:8080).")
+  Path config;
+
+  @Option(names = "--url", paramLabel = "URL",
+      description = "The gateway's base URL, such as http://127.0.0.1:8080/ (default: from the "
+          + "configuration's [server] bind and port).")
+  URI url;
+
+  @Option(names = "--timeout", converter = DurationConverter.class,
+      description = "How long to wait for the gateway's answer (default 30s).")
+  Duration timeout = Duration.ofSeconds(30);
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    URI endpoint = base().resolve("/-/reload");
+    HttpResponse<String> response;
+    try {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      response = client.send(HttpRequest.newBuilder(endpoint).timeout(timeout)
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      err.println("cgiguard reload: no gateway answered at " + endpoint + " ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+      return EXIT_UNREACHABLE;
+    }
+    JsonNode answer;
+    try {
+      answer = new ObjectMapper().readTree(response.body());
+    } catch (IOException e) {
+      err.println("cgiguard reload: " + endpoint + " answered " + response.statusCode()
+          + " without a reload result: " + response.body().strip());
+      return EXIT_UNREACHABLE;
+    }
+    if (answer.path("reloaded").asBoolean(false)) {
+      out.println("reloaded " + answer.path("source").asText());
+      answer.path("restartNeeded").forEach(line ->
+          out.println("needs a restart (the running value stays): " + line.asText()));
+      out.flush();
+      return 0;
+    }
+    err.println("cgiguard reload: refused; the running configuration keeps serving:");
+    answer.path("problems").forEach(line -> err.println("  " + line.asText()));
+    err.flush();
+    return EXIT_REFUSED;
+  }
+
+  private URI base() {
+    if (url != null) {
+      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+        throw new UsageException("--url must be an http:// URL (got " + url + ")");
+      }
+      return url;
+    }
+    Optional<Path> file = config != null ? Optional.of(config) : Installation.defaultConfig();
+    ListenAddress address = file.isEmpty() ? ListenAddress.defaults()
+        : ListenAddress.read(file.get()).orElseThrow(() -> new UsageException(
+            "cannot read [server] bind and port from " + file.get() + ": give --url"));
+    if (address.port() == 0) {
+      throw new UsageException("the configuration's port is 0 (any free port): give --url");
+    }
+    return URI.create(address.loopbackUrl());
+  }
+}

@@ -1,0 +1,104 @@
+package io.cgiguard.cli;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * POSIX signal handlers through the JDK's {@code sun.misc.Signal} (module {@code jdk.unsupported},
+ * exported for exactly this use; the way long-running Java servers take SIGHUP). It is reached
+ * reflectively so that the build stays free of internal-API warnings. The JVM runs each handler
+ * in a thread of its own.
+ */
+final class Signals {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Signals.class);
+
+  private Signals() {}
+
+  /**
+   * Runs {@code action} whenever the process receives {@code SIG<name>}, instead of the JVM's
+   * default (which for HUP and TERM is to exit).
+   *
+   * @return whether the handler is in place; it is not when the JVM runs with {@code -Xrs} or
+   *     has no such signal, and that is logged
+   */
+  static boolean handle(String name, Runnable action) {
+    return install(name, action) != null;
+  }
+
+  /**
+   * Runs {@code action} on {@code SIG<name>} until the returned handle is closed, which puts the
+   * previous handler back.
+   */
+  static Restore during(String name, Runnable action) {
+    Object previous = install(name, action);
+    return () -> {
+      if (previous != null) {
+        try {
+          Class<?> signalType = Class.forName("sun.misc.Signal");
+          Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+          signalType.getMethod("handle", signalType, handlerType).invoke(null,
+              signalType.getConstructor(String.class).newInstance(name), previous);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          LOG.warn("SIG{}: the previous handler could not be put back", name, e);
+        }
+      }
+    };
+  }
+
+  /** Puts a handler back when closed; closing it throws nothing. */
+  interface Restore extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** @return the handler that was in place, or null when none could be installed */
+  private static Object install(String name, Runnable action) {
+    try {
+      Class<?> signalType = Class.forName("sun.misc.Signal");
+      Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+      Object signal = signalType.getConstructor(String.class).newInstance(name);
+      Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(),
+          new Class<?>[] {handlerType}, new Dispatch(name, action));
+      return signalType.getMethod("handle", signalType, handlerType).invoke(null, signal, handler);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      LOG.warn("SIG{} cannot be handled in this JVM ({}); it keeps its default action", name,
+          cause.getMessage());
+      return null;
+    }
+  }
+
+  /** The proxy's one real method is {@code handle(Signal)}; the others are Object's. */
+  private static final class Dispatch implements InvocationHandler {
+    private final String name;
+    private final Runnable action;
+
+    Dispatch(String name, Runnable action) {
+      this.name = name;
+      this.action = action;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) {
+      switch (method.getName()) {
+        case "equals":
+          return proxy == args[0];
+        case "hashCode":
+          return System.identityHashCode(proxy);
+        case "toString":
+          return "handler of SIG" + name;
+        default:
+          try {
+            action.run();
+          } catch (RuntimeException e) {
+            LOG.error("handling SIG{} failed", name, e);
+          }
+          return null;
+      }
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package io.cgiguard.config;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a reload checks besides what {@link ConfigLoader} validates: that the directories the new
+ * configuration names are there for the running user, and which of its changes only a restart
+ * can apply (the listener, the threads, the user, the bulkhead and the circuits are made once).
+ *
+ * <p>Which keys a reload applies is written here as a list of what may change; everything else,
+ * including a section added later, counts as needing a restart, so a change is never silently
+ * ignored.
+ */
+public final class ReloadCheck {
+
+  /** Sections that a reload applies in full (record components of {@link GatewayConfig}). */
+  private static final Set<String> RELOADED_SECTIONS = Set.of("source", "mounts", "interpreters",
+      "environment", "restrictions", "arguments", "timeouts", "retry", "response",
+      "diagnostics", "admin");
+  /** Keys of sections that a reload applies in part; the other keys there need a restart. */
+  private static final Set<String> RELOADED_KEYS = Set.of("server.docroot", "server.indexFiles",
+      "server.localClients", "server.drain", "concurrency.queueWait",
+      "limits.cpu", "limits.addressSpaceBytes", "limits.openFiles", "limits.fileSizeBytes",
+      "limits.coreSizeBytes", "limits.stderrTailBytes",
+      "request.maxUrlLength", "request.maxQueryLength", "request.maxHeaderCount",
+      "request.maxBodyBytes", "request.deniedExtensions", "request.hiddenSegments",
+      "request.allowedExtensions", "request.denyUrlSequences");
+
+  /** Keys whose record name is not the file's: the front door's keys live in [server] and [tls]. */
+  private static final java.util.Map<String, String> FILE_NAMES = java.util.Map.of(
+      "frontDoor.accessLog", "server.access-log", "frontDoor.trustedProxies",
+      "server.trusted-proxies", "frontDoor.h2c", "server.h2c", "frontDoor.tls", "tls");
+
+  private ReloadCheck() {}
+
+  /**
+   * @return one line per key whose new value only a restart can apply, such as
+   *     {@code server.port: 8080 -> 9090}; empty when the reload applies everything
+   */
+  public static List<String> restartNeeded(GatewayConfig running, GatewayConfig next) {
+    List<String> changes = new ArrayList<>();
+    for (RecordComponent section : GatewayConfig.class.getRecordComponents()) {
+      String name = section.getName();
+      if (RELOADED_SECTIONS.contains(name)) {
+        continue;
+      }
+      Object before = read(section, running);
+      Object after = read(section, next);
+      if (before != null && before.getClass().isRecord()) {
+        for (RecordComponent key : before.getClass().getRecordComponents()) {
+          if (!RELOADED_KEYS.contains(name + "." + key.getName())) {
+            compare(name + "." + key.getName(), read(key, before), read(key, after), changes);
+          }
+        }
+      } else {
+        compare(name, before, after, changes);
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * @return a problem for each mount directory and the document root that is missing or that the
+   *     running user cannot read and search, with the line of its key in the file
+   */
+  public static List<ConfigProblem> missingDirectories(GatewayConfig config) {
+    KeyLines lines = keyLines(config.source());
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (int i = 0; i < config.mounts().size(); i++) {
+      GatewayConfig.Mount mount = config.mounts().get(i);
+      checkDirectory("mount[" + i + "].dir", mount.dir(), lines, problems);
+    }
+    config.server().docroot().ifPresent(
+        docroot -> checkDirectory("server.docroot", docroot, lines, problems));
+    problems.sort((a, b) -> Integer.compare(a.line(), b.line()));
+    return problems;
+  }
+
+  private static void checkDirectory(String key, Path dir, KeyLines lines,
+      List<ConfigProblem> problems) {
+    if (!Files.isDirectory(dir)) {
+      problems.add(new ConfigProblem(key, lines.lineOf(key),
+          dir + " does not exist or is not a directory"));
+    } else if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+      problems.add(new ConfigProblem(key, lines.lineOf(key),
+          "the gateway's user cannot read " + dir));
+    }
+  }
+
+  private static KeyLines keyLines(java.util.Optional<Path> source) {
+    if (source.isEmpty()) {
+      return new KeyLines("");
+    }
+    try {
+      return new KeyLines(Files.readString(source.get(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // The loader has just read it; if it is gone now the problems simply carry no line.
+      return new KeyLines("");
+    }
+  }
+
+  private static void compare(String key, Object before, Object after, List<String> changes) {
+    if (same(before, after)) {
+      return;
+    }
+    String label = FILE_NAMES.containsKey(key) ? FILE_NAMES.get(key) : kebab(key);
+    if (shown(before) && shown(after) && !label.contains("password")) {
+      changes.add(label + ": " + text(before) + " -> " + text(after));
+    } else {
+      changes.add(label + ": changed");
+    }
+  }
+
+  /** Equal values, comparing records key by key so that an array inside one compares by content. */
+  private static boolean same(Object a, Object b) {
+    if (a != null && b != null && a.getClass().isRecord() && a.getClass() == b.getClass()) {
+      for (RecordComponent key : a.getClass().getRecordComponents()) {
+        if (!same(read(key, a), read(key, b))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return Objects.deepEquals(a, b);
+  }
+
+  private static boolean shown(Object value) {
+    return value instanceof Number || value instanceof Boolean || value instanceof String
+        || value instanceof Duration;
+  }
+
+  private static String text(Object value) {
+    if (value instanceof Duration d) {
+      long millis = d.toMillis();
+      return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+    return value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+  }
+
+  /** {@code server.maxThreads} → {@code server.max-threads}, as the file spells it. */
+  private static String kebab(String key) {
+    return key.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+  }
+
+  private static Object read(RecordComponent component, Object record) {
+    try {
+      java.lang.reflect.Method accessor = component.getAccessor();
+      accessor.trySetAccessible();
+      return accessor.invoke(record);
+    } catch (IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalStateException("cannot read " + component.getName(), e);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.cgiguard.http;
+
+import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.launch.Launcher;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of a stop that loses no request, after {@code /-/health} has turned 503: wait
+ * {@code drain-delay} with the listener open (a load balancer needs a few health checks to take
+ * the instance out), close the listening sockets, give the requests that
+ * are running {@code drain-timeout} to finish, then kill the process groups of the scripts still
+ * running so that their requests end with a page and nothing outlives the gateway.
+ */
+final class Draining {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Draining.class);
+  /** After the kill, how long the requests get to write their pages, beyond the kill grace. */
+  private static final Duration AFTER_KILL = Duration.ofSeconds(5);
+
+  private final Server server;
+  private final GracefulHandler requests;
+  private final Launcher launcher;
+
+  Draining(Server server, GracefulHandler requests, Launcher launcher) {
+    this.server = server;
+    this.requests = requests;
+    this.launcher = launcher;
+  }
+
+  void run(GatewayConfig.Drain drain, Duration killGrace) {
+    LOG.info("draining: /-/health answers 503; the listener closes in {} ms",
+        drain.delay().toMillis());
+    try {
+      Thread.sleep(drain.delay().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.warn("draining: interrupted during drain-delay; closing the listener now");
+    }
+    // Only the listening sockets close: Jetty's connector shutdown would also fail the requests
+    // still in flight on their connections, which must be let finish. Open connections close
+    // when the server stops, after the drain.
+    for (Connector connector : server.getConnectors()) {
+      if (connector instanceof NetworkConnector listener) {
+        try {
+          listener.close();
+        } catch (RuntimeException e) {
+          LOG.warn("draining: closing the listener {} failed", listener, e);
+        }
+      }
+    }
+    CompletableFuture<Void> idle = requests.shutdown();
+    LOG.info("draining: listener closed; {} request(s) running get up to {} ms to finish",
+        requests.getCurrentRequestCount(), drain.timeout().toMillis());
+    if (finished(idle, drain.timeout())) {
+      LOG.info("drained: every request finished");
+      return;
+    }
+    LOG.warn("draining: drain-timeout passed with {} request(s) running; killing the process "
+        + "groups of their scripts", requests.getCurrentRequestCount());
+    launcher.close();
+    if (!finished(idle, killGrace.plus(AFTER_KILL))) {
+      LOG.warn("draining: {} request(s) still had not ended; their connections are closed",
+          requests.getCurrentRequestCount());
+    }
+  }
+
+  private static boolean finished(CompletableFuture<Void> idle, Duration limit) {
+    try {
+      idle.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      LOG.warn("draining: a part of the server failed to shut down", e.getCause());
+      return false;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.cgiguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cgiguard.TestScripts;
+import io.cgiguard.config.ConfigLoader;
+import io.cgiguard.http.GatewayServer;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.Launchers;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cgiguard reload} against a real gateway: it finds the gateway from a file that no longer
+ * validates and prints the gateway's refusal; it says so when no gateway answers, and when it
+ * cannot know where to ask.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ReloadCommandTest {
+
+  @TempDir Path temp;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int reload(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "reload";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
+  }
+
+  @Test
+  void findsTheGatewayInABrokenFileAndPrintsItsRefusal() throws Exception {
+    Path file = temp.resolve("cgiguard.toml");
+    String site = """
+        [server]
+        port = %d
+        docroot = "%s"
+        """;
+    Files.writeString(file, site.formatted(0, TestScripts.path("docroot")));
+    try (Launcher launcher = Launchers.create();
+        GatewayServer server = new GatewayServer(new ConfigLoader(temp).load(file), launcher)) {
+      server.reloadFrom(() -> new ConfigLoader(temp).load(file));
+      server.start();
+      Files.writeString(file, site.formatted(server.port(), TestScripts.path("docroot"))
+          + "[timeouts]\nheader = \"later\"\n");
+
+      int status = reload("--config", file.toString());
+
+      assertThat(status).as(err.toString()).isEqualTo(ReloadCommand.EXIT_REFUSED);
+      assertThat(err.toString()).contains("refused; the running configuration keeps serving")
+          .contains(file + ":5: timeouts.header:");
+    }
+  }
+
+  @Test
+  void saysSoWhenNoGatewayAnswers() throws Exception {
+    int port;
+    try (ServerSocket taken = new ServerSocket(0)) {
+      port = taken.getLocalPort();
+    }
+
+    int status = reload("--url", "http://127.0.0.1:" + port + "/");
+
+    assertThat(status).isEqualTo(ReloadCommand.EXIT_UNREACHABLE);
+    assertThat(err.toString()).contains("no gateway answered at http://127.0.0.1:" + port
+        + "/-/reload");
+  }
+
+  @Test
+  void asksForTheUrlWhenTheFileSaysAnyPort() throws Exception {
+    Path file = temp.resolve("cgiguard.toml");
+    Files.writeString(file, "[server]\nport = 0\n");
+
+    int status = reload("--config", file.toString());
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("port is 0 (any free port): give --url");
+  }
+
+  @Test
+  void refusesAUrlThatIsNotHttp() {
+    int status = reload("--url", "ftp://127.0.0.1/");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("--url must be an http:// URL");
+  }
+}

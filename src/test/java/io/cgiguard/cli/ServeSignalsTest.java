@@ -1,0 +1,262 @@
+package io.cgiguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cgiguard.Polling;
+import io.cgiguard.TestScripts;
+import io.cgiguard.load.Expectations;
+import io.cgiguard.load.LoadPlan;
+import io.cgiguard.load.LoadResult;
+import io.cgiguard.load.LoadRun;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cgiguard serve} in a child JVM, driven by real signals: {@code SIGHUP} and
+ * {@code cgiguard reload} re-read the file (a broken one is refused with its line in the log and
+ * the running site keeps serving); {@code SIGTERM} under load drains without a failed request,
+ * lets running scripts finish, exits 0 and leaves no process behind.
+ *
+ * <p>The child keeps root ({@code run-as = "root"}): these tests are about signals, and the
+ * fixtures they serve stay in the checkout, which the run-as user may not be able to read;
+ * {@code ServeAsRootTest} shows the drop.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ServeSignalsTest {
+
+  private static final Path FIXTURES = TestScripts.path("reload");
+  private static final Path BEFORE_HEADERS = TestScripts.path("before-headers");
+
+  @TempDir Path temp;
+  private Path file;
+  private final HttpClient client = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** Starts serve on {@code toml}; the file it re-reads is {@link #file}. */
+  private Started serve(String toml) throws Exception {
+    Path root = ServeChild.readableDirectory(temp.resolve("gateway"));
+    file = root.resolve("cgiguard.toml");
+    ServeChild child = ServeChild.start(root, toml);
+    return new Started(child, child.awaitListening(Duration.ofSeconds(60)));
+  }
+
+  /** A serve child and the URL it listens on. */
+  private record Started(ServeChild child, URI uri) implements AutoCloseable {
+    @Override
+    public void close() {
+      child.close();
+    }
+
+    /** Sends {@code SIG<name>}, as an operator's {@code kill -<name>} would. */
+    void signal(String name) throws Exception {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid()))
+          .redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
+          .as("kill -" + name).isTrue();
+    }
+
+    /** @return the child's log so far */
+    String log() {
+      try {
+        return child.stderr();
+      } catch (IOException e) {
+        return "";
+      }
+    }
+  }
+
+  private String config(String version, String drain, String more) {
+    return """
+        [server]
+        port = 0
+        run-as = "root"
+        docroot = "%s"
+        %s
+
+        [[mount]]
+        url = "/app/"
+        dir = "%s"
+
+        [[mount]]
+        url = "/slow/"
+        dir = "%s"
+        """.formatted(TestScripts.path("docroot"), drain, FIXTURES.resolve(version),
+        FIXTURES.resolve("slow")) + more;
+  }
+
+  @Test
+  void sighupAndTheReloadCommandReReadTheFileAndRefuseABrokenOne() throws Exception {
+    try (Started serve = serve(config("v1", "", ""))) {
+      Files.writeString(file, config("v2", "", """
+          [[mount]]
+          url = "/new/"
+          dir = "%s"
+          """.formatted(FIXTURES.resolve("v1"))));
+      serve.signal("HUP");
+      assertThat(Polling.eventually(Duration.ofSeconds(20),
+          () -> status(serve.uri().resolve("/new/version.sh")) == 200)).as("the new mount").isTrue();
+      assertThat(body(serve.uri().resolve("/app/version.sh"))).isEqualTo("version 2\n");
+
+      Files.writeString(file, config("v1", "max-threads = 3", ""));
+      serve.signal("HUP");
+      String refusal = file + ":5: server.max-threads: must be from 16 to 10000 (got 3)";
+      assertThat(Polling.eventually(Duration.ofSeconds(20),
+          () -> serve.log().contains(refusal))).as(serve.log()).isTrue();
+      assertThat(body(serve.uri().resolve("/app/version.sh"))).isEqualTo("version 2\n");
+
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int refused = Main.execute(new PrintWriter(out), new PrintWriter(err), "reload",
+          "--url", serve.uri().toString());
+      assertThat(refused).isEqualTo(ReloadCommand.EXIT_REFUSED);
+      assertThat(err.toString()).contains(refusal);
+
+      Files.writeString(file, config("v1", "", ""));
+      int applied = Main.execute(new PrintWriter(out), new PrintWriter(err), "reload",
+          "--url", serve.uri().toString());
+      assertThat(applied).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("reloaded " + file);
+      assertThat(body(serve.uri().resolve("/app/version.sh"))).isEqualTo("version 1\n");
+      assertThat(status(serve.uri().resolve("/new/version.sh"))).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void sigtermUnderLoadLosesNoRequestLetsScriptsFinishAndExitsZero() throws Exception {
+    // The delay is the time a load balancer gets to see /-/health fail; this test is the load
+    // balancer, and it needs only one poll.
+    Path pids = Files.createDirectory(temp.resolve("pids"));
+    try (Started serve = serve(config("v1", "drain-delay = \"3s\"\ndrain-timeout = \"20s\"",
+        ""))) {
+      LoadRun load = new LoadRun(new LoadPlan(serve.uri().resolve("/app/version.sh"), "GET",
+          List.of(), new byte[0], 4, 0, Duration.ofSeconds(60), 0, Duration.ofSeconds(10),
+          Duration.ZERO, new Expectations(Set.of(200), Optional.of(Pattern.compile("version 1"))),
+          LoadPlan.DEFAULT_RETAIN_BODY_BYTES));
+      CompletableFuture<LoadResult> loaded = CompletableFuture.supplyAsync(() -> run(load));
+      List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        slow.add(client.sendAsync(HttpRequest.newBuilder(serve.uri().resolve("/slow/slow.sh?"
+            + pids)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      assertThat(Polling.eventually(Duration.ofSeconds(20), () -> pidsIn(pids).size() == 3
+          && load.requests() > 0)).as("three slow scripts running under load").isTrue();
+
+      long signalled = System.nanoTime();
+      serve.signal("TERM");
+      assertThat(Polling.eventually(Duration.ofSeconds(2),
+          () -> status(serve.uri().resolve("/-/health")) == 503)).as("health 503 at once").isTrue();
+      load.stopSending();
+      LoadResult result = loaded.get(30, TimeUnit.SECONDS);
+
+      assertThat(serve.child().process().waitFor(40, TimeUnit.SECONDS)).as(serve.log()).isTrue();
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+      assertThat(serve.child().process().exitValue()).as(serve.log()).isZero();
+      assertThat(tookMillis).as("exit after the delay, within delay + timeout")
+          .isBetween(3_000L, 23_000L);
+      assertThat(result.requests()).isPositive();
+      assertThat(result.failures()).as("failures by kind").isEmpty();
+      for (CompletableFuture<HttpResponse<String>> each : slow) {
+        HttpResponse<String> response = each.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("finished\n");
+      }
+      assertThat(Polling.eventually(Duration.ofSeconds(5),
+          () -> pidsIn(pids).stream().noneMatch(ServeSignalsTest::alive))).isTrue();
+      assertThat(serve.log()).doesNotContain("drain-timeout passed");
+    }
+  }
+
+  @Test
+  void aScriptStillRunningAtTheDrainTimeoutIsKilledAndServeExitsZero() throws Exception {
+    Path pids = Files.createDirectory(temp.resolve("pids"));
+    try (Started serve = serve(config("v1", "drain-delay = \"200ms\"\ndrain-timeout = \"1s\"",
+        """
+        [[mount]]
+        url = "/before-headers/"
+        dir = "%s"
+        """.formatted(BEFORE_HEADERS)))) {
+      CompletableFuture<HttpResponse<String>> hanging = client.sendAsync(HttpRequest.newBuilder(
+          serve.uri().resolve("/before-headers/hang-before-headers.sh?" + pids))
+          .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(Polling.eventually(Duration.ofSeconds(20), () -> pidsIn(pids).size() == 1))
+          .isTrue();
+
+      serve.signal("TERM");
+
+      assertThat(serve.child().process().waitFor(40, TimeUnit.SECONDS)).as(serve.log()).isTrue();
+      assertThat(serve.child().process().exitValue()).as(serve.log()).isZero();
+      long pid = pidsIn(pids).get(0);
+      assertThat(Polling.eventually(Duration.ofSeconds(5), () -> !alive(pid))).isTrue();
+      assertThat(serve.log()).contains("drain-timeout passed with 1 request(s) running");
+      // Its client still gets the gateway's own answer: the script was killed, nothing restarts it.
+      HttpResponse<String> answer = hanging.get(10, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(502);
+      assertThat(answer.headers().firstValue("X-Cgiguard-Failure")).hasValue("spawn-failed");
+      assertThat(answer.body()).contains("the gateway is stopping");
+    }
+  }
+
+  private static List<Long> pidsIn(Path dir) {
+    try {
+      Path file = dir.resolve("script.pid");
+      if (!Files.exists(file)) {
+        return List.of();
+      }
+      return Files.readAllLines(file).stream().filter(l -> !l.isBlank())
+          .map(l -> Long.parseLong(l.strip())).toList();
+    } catch (IOException | NumberFormatException e) {
+      return List.of();
+    }
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private int status(URI uri) {
+    try {
+      return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private String body(URI uri) throws Exception {
+    HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(uri.toString()).isEqualTo(200);
+    return response.body();
+  }
+
+  private static LoadResult run(LoadRun load) {
+    try {
+      return load.run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

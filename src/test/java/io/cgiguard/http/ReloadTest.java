@@ -1,0 +1,258 @@
+package io.cgiguard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cgiguard.TestScripts;
+import io.cgiguard.config.ConfigLoader;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.Launchers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A reload, in-process against a real gateway and real scripts: new requests see the new mounts
+ * and timeouts, a request already running finishes on the site it started with, a file with a
+ * problem is refused with its line while the running site keeps serving, and what only a restart
+ * can change is reported.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ReloadTest {
+
+  static final Path FIXTURES = TestScripts.path("reload");
+
+  @TempDir Path temp;
+  private Path file;
+  private Launcher launcher;
+  private GatewayServer server;
+  private final HttpClient client = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    file = temp.resolve("cgiguard.toml");
+    write(site("v1", ""));
+    launcher = Launchers.create();
+    server = new GatewayServer(new ConfigLoader(temp).load(file), launcher);
+    server.reloadFrom(() -> new ConfigLoader(temp).load(file));
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (launcher != null) {
+      launcher.close();
+    }
+  }
+
+  /** A whole configuration: {@code /app/} from {@code version}'s directory, {@code /slow/}. */
+  static String site(String version, String more) {
+    return """
+        [server]
+        port = 0
+        docroot = "%s"
+
+        [[mount]]
+        url = "/app/"
+        dir = "%s"
+
+        [[mount]]
+        url = "/slow/"
+        dir = "%s"
+        """.formatted(TestGateway.DOCROOT, FIXTURES.resolve(version), FIXTURES.resolve("slow"))
+        + more;
+  }
+
+  @Test
+  void newRequestsSeeTheNewSiteWhileARunningOneFinishesOnTheOld() throws Exception {
+    Path pids = Files.createDirectory(temp.resolve("pids"));
+    CompletableFuture<HttpResponse<String>> running = client.sendAsync(
+        get("/slow/slow.sh?" + pids), HttpResponse.BodyHandlers.ofString());
+    ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(10));
+
+    write(site("v2", """
+        [[mount]]
+        url = "/new/"
+        dir = "%s"
+
+        [timeouts]
+        header = "500ms"
+        """.formatted(FIXTURES.resolve("v1"))));
+    Reload outcome = server.reload();
+
+    assertThat(outcome).isInstanceOf(Reload.Applied.class);
+    assertThat(body("/app/version.sh")).isEqualTo("version 2\n");
+    assertThat(body("/new/version.sh")).isEqualTo("version 1\n");
+    // A new request has the new half-second header timeout; the one already running keeps 30s.
+    HttpResponse<String> late = client.send(get("/slow/slow.sh"),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(late.statusCode()).isEqualTo(504);
+    HttpResponse<String> first = running.get(20, TimeUnit.SECONDS);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo("finished\n");
+  }
+
+  @Test
+  void requestIdsKeepTheirPrefixAndNeverRepeatAcrossAReload() throws Exception {
+    String before = id("/app/version.sh");
+    write(site("v2", ""));
+    assertThat(server.reload()).isInstanceOf(Reload.Applied.class);
+    String after = id("/app/version.sh");
+
+    assertThat(after).isNotEqualTo(before);
+    assertThat(after.substring(0, after.indexOf('-')))
+        .isEqualTo(before.substring(0, before.indexOf('-')));
+  }
+
+  private String id(String path) throws Exception {
+    return client.send(get(path), HttpResponse.BodyHandlers.discarding()).headers()
+        .firstValue("X-Request-Id").orElseThrow();
+  }
+
+  @Test
+  void aFileWithProblemsIsRefusedWithEveryLineAndTheRunningSiteKeepsServing() throws Exception {
+    write(site("v2", """
+        [timeouts]
+        header = "soon"
+
+        [retry]
+        attempts = 99
+        """));
+
+    Reload outcome = server.reload();
+
+    assertThat(outcome).isInstanceOf(Reload.Refused.class);
+    assertThat(((Reload.Refused) outcome).problems()).containsExactly(
+        file + ":13: timeouts.header: " + problem("timeouts.header", "header = \"soon\""),
+        file + ":16: retry.attempts: " + problem("retry.attempts", "attempts = 99"));
+    assertThat(body("/app/version.sh")).isEqualTo("version 1\n");
+  }
+
+  @Test
+  void aMissingScriptDirectoryIsRefusedAtItsLine() throws Exception {
+    write(site("v2", """
+        [[mount]]
+        url = "/gone/"
+        dir = "%s"
+        """.formatted(temp.resolve("no-such-dir"))));
+
+    Reload outcome = server.reload();
+
+    assertThat(outcome).isInstanceOf(Reload.Refused.class);
+    assertThat(((Reload.Refused) outcome).problems()).containsExactly(file + ":14: mount[2].dir: "
+        + temp.resolve("no-such-dir") + " does not exist or is not a directory");
+    assertThat(body("/app/version.sh")).isEqualTo("version 1\n");
+  }
+
+  @Test
+  void whatOnlyARestartChangesIsReportedAndTheRestApplied() throws Exception {
+    write(site("v2", """
+        [concurrency]
+        max-running = 32
+        max-per-script = 8
+        """).replace("port = 0", "port = 0\nmax-threads = 200"));
+
+    Reload outcome = server.reload();
+
+    assertThat(outcome).isEqualTo(new Reload.Applied(file.toString(), java.util.List.of(
+        "server.max-threads: 400 -> 200", "concurrency.max-running: 64 -> 32",
+        "concurrency.max-per-script: 16 -> 8")));
+    assertThat(body("/app/version.sh")).isEqualTo("version 2\n");
+  }
+
+  @Test
+  void theAdminEndpointReloadsOnAPostFromLoopbackOnly() throws Exception {
+    write(site("v2", ""));
+
+    HttpResponse<String> applied = client.send(post("/-/reload").build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> fromAPage = client.send(post("/-/reload")
+        .header("Origin", "http://example.com").build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> read = client.send(get("/-/reload"), HttpResponse.BodyHandlers.ofString());
+    write("[server]\nport = \"high\"\n");
+    HttpResponse<String> refused = client.send(post("/-/reload").build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(applied.statusCode()).isEqualTo(200);
+    JsonNode appliedBody = new ObjectMapper().readTree(applied.body());
+    assertThat(appliedBody.path("reloaded").asBoolean()).isTrue();
+    assertThat(appliedBody.path("source").asText()).isEqualTo(file.toString());
+    assertThat(appliedBody.path("restartNeeded").isArray()).isTrue();
+    assertThat(appliedBody.path("restartNeeded")).isEmpty();
+    assertThat(applied.headers().firstValue("X-Request-Id")).isPresent();
+    assertThat(fromAPage.statusCode()).isEqualTo(403);
+    assertThat(read.statusCode()).isEqualTo(405);
+    assertThat(read.headers().firstValue("Allow")).hasValue("POST");
+    assertThat(refused.statusCode()).isEqualTo(422);
+    JsonNode refusedBody = new ObjectMapper().readTree(refused.body());
+    assertThat(refusedBody.path("reloaded").asBoolean(true)).isFalse();
+    assertThat(refusedBody.path("problems").get(0).asText()).startsWith(file + ":2: server.port:");
+    assertThat(body("/app/version.sh")).isEqualTo("version 2\n");
+  }
+
+  @Test
+  void aClientOutsideTheLocalNetworksCannotReload() throws Exception {
+    // TEST-NET-1 as the only local network makes this loopback client a remote one.
+    write(site("v2", "").replace("port = 0",
+        "port = 0\nlocal-clients = [\"192.0.2.0/24\"]"));
+    assertThat(server.reload()).isInstanceOf(Reload.Applied.class);
+    write(site("v1", ""));
+
+    HttpResponse<String> remote = client.send(post("/-/reload").build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(remote.statusCode()).isEqualTo(403);
+    assertThat(body("/app/version.sh")).isEqualTo("version 2\n");
+  }
+
+  private String problem(String key, String line) throws Exception {
+    Path alone = temp.resolve("alone.toml");
+    String table = key.substring(0, key.indexOf('.'));
+    Files.writeString(alone, "[" + table + "]\n" + line + "\n");
+    try {
+      new ConfigLoader(temp).load(alone);
+    } catch (io.cgiguard.config.ConfigException e) {
+      return e.problems().get(0).message();
+    }
+    throw new AssertionError(line + " was accepted");
+  }
+
+  private void write(String toml) throws Exception {
+    Files.writeString(file, toml);
+  }
+
+  private String body(String path) throws Exception {
+    HttpResponse<String> response = client.send(get(path), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path).isEqualTo(200);
+    return response.body();
+  }
+
+  private HttpRequest get(String path) {
+    return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).build();
+  }
+
+  private HttpRequest.Builder post(String path) {
+    return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.noBody());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+}
