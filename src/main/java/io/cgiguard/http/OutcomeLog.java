@@ -111,6 +111,9 @@ final class OutcomeLog implements AttemptListener {
       Diagnosis diagnosis, Duration elapsed) {
     FailureKind kind = FailureKind.SPAWN_FAILED;
     metrics.recordRequest(line.script(), kind.label(), elapsed);
+    live.record(line.script(), kind.label(), elapsed);
+    // The access log shows these as spawn-failed with status 503 (other spawn failures are 502).
+    AccessLog.recordScript(line.request(), line.script(), kind.label(), attempts);
     recent.record(new FailureRecord(clock.instant(), line.requestId(), line.method(), line.path(),
         line.script(), kind.label(), ShortageAnswer.STATUS, attempts, diagnosis.detail(),
         diagnosis.cause().title(), diagnosis.cause().fix(),

@@ -1,5 +1,6 @@
 package io.cgiguard.http;
 
+import io.cgiguard.failure.FailureKind;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.server.Request;
@@ -44,6 +45,7 @@ final class ThreadShortage {
     }
     String cause = "the process table of this service is full: no thread could be made";
     request.setAttribute(ShortageAnswer.ATTRIBUTE, cause);
+    AccessLog.recordScript(request, "-", FailureKind.SPAWN_FAILED.label(), 0);
     response.getHeaders().put("Retry-After", Long.toString(RETRY_AFTER.toSeconds()));
     pages.refuse(request, response, callback, requestId, ShortageAnswer.STATUS, cause);
   }

@@ -260,8 +260,18 @@ class OutOfProcessesTest {
     assertThat(episodeLines).hasSize((int) episodes)
         .allSatisfy(line -> assertThat(line).contains(limiter.boundName()));
     assertThat(log).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
-    assertThat(child.stdout().lines()).as("no JVM warning about a thread it could not make")
+    // Standard output holds the listening line and the access log, which marks every request
+    // answered in the shortage as spawn-failed with 503; nothing else (no JVM thread warning).
+    java.util.function.Predicate<String> accessLine =
+        java.util.regex.Pattern.compile("^\\S+ - \\S+ \\[[^]]+] \"").asPredicate();
+    List<String> accessLines = child.stdout().lines().filter(accessLine)
+        .filter(l -> l.contains("\"GET " + URL_PATH)).toList();
+    assertThat(child.stdout().lines().filter(accessLine.negate()))
+        .as("no JVM warning about a thread it could not make")
         .singleElement().asString().startsWith("cgiguard listening on");
+    assertThat(accessLines.stream().filter(l -> l.contains("\" 503 ")))
+        .as("access log lines of the shortage's 503s").isNotEmpty()
+        .allSatisfy(l -> assertThat(l).contains("outcome=spawn-failed"));
   }
 
   private ServeChild serve(String runAs) throws IOException {
@@ -280,7 +290,7 @@ class OutOfProcessesTest {
         max-per-script = %d
         queue = 16
         [retry]
-        attempts = 5
+        attempts = 8
         backoff = "100ms"
         [[mount]]
         url = "/cgi-bin/"
