@@ -66,26 +66,8 @@ public final class LoadRun implements LiveFigures {
           ? periodNanos * i / plan.connections() : CONNECT_SPACING_NANOS * i);
       shares.get(i % loops).add(new EventLoop.LoopConnection(firstSend, plan.retainBodyBytes()));
     }
-    List<WorkerTally> tallies = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < loops; i++) {
-      WorkerTally tally = new WorkerTally();
-      tallies.add(tally);
-      EventLoop loop = new EventLoop(gate(), shares.get(i), address, request, isHead,
-          plan.timeout().toNanos(), periodNanos, tally);
-      Thread thread = new Thread(loop, "load-" + i);
-      thread.setDaemon(true);
-      threads.add(thread);
-      thread.start();
-    }
-    try {
-      for (Thread thread : threads) {
-        thread.join();
-      }
-    } catch (InterruptedException e) {
-      threads.forEach(Thread::interrupt);
-      throw e;
-    }
+    List<WorkerTally> tallies = Workers.run("load-", loops, (i, tally) -> new EventLoop(gate(),
+        shares.get(i), address, request, isHead, plan.timeout().toNanos(), periodNanos, tally));
     Duration elapsed = Duration.ofNanos(Math.max(0, System.nanoTime() - measureStartNanos));
     return LoadResult.merge(plan.target().toString(), plan.openLoop() ? "open" : "closed",
         plan.connections(), plan.ratePerSecond(), elapsed, tallies);

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,24 +64,8 @@ public final class ReplayRun implements LiveFigures {
         .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     startNanos = System.nanoTime();
     AtomicInteger next = new AtomicInteger();
-    List<WorkerTally> tallies = new ArrayList<>();
-    List<Thread> workers = new ArrayList<>();
-    for (int w = 0; w < connections; w++) {
-      WorkerTally tally = new WorkerTally();
-      tallies.add(tally);
-      Thread worker = new Thread(() -> work(client, next, tally), "replay-" + w);
-      worker.setDaemon(true);
-      workers.add(worker);
-      worker.start();
-    }
-    try {
-      for (Thread worker : workers) {
-        worker.join();
-      }
-    } catch (InterruptedException e) {
-      workers.forEach(Thread::interrupt);
-      throw e;
-    }
+    List<WorkerTally> tallies = Workers.run("replay-", connections,
+        (w, tally) -> () -> work(client, next, tally));
     Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
     LoadResult figures = LoadResult.merge(base.toString(), "replay", connections,
         ratePerSecond, elapsed, tallies);
