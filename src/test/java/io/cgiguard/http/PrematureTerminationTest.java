@@ -24,22 +24,15 @@ class PrematureTerminationTest {
 
   private static final String IIS =
       "The specified CGI application misbehaved by not returning a complete set of HTTP headers.";
-  /**
-   * One attempt a request, so the slow fixtures stay quick; retries have their own tests. The
-   * one-second CPU limit is set only for the fixture that tests it: a fresh gateway's first
-   * scripts have been seen to draw SIGXCPU under it before using a second of CPU, which would
-   * turn the memory fixture's exit into a kill.
-   */
-  private static String limits(Fault fault) {
-    return """
-        [limits]
-        cpu = "%s"
-        address-space = "64MiB"
-        max-header-bytes = "4KiB"
-        [retry]
-        attempts = 1
-        """.formatted("cpu-limit".equals(fault.cause()) ? "1s" : "30s");
-  }
+  /** One attempt a request, so the slow fixtures stay quick; retries have their own tests. */
+  private static final String LIMITS = """
+      [limits]
+      cpu = "1s"
+      address-space = "64MiB"
+      max-header-bytes = "4KiB"
+      [retry]
+      attempts = 1
+      """;
   /** Loopback is not in these networks, so the test client counts as remote. */
   static final String REMOTE = "local-clients = [\"192.0.2.0/24\"]";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -106,7 +99,7 @@ class PrematureTerminationTest {
   @MethodSource("cases")
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void localClientSeesKindEvidenceAndCause(Fault fault, String accept) throws Exception {
-    try (TestGateway gateway = TestGateway.start(limits(fault) + fault.timeouts())) {
+    try (TestGateway gateway = TestGateway.start(LIMITS + fault.timeouts())) {
       HttpResponse<String> response = gateway.get("/" + fault.script(), "Accept", accept);
 
       String requestId = assertFailureHead(response, fault, accept);
@@ -134,7 +127,7 @@ class PrematureTerminationTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void remoteClientSeesOnlyKindSentenceAndRequestId(Fault fault, String accept)
       throws Exception {
-    try (TestGateway gateway = TestGateway.start(REMOTE, limits(fault) + fault.timeouts())) {
+    try (TestGateway gateway = TestGateway.start(REMOTE, LIMITS + fault.timeouts())) {
       HttpResponse<String> response = gateway.get("/" + fault.script(), "Accept", accept);
 
       String requestId = assertFailureHead(response, fault, accept);
