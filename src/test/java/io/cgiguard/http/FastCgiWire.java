@@ -13,6 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +28,8 @@ public final class FastCgiWire implements AutoCloseable {
   private final SocketChannel channel;
   private final RecordReader reader = new RecordReader();
   private final ByteBuffer input = ByteBuffer.allocate(64 * 1024).flip();
+  /** Records read while waiting for another request's answer, kept for whoever asks next. */
+  private final Deque<FastCgiRecord> heldBack = new ArrayDeque<>();
 
   private FastCgiWire(SocketChannel channel) {
     this.channel = channel;
@@ -84,18 +89,46 @@ public final class FastCgiWire implements AutoCloseable {
     }
   }
 
-  /** Reads one request's answer up to its END_REQUEST: its STDOUT as text. */
+  /**
+   * Reads one request's answer up to its END_REQUEST: its STDOUT as text. Records of other
+   * requests that arrive meanwhile are held back for their own {@code answer} call, since the
+   * gateway may interleave them in either order.
+   */
   public Answer answer(int requestId) throws IOException, ProtocolException {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    Iterator<FastCgiRecord> held = heldBack.iterator();
+    while (held.hasNext()) {
+      FastCgiRecord record = held.next();
+      if (record.requestId() == requestId) {
+        held.remove();
+        Optional<Answer> done = take(record, stdout);
+        if (done.isPresent()) {
+          return done.get();
+        }
+      }
+    }
     while (true) {
       FastCgiRecord record = read().orElseThrow(() ->
           new IOException("the connection closed before END_REQUEST"));
-      if (record.requestId() == requestId && record.type() == FastCgiRecord.STDOUT) {
-        stdout.writeBytes(record.content());
-      } else if (record.requestId() == requestId && record.type() == FastCgiRecord.END_REQUEST) {
-        return new Answer(stdout.toString(StandardCharsets.ISO_8859_1), record.content()[4]);
+      if (record.requestId() != requestId) {
+        heldBack.add(record);
+        continue;
+      }
+      Optional<Answer> done = take(record, stdout);
+      if (done.isPresent()) {
+        return done.get();
       }
     }
+  }
+
+  private static Optional<Answer> take(FastCgiRecord record, ByteArrayOutputStream stdout) {
+    if (record.type() == FastCgiRecord.STDOUT) {
+      stdout.writeBytes(record.content());
+    } else if (record.type() == FastCgiRecord.END_REQUEST) {
+      return Optional.of(new Answer(stdout.toString(StandardCharsets.ISO_8859_1),
+          record.content()[4]));
+    }
+    return Optional.empty();
   }
 
   /** What came back for one request: the CGI response and END_REQUEST's protocol status. */
