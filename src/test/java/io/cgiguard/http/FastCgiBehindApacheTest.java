@@ -25,11 +25,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A real Apache httpd 2.4 speaks FastCGI to the gateway over its Unix socket through
  * mod_proxy_fcgi, configured as docs/fastcgi.md gives it, and the checks the nginx tests make go
  * through it in both ways of choosing the script: by URL against the gateway's mounts
- * ({@code ProxyPass}), and by the file Apache maps the URL to ({@code SetHandler "proxy:…"} in a
- * {@code <Directory>}), which Apache sends as {@code proxy:fcgi://localhost//path} with its
- * default {@code ProxyFCGIBackendType FPM}. Apache's other ways of naming a script
- * ({@code ProxyPassMatch}, {@code ProxyFCGIBackendType GENERIC}, {@code ProxyFCGISetEnvIf}) and
- * names outside the allowed roots have tests of their own.
+ * ({@code ProxyPass} with {@code enablereuse=on}, so Apache keeps its connections), and by the
+ * file Apache maps the URL to ({@code SetHandler "proxy:…"} in a {@code <Directory>}), which
+ * Apache sends as {@code proxy:fcgi://localhost//path} with its default
+ * {@code ProxyFCGIBackendType FPM}. The git-http-backend location of the docs, Apache's other
+ * ways of naming a script ({@code ProxyPassMatch}, {@code ProxyFCGIBackendType GENERIC},
+ * {@code ProxyFCGISetEnvIf}) and names outside the allowed roots have tests of their own.
  */
 class FastCgiBehindApacheTest {
 
@@ -151,6 +152,44 @@ class FastCgiBehindApacheTest {
   }
 
   @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void gitClonesAndPushesThroughTheDocumentedGitLocation() throws Exception {
+    RequiredPrograms.requireExecutable(GitClient.BACKEND);
+    RequiredPrograms.requireCommand("git", "git", "--version");
+    GitClient git = new GitClient(temp);
+    Path repos = Files.createDirectories(temp.resolve("repos"));
+    Path bare = repos.resolve("project.git");
+    git.seededRepository(bare, "hello through Apache\n");
+    // docs/fastcgi.md's git-http-backend location, with this test's paths.
+    String directives = """
+        <Location "/git/">
+          SetEnv GIT_PROJECT_ROOT %1$s
+          SetEnv GIT_HTTP_EXPORT_ALL
+          ProxyFCGISetEnvIf "true" SCRIPT_FILENAME "%2$s"
+          ProxyFCGISetEnvIf "%%{REQUEST_URI} =~ m#^/git(/[^?]*)#" PATH_INFO "$1"
+          SetHandler "proxy:unix:%3$s|fcgi://localhost/"
+        </Location>
+        """.formatted(repos, GitClient.BACKEND, FrontedGateway.socket(temp));
+    String roots = "allowed-roots = [\"/usr/lib/git-core\"]\n";
+    try (var front = front(Mode.PARAMS, roots, directives, false)) {
+      Path clone = temp.resolve("clone");
+      git.git(temp, "clone", front.server().uri("/git/project.git").toString(),
+          clone.toString());
+      assertThat(clone.resolve("README")).hasContent("hello through Apache");
+
+      byte[] payload = new byte[5 * 1024 * 1024];
+      new Random(5).nextBytes(payload);
+      Files.write(clone.resolve("payload.bin"), payload);
+      git.git(clone, "add", "payload.bin");
+      git.git(clone, "commit", "-m", "large push");
+      git.git(clone, "push", "origin", "HEAD:main");
+      assertThat(git.git(bare, "rev-parse", "main")).isEqualTo(git.git(clone, "rev-parse", "HEAD"));
+      assertThat(git.git(bare, "cat-file", "-s", "main:payload.bin"))
+          .isEqualTo(Integer.toString(payload.length));
+    }
+  }
+
+  @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void apachesOtherWaysOfNamingTheScriptFindItAndItsPathInfo() throws Exception {
     Path inside = Files.createDirectories(temp.resolve("inside"));
@@ -249,7 +288,7 @@ class FastCgiBehindApacheTest {
   private static String site(Mode mode, Path socket) {
     if (mode == Mode.MOUNTS) {
       return """
-          ProxyPass "/" "unix:%s|fcgi://localhost/"
+          ProxyPass "/" "unix:%s|fcgi://localhost/" enablereuse=on
           """.formatted(socket);
     }
     return """
