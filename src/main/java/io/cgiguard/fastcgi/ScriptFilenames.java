@@ -25,8 +25,8 @@ import java.util.Optional;
  *       {@code ProxyFCGIBackendType GENERIC} Apache takes the prefix off itself and leaves the
  *       URL path encoded; it is decoded when it names no file as it is.
  *   <li>A path that is not a file, but begins with one, names that file; the rest is PATH_INFO
- *       when the front server sent none, and is taken off the end of SCRIPT_NAME. fcgiwrap and
- *       PHP-FPM find the script the same way.
+ *       when the front server sent none, and is taken off the end of SCRIPT_NAME. PHP-FPM finds
+ *       its script in SCRIPT_FILENAME the same way, and fcgiwrap in DOCUMENT_ROOT + SCRIPT_NAME.
  * </ul>
  *
  * Nothing here decides whether the file may run: the caller checks the result's real path

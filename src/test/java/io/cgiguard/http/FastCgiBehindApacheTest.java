@@ -182,7 +182,10 @@ class FastCgiBehindApacheTest {
       Files.write(clone.resolve("payload.bin"), payload);
       git.git(clone, "add", "payload.bin");
       git.git(clone, "commit", "-m", "large push");
-      git.git(clone, "push", "origin", "HEAD:main");
+      Path trace = temp.resolve("push-trace.txt");
+      git.traced(trace, clone, "push", "origin", "HEAD:main");
+      assertThat(Files.readString(trace, java.nio.charset.StandardCharsets.ISO_8859_1))
+          .containsIgnoringCase("Send header: Transfer-Encoding: chunked");
       assertThat(git.git(bare, "rev-parse", "main")).isEqualTo(git.git(clone, "rev-parse", "HEAD"));
       assertThat(git.git(bare, "cat-file", "-s", "main:payload.bin"))
           .isEqualTo(Integer.toString(payload.length));
