@@ -35,10 +35,12 @@ final class ApacheFront extends FrontProcess {
     if (!Files.isRegularFile(Path.of(MODULES, "mod_proxy_fcgi.so"))) {
       fail(MODULES + "/mod_proxy_fcgi.so is missing; " + RequiredPrograms.REMEDY);
     }
-    Files.createDirectories(dir.resolve("run"));
-    Files.createDirectories(dir.resolve("htdocs"));
+    for (String sub : List.of("run", "htdocs")) {
+      Files.setPosixFilePermissions(Files.createDirectories(dir.resolve(sub)),
+          PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
     int port = freePort();
-    // Workers are started as root only when the test runs as root; then they become nobody.
+    // Apache takes on User and Group for its workers only when it starts as root, as tests do.
     String user = "root".equals(System.getProperty("user.name"))
         ? "User nobody\nGroup nogroup\n" : "";
     String conf = """

@@ -42,6 +42,7 @@ final class FrontChecks {
 
     static Escapes in(Path temp) throws Exception {
       Path inside = Files.createDirectories(temp.resolve("inside"));
+      Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwxr-xr-x"));
       Path outside = Files.createDirectories(temp.resolve("outside"));
       // The scripts run as the gateway's user, which must be able to leave its marks.
       Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rwxrwxrwx"));
