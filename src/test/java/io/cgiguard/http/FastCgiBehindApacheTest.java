@@ -151,6 +151,40 @@ class FastCgiBehindApacheTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void hungScriptIsAnswered504AndItsGroupIsGone(Mode mode) throws Exception {
+    Path pids = FrontChecks.pidDirectory(temp);
+    try (var front = front(mode, "[timeouts]\nheader = \"1s\"\n", "", true)) {
+      FrontChecks.assertHungScriptAnswered504(
+          get(front, "/before-headers/hang-before-headers.sh?" + pids, "text/plain"), pids);
+    }
+  }
+
+  /**
+   * Apache notices a client that went away only when it writes to it, so a script that has not
+   * answered yet runs on until Apache's own timeout ends the FastCGI connection: then the gateway
+   * kills the script's group at once, long before the gateway's own header timeout.
+   */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void apachesProxyTimeoutEndingTheConnectionKillsTheScript(Mode mode) throws Exception {
+    Path pids = FrontChecks.pidDirectory(temp);
+    String longerThanApache = "[timeouts]\nheader = \"60s\"\n";
+    try (var front = front(mode, longerThanApache, "ProxyTimeout 2\n", true)) {
+      HttpResponse<String> response = get(front,
+          "/before-headers/hang-before-headers.sh?" + pids, "text/plain");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
+      assertThat(response.headers().firstValue("X-Cgiguard-Failure")).isEmpty();
+      long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(1));
+      ProcessTable.await(Duration.ofSeconds(10), () -> ProcessTable.gone(pid),
+          "hung script " + pid + " gone after Apache gave up on it");
+    }
+  }
+
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void gitClonesAndPushesThroughTheDocumentedGitLocation() throws Exception {

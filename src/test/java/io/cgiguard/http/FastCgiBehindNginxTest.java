@@ -148,25 +148,20 @@ class FastCgiBehindNginxTest {
   @EnumSource(Mode.class)
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void hungScriptIsAnswered504AndItsGroupIsGone(Mode mode) throws Exception {
-    Path pids = pidDirectory();
+    Path pids = FrontChecks.pidDirectory(temp);
     try (var front = Front.start(temp, mode, "[timeouts]\nheader = \"1s\"\n", "")) {
-      HttpResponse<String> response = get(front, "/before-headers/hang-before-headers.sh?" + pids,
-          "text/plain");
-
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
-      assertThat(response.headers().firstValue("X-Cgiguard-Failure")).hasValue("header-timeout");
-      long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(1));
-      ProcessTable.await(Duration.ofSeconds(5), () -> ProcessTable.gone(pid),
-          "hung script " + pid + " gone after its header timeout");
+      FrontChecks.assertHungScriptAnswered504(
+          get(front, "/before-headers/hang-before-headers.sh?" + pids, "text/plain"), pids);
     }
   }
+
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   @SuppressWarnings("try") // closes the socket inside the block: that is the client going away
   void clientGoingAwayKillsTheScriptLongBeforeItsTimeout(Mode mode) throws Exception {
-    Path pids = pidDirectory();
+    Path pids = FrontChecks.pidDirectory(temp);
     try (var front = Front.start(temp, mode, "[timeouts]\nheader = \"60s\"\n", "");
         Socket socket = new Socket("127.0.0.1", front.server().port())) {
       OutputStream out = socket.getOutputStream();
@@ -223,11 +218,6 @@ class FastCgiBehindNginxTest {
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private Path pidDirectory() throws Exception {
-    Path pids = Files.createDirectories(temp.resolve("pids"));
-    Files.setPosixFilePermissions(pids, PosixFilePermissions.fromString("rwxrwxrwx"));
-    return pids;
-  }
 
   /** The gateway's side of the git test: a mount for the backend's wrapper in mount mode. */
   private String gitGateway(Mode mode, Path repos) throws Exception {

@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 
 /** What the tests behind each front server (nginx, Apache httpd) check the same way. */
 final class FrontChecks {
@@ -27,6 +28,28 @@ final class FrontChecks {
     assertThat(json.headers().firstValue("Content-Type")).hasValueSatisfying(
         type -> assertThat(type).startsWith("application/json"));
     assertThat(json.body()).contains("\"exited-before-headers\"");
+  }
+
+  /**
+   * The gateway's 504 for {@code before-headers/hang-before-headers.sh} past its header
+   * timeout, relayed by the front server, and the script's process gone with it.
+   *
+   * @param pids the directory the script wrote its pid to
+   */
+  static void assertHungScriptAnswered504(HttpResponse<String> response, Path pids)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
+    assertThat(response.headers().firstValue("X-Cgiguard-Failure")).hasValue("header-timeout");
+    long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(1));
+    ProcessTable.await(Duration.ofSeconds(5), () -> ProcessTable.gone(pid),
+        "hung script " + pid + " gone after its header timeout");
+  }
+
+  /** @return a directory every user may write, for a script to leave its pid in */
+  static Path pidDirectory(Path temp) throws Exception {
+    Path pids = Files.createDirectories(temp.resolve("pids"));
+    Files.setPosixFilePermissions(pids, PosixFilePermissions.fromString("rwxrwxrwx"));
+    return pids;
   }
 
   /**
