@@ -173,13 +173,16 @@ class FastCgiBehindApacheTest {
   void apachesProxyTimeoutEndingTheConnectionKillsTheScript(Mode mode) throws Exception {
     Path pids = FrontChecks.pidDirectory(temp);
     String longerThanApache = "[timeouts]\nheader = \"60s\"\n";
-    try (var front = front(mode, longerThanApache, "ProxyTimeout 2\n", true)) {
-      HttpResponse<String> response = get(front,
-          "/before-headers/hang-before-headers.sh?" + pids, "text/plain");
+    try (var front = front(mode, longerThanApache, "ProxyTimeout 5\n", true)) {
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> answer = client.sendAsync(
+          HttpRequest.newBuilder(front.server().uri("/before-headers/hang-before-headers.sh?"
+              + pids)).timeout(Duration.ofSeconds(40)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(20));
+      HttpResponse<String> response = answer.get(40, TimeUnit.SECONDS);
 
       assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
       assertThat(response.headers().firstValue("X-Cgiguard-Failure")).isEmpty();
-      long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(1));
       ProcessTable.await(Duration.ofSeconds(10), () -> ProcessTable.gone(pid),
           "hung script " + pid + " gone after Apache gave up on it");
     }
