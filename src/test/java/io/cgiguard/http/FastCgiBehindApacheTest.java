@@ -151,6 +151,32 @@ class FastCgiBehindApacheTest {
     }
   }
 
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void proxyErrorOverrideShowsApachesOwnPageWithTheGatewaysStatus() throws Exception {
+    Path root = temp.resolve("pages");
+    Path page = Files.createDirectories(root.resolve("errors")).resolve("502.html");
+    Files.writeString(page, "Apache's own 502 page\n");
+    for (Path dir : List.of(root, page.getParent())) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    String overriding = """
+        DocumentRoot "%s"
+        ProxyPass "/errors/" "!"
+        ErrorDocument 502 /errors/502.html
+        <Location "/before-headers/">
+          ProxyErrorOverride On
+        </Location>
+        """.formatted(root);
+    try (var front = front(Mode.MOUNTS, "", overriding, true)) {
+      HttpResponse<String> response = get(front, "/before-headers/exit-before-any-output.cgi",
+          "text/html");
+
+      assertThat(response.statusCode()).isEqualTo(502);
+      assertThat(response.body()).isEqualTo("Apache's own 502 page\n");
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
