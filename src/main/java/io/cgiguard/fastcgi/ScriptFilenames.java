@@ -58,9 +58,10 @@ public final class ScriptFilenames {
    * @return the same three, read as described above; unchanged when they need no reading
    */
   public static Named read(String scriptFilename, String scriptName, String pathInfo) {
-    String path = withoutApachePrefix(scriptFilename);
+    Optional<String> apachePath = apachePath(scriptFilename);
+    String path = apachePath.orElse(scriptFilename);
     Optional<Named> found = found(path, scriptName, pathInfo);
-    if (found.isEmpty() && path.indexOf('%') >= 0) {
+    if (found.isEmpty() && apachePath.isEmpty() && path.indexOf('%') >= 0) {
       // ProxyFCGIBackendType GENERIC: Apache took its prefix off a percent-encoded URL path.
       found = found(percentDecoded(path), scriptName, pathInfo);
     }
@@ -95,25 +96,28 @@ public final class ScriptFilenames {
     return Optional.empty();
   }
 
-  /** The path in Apache's {@code proxy:fcgi://HOST/PATH}; any other value as it is. */
-  private static String withoutApachePrefix(String value) {
+  /**
+   * @return the path in Apache's {@code proxy:fcgi://HOST/PATH} (empty when there is none), or
+   *     nothing when {@code value} is not in that form
+   */
+  private static Optional<String> apachePath(String value) {
     for (String prefix : APACHE_PREFIXES) {
       if (value.regionMatches(true, 0, prefix, 0, prefix.length())) {
         String rest = value.substring(prefix.length());
         int slash = rest.indexOf('/');
         if (slash < 0) {
-          return "";
+          return Optional.of("");
         }
         String path = rest.substring(slash);
         if (path.startsWith("//")) {
           // Apache mapped the URL to this file itself and put its path behind the prefix.
-          return path.substring(1);
+          return Optional.of(path.substring(1));
         }
         int query = path.indexOf('?');
-        return percentDecoded(query < 0 ? path : path.substring(0, query));
+        return Optional.of(percentDecoded(query < 0 ? path : path.substring(0, query)));
       }
     }
-    return value;
+    return Optional.empty();
   }
 
   /**

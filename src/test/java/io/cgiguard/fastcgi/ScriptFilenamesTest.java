@@ -59,6 +59,16 @@ class ScriptFilenamesTest {
   }
 
   @Test
+  void apachesEncodedPathIsDecodedOnceOnly() throws Exception {
+    String dir = script.substring(0, script.length() - "env.cgi".length());
+    Files.writeString(Path.of(dir, "aA.cgi"), "");
+
+    // Apache sends a%2541.cgi for a file named a%41.cgi, which is not there: nothing runs.
+    assertThat(ScriptFilenames.read("proxy:fcgi://localhost" + dir + "a%2541.cgi", "/n", ""))
+        .isEqualTo(new Named(dir + "a%41.cgi", "/n", ""));
+  }
+
+  @Test
   void aBalancerAndAPortAreReadTheSameWayAndAQueryIsDropped() {
     assertThat(ScriptFilenames.read("PROXY:BALANCER://pool:9000" + script + "?a=1", "/e", ""))
         .isEqualTo(new Named(script, "/e", ""));
