@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.Polling;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
@@ -54,6 +55,7 @@ class ReloadUnderLoadTest {
       CompletableFuture<LoadResult> running = CompletableFuture.supplyAsync(() -> run(load));
 
       List<Integer> statuses = new ArrayList<>();
+      List<Boolean> trafficBetween = new ArrayList<>();
       for (int i = 0; i < 8 && !running.isDone(); i++) {
         String next = i == 5 ? "[server]\nport = 0\nmax-threads = \"many\"\n"
             : ReloadTest.site(i % 2 == 0 ? "v2" : "v1", i < 5 ? "" : """
@@ -65,12 +67,17 @@ class ReloadUnderLoadTest {
         statuses.add(client.send(HttpRequest.newBuilder(base.resolve("/-/reload"))
             .POST(HttpRequest.BodyPublishers.noBody()).build(),
             HttpResponse.BodyHandlers.discarding()).statusCode());
-        Thread.sleep(300);
+        // The next reload waits until the load has completed requests since this one, so every
+        // reload lands on traffic and none is merged with the next.
+        long atReload = load.requests();
+        trafficBetween.add(Polling.eventually(Duration.ofSeconds(10),
+            () -> load.requests() > atReload || running.isDone()) && load.requests() > atReload);
       }
       LoadResult result = running.get(60, TimeUnit.SECONDS);
 
       assertThat(statuses).as("reload answers").hasSizeGreaterThanOrEqualTo(7)
           .containsOnly(200, 422).contains(422);
+      assertThat(trafficBetween).as("requests completed after each reload").containsOnly(true);
       assertThat(result.requests()).isPositive();
       assertThat(result.failures()).as("failures by kind").isEmpty();
       HttpResponse<String> added = client.send(HttpRequest.newBuilder(
