@@ -5,16 +5,11 @@ import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -152,25 +147,8 @@ public final class TestGateway implements AutoCloseable {
    * normalise), and returns everything the server sent until it closed or {@code timeout} passed.
    */
   public String raw(String request, Duration timeout) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
-      socket.setSoTimeout((int) timeout.toMillis());
-      OutputStream out = socket.getOutputStream();
-      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      InputStream in = socket.getInputStream();
-      byte[] buffer = new byte[8192];
-      try {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          received.write(buffer, 0, n);
-        }
-      } catch (java.net.SocketTimeoutException e) {
-        // What arrived until the timeout is the answer.
-      }
-      String answer = received.toString(StandardCharsets.ISO_8859_1);
-      JettyPageScan.recordRaw("raw", request, answer);
-      return answer;
+    try (RawConnection connection = RawConnection.open(server.port(), timeout)) {
+      return connection.send(request).readWhatComes();
     }
   }
 
