@@ -8,11 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cgiguard.Polling;
 import io.cgiguard.cli.ServeChild;
 import io.cgiguard.http.ProcessTable;
-import java.io.ByteArrayOutputStream;
+import io.cgiguard.http.RawConnection;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -372,14 +369,9 @@ class OutOfProcessesTest {
 
   /** One GET on a new connection, read to the server's close. */
   private static Reply get(int port, String path) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(60_000);
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      in.transferTo(received);
-      return Reply.parse(received.toByteArray());
+    try (RawConnection connection = RawConnection.open(port, Duration.ofSeconds(60))) {
+      return Reply.parse(connection.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: close\r\n\r\n").readToClose());
     }
   }
 
@@ -389,8 +381,7 @@ class OutOfProcessesTest {
    */
   private record Reply(int status, Map<String, String> headers, String body, boolean complete) {
 
-    static Reply parse(byte[] bytes) {
-      String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    static Reply parse(String text) {
       int end = text.indexOf("\r\n\r\n");
       if (!text.startsWith("HTTP/1.1 ") || end < 0) {
         return new Reply(-1, Map.of(), text, false);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgiguard.Polling;
 import io.cgiguard.TestScripts;
+import io.cgiguard.http.JettyPageScan;
 import io.cgiguard.load.Expectations;
 import io.cgiguard.load.LoadPlan;
 import io.cgiguard.load.LoadResult;
@@ -154,7 +155,8 @@ class ServeSignalsTest {
       CompletableFuture<LoadResult> loaded = CompletableFuture.supplyAsync(() -> run(load));
       List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        slow.add(client.sendAsync(HttpRequest.newBuilder(serve.uri().resolve("/slow/slow.sh?"
+        slow.add(JettyPageScan.sendAsync(client,
+            HttpRequest.newBuilder(serve.uri().resolve("/slow/slow.sh?"
             + pids)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
       }
       assertThat(Polling.eventually(Duration.ofSeconds(20), () -> pidsIn(pids).size() == 3
@@ -194,7 +196,8 @@ class ServeSignalsTest {
         url = "/before-headers/"
         dir = "%s"
         """.formatted(BEFORE_HEADERS)))) {
-      CompletableFuture<HttpResponse<String>> hanging = client.sendAsync(HttpRequest.newBuilder(
+      CompletableFuture<HttpResponse<String>> hanging = JettyPageScan.sendAsync(client,
+          HttpRequest.newBuilder(
           serve.uri().resolve("/before-headers/hang-before-headers.sh?" + pids))
           .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(Polling.eventually(Duration.ofSeconds(20), () -> pidsIn(pids).size() == 1))
@@ -234,7 +237,8 @@ class ServeSignalsTest {
 
   private int status(URI uri) {
     try {
-      return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+      return JettyPageScan.send(client,
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
@@ -245,7 +249,7 @@ class ServeSignalsTest {
   }
 
   private String body(URI uri) throws Exception {
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
+    HttpResponse<String> response = JettyPageScan.send(client, HttpRequest.newBuilder(uri)
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(uri.toString()).isEqualTo(200);
     return response.body();

@@ -51,7 +51,7 @@ class FastCgiBehindNginxTest {
     byte[] file = new byte[3 * 1024 * 1024 + 17];
     new Random(11).nextBytes(file);
     try (Front front = Front.start(temp, mode, "", "")) {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+      HttpResponse<String> response = JettyPageScan.send(client, HttpRequest.newBuilder(
           front.nginx.uri("/responses/form-upload.pl"))
           .header("Content-Type", MultipartForms.CONTENT_TYPE)
           .POST(HttpRequest.BodyPublishers.ofByteArray(
@@ -238,7 +238,8 @@ class FastCgiBehindNginxTest {
   }
 
   private HttpResponse<String> get(Front front, String path, String accept) throws Exception {
-    return client.send(HttpRequest.newBuilder(front.nginx.uri(path)).header("Accept", accept)
+    return JettyPageScan.send(client,
+        HttpRequest.newBuilder(front.nginx.uri(path)).header("Accept", accept)
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 

@@ -82,7 +82,7 @@ class ReloadTest {
   @Test
   void newRequestsSeeTheNewSiteWhileARunningOneFinishesOnTheOld() throws Exception {
     Path pids = Files.createDirectory(temp.resolve("pids"));
-    CompletableFuture<HttpResponse<String>> running = client.sendAsync(
+    CompletableFuture<HttpResponse<String>> running = JettyPageScan.sendAsync(client, 
         get("/slow/slow.sh?" + pids), HttpResponse.BodyHandlers.ofString());
     ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(10));
 
@@ -100,7 +100,7 @@ class ReloadTest {
     assertThat(body("/app/version.sh")).isEqualTo("version 2\n");
     assertThat(body("/new/version.sh")).isEqualTo("version 1\n");
     // A new request has the new half-second header timeout; the one already running keeps 30s.
-    HttpResponse<String> late = client.send(get("/slow/slow.sh"),
+    HttpResponse<String> late = JettyPageScan.send(client, get("/slow/slow.sh"),
         HttpResponse.BodyHandlers.ofString());
     assertThat(late.statusCode()).isEqualTo(504);
     HttpResponse<String> first = running.get(20, TimeUnit.SECONDS);
@@ -121,7 +121,7 @@ class ReloadTest {
   }
 
   private String id(String path) throws Exception {
-    return client.send(get(path), HttpResponse.BodyHandlers.discarding()).headers()
+    return JettyPageScan.send(client, get(path), HttpResponse.BodyHandlers.discarding()).headers()
         .firstValue("X-Request-Id").orElseThrow();
   }
 
@@ -180,13 +180,14 @@ class ReloadTest {
   void theAdminEndpointReloadsOnAPostFromLoopbackOnly() throws Exception {
     write(site("v2", ""));
 
-    HttpResponse<String> applied = client.send(post("/-/reload").build(),
+    HttpResponse<String> applied = JettyPageScan.send(client, post("/-/reload").build(),
         HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> fromAPage = client.send(post("/-/reload")
+    HttpResponse<String> fromAPage = JettyPageScan.send(client, post("/-/reload")
         .header("Origin", "http://example.com").build(), HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> read = client.send(get("/-/reload"), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> read = JettyPageScan.send(client,
+        get("/-/reload"), HttpResponse.BodyHandlers.ofString());
     write("[server]\nport = \"high\"\n");
-    HttpResponse<String> refused = client.send(post("/-/reload").build(),
+    HttpResponse<String> refused = JettyPageScan.send(client, post("/-/reload").build(),
         HttpResponse.BodyHandlers.ofString());
 
     assertThat(applied.statusCode()).isEqualTo(200);
@@ -214,7 +215,7 @@ class ReloadTest {
     assertThat(server.reload()).isInstanceOf(Reload.Applied.class);
     write(site("v1", ""));
 
-    HttpResponse<String> remote = client.send(post("/-/reload").build(),
+    HttpResponse<String> remote = JettyPageScan.send(client, post("/-/reload").build(),
         HttpResponse.BodyHandlers.ofString());
 
     assertThat(remote.statusCode()).isEqualTo(403);
@@ -238,7 +239,8 @@ class ReloadTest {
   }
 
   private String body(String path) throws Exception {
-    HttpResponse<String> response = client.send(get(path), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = JettyPageScan.send(client,
+        get(path), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path).isEqualTo(200);
     return response.body();
   }

@@ -64,7 +64,7 @@ class ReloadUnderLoadTest {
                 dir = "%s"
                 """.formatted(ReloadTest.FIXTURES.resolve("v2")));
         Files.writeString(file, next);
-        statuses.add(client.send(HttpRequest.newBuilder(base.resolve("/-/reload"))
+        statuses.add(JettyPageScan.send(client, HttpRequest.newBuilder(base.resolve("/-/reload"))
             .POST(HttpRequest.BodyPublishers.noBody()).build(),
             HttpResponse.BodyHandlers.discarding()).statusCode());
         // The next reload waits until the load has completed requests since this one, so every
@@ -80,7 +80,7 @@ class ReloadUnderLoadTest {
       assertThat(trafficBetween).as("requests completed after each reload").containsOnly(true);
       assertThat(result.requests()).isPositive();
       assertThat(result.failures()).as("failures by kind").isEmpty();
-      HttpResponse<String> added = client.send(HttpRequest.newBuilder(
+      HttpResponse<String> added = JettyPageScan.send(client, HttpRequest.newBuilder(
           base.resolve("/new/version.sh")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(added.statusCode()).isEqualTo(200);
       assertThat(added.body()).isEqualTo("version 2\n");

@@ -86,7 +86,7 @@ class TlsAndHttp2Test {
   @Test
   void javaClientGetsHttp2OverTlsAndTheScriptSeesHttpsOn() throws Exception {
     for (GatewayServer server : List.of(pem, pkcs12)) {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+      HttpResponse<String> response = JettyPageScan.send(client, HttpRequest.newBuilder(
           https(server, "/tls/body-digest.sh")).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
@@ -104,14 +104,15 @@ class TlsAndHttp2Test {
         .timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
         .build();
-    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = JettyPageScan.send(client,
+        request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(response.body()).contains("sha256=" + sha256(body));
   }
 
   @Test
   void getOverHttp2HasNoBodyAndKeepsItsRetries() throws Exception {
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+    HttpResponse<String> response = JettyPageScan.send(client, HttpRequest.newBuilder(
         https(pem, "/before-headers/exit-mid-header-line.sh")).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
