@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,22 +85,10 @@ public final class DirectLoad implements LiveFigures {
   public LoadResult run() throws InterruptedException {
     startNanos = System.nanoTime();
     endNanos = duration == null ? Long.MAX_VALUE : startNanos + duration.toNanos();
-    List<WorkerTally> tallies = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < concurrency; i++) {
-      WorkerTally tally = new WorkerTally();
-      tallies.add(tally);
-      Thread thread = new Thread(() -> work(tally), "direct-" + i);
-      thread.setDaemon(true);
-      threads.add(thread);
-      thread.start();
-    }
+    List<WorkerTally> tallies;
     try {
-      for (Thread thread : threads) {
-        thread.join();
-      }
+      tallies = Workers.run("direct-", concurrency, (i, tally) -> () -> work(tally));
     } finally {
-      threads.forEach(Thread::interrupt);
       watchdog.shutdownNow();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
