@@ -262,17 +262,7 @@ class FastCgiBehindNginxTest {
     if (mode == Mode.PARAMS) {
       return "";
     }
-    Path scripts = Files.createDirectories(temp.resolve("git-cgi"));
-    Path wrapper = scripts.resolve("backend");
-    Files.writeString(wrapper, "#!/bin/sh\nexec " + GitClient.BACKEND + "\n");
-    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return """
-        [[mount]]
-        url = "/git/"
-        dir = "%s"
-        [environment]
-        set = { GIT_PROJECT_ROOT = "%s", GIT_HTTP_EXPORT_ALL = "1" }
-        """.formatted(scripts, repos);
+    return GitClient.gatewayMount(temp, repos);
   }
 
   /** nginx's side in fcgiwrap mode: the configuration git's documentation gives for fcgiwrap. */
