@@ -13,28 +13,57 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real gateway on an ephemeral loopback port, serving each behaviour directory of
  * {@code test-scripts} at {@code /<directory>/} ({@link TestScripts}) and
  * {@code test-scripts/docroot} as static files, with real HTTP clients.
+ *
+ * <p>A test makes one with {@code start(...)} and closes it; a class whose tests share one
+ * declares {@code @RegisterExtension static final TestGateway gateway = TestGateway.perClass(..)},
+ * which starts it before the class's first test and closes it after the last.
  */
-public final class TestGateway implements AutoCloseable {
+public final class TestGateway implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   public static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize();
   public static final Path DOCROOT = TestScripts.path("docroot");
 
-  private final Launcher launcher;
-  private final GatewayServer server;
+  private final Callable<GatewayConfig> config;
+  private Launcher launcher;
+  private GatewayServer server;
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
       .followRedirects(HttpClient.Redirect.NEVER).build();
 
-  private TestGateway(GatewayConfig config) throws Exception {
-    this.launcher = Launchers.create();
-    this.server = new GatewayServer(config, launcher);
+  private TestGateway(Callable<GatewayConfig> config) {
+    this.config = config;
+  }
+
+  private TestGateway started() throws Exception {
+    launcher = Launchers.create();
+    server = new GatewayServer(config.call(), launcher);
     server.start();
+    return this;
+  }
+
+  /** As {@link #start(String)}, started before the class's first test, closed after its last. */
+  public static TestGateway perClass(String toml) {
+    return new TestGateway(() -> parse("", "", toml));
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    started();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   /** A gateway with the default configuration plus {@code toml} (which may add tables). */
@@ -56,6 +85,11 @@ public final class TestGateway implements AutoCloseable {
    */
   public static TestGateway start(String serverKeys, String mountKeys, String toml)
       throws Exception {
+    return new TestGateway(() -> parse(serverKeys, mountKeys, toml)).started();
+  }
+
+  private static GatewayConfig parse(String serverKeys, String mountKeys, String toml)
+      throws Exception {
     StringBuilder text = new StringBuilder("""
         [server]
         port = 0
@@ -70,9 +104,7 @@ public final class TestGateway implements AutoCloseable {
           %s
           """.formatted(behaviour, TestScripts.path(behaviour), mountKeys));
     }
-    GatewayConfig config = new ConfigLoader(PROJECT)
-        .parse("test.toml", Optional.empty(), text + toml);
-    return new TestGateway(config);
+    return new ConfigLoader(PROJECT).parse("test.toml", Optional.empty(), text + toml);
   }
 
   public static TestGateway start() throws Exception {
@@ -81,7 +113,7 @@ public final class TestGateway implements AutoCloseable {
 
   /** A gateway with exactly {@code config}, which should listen on port 0. */
   public static TestGateway start(GatewayConfig config) throws Exception {
-    return new TestGateway(config);
+    return new TestGateway(() -> config).started();
   }
 
   /** Copies a fixture tree, keeping each file's mode (a script's execute bit matters). */
@@ -158,7 +190,12 @@ public final class TestGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
-    launcher.close();
+    // Either may be missing when a per-class gateway failed to start.
+    if (server != null) {
+      server.close();
+    }
+    if (launcher != null) {
+      launcher.close();
+    }
   }
 }
