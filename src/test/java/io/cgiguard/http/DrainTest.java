@@ -39,8 +39,8 @@ class DrainTest {
   @Test
   void keepAliveClientsAreToldToCloseAndIdleConnectionsCloseWhenTheDrainEnds() throws Exception {
     Path file = temp.resolve("cgiguard.toml");
-    Files.writeString(file, ReloadTest.site("v1", "").replace("port = 0",
-        "port = 0\ndrain-delay = \"3s\"\ndrain-timeout = \"20s\""));
+    Files.writeString(file, ReloadSite.toml("v1",
+        "drain-delay = \"3s\"\ndrain-timeout = \"20s\"", ""));
     Path pids = Files.createDirectory(temp.resolve("pids"));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (Launcher launcher = Launchers.create();
