@@ -52,8 +52,7 @@ public final class DirectLoad implements LiveFigures {
   private final Duration duration;
   private volatile long endNanos;
   private final AtomicLong ticketsLeft;
-  private final AtomicLong liveRequests = new AtomicLong();
-  private final AtomicLong liveFailures = new AtomicLong();
+  private final Counts live = new Counts();
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "direct-watchdog");
@@ -103,10 +102,7 @@ public final class DirectLoad implements LiveFigures {
       long done = System.nanoTime();
       tally.record((int) ((done - startNanos) / 1_000_000_000L), (done - began) / 1000, category,
           0);
-      liveRequests.incrementAndGet();
-      if (!ReplyClassifier.OK.equals(category)) {
-        liveFailures.incrementAndGet();
-      }
+      live.add(category);
     }
   }
 
@@ -218,12 +214,7 @@ public final class DirectLoad implements LiveFigures {
   }
 
   @Override
-  public long requests() {
-    return liveRequests.get();
-  }
-
-  @Override
-  public long failures() {
-    return liveFailures.get();
+  public Counts counts() {
+    return live;
   }
 }
