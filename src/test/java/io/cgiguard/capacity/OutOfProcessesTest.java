@@ -152,9 +152,9 @@ class OutOfProcessesTest {
     ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.empty(hierarchy.get(),
         "cgiguard-tight-" + ProcessHandle.current().pid());
     limiter = group;
-    // The gateway's threads for max-running 8 and queue 16 are about 80; 8 scripts of 2 tasks
-    // would need 16 more.
-    int limit = CapacityPlan.gatewayThreads(400, MAX_RUNNING, 16) + 8;
+    // The gateway's threads for max-running 8 are about 64; 8 scripts of 2 tasks would need 16
+    // more.
+    int limit = CapacityPlan.gatewayThreads(400, MAX_RUNNING) + 8;
     group.limit(limit);
     child = ServeChild.startInCgroup(root, configFor("nobody"), group.procs());
     int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
