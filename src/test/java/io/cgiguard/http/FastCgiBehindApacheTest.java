@@ -74,12 +74,12 @@ class FastCgiBehindApacheTest {
     new Random(7).nextBytes(body);
     String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
     try (var front = front(mode, "", "", true)) {
-      HttpResponse<String> sized = client.send(HttpRequest.newBuilder(
+      HttpResponse<String> sized = JettyPageScan.send(client, HttpRequest.newBuilder(
           front.server().uri("/responses/count.pl")).timeout(Duration.ofSeconds(60))
           .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
           HttpResponse.BodyHandlers.ofString());
       // A publisher of unknown length: the client sends the body chunked.
-      HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(
+      HttpResponse<String> chunked = JettyPageScan.send(client, HttpRequest.newBuilder(
           front.server().uri("/responses/count.pl")).timeout(Duration.ofSeconds(60))
           .POST(HttpRequest.BodyPublishers.ofInputStream(
               () -> new java.io.ByteArrayInputStream(body))).build(),
@@ -115,7 +115,7 @@ class FastCgiBehindApacheTest {
   void aLargeResponseStreamsThroughWhole(Mode mode) throws Exception {
     int mib = 64;
     try (var front = front(mode, "", "", true)) {
-      HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
+      HttpResponse<InputStream> response = JettyPageScan.send(client, HttpRequest.newBuilder(
           front.server().uri("/responses/big.sh?" + mib)).timeout(Duration.ofSeconds(90)).build(),
           HttpResponse.BodyHandlers.ofInputStream());
 
@@ -200,10 +200,11 @@ class FastCgiBehindApacheTest {
     Path pids = FrontChecks.pidDirectory(temp);
     String longerThanApache = "[timeouts]\nheader = \"60s\"\n";
     try (var front = front(mode, longerThanApache, "ProxyTimeout 5\n", true)) {
-      java.util.concurrent.CompletableFuture<HttpResponse<String>> answer = client.sendAsync(
-          HttpRequest.newBuilder(front.server().uri("/before-headers/hang-before-headers.sh?"
-              + pids)).timeout(Duration.ofSeconds(40)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest hang = HttpRequest.newBuilder(
+          front.server().uri("/before-headers/hang-before-headers.sh?" + pids))
+          .timeout(Duration.ofSeconds(40)).build();
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> answer =
+          JettyPageScan.sendAsync(client, hang, HttpResponse.BodyHandlers.ofString());
       long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(20));
       HttpResponse<String> response = answer.get(40, TimeUnit.SECONDS);
 
@@ -330,7 +331,8 @@ class FastCgiBehindApacheTest {
 
   private HttpResponse<String> get(FrontedGateway<ApacheFront> front, String path,
       String accept) throws Exception {
-    return client.send(HttpRequest.newBuilder(front.server().uri(path)).header("Accept", accept)
+    return JettyPageScan.send(client,
+        HttpRequest.newBuilder(front.server().uri(path)).header("Accept", accept)
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
