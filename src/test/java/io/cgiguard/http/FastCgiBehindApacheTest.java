@@ -55,7 +55,7 @@ class FastCgiBehindApacheTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void getWithAQueryAndPathInfoReachesTheScript(Mode mode) throws Exception {
     try (var front = front(mode, "", "", true)) {
-      HttpResponse<String> response = get(front,
+      HttpResponse<String> response = front.get(client,
           "/responses/env.pl/extra/path?name=a%20b&x=1", "text/plain");
 
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -98,8 +98,9 @@ class FastCgiBehindApacheTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aScriptsStatusAndLocationReachTheClient(Mode mode) throws Exception {
     try (var front = front(mode, "", "", true)) {
-      HttpResponse<String> status = get(front, "/responses/status.sh", "text/plain");
-      HttpResponse<String> redirect = get(front, "/responses/redirect-absolute.sh", "text/plain");
+      HttpResponse<String> status = front.get(client, "/responses/status.sh", "text/plain");
+      HttpResponse<String> redirect = front.get(client, "/responses/redirect-absolute.sh",
+          "text/plain");
 
       assertThat(status.statusCode()).as(status.body()).isEqualTo(299);
       assertThat(status.body()).isEqualTo("custom status\n");
@@ -142,38 +143,12 @@ class FastCgiBehindApacheTest {
   void scriptDyingBeforeItsHeadersShowsTheGatewaysDiagnosisThroughApache(Mode mode)
       throws Exception {
     try (var front = front(mode, "", "", true)) {
-      HttpResponse<String> html = get(front, "/before-headers/exit-before-any-output.cgi",
+      HttpResponse<String> html = front.get(client, "/before-headers/exit-before-any-output.cgi",
           "text/html");
-      HttpResponse<String> json = get(front, "/before-headers/exit-before-any-output.cgi",
+      HttpResponse<String> json = front.get(client, "/before-headers/exit-before-any-output.cgi",
           "application/json");
 
       FrontChecks.assertDiagnosisOfExitBeforeHeaders(html, json);
-    }
-  }
-
-  @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  void proxyErrorOverrideShowsApachesOwnPageWithTheGatewaysStatus() throws Exception {
-    Path root = temp.resolve("pages");
-    Path page = Files.createDirectories(root.resolve("errors")).resolve("502.html");
-    Files.writeString(page, "Apache's own 502 page\n");
-    for (Path dir : List.of(root, page.getParent())) {
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-    String overriding = """
-        DocumentRoot "%s"
-        ProxyPass "/errors/" "!"
-        ErrorDocument 502 /errors/502.html
-        <Location "/before-headers/">
-          ProxyErrorOverride On
-        </Location>
-        """.formatted(root);
-    try (var front = front(Mode.MOUNTS, "", overriding, true)) {
-      HttpResponse<String> response = get(front, "/before-headers/exit-before-any-output.cgi",
-          "text/html");
-
-      assertThat(response.statusCode()).isEqualTo(502);
-      assertThat(response.body()).isEqualTo("Apache's own 502 page\n");
     }
   }
 
@@ -184,7 +159,7 @@ class FastCgiBehindApacheTest {
     Path pids = FrontChecks.pidDirectory(temp);
     try (var front = front(mode, "[timeouts]\nheader = \"1s\"\n", "", true)) {
       FrontChecks.assertHungScriptAnswered504(
-          get(front, "/before-headers/hang-before-headers.sh?" + pids, "text/plain"), pids);
+          front.get(client, "/before-headers/hang-before-headers.sh?" + pids, "text/plain"), pids);
     }
   }
 
@@ -212,6 +187,32 @@ class FastCgiBehindApacheTest {
       assertThat(response.headers().firstValue("X-Cgiguard-Failure")).isEmpty();
       ProcessTable.await(Duration.ofSeconds(10), () -> ProcessTable.gone(pid),
           "hung script " + pid + " gone after Apache gave up on it");
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void proxyErrorOverrideShowsApachesOwnPageWithTheGatewaysStatus() throws Exception {
+    Path root = temp.resolve("pages");
+    Path page = Files.createDirectories(root.resolve("errors")).resolve("502.html");
+    Files.writeString(page, "Apache's own 502 page\n");
+    for (Path dir : List.of(root, page.getParent())) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    String overriding = """
+        DocumentRoot "%s"
+        ProxyPass "/errors/" "!"
+        ErrorDocument 502 /errors/502.html
+        <Location "/before-headers/">
+          ProxyErrorOverride On
+        </Location>
+        """.formatted(root);
+    try (var front = front(Mode.MOUNTS, "", overriding, true)) {
+      HttpResponse<String> response = front.get(client,
+          "/before-headers/exit-before-any-output.cgi", "text/html");
+
+      assertThat(response.statusCode()).isEqualTo(502);
+      assertThat(response.body()).isEqualTo("Apache's own 502 page\n");
     }
   }
 
@@ -280,9 +281,9 @@ class FastCgiBehindApacheTest {
         """.formatted(socket, inside);
     String roots = "allowed-roots = [\"" + inside + "\"]\n";
     try (var front = front(Mode.PARAMS, roots, directives, false)) {
-      HttpResponse<String> match = get(front, "/match/a%20b.sh/x%20y/z?q=1", "text/plain");
-      HttpResponse<String> generic = get(front, "/generic/a%20b.sh/p", "text/plain");
-      HttpResponse<String> named = get(front, "/named/repo.git/info/refs", "text/plain");
+      HttpResponse<String> match = front.get(client, "/match/a%20b.sh/x%20y/z?q=1", "text/plain");
+      HttpResponse<String> generic = front.get(client, "/generic/a%20b.sh/p", "text/plain");
+      HttpResponse<String> named = front.get(client, "/named/repo.git/info/refs", "text/plain");
 
       String file = spaced.toRealPath().toString();
       assertThat(match.statusCode()).as(match.body()).isEqualTo(200);
@@ -317,23 +318,17 @@ class FastCgiBehindApacheTest {
         """.formatted(inside, socket, escapes.marker());
     String roots = "allowed-roots = [\"" + inside + "\"]\n";
     try (var front = front(Mode.PARAMS, roots, directives, false)) {
-      HttpResponse<String> viaLink = get(front, "/escape.sh", "text/plain");
-      HttpResponse<String> direct = get(front, "/direct", "text/plain");
-      HttpResponse<String> dotdot = get(front, "/dotdot", "text/plain");
+      HttpResponse<String> viaLink = front.get(client, "/escape.sh", "text/plain");
+      HttpResponse<String> direct = front.get(client, "/direct", "text/plain");
+      HttpResponse<String> dotdot = front.get(client, "/dotdot", "text/plain");
       // Apache itself refuses encoded dots (400) or resolves them before matching (404).
-      HttpResponse<String> encoded = get(front, "/match/%2e%2e/outside/marker.sh", "text/plain");
-      HttpResponse<String> allowed = get(front, "/allowed.sh", "text/plain");
+      HttpResponse<String> encoded = front.get(client, "/match/%2e%2e/outside/marker.sh",
+          "text/plain");
+      HttpResponse<String> allowed = front.get(client, "/allowed.sh", "text/plain");
 
       assertThat(encoded.statusCode()).as(encoded.body()).isIn(400, 403, 404);
       escapes.assertOnlyTheAllowedRan(viaLink, direct, dotdot, allowed);
     }
-  }
-
-  private HttpResponse<String> get(FrontedGateway<ApacheFront> front, String path,
-      String accept) throws Exception {
-    return JettyPageScan.send(client,
-        HttpRequest.newBuilder(front.server().uri(path)).header("Accept", accept)
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /**

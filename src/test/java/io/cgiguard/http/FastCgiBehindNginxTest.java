@@ -112,8 +112,8 @@ class FastCgiBehindNginxTest {
   void scriptDyingBeforeItsHeadersShowsTheGatewaysDiagnosisThroughNginx(Mode mode)
       throws Exception {
     try (var front = Front.start(temp, mode, "", "")) {
-      HttpResponse<String> html = get(front, "/before-headers/exit-before-any-output.cgi", "text/html");
-      HttpResponse<String> json = get(front, "/before-headers/exit-before-any-output.cgi", "application/json");
+      HttpResponse<String> html = front.get(client, "/before-headers/exit-before-any-output.cgi", "text/html");
+      HttpResponse<String> json = front.get(client, "/before-headers/exit-before-any-output.cgi", "application/json");
 
       FrontChecks.assertDiagnosisOfExitBeforeHeaders(html, json);
     }
@@ -137,7 +137,7 @@ class FastCgiBehindNginxTest {
         }
         """.formatted(NginxFront.FASTCGI_PARAMS, Front.socket(temp), pages);
     try (var front = Front.start(temp, Mode.MOUNTS, "", intercepting)) {
-      HttpResponse<String> response = get(front, "/before-headers/exit-before-any-output.cgi", "text/html");
+      HttpResponse<String> response = front.get(client, "/before-headers/exit-before-any-output.cgi", "text/html");
 
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(response.body()).isEqualTo("nginx's own 502 page\n");
@@ -151,7 +151,7 @@ class FastCgiBehindNginxTest {
     Path pids = FrontChecks.pidDirectory(temp);
     try (var front = Front.start(temp, mode, "[timeouts]\nheader = \"1s\"\n", "")) {
       FrontChecks.assertHungScriptAnswered504(
-          get(front, "/before-headers/hang-before-headers.sh?" + pids, "text/plain"), pids);
+          front.get(client, "/before-headers/hang-before-headers.sh?" + pids, "text/plain"), pids);
     }
   }
 
@@ -203,20 +203,13 @@ class FastCgiBehindNginxTest {
         """.formatted(inside, NginxFront.FASTCGI_PARAMS, Front.socket(temp), escapes.marker());
     String roots = "allowed-roots = [\"" + inside + "\"]\n";
     try (var front = Front.start(temp, Mode.PARAMS, roots, locations, false)) {
-      HttpResponse<String> viaLink = get(front, "/escape.sh", "text/plain");
-      HttpResponse<String> direct = get(front, "/direct", "text/plain");
-      HttpResponse<String> dotdot = get(front, "/dotdot", "text/plain");
-      HttpResponse<String> allowed = get(front, "/allowed.sh", "text/plain");
+      HttpResponse<String> viaLink = front.get(client, "/escape.sh", "text/plain");
+      HttpResponse<String> direct = front.get(client, "/direct", "text/plain");
+      HttpResponse<String> dotdot = front.get(client, "/dotdot", "text/plain");
+      HttpResponse<String> allowed = front.get(client, "/allowed.sh", "text/plain");
 
       escapes.assertOnlyTheAllowedRan(viaLink, direct, dotdot, allowed);
     }
-  }
-
-  private HttpResponse<String> get(FrontedGateway<NginxFront> front, String path,
-      String accept) throws Exception {
-    return JettyPageScan.send(client,
-        HttpRequest.newBuilder(front.server().uri(path)).header("Accept", accept)
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
 

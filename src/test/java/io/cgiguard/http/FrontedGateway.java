@@ -1,8 +1,12 @@
 package io.cgiguard.http;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -55,6 +59,13 @@ record FrontedGateway<F extends FrontProcess>(TestGateway gateway, F server)
       gateway.close();
       throw e;
     }
+  }
+
+  /** GETs {@code path} through the front server, asking for {@code accept}, within 30 s. */
+  HttpResponse<String> get(HttpClient client, String path, String accept) throws Exception {
+    return JettyPageScan.send(client,
+        HttpRequest.newBuilder(server.uri(path)).header("Accept", accept)
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Override
