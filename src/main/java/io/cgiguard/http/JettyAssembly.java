@@ -23,6 +23,9 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 /** Jetty's mutable setters, in one place: the server, its connector, threads and static files. */
 final class JettyAssembly {
 
+  /** The buffer a response head is first written into; most heads are a few hundred bytes. */
+  static final int INITIAL_RESPONSE_HEAD_BYTES = 8 * 1024;
+
   private JettyAssembly() {}
 
   static Server server(GatewayConfig.Server settings, GatewayConfig.RequestFiltering request,
@@ -41,7 +44,16 @@ final class JettyAssembly {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(request.maxHeaderBytes());
-    http.setResponseHeaderSize(responseHeadBytes);
+    // A response head starts in a small buffer and only one that overflows it gets the large one:
+    // a buffer of the largest head allowed for every response in flight was most of the direct
+    // memory under load.
+    http.setResponseHeaderSize(Math.min(INITIAL_RESPONSE_HEAD_BYTES, responseHeadBytes));
+    http.setMaxResponseHeaderSize(responseHeadBytes);
+    // Jetty keeps a cache of header fields per connection (1,024 characters of trie by default,
+    // some 100 KiB per connection once used): with 64 keep-alive connections that was a third of
+    // the gateway's heap growth under load. The fields of one request are parsed in microseconds;
+    // a CGI request's time is its script's.
+    http.setHeaderCacheSize(0);
     http.setIdleTimeout(settings.idleTimeout().toMillis());
     // Ambiguous paths are refused by cgiguard's own decoder with a precise reason; Jetty is told
     // to pass them through so that there is one place, and one order, where paths are judged.
