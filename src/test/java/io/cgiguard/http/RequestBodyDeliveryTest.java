@@ -77,6 +77,48 @@ class RequestBodyDeliveryTest {
         + body.length + "\n");
   }
 
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void smallPiecesStagedAndLargePiecesWrittenAsTheyCameKeepTheirOrder() throws Exception {
+    RequiredPrograms.requireCommand("perl", "perl", "-MDigest::SHA", "-e", "1");
+    // Small pieces are copied into the gathering buffer; a piece of a connection read or more
+    // goes to the pipe from the connection's own buffer behind them. Pauses between the pieces
+    // make the gateway see them apart, so both kinds follow each other many times.
+    int[] sizes = {100, 3 * RequestBodies.DIRECT_WRITE_BYTES, 1, RequestBodies.DIRECT_WRITE_BYTES,
+        5_000, 2 * RequestBodies.CONNECTION_READ_BYTES + 3, 17};
+    Random random = new Random(12);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (int round = 0; round < 8; round++) {
+      for (int size : sizes) {
+        byte[] piece = new byte[size];
+        random.nextBytes(piece);
+        body.write(piece);
+      }
+    }
+    byte[] bytes = body.toByteArray();
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(60_000);
+      socket.setTcpNoDelay(true);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /responses/count.pl HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+          + "Content-Type: application/octet-stream\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      int at = 0;
+      for (int round = 0; round < 8; round++) {
+        for (int size : sizes) {
+          out.write(bytes, at, size);
+          out.flush();
+          at += size;
+          Thread.sleep(5);
+        }
+      }
+      String response = readUntilClosed(socket.getInputStream());
+      String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      assertThat(response).startsWith("HTTP/1.1 200")
+          .endsWith("\r\n\r\n" + bytes.length + " " + digest + "\nCONTENT_LENGTH=" + bytes.length + "\n");
+    }
+  }
+
   /** Reads until {@code marker} has arrived; a silent gateway fails the read on its timeout. */
   private static String readUntil(InputStream in, String marker) throws java.io.IOException {
     ByteArrayOutputStream received = new ByteArrayOutputStream();
