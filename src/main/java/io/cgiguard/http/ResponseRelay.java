@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
@@ -25,6 +27,11 @@ import org.eclipse.jetty.util.Blocker;
  * none); the body is copied chunk by chunk, never buffered whole, and held to the script's own
  * Content-Length: a shorter body aborts the connection rather than pretending to be complete, and
  * bytes beyond it never reach the client.
+ *
+ * <p>A script that has already written its whole body and closed stdout when the relay starts
+ * (most small scripts) gets its response sent in one socket write with a Content-Length, instead
+ * of a chunked body and then its terminating chunk in a second write. The relay only looks
+ * whether the pipe can be read at once; it never waits for more before sending what it has.
  */
 final class ResponseRelay {
 
@@ -84,9 +91,9 @@ final class ResponseRelay {
     long limit = contentLength.orElse(Long.MAX_VALUE);
     Copy copy = new Copy(response, limit);
     try {
-      copy.write(ByteBuffer.wrap(bodyStart));
-      copy.finishWrite();
-      copy.pipe(process.stdoutChannel(), watch);
+      if (!copy.whole(bodyStart, process, contentLength, watch)) {
+        copy.pipe(process.stdoutChannel(), watch);
+      }
     } catch (ClientGone gone) {
       process.signalGroup(ScriptProcess.Signals.SIGKILL);
       return new RelayResult(RelayResult.End.CLIENT_GONE, copy.sent, gone.getMessage());
@@ -119,8 +126,60 @@ final class ResponseRelay {
       this.limit = limit;
     }
 
+    /**
+     * Writes {@code bodyStart} and whatever stdout holds that can be read without waiting; when
+     * that reaches the end of stdout, the body is whole and goes out with its length.
+     *
+     * @return whether stdout has ended, so that there is nothing left to {@link #pipe}
+     */
+    boolean whole(byte[] bodyStart, ScriptProcess process, OptionalLong declared,
+        BodyWatch watch) throws ClientGone {
+      ByteBuffer first = null;
+      boolean ended = false;
+      if (process.stdoutReady()) {
+        first = buffers[0] = pool.take();
+        if (bodyStart.length <= first.capacity()) {
+          first.put(bodyStart);
+          ended = readWhileReady(process, first, watch);
+        } else {
+          first = null;
+        }
+      }
+      if (first == null) {
+        write(ByteBuffer.wrap(bodyStart));
+        finishWrite();
+        return false;
+      }
+      first.flip();
+      if (ended && declared.orElse(first.remaining()) == first.remaining()
+          && !HttpStatus.hasNoBody(response.getStatus())) {
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, first.remaining());
+      }
+      write(first);
+      finishWrite();
+      return ended;
+    }
+
+    /**
+     * Reads stdout, which was just found ready, for as long as it stays ready.
+     *
+     * @return whether stdout ended; stops when a read would wait or {@code buffer} is full
+     */
+    private boolean readWhileReady(ScriptProcess process, ByteBuffer buffer, BodyWatch watch) {
+      ReadableByteChannel stdout = process.stdoutChannel();
+      do {
+        if (readScript(stdout, buffer) < 0) {
+          return true;
+        }
+        watch.output();
+      } while (buffer.hasRemaining() && process.stdoutReady());
+      return false;
+    }
+
     void pipe(ReadableByteChannel stdout, BodyWatch watch) throws ClientGone {
-      buffers[0] = pool.take();
+      if (buffers[0] == null) {
+        buffers[0] = pool.take();
+      }
       int current = 0;
       while (sent < limit) {
         ByteBuffer buffer = buffers[current].clear();
