@@ -40,6 +40,12 @@ final class ResponseRelay {
       "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "proxy-authenticate",
       "content-length");
 
+  /**
+   * How long a script whose stdout ended gets to be reaped, so that a body cut by a signal is
+   * told from a complete one.
+   */
+  private static final Duration SETTLE = Duration.ofMillis(200);
+
   private final RelaySettings settings;
   private final DirectBuffers pool = new DirectBuffers(128);
 
@@ -100,7 +106,7 @@ final class ResponseRelay {
     } finally {
       copy.release();
     }
-    RelayResult end = ending(process, watch, copy.sent, contentLength);
+    RelayResult end = ending(process, watch, copy.sent, contentLength, copy.settled);
     if (copy.overlong && end.end() == RelayResult.End.COMPLETE) {
       return new RelayResult(RelayResult.End.OVERLONG, copy.sent, "the script wrote more than "
           + "its Content-Length of " + copy.sent + " bytes; the rest was cut");
@@ -120,6 +126,8 @@ final class ResponseRelay {
     private Blocker.Callback pending;
     private long sent;
     private boolean overlong;
+    /** The script's end if it was awaited before the body went out, else null. */
+    private Optional<Termination> settled;
 
     Copy(Response response, long limit) {
       this.response = response;
@@ -133,7 +141,7 @@ final class ResponseRelay {
      * @return whether stdout has ended, so that there is nothing left to {@link #pipe}
      */
     boolean whole(byte[] bodyStart, ScriptProcess process, OptionalLong declared,
-        BodyWatch watch) throws ClientGone {
+        BodyWatch watch) throws ClientGone, InterruptedException {
       ByteBuffer first = null;
       boolean ended = false;
       if (process.stdoutReady()) {
@@ -151,9 +159,13 @@ final class ResponseRelay {
         return false;
       }
       first.flip();
-      if (ended && declared.orElse(first.remaining()) == first.remaining()
-          && !HttpStatus.hasNoBody(response.getStatus())) {
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, first.remaining());
+      if (ended && declared.isEmpty() && !HttpStatus.hasNoBody(response.getStatus())) {
+        // A length says the body is complete: only for a script that exited by itself, not one
+        // killed half-way, which must still reach the client as a cut-off body.
+        settled = process.awaitTermination(SETTLE);
+        if (!killedWhileWriting(settled)) {
+          response.getHeaders().put(HttpHeader.CONTENT_LENGTH, first.remaining());
+        }
       }
       write(first);
       finishWrite();
@@ -246,8 +258,9 @@ final class ResponseRelay {
     }
   }
 
+  /** @param settled the script's end if already awaited, else null */
   private RelayResult ending(ScriptProcess process, BodyWatch watch, long sent,
-      OptionalLong contentLength) throws InterruptedException {
+      OptionalLong contentLength, Optional<Termination> settled) throws InterruptedException {
     if (watch.stalled()) {
       return new RelayResult(RelayResult.End.STALLED, sent, watch.why());
     }
@@ -260,13 +273,19 @@ final class ResponseRelay {
       process.signalGroup(ScriptProcess.Signals.SIGKILL);
       return new RelayResult(RelayResult.End.COMPLETE, sent, "");
     }
-    Optional<Termination> end = process.awaitTermination(Duration.ofMillis(200));
-    if (end.isPresent() && end.get().status() instanceof ExitStatus.Signaled signaled
-        && end.get().signalSentByGateway().isEmpty()) {
+    Optional<Termination> end = settled != null ? settled : process.awaitTermination(SETTLE);
+    if (killedWhileWriting(end)) {
+      ExitStatus.Signaled signaled = (ExitStatus.Signaled) end.orElseThrow().status();
       return new RelayResult(RelayResult.End.TRUNCATED, sent, "the script was killed by "
           + ScriptProcess.Signals.name(signaled.signal()) + " while writing its body");
     }
     return new RelayResult(RelayResult.End.COMPLETE, sent, "");
+  }
+
+  /** A signal the gateway did not send ended the script: its body may be cut anywhere. */
+  private static boolean killedWhileWriting(Optional<Termination> end) {
+    return end.isPresent() && end.get().status() instanceof ExitStatus.Signaled
+        && end.get().signalSentByGateway().isEmpty();
   }
 
   private static int readScript(ReadableByteChannel stdout, ByteBuffer buffer) {
