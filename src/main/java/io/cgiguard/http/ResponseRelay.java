@@ -111,6 +111,9 @@ final class ResponseRelay {
       return new RelayResult(RelayResult.End.OVERLONG, copy.sent, "the script wrote more than "
           + "its Content-Length of " + copy.sent + " bytes; the rest was cut");
     }
+    if (copy.lastWritten && end.end() == RelayResult.End.COMPLETE) {
+      return new RelayResult(end.end(), end.bodyBytes(), end.detail(), true);
+    }
     return end;
   }
 
@@ -128,6 +131,8 @@ final class ResponseRelay {
     private boolean overlong;
     /** The script's end if it was awaited before the body went out, else null. */
     private Optional<Termination> settled;
+    /** Whether the whole body went out as the response's last write. */
+    private boolean lastWritten;
 
     Copy(Response response, long limit) {
       this.response = response;
@@ -165,9 +170,11 @@ final class ResponseRelay {
         settled = process.awaitTermination(SETTLE);
         if (!killedWhileWriting(settled)) {
           response.getHeaders().put(HttpHeader.CONTENT_LENGTH, first.remaining());
+          // Also the response's end: over FastCGI that is the end records in the same write.
+          lastWritten = true;
         }
       }
-      write(first);
+      write(first, lastWritten);
       finishWrite();
       return ended;
     }
@@ -219,17 +226,21 @@ final class ResponseRelay {
 
     /** Starts writing {@code buffer}, cut to what the limit still allows. */
     void write(ByteBuffer buffer) {
+      write(buffer, false);
+    }
+
+    private void write(ByteBuffer buffer, boolean last) {
       long room = limit - sent;
       if (buffer.remaining() > room) {
         overlong = true;
         buffer.limit(buffer.position() + (int) room);
       }
-      if (!buffer.hasRemaining()) {
+      if (!buffer.hasRemaining() && !last) {
         return;
       }
       sent += buffer.remaining();
       pending = Blocker.callback();
-      response.write(false, buffer, pending);
+      response.write(last, buffer, pending);
     }
 
     /** Waits for the write in flight, if any. */
