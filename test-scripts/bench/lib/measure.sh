@@ -88,6 +88,18 @@ start_pipe_limits() {
     return 0
 }
 
+# The pipe work alone, without client or socket, for reference beside the limits above:
+# pipelimit writing POST_MIB MiB into readbody's stdin, and reading bigbody's STREAM_MIB MiB.
+measure_pipe_only() {
+    if [[ $1 == upload ]]; then
+        "$BIN/pipelimit" write -m "$POST_MIB" -w "$GATEWAY_STDIN_WRITE_BYTES" \
+            -p "$GATEWAY_STDIN_PIPE_BYTES" "$CGI_BIN/readbody" 2>/dev/null
+    else
+        BIGBODY_MIB=$STREAM_MIB "$BIN/pipelimit" read -r "$GATEWAY_STDOUT_READ_BYTES" \
+            -p "$GATEWAY_STDOUT_PIPE_BYTES" "$CGI_BIN/bigbody" 2>/dev/null
+    fi | awk '{ split($1, kv, "="); print kv[2] + 0 } END { if (NR == 0) print 0 }'
+}
+
 # MiB/s of UPLOAD_REPEATS POSTs of POST_MIB MiB each, sent by curl to readbody through a server
 # (all the bytes over all the time); 0 unless the script answered 200 with the whole body
 # counted every time. "Expect:" is cleared so that no server's 100-continue round trip is part

@@ -41,6 +41,7 @@ report_streaming() {
     done
     for ((round = 1; round <= ROUNDS; round++)); do
         echo "pipe $(measure_http_stream "$STREAM_LIMIT_PORT")" >>"$streams"
+        echo "pipe-only $(measure_pipe_only stream)" >>"$streams"
         for entry in "${ACTIVE[@]}"; do
             echo "${entry%%:*} $(measure_http_stream "${entry#*:}")" >>"$streams"
         done
@@ -50,6 +51,8 @@ report_streaming() {
     echo "Streaming $STREAM_MIB MiB (median of $ROUNDS, MiB/s):"
     printf '  %-9s %9.1f  (pipelimit serve: %d-byte pipe reads written to the socket, %d-byte pipe)\n' \
         "pipe" "$PIPE_STREAM" "$GATEWAY_STDOUT_READ_BYTES" "$GATEWAY_STDOUT_PIPE_BYTES"
+    printf '  %-9s %9.1f  (pipelimit read: the pipe alone, no socket; for reference)\n' \
+        "pipe-only" "$(stream_median pipe-only "$streams")"
     for entry in "${ACTIVE[@]}"; do
         name=${entry%%:*}
         rate=$(stream_median "$name" "$streams")
@@ -74,6 +77,7 @@ report_upload() {
     done
     for ((round = 1; round <= ROUNDS; round++)); do
         echo "pipe $(measure_http_upload "$UPLOAD_LIMIT_PORT")" >>"$uploads"
+        echo "pipe-only $(measure_pipe_only upload)" >>"$uploads"
         for entry in "${ACTIVE[@]}"; do
             echo "${entry%%:*} $(measure_http_upload "${entry#*:}")" >>"$uploads"
         done
@@ -84,6 +88,8 @@ report_upload() {
     printf '  %-9s %9.1f  (pipelimit serve: %d-byte socket reads, %d-byte pipe writes, %d-byte pipe)\n' \
         "pipe" "$PIPE_UPLOAD" "$GATEWAY_CONNECTION_READ_BYTES" "$GATEWAY_STDIN_WRITE_BYTES" \
         "$GATEWAY_STDIN_PIPE_BYTES"
+    printf '  %-9s %9.1f  (pipelimit write: the pipe alone, no client or socket; for reference)\n' \
+        "pipe-only" "$(stream_median pipe-only "$uploads")"
     for entry in "${ACTIVE[@]}"; do
         name=${entry%%:*}
         rate=$(stream_median "$name" "$uploads")
