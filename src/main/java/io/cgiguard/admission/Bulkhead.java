@@ -2,11 +2,17 @@ package io.cgiguard.admission;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,6 +25,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * to the first waiter whose script is under its own limit, so a script at its limit does not hold
  * up the others. A slot is counted as taken the moment it is handed over, which is why a waiter
  * that times out or is interrupted after the handover gives it back itself: no path leaks one.
+ *
+ * <p>A waiter either blocks its thread ({@link #acquire(String, Duration)}, for the command line)
+ * or holds no thread at all ({@link #acquire(String, Duration, ScheduledExecutorService,
+ * Consumer)}, for HTTP): then it is a callback in the queue, called exactly once, outside the
+ * lock, with the slot or with the rejection when its wait expires or it is cancelled. This is
+ * what keeps the gateway's threads at one per running script however long the queue is.
  */
 public final class Bulkhead {
 
@@ -36,16 +48,165 @@ public final class Bulkhead {
     this.limit = settings.maxRunning();
   }
 
-  /** One queued request; {@code granted} is set under the lock when a slot is handed over. */
-  private static final class Waiter {
+  /**
+   * Callbacks of waiters decided under the lock, run by whoever took the lock once it has let go:
+   * a callback never runs under the lock.
+   */
+  private final List<Runnable> decided = new ArrayList<>();
+
+  /**
+   * One queued request; {@code granted} is set under the lock when a slot is handed over. A
+   * blocking waiter has {@code ready}, a waiter without a thread has {@code then}.
+   */
+  private final class Waiter {
     final String scriptKey;
     final Condition ready;
+    final Consumer<Slot> then;
+    ScheduledFuture<?> expiry;
     boolean granted;
+    /** The callback was given its answer (only for a waiter without a thread). */
+    boolean answered;
 
-    Waiter(String scriptKey, Condition ready) {
+    Waiter(String scriptKey, Condition ready, Consumer<Slot> then) {
       this.scriptKey = scriptKey;
       this.ready = ready;
+      this.then = then;
     }
+
+    /** Under the lock: a slot is this waiter's now. */
+    void grant() {
+      granted = true;
+      if (then == null) {
+        ready.signal();
+        return;
+      }
+      answered = true;
+      if (expiry != null) {
+        expiry.cancel(false);
+      }
+      Slot slot = admitted(scriptKey);
+      decided.add(() -> then.accept(slot));
+    }
+  }
+
+  /** A request queued without a thread; cancelling it answers its callback with a rejection. */
+  public interface Queued {
+    /** Takes the request out of the queue, if it is still there, answering {@code reason}. */
+    void cancel(String reason);
+  }
+
+  /**
+   * Takes a slot for {@code scriptKey} now, or queues the request without holding the calling
+   * thread. The answer comes back exactly once through {@code then}: at once, on the calling
+   * thread, when a slot is free or the request is refused; later, on the thread that freed the
+   * slot or on one of {@code timers} when the wait expired, when it was queued. {@code then} must
+   * therefore only hand the work over (to an executor), never do it.
+   *
+   * @return the handle that cancels the wait; it does nothing once the answer was given
+   */
+  public Queued acquire(String scriptKey, Duration maxWait, ScheduledExecutorService timers,
+      Consumer<Slot> then) {
+    Objects.requireNonNull(scriptKey, "scriptKey");
+    Objects.requireNonNull(then, "then");
+    Slot now;
+    Waiter waiter = null;
+    lock.lock();
+    try {
+      Slot.Rejected refusal = refusal(scriptKey);
+      if (refusal != null) {
+        now = refusal;
+      } else if (hasRoomFor(scriptKey)) {
+        take(scriptKey);
+        now = admitted(scriptKey);
+      } else {
+        now = null;
+        waiter = new Waiter(scriptKey, null, then);
+        queue.addLast(waiter);
+        count(queuedByScript, scriptKey, +1);
+        Waiter queued = waiter;
+        long nanos = Math.max(0, maxWait.toNanos());
+        waiter.expiry = timers.schedule(() -> expire(queued, "no slot to run the script within "
+            + maxWait.toMillis() + " ms"), nanos, TimeUnit.NANOSECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (now != null) {
+      then.accept(now);
+      return reason -> { };
+    }
+    Waiter queued = waiter;
+    return reason -> expire(queued, reason);
+  }
+
+  /** A waiter without a thread leaves the queue unanswered so far: it hears {@code reason}. */
+  private void expire(Waiter waiter, String reason) {
+    lock.lock();
+    try {
+      if (waiter.answered) {
+        return;
+      }
+      waiter.answered = true;
+      if (queue.remove(waiter)) {
+        count(queuedByScript, waiter.scriptKey, -1);
+      }
+      if (waiter.expiry != null) {
+        waiter.expiry.cancel(false);
+      }
+      Slot.Rejected rejected = new Slot.Rejected(reason, settings.retryAfter());
+      decided.add(() -> waiter.then.accept(rejected));
+    } finally {
+      unlockAndAnswer();
+    }
+  }
+
+  /** Lets go of the lock, then runs the callbacks decided under it. */
+  private void unlockAndAnswer() {
+    List<Runnable> answers;
+    if (decided.isEmpty()) {
+      lock.unlock();
+      return;
+    }
+    answers = new ArrayList<>(decided);
+    decided.clear();
+    lock.unlock();
+    RuntimeException first = null;
+    for (Runnable answer : answers) {
+      try {
+        answer.run();
+      } catch (RuntimeException e) {
+        // Every waiter hears its answer even when one callback fails; the first failure is
+        // rethrown to the thread that freed the slot.
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** @return the rejection a request meets before it may queue, or null when it may */
+  private Slot.Rejected refusal(String scriptKey) {
+    if (hasRoomFor(scriptKey)) {
+      return null;
+    }
+    if (limit < settings.maxRunning() && running >= limit) {
+      // Lowered for a shortage: waiting would only hammer the process table when the slot
+      // comes, so the excess is answered at once.
+      return new Slot.Rejected("the gateway runs at most " + limit + " of "
+          + settings.maxRunning() + " scripts at once until processes can be started again",
+          settings.retryAfter());
+    }
+    if (queue.size() >= settings.queue()) {
+      return new Slot.Rejected(
+          "the queue of " + settings.queue() + " waiting requests is full",
+          settings.retryAfter());
+    }
+    return null;
   }
 
   /**
@@ -61,21 +222,13 @@ public final class Bulkhead {
         take(scriptKey);
         return admitted(scriptKey);
       }
-      if (limit < settings.maxRunning() && running >= limit) {
-        // Lowered for a shortage: waiting would only hammer the process table when the slot
-        // comes, so the excess is answered at once.
-        return new Slot.Rejected("the gateway runs at most " + limit + " of "
-            + settings.maxRunning() + " scripts at once until processes can be started again",
-            settings.retryAfter());
+      Slot.Rejected refusal = refusal(scriptKey);
+      if (refusal != null) {
+        return refusal;
       }
-      if (queue.size() >= settings.queue()) {
-        return new Slot.Rejected(
-            "the queue of " + settings.queue() + " waiting requests is full",
-            settings.retryAfter());
-      }
-      return await(new Waiter(scriptKey, lock.newCondition()), maxWait);
+      return await(new Waiter(scriptKey, lock.newCondition(), null), maxWait);
     } finally {
-      lock.unlock();
+      unlockAndAnswer();
     }
   }
 
@@ -141,8 +294,7 @@ public final class Bulkhead {
         waiters.remove();
         count(queuedByScript, waiter.scriptKey, -1);
         take(waiter.scriptKey);
-        waiter.granted = true;
-        waiter.ready.signal();
+        waiter.grant();
       }
     }
   }
@@ -152,7 +304,7 @@ public final class Bulkhead {
     try {
       give(scriptKey);
     } finally {
-      lock.unlock();
+      unlockAndAnswer();
     }
   }
 
@@ -190,7 +342,7 @@ public final class Bulkhead {
       limit = Math.max(1, Math.min(settings.maxRunning(), newLimit));
       handOver();
     } finally {
-      lock.unlock();
+      unlockAndAnswer();
     }
   }
 

@@ -12,10 +12,18 @@ public final class Abandonment {
 
   private volatile boolean abandoned;
   private volatile ScriptProcess watched;
+  private volatile Runnable leaveQueue;
 
-  /** The request is abandoned: the watched script's group is killed, now or once it is watched. */
+  /**
+   * The request is abandoned: the watched script's group is killed, now or once it is watched, and
+   * a request waiting for a slot leaves the queue.
+   */
   public void abandon() {
     abandoned = true;
+    Runnable leave = leaveQueue;
+    if (leave != null) {
+      leave.run();
+    }
     ScriptProcess process = watched;
     if (process != null) {
       process.signalGroup(ScriptProcess.Signals.SIGKILL);
@@ -33,6 +41,22 @@ public final class Abandonment {
     if (abandoned) {
       process.signalGroup(ScriptProcess.Signals.SIGKILL);
     }
+  }
+
+  /**
+   * The request waits for a slot without a thread; {@code leave} takes it out of the queue, now if
+   * it is already abandoned. Leaving after the slot came does nothing.
+   */
+  public void whileQueued(Runnable leave) {
+    leaveQueue = leave;
+    if (abandoned) {
+      leave.run();
+    }
+  }
+
+  /** The request's wait for a slot is over. */
+  public void dequeued() {
+    leaveQueue = null;
   }
 
   /** The watched process is about to be closed: no signal may reach it after this. */

@@ -17,8 +17,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 /**
@@ -36,6 +39,7 @@ public final class ScriptAttempts {
   private final Bulkhead bulkhead;
   private final CircuitBreakers circuits;
   private final Watchdog watchdog;
+  private final ScheduledExecutorService timers;
   private final ExecutorService pumps;
   private final Clock clock;
   private final RandomGenerator random;
@@ -58,6 +62,7 @@ public final class ScriptAttempts {
     this.bulkhead = bulkhead;
     this.circuits = circuits;
     this.watchdog = new Watchdog(timers, HEADER_TIMEOUT_PRECISION);
+    this.timers = timers;
     this.pumps = pumps;
     this.clock = clock;
     this.random = random;
@@ -76,17 +81,91 @@ public final class ScriptAttempts {
 
   /**
    * As {@link #run(AttemptPlan)}, and the script of each attempt is killed when the request is
-   * abandoned; an abandoned request is not retried.
+   * abandoned; an abandoned request is not retried. A request that waits for a slot holds this
+   * thread while it waits.
    */
   public Outcome run(AttemptPlan plan, Abandonment abandonment) throws InterruptedException {
     CircuitBreaker circuit = circuits.forScript(plan.scriptKey());
     CircuitAdmission admission = circuit.tryAcquire();
     if (admission instanceof CircuitAdmission.Refused refused) {
-      return new Outcome.Refused(FailureKind.CIRCUIT_OPEN, "the script's circuit is open after "
-          + "repeated failures", refused.retryAfter(), AttemptHistory.empty());
+      return circuitOpen(refused);
+    }
+    Slot slot = bulkhead.acquire(plan.scriptKey(), plan.queueWait());
+    return admitted(plan, slot, circuit, (CircuitAdmission.Allowed) admission, abandonment);
+  }
+
+  /** Where a request's outcome goes when the attempts run without the caller's thread. */
+  public interface Then {
+    /** The outcome, to be relayed or answered; called on a thread of the executor or the caller. */
+    void outcome(Outcome outcome);
+
+    /**
+     * The attempts could not end in an outcome: {@link InterruptedException} when the gateway
+     * stops and interrupted the thread that ran them, {@link RejectedExecutionException} when the
+     * executor, stopping, refused to run a queued request (then on the thread that freed the slot
+     * or on a timer), or what the attempt loop threw.
+     */
+    void failed(Throwable failure);
+  }
+
+  /**
+   * As {@link #run(AttemptPlan, Abandonment)}, but a request that must wait for a slot holds no
+   * thread while it waits: it is a callback in the bulkhead's queue, and {@code executor} runs its
+   * attempts once a slot is its. A request that gets a slot at once runs on the calling thread.
+   * An abandoned request leaves the queue at once. {@code then} hears exactly once.
+   */
+  public void run(AttemptPlan plan, Abandonment abandonment, Executor executor, Then then) {
+    CircuitBreaker circuit = circuits.forScript(plan.scriptKey());
+    CircuitAdmission admission = circuit.tryAcquire();
+    if (admission instanceof CircuitAdmission.Refused refused) {
+      then.outcome(circuitOpen(refused));
+      return;
     }
     CircuitAdmission.Allowed allowed = (CircuitAdmission.Allowed) admission;
-    Slot slot = bulkhead.acquire(plan.scriptKey(), plan.queueWait());
+    Thread caller = Thread.currentThread();
+    // Set while the bulkhead answers at once on this thread: that answer runs here, any later one
+    // (on whatever thread freed a slot) goes to the executor.
+    AtomicBoolean answeringNow = new AtomicBoolean(true);
+    Bulkhead.Queued queued = bulkhead.acquire(plan.scriptKey(), plan.queueWait(), timers, slot -> {
+      if (Thread.currentThread() == caller && answeringNow.get()) {
+        finish(plan, slot, circuit, allowed, abandonment, then);
+        return;
+      }
+      try {
+        executor.execute(() -> finish(plan, slot, circuit, allowed, abandonment, then));
+      } catch (RejectedExecutionException stopping) {
+        if (slot instanceof Slot.Admitted granted) {
+          granted.permit().close();
+        }
+        then.failed(stopping);
+      }
+    });
+    answeringNow.set(false);
+    abandonment.whileQueued(() -> queued.cancel("the client went away while the request waited "
+        + "for a slot"));
+  }
+
+  private void finish(AttemptPlan plan, Slot slot, CircuitBreaker circuit,
+      CircuitAdmission.Allowed allowed, Abandonment abandonment, Then then) {
+    abandonment.dequeued();
+    Outcome outcome;
+    try {
+      outcome = admitted(plan, slot, circuit, allowed, abandonment);
+    } catch (InterruptedException | RuntimeException | Error e) {
+      then.failed(e);
+      return;
+    }
+    then.outcome(outcome);
+  }
+
+  private static Outcome circuitOpen(CircuitAdmission.Refused refused) {
+    return new Outcome.Refused(FailureKind.CIRCUIT_OPEN, "the script's circuit is open after "
+        + "repeated failures", refused.retryAfter(), AttemptHistory.empty());
+  }
+
+  /** What follows the bulkhead's answer: a refusal, or the attempts under the slot. */
+  private Outcome admitted(AttemptPlan plan, Slot slot, CircuitBreaker circuit,
+      CircuitAdmission.Allowed allowed, Abandonment abandonment) throws InterruptedException {
     if (slot instanceof Slot.Rejected rejected) {
       Optional<String> shortageCause = shortage.refused();
       if (shortageCause.isPresent()) {

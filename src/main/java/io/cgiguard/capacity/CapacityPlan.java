@@ -30,16 +30,17 @@ public record CapacityPlan(int maxRunning, int gatewayTasksToCome) {
   public static final int GATEWAY_OWN = 32;
 
   /**
-   * @return the size of Jetty's pool: a thread for each script that may run and each request that
-   *     may wait for one, plus {@link #JETTY_OWN}, at most {@code maxThreads}
+   * @return the size of Jetty's pool: a thread for each script that may run, plus {@link
+   *     #JETTY_OWN}, at most {@code maxThreads}. A request waiting in the queue for a slot holds
+   *     no thread, so the queue's length does not count.
    */
-  public static int requestThreads(int maxThreads, int maxRunning, int queue) {
-    return (int) Math.min(maxThreads, (long) maxRunning + queue + JETTY_OWN);
+  public static int requestThreads(int maxThreads, int maxRunning) {
+    return (int) Math.min(maxThreads, (long) maxRunning + JETTY_OWN);
   }
 
   /** @return the threads of a gateway started with these settings: pool, pumps and its own */
-  public static int gatewayThreads(int maxThreads, int maxRunning, int queue) {
-    return requestThreads(maxThreads, maxRunning, queue) + maxRunning + GATEWAY_OWN;
+  public static int gatewayThreads(int maxThreads, int maxRunning) {
+    return requestThreads(maxThreads, maxRunning) + maxRunning + GATEWAY_OWN;
   }
 
   /** @return tasks the scripts may need at once */
@@ -57,8 +58,7 @@ public record CapacityPlan(int maxRunning, int gatewayTasksToCome) {
       }
       long scriptsThatFit = Math.max(0, bound.headroom() - gatewayTasksToCome) / TASKS_PER_SCRIPT;
       String lower = scriptsThatFit > 0 ? "set max-running to at most " + scriptsThatFit
-          : "lower [concurrency] queue or [server] max-threads (the gateway's threads alone do "
-              + "not fit)";
+          : "lower [server] max-threads (the gateway's threads alone do not fit)";
       warnings.add(bound.describe() + " leaves room for " + bound.headroom() + " more tasks, but "
           + "[concurrency] max-running = " + maxRunning + " scripts may take " + scriptTasks()
           + " (" + TASKS_PER_SCRIPT + " each)"

@@ -139,7 +139,7 @@ public final class CheckCommand implements Callable<Integer> {
   private void capacity(GatewayConfig config) {
     GatewayConfig.Concurrency concurrency = config.concurrency();
     int threads = CapacityPlan.gatewayThreads(config.server().maxThreads(),
-        concurrency.maxRunning(), concurrency.queue());
+        concurrency.maxRunning());
     for (String warning : new CapacityPlan(concurrency.maxRunning(), threads)
         .warnings(Capacity.read())) {
       out.println("capacity: warning: " + warning);

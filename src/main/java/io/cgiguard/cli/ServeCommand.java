@@ -100,9 +100,9 @@ public final class ServeCommand implements Callable<Integer> {
       if (noThread) {
         GatewayConfig.Concurrency concurrency = config.concurrency();
         throw new UsageException("cannot make the gateway's " + CapacityPlan.gatewayThreads(
-            config.server().maxThreads(), concurrency.maxRunning(), concurrency.queue())
-            + " threads: " + shortage + "; lower [concurrency] max-running or queue, or raise "
-            + "the limit (`cgiguard check` compares them)");
+            config.server().maxThreads(), concurrency.maxRunning())
+            + " threads: " + shortage + "; lower [concurrency] max-running or [server] "
+            + "max-threads, or raise the limit (`cgiguard check` compares them)");
       }
       throw e;
     }

@@ -20,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * format is one object per line. The gateway's fields are request attributes: the request id
  * (set when the request arrives) and the script, outcome and attempts (set by {@link OutcomeLog}
  * from the same label the metrics count). A request that ran no script logs {@code -} for them.
+ *
+ * <p>Apache writes {@code "-"} for a Referer or User-Agent the client did not send and {@code -}
+ * for the bytes of a response without a body ({@code %b}); Jetty writes {@code ""} for a missing
+ * header in quotes and {@code 0} for {@code %O}. So the two headers are logged from request
+ * attributes copied at log time (a missing attribute is {@code -}; a header sent empty stays
+ * empty, as in Apache) and the bytes with {@code %{CLF}O}.
  */
 final class AccessLog implements RequestLog {
 
@@ -28,10 +34,13 @@ final class AccessLog implements RequestLog {
   static final String OUTCOME = "io.cgiguard.access.outcome";
   static final String ATTEMPTS = "io.cgiguard.access.attempts";
 
+  static final String REFERER = "io.cgiguard.access.referer";
+  static final String USER_AGENT = "io.cgiguard.access.userAgent";
+
   /** Apache's combined format, then request id, script, outcome, attempts and milliseconds. */
-  static final String COMBINED = CustomRequestLog.EXTENDED_NCSA_FORMAT
-      + " id=%{" + REQUEST_ID + "}attr script=\"%{" + SCRIPT + "}attr\" outcome=%{" + OUTCOME
-      + "}attr attempts=%{" + ATTEMPTS + "}attr ms=%{ms}T";
+  static final String COMBINED = "%{client}a - %u %t \"%r\" %s %{CLF}O \"%{" + REFERER
+      + "}attr\" \"%{" + USER_AGENT + "}attr\" id=%{" + REQUEST_ID + "}attr script=\"%{" + SCRIPT
+      + "}attr\" outcome=%{" + OUTCOME + "}attr attempts=%{" + ATTEMPTS + "}attr ms=%{ms}T";
 
   private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
 
@@ -53,6 +62,9 @@ final class AccessLog implements RequestLog {
 
   @Override
   public void log(Request request, Response response) {
+    // Removed when the header is absent (a null value), so that the line shows "-" for it.
+    request.setAttribute(REFERER, request.getHeaders().get(HttpHeader.REFERER));
+    request.setAttribute(USER_AGENT, request.getHeaders().get(HttpHeader.USER_AGENT));
     format.log(request, response);
   }
 

@@ -4,6 +4,7 @@ import io.cgiguard.attempt.Abandonment;
 import io.cgiguard.attempt.AttemptPlan;
 import io.cgiguard.attempt.BodySource;
 import io.cgiguard.attempt.Outcome;
+import io.cgiguard.attempt.ScriptAttempts;
 import io.cgiguard.cgi.EnvironmentPolicy;
 import io.cgiguard.cgi.MetaVariables;
 import io.cgiguard.cgi.Resolution;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -141,20 +143,40 @@ final class CgiHandler {
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));
     Abandonment abandonment = new Abandonment();
     request.addFailureListener(failure -> abandonment.abandon());
-    Outcome outcome;
-    try {
-      outcome = parts.attempts().run(plan, abandonment);
-    } catch (InterruptedException stopping) {
-      // Only the gateway's own shutdown interrupts a request thread: end it without a page.
-      Thread.currentThread().interrupt();
-      callback.failed(new java.io.IOException("the gateway is stopping", stopping));
-      return;
-    } catch (OutOfMemoryError noThread) {
-      THREADS.answer(noThread, request, response, callback, requestId, parts.pages());
-      return;
-    }
-    relay.answer(request, response, callback, requestId, script, plan, outcome, body, mapping,
-        abandonment);
+    // A request that has to wait for a slot gives its thread back: it continues on one of Jetty's
+    // threads once a script may run, so the queue costs no threads.
+    parts.attempts().run(plan, abandonment, request.getComponents().getExecutor(),
+        new ScriptAttempts.Then() {
+          @Override
+          public void outcome(Outcome outcome) {
+            try {
+              relay.answer(request, response, callback, requestId, script, plan, outcome, body,
+                  mapping, abandonment);
+            } catch (Throwable failure) {
+              failed(failure);
+            }
+          }
+
+          @Override
+          public void failed(Throwable failure) {
+            if (failure instanceof InterruptedException stopping) {
+              // Only the gateway's own shutdown interrupts a request: end it without a page.
+              Thread.currentThread().interrupt();
+              callback.failed(new IOException("the gateway is stopping", stopping));
+            } else if (failure instanceof RejectedExecutionException stopping) {
+              callback.failed(new IOException("the gateway is stopping", stopping));
+            } else if (failure instanceof OutOfMemoryError noThread) {
+              THREADS.answer(noThread, request, response, callback, requestId, parts.pages());
+            } else {
+              if (failure instanceof IOException) {
+                LOG.debug("request {}: {}", requestId, failure.toString());
+              } else {
+                LOG.warn("request {}: running {} failed", requestId, script.scriptName(), failure);
+              }
+              callback.failed(failure);
+            }
+          }
+        });
   }
 
   private BodySource body(Request request, Optional<GatewayConfig.HandlerMapping> mapping)

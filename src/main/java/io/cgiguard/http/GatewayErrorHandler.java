@@ -3,6 +3,7 @@ package io.cgiguard.http;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -31,6 +32,14 @@ final class GatewayErrorHandler extends ErrorHandler {
   protected void generateResponse(Request request, Response response, int code, String message,
       Throwable cause, Callback callback) {
     String requestId = ids.next(null);
+    if (cause instanceof EofException clientGone) {
+      // The client (or the front server) went away: no page can reach it, and it is nobody's
+      // failure but the connection's; the request's own log line already said so.
+      LOG.debug("request {}: not answered, the connection is gone: {}", requestId,
+          clientGone.getMessage());
+      callback.failed(clientGone);
+      return;
+    }
     log(requestId, code, message, cause);
     if (response.isCommitted()) {
       callback.failed(cause != null ? cause : new IllegalStateException(message));

@@ -22,11 +22,11 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  *
  * <ul>
  *   <li>Jetty's pool is started full and never grows or shrinks: one thread for each script that
- *       may run and each request that may wait in the queue ({@code [concurrency]}), plus
- *       {@link CapacityPlan#JETTY_OWN} for the acceptor, the selectors, reserved threads and
- *       requests that run no script (static files, admin), capped by {@code [server]
- *       max-threads}. A request beyond waits in Jetty's job queue for a thread rather than asking
- *       for a new one; Jetty's acceptor and selectors are jobs of this pool, not threads of their
+ *       may run ({@code [concurrency] max-running}), plus {@link CapacityPlan#JETTY_OWN} for the
+ *       acceptor, the selectors, reserved threads and requests that run no script (static files,
+ *       admin), capped by {@code [server] max-threads}. A request waiting in the bulkhead's queue
+ *       holds no thread (it is a callback there until a slot is its). A request beyond waits in
+ *       Jetty's job queue for a thread rather than asking for a new one; Jetty's acceptor and selectors are jobs of this pool, not threads of their
  *       own, and the pool starts a thread only below its minimum, which it never is.
  *   <li>Jetty's scheduler (idle timeouts) and the gateway's timers run their one or two threads
  *       from start-up on.
@@ -42,8 +42,7 @@ final class ThreadBudget {
 
   /** @return Jetty's pool size, as {@link CapacityPlan#requestThreads} says */
   static int requestThreads(GatewayConfig.Server server, GatewayConfig.Concurrency concurrency) {
-    return CapacityPlan.requestThreads(server.maxThreads(), concurrency.maxRunning(),
-        concurrency.queue());
+    return CapacityPlan.requestThreads(server.maxThreads(), concurrency.maxRunning());
   }
 
   /** @return Jetty's pool of {@code threads} threads, all started with the server */

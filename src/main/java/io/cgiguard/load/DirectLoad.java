@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,8 +52,7 @@ public final class DirectLoad implements LiveFigures {
   private final Duration duration;
   private volatile long endNanos;
   private final AtomicLong ticketsLeft;
-  private final AtomicLong liveRequests = new AtomicLong();
-  private final AtomicLong liveFailures = new AtomicLong();
+  private final Counts live = new Counts();
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "direct-watchdog");
@@ -86,22 +84,10 @@ public final class DirectLoad implements LiveFigures {
   public LoadResult run() throws InterruptedException {
     startNanos = System.nanoTime();
     endNanos = duration == null ? Long.MAX_VALUE : startNanos + duration.toNanos();
-    List<WorkerTally> tallies = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < concurrency; i++) {
-      WorkerTally tally = new WorkerTally();
-      tallies.add(tally);
-      Thread thread = new Thread(() -> work(tally), "direct-" + i);
-      thread.setDaemon(true);
-      threads.add(thread);
-      thread.start();
-    }
+    List<WorkerTally> tallies;
     try {
-      for (Thread thread : threads) {
-        thread.join();
-      }
+      tallies = Workers.run("direct-", concurrency, (i, tally) -> () -> work(tally));
     } finally {
-      threads.forEach(Thread::interrupt);
       watchdog.shutdownNow();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -116,10 +102,7 @@ public final class DirectLoad implements LiveFigures {
       long done = System.nanoTime();
       tally.record((int) ((done - startNanos) / 1_000_000_000L), (done - began) / 1000, category,
           0);
-      liveRequests.incrementAndGet();
-      if (!ReplyClassifier.OK.equals(category)) {
-        liveFailures.incrementAndGet();
-      }
+      live.add(category);
     }
   }
 
@@ -231,12 +214,7 @@ public final class DirectLoad implements LiveFigures {
   }
 
   @Override
-  public long requests() {
-    return liveRequests.get();
-  }
-
-  @Override
-  public long failures() {
-    return liveFailures.get();
+  public Counts counts() {
+    return live;
   }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Drives one HTTP target with a {@link LoadPlan}: keep-alive connections shared among one
@@ -27,9 +26,7 @@ public final class LoadRun implements LiveFigures {
   private final boolean isHead;
   private final ReplyClassifier classifier;
   private final AtomicLong ticketsLeft;
-  // LongAdder: every worker bumps these on every response; a shared AtomicLong would be contended.
-  private final LongAdder liveRequests = new LongAdder();
-  private final LongAdder liveFailures = new LongAdder();
+  private final Counts live = new Counts();
   private volatile long measureStartNanos;
   private volatile long endNanos;
 
@@ -122,13 +119,8 @@ public final class LoadRun implements LiveFigures {
   }
 
   @Override
-  public long requests() {
-    return liveRequests.sum();
-  }
-
-  @Override
-  public long failures() {
-    return liveFailures.sum();
+  public Counts counts() {
+    return live;
   }
 
   /** @return the gateway's {@code X-Cgiguard-Attempts}, or 0 when absent or not a number */
@@ -159,9 +151,6 @@ public final class LoadRun implements LiveFigures {
     long latencyMicros = reply instanceof Reply.ConnectFailed ? -1 : (doneAt - sentAt) / 1000;
     int second = (int) ((doneAt - measureStartNanos) / 1_000_000_000L);
     tally.record(second, latencyMicros, category, attempts(reply));
-    liveRequests.increment();
-    if (!ReplyClassifier.OK.equals(category)) {
-      liveFailures.increment();
-    }
+    live.add(category);
   }
 }

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -35,8 +34,7 @@ public final class ReplayRun implements LiveFigures {
   private final ReplyClassifier classifier;
   private final double ratePerSecond;
   private final Map<String, ReplayDiff.UrlTally> urls = new ConcurrentHashMap<>();
-  private final LongAdder liveRequests = new LongAdder();
-  private final LongAdder liveFailures = new LongAdder();
+  private final Counts live = new Counts();
   private volatile long startNanos;
 
   /**
@@ -88,10 +86,7 @@ public final class ReplayRun implements LiveFigures {
       long latency = reply instanceof Reply.ConnectFailed ? -1 : (done - sent) / 1000;
       tally.record((int) ((done - startNanos) / 1_000_000_000L), latency, category,
           LoadRun.attempts(reply));
-      liveRequests.increment();
-      if (!ReplyClassifier.OK.equals(category)) {
-        liveFailures.increment();
-      }
+      live.add(category);
       String now = reply instanceof Reply.Answered a ? Integer.toString(a.status()) : category;
       urls.computeIfAbsent(entry.method() + " " + entry.target(),
           key -> new ReplayDiff.UrlTally(entry.method(), entry.target()))
@@ -178,12 +173,7 @@ public final class ReplayRun implements LiveFigures {
   }
 
   @Override
-  public long requests() {
-    return liveRequests.sum();
-  }
-
-  @Override
-  public long failures() {
-    return liveFailures.sum();
+  public Counts counts() {
+    return live;
   }
 }

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,11 +27,14 @@ class BulkheadTest {
 
   private static final Duration LONG = Duration.ofSeconds(20);
   private final ExecutorService threads = Executors.newCachedThreadPool();
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
 
   @AfterEach
   void stopThreads() throws InterruptedException {
     threads.shutdownNow();
+    timers.shutdownNow();
     assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(timers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }
 
   private static Slot.Permit admitted(Slot slot) {
@@ -166,6 +171,98 @@ class BulkheadTest {
     assertThat(bulkhead.queued()).isZero();
     assertThat(bulkhead.running()).isEqualTo(1);
     held.close();
+    assertThat(bulkhead.running()).isZero();
+  }
+
+  @Test
+  void aQueuedRequestWithoutAThreadGetsItsSlotOnTheThreadThatFreedIt() throws Exception {
+    Bulkhead bulkhead = new Bulkhead(new BulkheadSettings(1, 1, 4, Duration.ofSeconds(1)));
+    List<String> answers = new CopyOnWriteArrayList<>();
+    List<Slot> slots = new CopyOnWriteArrayList<>();
+    bulkhead.acquire("a", LONG, timers, slot -> {
+      answers.add("now on " + Thread.currentThread().getName());
+      slots.add(slot);
+    });
+    assertThat(answers).containsExactly("now on " + Thread.currentThread().getName());
+    Slot.Permit held = admitted(slots.get(0));
+
+    for (String name : List.of("first", "second")) {
+      bulkhead.acquire("a", LONG, timers, slot -> {
+        answers.add(name + " on " + Thread.currentThread().getName());
+        slots.add(slot);
+      });
+    }
+    assertThat(bulkhead.queued()).isEqualTo(2);
+    assertThat(answers).hasSize(1);
+
+    Future<?> release = threads.submit(() -> {
+      Thread.currentThread().setName("releaser");
+      held.close();
+    });
+    release.get(10, TimeUnit.SECONDS);
+
+    assertThat(answers).containsExactly("now on " + Thread.currentThread().getName(),
+        "first on releaser");
+    admitted(slots.get(1)).close();
+    assertThat(answers).last().isEqualTo("second on " + Thread.currentThread().getName());
+    admitted(slots.get(2)).close();
+    assertThat(bulkhead.running()).isZero();
+    assertThat(bulkhead.queued()).isZero();
+  }
+
+  @Test
+  void aQueuedRequestWithoutAThreadIsRejectedWhenItsWaitExpires() throws Exception {
+    Bulkhead bulkhead = new Bulkhead(new BulkheadSettings(1, 1, 4, Duration.ofSeconds(1)));
+    Slot.Permit held = admitted(bulkhead.acquire("a", Duration.ZERO));
+    CompletableFuture<Slot> answer = new CompletableFuture<>();
+
+    bulkhead.acquire("a", Duration.ofMillis(50), timers, answer::complete);
+
+    Slot expired = answer.get(10, TimeUnit.SECONDS);
+    assertThat(expired).isInstanceOf(Slot.Rejected.class);
+    assertThat(((Slot.Rejected) expired).reason()).contains("within 50 ms");
+    assertThat(bulkhead.queued()).isZero();
+    held.close();
+    assertThat(bulkhead.running()).isZero();
+  }
+
+  @Test
+  void cancellingAQueuedRequestAnswersItOnceAndCancellingLaterDoesNothing() throws Exception {
+    Bulkhead bulkhead = new Bulkhead(new BulkheadSettings(1, 1, 4, Duration.ofSeconds(1)));
+    Slot.Permit held = admitted(bulkhead.acquire("a", Duration.ZERO));
+    List<Slot> answers = new CopyOnWriteArrayList<>();
+
+    Bulkhead.Queued gone = bulkhead.acquire("a", LONG, timers, answers::add);
+    Bulkhead.Queued served = bulkhead.acquire("a", LONG, timers, answers::add);
+    gone.cancel("the client went away");
+    gone.cancel("again");
+
+    assertThat(answers).singleElement().isInstanceOfSatisfying(Slot.Rejected.class,
+        rejected -> assertThat(rejected.reason()).isEqualTo("the client went away"));
+    held.close();
+    assertThat(answers).hasSize(2);
+    Slot.Permit second = admitted(answers.get(1));
+    served.cancel("too late: the slot came first");
+    assertThat(answers).hasSize(2);
+    assertThat(bulkhead.running()).isEqualTo(1);
+    second.close();
+    assertThat(bulkhead.running()).isZero();
+    assertThat(bulkhead.queued()).isZero();
+  }
+
+  @Test
+  void aFullQueueRefusesARequestWithoutAThreadAtOnce() throws Exception {
+    Bulkhead bulkhead = new Bulkhead(new BulkheadSettings(1, 1, 1, Duration.ofSeconds(3)));
+    Slot.Permit held = admitted(bulkhead.acquire("a", Duration.ZERO));
+    List<Slot> answers = new CopyOnWriteArrayList<>();
+    bulkhead.acquire("a", LONG, timers, answers::add);
+
+    bulkhead.acquire("b", LONG, timers, answers::add);
+
+    assertThat(answers).singleElement().isInstanceOfSatisfying(Slot.Rejected.class,
+        rejected -> assertThat(rejected.reason()).contains("queue of 1 waiting requests is full"));
+    held.close();
+    admitted(answers.get(1)).close();
     assertThat(bulkhead.running()).isZero();
   }
 

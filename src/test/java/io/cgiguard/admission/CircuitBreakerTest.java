@@ -2,6 +2,7 @@ package io.cgiguard.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.SteppedClock;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.plan.ScriptPlans;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.cgiguard.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.SteppedClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

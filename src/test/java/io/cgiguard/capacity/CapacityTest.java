@@ -83,7 +83,7 @@ class CapacityTest {
         .contains("set max-running to at most 50 or raise the limit to at least 528");
     assertThat(new CapacityPlan(16, 0).warnings(capacity)).isEmpty();
     assertThat(new CapacityPlan(16, 400).warnings(capacity)).singleElement().asString()
-        .contains("the gateway 400 threads").contains("lower [concurrency] queue");
+        .contains("the gateway 400 threads").contains("lower [server] max-threads");
   }
 
   private Path proc(String cgroup, long uid, String nprocSoft) throws IOException {

@@ -8,11 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cgiguard.Polling;
 import io.cgiguard.cli.ServeChild;
 import io.cgiguard.http.ProcessTable;
-import java.io.ByteArrayOutputStream;
+import io.cgiguard.http.RawConnection;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,8 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +59,9 @@ class OutOfProcessesTest {
   /** Threads the JVM may add by itself (a compiler or collector thread); the gateway adds none. */
   private static final int THREAD_SLACK = 4;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern EPISODE_END = Pattern.compile("INFO .*process shortage over after "
+      + ".*, at most (\\d+) scripts at once at the lowest; running up to " + MAX_RUNNING
+      + " again");
 
   @TempDir Path temp;
   private Path root;
@@ -152,9 +152,9 @@ class OutOfProcessesTest {
     ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.empty(hierarchy.get(),
         "cgiguard-tight-" + ProcessHandle.current().pid());
     limiter = group;
-    // The gateway's threads for max-running 8 and queue 16 are about 80; 8 scripts of 2 tasks
-    // would need 16 more.
-    int limit = CapacityPlan.gatewayThreads(400, MAX_RUNNING, 16) + 8;
+    // The gateway's threads for max-running 8 are about 64; 8 scripts of 2 tasks would need 16
+    // more.
+    int limit = CapacityPlan.gatewayThreads(400, MAX_RUNNING) + 8;
     group.limit(limit);
     child = ServeChild.startInCgroup(root, configFor("nobody"), group.procs());
     int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
@@ -193,19 +193,13 @@ class OutOfProcessesTest {
     long threads = threads();
 
     limiter.limitTo(HEADROOM);
-    LimitSampler sampler = new LimitSampler(port);
-    List<Reply> replies;
-    try {
-      replies = burst(port, CLIENTS, PER_CLIENT);
-    } finally {
-      sampler.stop();
-    }
+    List<Reply> replies = burst(port, CLIENTS, PER_CLIENT);
     JsonNode during = status(port);
     String metricsDuring = get(port, "/-/metrics").body();
     limiter.lift();
-    System.out.printf("OutOfProcessesTest %s: %s, attempts %s, running limit sampled down to %d,"
-        + " lowest %d%n", limiter.boundName(), statuses(replies), attempts(replies),
-        sampler.lowest(), during.path("capacity").path("lowestRunningLimit").asInt());
+    System.out.printf("OutOfProcessesTest %s: %s, attempts %s, running limit down to %d%n",
+        limiter.boundName(), statuses(replies), attempts(replies),
+        during.path("capacity").path("lowestRunningLimit").asInt());
 
     assertThat(replies).hasSize(CLIENTS * PER_CLIENT);
     assertThat(replies).as("closed without a response").noneMatch(r -> r.status() < 0);
@@ -252,11 +246,21 @@ class OutOfProcessesTest {
     ProcessTable.await(Duration.ofSeconds(30), () -> threads() <= threads + THREAD_SLACK,
         "threads back to " + threads);
 
-    long episodes = status(port).path("capacity").path("episodes").asLong();
+    JsonNode capacity = status(port).path("capacity");
+    long episodes = capacity.path("episodes").asLong();
+    assertThat(episodes).isPositive();
+    // The limit changes only inside the gateway's shortage accounting, which keeps the lowest it
+    // set and ends each episode with one line naming that episode's lowest once the limit is
+    // whole: between them every change is seen, however short, with no sampling.
+    assertThat(Polling.eventually(Duration.ofSeconds(10),
+        () -> episodeEnds().size() == episodes))
+        .as("one line per episode saying the limit is back at %d", MAX_RUNNING).isTrue();
+    assertThat(episodeEnds().stream().mapToInt(Integer::intValue).min())
+        .as("lowest running limit of the episodes").hasValue(
+            capacity.path("lowestRunningLimit").asInt());
     String log = child.stderr();
     List<String> episodeLines = log.lines()
         .filter(line -> line.contains("WARN") && line.contains("process shortage:")).toList();
-    assertThat(episodes).isPositive();
     assertThat(episodeLines).hasSize((int) episodes)
         .allSatisfy(line -> assertThat(line).contains(limiter.boundName()));
     assertThat(log).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
@@ -309,37 +313,16 @@ class OutOfProcessesTest {
         "Threads:").orElse(-1);
   }
 
-  /** Reads the running limit every 50 ms while the burst runs; keeps the lowest. */
-  private static final class LimitSampler {
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicInteger lowest = new AtomicInteger(Integer.MAX_VALUE);
-    private final Thread thread;
-
-    LimitSampler(int port) {
-      thread = new Thread(() -> {
-        while (running.get()) {
-          try {
-            lowest.accumulateAndGet(status(port).path("capacity").path("runningLimit").asInt(),
-                Math::min);
-            Thread.sleep(50);
-          } catch (InterruptedException e) {
-            return;
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        }
-      }, "limit-sampler");
-      thread.start();
+  /** @return the lowest running limit named by each line of the log that ends an episode */
+  private List<Integer> episodeEnds() {
+    String log;
+    try {
+      log = child.stderr();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      thread.join(10_000);
-    }
-
-    int lowest() {
-      return lowest.get();
-    }
+    return log.lines().map(EPISODE_END::matcher).filter(Matcher::find)
+        .map(end -> Integer.parseInt(end.group(1))).toList();
   }
 
   private static JsonNode status(int port) throws IOException {
@@ -386,14 +369,9 @@ class OutOfProcessesTest {
 
   /** One GET on a new connection, read to the server's close. */
   private static Reply get(int port, String path) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(60_000);
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      in.transferTo(received);
-      return Reply.parse(received.toByteArray());
+    try (RawConnection connection = RawConnection.open(port, Duration.ofSeconds(60))) {
+      return Reply.parse(connection.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: close\r\n\r\n").readToClose());
     }
   }
 
@@ -403,8 +381,7 @@ class OutOfProcessesTest {
    */
   private record Reply(int status, Map<String, String> headers, String body, boolean complete) {
 
-    static Reply parse(byte[] bytes) {
-      String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    static Reply parse(String text) {
       int end = text.indexOf("\r\n\r\n");
       if (!text.startsWith("HTTP/1.1 ") || end < 0) {
         return new Reply(-1, Map.of(), text, false);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.http.GatewayServer;
+import io.cgiguard.http.JettyPageScan;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
 import java.io.ByteArrayOutputStream;
@@ -238,7 +239,7 @@ class ImportIisEndToEndTest {
         : HttpRequest.BodyPublishers.ofString(body);
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
         .header("Accept", "text/plain").method(method, publisher).build();
-    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    return JettyPageScan.send(CLIENT, request, HttpResponse.BodyHandlers.ofString());
   }
 
   /** The configuration with only 192.0.2.0/24 (TEST-NET-1) counted as local clients. */

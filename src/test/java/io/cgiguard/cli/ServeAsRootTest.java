@@ -3,6 +3,7 @@ package io.cgiguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cgiguard.http.JettyPageScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -194,7 +195,8 @@ class ServeAsRootTest {
   private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     try {
-      return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+      return JettyPageScan.send(client,
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (UncheckedIOException e) {
       throw e.getCause();

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgiguard.Polling;
 import io.cgiguard.TestScripts;
-import io.cgiguard.load.Expectations;
-import io.cgiguard.load.LoadPlan;
+import io.cgiguard.http.JettyPageScan;
+import io.cgiguard.http.ReloadSite;
+import io.cgiguard.load.LoadPlans;
 import io.cgiguard.load.LoadResult;
 import io.cgiguard.load.LoadRun;
 import java.io.File;
@@ -21,8 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -43,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ServeSignalsTest {
 
-  private static final Path FIXTURES = TestScripts.path("reload");
   private static final Path BEFORE_HEADERS = TestScripts.path("before-headers");
 
   @TempDir Path temp;
@@ -84,23 +82,8 @@ class ServeSignalsTest {
     }
   }
 
-  private String config(String version, String drain, String more) {
-    return """
-        [server]
-        port = 0
-        run-as = "root"
-        docroot = "%s"
-        %s
-
-        [[mount]]
-        url = "/app/"
-        dir = "%s"
-
-        [[mount]]
-        url = "/slow/"
-        dir = "%s"
-        """.formatted(TestScripts.path("docroot"), drain, FIXTURES.resolve(version),
-        FIXTURES.resolve("slow")) + more;
+  private static String config(String version, String drain, String more) {
+    return ReloadSite.toml(version, "run-as = \"root\"\n" + drain, more);
   }
 
   @Test
@@ -110,7 +93,7 @@ class ServeSignalsTest {
           [[mount]]
           url = "/new/"
           dir = "%s"
-          """.formatted(FIXTURES.resolve("v1"))));
+          """.formatted(ReloadSite.FIXTURES.resolve("v1"))));
       serve.signal("HUP");
       assertThat(Polling.eventually(Duration.ofSeconds(20),
           () -> status(serve.uri().resolve("/new/version.sh")) == 200)).as("the new mount").isTrue();
@@ -147,14 +130,13 @@ class ServeSignalsTest {
     Path pids = Files.createDirectory(temp.resolve("pids"));
     try (Started serve = serve(config("v1", "drain-delay = \"3s\"\ndrain-timeout = \"20s\"",
         ""))) {
-      LoadRun load = new LoadRun(new LoadPlan(serve.uri().resolve("/app/version.sh"), "GET",
-          List.of(), new byte[0], 4, 0, Duration.ofSeconds(60), 0, Duration.ofSeconds(10),
-          Duration.ZERO, new Expectations(Set.of(200), Optional.of(Pattern.compile("version 1"))),
-          LoadPlan.DEFAULT_RETAIN_BODY_BYTES));
-      CompletableFuture<LoadResult> loaded = CompletableFuture.supplyAsync(() -> run(load));
+      LoadRun load = LoadPlans.during(serve.uri().resolve("/app/version.sh"), 4,
+          Duration.ofSeconds(60), Pattern.compile("version 1"));
+      CompletableFuture<LoadResult> loaded = LoadPlans.inBackground(load);
       List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        slow.add(client.sendAsync(HttpRequest.newBuilder(serve.uri().resolve("/slow/slow.sh?"
+        slow.add(JettyPageScan.sendAsync(client,
+            HttpRequest.newBuilder(serve.uri().resolve("/slow/slow.sh?"
             + pids)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
       }
       assertThat(Polling.eventually(Duration.ofSeconds(20), () -> pidsIn(pids).size() == 3
@@ -194,7 +176,8 @@ class ServeSignalsTest {
         url = "/before-headers/"
         dir = "%s"
         """.formatted(BEFORE_HEADERS)))) {
-      CompletableFuture<HttpResponse<String>> hanging = client.sendAsync(HttpRequest.newBuilder(
+      CompletableFuture<HttpResponse<String>> hanging = JettyPageScan.sendAsync(client,
+          HttpRequest.newBuilder(
           serve.uri().resolve("/before-headers/hang-before-headers.sh?" + pids))
           .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(Polling.eventually(Duration.ofSeconds(20), () -> pidsIn(pids).size() == 1))
@@ -234,7 +217,8 @@ class ServeSignalsTest {
 
   private int status(URI uri) {
     try {
-      return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+      return JettyPageScan.send(client,
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
@@ -245,18 +229,9 @@ class ServeSignalsTest {
   }
 
   private String body(URI uri) throws Exception {
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
+    HttpResponse<String> response = JettyPageScan.send(client, HttpRequest.newBuilder(uri)
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(uri.toString()).isEqualTo(200);
     return response.body();
-  }
-
-  private static LoadResult run(LoadRun load) {
-    try {
-      return load.run();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

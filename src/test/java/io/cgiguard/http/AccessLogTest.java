@@ -70,6 +70,33 @@ class AccessLogTest {
     }
   }
 
+  /**
+   * Apache's combined format writes {@code "-"} for a request header that was not sent (and an
+   * empty value for one sent empty) and {@code -} ({@code %b}) for a response without a body.
+   */
+  @Test
+  void combinedLineMarksWhatIsMissingWithADash() throws Exception {
+    Path log = temp.resolve("access.log");
+    try (TestGateway gateway = TestGateway.start("access-log = \"" + log + "\"", "")) {
+      String bare = gateway.raw("GET /responses/hello.sh HTTP/1.1\r\nHost: x\r\n"
+          + "Connection: close\r\n\r\n", WAIT);
+      String head = gateway.raw("HEAD /responses/hello.sh?head HTTP/1.1\r\nHost: x\r\n"
+          + "Referer: \r\nUser-Agent: probe\r\nConnection: close\r\n\r\n", WAIT);
+      List<String> lines = awaitLines(log, 2);
+
+      assertThat(bare).startsWith("HTTP/1.1 200");
+      Matcher noHeaders = parsed(lineWith(lines, "GET /responses/hello.sh HTTP"));
+      assertThat(noHeaders.group(4)).isNotEqualTo("-").isNotEqualTo("0");
+      assertThat(noHeaders.group(5)).as("Referer not sent").isEqualTo("-");
+      assertThat(noHeaders.group(6)).as("User-Agent not sent").isEqualTo("-");
+      assertThat(head).startsWith("HTTP/1.1 200");
+      Matcher noBody = parsed(lineWith(lines, "HEAD /responses/hello.sh?head"));
+      assertThat(noBody.group(4)).as("bytes of a response without a body").isEqualTo("-");
+      assertThat(noBody.group(5)).as("a Referer sent empty").isEmpty();
+      assertThat(noBody.group(6)).isEqualTo("probe");
+    }
+  }
+
   @Test
   void jsonIsOneObjectPerLine() throws Exception {
     Path log = temp.resolve("access.json");
@@ -87,6 +114,7 @@ class AccessLogTest {
       assertThat(first.get("status").asInt()).isEqualTo(200);
       assertThat(first.get("bytesSent").asLong()).isEqualTo(ok.body().length());
       assertThat(first.get("userAgent").asText()).isEqualTo("probe\t\"<x>\" \\ end");
+      assertThat(first.get("referer").isNull()).as("a Referer not sent is null").isTrue();
       assertThat(first.get("requestId").asText())
           .isEqualTo(ok.headers().firstValue("X-Request-Id").orElseThrow());
       assertThat(first.get("script").asText()).isEqualTo("/responses/hello.sh");

@@ -99,7 +99,8 @@ class DashboardEndpointTest {
       for (String script : List.of("responses/sleep-2s-then-answer.sh",
           "responses/slow-header-line.sh", "responses/stream.sh",
           "processes/grandchild-holds-stdout.sh")) {
-        requests.add(client.sendAsync(HttpRequest.newBuilder(gateway.uri("/" + script))
+        requests.add(JettyPageScan.sendAsync(client,
+            HttpRequest.newBuilder(gateway.uri("/" + script))
             .build(), HttpResponse.BodyHandlers.ofString()));
       }
       Set<String> wanted = Set.of("starting", "reading headers", "streaming", "lingering");

@@ -39,8 +39,8 @@ class DrainTest {
   @Test
   void keepAliveClientsAreToldToCloseAndIdleConnectionsCloseWhenTheDrainEnds() throws Exception {
     Path file = temp.resolve("cgiguard.toml");
-    Files.writeString(file, ReloadTest.site("v1", "").replace("port = 0",
-        "port = 0\ndrain-delay = \"3s\"\ndrain-timeout = \"20s\""));
+    Files.writeString(file, ReloadSite.toml("v1",
+        "drain-delay = \"3s\"\ndrain-timeout = \"20s\"", ""));
     Path pids = Files.createDirectory(temp.resolve("pids"));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (Launcher launcher = Launchers.create();
@@ -55,7 +55,8 @@ class DrainTest {
         assertThat(exchange(socket, "/app/version.sh")).startsWith("HTTP/1.1 200")
             .doesNotContainIgnoringCase("connection: close");
       }
-      CompletableFuture<HttpResponse<String>> slow = client.sendAsync(HttpRequest.newBuilder(
+      CompletableFuture<HttpResponse<String>> slow = JettyPageScan.sendAsync(client,
+          HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/slow/slow.sh?" + pids)).build(),
           HttpResponse.BodyHandlers.ofString());
       ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(10));
@@ -81,7 +82,7 @@ class DrainTest {
 
   private static int status(HttpClient client, int port) {
     try {
-      return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+      return JettyPageScan.send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
           + "/-/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (java.io.IOException e) {
       return -1;
@@ -132,6 +133,7 @@ class DrainTest {
         }
       }
     }
+    JettyPageScan.recordRaw("raw", "GET " + path, text.toString());
     return text.toString();
   }
 }

@@ -51,7 +51,7 @@ class FastCgiBehindNginxTest {
     byte[] file = new byte[3 * 1024 * 1024 + 17];
     new Random(11).nextBytes(file);
     try (Front front = Front.start(temp, mode, "", "")) {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+      HttpResponse<String> response = JettyPageScan.send(client, HttpRequest.newBuilder(
           front.nginx.uri("/responses/form-upload.pl"))
           .header("Content-Type", MultipartForms.CONTENT_TYPE)
           .POST(HttpRequest.BodyPublishers.ofByteArray(
@@ -238,7 +238,8 @@ class FastCgiBehindNginxTest {
   }
 
   private HttpResponse<String> get(Front front, String path, String accept) throws Exception {
-    return client.send(HttpRequest.newBuilder(front.nginx.uri(path)).header("Accept", accept)
+    return JettyPageScan.send(client,
+        HttpRequest.newBuilder(front.nginx.uri(path)).header("Accept", accept)
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -261,17 +262,7 @@ class FastCgiBehindNginxTest {
     if (mode == Mode.PARAMS) {
       return "";
     }
-    Path scripts = Files.createDirectories(temp.resolve("git-cgi"));
-    Path wrapper = scripts.resolve("backend");
-    Files.writeString(wrapper, "#!/bin/sh\nexec " + GitClient.BACKEND + "\n");
-    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return """
-        [[mount]]
-        url = "/git/"
-        dir = "%s"
-        [environment]
-        set = { GIT_PROJECT_ROOT = "%s", GIT_HTTP_EXPORT_ALL = "1" }
-        """.formatted(scripts, repos);
+    return GitClient.gatewayMount(temp, repos);
   }
 
   /** nginx's side in fcgiwrap mode: the configuration git's documentation gives for fcgiwrap. */

@@ -10,26 +10,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** RFC 3875 end to end: real server on port 0, real HTTP, real scripts from test-scripts/. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GatewayProtocolTest {
 
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final TestGateway gateway = TestGateway.perClass("");
 
   static Map<String, String> env(String body) {
     Map<String, String> env = new LinkedHashMap<>();

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway's time limits on a running script, checked by its periodic watchdog rather than a
@@ -18,22 +17,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GatewayTimeLimitsTest {
 
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start("""
+  @RegisterExtension
+  static final TestGateway gateway = TestGateway.perClass("""
         [timeouts]
         header = "500ms"
         body-idle = "500ms"
         kill-grace = "200ms"
         """);
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
 
   @Test
   void scriptSilentPastTheHeaderTimeoutGetsGatewayTimeout() throws Exception {

@@ -2,9 +2,11 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,24 @@ final class GitClient {
   /** @param temp a scratch directory for git's home and output files */
   GitClient(Path temp) {
     this.temp = temp;
+  }
+
+  /**
+   * The gateway's side of a git test: a mount at {@code /git/} holding a wrapper for
+   * git-http-backend (made under {@code temp}), and the environment the backend reads.
+   */
+  static String gatewayMount(Path temp, Path repos) throws IOException {
+    Path scripts = Files.createDirectories(temp.resolve("git-cgi"));
+    Path wrapper = scripts.resolve("backend");
+    Files.writeString(wrapper, "#!/bin/sh\nexec " + BACKEND + "\n");
+    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return """
+        [[mount]]
+        url = "/git/"
+        dir = "%s"
+        [environment]
+        set = { GIT_PROJECT_ROOT = "%s", GIT_HTTP_EXPORT_ALL = "1" }
+        """.formatted(scripts, repos);
   }
 
   String git(Path dir, String... args) throws Exception {

@@ -2,11 +2,9 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,7 +31,7 @@ class GitHttpBackendTest {
     Path bare = repos.resolve("project.git");
     Path seed = new GitClient(temp).seededRepository(bare, "hello through cgiguard\n");
 
-    try (TestGateway gateway = TestGateway.start(gitMount(repos))) {
+    try (TestGateway gateway = TestGateway.start(GitClient.gatewayMount(temp, repos))) {
       String url = gateway.uri("/git/backend/project.git").toString();
       Path clone = temp.resolve("clone");
       git(temp, "clone", url, clone.toString());
@@ -84,7 +82,7 @@ class GitHttpBackendTest {
     Files.writeString(input, stream, StandardCharsets.US_ASCII);
     new GitClient(temp).withInput(input, bare, "fast-import", "--quiet");
 
-    try (TestGateway gateway = TestGateway.start(gitMount(repos))) {
+    try (TestGateway gateway = TestGateway.start(GitClient.gatewayMount(temp, repos))) {
       Path clone = temp.resolve("clone");
       Path trace = temp.resolve("clone-trace.txt");
       gitTraced(trace, temp, "clone", "--mirror",
@@ -95,21 +93,6 @@ class GitHttpBackendTest {
       assertThat(git(clone, "for-each-ref", "--format=%(refname)", "refs/heads/").lines())
           .hasSize(80);
     }
-  }
-
-  /** A mount holding a wrapper for git-http-backend, and the environment the backend reads. */
-  private String gitMount(Path repos) throws IOException {
-    Path scripts = Files.createDirectories(temp.resolve("git-cgi"));
-    Path wrapper = scripts.resolve("backend");
-    Files.writeString(wrapper, "#!/bin/sh\nexec " + BACKEND + "\n");
-    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return """
-        [[mount]]
-        url = "/git/"
-        dir = "%s"
-        [environment]
-        set = { GIT_PROJECT_ROOT = "%s", GIT_HTTP_EXPORT_ALL = "1" }
-        """.formatted(scripts, repos);
   }
 
   private String git(Path dir, String... args) throws Exception {

@@ -2,11 +2,7 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,30 +96,17 @@ class GuardedLauncherTest {
   @SuppressWarnings("try") // closes the socket inside the block: that is the disconnect
   void clientDisconnectingMidBodyGetsTheScriptKilledWithinTwoSeconds() throws Exception {
     try (TestGateway gateway = TestGateway.start();
-        Socket socket = new Socket("127.0.0.1", gateway.port())) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(("GET /after-headers/stream-forever.sh?" + pids + " HTTP/1.1\r\nHost: x\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      readUntil(socket.getInputStream(), "tick");
+        RawConnection connection = RawConnection.open(gateway.port(), Duration.ofSeconds(10))) {
+      connection.send("GET /after-headers/stream-forever.sh?" + pids
+          + " HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(connection.readUntil("tick")).as("stream before its end").contains("tick");
       long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(1));
-      socket.close();
+      connection.close();
 
       Duration took = ProcessTable.await(Duration.ofSeconds(2), () -> ProcessTable.gone(pid),
           "streaming script " + pid + " gone after the client left");
       assertThat(took).isLessThan(Duration.ofSeconds(2));
       report("disconnect: script gone %d ms after the client closed", took.toMillis());
-    }
-  }
-
-  private static void readUntil(InputStream in, String marker) throws Exception {
-    StringBuilder seen = new StringBuilder();
-    byte[] buffer = new byte[256];
-    while (seen.indexOf(marker) < 0) {
-      int n = in.read(buffer);
-      assertThat(n).as("stream ended before %s", marker).isPositive();
-      seen.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
     }
   }
 

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cgiguard.failure.FailureKind;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,11 +21,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IncurableFailureTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static TestGateway gateway;
 
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start("""
+  @RegisterExtension
+  static final TestGateway gateway = TestGateway.perClass("""
         [retry]
         attempts = 3
         backoff = "1ms"
@@ -34,12 +31,6 @@ class IncurableFailureTest {
         kinds = [%s]
         """.formatted(String.join(", ", FailureKind.retryCurableLabels().stream()
             .map(label -> "\"" + label + "\"").toList())));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gateway.close();
-  }
 
   @ParameterizedTest(name = "{0}: {2}")
   @CsvSource(delimiter = '|', textBlock = """

@@ -1,5 +1,8 @@
 package io.cgiguard.http;
 
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -87,6 +91,21 @@ public final class JettyPageScan {
     record(transport, response.request().method() + " " + response.uri().getRawPath(),
         response.statusCode(), head.toString(), text);
     return response;
+  }
+
+  /**
+   * Sends {@code request} on a client of the test's own (one with TLS, say, or bound to a gateway
+   * not started by {@link TestGateway}) and records the response.
+   */
+  public static <T> HttpResponse<T> send(HttpClient client, HttpRequest request,
+      HttpResponse.BodyHandler<T> body) throws IOException, InterruptedException {
+    return scanned("HttpClient", client.send(request, body));
+  }
+
+  /** As {@link #send}, without waiting for the answer. */
+  public static <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpClient client,
+      HttpRequest request, HttpResponse.BodyHandler<T> body) {
+    return client.sendAsync(request, body).thenApply(response -> scanned("HttpClient", response));
   }
 
   /** Records a raw HTTP/1.x exchange: everything the server sent, as ISO-8859-1 text. */

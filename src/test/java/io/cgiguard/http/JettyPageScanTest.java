@@ -80,6 +80,20 @@ class JettyPageScanTest {
         .as(answer).isPresent();
   }
 
+  /** An answer read on a {@link RawConnection} is scanned like one a client library received. */
+  @Test
+  void aRawConnectionsAnswerGoesThroughTheScan() throws Exception {
+    try (RawConnection connection = RawConnection.open(port, Duration.ofSeconds(20))) {
+      assertThat(connection.send("GARBAGE\r\n\r\n").readToClose()).startsWith("HTTP/1.1 400 ");
+    }
+    // Taken here, so that the extension does not fail this test for the page it was sent.
+    assertThat(JettyPageScan.drain()).singleElement().satisfies(finding -> {
+      assertThat(finding.transport()).isEqualTo("raw");
+      assertThat(finding.request()).isEqualTo("GARBAGE");
+      assertThat(finding.status()).isEqualTo(400);
+    });
+  }
+
   @Test
   void theGatewaysOwnPageIsNotMistakenForJettys() throws Exception {
     try (TestGateway gateway = TestGateway.start()) {

@@ -2,11 +2,7 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,22 +167,11 @@ class LeakTest {
    * disconnecting kind); the status, or -1 if none.
    */
   private static int statusOf(int port, String pathAndQuery) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(30_000);
-      socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: x\r\n"
-          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        if (head.size() < 64) {
-          head.write(buffer, 0, Math.min(n, 64));
-        }
-        if (pathAndQuery.startsWith(DISCONNECT)) {
-          break; // Leave mid-body: closing the socket is the client going away.
-        }
-      }
-      String first = head.toString(StandardCharsets.ISO_8859_1);
+    try (RawConnection connection = RawConnection.open(port, Duration.ofSeconds(30))) {
+      connection.send("GET " + pathAndQuery + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      // Leave mid-body for the disconnecting kind: closing the socket is the client going away.
+      String first = pathAndQuery.startsWith(DISCONNECT) ? connection.readUntil("\r\n")
+          : connection.readToClose();
       return first.startsWith("HTTP/1.1 ") ? Integer.parseInt(first.substring(9, 12)) : -1;
     }
   }

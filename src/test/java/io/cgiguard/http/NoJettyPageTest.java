@@ -6,9 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,22 +20,13 @@ class NoJettyPageTest {
 
   private static final String HOST = "Host: x\r\nConnection: close\r\n";
 
-  private static TestGateway gateway;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start("""
+  @RegisterExtension
+  static final TestGateway gateway = TestGateway.perClass("""
         [limits]
         max-header-bytes = "4KiB"
         [request]
         max-body-size = "1KiB"
         """);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gateway.close();
-  }
 
   record Case(String name, String request) {
     @Override

@@ -69,7 +69,8 @@ class ReloadContinuityTest {
 
       Files.writeString(file, site("20s"));
       assertThat(server.reload()).isInstanceOf(Reload.Applied.class);
-      HttpResponse<String> after = client.send(HttpRequest.newBuilder(base.resolve(FAILING))
+      HttpResponse<String> after = JettyPageScan.send(client,
+          HttpRequest.newBuilder(base.resolve(FAILING))
           .build(), HttpResponse.BodyHandlers.ofString());
 
       assertThat(after.statusCode()).isEqualTo(503);
@@ -80,13 +81,15 @@ class ReloadContinuityTest {
   }
 
   private int status(URI uri) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+    return JettyPageScan.send(client,
+        HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
         .statusCode();
   }
 
   /** The requests_total series of the failing script with outcome circuit-open, from /-/metrics. */
   private double circuitOpenCount(URI base) throws Exception {
-    String metrics = client.send(HttpRequest.newBuilder(base.resolve("/-/metrics")).build(),
+    String metrics = JettyPageScan.send(client,
+        HttpRequest.newBuilder(base.resolve("/-/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     return metrics.lines()
         .filter(line -> line.startsWith("cgiguard_requests_total{"))

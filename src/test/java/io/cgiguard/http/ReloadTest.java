@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cgiguard.TestScripts;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReloadTest {
 
-  static final Path FIXTURES = TestScripts.path("reload");
 
   @TempDir Path temp;
   private Path file;
@@ -44,7 +42,7 @@ class ReloadTest {
   @BeforeEach
   void start() throws Exception {
     file = temp.resolve("cgiguard.toml");
-    write(site("v1", ""));
+    write(ReloadSite.toml("v1", ""));
     launcher = Launchers.create();
     server = new GatewayServer(new ConfigLoader(temp).load(file), launcher);
     server.reloadFrom(() -> new ConfigLoader(temp).load(file));
@@ -61,46 +59,28 @@ class ReloadTest {
     }
   }
 
-  /** A whole configuration: {@code /app/} from {@code version}'s directory, {@code /slow/}. */
-  static String site(String version, String more) {
-    return """
-        [server]
-        port = 0
-        docroot = "%s"
-
-        [[mount]]
-        url = "/app/"
-        dir = "%s"
-
-        [[mount]]
-        url = "/slow/"
-        dir = "%s"
-        """.formatted(TestGateway.DOCROOT, FIXTURES.resolve(version), FIXTURES.resolve("slow"))
-        + more;
-  }
-
   @Test
   void newRequestsSeeTheNewSiteWhileARunningOneFinishesOnTheOld() throws Exception {
     Path pids = Files.createDirectory(temp.resolve("pids"));
-    CompletableFuture<HttpResponse<String>> running = client.sendAsync(
+    CompletableFuture<HttpResponse<String>> running = JettyPageScan.sendAsync(client, 
         get("/slow/slow.sh?" + pids), HttpResponse.BodyHandlers.ofString());
     ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(10));
 
-    write(site("v2", """
+    write(ReloadSite.toml("v2", """
         [[mount]]
         url = "/new/"
         dir = "%s"
 
         [timeouts]
         header = "500ms"
-        """.formatted(FIXTURES.resolve("v1"))));
+        """.formatted(ReloadSite.FIXTURES.resolve("v1"))));
     Reload outcome = server.reload();
 
     assertThat(outcome).isInstanceOf(Reload.Applied.class);
     assertThat(body("/app/version.sh")).isEqualTo("version 2\n");
     assertThat(body("/new/version.sh")).isEqualTo("version 1\n");
     // A new request has the new half-second header timeout; the one already running keeps 30s.
-    HttpResponse<String> late = client.send(get("/slow/slow.sh"),
+    HttpResponse<String> late = JettyPageScan.send(client, get("/slow/slow.sh"),
         HttpResponse.BodyHandlers.ofString());
     assertThat(late.statusCode()).isEqualTo(504);
     HttpResponse<String> first = running.get(20, TimeUnit.SECONDS);
@@ -111,7 +91,7 @@ class ReloadTest {
   @Test
   void requestIdsKeepTheirPrefixAndNeverRepeatAcrossAReload() throws Exception {
     String before = id("/app/version.sh");
-    write(site("v2", ""));
+    write(ReloadSite.toml("v2", ""));
     assertThat(server.reload()).isInstanceOf(Reload.Applied.class);
     String after = id("/app/version.sh");
 
@@ -121,13 +101,13 @@ class ReloadTest {
   }
 
   private String id(String path) throws Exception {
-    return client.send(get(path), HttpResponse.BodyHandlers.discarding()).headers()
+    return JettyPageScan.send(client, get(path), HttpResponse.BodyHandlers.discarding()).headers()
         .firstValue("X-Request-Id").orElseThrow();
   }
 
   @Test
   void aFileWithProblemsIsRefusedWithEveryLineAndTheRunningSiteKeepsServing() throws Exception {
-    write(site("v2", """
+    write(ReloadSite.toml("v2", """
         [timeouts]
         header = "soon"
 
@@ -146,7 +126,7 @@ class ReloadTest {
 
   @Test
   void aMissingScriptDirectoryIsRefusedAtItsLine() throws Exception {
-    write(site("v2", """
+    write(ReloadSite.toml("v2", """
         [[mount]]
         url = "/gone/"
         dir = "%s"
@@ -162,11 +142,11 @@ class ReloadTest {
 
   @Test
   void whatOnlyARestartChangesIsReportedAndTheRestApplied() throws Exception {
-    write(site("v2", """
+    write(ReloadSite.toml("v2", "max-threads = 200", """
         [concurrency]
         max-running = 32
         max-per-script = 8
-        """).replace("port = 0", "port = 0\nmax-threads = 200"));
+        """));
 
     Reload outcome = server.reload();
 
@@ -178,15 +158,16 @@ class ReloadTest {
 
   @Test
   void theAdminEndpointReloadsOnAPostFromLoopbackOnly() throws Exception {
-    write(site("v2", ""));
+    write(ReloadSite.toml("v2", ""));
 
-    HttpResponse<String> applied = client.send(post("/-/reload").build(),
+    HttpResponse<String> applied = JettyPageScan.send(client, post("/-/reload").build(),
         HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> fromAPage = client.send(post("/-/reload")
+    HttpResponse<String> fromAPage = JettyPageScan.send(client, post("/-/reload")
         .header("Origin", "http://example.com").build(), HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> read = client.send(get("/-/reload"), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> read = JettyPageScan.send(client,
+        get("/-/reload"), HttpResponse.BodyHandlers.ofString());
     write("[server]\nport = \"high\"\n");
-    HttpResponse<String> refused = client.send(post("/-/reload").build(),
+    HttpResponse<String> refused = JettyPageScan.send(client, post("/-/reload").build(),
         HttpResponse.BodyHandlers.ofString());
 
     assertThat(applied.statusCode()).isEqualTo(200);
@@ -209,12 +190,11 @@ class ReloadTest {
   @Test
   void aClientOutsideTheLocalNetworksCannotReload() throws Exception {
     // TEST-NET-1 as the only local network makes this loopback client a remote one.
-    write(site("v2", "").replace("port = 0",
-        "port = 0\nlocal-clients = [\"192.0.2.0/24\"]"));
+    write(ReloadSite.toml("v2", "local-clients = [\"192.0.2.0/24\"]", ""));
     assertThat(server.reload()).isInstanceOf(Reload.Applied.class);
-    write(site("v1", ""));
+    write(ReloadSite.toml("v1", ""));
 
-    HttpResponse<String> remote = client.send(post("/-/reload").build(),
+    HttpResponse<String> remote = JettyPageScan.send(client, post("/-/reload").build(),
         HttpResponse.BodyHandlers.ofString());
 
     assertThat(remote.statusCode()).isEqualTo(403);
@@ -238,7 +218,8 @@ class ReloadTest {
   }
 
   private String body(String path) throws Exception {
-    HttpResponse<String> response = client.send(get(path), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = JettyPageScan.send(client,
+        get(path), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path).isEqualTo(200);
     return response.body();
   }

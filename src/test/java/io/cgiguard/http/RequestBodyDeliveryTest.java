@@ -3,20 +3,16 @@ package io.cgiguard.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A streamed request body is gathered into large writes to the script's stdin, yet never held
@@ -26,35 +22,19 @@ class RequestBodyDeliveryTest {
 
   private static final int MIB = 1024 * 1024;
 
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final TestGateway gateway = TestGateway.perClass("");
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void theStartOfABodyReachesTheScriptBeforeTheClientSendsTheRest() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
-      // A gateway that waited for more of the body would leave the script waiting too, and this
-      // read would fail after 20 s instead of seeing the script's first answer.
-      socket.setSoTimeout(20_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /responses/answer-after-first-bytes.sh HTTP/1.1\r\nHost: localhost\r\n"
-          + "Connection: close\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nabcde")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      String before = readUntil(in, "first abcde\n");
-      out.write("fghij".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      String after = before + readUntilClosed(in);
+    // A gateway that waited for more of the body would leave the script waiting too, and this
+    // read would fail after 20 s instead of seeing the script's first answer.
+    try (RawConnection connection = RawConnection.open(gateway.port(), Duration.ofSeconds(20))) {
+      connection.send("POST /responses/answer-after-first-bytes.sh HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: close\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nabcde");
+      connection.readUntil("first abcde\n");
+      String after = connection.send("fghij").readToClose();
       assertThat(after).startsWith("HTTP/1.1 200").contains("first abcde\n").contains("rest 5\n");
     }
   }
@@ -96,45 +76,22 @@ class RequestBodyDeliveryTest {
       }
     }
     byte[] bytes = body.toByteArray();
-    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
-      socket.setSoTimeout(60_000);
-      socket.setTcpNoDelay(true);
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /responses/count.pl HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-          + "Content-Type: application/octet-stream\r\nContent-Length: " + bytes.length + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+    try (RawConnection connection = RawConnection.open(gateway.port(), Duration.ofSeconds(60))) {
+      connection.send("POST /responses/count.pl HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: close\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+          + bytes.length + "\r\n\r\n");
       int at = 0;
       for (int round = 0; round < 8; round++) {
         for (int size : sizes) {
-          out.write(bytes, at, size);
-          out.flush();
+          connection.send(bytes, at, size);
           at += size;
           Thread.sleep(5);
         }
       }
-      String response = readUntilClosed(socket.getInputStream());
+      String response = connection.readToClose();
       String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-      assertThat(response).startsWith("HTTP/1.1 200")
-          .endsWith("\r\n\r\n" + bytes.length + " " + digest + "\nCONTENT_LENGTH=" + bytes.length + "\n");
+      assertThat(response).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n" + bytes.length + " "
+          + digest + "\nCONTENT_LENGTH=" + bytes.length + "\n");
     }
-  }
-
-  /** Reads until {@code marker} has arrived; a silent gateway fails the read on its timeout. */
-  private static String readUntil(InputStream in, String marker) throws java.io.IOException {
-    ByteArrayOutputStream received = new ByteArrayOutputStream();
-    while (!received.toString(StandardCharsets.ISO_8859_1).contains(marker)) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      received.write(b);
-    }
-    return received.toString(StandardCharsets.ISO_8859_1);
-  }
-
-  private static String readUntilClosed(InputStream in) throws java.io.IOException {
-    ByteArrayOutputStream received = new ByteArrayOutputStream();
-    in.transferTo(received);
-    return received.toString(StandardCharsets.ISO_8859_1);
   }
 }

@@ -2,38 +2,24 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Request bodies reach real scripts intact: a chunked upload and a CGI.pm multipart form. */
 class RequestBodyUploadTest {
 
   private static final int MIB = 1024 * 1024;
 
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final TestGateway gateway = TestGateway.perClass("");
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -43,26 +29,20 @@ class RequestBodyUploadTest {
     Random random = new Random(42);
     long total = 50L * MIB;
     String answer;
-    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
-      socket.setSoTimeout(60_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /responses/count.pl HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-          + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+    try (RawConnection connection = RawConnection.open(gateway.port(), Duration.ofSeconds(60))) {
+      connection.send("POST /responses/count.pl HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: close\r\nContent-Type: application/octet-stream\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n");
       byte[] chunk = new byte[64 * 1024 + 7]; // an odd size, so chunks do not align with pages
       long sent = 0;
       while (sent < total) {
         int size = (int) Math.min(chunk.length, total - sent);
         random.nextBytes(chunk);
         sha.update(chunk, 0, size);
-        out.write((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(chunk, 0, size);
-        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        connection.send(Integer.toHexString(size) + "\r\n").send(chunk, 0, size).send("\r\n");
         sent += size;
       }
-      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      answer = readUntilClosed(socket.getInputStream());
+      answer = connection.send("0\r\n\r\n").readToClose();
     }
     String digest = HexFormat.of().formatHex(sha.digest());
     assertThat(answer).startsWith("HTTP/1.1 200")
@@ -85,11 +65,5 @@ class RequestBodyUploadTest {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("title=Quarterly report\nfile=report.bin\nsize="
         + file.length + "\nsha256=" + digest + "\n");
-  }
-
-  private static String readUntilClosed(InputStream in) throws java.io.IOException {
-    ByteArrayOutputStream received = new ByteArrayOutputStream();
-    in.transferTo(received);
-    return received.toString(StandardCharsets.ISO_8859_1);
   }
 }

@@ -159,7 +159,7 @@ class SlowClientTest {
     HttpRequest request = HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + server.port() + "/static.txt"))
         .timeout(Duration.ofSeconds(5)).build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
+    return JettyPageScan.send(client, request, HttpResponse.BodyHandlers.ofString());
   }
 
   /** Sends one more byte of the unfinished head on every channel still open. */
@@ -198,6 +198,7 @@ class SlowClientTest {
     return open;
   }
 
+  /** Reads until the gateway closes or resets; what came is scanned as an answer to {@code GET}. */
   private static String readUntilClosed(SocketChannel channel, Duration limit) throws Exception {
     StringBuilder text = new StringBuilder();
     ByteBuffer buffer = ByteBuffer.allocate(8192);
@@ -208,9 +209,10 @@ class SlowClientTest {
       try {
         read = channel.read(buffer);
       } catch (IOException reset) {
-        return text.toString();
+        read = -1;
       }
       if (read < 0) {
+        JettyPageScan.recordRaw("raw", "GET /static.txt", text.toString());
         return text.toString();
       }
       text.append(new String(buffer.array(), 0, read, StandardCharsets.ISO_8859_1));

@@ -3,34 +3,22 @@ package io.cgiguard.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Script output reaches the client as it is written, and a huge body never piles up in memory. */
 class StreamingResponseTest {
 
   private static final long MIB = 1024L * 1024L;
 
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final TestGateway gateway = TestGateway.perClass("");
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -55,31 +43,14 @@ class StreamingResponseTest {
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void firstPartArrivesBeforeTheScriptWritesTheSecond() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
-      socket.setSoTimeout(20_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(("GET /responses/stream.sh HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      StringBuilder seen = new StringBuilder();
-      long firstAt = -1;
-      long secondAt = -1;
-      byte[] buffer = new byte[4096];
-      int n;
-      while (secondAt < 0 && (n = in.read(buffer)) >= 0) {
-        seen.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-        long now = System.nanoTime();
-        if (firstAt < 0 && seen.indexOf("first\n") >= 0) {
-          firstAt = now;
-        }
-        if (seen.indexOf("second\n") >= 0) {
-          secondAt = now;
-        }
-      }
-      assertThat(seen.toString()).startsWith("HTTP/1.1 200");
-      assertThat(firstAt).as("first part arrived").isPositive();
-      assertThat(secondAt).as("second part arrived").isPositive();
+    try (RawConnection connection = RawConnection.open(gateway.port(), Duration.ofSeconds(20))) {
+      connection.send("GET /responses/stream.sh HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: close\r\n\r\n");
+      connection.readUntil("first\n");
+      long firstAt = System.nanoTime();
+      String seen = connection.readUntil("second\n");
+      long secondAt = System.nanoTime();
+      assertThat(seen).startsWith("HTTP/1.1 200").contains("first\n").contains("second\n");
       // The script sleeps 2 s between the parts; buffering would deliver both together.
       assertThat(TimeUnit.NANOSECONDS.toMillis(secondAt - firstAt)).isGreaterThan(1000);
     }

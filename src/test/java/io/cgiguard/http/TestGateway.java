@@ -5,41 +5,65 @@ import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real gateway on an ephemeral loopback port, serving each behaviour directory of
  * {@code test-scripts} at {@code /<directory>/} ({@link TestScripts}) and
  * {@code test-scripts/docroot} as static files, with real HTTP clients.
+ *
+ * <p>A test makes one with {@code start(...)} and closes it; a class whose tests share one
+ * declares {@code @RegisterExtension static final TestGateway gateway = TestGateway.perClass(..)},
+ * which starts it before the class's first test and closes it after the last.
  */
-public final class TestGateway implements AutoCloseable {
+public final class TestGateway implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   public static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize();
   public static final Path DOCROOT = TestScripts.path("docroot");
 
-  private final Launcher launcher;
-  private final GatewayServer server;
+  private final Callable<GatewayConfig> config;
+  private Launcher launcher;
+  private GatewayServer server;
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
       .followRedirects(HttpClient.Redirect.NEVER).build();
 
-  private TestGateway(GatewayConfig config) throws Exception {
-    this.launcher = Launchers.create();
-    this.server = new GatewayServer(config, launcher);
+  private TestGateway(Callable<GatewayConfig> config) {
+    this.config = config;
+  }
+
+  private TestGateway started() throws Exception {
+    launcher = Launchers.create();
+    server = new GatewayServer(config.call(), launcher);
     server.start();
+    return this;
+  }
+
+  /** As {@link #start(String)}, started before the class's first test, closed after its last. */
+  public static TestGateway perClass(String toml) {
+    return new TestGateway(() -> parse("", "", toml));
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    started();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   /** A gateway with the default configuration plus {@code toml} (which may add tables). */
@@ -61,6 +85,11 @@ public final class TestGateway implements AutoCloseable {
    */
   public static TestGateway start(String serverKeys, String mountKeys, String toml)
       throws Exception {
+    return new TestGateway(() -> parse(serverKeys, mountKeys, toml)).started();
+  }
+
+  private static GatewayConfig parse(String serverKeys, String mountKeys, String toml)
+      throws Exception {
     StringBuilder text = new StringBuilder("""
         [server]
         port = 0
@@ -75,9 +104,7 @@ public final class TestGateway implements AutoCloseable {
           %s
           """.formatted(behaviour, TestScripts.path(behaviour), mountKeys));
     }
-    GatewayConfig config = new ConfigLoader(PROJECT)
-        .parse("test.toml", Optional.empty(), text + toml);
-    return new TestGateway(config);
+    return new ConfigLoader(PROJECT).parse("test.toml", Optional.empty(), text + toml);
   }
 
   public static TestGateway start() throws Exception {
@@ -86,7 +113,7 @@ public final class TestGateway implements AutoCloseable {
 
   /** A gateway with exactly {@code config}, which should listen on port 0. */
   public static TestGateway start(GatewayConfig config) throws Exception {
-    return new TestGateway(config);
+    return new TestGateway(() -> config).started();
   }
 
   /** Copies a fixture tree, keeping each file's mode (a script's execute bit matters). */
@@ -152,25 +179,8 @@ public final class TestGateway implements AutoCloseable {
    * normalise), and returns everything the server sent until it closed or {@code timeout} passed.
    */
   public String raw(String request, Duration timeout) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
-      socket.setSoTimeout((int) timeout.toMillis());
-      OutputStream out = socket.getOutputStream();
-      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      InputStream in = socket.getInputStream();
-      byte[] buffer = new byte[8192];
-      try {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          received.write(buffer, 0, n);
-        }
-      } catch (java.net.SocketTimeoutException e) {
-        // What arrived until the timeout is the answer.
-      }
-      String answer = received.toString(StandardCharsets.ISO_8859_1);
-      JettyPageScan.recordRaw("raw", request, answer);
-      return answer;
+    try (RawConnection connection = RawConnection.open(server.port(), timeout)) {
+      return connection.send(request).readWhatComes();
     }
   }
 
@@ -180,7 +190,12 @@ public final class TestGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
-    launcher.close();
+    // Either may be missing when a per-class gateway failed to start.
+    if (server != null) {
+      server.close();
+    }
+    if (launcher != null) {
+      launcher.close();
+    }
   }
 }

@@ -86,7 +86,7 @@ class TlsAndHttp2Test {
   @Test
   void javaClientGetsHttp2OverTlsAndTheScriptSeesHttpsOn() throws Exception {
     for (GatewayServer server : List.of(pem, pkcs12)) {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+      HttpResponse<String> response = JettyPageScan.send(client, HttpRequest.newBuilder(
           https(server, "/tls/body-digest.sh")).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
@@ -104,14 +104,15 @@ class TlsAndHttp2Test {
         .timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
         .build();
-    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = JettyPageScan.send(client,
+        request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(response.body()).contains("sha256=" + sha256(body));
   }
 
   @Test
   void getOverHttp2HasNoBodyAndKeepsItsRetries() throws Exception {
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+    HttpResponse<String> response = JettyPageScan.send(client, HttpRequest.newBuilder(
         https(pem, "/before-headers/exit-mid-header-line.sh")).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
@@ -123,7 +124,7 @@ class TlsAndHttp2Test {
   void http11IsStillOfferedByAlpn() throws Exception {
     HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .sslContext(trusting(keys.resolve("chain.pem"))).build();
-    HttpResponse<String> response = http11.send(HttpRequest.newBuilder(
+    HttpResponse<String> response = JettyPageScan.send(http11, HttpRequest.newBuilder(
         https(pem, "/tls/body-digest.sh")).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);

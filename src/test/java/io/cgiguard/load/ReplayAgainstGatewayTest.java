@@ -13,10 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,21 +28,10 @@ class ReplayAgainstGatewayTest {
   static final Path W3C = ReplayLogTest.LOGS.resolve("u_ex261201.log");
   static final Path COMBINED = ReplayLogTest.LOGS.resolve("access.log");
 
-  static TestGateway gateway;
+  @RegisterExtension
+  static final TestGateway gateway = TestGateway.perClass("[retry]\nattempts = 1\n");
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start("[retry]\nattempts = 1\n");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (gateway != null) {
-      gateway.close();
-    }
-  }
 
   private record Run(int status, String out, String err) {}
 

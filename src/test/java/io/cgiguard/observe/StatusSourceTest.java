@@ -2,44 +2,17 @@ package io.cgiguard.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.cgiguard.SteppedClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class StatusSourceTest {
 
-  /** A clock that moves only when the test moves it. */
-  private static final class ManualClock extends Clock {
-    private Instant now = Instant.parse("2026-03-01T00:00:00Z");
-
-    void advance(Duration step) {
-      now = now.plus(step);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   @Test
   void snapshotGathersLiveStateCountsAndFailures() {
-    ManualClock clock = new ManualClock();
+    SteppedClock clock = new SteppedClock();
     AtomicInteger running = new AtomicInteger(2);
     List<CircuitView> circuits = List.of(new CircuitView("a.cgi", CircuitState.OPEN, 5, 5));
     MetricSources live = new MetricSources(running::get, () -> 1,

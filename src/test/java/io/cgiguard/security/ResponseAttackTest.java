@@ -3,12 +3,9 @@ package io.cgiguard.security;
 import static io.cgiguard.security.SecurityGateway.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
+import io.cgiguard.http.RawConnection;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,28 +127,25 @@ class ResponseAttackTest {
   @Test
   void apacheCve2014_0231ScriptIgnoringStdinDoesNotHang() throws Exception {
     byte[] body = new byte[4 * 1024 * 1024];
-    try (Socket socket = new Socket("127.0.0.1", gateway.gateway.port())) {
-      socket.setSoTimeout(20_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /responses/hello.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-          + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    try (RawConnection connection = RawConnection.open(gateway.gateway.port(),
+        Duration.ofSeconds(20))) {
+      connection.send("POST /responses/hello.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+          + "Content-Length: " + body.length + "\r\n\r\n");
       Thread writer = new Thread(() -> {
         try {
-          out.write(body);
+          connection.output().write(body);
         } catch (java.io.IOException e) {
           // The gateway may close early once the script answered: that is acceptable.
         }
       });
       writer.setDaemon(true);
       writer.start();
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      InputStream in = socket.getInputStream();
+      String answer;
       try {
-        in.transferTo(received);
+        answer = connection.readToClose();
       } catch (SocketTimeoutException | java.net.SocketException e) {
-        // What arrived is judged below.
+        answer = connection.received(); // what arrived is judged below
       }
-      String answer = received.toString(StandardCharsets.ISO_8859_1);
       assertThat(status(answer)).isEqualTo(200);
       assertThat(answer).contains("hello");
     }

@@ -108,9 +108,9 @@ public final class ServedProcess implements AutoCloseable {
   /** @return the status of a GET of {@code pathAndQuery} */
   public int status(String pathAndQuery) throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    return client.send(HttpRequest.newBuilder(uri.resolve(pathAndQuery))
-        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.discarding())
-        .statusCode();
+    return JettyPageScan.scanned("HttpClient (cgiguard serve)", client.send(HttpRequest
+        .newBuilder(uri.resolve(pathAndQuery)).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.discarding())).statusCode();
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.cgiguard.admission;
+package io.cgiguard;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when the test says so. */
-final class SteppedClock extends Clock {
+/** The one fake the tests use: a clock that moves only when the test says so. */
+public final class SteppedClock extends Clock {
 
   private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-  void advance(Duration step) {
+  public void advance(Duration step) {
     now = now.plus(step);
   }
 
