@@ -53,7 +53,7 @@ measure_raw() {
 # size of each read from it (NativeSpawn.STDOUT_PIPE_BYTES, DirectBuffers.BUFFER_BYTES), and the
 # stdin pipe's size and the largest write of a request body into it (NativeSpawn.STDIN_PIPE_BYTES,
 # RequestBodies: one pooled DirectBuffers buffer).
-GATEWAY_CONNECTION_READ_BYTES=$((64 * 1024))
+GATEWAY_CONNECTION_READ_BYTES=$((128 * 1024))
 GATEWAY_STDOUT_PIPE_BYTES=$((256 * 1024))
 GATEWAY_STDOUT_READ_BYTES=$((128 * 1024))
 GATEWAY_STDIN_PIPE_BYTES=$((256 * 1024))
