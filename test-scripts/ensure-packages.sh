@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs with apt-get what the test suite needs (git with git-http-backend, perl with CGI.pm,
-# python3, nginx, haproxy, curl) when something is missing. Non-interactive; exits non-zero with a message if it cannot.
+# python3, nginx, apache2, haproxy, curl) when something is missing. Non-interactive; exits non-zero with a message if it cannot.
 set -u
 
 missing=""
@@ -9,6 +9,7 @@ command -v perl >/dev/null 2>&1 || missing="$missing perl"
 perl -MCGI -e 1 >/dev/null 2>&1 || missing="$missing libcgi-pm-perl"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 command -v nginx >/dev/null 2>&1 || missing="$missing nginx"
+command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || missing="$missing apache2"
 command -v prlimit >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1 || missing="$missing util-linux"
 command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"

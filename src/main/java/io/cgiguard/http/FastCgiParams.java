@@ -31,6 +31,30 @@ record FastCgiParams(Map<String, String> params, boolean namesScript) {
     request.setAttribute(ATTRIBUTE, this);
   }
 
+  /**
+   * @return these params with the script named as {@code named} says: those of SCRIPT_FILENAME,
+   *     SCRIPT_NAME and PATH_INFO that differ replaced (an emptied one left out), every other
+   *     param as it was
+   */
+  FastCgiParams naming(io.cgiguard.fastcgi.ScriptFilenames.Named named) {
+    java.util.LinkedHashMap<String, String> renamed = new java.util.LinkedHashMap<>(params);
+    put(renamed, "SCRIPT_FILENAME", named.scriptFilename());
+    put(renamed, "SCRIPT_NAME", named.scriptName());
+    put(renamed, "PATH_INFO", named.pathInfo());
+    return new FastCgiParams(renamed, namesScript);
+  }
+
+  private void put(Map<String, String> params, String name, String value) {
+    if (value.equals(get(name).orElse(""))) {
+      return;
+    }
+    if (value.isEmpty()) {
+      params.remove(name);
+    } else {
+      params.put(name, value);
+    }
+  }
+
   /** @return the param's value when it is present and not empty */
   Optional<String> get(String name) {
     String value = params.get(name);

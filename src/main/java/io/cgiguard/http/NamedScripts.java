@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import io.cgiguard.cgi.Resolution;
 import io.cgiguard.cgi.ScriptResolver;
+import io.cgiguard.fastcgi.ScriptFilenames;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * fcgiwrap mode of the FastCGI listener: the front server names the script in SCRIPT_FILENAME
- * (with SCRIPT_NAME and PATH_INFO), as configurations written for fcgiwrap do. The named file runs
+ * (with SCRIPT_NAME and PATH_INFO), as configurations written for fcgiwrap do, or as Apache's
+ * mod_proxy_fcgi does ({@link ScriptFilenames} reads both). The named file runs
  * only if it lies under an allowed root once symlinks are resolved, and then exactly as a mounted
  * script does: the same plan, restrictions, attempts and relay, through {@link CgiHandler}.
  * Anything else is refused with 403 and logged, and never started.
@@ -41,10 +43,13 @@ final class NamedScripts {
   void handle(Request request, Response response, Callback callback, String requestId,
       FastCgiParams params) throws Exception {
     String named = params.params().getOrDefault("SCRIPT_FILENAME", "");
-    Resolution resolution = ScriptResolver.resolveNamed(named, realRoots,
-        params.get("SCRIPT_NAME").orElse(""), params.get("PATH_INFO").orElse(""));
+    FastCgiParams read = params.naming(ScriptFilenames.read(named,
+        params.get("SCRIPT_NAME").orElse(""), params.get("PATH_INFO").orElse("")));
+    Resolution resolution = ScriptResolver.resolveNamed(
+        read.params().getOrDefault("SCRIPT_FILENAME", ""), realRoots,
+        read.get("SCRIPT_NAME").orElse(""), read.get("PATH_INFO").orElse(""));
     if (resolution instanceof Resolution.Found found) {
-      runner.handleNamed(request, response, callback, requestId, found, params);
+      runner.handleNamed(request, response, callback, requestId, found, read);
       return;
     }
     String reason = ((Resolution.Forbidden) resolution).reason();

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -50,9 +51,9 @@ class FastCgiBehindNginxTest {
     RequiredPrograms.requireCommand("perl with CGI.pm (libcgi-pm-perl)", "perl", "-MCGI", "-e", "1");
     byte[] file = new byte[3 * 1024 * 1024 + 17];
     new Random(11).nextBytes(file);
-    try (Front front = Front.start(temp, mode, "", "")) {
+    try (var front = Front.start(temp, mode, "", "")) {
       HttpResponse<String> response = JettyPageScan.send(client, HttpRequest.newBuilder(
-          front.nginx.uri("/responses/form-upload.pl"))
+          front.server().uri("/responses/form-upload.pl"))
           .header("Content-Type", MultipartForms.CONTENT_TYPE)
           .POST(HttpRequest.BodyPublishers.ofByteArray(
               MultipartForms.titleAndDocument("Through nginx", "upload.bin", file))).build(),
@@ -75,8 +76,8 @@ class FastCgiBehindNginxTest {
     Path repos = Files.createDirectories(temp.resolve("repos"));
     Path bare = repos.resolve("project.git");
     Path seed = git.seededRepository(bare, "hello through nginx\n");
-    try (Front front = Front.start(temp, mode, gitGateway(mode, repos), gitLocation(mode, repos))) {
-      String url = front.nginx.uri("/git/backend/project.git").toString();
+    try (var front = Front.start(temp, mode, gitGateway(mode, repos), gitLocation(mode, repos))) {
+      String url = front.server().uri("/git/backend/project.git").toString();
       Path clone = temp.resolve("clone");
       git.git(temp, "clone", url, clone.toString());
       assertThat(clone.resolve("README")).hasContent("hello through nginx");
@@ -110,19 +111,11 @@ class FastCgiBehindNginxTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void scriptDyingBeforeItsHeadersShowsTheGatewaysDiagnosisThroughNginx(Mode mode)
       throws Exception {
-    try (Front front = Front.start(temp, mode, "", "")) {
-      HttpResponse<String> html = get(front, "/before-headers/exit-before-any-output.cgi", "text/html");
-      HttpResponse<String> json = get(front, "/before-headers/exit-before-any-output.cgi", "application/json");
+    try (var front = Front.start(temp, mode, "", "")) {
+      HttpResponse<String> html = front.get(client, "/before-headers/exit-before-any-output.cgi", "text/html");
+      HttpResponse<String> json = front.get(client, "/before-headers/exit-before-any-output.cgi", "application/json");
 
-      assertThat(html.statusCode()).isEqualTo(502);
-      assertThat(html.headers().firstValue("X-Cgiguard-Failure")).hasValue("exited-before-headers");
-      assertThat(html.headers().firstValue("Content-Type")).hasValueSatisfying(
-          type -> assertThat(type).startsWith("text/html"));
-      assertThat(html.body()).contains("exited-before-headers", "exit-before-any-output.cgi");
-      assertThat(json.statusCode()).isEqualTo(502);
-      assertThat(json.headers().firstValue("Content-Type")).hasValueSatisfying(
-          type -> assertThat(type).startsWith("application/json"));
-      assertThat(json.body()).contains("\"exited-before-headers\"");
+      FrontChecks.assertDiagnosisOfExitBeforeHeaders(html, json);
     }
   }
 
@@ -143,8 +136,8 @@ class FastCgiBehindNginxTest {
           root %s;
         }
         """.formatted(NginxFront.FASTCGI_PARAMS, Front.socket(temp), pages);
-    try (Front front = Front.start(temp, Mode.MOUNTS, "", intercepting)) {
-      HttpResponse<String> response = get(front, "/before-headers/exit-before-any-output.cgi", "text/html");
+    try (var front = Front.start(temp, Mode.MOUNTS, "", intercepting)) {
+      HttpResponse<String> response = front.get(client, "/before-headers/exit-before-any-output.cgi", "text/html");
 
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(response.body()).isEqualTo("nginx's own 502 page\n");
@@ -155,27 +148,22 @@ class FastCgiBehindNginxTest {
   @EnumSource(Mode.class)
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void hungScriptIsAnswered504AndItsGroupIsGone(Mode mode) throws Exception {
-    Path pids = pidDirectory();
-    try (Front front = Front.start(temp, mode, "[timeouts]\nheader = \"1s\"\n", "")) {
-      HttpResponse<String> response = get(front, "/before-headers/hang-before-headers.sh?" + pids,
-          "text/plain");
-
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
-      assertThat(response.headers().firstValue("X-Cgiguard-Failure")).hasValue("header-timeout");
-      long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(1));
-      ProcessTable.await(Duration.ofSeconds(5), () -> ProcessTable.gone(pid),
-          "hung script " + pid + " gone after its header timeout");
+    Path pids = FrontChecks.pidDirectory(temp);
+    try (var front = Front.start(temp, mode, "[timeouts]\nheader = \"1s\"\n", "")) {
+      FrontChecks.assertHungScriptAnswered504(
+          front.get(client, "/before-headers/hang-before-headers.sh?" + pids, "text/plain"), pids);
     }
   }
+
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   @SuppressWarnings("try") // closes the socket inside the block: that is the client going away
   void clientGoingAwayKillsTheScriptLongBeforeItsTimeout(Mode mode) throws Exception {
-    Path pids = pidDirectory();
-    try (Front front = Front.start(temp, mode, "[timeouts]\nheader = \"60s\"\n", "");
-        Socket socket = new Socket("127.0.0.1", front.nginx.port())) {
+    Path pids = FrontChecks.pidDirectory(temp);
+    try (var front = Front.start(temp, mode, "[timeouts]\nheader = \"60s\"\n", "");
+        Socket socket = new Socket("127.0.0.1", front.server().port())) {
       OutputStream out = socket.getOutputStream();
       out.write(("GET /before-headers/hang-before-headers.sh?" + pids + " HTTP/1.1\r\nHost: localhost\r\n"
           + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -193,13 +181,8 @@ class FastCgiBehindNginxTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void scriptFilenameOutsideTheAllowedRootsNeverRuns() throws Exception {
-    Path inside = Files.createDirectories(temp.resolve("inside"));
-    Path outside = Files.createDirectories(temp.resolve("outside"));
-    Path ranOutside = outside.resolve("ran-outside");
-    Path ranInside = outside.resolve("ran-inside");
-    Path marker = script(outside.resolve("marker.sh"), ranOutside);
-    script(inside.resolve("allowed.sh"), ranInside);
-    Files.createSymbolicLink(inside.resolve("escape.sh"), marker);
+    FrontChecks.Escapes escapes = FrontChecks.Escapes.in(temp);
+    Path inside = escapes.inside();
     String locations = """
         location / {
           root %1$s;
@@ -217,45 +200,18 @@ class FastCgiBehindNginxTest {
           fastcgi_param SCRIPT_FILENAME %1$s/../outside/marker.sh;
           fastcgi_pass unix:%3$s;
         }
-        """.formatted(inside, NginxFront.FASTCGI_PARAMS, Front.socket(temp), marker);
+        """.formatted(inside, NginxFront.FASTCGI_PARAMS, Front.socket(temp), escapes.marker());
     String roots = "allowed-roots = [\"" + inside + "\"]\n";
-    try (Front front = Front.start(temp, Mode.PARAMS, roots, locations, false)) {
-      HttpResponse<String> viaLink = get(front, "/escape.sh", "text/plain");
-      HttpResponse<String> direct = get(front, "/direct", "text/plain");
-      HttpResponse<String> dotdot = get(front, "/dotdot", "text/plain");
-      HttpResponse<String> allowed = get(front, "/allowed.sh", "text/plain");
+    try (var front = Front.start(temp, Mode.PARAMS, roots, locations, false)) {
+      HttpResponse<String> viaLink = front.get(client, "/escape.sh", "text/plain");
+      HttpResponse<String> direct = front.get(client, "/direct", "text/plain");
+      HttpResponse<String> dotdot = front.get(client, "/dotdot", "text/plain");
+      HttpResponse<String> allowed = front.get(client, "/allowed.sh", "text/plain");
 
-      assertThat(viaLink.statusCode()).isEqualTo(403);
-      assertThat(direct.statusCode()).isEqualTo(403);
-      assertThat(dotdot.statusCode()).isEqualTo(403);
-      assertThat(viaLink.body() + direct.body() + dotdot.body())
-          .contains("outside the allowed roots");
-      assertThat(ranOutside).doesNotExist();
-      // The same script inside the root runs: the marker would have shown a run.
-      assertThat(allowed.statusCode()).isEqualTo(200);
-      assertThat(ranInside).exists();
+      escapes.assertOnlyTheAllowedRan(viaLink, direct, dotdot, allowed);
     }
   }
 
-  private HttpResponse<String> get(Front front, String path, String accept) throws Exception {
-    return JettyPageScan.send(client,
-        HttpRequest.newBuilder(front.nginx.uri(path)).header("Accept", accept)
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private Path pidDirectory() throws Exception {
-    Path pids = Files.createDirectories(temp.resolve("pids"));
-    Files.setPosixFilePermissions(pids, PosixFilePermissions.fromString("rwxrwxrwx"));
-    return pids;
-  }
-
-  /** A CGI script that touches {@code marker} when it runs. */
-  private static Path script(Path file, Path marker) throws Exception {
-    Files.writeString(file, "#!/bin/sh\ntouch " + marker + "\nprintf 'Content-Type: text/plain"
-        + "\\r\\n\\r\\nran\\n'\n");
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return file;
-  }
 
   /** The gateway's side of the git test: a mount for the backend's wrapper in mount mode. */
   private String gitGateway(Mode mode, Path repos) throws Exception {
@@ -283,46 +239,32 @@ class FastCgiBehindNginxTest {
         """.formatted(NginxFront.FASTCGI_PARAMS, GitClient.BACKEND, repos, Front.socket(temp));
   }
 
-  /** A gateway listening for FastCGI on a Unix socket only nginx's workers may use, and nginx. */
-  private record Front(TestGateway gateway, NginxFront nginx) implements AutoCloseable {
+  /** The gateway and nginx, which tries {@code locations} before this mode's catch-all one. */
+  private static final class Front {
+
+    private Front() {}
 
     static Path socket(Path temp) {
-      return temp.resolve("fcgi.sock");
+      return FrontedGateway.socket(temp);
     }
 
-    static Front start(Path temp, Mode mode, String gatewayToml, String locations)
-        throws Exception {
+    static FrontedGateway<NginxFront> start(Path temp, Mode mode, String gatewayToml,
+        String locations) throws Exception {
       return start(temp, mode, gatewayToml, locations, true);
     }
 
     /**
-     * @param gatewayToml added to the gateway's configuration; in params mode, keys of
-     *     {@code [fastcgi]} when it starts with {@code allowed-roots}
+     * @param gatewayToml as {@link FrontedGateway#start}
      * @param locations nginx locations tried before the default one
      * @param defaultLocation whether the catch-all location for this mode is added
      */
-    static Front start(Path temp, Mode mode, String gatewayToml, String locations,
-        boolean defaultLocation) throws Exception {
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Path socket = socket(temp);
-      boolean ownRoots = gatewayToml.startsWith("allowed-roots");
-      String fastcgi = """
-          [fastcgi]
-          listen = "unix:%s"
-          socket-owner = "nobody"
-          socket-mode = "0600"
-          """.formatted(socket) + (mode == Mode.PARAMS ? "script-from = \"params\"\n"
-          + (ownRoots ? gatewayToml : "allowed-roots = [\"%s\", \"%s\", \"/usr/lib/git-core\"]\n"
-              .formatted(io.cgiguard.TestScripts.path("responses"),
-                  io.cgiguard.TestScripts.path("before-headers"))) : "");
-      TestGateway gateway = TestGateway.start(fastcgi + (ownRoots ? "" : gatewayToml));
-      try {
-        String all = locations + (defaultLocation ? defaultLocation(mode, socket) : "");
-        return new Front(gateway, NginxFront.start(temp.resolve("nginx"), all));
-      } catch (Exception | Error e) {
-        gateway.close();
-        throw e;
-      }
+    static FrontedGateway<NginxFront> start(Path temp, Mode mode, String gatewayToml,
+        String locations, boolean defaultLocation) throws Exception {
+      String all = locations + (defaultLocation ? defaultLocation(mode, socket(temp)) : "");
+      return FrontedGateway.start(temp, mode == Mode.PARAMS, gatewayToml,
+          List.of(io.cgiguard.TestScripts.path("responses"),
+              io.cgiguard.TestScripts.path("before-headers"), Path.of("/usr/lib/git-core")),
+          () -> NginxFront.start(temp.resolve("nginx"), all));
     }
 
     /** Everything else goes to the gateway, as a whole site or as scripts under a root. */
@@ -338,15 +280,6 @@ class FastCgiBehindNginxTest {
             fastcgi_pass unix:%s;
           }
           """.formatted(NginxFront.FASTCGI_PARAMS, naming, socket);
-    }
-
-    @Override
-    public void close() {
-      try {
-        nginx.close();
-      } finally {
-        gateway.close();
-      }
     }
   }
 }

@@ -78,6 +78,44 @@ class FastCgiListenerTest {
   }
 
   @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wires talk to it
+  void abortRequestOfAQueuedRequestTakesItOutOfTheQueueAtOnce() throws Exception {
+    Path gate = Files.createDirectories(temp.resolve("gate"));
+    Files.setPosixFilePermissions(gate, PosixFilePermissions.fromString("rwxr-xr-x"));
+    String script = "/responses/wait-for-release.sh?" + gate;
+    try (TestGateway gateway = start("""
+        [concurrency]
+        max-running = 1
+        max-per-script = 1
+        queue = 10
+        queue-wait = "60s"
+        """);
+        FastCgiWire running = FastCgiWire.connect(socket());
+        FastCgiWire waiting = FastCgiWire.connect(socket())) {
+      running.send(FastCgiWire.get(1, false, script));
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(30),
+          () -> gateway.metric("cgiguard_scripts_running") == 1)).isTrue();
+      waiting.send(FastCgiWire.get(1, false, script));
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(30),
+          () -> gateway.metric("cgiguard_scripts_queued") == 1)).isTrue();
+
+      waiting.send(FastCgiWire.empty(FastCgiRecord.ABORT_REQUEST, 1));
+
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(10),
+          () -> gateway.metric("cgiguard_scripts_queued") == 0))
+          .as("the aborted request left the queue without waiting for a slot").isTrue();
+      assertThat(gateway.metric("cgiguard_scripts_running")).isEqualTo(1);
+      Files.createFile(gate.resolve("release"));
+      assertThat(running.answer(1).stdout()).endsWith("released\n");
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(10),
+          () -> gateway.metric("cgiguard_scripts_running") == 0
+              && gateway.server().fastCgi().orElseThrow().inFlight() == 0))
+          .as("nothing ran for the aborted request, and nothing is left in flight").isTrue();
+    }
+  }
+
+  @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
   void getValuesTellsThatConnectionsAreNotMultiplexed() throws Exception {

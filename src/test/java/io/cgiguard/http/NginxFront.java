@@ -1,38 +1,23 @@
 package io.cgiguard.http;
 
-import static org.assertj.core.api.Assertions.fail;
-
-import io.cgiguard.Polling;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 /**
  * A real nginx in front of the gateway, as a test's child process: its configuration is generated
  * in a directory of its own (pid file, logs and temp paths included), it listens on a free
  * loopback port, the master runs as the test's user and the workers as {@code nobody}.
  */
-final class NginxFront implements AutoCloseable {
+final class NginxFront extends FrontProcess {
 
   /** Debian's fastcgi_params, the file every fcgiwrap configuration includes. */
   static final String FASTCGI_PARAMS = "/etc/nginx/fastcgi_params";
 
-  private final Path dir;
-  private final int port;
-  private final Process process;
-
   private NginxFront(Path dir, int port, Process process) {
-    this.dir = dir;
-    this.port = port;
-    this.process = process;
+    super(dir, port, process, List.of("error.log", "nginx.out"));
   }
 
   /**
@@ -72,62 +57,7 @@ final class NginxFront implements AutoCloseable {
         dir.resolve("error.log").toString(), "-c", file.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
     NginxFront front = new NginxFront(dir, port, process);
-    if (!Polling.eventually(Duration.ofSeconds(10), front::accepting)) {
-      front.close();
-      fail("nginx did not start listening within 10 s:\n" + front.errorLog());
-    }
+    front.awaitListening("nginx", Duration.ofSeconds(10));
     return front;
-  }
-
-  URI uri(String pathAndQuery) {
-    return URI.create("http://127.0.0.1:" + port + pathAndQuery);
-  }
-
-  int port() {
-    return port;
-  }
-
-  String errorLog() {
-    try {
-      Path log = dir.resolve("error.log");
-      Path out = dir.resolve("nginx.out");
-      return (Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "")
-          + (Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "");
-    } catch (IOException e) {
-      return "(the log cannot be read: " + e + ")";
-    }
-  }
-
-  private boolean accepting() {
-    if (!process.isAlive()) {
-      return false;
-    }
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return probe.getLocalPort();
-    }
-  }
-
-  @Override
-  public void close() {
-    // SIGTERM is nginx's fast shutdown: the master stops its workers and exits.
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
   }
 }

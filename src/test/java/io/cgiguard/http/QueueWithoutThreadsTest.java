@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +46,8 @@ class QueueWithoutThreadsTest {
         waiting.add(gateway.sendAsync("/responses/wait-for-release.sh?" + gate));
       }
       assertThat(Polling.eventually(Duration.ofSeconds(30),
-          () -> gauge(gateway, "cgiguard_scripts_queued") == REQUESTS - 2
-              && gauge(gateway, "cgiguard_scripts_running") == 2))
+          () -> gateway.metric("cgiguard_scripts_queued") == REQUESTS - 2
+              && gateway.metric("cgiguard_scripts_running") == 2))
           .as("two scripts run and the other %d requests wait", REQUESTS - 2).isTrue();
       long poolThreads = Thread.getAllStackTraces().keySet().stream()
           .filter(thread -> thread.getName().startsWith("cgiguard-http")).count();
@@ -71,14 +69,8 @@ class QueueWithoutThreadsTest {
         assertThat(response.body()).isEqualTo("released\n");
       }
       assertThat(Polling.eventually(Duration.ofSeconds(10),
-          () -> gauge(gateway, "cgiguard_scripts_running") == 0
-              && gauge(gateway, "cgiguard_scripts_queued") == 0)).isTrue();
+          () -> gateway.metric("cgiguard_scripts_running") == 0
+              && gateway.metric("cgiguard_scripts_queued") == 0)).isTrue();
     }
-  }
-
-  private static long gauge(TestGateway gateway, String name) {
-    Matcher value = Pattern.compile("(?m)^" + name + " ([0-9.]+)$")
-        .matcher(gateway.server().metrics().scrape());
-    return value.find() ? (long) Double.parseDouble(value.group(1)) : -1;
   }
 }

@@ -135,6 +135,14 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
     return server;
   }
 
+  /** @return the value of an unlabelled gauge or counter the gateway exports, or -1 without it */
+  public long metric(String name) {
+    java.util.regex.Matcher value = java.util.regex.Pattern.compile(
+        "(?m)^" + java.util.regex.Pattern.quote(name) + " ([0-9.eE+]+)$")
+        .matcher(server().metrics().scrape());
+    return value.find() ? (long) Double.parseDouble(value.group(1)) : -1;
+  }
+
   public URI uri(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
   }
