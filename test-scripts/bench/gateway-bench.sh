@@ -307,6 +307,7 @@ main() {
     prepare_cgi_bin
     DEAD=" "
     start_servers
+    start_pipe_limits
     check_pairs
     say "servers: raw ${ACTIVE[*]}; $ROUNDS rounds of ${DURATION} s each"
     warm_up

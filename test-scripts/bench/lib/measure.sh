@@ -48,48 +48,80 @@ measure_raw() {
         <<<"$output"
 }
 
-# The gateway's own pipe work, which the pipe limits below repeat in C: the stdout pipe's size
-# and the size of each read from it (NativeSpawn.STDOUT_PIPE_BYTES, DirectBuffers.BUFFER_BYTES),
-# and the stdin pipe's size and the largest write of a request body into it
-# (NativeSpawn.STDIN_PIPE_BYTES, RequestBodies: one pooled DirectBuffers buffer per write).
+# The gateway's own transfer work, which the limits below repeat in C: the size of each read
+# from a client connection (RequestBodies.CONNECTION_READ_BYTES), the stdout pipe's size and the
+# size of each read from it (NativeSpawn.STDOUT_PIPE_BYTES, DirectBuffers.BUFFER_BYTES), and the
+# stdin pipe's size and the largest write of a request body into it (NativeSpawn.STDIN_PIPE_BYTES,
+# RequestBodies: one pooled DirectBuffers buffer).
+GATEWAY_CONNECTION_READ_BYTES=$((128 * 1024))
 GATEWAY_STDOUT_PIPE_BYTES=$((256 * 1024))
 GATEWAY_STDOUT_READ_BYTES=$((128 * 1024))
 GATEWAY_STDIN_PIPE_BYTES=$((256 * 1024))
 GATEWAY_STDIN_WRITE_BYTES=$((128 * 1024))
 
-# MiB/s of STREAM_MIB MiB from bigbody read by pipelimit from the same kind of pipe with the
-# gateway's read size: the response limit (not `cat`, whose small reads made a weak baseline).
-measure_pipe_stream() {
-    BIGBODY_MIB=$STREAM_MIB "$BIN/pipelimit" read -r "$GATEWAY_STDOUT_READ_BYTES" \
-        -p "$GATEWAY_STDOUT_PIPE_BYTES" "$CGI_BIN/bigbody" 2>/dev/null |
-        awk '{ split($1, kv, "="); print kv[2] + 0 } END { if (NR == 0) print 0 }'
+# How many transfers one round's upload figure is made of: one 16 MiB upload lasts about 10 ms,
+# where the spawn and a scheduling hiccup weigh too much.
+UPLOAD_REPEATS=5
+
+# The limits of the two transfers, as servers: "pipelimit serve" accepts the same curl request
+# on loopback TCP and does only the unavoidable work of a CGI server with the gateway's sizes
+# (socket reads into a buffer written to the script's stdin pipe; the script's stdout pipe read
+# into a buffer written to the socket), one request at a time. A limit without the client and
+# the TCP leg (pipelimit write/read alone) is one no server can reach: curl posting to a
+# program that only reads the socket was measured below it. Sets UPLOAD_LIMIT_PORT and
+# STREAM_LIMIT_PORT (0 when one did not start).
+start_pipe_limits() {
+    local port
+    UPLOAD_LIMIT_PORT=0
+    STREAM_LIMIT_PORT=0
+    port=$(free_port) || return 0
+    "$BIN/pipelimit" serve -r "$GATEWAY_CONNECTION_READ_BYTES" -w "$GATEWAY_STDIN_WRITE_BYTES" \
+        -p "$GATEWAY_STDIN_PIPE_BYTES" "$port" "$CGI_BIN/readbody" >"$WORK/upload-limit.log" 2>&1 &
+    STARTED_PIDS+=("$!")
+    await_http "http://127.0.0.1:$port/" any "$!" 10 && UPLOAD_LIMIT_PORT=$port
+    port=$(free_port) || return 0
+    "$BIN/pipelimit" serve -r "$GATEWAY_STDOUT_READ_BYTES" -p "$GATEWAY_STDOUT_PIPE_BYTES" \
+        "$port" "$CGI_BIN/bigbody" >"$WORK/stream-limit.log" 2>&1 &
+    STARTED_PIDS+=("$!")
+    await_http "http://127.0.0.1:$port/?mib=0" any "$!" 10 && STREAM_LIMIT_PORT=$port
+    ((UPLOAD_LIMIT_PORT > 0 && STREAM_LIMIT_PORT > 0)) || warn "pipelimit serve did not start; see $WORK"
+    return 0
 }
 
-# MiB/s of POST_MIB MiB written by pipelimit into readbody's stdin, through the same kind of
-# pipe with the gateway's write size: the upload limit.
-measure_pipe_upload() {
-    "$BIN/pipelimit" write -m "$POST_MIB" -w "$GATEWAY_STDIN_WRITE_BYTES" \
-        -p "$GATEWAY_STDIN_PIPE_BYTES" "$CGI_BIN/readbody" 2>/dev/null |
-        awk '{ split($1, kv, "="); print kv[2] + 0 } END { if (NR == 0) print 0 }'
+# The pipe work alone, without client or socket, for reference beside the limits above:
+# pipelimit writing POST_MIB MiB into readbody's stdin, and reading bigbody's STREAM_MIB MiB.
+measure_pipe_only() {
+    if [[ $1 == upload ]]; then
+        "$BIN/pipelimit" write -m "$POST_MIB" -w "$GATEWAY_STDIN_WRITE_BYTES" \
+            -p "$GATEWAY_STDIN_PIPE_BYTES" "$CGI_BIN/readbody" 2>/dev/null
+    else
+        BIGBODY_MIB=$STREAM_MIB "$BIN/pipelimit" read -r "$GATEWAY_STDOUT_READ_BYTES" \
+            -p "$GATEWAY_STDOUT_PIPE_BYTES" "$CGI_BIN/bigbody" 2>/dev/null
+    fi | awk '{ split($1, kv, "="); print kv[2] + 0 } END { if (NR == 0) print 0 }'
 }
 
-# MiB/s of a POST_MIB MiB request body sent by curl to readbody through a server; 0 unless the
-# script answered 200 with the whole body counted. "Expect:" is cleared so that no server's
-# 100-continue round trip is part of the figure.
+# MiB/s of UPLOAD_REPEATS POSTs of POST_MIB MiB each, sent by curl to readbody through a server
+# (all the bytes over all the time); 0 unless the script answered 200 with the whole body
+# counted every time. "Expect:" is cleared so that no server's 100-continue round trip is part
+# of the figure.
 measure_http_upload() {
-    local port=$1 result reply="$WORK/upload-reply"
-    result=$(curl -s -o "$reply" -m 120 -H 'Expect:' -H 'Content-Type: application/octet-stream' \
-        --data-binary @"$WORK/upload-body" -w '%{http_code} %{time_total}' \
-        "http://127.0.0.1:$port/cgi-bin/readbody" || true)
-    grep -q "^hello, read $((POST_MIB * 1048576)) bytes" "$reply" 2>/dev/null || result="0 0"
-    awk -v mib="$POST_MIB" '{
-        if ($1 != 200 || $2 <= 0) { print 0; exit }
-        printf "%.1f\n", mib / $2 }' <<<"$result"
+    local port=$1 result reply="$WORK/upload-reply" seconds=0 i
+    ((port > 0)) || { echo 0; return 0; }
+    for ((i = 0; i < UPLOAD_REPEATS; i++)); do
+        result=$(curl -s -o "$reply" -m 120 -H 'Expect:' -H 'Content-Type: application/octet-stream' \
+            --data-binary @"$WORK/upload-body" -w '%{http_code} %{time_total}' \
+            "http://127.0.0.1:$port/cgi-bin/readbody" || true)
+        grep -q "^hello, read $((POST_MIB * 1048576)) bytes" "$reply" 2>/dev/null || result="0 0"
+        seconds=$(awk -v sum="$seconds" '{ if ($1 != 200 || $2 <= 0) print -1; else print sum + $2 }' <<<"$result")
+        [[ $seconds == -1 ]] && { echo 0; return 0; }
+    done
+    awk -v mib="$POST_MIB" -v n="$UPLOAD_REPEATS" -v s="$seconds" 'BEGIN { printf "%.1f\n", mib * n / s }'
 }
 
 # MiB/s of STREAM_MIB MiB from bigbody through a server; 0 when the body was not all there.
 measure_http_stream() {
     local port=$1 result
+    ((port > 0)) || { echo 0; return 0; }
     result=$(curl -s -o /dev/null -m 120 -w '%{http_code} %{size_download} %{time_total}' \
         "http://127.0.0.1:$port/cgi-bin/bigbody?mib=$STREAM_MIB" || true)
     awk -v mib="$STREAM_MIB" '{

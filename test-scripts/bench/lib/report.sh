@@ -30,13 +30,18 @@ print_cpu_table() {
         awk '{ printf "  %-9s %-9s c=%-4s %7.0f us\n", $1, $2, $3, $4 }'
 }
 
-# Streaming figures; the pipe and the servers alternate within each round, as the rates do.
+# Streaming figures; the limit and the servers alternate within each round, as the rates do,
+# after one unmeasured transfer each (the gateway's relay is not yet compiled before it).
 report_streaming() {
     ((STREAM_MIB > 0)) || return 0
     local entry round name rate streams="$WORK/streams"
     : >"$streams"
+    for entry in "pipe:$STREAM_LIMIT_PORT" "${ACTIVE[@]}"; do
+        measure_http_stream "${entry#*:}" >/dev/null
+    done
     for ((round = 1; round <= ROUNDS; round++)); do
-        echo "pipe $(measure_pipe_stream)" >>"$streams"
+        echo "pipe $(measure_http_stream "$STREAM_LIMIT_PORT")" >>"$streams"
+        echo "pipe-only $(measure_pipe_only stream)" >>"$streams"
         for entry in "${ACTIVE[@]}"; do
             echo "${entry%%:*} $(measure_http_stream "${entry#*:}")" >>"$streams"
         done
@@ -44,8 +49,10 @@ report_streaming() {
     PIPE_STREAM=$(stream_median pipe "$streams")
     echo
     echo "Streaming $STREAM_MIB MiB (median of $ROUNDS, MiB/s):"
-    printf '  %-9s %9.1f  (pipelimit read, %d-byte reads, %d-byte pipe)\n' "pipe" \
-        "$PIPE_STREAM" "$GATEWAY_STDOUT_READ_BYTES" "$GATEWAY_STDOUT_PIPE_BYTES"
+    printf '  %-9s %9.1f  (pipelimit serve: %d-byte pipe reads written to the socket, %d-byte pipe)\n' \
+        "pipe" "$PIPE_STREAM" "$GATEWAY_STDOUT_READ_BYTES" "$GATEWAY_STDOUT_PIPE_BYTES"
+    printf '  %-9s %9.1f  (pipelimit read: the pipe alone, no socket; for reference)\n' \
+        "pipe-only" "$(stream_median pipe-only "$streams")"
     for entry in "${ACTIVE[@]}"; do
         name=${entry%%:*}
         rate=$(stream_median "$name" "$streams")
@@ -58,23 +65,31 @@ report_streaming() {
 }
 
 # Upload figures: a POST_MIB MiB body to readbody through each server, against pipelimit
-# writing the same bytes into the same kind of pipe with the gateway's write size.
+# serve passing the same request's body from the socket to the same kind of pipe with the
+# gateway's read and write sizes; one unmeasured round first, as for the stream.
 report_upload() {
     ((POST_MIB > 0)) || return 0
     local entry round name rate uploads="$WORK/uploads"
     head -c $((POST_MIB * 1048576)) /dev/zero | tr '\0' 'x' >"$WORK/upload-body"
     : >"$uploads"
+    for entry in "pipe:$UPLOAD_LIMIT_PORT" "${ACTIVE[@]}"; do
+        measure_http_upload "${entry#*:}" >/dev/null
+    done
     for ((round = 1; round <= ROUNDS; round++)); do
-        echo "pipe $(measure_pipe_upload)" >>"$uploads"
+        echo "pipe $(measure_http_upload "$UPLOAD_LIMIT_PORT")" >>"$uploads"
+        echo "pipe-only $(measure_pipe_only upload)" >>"$uploads"
         for entry in "${ACTIVE[@]}"; do
             echo "${entry%%:*} $(measure_http_upload "${entry#*:}")" >>"$uploads"
         done
     done
     PIPE_UPLOAD=$(stream_median pipe "$uploads")
     echo
-    echo "Uploading $POST_MIB MiB to a script that reads stdin (median of $ROUNDS, MiB/s):"
-    printf '  %-9s %9.1f  (pipelimit write, %d-byte writes, %d-byte pipe)\n' "pipe" \
-        "$PIPE_UPLOAD" "$GATEWAY_STDIN_WRITE_BYTES" "$GATEWAY_STDIN_PIPE_BYTES"
+    echo "Uploading $POST_MIB MiB to a script that reads stdin (median of $ROUNDS rounds of $UPLOAD_REPEATS, MiB/s):"
+    printf '  %-9s %9.1f  (pipelimit serve: %d-byte socket reads, %d-byte pipe writes, %d-byte pipe)\n' \
+        "pipe" "$PIPE_UPLOAD" "$GATEWAY_CONNECTION_READ_BYTES" "$GATEWAY_STDIN_WRITE_BYTES" \
+        "$GATEWAY_STDIN_PIPE_BYTES"
+    printf '  %-9s %9.1f  (pipelimit write: the pipe alone, no client or socket; for reference)\n' \
+        "pipe-only" "$(stream_median pipe-only "$uploads")"
     for entry in "${ACTIVE[@]}"; do
         name=${entry%%:*}
         rate=$(stream_median "$name" "$uploads")

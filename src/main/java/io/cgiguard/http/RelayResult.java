@@ -9,8 +9,14 @@ import java.util.Optional;
  * @param end the way it ended
  * @param bodyBytes body bytes written to the client
  * @param detail a sentence for the log when it did not complete
+ * @param lastWritten whether the body already went out as the response's last write, so that
+ *     completing the response has nothing left to send
  */
-record RelayResult(End end, long bodyBytes, String detail) {
+record RelayResult(End end, long bodyBytes, String detail, boolean lastWritten) {
+
+  RelayResult(End end, long bodyBytes, String detail) {
+    this(end, bodyBytes, detail, false);
+  }
 
   enum End {
     /** The whole body reached the client. */

@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
@@ -25,6 +27,11 @@ import org.eclipse.jetty.util.Blocker;
  * none); the body is copied chunk by chunk, never buffered whole, and held to the script's own
  * Content-Length: a shorter body aborts the connection rather than pretending to be complete, and
  * bytes beyond it never reach the client.
+ *
+ * <p>A script that has already written its whole body and closed stdout when the relay starts
+ * (most small scripts) gets its response sent in one socket write with a Content-Length, instead
+ * of a chunked body and then its terminating chunk in a second write. The relay only looks
+ * whether the pipe can be read at once; it never waits for more before sending what it has.
  */
 final class ResponseRelay {
 
@@ -32,6 +39,12 @@ final class ResponseRelay {
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive",
       "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "proxy-authenticate",
       "content-length");
+
+  /**
+   * How long a script whose stdout ended gets to be reaped, so that a body cut by a signal is
+   * told from a complete one.
+   */
+  private static final Duration SETTLE = Duration.ofMillis(200);
 
   private final RelaySettings settings;
   private final DirectBuffers pool = new DirectBuffers(128);
@@ -84,19 +97,22 @@ final class ResponseRelay {
     long limit = contentLength.orElse(Long.MAX_VALUE);
     Copy copy = new Copy(response, limit);
     try {
-      copy.write(ByteBuffer.wrap(bodyStart));
-      copy.finishWrite();
-      copy.pipe(process.stdoutChannel(), watch);
+      if (!copy.whole(bodyStart, process, contentLength, watch)) {
+        copy.pipe(process.stdoutChannel(), watch);
+      }
     } catch (ClientGone gone) {
       process.signalGroup(ScriptProcess.Signals.SIGKILL);
       return new RelayResult(RelayResult.End.CLIENT_GONE, copy.sent, gone.getMessage());
     } finally {
       copy.release();
     }
-    RelayResult end = ending(process, watch, copy.sent, contentLength);
+    RelayResult end = ending(process, watch, copy.sent, contentLength, copy.settled);
     if (copy.overlong && end.end() == RelayResult.End.COMPLETE) {
       return new RelayResult(RelayResult.End.OVERLONG, copy.sent, "the script wrote more than "
           + "its Content-Length of " + copy.sent + " bytes; the rest was cut");
+    }
+    if (copy.lastWritten && end.end() == RelayResult.End.COMPLETE) {
+      return new RelayResult(end.end(), end.bodyBytes(), end.detail(), true);
     }
     return end;
   }
@@ -113,14 +129,76 @@ final class ResponseRelay {
     private Blocker.Callback pending;
     private long sent;
     private boolean overlong;
+    /** The script's end if it was awaited before the body went out, else null. */
+    private Optional<Termination> settled;
+    /** Whether the whole body went out as the response's last write. */
+    private boolean lastWritten;
 
     Copy(Response response, long limit) {
       this.response = response;
       this.limit = limit;
     }
 
+    /**
+     * Writes {@code bodyStart} and whatever stdout holds that can be read without waiting; when
+     * that reaches the end of stdout, the body is whole and goes out with its length.
+     *
+     * @return whether stdout has ended, so that there is nothing left to {@link #pipe}
+     */
+    boolean whole(byte[] bodyStart, ScriptProcess process, OptionalLong declared,
+        BodyWatch watch) throws ClientGone, InterruptedException {
+      ByteBuffer first = null;
+      boolean ended = false;
+      if (process.stdoutReady()) {
+        first = buffers[0] = pool.take();
+        if (bodyStart.length <= first.capacity()) {
+          first.put(bodyStart);
+          ended = readWhileReady(process, first, watch);
+        } else {
+          first = null;
+        }
+      }
+      if (first == null) {
+        write(ByteBuffer.wrap(bodyStart));
+        finishWrite();
+        return false;
+      }
+      first.flip();
+      if (ended && declared.isEmpty() && !HttpStatus.hasNoBody(response.getStatus())) {
+        // A length says the body is complete: only for a script that exited by itself, not one
+        // killed half-way, which must still reach the client as a cut-off body.
+        settled = process.awaitTermination(SETTLE);
+        if (!killedWhileWriting(settled)) {
+          response.getHeaders().put(HttpHeader.CONTENT_LENGTH, first.remaining());
+          // Also the response's end: over FastCGI that is the end records in the same write.
+          lastWritten = true;
+        }
+      }
+      write(first, lastWritten);
+      finishWrite();
+      return ended;
+    }
+
+    /**
+     * Reads stdout, which was just found ready, for as long as it stays ready.
+     *
+     * @return whether stdout ended; stops when a read would wait or {@code buffer} is full
+     */
+    private boolean readWhileReady(ScriptProcess process, ByteBuffer buffer, BodyWatch watch) {
+      ReadableByteChannel stdout = process.stdoutChannel();
+      do {
+        if (readScript(stdout, buffer) < 0) {
+          return true;
+        }
+        watch.output();
+      } while (buffer.hasRemaining() && process.stdoutReady());
+      return false;
+    }
+
     void pipe(ReadableByteChannel stdout, BodyWatch watch) throws ClientGone {
-      buffers[0] = pool.take();
+      if (buffers[0] == null) {
+        buffers[0] = pool.take();
+      }
       int current = 0;
       while (sent < limit) {
         ByteBuffer buffer = buffers[current].clear();
@@ -148,17 +226,21 @@ final class ResponseRelay {
 
     /** Starts writing {@code buffer}, cut to what the limit still allows. */
     void write(ByteBuffer buffer) {
+      write(buffer, false);
+    }
+
+    private void write(ByteBuffer buffer, boolean last) {
       long room = limit - sent;
       if (buffer.remaining() > room) {
         overlong = true;
         buffer.limit(buffer.position() + (int) room);
       }
-      if (!buffer.hasRemaining()) {
+      if (!buffer.hasRemaining() && !last) {
         return;
       }
       sent += buffer.remaining();
       pending = Blocker.callback();
-      response.write(false, buffer, pending);
+      response.write(last, buffer, pending);
     }
 
     /** Waits for the write in flight, if any. */
@@ -187,8 +269,9 @@ final class ResponseRelay {
     }
   }
 
+  /** @param settled the script's end if already awaited, else null */
   private RelayResult ending(ScriptProcess process, BodyWatch watch, long sent,
-      OptionalLong contentLength) throws InterruptedException {
+      OptionalLong contentLength, Optional<Termination> settled) throws InterruptedException {
     if (watch.stalled()) {
       return new RelayResult(RelayResult.End.STALLED, sent, watch.why());
     }
@@ -201,13 +284,19 @@ final class ResponseRelay {
       process.signalGroup(ScriptProcess.Signals.SIGKILL);
       return new RelayResult(RelayResult.End.COMPLETE, sent, "");
     }
-    Optional<Termination> end = process.awaitTermination(Duration.ofMillis(200));
-    if (end.isPresent() && end.get().status() instanceof ExitStatus.Signaled signaled
-        && end.get().signalSentByGateway().isEmpty()) {
+    Optional<Termination> end = settled != null ? settled : process.awaitTermination(SETTLE);
+    if (killedWhileWriting(end)) {
+      ExitStatus.Signaled signaled = (ExitStatus.Signaled) end.orElseThrow().status();
       return new RelayResult(RelayResult.End.TRUNCATED, sent, "the script was killed by "
           + ScriptProcess.Signals.name(signaled.signal()) + " while writing its body");
     }
     return new RelayResult(RelayResult.End.COMPLETE, sent, "");
+  }
+
+  /** A signal the gateway did not send ended the script: its body may be cut anywhere. */
+  private static boolean killedWhileWriting(Optional<Termination> end) {
+    return end.isPresent() && end.get().status() instanceof ExitStatus.Signaled
+        && end.get().signalSentByGateway().isEmpty();
   }
 
   private static int readScript(ReadableByteChannel stdout, ByteBuffer buffer) {

@@ -152,7 +152,11 @@ final class ScriptRelay {
     outcome.ticket().finish(failure.isEmpty());
     if (result.end() == RelayResult.End.COMPLETE) {
       parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
-      response.write(true, null, callback);
+      if (result.lastWritten()) {
+        callback.succeeded();
+      } else {
+        response.write(true, null, callback);
+      }
       return;
     }
     if (result.end() == RelayResult.End.OVERLONG) {

@@ -34,6 +34,14 @@ public interface ScriptProcess extends AutoCloseable {
     return java.nio.channels.Channels.newChannel(stdout());
   }
 
+  /**
+   * Whether a read of stdout would return at once, with bytes or at its end, without waiting for
+   * the script; never blocks. {@code false} when the launcher cannot tell.
+   */
+  default boolean stdoutReady() {
+    return false;
+  }
+
   /** The last {@link LaunchSpec#stderrTailBytes()} bytes the script wrote to stderr so far. */
   byte[] stderrTail();
 

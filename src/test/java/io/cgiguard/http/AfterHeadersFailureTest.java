@@ -36,6 +36,21 @@ class AfterHeadersFailureTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aBodyEndedByASignalIsNeverSentAsComplete() throws Exception {
+    try (TestGateway gateway = TestGateway.start()) {
+      // The script's stdout has ended before the relay starts, as for any small response sent
+      // whole with a length; a death by signal must still reach the client as a cut-off body.
+      String received = gateway.raw(GET.formatted("killed-after-short-body.sh"),
+          Duration.ofSeconds(10));
+
+      assertThat(received).startsWith("HTTP/1.1 200").contains("partial\n")
+          .doesNotContainIgnoringCase("Content-Length:").doesNotEndWith("\r\n0\r\n\r\n");
+      assertThat(recentFailureKinds(gateway)).contains("body-truncated");
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void stalledBodyIsCutOffAfterTheIdleTimeout() throws Exception {
     try (TestGateway gateway = TestGateway.start("[timeouts]\nbody-idle = \"1s\"\n")) {
       long started = System.nanoTime();

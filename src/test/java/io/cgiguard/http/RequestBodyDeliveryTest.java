@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -54,5 +55,43 @@ class RequestBodyDeliveryTest {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.body()).isEqualTo(body.length + " " + digest + "\nCONTENT_LENGTH="
         + body.length + "\n");
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void smallPiecesStagedAndLargePiecesWrittenAsTheyCameKeepTheirOrder() throws Exception {
+    RequiredPrograms.requireCommand("perl", "perl", "-MDigest::SHA", "-e", "1");
+    // Small pieces are copied into the gathering buffer; a piece of a connection read or more
+    // goes to the pipe from the connection's own buffer behind them. Pauses between the pieces
+    // make the gateway see them apart, so both kinds follow each other many times.
+    int[] sizes = {100, 3 * RequestBodies.DIRECT_WRITE_BYTES, 1, RequestBodies.DIRECT_WRITE_BYTES,
+        5_000, 2 * RequestBodies.CONNECTION_READ_BYTES + 3, 17};
+    Random random = new Random(12);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (int round = 0; round < 8; round++) {
+      for (int size : sizes) {
+        byte[] piece = new byte[size];
+        random.nextBytes(piece);
+        body.write(piece);
+      }
+    }
+    byte[] bytes = body.toByteArray();
+    try (RawConnection connection = RawConnection.open(gateway.port(), Duration.ofSeconds(60))) {
+      connection.send("POST /responses/count.pl HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: close\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+          + bytes.length + "\r\n\r\n");
+      int at = 0;
+      for (int round = 0; round < 8; round++) {
+        for (int size : sizes) {
+          connection.send(bytes, at, size);
+          at += size;
+          Thread.sleep(5);
+        }
+      }
+      String response = connection.readToClose();
+      String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      assertThat(response).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n" + bytes.length + " "
+          + digest + "\nCONTENT_LENGTH=" + bytes.length + "\n");
+    }
   }
 }

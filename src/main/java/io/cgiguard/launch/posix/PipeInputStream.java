@@ -1,5 +1,6 @@
 package io.cgiguard.launch.posix;
 
+import com.sun.jna.Memory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,14 +19,37 @@ import java.util.Objects;
  * <p>Reads go straight to the descriptor, unbuffered, so a caller parsing headers consumes
  * exactly what it asks for; bulk copies use 64 KiB reads. As with any interruptible channel, a
  * reader that is interrupted closes the stream.
+ *
+ * <p>The pipe's original descriptor stays open beside the channel, only to be asked with poll(2)
+ * whether a read would return at once ({@link #ready()}): a channel over a pipe cannot be.
  */
 final class PipeInputStream extends InputStream {
   private static final int TRANSFER_BYTES = 64 * 1024;
+  /** One struct pollfd per thread that asks, kept: asking is once or twice per response. */
+  private static final ThreadLocal<Memory> POLL_FD = ThreadLocal.withInitial(() -> new Memory(8));
 
   private final FileChannel pipe;
+  private int fd;
 
-  PipeInputStream(FileChannel pipe) {
+  /** Takes ownership of {@code pipe} and of {@code fd}, a descriptor of the same pipe. */
+  PipeInputStream(FileChannel pipe, int fd) {
     this.pipe = pipe;
+    this.fd = fd;
+  }
+
+  /**
+   * @return whether a read would return at once: bytes are waiting, or every writer has closed
+   *     the pipe (poll(2) with no timeout)
+   */
+  synchronized boolean ready() {
+    if (fd < 0) {
+      return false;
+    }
+    Memory pollFd = POLL_FD.get();
+    pollFd.setInt(0, fd);
+    pollFd.setShort(4, LibC.POLLIN);
+    pollFd.setShort(6, (short) 0);
+    return LibC.poll(pollFd, 1, 0) > 0;
   }
 
   @Override
@@ -62,6 +86,12 @@ final class PipeInputStream extends InputStream {
 
   @Override
   public void close() throws IOException {
+    synchronized (this) {
+      if (fd >= 0) {
+        LibC.close(fd);
+        fd = -1;
+      }
+    }
     pipe.close();
   }
 }

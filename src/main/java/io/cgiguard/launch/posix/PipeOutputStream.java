@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -17,13 +17,13 @@ import java.util.Objects;
  * channel and its cleaner were pure cost on every request, and closing the bare descriptor is
  * one system call.
  *
- * <p>It is also a {@link WritableByteChannel}, so a request body gathered in a direct buffer
- * reaches the pipe without the copy into a temporary direct buffer that a write of a heap array
- * costs. On the first write the pipe is enlarged to {@link NativeSpawn#STDIN_PIPE_BYTES}, which
+ * <p>It is also a {@link GatheringByteChannel}, so a request body held in direct buffers reaches
+ * the pipe without the copy into a temporary direct buffer that a write of a heap array costs,
+ * several buffers in one write(2). On the first write the pipe is enlarged to {@link NativeSpawn#STDIN_PIPE_BYTES}, which
  * halves the script's wake-ups during an upload; most requests have no body and never pay the
  * call.
  */
-final class PipeOutputStream extends OutputStream implements WritableByteChannel {
+final class PipeOutputStream extends OutputStream implements GatheringByteChannel {
   private int fd;
   private FileChannel channel;
   private boolean closed;
@@ -51,6 +51,17 @@ final class PipeOutputStream extends OutputStream implements WritableByteChannel
   @Override
   public int write(ByteBuffer buffer) throws IOException {
     return channel().write(buffer);
+  }
+
+  /** One writev(2) of what {@code buffers} hold, or as much as the pipe takes. */
+  @Override
+  public long write(ByteBuffer[] buffers, int offset, int length) throws IOException {
+    return channel().write(buffers, offset, length);
+  }
+
+  @Override
+  public long write(ByteBuffer[] buffers) throws IOException {
+    return write(buffers, 0, buffers.length);
   }
 
   @Override

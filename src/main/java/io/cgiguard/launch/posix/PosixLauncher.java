@@ -110,21 +110,21 @@ public final class PosixLauncher implements Launcher {
       if (pidfd < 0) {
         throw new IOException("pidfd_open failed, errno " + Native.getLastError());
       }
-      // Reopened through /proc as a channel (PipeInputStream says why), then the original closes.
-      // An anonymous pipe reopens without waiting for a partner, even once the script is gone.
-      // stderr stays a bare descriptor: the reap loop polls and reads it.
-      stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ));
+      // Reopened through /proc as a channel (PipeInputStream says why); the original stays with
+      // it, for poll(2) only. An anonymous pipe reopens without waiting for a partner, even once
+      // the script is gone. stderr stays a bare descriptor: the reap loop polls and reads it.
+      stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ),
+          spawned.stdoutFd());
     } catch (IOException e) {
       LibC.kill(-spawned.pid(), Signals.SIGKILL);
       LibC.wait4(spawned.pid(), null, 0, null);
       LibC.close(spawned.stdinFd());
+      LibC.close(spawned.stdoutFd());
       LibC.close(spawned.stderrFd());
       if (pidfd >= 0) {
         LibC.close(pidfd);
       }
       throw new IllegalStateException("cannot open the pipes of " + spawned.pid(), e);
-    } finally {
-      LibC.close(spawned.stdoutFd());
     }
     // Opened on the first write only: most requests have no body (PipeOutputStream says why).
     OutputStream stdin = new PipeOutputStream(spawned.stdinFd());

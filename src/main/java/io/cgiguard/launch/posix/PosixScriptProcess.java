@@ -105,6 +105,11 @@ final class PosixScriptProcess implements ScriptProcess {
   }
 
   @Override
+  public boolean stdoutReady() {
+    return stdout instanceof PipeInputStream pipe && pipe.ready();
+  }
+
+  @Override
   public byte[] stderrTail() {
     return drain.tail();
   }
