@@ -27,7 +27,11 @@ class DashboardBrowserTest {
   private static final String CSP_WATCH = "window.__cspViolations = [];"
       + "document.addEventListener('securitypolicyviolation', function (e) {"
       + "  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI); });";
-  private static final String SEEN = "!document.getElementById('rate-chart') ? '{}' : JSON.stringify({"
+  // '{}' until the page is parsed down to both charts and the live marker: the browser may be
+  // asked while it is still reading the document.
+  private static final String SEEN = "!(document.getElementById('rate-chart')"
+      + " && document.getElementById('failure-chart') && document.getElementById('live'))"
+      + " ? '{}' : JSON.stringify({"
       + "live: document.getElementById('live').className,"
       + "legend: Array.from(document.querySelectorAll('#failure-chart .legend'))"
       + "  .map(function (t) { return t.textContent; }),"

@@ -94,8 +94,11 @@ class PosixLauncherTest {
 
   @Test
   void withoutLimitTheSameAllocationSucceeds() throws Exception {
-    try (ScriptProcess process =
-        started(spec(ResourceLimits.NONE, script("resources/allocate-512mib.pl")))) {
+    // "at-once": the fixture otherwise waits up to 5 s for an address-space limit to land.
+    LaunchSpec unlimited = new LaunchSpec(List.of(script("resources/allocate-512mib.pl"),
+        "at-once"), ENVIRONMENT, TestScripts.ROOT, ResourceLimits.NONE,
+        LaunchSpec.StderrSink.DISCARD, 4096);
+    try (ScriptProcess process = started(unlimited)) {
       assertThat(new String(readAll(process.stdout()), UTF_8))
           .isEqualTo("Content-Type: text/plain\n\n536870912\n");
       assertThat(await(process).status().success()).isTrue();
