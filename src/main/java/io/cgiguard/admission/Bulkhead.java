@@ -112,14 +112,13 @@ public final class Bulkhead {
     Waiter waiter = null;
     lock.lock();
     try {
-      Slot.Rejected refusal = refusal(scriptKey);
-      if (refusal != null) {
-        now = refusal;
-      } else if (hasRoomFor(scriptKey)) {
+      if (hasRoomFor(scriptKey)) {
         take(scriptKey);
         now = admitted(scriptKey);
       } else {
-        now = null;
+        now = refusal();
+      }
+      if (now == null) {
         waiter = new Waiter(scriptKey, null, then);
         queue.addLast(waiter);
         count(queuedByScript, scriptKey, +1);
@@ -189,11 +188,8 @@ public final class Bulkhead {
     }
   }
 
-  /** @return the rejection a request meets before it may queue, or null when it may */
-  private Slot.Rejected refusal(String scriptKey) {
-    if (hasRoomFor(scriptKey)) {
-      return null;
-    }
+  /** @return the rejection a request that found no room meets, or null when it may queue */
+  private Slot.Rejected refusal() {
     if (limit < settings.maxRunning() && running >= limit) {
       // Lowered for a shortage: waiting would only hammer the process table when the slot
       // comes, so the excess is answered at once.
@@ -222,7 +218,7 @@ public final class Bulkhead {
         take(scriptKey);
         return admitted(scriptKey);
       }
-      Slot.Rejected refusal = refusal(scriptKey);
+      Slot.Rejected refusal = refusal();
       if (refusal != null) {
         return refusal;
       }

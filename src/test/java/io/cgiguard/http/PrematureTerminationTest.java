@@ -163,7 +163,8 @@ class PrematureTerminationTest {
   private static String assertFailureHead(HttpResponse<String> response, Fault fault,
       String accept) {
     assertThat(response.statusCode()).isEqualTo(fault.status());
-    assertThat(response.headers().firstValue("X-Cgiguard-Failure")).hasValue(fault.kind());
+    assertThat(response.headers().firstValue("X-Cgiguard-Failure"))
+        .as("failure kind; the page said: %s", response.body()).hasValue(fault.kind());
     assertThat(response.headers().firstValue("X-Cgiguard-Attempts")).hasValue("1");
     assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
         type -> assertThat(type).startsWith(accept));

@@ -137,10 +137,8 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
 
   /** @return the value of an unlabelled gauge or counter the gateway exports, or -1 without it */
   public long metric(String name) {
-    java.util.regex.Matcher value = java.util.regex.Pattern.compile(
-        "(?m)^" + java.util.regex.Pattern.quote(name) + " ([0-9.eE+]+)$")
-        .matcher(server().metrics().scrape());
-    return value.find() ? (long) Double.parseDouble(value.group(1)) : -1;
+    Double value = io.cgiguard.observe.Exposition.parse(server().metrics().scrape()).value(name);
+    return value == null ? -1 : value.longValue();
   }
 
   public URI uri(String pathAndQuery) {

@@ -9,13 +9,13 @@ import java.util.TreeMap;
  * a map from series (name and sorted labels) to value, so that tests check values rather than
  * the writer's layout.
  */
-final class Exposition {
+public final class Exposition {
 
   private final Map<String, Double> samples = new HashMap<>();
 
   private Exposition() {}
 
-  static Exposition parse(String text) {
+  public static Exposition parse(String text) {
     Exposition exposition = new Exposition();
     for (String line : text.split("\n")) {
       if (line.isBlank() || line.startsWith("#")) {
@@ -33,7 +33,7 @@ final class Exposition {
   }
 
   /** @return the value of the series, or null if it is absent */
-  Double value(String name, String... labelPairs) {
+  public Double value(String name, String... labelPairs) {
     Map<String, String> labels = new TreeMap<>();
     for (int i = 0; i < labelPairs.length; i += 2) {
       labels.put(labelPairs[i], labelPairs[i + 1]);
