@@ -64,7 +64,7 @@ class LauncherLeakTest {
         .as("open descriptors back to %d, now %d", fdsBefore, openDescriptors())
         .isTrue();
     assertThat(Fixtures.eventually(Duration.ofSeconds(60), () -> javaThreads() <= threadsBefore))
-        .as("threads back to %d, now %d", threadsBefore, javaThreads())
+        .as("threads back to %d, now %d: %s", threadsBefore, javaThreads(), threadNames())
         .isTrue();
     awaitNoChildren();
   }
@@ -110,13 +110,22 @@ class LauncherLeakTest {
   }
 
   /**
-   * Java threads, without the JDK's own "process reaper" pool: it keeps idle threads for a minute
-   * and is not the launcher's to stop.
+   * Java threads, without the JDK's own pools: "process reaper", and the common fork-join pool
+   * that {@code Process.onExit()} completes on. Both keep idle threads for a minute (as long as
+   * the wait below), and neither is the launcher's to stop.
    */
   private static long javaThreads() {
+    return counted().count();
+  }
+
+  private static List<String> threadNames() {
+    return counted().map(Thread::getName).sorted().toList();
+  }
+
+  private static Stream<Thread> counted() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
         .filter(t -> !t.getName().startsWith("process reaper"))
-        .count();
+        .filter(t -> !t.getName().startsWith("ForkJoinPool.commonPool-worker"));
   }
 }
