@@ -34,7 +34,9 @@ Options:
   -r, --rounds N            rounds per figure; the two alternate within a round (default 3)
   -c, --concurrency LIST    client connections to nginx (default 1,8,64)
       --scripts LIST        from hello.sh,hello.pl (default both)
-      --warmup SECONDS      unmeasured load per backend and script first (default 3; 0 skips)
+      --warmup SECONDS      unmeasured load per backend and script first (default 3; 0 skips);
+                            cgiguard then gets more, until its JIT stops compiling (jstat;
+                            at most JIT_WARMUP_MAX=60 s)
       --fcgiwrap-children N fcgiwrap worker processes (default 64, the most connections
                             measured, so that fcgiwrap never queues for want of workers)
       --jar PATH            gateway jar (default target/cgiguard.jar, built if missing)
@@ -236,6 +238,9 @@ if ((WARMUP > 0)); then
         for backend in cgiguard fcgiwrap; do
             wrk -t2 -c8 -d"${WARMUP}s" "http://127.0.0.1:${PORT[$backend]}/cgi-bin/$script" \
                 >/dev/null 2>&1 || true
+            if [[ $backend == cgiguard ]]; then
+                warm_until_compiled "$CGIGUARD_PID" "http://127.0.0.1:${PORT[$backend]}/cgi-bin/$script"
+            fi
         done
     done
 fi

@@ -47,8 +47,9 @@ Options:
       --stream-mib N       size of the streaming test in MiB (default 256; 0 skips it)
       --post-mib N         size of the upload test in MiB (default 16; 0 skips it)
       --memory-seconds N   length of the c=64 slow-script memory test (default 8; 0 skips)
-      --warmup SECONDS     unmeasured load per server and script before the rounds, so
-                           the JVM's JIT is not measured (default 3; 0 skips)
+      --warmup SECONDS     unmeasured load per server and script before the rounds
+                           (default 3; 0 skips); the gateway then gets more, until its
+                           JIT stops compiling (jstat; at most JIT_WARMUP_MAX=60 s)
       --jar PATH           gateway jar (default target/cgiguard.jar, built if missing)
       --build              run mvn -B -q package -DskipTests even when the jar exists
       --gateway-config F   pass --config F to the gateway (default: its own default,
@@ -208,6 +209,9 @@ warm_up() {
             [[ $SKIPPED == *" ${entry%%:*}/$script "* ]] && continue
             wrk -t2 -c8 -d"${WARMUP}s" --timeout 10s \
                 "http://127.0.0.1:${entry#*:}/cgi-bin/$script" >/dev/null 2>&1 || true
+            if [[ ${entry%%:*} == gateway && -n $GATEWAY_PID ]]; then
+                warm_until_compiled "$GATEWAY_PID" "http://127.0.0.1:${entry#*:}/cgi-bin/$script"
+            fi
         done
     done
 }
