@@ -19,6 +19,7 @@ JAR="$REPO/target/cgiguard.jar"
 BUILD=0
 KEEP_WORK=0
 JAVA_OPTS=""
+KEEP_CONN=0
 
 usage() {
     cat <<'USAGE'
@@ -42,6 +43,9 @@ Options:
       --jar PATH            gateway jar (default target/cgiguard.jar, built if missing)
       --build               run mvn -B -q package -DskipTests even when the jar exists
       --java-opts "OPTS"    JVM options for the gateway
+      --keep-conn           nginx keeps its FastCGI connections to both backends open between
+                            requests (an upstream with keepalive and fastcgi_keep_conn on)
+                            instead of one connection per request
       --keep-work           keep the temp dir with configs and logs, and print its path
   -h, --help                this text
 
@@ -60,6 +64,7 @@ while (($# > 0)); do
         -c | --concurrency) CONCURRENCY=${2:?}; shift ;;
         --scripts) SCRIPTS=${2:?}; shift ;;
         --warmup) WARMUP=${2:?}; shift ;;
+        --keep-conn) KEEP_CONN=1 ;;
         --fcgiwrap-children) FCGIWRAP_CHILDREN=${2:?}; shift ;;
         --jar) JAR=${2:?}; shift ;;
         --build) BUILD=1 ;;
@@ -176,6 +181,17 @@ start_nginx() {
     local user=""
     ((AS_ROOT)) && user="user nobody nogroup;"
     mkdir -p "$WORK/nginx/tmp"
+    # Both backends the same way: a connection per request (fcgiwrap's usual configuration), or
+    # with --keep-conn connections kept open between requests.
+    local cgiguard_pass="unix:$WORK/cgiguard.sock" fcgiwrap_pass="unix:$WORK/fcgiwrap/fcgiwrap.sock"
+    local upstreams="" keep=""
+    if ((KEEP_CONN)); then
+        upstreams="upstream cgiguard { server $cgiguard_pass; keepalive 64; }
+  upstream fcgiwrap { server $fcgiwrap_pass; keepalive 64; }"
+        cgiguard_pass=cgiguard
+        fcgiwrap_pass=fcgiwrap
+        keep="fastcgi_keep_conn on;"
+    fi
     cat >"$WORK/nginx/nginx.conf" <<EOF
 worker_processes 2;
 daemon off;
@@ -190,11 +206,13 @@ http {
   proxy_temp_path $WORK/nginx/tmp/proxy;
   uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
   scgi_temp_path $WORK/nginx/tmp/scgi;
+  $upstreams
   server {
     listen 127.0.0.1:$CGIGUARD_PORT;
     location /cgi-bin/ {
       include /etc/nginx/fastcgi_params;
-      fastcgi_pass unix:$WORK/cgiguard.sock;
+      fastcgi_pass $cgiguard_pass;
+      $keep
     }
   }
   server {
@@ -203,7 +221,8 @@ http {
     location /cgi-bin/ {
       include /etc/nginx/fastcgi_params;
       fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
-      fastcgi_pass unix:$WORK/fcgiwrap/fcgiwrap.sock;
+      fastcgi_pass $fcgiwrap_pass;
+      $keep
     }
   }
 }
@@ -276,8 +295,9 @@ for script in "${script_list[@]}"; do
         printf '%-10s %5s %12s %12s %8s %8s\n' "$script" "$c" "$ours" "$theirs" "$ratio" "$errors"
     done
 done
-printf '\nfcgiwrap children: %s; nginx worker_processes 2; load after the run: %s\n' \
-    "$FCGIWRAP_CHILDREN" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\nfcgiwrap children: %s; nginx worker_processes 2; FastCGI connections %s; load after the run: %s\n' \
+    "$FCGIWRAP_CHILDREN" "$( ((KEEP_CONN)) && echo kept open || echo one per request)" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'versions: %s; %s; %s\n' "$(nginx -v 2>&1)" \
     "fcgiwrap $(dpkg-query -W -f '${Version}' fcgiwrap 2>/dev/null || echo '?')" \
     "$(java -version 2>&1 | head -n 1)"
