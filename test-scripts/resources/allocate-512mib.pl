@@ -9,6 +9,10 @@
 # up the 1 s CPU limit instead). Waiting for the limit keeps this fixture about the limit it
 # tests; the gap itself is documented in docs/launcher.md. With the argument "at-once" (a test
 # that sets no limit) it allocates without waiting.
+#
+# The size is computed from a variable: written as one constant expression, perl folds
+# "x" x (512 * 1024 * 1024) while it compiles the file, so the 512 MiB were taken before the
+# wait above had run at all ("panic: fold_constants" in the gateway's log gave it away).
 sub limited {
     open(my $limits, '<', '/proc/self/limits') or return 1;
     while (my $line = <$limits>) {
@@ -22,5 +26,6 @@ unless (@ARGV && $ARGV[0] eq 'at-once') {
         select(undef, undef, undef, 0.05);
     }
 }
-my $big = "x" x (512 * 1024 * 1024);
+my $mib = 512;
+my $big = "x" x ($mib * 1024 * 1024);
 print "Content-Type: text/plain\n\n", length($big), "\n";

@@ -164,7 +164,7 @@ class PrematureTerminationTest {
       String accept) {
     assertThat(response.statusCode()).isEqualTo(fault.status());
     assertThat(response.headers().firstValue("X-Cgiguard-Failure"))
-        .as("failure kind; the page said: %s", response.body()).hasValue(fault.kind());
+        .as("failure kind of %s; the page said: %s", fault.script(), response.body()).hasValue(fault.kind());
     assertThat(response.headers().firstValue("X-Cgiguard-Attempts")).hasValue("1");
     assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
         type -> assertThat(type).startsWith(accept));
