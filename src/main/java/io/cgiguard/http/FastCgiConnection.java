@@ -185,14 +185,28 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     }
   }
 
-  /** The request's handler finished: the connection takes the next request, or closes. */
+  /**
+   * The request's handler finished: the connection takes the next request, or closes.
+   *
+   * <p>A failure closes the connection only when the response is incomplete, since only closing
+   * says so to the front server. Once END_REQUEST is on its way the front server has the whole
+   * answer and may send its next request on this connection; what is left of this request's body
+   * (a script need not read it all) arrives in records of a request no longer active, which the
+   * session skips (specification section 3.3), so reading goes on.
+   */
   void completed(FastCgiStream done, Throwable failure) {
     ending(done);
+    done.over();
     inFlight.decrementAndGet();
-    if (failure != null || !done.keepConnection()) {
-      // After a failure the response is incomplete: only closing says so to the front server.
+    if (!done.keepConnection() || (failure != null && !done.answered())) {
       output.closeWhenFlushed();
+      return;
     }
+    if (failure != null) {
+      LOG.debug("FastCGI connection {}: request {} answered, then {}", id, done.getId(),
+          failure.toString());
+    }
+    resume();
   }
 
   /** Body reading may go on: the request took enough of what was queued. */

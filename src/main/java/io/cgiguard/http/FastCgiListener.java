@@ -180,6 +180,11 @@ public final class FastCgiListener implements Drainable {
     return inFlight.get();
   }
 
+  /** @return the connections from front servers open now, the idle ones they keep included */
+  public int openConnections() {
+    return connector.getConnectedEndPoints().size();
+  }
+
   @Override
   public void close() {
     try {

@@ -44,11 +44,19 @@ final class FastCgiStream implements HttpStream {
   private long queuedBytes;
   private boolean paused;
   private boolean demanded;
+  /**
+   * Whether the handler took the body's last chunk: from then on every read answers EOF, as a
+   * {@link Content.Source} must. Answering nothing instead made Jetty take the body as unread
+   * when the request completed, fail it, and close a connection the front server meant to keep.
+   */
+  private boolean ended;
   private Throwable failure;
   private volatile boolean committed;
   private boolean head;
   /** Whether the session was told this request ended; guarded by the connection. */
   boolean sessionEnded;
+  /** Whether the response's last records, END_REQUEST among them, were handed to the writer. */
+  private volatile boolean answered;
 
   FastCgiStream(FastCgiConnection connection, HttpChannel channel, int requestId,
       boolean keepConnection) {
@@ -64,6 +72,11 @@ final class FastCgiStream implements HttpStream {
 
   boolean keepConnection() {
     return keepConnection;
+  }
+
+  /** @return whether the whole response, END_REQUEST included, went to the writer */
+  boolean answered() {
+    return answered;
   }
 
   void head(boolean isHead) {
@@ -97,6 +110,26 @@ final class FastCgiStream implements HttpStream {
     return pause;
   }
 
+  /**
+   * The request is over while its body may not be: whoever still waits to read it (the thread
+   * writing it to a script that answered without it) gets a failure and stops, since no more of
+   * it will come to this stream.
+   */
+  void over() {
+    boolean wake;
+    synchronized (this) {
+      if (ended || failure != null) {
+        return;
+      }
+      failure = new org.eclipse.jetty.io.EofException("the request is over");
+      wake = demanded;
+      demanded = false;
+    }
+    if (wake) {
+      contentAvailable();
+    }
+  }
+
   /** The front server aborted the request or closed the connection. */
   void fail(Throwable cause) {
     synchronized (this) {
@@ -117,10 +150,14 @@ final class FastCgiStream implements HttpStream {
       if (failure != null) {
         return Content.Chunk.from(failure, true);
       }
+      if (ended) {
+        return Content.Chunk.EOF;
+      }
       chunk = queue.poll();
       if (chunk == null) {
         return null;
       }
+      ended = chunk.isLast();
       queuedBytes -= chunk.remaining();
       if (paused && queuedBytes <= QUEUE_BYTES / 2) {
         paused = false;
@@ -136,7 +173,7 @@ final class FastCgiStream implements HttpStream {
   @Override
   public void demand() {
     synchronized (this) {
-      if (queue.isEmpty() && failure == null) {
+      if (queue.isEmpty() && failure == null && !ended) {
         demanded = true;
         return;
       }
@@ -169,6 +206,7 @@ final class FastCgiStream implements HttpStream {
       out.addAll(RecordWriter.stream(FastCgiRecord.STDOUT, requestId, content));
     }
     if (last) {
+      answered = true;
       out.add(RecordWriter.endOfStream(FastCgiRecord.STDOUT, requestId));
       out.add(RecordWriter.endRequest(requestId, 0, RecordWriter.REQUEST_COMPLETE));
       connection.ending(this);

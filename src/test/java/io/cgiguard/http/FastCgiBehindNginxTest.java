@@ -119,6 +119,61 @@ class FastCgiBehindNginxTest {
     }
   }
 
+  /**
+   * docs/fastcgi.md's kept connections (an upstream with {@code keepalive}, and
+   * {@code fastcgi_keep_conn on}): requests with a body, without one, and with one the script
+   * does not read take turns on the connections nginx keeps; every one is answered, and the
+   * connections stay open afterwards.
+   */
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void keptConnectionsCarryPostsAndGetsInTurn() throws Exception {
+    Path socket = Front.socket(temp);
+    String upstream = """
+        upstream cgiguard {
+          server unix:%s;
+          keepalive 8;
+        }
+        """.formatted(socket);
+    String location = """
+        location / {
+          include %s;
+          fastcgi_keep_conn on;
+          fastcgi_pass cgiguard;
+        }
+        """.formatted(NginxFront.FASTCGI_PARAMS);
+    byte[] body = new byte[256 * 1024 + 3];
+    new Random(13).nextBytes(body);
+    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    try (var front = FrontedGateway.start(temp, false, "", List.of(),
+        () -> NginxFront.start(temp.resolve("nginx"), upstream, location))) {
+      for (int round = 1; round <= 20; round++) {
+        HttpResponse<String> posted = JettyPageScan.send(client, HttpRequest.newBuilder(
+            front.server().uri("/responses/count.pl")).timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> got = front.get(client, "/responses/hello.sh", "text/plain");
+        // A script that answers without reading its body: the rest of the body is skipped.
+        HttpResponse<String> unread = JettyPageScan.send(client, HttpRequest.newBuilder(
+            front.server().uri("/responses/hello.sh")).timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+        assertThat(unread.statusCode()).as("round %d: %s", round, front.explain(unread))
+            .isEqualTo(200);
+        assertThat(unread.body()).isEqualTo("hello\n");
+        assertThat(posted.statusCode()).as("round %d: %s", round, front.explain(posted))
+            .isEqualTo(200);
+        assertThat(posted.body()).startsWith(body.length + " " + digest + "\n");
+        assertThat(got.statusCode()).as("round %d: %s", round, front.explain(got))
+            .isEqualTo(200);
+        assertThat(got.body()).isEqualTo("hello\n");
+      }
+      assertThat(front.gateway().server().fastCgi().orElseThrow().openConnections())
+          .as("connections nginx keeps open between requests").isPositive();
+    }
+  }
+
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void interceptedErrorsShowNginxsOwnPageWithTheGatewaysStatus() throws Exception {

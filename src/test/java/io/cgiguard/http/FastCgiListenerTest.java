@@ -134,18 +134,24 @@ class FastCgiListenerTest {
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
   void secondRequestWhileOneRunsIsRefusedAndTheFirstIsAnswered() throws Exception {
+    // The first request's script waits for the test: were it to answer before the second
+    // BEGIN_REQUEST arrived, that request would no longer come while one runs.
+    Path gate = Files.createDirectories(temp.resolve("gate"));
+    Files.setPosixFilePermissions(gate, PosixFilePermissions.fromString("rwxr-xr-x"));
     try (TestGateway gateway = start("");
         FastCgiWire wire = FastCgiWire.connect(socket())) {
-      ByteBuffer[] first = FastCgiWire.get(1, true, "/responses/hello.sh");
-      wire.send(first[0], first[1], first[2]);
+      wire.send(FastCgiWire.get(1, true, "/responses/wait-for-release.sh?" + gate));
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(20),
+          () -> gateway.metric("cgiguard_scripts_running") == 1)).isTrue();
       wire.send(FastCgiWire.begin(2, true));
-      wire.send(first[3]);
 
       FastCgiWire.Answer refused = wire.answer(2);
+      Files.createFile(gate.resolve("release"));
       FastCgiWire.Answer answered = wire.answer(1);
       assertThat(refused.protocolStatus()).isEqualTo(RecordWriter.CANT_MPX_CONN);
       assertThat(answered.protocolStatus()).isEqualTo(RecordWriter.REQUEST_COMPLETE);
-      assertThat(answered.stdout()).startsWith("Status: 200 OK\r\n").endsWith("\r\n\r\nhello\n");
+      assertThat(answered.stdout()).startsWith("Status: 200 OK\r\n")
+          .endsWith("\r\n\r\nreleased\n");
     }
   }
 
@@ -166,6 +172,71 @@ class FastCgiListenerTest {
           "SCRIPT_NAME=/responses/env.pl\n");
       assertThat(second).endsWith("hello\n");
     }
+  }
+
+  /**
+   * A kept connection stays open after a request with a body, as nginx's {@code fastcgi_keep_conn}
+   * and Apache's {@code enablereuse} expect: they send their next request on it at once.
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void keptConnectionTakesTheNextRequestAfterAPost() throws Exception {
+    byte[] body = new byte[100 * 1024];
+    new java.util.Random(3).nextBytes(body);
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      for (int round = 1; round <= 3; round++) {
+        wire.send(FastCgiWire.postHead(1, true, "/responses/count.pl", body.length));
+        wire.send(FastCgiWire.body(1, body));
+        String posted = wire.answer(1).stdout();
+        wire.send(FastCgiWire.get(1, true, "/responses/hello.sh"));
+        String after = wire.answer(1).stdout();
+
+        assertThat(posted).as("round %d", round).contains(body.length + " " + sha256(body));
+        assertThat(after).as("round %d", round).endsWith("hello\n");
+      }
+    }
+  }
+
+  /**
+   * A script may answer without reading its body. The rest of that body then arrives after the
+   * answer, in records of a request that is over: they are skipped, the connection goes on, and
+   * the thread that was waiting to write the body to the script is free again. With one script
+   * at a time there is one such thread, so the POST that follows needs it back.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void aBodyTheScriptLeftUnreadIsSkippedAndItsPumpIsFreed() throws Exception {
+    byte[] unread = new byte[1024 * 1024];
+    byte[] read = "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (TestGateway gateway = start("""
+        [concurrency]
+        max-running = 1
+        max-per-script = 1
+        [timeouts]
+        header = "10s"
+        """);
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      for (int round = 1; round <= 3; round++) {
+        wire.send(FastCgiWire.postHead(1, true, "/responses/hello.sh", unread.length));
+        String ignoring = wire.answer(1).stdout();
+        wire.send(FastCgiWire.body(1, unread));
+        wire.send(FastCgiWire.postHead(1, true, "/responses/count.pl", read.length));
+        wire.send(FastCgiWire.body(1, read));
+        String counting = wire.answer(1).stdout();
+
+        assertThat(ignoring).as("round %d", round).endsWith("hello\n");
+        assertThat(counting).as("round %d", round).startsWith("Status: 200 OK\r\n")
+            .contains("3 " + sha256(read));
+      }
+    }
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   @Test

@@ -73,6 +73,28 @@ public final class FastCgiWire implements AutoCloseable {
         empty(FastCgiRecord.PARAMS, requestId), empty(FastCgiRecord.STDIN, requestId)};
   }
 
+  /**
+   * The records that start a POST of {@code contentLength} bytes to {@code target}, its body not
+   * included: send them, then {@link #body} when the test wants the body to go.
+   */
+  public static ByteBuffer[] postHead(int requestId, boolean keep, String target,
+      long contentLength) {
+    Map<String, String> params = Map.of("REQUEST_METHOD", "POST", "REQUEST_URI", target,
+        "QUERY_STRING", "", "SERVER_PROTOCOL", "HTTP/1.1", "REMOTE_ADDR", "192.0.2.7",
+        "REMOTE_PORT", "40000", "SERVER_NAME", "example.org", "SERVER_PORT", "80",
+        "HTTP_HOST", "example.org", "CONTENT_LENGTH", Long.toString(contentLength));
+    return new ByteBuffer[] {begin(requestId, keep), params(requestId, params),
+        empty(FastCgiRecord.PARAMS, requestId)};
+  }
+
+  /** {@code bytes} as STDIN records, then the empty record that ends the body. */
+  public static ByteBuffer[] body(int requestId, byte[] bytes) {
+    java.util.List<ByteBuffer> records = new java.util.ArrayList<>(
+        RecordWriter.stream(FastCgiRecord.STDIN, requestId, ByteBuffer.wrap(bytes)));
+    records.add(empty(FastCgiRecord.STDIN, requestId));
+    return records.toArray(ByteBuffer[]::new);
+  }
+
   /** @return the next record, or empty when the gateway closed the connection */
   Optional<FastCgiRecord> read() throws IOException, ProtocolException {
     while (true) {

@@ -68,6 +68,15 @@ record FrontedGateway<F extends FrontProcess>(TestGateway gateway, F server)
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * @return the response's body followed by the front server's logs, for an assertion's
+   *     description: a status the front server made up itself is explained only there
+   */
+  String explain(HttpResponse<?> response) {
+    return response.body() + "\n--- " + server.getClass().getSimpleName() + "'s log ---\n"
+        + server.errorLog();
+  }
+
   @Override
   public void close() {
     try {

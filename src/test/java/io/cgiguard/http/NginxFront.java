@@ -26,6 +26,14 @@ final class NginxFront extends FrontProcess {
    * @param dir a fresh directory for nginx's files
    */
   static NginxFront start(Path dir, String locations) throws Exception {
+    return start(dir, "", locations);
+  }
+
+  /**
+   * Starts nginx with {@code httpDirectives} (an {@code upstream} block, say) in its {@code http}
+   * block and {@code locations} inside its one {@code server} block.
+   */
+  static NginxFront start(Path dir, String httpDirectives, String locations) throws Exception {
     RequiredPrograms.requireCommand("nginx", "nginx", "-v");
     Files.createDirectories(dir.resolve("tmp"));
     int port = freePort();
@@ -44,12 +52,13 @@ final class NginxFront extends FrontProcess {
           uwsgi_temp_path %1$s/tmp/uwsgi;
           scgi_temp_path %1$s/tmp/scgi;
           client_max_body_size 0;
+        %4$s
           server {
             listen 127.0.0.1:%2$d;
         %3$s
           }
         }
-        """.formatted(dir, port, locations.indent(4));
+        """.formatted(dir, port, locations.indent(4), httpDirectives.indent(2));
     Path file = dir.resolve("nginx.conf");
     Files.writeString(file, conf);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
