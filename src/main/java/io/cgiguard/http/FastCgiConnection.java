@@ -123,7 +123,12 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     } else if (event instanceof ResponderSession.Event.Stdin stdin) {
       if (stream != null && stream.content(stdin.bytes(), false)) {
         paused.set(true);
-        return false;
+        // Between content() and the line above the request may have taken enough of the queue,
+        // or ended (a script need not read its whole body): its resume() then found nothing
+        // paused, and reading would have stopped for good, a kept connection with it.
+        if (stream.holding() || !paused.compareAndSet(true, false)) {
+          return false;
+        }
       }
     } else if (event instanceof ResponderSession.Event.StdinEnd) {
       if (stream != null) {

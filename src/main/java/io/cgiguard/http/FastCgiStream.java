@@ -130,6 +130,14 @@ final class FastCgiStream implements HttpStream {
     }
   }
 
+  /**
+   * @return whether more body is queued than the connection may read past, and the request is
+   *     still there to take it: once it is over, nothing will resume the connection but itself
+   */
+  synchronized boolean holding() {
+    return paused && !ended && failure == null;
+  }
+
   /** The front server aborted the request or closed the connection. */
   void fail(Throwable cause) {
     synchronized (this) {
