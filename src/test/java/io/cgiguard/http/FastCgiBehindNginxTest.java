@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +57,7 @@ class FastCgiBehindNginxTest {
               MultipartForms.titleAndDocument("Through nginx", "upload.bin", file))).build(),
           HttpResponse.BodyHandlers.ofString());
 
-      String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+      String digest = io.cgiguard.Digests.sha256(file);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("title=Through nginx\nfile=upload.bin\nsize="
           + file.length + "\nsha256=" + digest + "\n");
@@ -144,7 +142,7 @@ class FastCgiBehindNginxTest {
         """.formatted(NginxFront.FASTCGI_PARAMS);
     byte[] body = new byte[256 * 1024 + 3];
     new Random(13).nextBytes(body);
-    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    String digest = io.cgiguard.Digests.sha256(body);
     try (var front = FrontedGateway.start(temp, false, "", List.of(),
         () -> NginxFront.start(temp.resolve("nginx"), upstream, location))) {
       for (int round = 1; round <= 20; round++) {

@@ -1,5 +1,6 @@
 package io.cgiguard.http;
 
+import static io.cgiguard.Digests.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -258,11 +259,6 @@ class FastCgiListenerTest {
             .contains("3 " + sha256(read));
       }
     }
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   @Test

@@ -64,13 +64,21 @@ public final class FastCgiWire implements AutoCloseable {
 
   /** A GET of {@code target} with the params nginx's fastcgi_params give, ready to send. */
   public static ByteBuffer[] get(int requestId, boolean keep, String target) {
-    int query = target.indexOf('?');
-    Map<String, String> params = Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", target,
-        "QUERY_STRING", query < 0 ? "" : target.substring(query + 1), "SERVER_PROTOCOL",
-        "HTTP/1.1", "REMOTE_ADDR", "192.0.2.7", "REMOTE_PORT", "40000", "SERVER_NAME",
-        "example.org", "SERVER_PORT", "80", "HTTP_HOST", "example.org");
-    return new ByteBuffer[] {begin(requestId, keep), params(requestId, params),
+    return new ByteBuffer[] {begin(requestId, keep),
+        params(requestId, nginxParams("GET", target, Map.of())),
         empty(FastCgiRecord.PARAMS, requestId), empty(FastCgiRecord.STDIN, requestId)};
+  }
+
+  /** nginx's fastcgi_params for {@code method} and {@code target}, and {@code more}. */
+  private static Map<String, String> nginxParams(String method, String target,
+      Map<String, String> more) {
+    int query = target.indexOf('?');
+    Map<String, String> params = new java.util.HashMap<>(Map.of("REQUEST_METHOD", method,
+        "REQUEST_URI", target, "QUERY_STRING", query < 0 ? "" : target.substring(query + 1),
+        "SERVER_PROTOCOL", "HTTP/1.1", "REMOTE_ADDR", "192.0.2.7", "REMOTE_PORT", "40000",
+        "SERVER_NAME", "example.org", "SERVER_PORT", "80", "HTTP_HOST", "example.org"));
+    params.putAll(more);
+    return params;
   }
 
   /**
@@ -79,11 +87,8 @@ public final class FastCgiWire implements AutoCloseable {
    */
   public static ByteBuffer[] postHead(int requestId, boolean keep, String target,
       long contentLength) {
-    Map<String, String> params = Map.of("REQUEST_METHOD", "POST", "REQUEST_URI", target,
-        "QUERY_STRING", "", "SERVER_PROTOCOL", "HTTP/1.1", "REMOTE_ADDR", "192.0.2.7",
-        "REMOTE_PORT", "40000", "SERVER_NAME", "example.org", "SERVER_PORT", "80",
-        "HTTP_HOST", "example.org", "CONTENT_LENGTH", Long.toString(contentLength));
-    return new ByteBuffer[] {begin(requestId, keep), params(requestId, params),
+    return new ByteBuffer[] {begin(requestId, keep), params(requestId,
+        nginxParams("POST", target, Map.of("CONTENT_LENGTH", Long.toString(contentLength)))),
         empty(FastCgiRecord.PARAMS, requestId)};
   }
 

@@ -1,5 +1,6 @@
 package io.cgiguard.http;
 
+import static io.cgiguard.Digests.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgiguard.config.ConfigException;
@@ -18,10 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -222,10 +221,6 @@ class TlsAndHttp2Test {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, factory.getTrustManagers(), null);
     return context;
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   private static String run(String... command) throws IOException, InterruptedException {

@@ -2,11 +2,10 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.Digests;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +31,7 @@ class UnreadBodyTest {
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void aScriptThatAnswersBeforeTheBodyEndsLeavesThePumpFree() throws Exception {
     byte[] read = "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(read));
+    String digest = Digests.sha256(read);
     for (int round = 1; round <= 3; round++) {
       try (RawConnection stalled = RawConnection.open(gateway.port(), Duration.ofSeconds(20))) {
         // A megabyte announced, ten bytes sent: the rest never comes while the test looks.
