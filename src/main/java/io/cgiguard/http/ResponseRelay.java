@@ -4,7 +4,6 @@ import io.cgiguard.cgi.HeaderField;
 import io.cgiguard.cgi.ResponseHead;
 import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.ScriptProcess;
-import io.cgiguard.launch.Termination;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.ByteBuffer;
@@ -129,8 +128,8 @@ final class ResponseRelay {
     private Blocker.Callback pending;
     private long sent;
     private boolean overlong;
-    /** The script's end if it was awaited before the body went out, else null. */
-    private Optional<Termination> settled;
+    /** How the script ended if that was awaited before the body went out, else null. */
+    private Optional<ExitStatus> settled;
     /** Whether the whole body went out as the response's last write. */
     private boolean lastWritten;
 
@@ -167,8 +166,8 @@ final class ResponseRelay {
       if (ended && declared.isEmpty() && !HttpStatus.hasNoBody(response.getStatus())) {
         // A length says the body is complete: only for a script that exited by itself, not one
         // killed half-way, which must still reach the client as a cut-off body.
-        settled = process.awaitTermination(SETTLE);
-        if (!killedWhileWriting(settled)) {
+        settled = process.awaitExit(SETTLE);
+        if (!killedWhileWriting(settled, process)) {
           response.getHeaders().put(HttpHeader.CONTENT_LENGTH, first.remaining());
           // Also the response's end: over FastCGI that is the end records in the same write.
           lastWritten = true;
@@ -269,9 +268,9 @@ final class ResponseRelay {
     }
   }
 
-  /** @param settled the script's end if already awaited, else null */
+  /** @param settled how the script ended if already awaited, else null */
   private RelayResult ending(ScriptProcess process, BodyWatch watch, long sent,
-      OptionalLong contentLength, Optional<Termination> settled) throws InterruptedException {
+      OptionalLong contentLength, Optional<ExitStatus> settled) throws InterruptedException {
     if (watch.stalled()) {
       return new RelayResult(RelayResult.End.STALLED, sent, watch.why());
     }
@@ -284,9 +283,9 @@ final class ResponseRelay {
       process.signalGroup(ScriptProcess.Signals.SIGKILL);
       return new RelayResult(RelayResult.End.COMPLETE, sent, "");
     }
-    Optional<Termination> end = settled != null ? settled : process.awaitTermination(SETTLE);
-    if (killedWhileWriting(end)) {
-      ExitStatus.Signaled signaled = (ExitStatus.Signaled) end.orElseThrow().status();
+    Optional<ExitStatus> end = settled != null ? settled : process.awaitExit(SETTLE);
+    if (killedWhileWriting(end, process)) {
+      ExitStatus.Signaled signaled = (ExitStatus.Signaled) end.orElseThrow();
       return new RelayResult(RelayResult.End.TRUNCATED, sent, "the script was killed by "
           + ScriptProcess.Signals.name(signaled.signal()) + " while writing its body");
     }
@@ -294,9 +293,9 @@ final class ResponseRelay {
   }
 
   /** A signal the gateway did not send ended the script: its body may be cut anywhere. */
-  private static boolean killedWhileWriting(Optional<Termination> end) {
-    return end.isPresent() && end.get().status() instanceof ExitStatus.Signaled
-        && end.get().signalSentByGateway().isEmpty();
+  private static boolean killedWhileWriting(Optional<ExitStatus> end, ScriptProcess process) {
+    return end.isPresent() && end.get() instanceof ExitStatus.Signaled
+        && process.signalSent().isEmpty();
   }
 
   private static int readScript(ReadableByteChannel stdout, ByteBuffer buffer) {

@@ -130,22 +130,34 @@ final class ScriptRelay {
           Optional.empty(), Optional.empty());
       return;
     }
-    RelayResult result;
+    RelayResult result = null;
     parts.outcomes().running().moved(process, RunningScript.State.STREAMING);
     Duration remaining = plans.total(mapping).minus(since(plan.arrived()));
-    try (BodyWatch watch = new BodyWatch(process, watchdog, plans.bodyIdle(mapping),
-        remaining.isNegative() ? Duration.ZERO : remaining, parts.config().timeouts().linger())) {
-      abandonment.watch(process);
-      result = relay.body(request, response, process, outcome.block().bodyStart(),
-          head.contentLength(), watch);
+    try {
+      try (BodyWatch watch = new BodyWatch(process, watchdog, plans.bodyIdle(mapping),
+          remaining.isNegative() ? Duration.ZERO : remaining,
+          parts.config().timeouts().linger())) {
+        abandonment.watch(process);
+        result = relay.body(request, response, process, outcome.block().bodyStart(),
+            head.contentLength(), watch);
+      } finally {
+        abandonment.release();
+      }
+      finish(request, response, callback, requestId, line, plan, outcome, result);
     } finally {
-      abandonment.release();
+      // After the answer, not before: closing waits for the reap loop's report and the end of
+      // stderr, which a client on a kept connection would otherwise wait for before its next
+      // request is read. The relay already knows how the script ended, and a script that wrote
+      // past its Content-Length or outlived its stdout has been sent SIGKILL or gets it here.
       process.close();
       parts.outcomes().running().closed(process);
+      if (result == null) {
+        outcome.ticket().finish(false);
+      }
     }
-    finish(request, response, callback, requestId, line, plan, outcome, result);
   }
 
+  /** Logs how the relay ended and completes the response; the process is closed after this. */
   private void finish(Request request, Response response, Callback callback, String requestId,
       OutcomeLog.RequestLine line, AttemptPlan plan, Outcome.Relay outcome, RelayResult result) {
     Optional<FailureKind> failure = result.failure();

@@ -55,6 +55,20 @@ public interface ScriptProcess extends AutoCloseable {
    */
   Optional<Termination> awaitTermination(Duration timeout) throws InterruptedException;
 
+  /**
+   * Waits up to {@code timeout} for the script itself to exit, and no longer: unlike
+   * {@link #awaitTermination}, not for its reaping, its resource usage or the end of its stderr.
+   * A relay that only needs to know how the script ended asks this.
+   *
+   * @return how it ended, or empty when it is still running after {@code timeout}
+   */
+  default Optional<ExitStatus> awaitExit(Duration timeout) throws InterruptedException {
+    return awaitTermination(timeout).map(Termination::status);
+  }
+
+  /** The last signal the gateway sent to the group, if any. */
+  Optional<Integer> signalSent();
+
   /** Sends {@code signal} to the whole process group and remembers it as sent by the gateway. */
   void signalGroup(int signal);
 

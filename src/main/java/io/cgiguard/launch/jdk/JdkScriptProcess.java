@@ -91,6 +91,11 @@ final class JdkScriptProcess implements ScriptProcess {
     }
   }
 
+  @Override
+  public Optional<Integer> signalSent() {
+    return Optional.ofNullable(signalSent);
+  }
+
   /** SIGKILL kills forcibly; every other signal is delivered as SIGTERM, all the JDK can send. */
   @Override
   public void signalGroup(int signal) {

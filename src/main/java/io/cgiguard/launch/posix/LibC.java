@@ -41,6 +41,18 @@ final class LibC {
   /** wait4 option: return 0 at once when the child has not changed state. */
   static final int WNOHANG = 1;
 
+  /** waitid(2): which child ({@code P_PID}), and options beyond {@link #WNOHANG}. */
+  static final int P_PID = 1;
+  static final int WEXITED = 4;
+  /** Leaves the child waitable: a look at its exit that does not reap it. */
+  static final int WNOWAIT = 0x01000000;
+
+  /** siginfo_t: 128 bytes; si_code at 8, si_pid at 16 and si_status at 24 on 64-bit Linux;
+   * si_code is CLD_EXITED, or CLD_KILLED (2) or CLD_DUMPED for a signal. */
+  static final int SIGINFO_BYTES = 128;
+  static final int CLD_EXITED = 1;
+  static final int CLD_DUMPED = 3;
+
   /** The pidfd_open(2) system call number, the same on every architecture since Linux 5.3. */
   static final long SYS_PIDFD_OPEN = 434;
 
@@ -59,6 +71,8 @@ final class LibC {
   static native int kill(int pid, int signal);
 
   static native int wait4(int pid, Pointer status, int options, Pointer rusage);
+
+  static native int waitid(int idType, int id, Pointer info, int options);
 
   static native int prlimit(int pid, int resource, Pointer newLimit, Pointer oldLimit);
 

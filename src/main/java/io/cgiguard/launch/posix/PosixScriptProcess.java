@@ -1,5 +1,7 @@
 package io.cgiguard.launch.posix;
 
+import com.sun.jna.Memory;
+import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.launch.Termination;
 import io.cgiguard.launch.common.StderrDrain;
@@ -58,6 +60,27 @@ final class PosixScriptProcess implements ScriptProcess {
   }
 
   /**
+   * Held by the {@link ReapLoop} while it reaps this pid, and by {@link #peekExit} while it looks:
+   * until {@link #reaped} is set, the pid is still this script's (alive or a zombie) and cannot
+   * have been given to another process.
+   */
+  final Object reapLock = new Object();
+
+  /** Set under {@link #reapLock} once wait4 has reaped the pid. */
+  boolean reaped;
+
+  /**
+   * Completed by the reap loop as soon as it has reaped the script, before the script's stderr has
+   * ended: how it ended, for a relay that needs nothing more.
+   */
+  private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+
+  /** The reap loop reaped the script; its termination follows once stderr has ended. */
+  void reapedWith(int statusWord) {
+    exit.complete(WaitStatus.decode(statusWord));
+  }
+
+  /**
    * The script was reaped by the launcher's {@link ReapLoop} (wait4 of this pid only, never -1:
    * the JDK reaps its own children and must not lose one to us).
    */
@@ -76,6 +99,7 @@ final class PosixScriptProcess implements ScriptProcess {
 
   /** Whoever awaits the termination must learn of this rather than wait forever. */
   void reapFailed(RuntimeException e) {
+    exit.completeExceptionally(e);
     termination.completeExceptionally(e);
   }
 
@@ -128,6 +152,70 @@ final class PosixScriptProcess implements ScriptProcess {
     } catch (ExecutionException e) {
       throw new IllegalStateException("reaping " + pid + " failed", e.getCause());
     }
+  }
+
+  /**
+   * How long a relay that found stdout ended looks again for the exit before it waits for the
+   * reap loop: the kernel closes a dying script's pipes a few microseconds before it makes it a
+   * zombie, and a look costs one system call where waiting for the reap loop costs two thread
+   * wake-ups.
+   */
+  private static final long PEEK_NANOS = 50_000;
+
+  private static final ThreadLocal<Memory> SIGINFO =
+      ThreadLocal.withInitial(() -> new Memory(LibC.SIGINFO_BYTES));
+
+  @Override
+  public Optional<ExitStatus> awaitExit(Duration timeout) throws InterruptedException {
+    ExitStatus known = exit.getNow(null);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    long deadline = System.nanoTime() + Math.min(PEEK_NANOS, timeout.toNanos());
+    do {
+      ExitStatus peeked = peekExit();
+      if (peeked != null) {
+        return Optional.of(peeked);
+      }
+      Thread.yield();
+    } while (System.nanoTime() - deadline < 0);
+    try {
+      return Optional.of(exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("reaping " + pid + " failed", e.getCause());
+    }
+  }
+
+  /**
+   * waitid(WNOWAIT): the exit status if the script is a zombie, without reaping it (the reap loop
+   * still does, with its resource usage).
+   *
+   * @return how the script ended, or null while it runs or once it has been reaped
+   */
+  ExitStatus peekExit() {
+    Memory info = SIGINFO.get();
+    synchronized (reapLock) {
+      if (reaped) {
+        return null;
+      }
+      info.setInt(16, 0);
+      int result = LibC.waitid(LibC.P_PID, pid, info,
+          LibC.WEXITED | LibC.WNOHANG | LibC.WNOWAIT);
+      if (result != 0 || info.getInt(16) != pid) {
+        return null;
+      }
+    }
+    int code = info.getInt(8);
+    int status = info.getInt(24);
+    return code == LibC.CLD_EXITED ? new ExitStatus.Exited(status & 0xff)
+        : new ExitStatus.Signaled(status, code == LibC.CLD_DUMPED);
+  }
+
+  @Override
+  public Optional<Integer> signalSent() {
+    return Optional.ofNullable(signalSent);
   }
 
   @Override

@@ -225,9 +225,17 @@ final class ReapLoop implements AutoCloseable {
   }
 
   private void reap(Watched w, long now) {
-    int result = LibC.wait4(w.process.pid32(), waitResult, LibC.WNOHANG, rusage);
-    if (result == 0 || (result < 0 && Native.getLastError() == LibC.EINTR)) {
-      return;
+    int result;
+    int errno = 0;
+    synchronized (w.process.reapLock) {
+      result = LibC.wait4(w.process.pid32(), waitResult, LibC.WNOHANG, rusage);
+      if (result < 0) {
+        errno = Native.getLastError();
+      }
+      if (result == 0 || errno == LibC.EINTR) {
+        return;
+      }
+      w.process.reaped = true;
     }
     LibC.close(w.pidfd);
     w.pidfd = -1;
@@ -235,10 +243,11 @@ final class ReapLoop implements AutoCloseable {
     if (result < 0) {
       w.reported = true;
       w.process.reapFailed(new IllegalStateException(
-          "wait4(" + w.process.pid() + ") failed, errno " + Native.getLastError()));
+          "wait4(" + w.process.pid() + ") failed, errno " + errno));
       return;
     }
     w.statusWord = waitResult.getInt(0);
+    w.process.reapedWith(w.statusWord);
     w.cpu = WaitStatus.cpuTime(rusage);
     w.settleDeadlineNanos = now + StderrDrain.SETTLE_MILLIS * 1_000_000;
   }

@@ -156,6 +156,36 @@ class PosixLauncherTest {
   }
 
   @Test
+  void exitIsKnownWhileTheTerminationStillWaitsForStderr() throws Exception {
+    ScriptProcess process =
+        started(spec(ResourceLimits.NONE, script("processes/exit-3-escapee-holds-stderr.sh")));
+    long escapee = Long.parseLong(readLine(process.stdout()));
+    try {
+      // Reaped at once; the termination follows only StderrDrain.SETTLE_MILLIS later, since the
+      // escapee holds stderr and no group kill reaches it.
+      assertThat(process.awaitExit(Duration.ofSeconds(10))).contains(new ExitStatus.Exited(3));
+      assertThat(process.termination()).isEmpty();
+      assertThat(await(process).status()).isEqualTo(new ExitStatus.Exited(3));
+    } finally {
+      ProcessHandle.of(escapee).ifPresent(ProcessHandle::destroyForcibly);
+      process.close();
+    }
+  }
+
+  @Test
+  void awaitExitOfARunningScriptGivesUpAtItsTimeout() throws Exception {
+    try (ScriptProcess process =
+        started(spec(ResourceLimits.NONE, script("processes/ignore-sigterm.sh")))) {
+      assertThat(readLine(process.stdout())).isEqualTo("ready");
+      assertThat(process.awaitExit(Duration.ofMillis(100))).isEmpty();
+      process.signalGroup(Signals.SIGKILL);
+      assertThat(process.awaitExit(Duration.ofSeconds(10)))
+          .contains(new ExitStatus.Signaled(Signals.SIGKILL, false));
+      assertThat(process.signalSent()).contains(Signals.SIGKILL);
+    }
+  }
+
+  @Test
   void reportsResourceUsage() throws Exception {
     try (ScriptProcess process =
         started(spec(ResourceLimits.NONE, script("resources/burn-cpu-briefly.pl")))) {
