@@ -145,12 +145,11 @@ final class ScriptRelay {
       }
       finish(request, response, callback, requestId, line, plan, outcome, result);
     } finally {
-      // After the answer, not before: closing waits for the reap loop's report and the end of
-      // stderr, which a client on a kept connection would otherwise wait for before its next
-      // request is read. The relay already knows how the script ended, and a script that wrote
-      // past its Content-Length or outlived its stdout has been sent SIGKILL or gets it here.
-      process.close();
-      parts.outcomes().running().closed(process);
+      // After the answer, and without waiting: a close waits for the reap loop's report and the
+      // end of stderr (up to 200 ms when a detached child holds it), and Jetty reads the next
+      // request on the connection only once this handler has returned. The relay already knows
+      // how the script ended; whatever of its group still runs is sent SIGKILL here.
+      process.closeLater(() -> parts.outcomes().running().closed(process));
       if (result == null) {
         outcome.ticket().finish(false);
       }

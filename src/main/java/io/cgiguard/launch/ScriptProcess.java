@@ -78,6 +78,17 @@ public interface ScriptProcess extends AutoCloseable {
    */
   void terminateGroup(Duration grace);
 
+  /**
+   * What {@link #close()} does, without waiting: the group is signalled now if anything of it may
+   * still run, the rest happens once the script has been reaped, and then {@code then} runs (on
+   * whichever thread finished the close). A request that has already answered closes its process
+   * this way, so that nothing it waits for delays the next request on its connection.
+   */
+  default void closeLater(Runnable then) {
+    close();
+    then.run();
+  }
+
   /** Kills the group, reaps the script, closes all pipes. Idempotent; never throws. */
   @Override
   void close();

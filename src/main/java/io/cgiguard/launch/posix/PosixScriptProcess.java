@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A script spawned by {@link PosixLauncher}, leader of its own process group (pgid = pid).
@@ -26,6 +28,7 @@ import java.util.function.Consumer;
  * so the group id, cannot be reused, which is why {@link #close()} kills before it reaps.
  */
 final class PosixScriptProcess implements ScriptProcess {
+  private static final Logger LOG = LoggerFactory.getLogger(PosixScriptProcess.class);
   private static final long CLOSE_WAIT_MILLIS = 10_000;
 
   private final int pid;
@@ -38,6 +41,8 @@ final class PosixScriptProcess implements ScriptProcess {
   private final Consumer<PosixScriptProcess> abandonStderr;
   private final CompletableFuture<Termination> termination = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Completed once a {@link #closeLater} has finished; never completed by close() itself. */
+  private final CompletableFuture<Void> closedLater = new CompletableFuture<>();
   private volatile Integer signalSent;
 
   PosixScriptProcess(
@@ -239,8 +244,52 @@ final class PosixScriptProcess implements ScriptProcess {
   }
 
   @Override
+  public void closeLater(Runnable then) {
+    if (!closed.compareAndSet(false, true)) {
+      then.run();
+      return;
+    }
+    if (!termination.isDone() || groupAlive()) {
+      signalGroup(Signals.SIGKILL);
+    }
+    // The reap loop reports the termination once stderr has ended, or StderrDrain.SETTLE_MILLIS
+    // after the exit: what close() waits for, here without a thread waiting.
+    termination.whenComplete((done, failed) -> {
+      try {
+        finishClose();
+      } finally {
+        closedLater.complete(null);
+        then.run();
+      }
+    });
+  }
+
+  /** After {@link #closeLater}: the group's stragglers, the pipes, a stderr held elsewhere. */
+  private void finishClose() {
+    try {
+      if (groupAlive()) {
+        signalGroup(Signals.SIGKILL);
+      }
+      closeQuietly(stdin);
+      closeQuietly(stdout);
+      if (!drain.awaitEnd(0)) {
+        abandonStderr.accept(this);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("closing script {} failed", pid, e);
+    } finally {
+      onClose.accept(this);
+    }
+  }
+
+  @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      // A close already under way in the background: whoever closes now (the launcher, shutting
+      // down) expects it done on return.
+      awaitClosedLater();
       return;
     }
     try {
@@ -264,6 +313,16 @@ final class PosixScriptProcess implements ScriptProcess {
       // close() never throws: the caller is already on its way out.
     } finally {
       onClose.accept(this);
+    }
+  }
+
+  private void awaitClosedLater() {
+    try {
+      closedLater.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // As close() itself: never throws, the caller is on its way out.
     }
   }
 

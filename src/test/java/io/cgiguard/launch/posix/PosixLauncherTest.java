@@ -117,6 +117,22 @@ class PosixLauncherTest {
   }
 
   @Test
+  void closeLaterKillsTheGroupClosesThePipesAndThenTellsTheCaller() throws Exception {
+    ScriptProcess process = started(spec(ResourceLimits.NONE, script("processes/orphan-holds-stdout.sh")));
+    long orphan = Long.parseLong(readLine(process.stdout()));
+    assertThat(process.awaitExit(Duration.ofSeconds(30))).contains(new ExitStatus.Exited(0));
+    java.util.concurrent.CompletableFuture<Boolean> told = new java.util.concurrent.CompletableFuture<>();
+    process.closeLater(() -> told.complete(process.termination().isPresent()));
+    assertThat(told.get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .as("reaped before the caller is told").isTrue();
+    assertThat(eventually(Duration.ofSeconds(10), () -> !alive(orphan))).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> process.stdout().read())
+        .isInstanceOf(IOException.class);
+    // A second close, as the launcher's own at shutdown, finds the work done and returns.
+    process.close();
+  }
+
+  @Test
   void fileSizeLimitStopsALargeWrite(@TempDir Path directory) throws Exception {
     ResourceLimits oneKib = new ResourceLimits(null, -1, -1, 1024, -1, 0);
     LaunchSpec spec =
