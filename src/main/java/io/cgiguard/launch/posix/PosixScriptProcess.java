@@ -41,8 +41,8 @@ final class PosixScriptProcess implements ScriptProcess {
   private final Consumer<PosixScriptProcess> abandonStderr;
   private final CompletableFuture<Termination> termination = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Completed once a {@link #closeLater} has finished; never completed by close() itself. */
-  private final CompletableFuture<Void> closedLater = new CompletableFuture<>();
+  /** Completed once the first close, {@link #close} or {@link #closeLater}, has finished. */
+  private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
   private volatile Integer signalSent;
 
   PosixScriptProcess(
@@ -258,7 +258,7 @@ final class PosixScriptProcess implements ScriptProcess {
       try {
         finishClose();
       } finally {
-        closedLater.complete(null);
+        closeDone.complete(null);
         then.run();
       }
     });
@@ -287,9 +287,9 @@ final class PosixScriptProcess implements ScriptProcess {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
-      // A close already under way in the background: whoever closes now (the launcher, shutting
-      // down) expects it done on return.
-      awaitClosedLater();
+      // Whoever closes again (the launcher, shutting down, while a close runs in the background)
+      // expects it done on return.
+      awaitCloseDone();
       return;
     }
     try {
@@ -313,12 +313,13 @@ final class PosixScriptProcess implements ScriptProcess {
       // close() never throws: the caller is already on its way out.
     } finally {
       onClose.accept(this);
+      closeDone.complete(null);
     }
   }
 
-  private void awaitClosedLater() {
+  private void awaitCloseDone() {
     try {
-      closedLater.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      closeDone.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

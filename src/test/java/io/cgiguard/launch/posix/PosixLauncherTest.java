@@ -133,6 +133,17 @@ class PosixLauncherTest {
   }
 
   @Test
+  void aSecondCloseReturnsOnceTheFirstIsDone() throws Exception {
+    ScriptProcess process = started(spec(ResourceLimits.NONE, script("processes/exit-42.sh")));
+    process.close();
+    // The first close has finished: a second one (the launcher's at shutdown, after the
+    // request's own) has nothing to wait for. A second close once waited out its 10 s limit.
+    java.util.concurrent.CompletableFuture.runAsync(process::close)
+        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(process.termination()).isPresent();
+  }
+
+  @Test
   void fileSizeLimitStopsALargeWrite(@TempDir Path directory) throws Exception {
     ResourceLimits oneKib = new ResourceLimits(null, -1, -1, 1024, -1, 0);
     LaunchSpec spec =
