@@ -52,6 +52,8 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
       new org.eclipse.jetty.util.Attributes.Lazy();
   private FastCgiStream stream;
   private boolean keepConnection;
+  /** Whether the current request's empty STDIN record has arrived: the front sends no more. */
+  private volatile boolean stdinEnded;
   private volatile FastCgiParams edge;
 
   FastCgiConnection(Connector connector, HttpConfiguration configuration, EndPoint endPoint,
@@ -112,6 +114,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private boolean act(ResponderSession.Event event) {
     if (event instanceof ResponderSession.Event.Begin begin) {
       keepConnection = begin.keepConnection();
+      stdinEnded = false;
       stream = new FastCgiStream(this, channels.newHttpChannel(this), begin.requestId(),
           begin.keepConnection());
       stream.channel().setHttpStream(stream);
@@ -131,6 +134,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
         }
       }
     } else if (event instanceof ResponderSession.Event.StdinEnd) {
+      stdinEnded = true;
       if (stream != null) {
         stream.content(new byte[0], true);
       }
@@ -203,8 +207,22 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     ending(done);
     done.over();
     inFlight.decrementAndGet();
-    if (!done.keepConnection() || (failure != null && !done.answered())) {
+    if (failure != null && !done.answered()) {
       output.closeWhenFlushed();
+      return;
+    }
+    if (!done.keepConnection()) {
+      if (stdinEnded) {
+        output.closeWhenFlushed();
+      } else {
+        // The front server may still be sending this request's records (Apache sends its empty
+        // STDIN record after the params, and a body may be left unread): a connection closed
+        // under it fails its next write, and Apache then answers 503 (AH01075, Broken pipe).
+        // Only our side closes now; the rest arrives for a finished request and is skipped, and
+        // the connection closes when the front closes its side, or at the idle timeout.
+        output.shutdownWhenFlushed();
+        resume();
+      }
       return;
     }
     if (failure != null) {
@@ -328,6 +346,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean writing;
     private boolean closeAfter;
+    private boolean shutdownAfter;
 
     private record Pending(ByteBuffer[] buffers, Callback callback) {}
 
@@ -352,19 +371,34 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
       close();
     }
 
+    /** Ends the output once what is queued is written, and leaves the input open. */
+    void shutdownWhenFlushed() {
+      synchronized (this) {
+        shutdownAfter = true;
+        if (writing) {
+          return;
+        }
+      }
+      getEndPoint().shutdownOutput();
+    }
+
     private void next() {
       Pending pending;
       synchronized (this) {
         pending = queue.poll();
         if (pending == null) {
           writing = false;
-          if (!closeAfter) {
+          if (!closeAfter && !shutdownAfter) {
             return;
           }
         }
       }
       if (pending == null) {
-        close();
+        if (closeAfter) {
+          close();
+        } else {
+          getEndPoint().shutdownOutput();
+        }
         return;
       }
       getEndPoint().write(Callback.from(() -> {

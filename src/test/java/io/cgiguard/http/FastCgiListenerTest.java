@@ -4,6 +4,7 @@ import static io.cgiguard.Digests.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cgiguard.Polling;
 import io.cgiguard.fastcgi.FastCgiRecord;
 import io.cgiguard.fastcgi.NameValuePairs;
 import io.cgiguard.fastcgi.RecordWriter;
@@ -172,6 +173,33 @@ class FastCgiListenerTest {
           "SERVER_NAME=example.org\n", "SERVER_PORT=80\n", "QUERY_STRING=a=1\n",
           "SCRIPT_NAME=/responses/env.pl\n");
       assertThat(second).endsWith("hello\n");
+    }
+  }
+
+  /**
+   * Apache sends a request's empty STDIN record after its params, and may still be sending it
+   * when the answer is complete. Without FCGI_KEEP_CONN the gateway ends the connection after the
+   * answer, but only its own side until the front server has sent its last record: a connection
+   * closed under the front server fails that write, and Apache then answers 503 (AH01075).
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aConnectionNotKeptEndsOnlyItsOwnSideWhileTheFrontStillSends() throws Exception {
+    try (TestGateway gateway = start("")) {
+      FastCgiWire wire = FastCgiWire.connect(socket());
+      ByteBuffer[] get = FastCgiWire.get(1, false, "/responses/hello.sh");
+      // Everything but the empty STDIN record, which goes only once the answer is in.
+      wire.send(java.util.Arrays.copyOf(get, get.length - 1));
+      String answer = wire.answer(1).stdout();
+      assertThat(wire.read()).as("the gateway's side ends after END_REQUEST").isEmpty();
+
+      wire.send(get[get.length - 1]);
+
+      assertThat(answer).endsWith("hello\n");
+      wire.close(); // as the front server, once it has read END_REQUEST
+      assertThat(Polling.eventually(Duration.ofSeconds(10),
+          () -> gateway.server().fastCgi().orElseThrow().openConnections() == 0))
+          .as("the connection closes once the front server has closed its side").isTrue();
     }
   }
 
