@@ -31,6 +31,17 @@ final class PosixScriptProcess implements ScriptProcess {
   private static final Logger LOG = LoggerFactory.getLogger(PosixScriptProcess.class);
   private static final long CLOSE_WAIT_MILLIS = 10_000;
 
+  /**
+   * How long a relay that found stdout ended looks again for the exit before it waits for the
+   * reap loop: the kernel closes a dying script's pipes a few microseconds before it makes it a
+   * zombie, and a look costs one system call where waiting for the reap loop costs two thread
+   * wake-ups.
+   */
+  private static final long PEEK_NANOS = 50_000;
+
+  private static final ThreadLocal<Memory> SIGINFO =
+      ThreadLocal.withInitial(() -> new Memory(LibC.SIGINFO_BYTES));
+
   private final int pid;
   private final OutputStream stdin;
   private final InputStream stdout;
@@ -150,25 +161,20 @@ final class PosixScriptProcess implements ScriptProcess {
 
   @Override
   public Optional<Termination> awaitTermination(Duration timeout) throws InterruptedException {
+    return await(termination, timeout);
+  }
+
+  /** @return what {@code future} gives within {@code timeout}, or empty */
+  private <T> Optional<T> await(CompletableFuture<T> future, Duration timeout)
+      throws InterruptedException {
     try {
-      return Optional.of(termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+      return Optional.of(future.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
     } catch (TimeoutException e) {
       return Optional.empty();
     } catch (ExecutionException e) {
       throw new IllegalStateException("reaping " + pid + " failed", e.getCause());
     }
   }
-
-  /**
-   * How long a relay that found stdout ended looks again for the exit before it waits for the
-   * reap loop: the kernel closes a dying script's pipes a few microseconds before it makes it a
-   * zombie, and a look costs one system call where waiting for the reap loop costs two thread
-   * wake-ups.
-   */
-  private static final long PEEK_NANOS = 50_000;
-
-  private static final ThreadLocal<Memory> SIGINFO =
-      ThreadLocal.withInitial(() -> new Memory(LibC.SIGINFO_BYTES));
 
   @Override
   public Optional<ExitStatus> awaitExit(Duration timeout) throws InterruptedException {
@@ -184,13 +190,7 @@ final class PosixScriptProcess implements ScriptProcess {
       }
       Thread.yield();
     } while (System.nanoTime() - deadline < 0);
-    try {
-      return Optional.of(exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
-    } catch (TimeoutException e) {
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("reaping " + pid + " failed", e.getCause());
-    }
+    return await(exit, timeout);
   }
 
   /**
