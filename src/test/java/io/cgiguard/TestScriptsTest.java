@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,8 +31,7 @@ class TestScriptsTest {
     for (String behaviour : TestScripts.BEHAVIOURS) {
       try (Stream<Path> files = Files.walk(TestScripts.path(behaviour))) {
         for (Path file : files.filter(Files::isRegularFile).toList()) {
-          String digest = HexFormat.of().formatHex(
-              MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+          String digest = Digests.sha256(Files.readAllBytes(file));
           byContent.computeIfAbsent(digest, d -> new ArrayList<>())
               .add(TestScripts.ROOT.relativize(file).toString());
         }

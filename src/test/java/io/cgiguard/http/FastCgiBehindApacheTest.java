@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.Digests;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,9 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +71,7 @@ class FastCgiBehindApacheTest {
   void postBodiesReachTheScriptWholeWithAndWithoutALength(Mode mode) throws Exception {
     byte[] body = new byte[3 * 1024 * 1024 + 5];
     new Random(7).nextBytes(body);
-    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    String digest = Digests.sha256(body);
     try (var front = front(mode, "", "", true)) {
       HttpResponse<String> sized = JettyPageScan.send(client, HttpRequest.newBuilder(
           front.server().uri("/responses/count.pl")).timeout(Duration.ofSeconds(60))

@@ -2,12 +2,11 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.Digests;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,7 +50,7 @@ class RequestBodyDeliveryTest {
         .header("Content-Type", "application/octet-stream")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
         HttpResponse.BodyHandlers.ofString());
-    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    String digest = Digests.sha256(body);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.body()).isEqualTo(body.length + " " + digest + "\nCONTENT_LENGTH="
         + body.length + "\n");
@@ -89,7 +88,7 @@ class RequestBodyDeliveryTest {
         }
       }
       String response = connection.readToClose();
-      String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      String digest = Digests.sha256(bytes);
       assertThat(response).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n" + bytes.length + " "
           + digest + "\nCONTENT_LENGTH=" + bytes.length + "\n");
     }

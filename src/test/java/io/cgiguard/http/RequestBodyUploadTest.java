@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.Digests;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -61,7 +62,7 @@ class RequestBodyUploadTest {
         .POST(HttpRequest.BodyPublishers.ofByteArray(
             MultipartForms.titleAndDocument("Quarterly report", "report.bin", file))),
         HttpResponse.BodyHandlers.ofString());
-    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+    String digest = Digests.sha256(file);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("title=Quarterly report\nfile=report.bin\nsize="
         + file.length + "\nsha256=" + digest + "\n");
