@@ -345,10 +345,12 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private final class Output {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean writing;
-    private boolean closeAfter;
-    private boolean shutdownAfter;
+    /** What to do once the queue is written: nothing (null), or end the output or the whole. */
+    private Ending after;
 
     private record Pending(ByteBuffer[] buffers, Callback callback) {}
+
+    private enum Ending { OUTPUT, CLOSE }
 
     void write(List<ByteBuffer> buffers, Callback callback) {
       synchronized (this) {
@@ -362,43 +364,48 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     }
 
     void closeWhenFlushed() {
-      synchronized (this) {
-        closeAfter = true;
-        if (writing) {
-          return;
-        }
-      }
-      close();
+      endWhenFlushed(Ending.CLOSE);
     }
 
     /** Ends the output once what is queued is written, and leaves the input open. */
     void shutdownWhenFlushed() {
+      endWhenFlushed(Ending.OUTPUT);
+    }
+
+    private void endWhenFlushed(Ending ending) {
+      Ending effective;
       synchronized (this) {
-        shutdownAfter = true;
+        effective = after = after == Ending.CLOSE ? after : ending;
         if (writing) {
           return;
         }
       }
-      getEndPoint().shutdownOutput();
+      end(effective);
+    }
+
+    private void end(Ending ending) {
+      if (ending == Ending.CLOSE) {
+        close();
+      } else {
+        getEndPoint().shutdownOutput();
+      }
     }
 
     private void next() {
       Pending pending;
+      Ending ending;
       synchronized (this) {
         pending = queue.poll();
+        ending = after;
         if (pending == null) {
           writing = false;
-          if (!closeAfter && !shutdownAfter) {
+          if (ending == null) {
             return;
           }
         }
       }
       if (pending == null) {
-        if (closeAfter) {
-          close();
-        } else {
-          getEndPoint().shutdownOutput();
-        }
+        end(ending);
         return;
       }
       getEndPoint().write(Callback.from(() -> {

@@ -249,39 +249,22 @@ final class PosixScriptProcess implements ScriptProcess {
       then.run();
       return;
     }
-    if (!termination.isDone() || groupAlive()) {
-      signalGroup(Signals.SIGKILL);
-    }
+    killUnlessGone();
     // The reap loop reports the termination once stderr has ended, or StderrDrain.SETTLE_MILLIS
     // after the exit: what close() waits for, here without a thread waiting.
     termination.whenComplete((done, failed) -> {
       try {
-        finishClose();
+        release(0);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.warn("closing script {} failed", pid, e);
       } finally {
+        onClose.accept(this);
         closeDone.complete(null);
         then.run();
       }
     });
-  }
-
-  /** After {@link #closeLater}: the group's stragglers, the pipes, a stderr held elsewhere. */
-  private void finishClose() {
-    try {
-      if (groupAlive()) {
-        signalGroup(Signals.SIGKILL);
-      }
-      closeQuietly(stdin);
-      closeQuietly(stdout);
-      if (!drain.awaitEnd(0)) {
-        abandonStderr.accept(this);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.warn("closing script {} failed", pid, e);
-    } finally {
-      onClose.accept(this);
-    }
   }
 
   @Override
@@ -293,20 +276,9 @@ final class PosixScriptProcess implements ScriptProcess {
       return;
     }
     try {
-      if (!termination.isDone() || groupAlive()) {
-        signalGroup(Signals.SIGKILL);
-      }
+      killUnlessGone();
       termination.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-      // Members that were still starting when the first signal went out.
-      if (groupAlive()) {
-        signalGroup(Signals.SIGKILL);
-      }
-      closeQuietly(stdin);
-      closeQuietly(stdout);
-      if (!drain.awaitEnd(StderrDrain.SETTLE_MILLIS)) {
-        // A process that left the group (setsid) still holds stderr: stop waiting for it.
-        abandonStderr.accept(this);
-      }
+      release(StderrDrain.SETTLE_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -314,6 +286,29 @@ final class PosixScriptProcess implements ScriptProcess {
     } finally {
       onClose.accept(this);
       closeDone.complete(null);
+    }
+  }
+
+  /** The first step of a close: SIGKILL to the group unless the script is reaped and alone. */
+  private void killUnlessGone() {
+    if (!termination.isDone() || groupAlive()) {
+      signalGroup(Signals.SIGKILL);
+    }
+  }
+
+  /**
+   * The rest of a close, once the script has been reaped: the group's stragglers, the pipes, and
+   * a stderr still held after {@code stderrWaitMillis} by a process outside the group (setsid).
+   */
+  private void release(long stderrWaitMillis) throws InterruptedException {
+    // Members that were still starting when the first signal went out.
+    if (groupAlive()) {
+      signalGroup(Signals.SIGKILL);
+    }
+    closeQuietly(stdin);
+    closeQuietly(stdout);
+    if (!drain.awaitEnd(stderrWaitMillis)) {
+      abandonStderr.accept(this);
     }
   }
 
