@@ -3,6 +3,7 @@ package io.cgiguard.http;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.Launcher;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +31,18 @@ final class Draining {
   private final Server server;
   private final GracefulHandler requests;
   private final Launcher launcher;
+  private final List<? extends Drainable> listeners;
 
-  Draining(Server server, GracefulHandler requests, Launcher launcher) {
+  /**
+   * @param listeners the listeners that are not Jetty network connectors (the FastCGI one on a
+   *     Unix socket): they stop accepting when the network connectors close
+   */
+  Draining(Server server, GracefulHandler requests, Launcher launcher,
+      List<? extends Drainable> listeners) {
     this.server = server;
     this.requests = requests;
     this.launcher = launcher;
+    this.listeners = List.copyOf(listeners);
   }
 
   void run(GatewayConfig.Drain drain, Duration killGrace) {
@@ -56,6 +64,13 @@ final class Draining {
         } catch (RuntimeException e) {
           LOG.warn("draining: closing the listener {} failed", listener, e);
         }
+      }
+    }
+    for (Drainable listener : listeners) {
+      try {
+        listener.stopAccepting();
+      } catch (RuntimeException e) {
+        LOG.warn("draining: closing the listener {} failed", listener, e);
       }
     }
     CompletableFuture<Void> idle = requests.shutdown();

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
+import java.io.Closeable;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,14 +16,18 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The FastCGI listener: a Jetty connector (Unix socket or TCP) whose connections speak FastCGI,
@@ -29,6 +36,8 @@ import org.eclipse.jetty.server.AbstractConnector;
  * script can run.
  */
 public final class FastCgiListener implements Drainable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FastCgiListener.class);
 
   private final GatewayConfig.FastCgi settings;
   private final AbstractConnector connector;
@@ -55,7 +64,7 @@ public final class FastCgiListener implements Drainable {
     AbstractConnector connector;
     if (listen.unixSocket().isPresent()) {
       Path socket = listen.unixSocket().get();
-      UnixDomainServerConnector unix = new UnixDomainServerConnector(server, factory);
+      UnixListener unix = new UnixListener(server, factory);
       unix.setUnixDomainPath(socket);
       unix.setAcceptQueueSize(1024);
       connector = unix;
@@ -155,24 +164,18 @@ public final class FastCgiListener implements Drainable {
   }
 
   /**
-   * Stops taking connections: a TCP listener closes its socket; a Unix one stops accepting and
-   * removes its socket file, so a front server's next connect fails at once instead of waiting
-   * in the backlog.
+   * Stops taking connections and closes the listening socket, so that a front server's next
+   * connect fails at once (a Unix socket file that stays behind refuses it) instead of waiting in
+   * the backlog; the connections already open go on. Idempotent.
    */
   @Override
   public void stopAccepting() {
-    connector.setAccepting(false);
-    if (connector instanceof ServerConnector tcp) {
-      tcp.close();
+    if (connector instanceof UnixListener unix) {
+      unix.closeListening();
+    } else {
+      connector.setAccepting(false);
+      ((ServerConnector) connector).close();
     }
-    settings.listen().orElseThrow().unixSocket().ifPresent(socket -> {
-      try {
-        Files.deleteIfExists(socket);
-      } catch (IOException e) {
-        org.slf4j.LoggerFactory.getLogger(FastCgiListener.class)
-            .warn("cannot remove unix:{} while draining: {}", socket, e.getMessage());
-      }
-    });
   }
 
   @Override
@@ -190,8 +193,75 @@ public final class FastCgiListener implements Drainable {
     try {
       connector.stop();
     } catch (Exception e) {
-      org.slf4j.LoggerFactory.getLogger(FastCgiListener.class)
-          .warn("closing the FastCGI listener failed", e);
+      LOG.warn("closing the FastCGI listener failed", e);
+    }
+  }
+
+  /**
+   * The Unix-socket connector. Its socket file usually lies in a directory only root may write,
+   * and by the time the gateway stops it runs as {@code [server] run-as}, which may not remove
+   * the file: the listening socket still closes, the file stays (nothing answers on it, so a
+   * front server's connect is refused), one line says so, and the next start replaces it.
+   * (Its log is the listener's: the inherited {@code LOG} is Jetty's.)
+   */
+  private static final class UnixListener extends UnixDomainServerConnector {
+
+    private volatile boolean listeningClosed;
+    private final AtomicBoolean fileLeftSaid = new AtomicBoolean();
+
+    UnixListener(Server server, ConnectionFactory factory) {
+      super(server, factory);
+    }
+
+    void closeListening() {
+      listeningClosed = true;
+      setAccepting(false);
+      if (getTransport() instanceof Closeable listening) {
+        try {
+          listening.close();
+        } catch (IOException e) {
+          FastCgiListener.LOG.warn("closing unix:{} failed: {}", getUnixDomainPath(),
+              e.toString());
+        }
+      }
+      try {
+        Files.deleteIfExists(getUnixDomainPath());
+      } catch (IOException e) {
+        fileLeft(e);
+      }
+    }
+
+    /** The acceptor blocked in accept() when the socket closed under it: no failure. */
+    @Override
+    protected boolean handleAcceptFailure(Throwable failure) {
+      if (listeningClosed && failure instanceof ClosedChannelException) {
+        return true;
+      }
+      return super.handleAcceptFailure(failure);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+      try {
+        super.doStop();
+      } catch (IOException e) {
+        // Jetty removes the file last, once the socket and the selectors are closed.
+        fileLeft(e);
+      }
+    }
+
+    private void fileLeft(IOException failure) {
+      if (!fileLeftSaid.compareAndSet(false, true)) {
+        return;
+      }
+      if (failure instanceof AccessDeniedException) {
+        FastCgiListener.LOG.info("unix:{} stays behind: the run-as user may not remove it "
+            + "from its directory; nothing listens on it any more, and the next start replaces it",
+            getUnixDomainPath());
+      } else {
+        FastCgiListener.LOG.warn("cannot remove unix:{}: {}; the next start replaces it",
+            getUnixDomainPath(), failure.toString());
+      }
     }
   }
 }

@@ -185,7 +185,8 @@ public final class GatewayServer implements AutoCloseable {
     stopping = true;
     sites.closeConnections();
     GatewayConfig now = sites.current().config();
-    new Draining(server, graceful, launcher).run(now.server().drain(), now.timeouts().killGrace());
+    new Draining(server, graceful, launcher, fastCgi.stream().toList())
+        .run(now.server().drain(), now.timeouts().killGrace());
     close();
   }
 

@@ -109,6 +109,75 @@ class ServeAsRootTest {
     }
   }
 
+  /**
+   * The socket lies in a directory only root may write, so the gateway, nobody by the time it
+   * stops, cannot remove it: SIGTERM still closes the listening socket once drain-delay is over
+   * (a new connect is refused while the running request finishes), the stop logs one line about
+   * the file and no failure, and the next start replaces the file.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aStopAsNobodyClosesTheFastCgiSocketItMayNotRemoveAndTheNextStartReplacesIt()
+      throws Exception {
+    Path socket = root.resolve("fcgi.sock");
+    Path cgiBin = root.resolve("cgi-bin");
+    Files.copy(FIXTURE.resolveSibling("../responses/wait-for-release.sh").normalize(),
+        cgiBin.resolve("wait.sh"));
+    Files.setPosixFilePermissions(cgiBin.resolve("wait.sh"),
+        PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path gate = readableDirectory(root.resolve("gate"));
+    String toml = """
+        [server]
+        bind = "127.0.0.1"
+        port = 0
+        docroot = "%s"
+        run-as = "nobody"
+        drain-delay = "500ms"
+        drain-timeout = "30s"
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        [fastcgi]
+        listen = "unix:%s"
+        socket-owner = "nobody"
+        socket-mode = "0600"
+        """.formatted(root.resolve("docroot"), cgiBin, socket);
+    child = ServeChild.start(root, toml);
+    child.awaitListening(Duration.ofSeconds(60));
+
+    try (io.cgiguard.http.FastCgiWire held = io.cgiguard.http.FastCgiWire.connect(socket)) {
+      held.send(io.cgiguard.http.FastCgiWire.get(1, false, "/cgi-bin/wait.sh?" + gate));
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(30),
+          () -> !io.cgiguard.http.ProcessTable.childrenOf(child.pid()).isEmpty()))
+          .as("wait.sh running").isTrue();
+      Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).isTrue();
+
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(10), () -> refused(socket)))
+          .as("a new connect is refused once drain-delay is over").isTrue();
+      assertThat(child.process().isAlive()).as("the held request keeps the gateway up").isTrue();
+      Files.createFile(gate.resolve("release"));
+      assertThat(held.answer(1).stdout()).startsWith("Status: 200").endsWith("released\n");
+    }
+    assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).as(child.stderr()).isTrue();
+    assertThat(child.process().exitValue()).as(child.stderr()).isZero();
+    String log = child.stderr() + child.stdout();
+    assertThat(log).doesNotContain("WARN").doesNotContain("ERROR").doesNotContain("Exception");
+    assertThat(log.lines().filter(line -> line.contains("stays behind")).toList()).as(log)
+        .singleElement().asString().contains("unix:" + socket)
+        .contains("the next start replaces it");
+    assertThat(Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+
+    child = ServeChild.start(root, toml);
+    child.awaitListening(Duration.ofSeconds(60));
+    Files.delete(gate.resolve("release"));
+    Files.createFile(gate.resolve("release"));
+    try (io.cgiguard.http.FastCgiWire again = io.cgiguard.http.FastCgiWire.connect(socket)) {
+      again.send(io.cgiguard.http.FastCgiWire.get(1, false, "/cgi-bin/wait.sh?" + gate));
+      assertThat(again.answer(1).stdout()).endsWith("released\n");
+    }
+  }
+
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void runAsRootKeepsRootAndWarnsAtStartUp() throws Exception {
@@ -190,6 +259,17 @@ class ServeAsRootTest {
     });
     assertThat(line).as("Groups line").isPresent();
     return ids;
+  }
+
+  /** @return whether a connect to {@code socket} fails at once, as with nothing listening */
+  private static boolean refused(Path socket) {
+    try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
+        java.net.StandardProtocolFamily.UNIX)) {
+      probe.connect(java.net.UnixDomainSocketAddress.of(socket));
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
