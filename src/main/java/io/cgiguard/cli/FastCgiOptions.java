@@ -24,6 +24,6 @@ final class FastCgiOptions {
     }
     return Configs.withFastCgi(config, new GatewayConfig.FastCgi(listen, f.http() && !only,
         f.scriptFrom(), f.allowedRoots(), f.socketOwner(), f.socketGroup(), f.socketMode(),
-        f.maxConnections(), f.maxParamsBytes()));
+        f.maxConnections(), f.maxParamsBytes(), f.allowedClients()));
   }
 }

@@ -38,7 +38,8 @@ final class FastCgiSection {
     var fastcgi = new GatewayConfig.FastCgi(listen, t.bool("http", true), from, List.copyOf(roots),
         optional(t, "socket-owner"), optional(t, "socket-group"), mode(t),
         t.integer("max-connections", 256, 1, 100_000),
-        (int) t.bytes("max-params-bytes", "64KiB", 1024, 1024 * 1024));
+        (int) t.bytes("max-params-bytes", "64KiB", 1024, 1024 * 1024),
+        ConfigLoader.ranges(t, "allowed-clients", GatewayConfig.FastCgi.LOOPBACK));
     if (!fastcgi.http() && listen.isEmpty()) {
       t.problem("http", "http = false needs a FastCGI listen address, or nothing would listen");
     }

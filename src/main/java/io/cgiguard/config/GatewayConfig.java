@@ -276,6 +276,8 @@ public record GatewayConfig(
    * @param socketMode the Unix socket's permissions
    * @param maxConnections the most FastCGI connections open at once
    * @param maxParamsBytes the largest PARAMS stream of one request
+   * @param allowedClients the addresses a TCP listener takes connections from (FastCGI's
+   *     {@code FCGI_WEB_SERVER_ADDRS}); a Unix socket is guarded by its owner and mode instead
    */
   public record FastCgi(
       Optional<Listen> listen,
@@ -286,10 +288,15 @@ public record GatewayConfig(
       Optional<String> socketGroup,
       Set<java.nio.file.attribute.PosixFilePermission> socketMode,
       int maxConnections,
-      int maxParamsBytes) {
+      int maxParamsBytes,
+      List<AddressRange> allowedClients) {
+
+    /** Who may connect to a TCP listener unless {@code allowed-clients} says otherwise. */
+    public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
 
     public FastCgi {
       allowedRoots = List.copyOf(allowedRoots);
+      allowedClients = List.copyOf(allowedClients);
       socketMode = Set.copyOf(socketMode);
     }
   }
@@ -303,6 +310,9 @@ public record GatewayConfig(
    */
   public record Listen(Optional<Path> unixSocket, String host, int port) {
 
+    /** The longest path Linux takes for a Unix socket: sockaddr_un's 108 bytes, less the NUL. */
+    public static final int MAX_SOCKET_PATH_BYTES = 107;
+
     /** @throws IllegalArgumentException naming what is wrong with {@code text} */
     public static Listen parse(String text) {
       if (text.startsWith("unix:")) {
@@ -310,6 +320,11 @@ public record GatewayConfig(
         if (!path.startsWith("/")) {
           throw new IllegalArgumentException("'" + text + "' must name an absolute socket path, "
               + "as in \"unix:/run/cgiguard/fcgi.sock\"");
+        }
+        int bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_SOCKET_PATH_BYTES) {
+          throw new IllegalArgumentException("'" + text + "' names a socket path of " + bytes
+              + " bytes; a Unix socket path may have at most " + MAX_SOCKET_PATH_BYTES);
         }
         return new Listen(Optional.of(Path.of(path)), "", 0);
       }

@@ -43,6 +43,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private final ResponderSession session;
   private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
   private final boolean namesScript;
+  private final FastCgiClients clients;
   private final AtomicInteger inFlight;
   private final ByteBuffer input;
   private final Output output = new Output();
@@ -57,8 +58,10 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private volatile FastCgiParams edge;
 
   FastCgiConnection(Connector connector, HttpConfiguration configuration, EndPoint endPoint,
-      int maxParamsBytes, int maxConnections, boolean namesScript, AtomicInteger inFlight) {
+      int maxParamsBytes, int maxConnections, boolean namesScript, AtomicInteger inFlight,
+      FastCgiClients clients) {
     super(connector, configuration, endPoint);
+    this.clients = clients;
     this.inFlight = inFlight;
     this.session = new ResponderSession(maxParamsBytes, maxConnections);
     this.namesScript = namesScript;
@@ -68,6 +71,10 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   @Override
   public void onOpen() {
     super.onOpen();
+    if (!clients.admit(getEndPoint().getRemoteSocketAddress())) {
+      close();
+      return;
+    }
     fillInterested();
   }
 

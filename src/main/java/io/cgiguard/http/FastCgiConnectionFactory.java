@@ -14,6 +14,7 @@ final class FastCgiConnectionFactory extends AbstractConnectionFactory {
   private final HttpConfiguration http;
   private final GatewayConfig.FastCgi settings;
   private final AtomicInteger inFlight;
+  private final FastCgiClients clients;
 
   FastCgiConnectionFactory(HttpConfiguration http, GatewayConfig.FastCgi settings,
       AtomicInteger inFlight) {
@@ -21,12 +22,18 @@ final class FastCgiConnectionFactory extends AbstractConnectionFactory {
     this.http = http;
     this.settings = settings;
     this.inFlight = inFlight;
+    this.clients = new FastCgiClients(settings.allowedClients());
   }
 
   @Override
   public Connection newConnection(Connector connector, EndPoint endPoint) {
     return configure(new FastCgiConnection(connector, http, endPoint, settings.maxParamsBytes(),
-        settings.maxConnections(), settings.scriptFrom() == GatewayConfig.ScriptFrom.PARAMS, inFlight),
-        connector, endPoint);
+        settings.maxConnections(), settings.scriptFrom() == GatewayConfig.ScriptFrom.PARAMS,
+        inFlight, clients), connector, endPoint);
+  }
+
+  /** @return who a TCP listener takes connections from, as the configuration writes it */
+  String clients() {
+    return clients.describe();
   }
 }

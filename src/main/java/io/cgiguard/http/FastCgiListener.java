@@ -42,12 +42,14 @@ public final class FastCgiListener implements Drainable {
   private final GatewayConfig.FastCgi settings;
   private final AbstractConnector connector;
   private final AtomicInteger inFlight;
+  private final FastCgiConnectionFactory factory;
 
   private FastCgiListener(GatewayConfig.FastCgi settings, AbstractConnector connector,
-      AtomicInteger inFlight) {
+      AtomicInteger inFlight, FastCgiConnectionFactory factory) {
     this.settings = settings;
     this.connector = connector;
     this.inFlight = inFlight;
+    this.factory = factory;
   }
 
   /** Adds the listener's connector to {@code server}; it listens when the server starts. */
@@ -79,7 +81,7 @@ public final class FastCgiListener implements Drainable {
     connector.setIdleTimeout(idleTimeout.toMillis());
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
-    return new FastCgiListener(settings, connector, inFlight);
+    return new FastCgiListener(settings, connector, inFlight, factory);
   }
 
   /**
@@ -123,10 +125,23 @@ public final class FastCgiListener implements Drainable {
     Optional<Path> unix = settings.listen().orElseThrow().unixSocket();
     if (unix.isPresent()) {
       removeStaleSocket(unix.get());
+    } else {
+      // Opened here rather than by Server.start(), so that a port in use is named as FastCGI's.
+      try {
+        ((ServerConnector) connector).open();
+      } catch (IOException e) {
+        throw new BindException(cannotListen(e));
+      }
     }
   }
 
   private static void removeStaleSocket(Path socket) throws IOException {
+    Path directory = socket.getParent();
+    if (!Files.isDirectory(directory)) {
+      throw new BindException("cannot listen on unix:" + socket + ": " + directory
+          + (Files.exists(directory) ? " is not a directory" : " does not exist")
+          + "; create it (a directory only root can write, such as /run/cgiguard)");
+    }
     if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -146,6 +161,28 @@ public final class FastCgiListener implements Drainable {
   private static String fileType(Path path) throws IOException {
     Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     return (((Integer) mode) & 0170000) == 0140000 ? "s" : "-";
+  }
+
+  /**
+   * @return the reason it could not listen, once {@code Server.start()} has failed: empty when
+   *     the failure was another connector's
+   */
+  Optional<String> listenFailure(Throwable failure) {
+    return connector.isFailed() ? Optional.of(cannotListen(failure)) : Optional.empty();
+  }
+
+  private String cannotListen(Throwable failure) {
+    boolean inUse = failure instanceof BindException || failure.getCause() instanceof BindException;
+    return "cannot listen for FastCGI on " + settings.listen().orElseThrow() + ": "
+        + (inUse ? "the address is already in use" : failure.getMessage());
+  }
+
+  /** Says, for a TCP listener, whom it takes connections from; a Unix socket has its mode. */
+  void sayWhoMayConnect() {
+    if (settings.listen().orElseThrow().unixSocket().isEmpty()) {
+      LOG.info("FastCGI on {} takes connections from {} ([fastcgi] allowed-clients)", address(),
+          factory.clients());
+    }
   }
 
   /** @return where it listens: {@code unix:/path} or {@code host:port} with the real port */

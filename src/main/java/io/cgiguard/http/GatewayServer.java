@@ -101,11 +101,17 @@ public final class GatewayServer implements AutoCloseable {
       server.start();
       if (fastCgi.isPresent()) {
         fastCgi.get().secureSocket();
+        fastCgi.get().sayWhoMayConnect();
       }
     } catch (IOException e) {
+      // Before the stop, which takes the failed connector's state with it.
+      Optional<String> fastCgiFailure = fastCgi.flatMap(f -> f.listenFailure(e));
       server.stop();
       if (e.getMessage() != null && e.getMessage().startsWith("cannot ")) {
         throw e;
+      }
+      if (fastCgiFailure.isPresent()) {
+        throw new BindException(fastCgiFailure.get());
       }
       if (e instanceof BindException || e.getCause() instanceof BindException) {
         throw new BindException("cannot listen on " + config.server().bind() + ":"

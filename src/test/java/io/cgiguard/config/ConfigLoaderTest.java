@@ -61,6 +61,8 @@ class ConfigLoaderTest {
     assertThat(config.mounts()).as("no script runs unless a mount names it").isEmpty();
     assertThat(config.server().docroot()).as("no static file unless a docroot names it").isEmpty();
     assertThat(config.frontDoor()).isEqualTo(FrontDoor.defaults());
+    assertThat(config.fastcgi().allowedClients()).as("a TCP FastCGI listener talks to loopback")
+        .containsExactly(AddressRange.parse("127.0.0.0/8"), AddressRange.parse("::1/128"));
   }
 
   @Test
@@ -118,6 +120,9 @@ class ConfigLoaderTest {
       "[fastcgi]\\nsocket-mode = '0999' | fastcgi.socket-mode | not an octal mode",
       "[fastcgi]\\nsocket-mode = 'rw' | fastcgi.socket-mode | not an octal mode",
       "[fastcgi]\\nhttp = false | fastcgi.http | needs a FastCGI listen address",
+      "[fastcgi]\\nallowed-clients = ['nginx.internal'] | fastcgi.allowed-clients | not an IP address or CIDR range",
+      "[fastcgi]\\nallowed-clients = ['10.0.0.0/33'] | fastcgi.allowed-clients | prefix length outside",
+      "[fastcgi]\\nlisten = 'unix:/run/a-directory-name-of-sixty-bytes-a-directory-name-of-sixty-b/another-directory-of-forty-bytes-another/fcgi.sock' | fastcgi.listen | at most 107",
   })
   void invalidValuesAreNamed(String text, String key, String message) {
     ConfigException e = problems(text.replace("\\n", "\n"));

@@ -46,6 +46,57 @@ class FastCgiListenerTest {
     return temp.resolve("fcgi.sock");
   }
 
+  private static TestGateway startTcp(String extra) throws Exception {
+    return TestGateway.start("""
+        [fastcgi]
+        listen = "127.0.0.1:0"
+        """ + extra);
+  }
+
+  private static java.net.InetSocketAddress tcp(TestGateway gateway) {
+    return new java.net.InetSocketAddress("127.0.0.1",
+        gateway.server().fastCgi().orElseThrow().port());
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aTcpListenerAnswersLoopbackPeersByDefault() throws Exception {
+    try (TestGateway gateway = startTcp("");
+        FastCgiWire wire = FastCgiWire.connect(tcp(gateway))) {
+      wire.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
+      assertThat(wire.answer(1).stdout()).startsWith("Status: 200").endsWith("hello\n");
+    }
+  }
+
+  /**
+   * A peer outside {@code allowed-clients} is closed before any record is read, so its params
+   * never become a request (FastCGI has no credentials: whoever connects names the client).
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aTcpPeerOutsideTheAllowedClientsIsClosedBeforeAnyRequestRuns() throws Exception {
+    ch.qos.logback.classic.Logger clients = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(FastCgiClients.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    clients.addAppender(logged);
+    try (TestGateway gateway = startTcp("allowed-clients = [\"192.0.2.0/24\", \"::1\"]\n")) {
+      try (FastCgiWire wire = FastCgiWire.connect(tcp(gateway))) {
+        wire.send(FastCgiWire.get(1, false, "/processes/print-identity.sh"));
+        assertThatThrownBy(() -> wire.answer(1)).isInstanceOf(java.io.IOException.class)
+            .hasMessageContaining("closed before END_REQUEST");
+      }
+      assertThat(logged.list).singleElement().satisfies(event -> assertThat(
+          event.getFormattedMessage()).contains("FastCGI connection from 127.0.0.1 closed")
+          .contains("192.0.2.0/24"));
+      assertThat(gateway.server().metrics().totals().requests()).isZero();
+      assertThat(gateway.get("/responses/hello.sh").statusCode()).isEqualTo(200);
+    } finally {
+      clients.detachAppender(logged);
+    }
+  }
+
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void socketHasTheConfiguredOwnerAndModeAndIsRemovedAtClose() throws Exception {

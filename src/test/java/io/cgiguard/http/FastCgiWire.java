@@ -41,6 +41,11 @@ public final class FastCgiWire implements AutoCloseable {
     return new FastCgiWire(channel);
   }
 
+  /** Connects to a TCP listener. */
+  public static FastCgiWire connect(java.net.InetSocketAddress address) throws IOException {
+    return new FastCgiWire(SocketChannel.open(address));
+  }
+
   public void send(ByteBuffer... records) throws IOException {
     for (ByteBuffer record : records) {
       while (record.hasRemaining()) {
