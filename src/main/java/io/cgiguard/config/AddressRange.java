@@ -78,7 +78,9 @@ public record AddressRange(byte[] network, int prefixBits) {
   @Override
   public String toString() {
     try {
-      return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixBits;
+      // As people write it: ::1/128, not 0:0:0:0:0:0:0:1/128.
+      return com.google.common.net.InetAddresses.toAddrString(InetAddress.getByAddress(network))
+          + "/" + prefixBits;
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }

@@ -89,7 +89,7 @@ class FastCgiListenerTest {
       }
       assertThat(logged.list).singleElement().satisfies(event -> assertThat(
           event.getFormattedMessage()).contains("FastCGI connection from 127.0.0.1 closed")
-          .contains("192.0.2.0/24"));
+          .contains("192.0.2.0/24, ::1/128"));
       assertThat(gateway.server().metrics().totals().requests()).isZero();
       assertThat(gateway.get("/responses/hello.sh").statusCode()).isEqualTo(200);
     } finally {
