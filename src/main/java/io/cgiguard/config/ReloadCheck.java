@@ -35,7 +35,7 @@ public final class ReloadCheck {
       "limits.coreSizeBytes", "limits.stderrTailBytes",
       "request.maxUrlLength", "request.maxQueryLength", "request.maxHeaderCount",
       "request.maxBodyBytes", "request.deniedExtensions", "request.hiddenSegments",
-      "request.allowedExtensions", "request.denyUrlSequences");
+      "request.allowedExtensions", "request.denyUrlSequences", "fastcgi.allowedClients");
 
   /** Keys whose record name is not the file's: the front door's keys live in [server] and [tls]. */
   private static final java.util.Map<String, String> FILE_NAMES = java.util.Map.of(

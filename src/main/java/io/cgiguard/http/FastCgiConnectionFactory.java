@@ -17,12 +17,12 @@ final class FastCgiConnectionFactory extends AbstractConnectionFactory {
   private final FastCgiClients clients;
 
   FastCgiConnectionFactory(HttpConfiguration http, GatewayConfig.FastCgi settings,
-      AtomicInteger inFlight) {
+      AtomicInteger inFlight, FastCgiClients clients) {
     super("fcgi/1.0");
     this.http = http;
     this.settings = settings;
     this.inFlight = inFlight;
-    this.clients = new FastCgiClients(settings.allowedClients());
+    this.clients = clients;
   }
 
   @Override

@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
+import io.cgiguard.config.AddressRange;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
@@ -54,7 +57,7 @@ public final class FastCgiListener implements Drainable {
 
   /** Adds the listener's connector to {@code server}; it listens when the server starts. */
   static FastCgiListener attach(Server server, GatewayConfig.FastCgi settings,
-      Duration idleTimeout) {
+      Duration idleTimeout, Supplier<List<AddressRange>> allowedClients) {
     GatewayConfig.Listen listen = settings.listen().orElseThrow();
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -62,7 +65,8 @@ public final class FastCgiListener implements Drainable {
     http.setSendDateHeader(false);
     http.setIdleTimeout(idleTimeout.toMillis());
     AtomicInteger inFlight = new AtomicInteger();
-    FastCgiConnectionFactory factory = new FastCgiConnectionFactory(http, settings, inFlight);
+    FastCgiConnectionFactory factory = new FastCgiConnectionFactory(http, settings, inFlight,
+        new FastCgiClients(allowedClients));
     AbstractConnector connector;
     if (listen.unixSocket().isPresent()) {
       Path socket = listen.unixSocket().get();

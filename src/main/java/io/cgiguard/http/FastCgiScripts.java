@@ -33,7 +33,8 @@ final class FastCgiScripts {
    * Adds the FastCGI listener when one is configured, and takes the HTTP listener away when
    * {@code [fastcgi] http = false}. The HTTP connector, when kept, stays the first.
    */
-  static Optional<FastCgiListener> listener(Server server, GatewayConfig config) {
+  static Optional<FastCgiListener> listener(Server server, GatewayConfig config,
+      java.util.function.Supplier<List<io.cgiguard.config.AddressRange>> allowedClients) {
     if (config.fastcgi().listen().isEmpty()) {
       return Optional.empty();
     }
@@ -41,6 +42,6 @@ final class FastCgiScripts {
       server.setConnectors(new Connector[0]);
     }
     return Optional.of(FastCgiListener.attach(server, config.fastcgi(),
-        config.server().idleTimeout()));
+        config.server().idleTimeout(), allowedClients));
   }
 }

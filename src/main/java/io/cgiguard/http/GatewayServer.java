@@ -89,7 +89,8 @@ public final class GatewayServer implements AutoCloseable {
         ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), graceful);
     server.setErrorHandler(new GatewayErrorHandler(() -> sites.current().pages()));
     this.frontDoor = FrontDoorAssembly.apply(server, config.frontDoor());
-    this.fastCgi = FastCgiScripts.listener(server, config);
+    this.fastCgi = FastCgiScripts.listener(server, config,
+        () -> sites.current().config().fastcgi().allowedClients());
   }
 
   /** Starts listening; a port in use is a {@link BindException} naming the address. */

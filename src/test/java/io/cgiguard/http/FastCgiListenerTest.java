@@ -68,6 +68,30 @@ class FastCgiListenerTest {
     }
   }
 
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aReloadChangesWhoMayConnectFromTheNextConnectionOn() throws Exception {
+    try (TestGateway gateway = startTcp("allowed-clients = [\"192.0.2.0/24\"]\n")) {
+      try (FastCgiWire refused = FastCgiWire.connect(tcp(gateway))) {
+        refused.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
+        assertThatThrownBy(() -> refused.answer(1)).isInstanceOf(java.io.IOException.class);
+      }
+
+      Reload reload = gateway.server().reload(TestGateway.config("""
+          [fastcgi]
+          listen = "127.0.0.1:0"
+          allowed-clients = ["192.0.2.0/24", "127.0.0.1"]
+          """));
+
+      assertThat(reload).isInstanceOfSatisfying(Reload.Applied.class,
+          applied -> assertThat(applied.restartNeeded()).isEmpty());
+      try (FastCgiWire wire = FastCgiWire.connect(tcp(gateway))) {
+        wire.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
+        assertThat(wire.answer(1).stdout()).endsWith("hello\n");
+      }
+    }
+  }
+
   /**
    * A peer outside {@code allowed-clients} is closed before any record is read, so its params
    * never become a request (FastCGI has no credentials: whoever connects names the client).

@@ -111,6 +111,11 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
     return start("");
   }
 
+  /** The configuration {@link #start(String)} would run with, for a test that reloads. */
+  public static GatewayConfig config(String toml) throws Exception {
+    return parse("", "", toml);
+  }
+
   /** A gateway with exactly {@code config}, which should listen on port 0. */
   public static TestGateway start(GatewayConfig config) throws Exception {
     return new TestGateway(() -> config).started();
