@@ -43,8 +43,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private final ResponderSession session;
   private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
   private final boolean namesScript;
-  private final FastCgiClients clients;
-  private final AtomicInteger inFlight;
+  private final Shared shared;
   private final ByteBuffer input;
   private final Output output = new Output();
   private final AtomicBoolean paused = new AtomicBoolean();
@@ -57,12 +56,19 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private volatile boolean stdinEnded;
   private volatile FastCgiParams edge;
 
+  /**
+   * What every connection of one listener shares.
+   *
+   * @param inFlight the requests running on the listener's connections
+   * @param clients who may connect
+   * @param closing set once the gateway drains: a kept connection closes after its answer
+   */
+  record Shared(AtomicInteger inFlight, FastCgiClients clients, AtomicBoolean closing) {}
+
   FastCgiConnection(Connector connector, HttpConfiguration configuration, EndPoint endPoint,
-      int maxParamsBytes, int maxConnections, boolean namesScript, AtomicInteger inFlight,
-      FastCgiClients clients) {
+      int maxParamsBytes, int maxConnections, boolean namesScript, Shared shared) {
     super(connector, configuration, endPoint);
-    this.clients = clients;
-    this.inFlight = inFlight;
+    this.shared = shared;
     this.session = new ResponderSession(maxParamsBytes, maxConnections);
     this.namesScript = namesScript;
     this.input = BufferUtil.allocate(32 * 1024);
@@ -71,7 +77,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   @Override
   public void onOpen() {
     super.onOpen();
-    if (!clients.admit(getEndPoint().getRemoteSocketAddress())) {
+    if (!shared.clients().admit(getEndPoint().getRemoteSocketAddress())) {
       close();
       return;
     }
@@ -164,7 +170,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
       return;
     }
     edge = params;
-    inFlight.incrementAndGet();
+    shared.inFlight().incrementAndGet();
     stream.head(org.eclipse.jetty.http.HttpMethod.HEAD.is(request.getMethod()));
     Runnable task = stream.channel().onRequest(request);
     params.attachTo(stream.channel().getRequest());
@@ -213,12 +219,14 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   void completed(FastCgiStream done, Throwable failure) {
     ending(done);
     done.over();
-    inFlight.decrementAndGet();
+    shared.inFlight().decrementAndGet();
     if (failure != null && !done.answered()) {
       output.closeWhenFlushed();
       return;
     }
-    if (!done.keepConnection()) {
+    // Draining, a kept connection ends as one that is not: the front server then opens its next
+    // connection, which the gateway no longer takes (nginx tries its next upstream).
+    if (!done.keepConnection() || shared.closing().get()) {
       if (stdinEnded) {
         output.closeWhenFlushed();
       } else {
@@ -319,7 +327,23 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
 
   @Override
   public boolean isPersistent() {
-    return keepConnection;
+    return keepConnection && !shared.closing().get();
+  }
+
+  /**
+   * Closes a kept connection that waits between requests, when the gateway drains. A request
+   * the front server sends at that moment meets a closed connection, which it treats as an
+   * upstream error (nginx then tries its next server): the usual race of closing a kept
+   * connection, and the reason this happens only once the gateway takes no new connections.
+   */
+  void closeIfIdle() {
+    synchronized (this) {
+      if (session.activeRequest() != 0) {
+        return;
+      }
+    }
+    LOG.debug("FastCGI connection {}: closed while idle, draining", id);
+    close();
   }
 
   @Override

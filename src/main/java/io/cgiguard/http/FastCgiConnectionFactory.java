@@ -1,7 +1,6 @@
 package io.cgiguard.http;
 
 import io.cgiguard.config.GatewayConfig;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractConnectionFactory;
@@ -13,27 +12,25 @@ final class FastCgiConnectionFactory extends AbstractConnectionFactory {
 
   private final HttpConfiguration http;
   private final GatewayConfig.FastCgi settings;
-  private final AtomicInteger inFlight;
-  private final FastCgiClients clients;
+  private final FastCgiConnection.Shared shared;
 
   FastCgiConnectionFactory(HttpConfiguration http, GatewayConfig.FastCgi settings,
-      AtomicInteger inFlight, FastCgiClients clients) {
+      FastCgiConnection.Shared shared) {
     super("fcgi/1.0");
     this.http = http;
     this.settings = settings;
-    this.inFlight = inFlight;
-    this.clients = clients;
+    this.shared = shared;
   }
 
   @Override
   public Connection newConnection(Connector connector, EndPoint endPoint) {
     return configure(new FastCgiConnection(connector, http, endPoint, settings.maxParamsBytes(),
         settings.maxConnections(), settings.scriptFrom() == GatewayConfig.ScriptFrom.PARAMS,
-        inFlight, clients), connector, endPoint);
+        shared), connector, endPoint);
   }
 
   /** @return who a TCP listener takes connections from, as the configuration writes it */
   String clients() {
-    return clients.describe();
+    return shared.clients().describe();
   }
 }

@@ -44,14 +44,14 @@ public final class FastCgiListener implements Drainable {
 
   private final GatewayConfig.FastCgi settings;
   private final AbstractConnector connector;
-  private final AtomicInteger inFlight;
+  private final FastCgiConnection.Shared shared;
   private final FastCgiConnectionFactory factory;
 
   private FastCgiListener(GatewayConfig.FastCgi settings, AbstractConnector connector,
-      AtomicInteger inFlight, FastCgiConnectionFactory factory) {
+      FastCgiConnection.Shared shared, FastCgiConnectionFactory factory) {
     this.settings = settings;
     this.connector = connector;
-    this.inFlight = inFlight;
+    this.shared = shared;
     this.factory = factory;
   }
 
@@ -64,9 +64,9 @@ public final class FastCgiListener implements Drainable {
     http.setSendXPoweredBy(false);
     http.setSendDateHeader(false);
     http.setIdleTimeout(idleTimeout.toMillis());
-    AtomicInteger inFlight = new AtomicInteger();
-    FastCgiConnectionFactory factory = new FastCgiConnectionFactory(http, settings, inFlight,
-        new FastCgiClients(allowedClients));
+    FastCgiConnection.Shared shared = new FastCgiConnection.Shared(new AtomicInteger(),
+        new FastCgiClients(allowedClients), new AtomicBoolean());
+    FastCgiConnectionFactory factory = new FastCgiConnectionFactory(http, settings, shared);
     AbstractConnector connector;
     if (listen.unixSocket().isPresent()) {
       Path socket = listen.unixSocket().get();
@@ -85,7 +85,7 @@ public final class FastCgiListener implements Drainable {
     connector.setIdleTimeout(idleTimeout.toMillis());
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
-    return new FastCgiListener(settings, connector, inFlight, factory);
+    return new FastCgiListener(settings, connector, shared, factory);
   }
 
   /**
@@ -217,11 +217,26 @@ public final class FastCgiListener implements Drainable {
       connector.setAccepting(false);
       ((ServerConnector) connector).close();
     }
+    closeConnectionsAfterAnswers();
+    for (org.eclipse.jetty.io.EndPoint open : connector.getConnectedEndPoints()) {
+      if (open.getConnection() instanceof FastCgiConnection connection) {
+        connection.closeIfIdle();
+      }
+    }
+  }
+
+  /**
+   * From now on a kept connection closes after its answer, as HTTP responses carry {@code
+   * Connection: close} while the gateway drains; {@link #stopAccepting()} then closes the idle
+   * ones too.
+   */
+  public void closeConnectionsAfterAnswers() {
+    shared.closing().set(true);
   }
 
   @Override
   public int inFlight() {
-    return inFlight.get();
+    return shared.inFlight().get();
   }
 
   /** @return the connections from front servers open now, the idle ones they keep included */

@@ -191,6 +191,7 @@ public final class GatewayServer implements AutoCloseable {
   public void drain() {
     stopping = true;
     sites.closeConnections();
+    fastCgi.ifPresent(FastCgiListener::closeConnectionsAfterAnswers);
     GatewayConfig now = sites.current().config();
     new Draining(server, graceful, launcher, fastCgi.stream().toList())
         .run(now.server().drain(), now.timeouts().killGrace());

@@ -177,6 +177,68 @@ class FastCgiBehindNginxTest {
     }
   }
 
+  /**
+   * Two gateways behind one nginx upstream with kept connections. While one drains, nginx meets
+   * its kept connections closed after their answers and then its socket refusing, and moves to
+   * the other: every request through nginx is answered 200, and the drain loses none.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aGatewayDrainingBehindAnUpstreamOfKeptConnectionsLosesNoRequest() throws Exception {
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path socketA = temp.resolve("a.sock");
+    Path socketB = temp.resolve("b.sock");
+    String fastcgi = """
+        [fastcgi]
+        listen = "unix:%s"
+        socket-owner = "nobody"
+        socket-mode = "0600"
+        """;
+    String upstream = """
+        upstream cgiguard {
+          server unix:%s;
+          server unix:%s;
+          keepalive 8;
+        }
+        """.formatted(socketA, socketB);
+    String location = """
+        location / {
+          include %s;
+          fastcgi_keep_conn on;
+          fastcgi_pass cgiguard;
+        }
+        """.formatted(NginxFront.FASTCGI_PARAMS);
+    try (TestGateway a = TestGateway.start("drain-delay = \"300ms\"\ndrain-timeout = \"20s\"\n",
+            fastcgi.formatted(socketA));
+        TestGateway b = TestGateway.start(fastcgi.formatted(socketB));
+        NginxFront nginx = NginxFront.start(temp.resolve("nginx"), upstream, location)) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(hello(nginx).statusCode()).isEqualTo(200);
+      }
+      assertThat(a.server().fastCgi().orElseThrow().openConnections())
+          .as("nginx keeps a connection to the gateway that will drain").isPositive();
+
+      java.util.concurrent.CompletableFuture<Void> drained =
+          java.util.concurrent.CompletableFuture.runAsync(a.server()::drain);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      int answered = 0;
+      while (System.nanoTime() - until < 0 || !drained.isDone()) {
+        HttpResponse<String> response = hello(nginx);
+        assertThat(response.statusCode()).as("request %d while draining: %s\n%s", answered,
+            response.body(), nginx.errorLog()).isEqualTo(200);
+        answered++;
+      }
+      drained.get(30, TimeUnit.SECONDS);
+      assertThat(answered).isGreaterThan(10);
+      assertThat(b.server().metrics().totals().requests()).as("b took the load").isPositive();
+    }
+  }
+
+  private HttpResponse<String> hello(NginxFront nginx) throws Exception {
+    return JettyPageScan.send(client, HttpRequest.newBuilder(nginx.uri("/responses/hello.sh"))
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void interceptedErrorsShowNginxsOwnPageWithTheGatewaysStatus() throws Exception {

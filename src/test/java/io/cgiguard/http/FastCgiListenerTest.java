@@ -17,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,61 @@ class FastCgiListenerTest {
         FastCgiWire wire = FastCgiWire.connect(tcp(gateway))) {
       wire.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
       assertThat(wire.answer(1).stdout()).startsWith("Status: 200").endsWith("hello\n");
+    }
+  }
+
+  /**
+   * Draining, kept connections end as HTTP keep-alive ones do, so that a front server moves to
+   * its next upstream: an idle one closes when the listener does, a busy one after its answer.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void drainingClosesIdleKeptConnectionsAndBusyOnesAfterTheirAnswer() throws Exception {
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path gateA = Files.createDirectory(temp.resolve("a"));
+    Path gateC = Files.createDirectory(temp.resolve("c"));
+    for (Path gate : List.of(gateA, gateC)) {
+      Files.setPosixFilePermissions(gate, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    try (TestGateway gateway = TestGateway.start("drain-delay = \"200ms\"\n"
+            + "drain-timeout = \"30s\"\n", """
+            [fastcgi]
+            listen = "unix:%s"
+            """.formatted(socket()));
+        FastCgiWire idle = FastCgiWire.connect(socket());
+        FastCgiWire a = FastCgiWire.connect(socket());
+        FastCgiWire c = FastCgiWire.connect(socket())) {
+      FastCgiListener listener = gateway.server().fastCgi().orElseThrow();
+      idle.send(FastCgiWire.get(1, true, "/responses/hello.sh"));
+      assertThat(idle.answer(1).stdout()).endsWith("hello\n");
+      a.send(FastCgiWire.get(1, true, "/responses/wait-for-release.sh?" + gateA));
+      c.send(FastCgiWire.get(1, true, "/responses/wait-for-release.sh?" + gateC));
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(10),
+          () -> listener.inFlight() == 2)).isTrue();
+
+      java.util.concurrent.CompletableFuture<Void> drained =
+          java.util.concurrent.CompletableFuture.runAsync(gateway.server()::drain);
+
+      assertThat(java.util.concurrent.CompletableFuture.supplyAsync(() -> nextRecord(idle))
+          .get(10, TimeUnit.SECONDS)).as("the idle kept connection closed").isEmpty();
+      Files.createFile(gateA.resolve("release"));
+      assertThat(a.answer(1).stdout()).endsWith("released\n");
+      assertThat(java.util.concurrent.CompletableFuture.supplyAsync(() -> nextRecord(a))
+          .get(10, TimeUnit.SECONDS)).as("the kept connection closed after its answer").isEmpty();
+      assertThat(listener.inFlight()).as("c still runs: the drain is not over").isEqualTo(1);
+      assertThat(drained).isNotDone();
+      Files.createFile(gateC.resolve("release"));
+      assertThat(c.answer(1).stdout()).endsWith("released\n");
+      drained.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static java.util.Optional<io.cgiguard.fastcgi.FastCgiRecord> nextRecord(
+      FastCgiWire wire) {
+    try {
+      return wire.read();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
