@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs with apt-get what the test suite needs (git with git-http-backend, perl with CGI.pm,
-# python3, nginx, apache2, haproxy, curl) when something is missing. Non-interactive; exits non-zero with a message if it cannot.
+# python3, nginx, apache2, haproxy, curl, and gitweb and cgit, two real CGI applications) when
+# something is missing. Non-interactive; exits non-zero with a message if it cannot.
 set -u
 
 missing=""
@@ -14,6 +15,8 @@ command -v prlimit >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1 || miss
 command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+[ -f /usr/share/gitweb/gitweb.cgi ] || missing="$missing gitweb"
+[ -x /usr/lib/cgit/cgit.cgi ] || missing="$missing cgit"
 
 if [ -z "$missing" ]; then
   echo "ensure-packages: everything the tests need is installed"

@@ -30,8 +30,13 @@ final class FastCgiRequests {
       String name = param.getKey();
       if (name.startsWith("HTTP_") && name.length() > 5) {
         String field = fieldName(name.substring(5));
-        fields.add(HttpHeader.HOST.is(field) ? new HostPortHttpField(param.getValue())
-            : new HttpField(field, param.getValue()));
+        if (!HttpHeader.HOST.is(field)) {
+          fields.add(new HttpField(field, param.getValue()));
+        } else if (!param.getValue().isBlank()) {
+          // An empty one (cgit's usual "fastcgi_param HTTP_HOST $server_name;" in a server
+          // without a server_name) says nothing: the authority comes from SERVER_NAME instead.
+          fields.add(new HostPortHttpField(param.getValue()));
+        }
       }
     }
     long length = -1;
@@ -63,7 +68,9 @@ final class FastCgiRequests {
           + "' does not start with /");
     }
     boolean secure = p.secure();
-    String host = p.get("SERVER_NAME").orElse("localhost");
+    String host = p.get("SERVER_NAME").filter(name -> !name.isBlank())
+        .or(() -> p.get("SERVER_ADDR").filter(address -> !address.isBlank()))
+        .orElse("localhost");
     int port = p.port("SERVER_PORT", secure ? 443 : 80);
     if (hostField != null && !hostField.isEmpty()) {
       // The client's Host is the authority; without a port it means the scheme's default.

@@ -59,6 +59,23 @@ class FastCgiListenerTest {
         gateway.server().fastCgi().orElseThrow().port());
   }
 
+  /** nginx's cgit recipe in a server without a server_name sends both of these empty. */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void emptyHttpHostAndServerNameStillMakeARequest() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      wire.send(FastCgiWire.begin(1, false), FastCgiWire.params(1, java.util.Map.of(
+          "REQUEST_METHOD", "GET", "REQUEST_URI", "/responses/hello.sh", "QUERY_STRING", "",
+          "SERVER_PROTOCOL", "HTTP/1.1", "SERVER_NAME", "", "SERVER_PORT", "8080",
+          "SERVER_ADDR", "127.0.0.1", "HTTP_HOST", "")),
+          FastCgiWire.empty(io.cgiguard.fastcgi.FastCgiRecord.PARAMS, 1),
+          FastCgiWire.empty(io.cgiguard.fastcgi.FastCgiRecord.STDIN, 1));
+      assertThat(wire.answer(1).stdout()).startsWith("Status: 200").endsWith("hello\n");
+    }
+  }
+
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void aTcpListenerAnswersLoopbackPeersByDefault() throws Exception {
