@@ -101,7 +101,40 @@ class OutOfProcessesTest {
     int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
     limiter = ShortageLimiter.PidsCgroup.holding(hierarchy.get(),
         "cgiguard-shortage-" + child.pid(), child.pid());
-    shortageIsAnsweredAndOutlived(port);
+    shortageIsAnsweredAndOutlived(port, port);
+  }
+
+  /**
+   * The same shortage behind a real nginx that reaches the gateway over its FastCGI socket, as
+   * fcgiwrap users run it: every reply nginx sends is complete, and what reaches the client in
+   * the shortage is the gateway's own 503 naming spawn-failed with Retry-After, never nginx's
+   * bare 502. Only the gateway is in the cgroup; nginx runs beside it.
+   */
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void pidsCgroupFullOfTasksBehindNginxOverFastCgi() throws Exception {
+    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
+    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
+        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
+    Path socket = root.resolve("fcgi.sock");
+    child = ServeChild.start(root, configFor("nobody") + """
+        [fastcgi]
+        listen = "unix:%s"
+        socket-owner = "nobody"
+        socket-mode = "0600"
+        """.formatted(socket));
+    int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
+    try (io.cgiguard.http.NginxFront nginx = io.cgiguard.http.NginxFront.start(
+        temp.resolve("nginx"), """
+        location /cgi-bin/ {
+          include %s;
+          fastcgi_pass unix:%s;
+        }
+        """.formatted(io.cgiguard.http.NginxFront.FASTCGI_PARAMS, socket))) {
+      limiter = ShortageLimiter.PidsCgroup.holding(hierarchy.get(),
+          "cgiguard-shortage-fcgi-" + child.pid(), child.pid());
+      shortageIsAnsweredAndOutlived(port, nginx.port());
+    }
   }
 
   /**
@@ -182,18 +215,22 @@ class OutOfProcessesTest {
     child = serve("daemon");
     int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
     limiter = new ShortageLimiter.UserProcesses(child.pid());
-    shortageIsAnsweredAndOutlived(port);
+    shortageIsAnsweredAndOutlived(port, port);
   }
 
-  private void shortageIsAnsweredAndOutlived(int port) throws Exception {
+  /**
+   * @param port the gateway's HTTP port, for its status and metrics
+   * @param front where the clients send their requests: that port, or a front server's
+   */
+  private void shortageIsAnsweredAndOutlived(int port, int front) throws Exception {
     // Every path of the burst once before counting, so the JVM's lazy start-up is not counted.
-    assertThat(statuses(burst(port, CLIENTS, 2))).containsOnlyKeys(200);
+    assertThat(statuses(burst(front, CLIENTS, 2))).containsOnlyKeys(200);
     awaitNoChildren();
     int descriptors = ProcessTable.openDescriptors(Long.toString(child.pid()));
     long threads = threads();
 
     limiter.limitTo(HEADROOM);
-    List<Reply> replies = burst(port, CLIENTS, PER_CLIENT);
+    List<Reply> replies = burst(front, CLIENTS, PER_CLIENT);
     JsonNode during = status(port);
     String metricsDuring = get(port, "/-/metrics").body();
     limiter.lift();
@@ -219,7 +256,7 @@ class OutOfProcessesTest {
         .contains(limiter.boundName());
     assertThat(metricsDuring).contains("cgiguard_headroom{limit=\"" + limiter.boundName() + "\"");
 
-    List<Reply> after = burst(port, 4, 5);
+    List<Reply> after = burst(front, 4, 5);
     assertThat(statuses(after)).containsOnlyKeys(200);
     boolean recovered = Polling.eventually(Duration.ofSeconds(30), () -> {
       try {
@@ -228,7 +265,7 @@ class OutOfProcessesTest {
             && !capacity.path("shortage").asBoolean()) {
           return true;
         }
-        assertThat(get(port, URL_PATH).status()).isEqualTo(200);
+        assertThat(get(front, URL_PATH).status()).isEqualTo(200);
         return false;
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
@@ -270,7 +307,8 @@ class OutOfProcessesTest {
         java.util.regex.Pattern.compile("^\\S+ - \\S+ \\[[^]]+] \"").asPredicate();
     List<String> accessLines = child.stdout().lines().filter(accessLine)
         .filter(l -> l.contains("\"GET " + URL_PATH)).toList();
-    assertThat(child.stdout().lines().filter(accessLine.negate()))
+    assertThat(child.stdout().lines().filter(accessLine.negate())
+        .filter(line -> !line.startsWith("cgiguard FastCGI on ")))
         .as("no JVM warning about a thread it could not make")
         .singleElement().asString().startsWith("cgiguard listening on");
     assertThat(accessLines.stream().filter(l -> l.contains("\" 503 ")))

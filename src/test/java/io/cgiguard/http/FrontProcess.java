@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * port, keeps its configuration and logs in a directory of its own, and is stopped with SIGTERM
  * (both servers' fast shutdown: the parent ends its workers and exits).
  */
-abstract class FrontProcess implements AutoCloseable {
+public abstract class FrontProcess implements AutoCloseable {
 
   private final Path dir;
   private final int port;
@@ -55,11 +55,11 @@ abstract class FrontProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port + pathAndQuery);
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String errorLog() {
+  public String errorLog() {
     StringBuilder text = new StringBuilder();
     try {
       for (String log : logs) {

@@ -11,10 +11,10 @@ import java.util.List;
  * in a directory of its own (pid file, logs and temp paths included), it listens on a free
  * loopback port, the master runs as the test's user and the workers as {@code nobody}.
  */
-final class NginxFront extends FrontProcess {
+public final class NginxFront extends FrontProcess {
 
   /** Debian's fastcgi_params, the file every fcgiwrap configuration includes. */
-  static final String FASTCGI_PARAMS = "/etc/nginx/fastcgi_params";
+  public static final String FASTCGI_PARAMS = "/etc/nginx/fastcgi_params";
 
   private NginxFront(Path dir, int port, Process process) {
     super(dir, port, process, List.of("error.log", "nginx.out"));
@@ -25,7 +25,7 @@ final class NginxFront extends FrontProcess {
    *
    * @param dir a fresh directory for nginx's files
    */
-  static NginxFront start(Path dir, String locations) throws Exception {
+  public static NginxFront start(Path dir, String locations) throws Exception {
     return start(dir, "", locations);
   }
 
