@@ -19,6 +19,7 @@ JAR="$REPO/target/cgiguard.jar"
 BUILD=0
 KEEP_WORK=0
 JAVA_OPTS=""
+JVM_OPTIONS_FILE=""
 KEEP_CONN=0
 
 usage() {
@@ -42,7 +43,12 @@ Options:
                             measured, so that fcgiwrap never queues for want of workers)
       --jar PATH            gateway jar (default target/cgiguard.jar, built if missing)
       --build               run mvn -B -q package -DskipTests even when the jar exists
-      --java-opts "OPTS"    JVM options for the gateway
+      --java-opts "OPTS"    JVM options for the gateway (after the shipped ones with
+                            --shipped-jvm-options)
+      --shipped-jvm-options start cgiguard as bin/cgiguard does, with conf/jvm.options
+                            (default: the JVM's own defaults, as java -jar)
+      --jvm-options FILE    the same with another options file, such as
+                            conf/jvm-throughput.options
       --keep-conn           nginx keeps its FastCGI connections to both backends open between
                             requests (an upstream with keepalive and fastcgi_keep_conn on)
                             instead of one connection per request
@@ -69,6 +75,8 @@ while (($# > 0)); do
         --jar) JAR=${2:?}; shift ;;
         --build) BUILD=1 ;;
         --java-opts) JAVA_OPTS=${2?}; shift ;;
+        --shipped-jvm-options) JVM_OPTIONS_FILE="$REPO/conf/jvm.options" ;;
+        --jvm-options) JVM_OPTIONS_FILE=$(realpath -- "${2:?}"); shift ;;
         --keep-work) KEEP_WORK=1 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown option: $1" ;;
@@ -120,7 +128,7 @@ AS_ROOT=0
 
 start_cgiguard() {
     build_gateway_jar || return 1
-    local http_port owner="" java_opts=()
+    local http_port owner=""
     http_port=$(free_port) || return 1
     ((AS_ROOT)) && owner='socket-owner = "nobody"'
     cat >"$WORK/cgiguard.toml" <<EOF
@@ -141,8 +149,8 @@ listen = "unix:$WORK/cgiguard.sock"
 socket-mode = "0600"
 $owner
 EOF
-    read -r -a java_opts <<<"$JAVA_OPTS"
-    java "${java_opts[@]}" -jar "$JAR" serve --config "$WORK/cgiguard.toml" \
+    gateway_java
+    "${GATEWAY_JAVA[@]}" serve --config "$WORK/cgiguard.toml" \
         >"$WORK/cgiguard.log" 2>&1 &
     STARTED_PIDS+=("$!")
     CGIGUARD_PID=$!
@@ -298,6 +306,7 @@ done
 printf '\nfcgiwrap children: %s; nginx worker_processes 2; FastCGI connections %s; load after the run: %s\n' \
     "$FCGIWRAP_CHILDREN" "$( ((KEEP_CONN)) && echo kept open || echo one per request)" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'cgiguard JVM options: %s\n' "$(gateway_jvm_description)"
 printf 'versions: %s; %s; %s\n' "$(nginx -v 2>&1)" \
     "fcgiwrap $(dpkg-query -W -f '${Version}' fcgiwrap 2>/dev/null || echo '?')" \
     "$(java -version 2>&1 | head -n 1)"

@@ -25,6 +25,7 @@ MEMORY_SECONDS=8
 WARMUP=3
 JAR="$REPO/target/cgiguard.jar"
 JAVA_OPTS=""
+JVM_OPTIONS_FILE=""
 GATEWAY_CONFIG=""
 KEEP_WORK=0
 BUILD=0
@@ -54,7 +55,13 @@ Options:
       --build              run mvn -B -q package -DskipTests even when the jar exists
       --gateway-config F   pass --config F to the gateway (default: its own default,
                            conf/cgiguard.toml of this repository)
-      --java-opts "OPTS"   JVM options for the gateway, e.g. "-Xmx96m"
+      --java-opts "OPTS"   JVM options for the gateway, e.g. "-Xmx96m" (after the
+                           shipped ones with --shipped-jvm-options)
+      --shipped-jvm-options
+                           start the gateway as bin/cgiguard does, with conf/jvm.options
+                           (default: the JVM's own defaults, as java -jar)
+      --jvm-options FILE   the same with another options file, such as
+                           conf/jvm-throughput.options
       --no-install         never call apt-get; missing wrk is then an error
       --install-servers    apt-get install lighttpd and apache2 if missing
       --keep-work          keep the temp dir with configs and logs, and print its path
@@ -80,6 +87,8 @@ parse_options() {
             --warmup) WARMUP=${2:?}; shift ;;
             --jar) JAR=${2:?}; shift ;;
             --java-opts) JAVA_OPTS=${2?}; shift ;;
+            --shipped-jvm-options) JVM_OPTIONS_FILE="$REPO/conf/jvm.options" ;;
+            --jvm-options) JVM_OPTIONS_FILE=$(realpath -- "${2:?}"); shift ;;
             --gateway-config) GATEWAY_CONFIG=$(realpath -- "${2:?}"); shift ;;
             --build) BUILD=1 ;;
             --no-install) INSTALL=0 ;;

@@ -149,7 +149,7 @@ print_versions() {
     command -v lighttpd >/dev/null && echo "lighttpd: $(lighttpd -v 2>&1 | head -n 1)"
     apache_binary >/dev/null && echo "apache: $("$(apache_binary)" -v 2>&1 | head -n 1)"
     [[ -n ${GATEWAY_PID:-} ]] &&
-        echo "gateway: $JAR, java $(java -version 2>&1 | head -n 1)${JAVA_OPTS:+, options $JAVA_OPTS}"
+        echo "gateway: $JAR, java $(java -version 2>&1 | head -n 1), JVM options: $(gateway_jvm_description)"
     return 0
 }
 

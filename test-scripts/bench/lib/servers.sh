@@ -5,10 +5,45 @@
 # the caller's EXIT trap stops it.
 #
 # Expects from the caller: WORK (private temp dir), DOCROOT (holds cgi-bin/), CGI_BIN,
-# STARTED_PIDS (array), JAR, BUILD, JAVA_OPTS, GATEWAY_CONFIG, REPO, and the functions
-# say/warn. The *_PORT and *_PID variables it sets are the caller's to read (so SC2034 off).
+# STARTED_PIDS (array), JAR, BUILD, JAVA_OPTS, JVM_OPTIONS_FILE, GATEWAY_CONFIG, REPO,
+# and the functions say/warn. The *_PORT and *_PID variables it sets are the caller's to read
+# (so SC2034 off).
 
 ASSIGNED_PORTS=" "
+
+# The java command line that starts the gateway's jar, into GATEWAY_JAVA (an array): with a
+# JVM_OPTIONS_FILE as bin/cgiguard starts it (the file's options, one per line, # comments
+# skipped; MALLOC_ARENA_MAX=2), otherwise with the JVM's own defaults; JAVA_OPTS after either.
+gateway_java() {
+    local line extra=()
+    GATEWAY_JAVA=(java)
+    if [[ -n ${JVM_OPTIONS_FILE:-} ]]; then
+        GATEWAY_JAVA=(env "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}" java)
+        while IFS= read -r line || [[ -n $line ]]; do
+            line=$(sed 's/^[[:space:]]*//; s/[[:space:]]*$//' <<<"$line")
+            [[ -z $line || $line == '#'* ]] && continue
+            GATEWAY_JAVA+=("$line")
+        done <"$JVM_OPTIONS_FILE"
+        # Back on, so that jstat can tell when the JIT has settled (warm_until_compiled); the
+        # counters cost nothing a request would feel.
+        GATEWAY_JAVA+=(-XX:+UsePerfData)
+    fi
+    read -r -a extra <<<"${JAVA_OPTS:-}"
+    GATEWAY_JAVA+=("${extra[@]}" -jar "$JAR")
+}
+
+# How the gateway's JVM was started, for the figures' description.
+gateway_jvm_description() {
+    if [[ -n ${JVM_OPTIONS_FILE:-} ]]; then
+        printf '%s and MALLOC_ARENA_MAX=2, as bin/cgiguard starts it' \
+            "$(realpath --relative-to="$REPO" "$JVM_OPTIONS_FILE")"
+        printf ' (with -XX:+UsePerfData for jstat)'
+    else
+        printf "the JVM's own defaults (java -jar)"
+    fi
+    [[ -n ${JAVA_OPTS:-} ]] && printf ', then %s' "$JAVA_OPTS"
+    return 0
+}
 
 # A loopback port nobody answers on now; good enough for a benchmark that starts right away.
 free_port() {
@@ -68,15 +103,14 @@ build_gateway_jar() {
 # Sets GATEWAY_PORT and GATEWAY_PID, or returns 1 with the reason on stderr.
 start_gateway() {
     build_gateway_jar || return 1
-    local port java_opts=() config=()
+    local port config=()
     port=$(free_port) || return 1
     if [[ -n $GATEWAY_CONFIG ]]; then
         config=(--config "$GATEWAY_CONFIG")
     fi
-    # shellcheck disable=SC2153 # JAVA_OPTS is the caller's option, not a typo of java_opts
-    read -r -a java_opts <<<"$JAVA_OPTS"
+    gateway_java
     # From the repository, where serve finds conf/cgiguard.toml whatever the caller's cwd.
-    (cd "$REPO" && exec java "${java_opts[@]}" -jar "$JAR" serve --port "$port" \
+    (cd "$REPO" && exec "${GATEWAY_JAVA[@]}" serve --port "$port" \
         --bind 127.0.0.1 --docroot "$DOCROOT" --cgi-bin "$CGI_BIN" "${config[@]}") >"$WORK/gateway.log" 2>&1 &
     GATEWAY_PID=$!
     STARTED_PIDS+=("$GATEWAY_PID")
