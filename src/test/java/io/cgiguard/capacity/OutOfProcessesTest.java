@@ -94,12 +94,10 @@ class OutOfProcessesTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void pidsCgroupFullOfTasks() throws Exception {
-    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
-    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
-        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
+    Path hierarchy = pidsHierarchy();
     child = serve("nobody");
     int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
-    limiter = ShortageLimiter.PidsCgroup.holding(hierarchy.get(),
+    limiter = ShortageLimiter.PidsCgroup.holding(hierarchy,
         "cgiguard-shortage-" + child.pid(), child.pid());
     shortageIsAnsweredAndOutlived(port, port);
   }
@@ -113,9 +111,7 @@ class OutOfProcessesTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void pidsCgroupFullOfTasksBehindNginxOverFastCgi() throws Exception {
-    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
-    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
-        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
+    Path hierarchy = pidsHierarchy();
     Path socket = root.resolve("fcgi.sock");
     child = ServeChild.start(root, configFor("nobody") + """
         [fastcgi]
@@ -131,7 +127,7 @@ class OutOfProcessesTest {
           fastcgi_pass unix:%s;
         }
         """.formatted(io.cgiguard.http.NginxFront.FASTCGI_PARAMS, socket))) {
-      limiter = ShortageLimiter.PidsCgroup.holding(hierarchy.get(),
+      limiter = ShortageLimiter.PidsCgroup.holding(hierarchy,
           "cgiguard-shortage-fcgi-" + child.pid(), child.pid());
       shortageIsAnsweredAndOutlived(port, nginx.port());
     }
@@ -144,10 +140,8 @@ class OutOfProcessesTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void gatewayWhoseThreadsDoNotFitStopsWithOneLine() throws Exception {
-    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
-    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
-        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
-    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.empty(hierarchy.get(),
+    Path hierarchy = pidsHierarchy();
+    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.empty(hierarchy,
         "cgiguard-too-small-" + ProcessHandle.current().pid());
     limiter = group;
     // Room for the JVM and the launcher, not for the default 64 + 256 + 16 request threads.
@@ -179,10 +173,8 @@ class OutOfProcessesTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void limitTooTightForMaxRunningIsNamedAtStartUp() throws Exception {
-    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
-    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
-        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
-    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.empty(hierarchy.get(),
+    Path hierarchy = pidsHierarchy();
+    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.empty(hierarchy,
         "cgiguard-tight-" + ProcessHandle.current().pid());
     limiter = group;
     // The gateway's threads for max-running 8 are about 64; 8 scripts of 2 tasks would need 16
@@ -314,6 +306,14 @@ class OutOfProcessesTest {
     assertThat(accessLines.stream().filter(l -> l.contains("\" 503 ")))
         .as("access log lines of the shortage's 503s").isNotEmpty()
         .allSatisfy(l -> assertThat(l).contains("outcome=spawn-failed"));
+  }
+
+  /** @return the pids cgroup hierarchy; the test is skipped, saying why, on a machine without */
+  private static Path pidsHierarchy() {
+    java.util.Optional<Path> hierarchy = ShortageLimiter.PidsCgroup.hierarchy();
+    assumeTrue(hierarchy.isPresent(), "this machine has no writable pids cgroup hierarchy "
+        + "(neither /sys/fs/cgroup/pids nor a v2 root delegating pids)");
+    return hierarchy.get();
   }
 
   private ServeChild serve(String runAs) throws IOException {

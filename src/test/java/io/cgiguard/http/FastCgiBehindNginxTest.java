@@ -36,6 +36,15 @@ class FastCgiBehindNginxTest {
 
   private static final Path SCRIPTS = io.cgiguard.TestScripts.ROOT;
 
+  /** docs/fastcgi.md's location for kept connections, to an upstream named cgiguard. */
+  private static final String KEPT_LOCATION = """
+      location / {
+        include %s;
+        fastcgi_keep_conn on;
+        fastcgi_pass cgiguard;
+      }
+      """.formatted(NginxFront.FASTCGI_PARAMS);
+
   @TempDir
   Path temp;
 
@@ -133,13 +142,7 @@ class FastCgiBehindNginxTest {
           keepalive 8;
         }
         """.formatted(socket);
-    String location = """
-        location / {
-          include %s;
-          fastcgi_keep_conn on;
-          fastcgi_pass cgiguard;
-        }
-        """.formatted(NginxFront.FASTCGI_PARAMS);
+    String location = KEPT_LOCATION;
     byte[] body = new byte[256 * 1024 + 3];
     new Random(13).nextBytes(body);
     String digest = io.cgiguard.Digests.sha256(body);
@@ -201,13 +204,7 @@ class FastCgiBehindNginxTest {
           keepalive 8;
         }
         """.formatted(socketA, socketB);
-    String location = """
-        location / {
-          include %s;
-          fastcgi_keep_conn on;
-          fastcgi_pass cgiguard;
-        }
-        """.formatted(NginxFront.FASTCGI_PARAMS);
+    String location = KEPT_LOCATION;
     try (TestGateway a = TestGateway.start("drain-delay = \"300ms\"\ndrain-timeout = \"20s\"\n",
             fastcgi.formatted(socketA));
         TestGateway b = TestGateway.start(fastcgi.formatted(socketB));
