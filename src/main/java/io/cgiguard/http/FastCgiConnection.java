@@ -1,14 +1,13 @@
 package io.cgiguard.http;
 
+import com.google.common.net.InetAddresses;
 import io.cgiguard.fastcgi.FastCgiRecord;
 import io.cgiguard.fastcgi.ProtocolException;
 import io.cgiguard.fastcgi.RecordWriter;
 import io.cgiguard.fastcgi.ResponderSession;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -54,7 +53,27 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private boolean keepConnection;
   /** Whether the current request's empty STDIN record has arrived: the front sends no more. */
   private volatile boolean stdinEnded;
-  private volatile FastCgiParams edge;
+  /** The current request's params and the addresses they name, made once per request. */
+  private volatile Edge edge;
+
+  /**
+   * What the front server said about the client and itself, parsed once: Jetty asks for the
+   * addresses several times per request (the request log, the CGI environment, the outcome log).
+   */
+  private record Edge(FastCgiParams params, SocketAddress remote, SocketAddress local) {
+
+    static Edge of(FastCgiParams params) {
+      return new Edge(params, address(params, "REMOTE_ADDR", "REMOTE_PORT"),
+          address(params, "SERVER_ADDR", "SERVER_PORT"));
+    }
+
+    /** @return the address the params name, or null when they name none */
+    private static SocketAddress address(FastCgiParams params, String host, String port) {
+      Optional<String> literal = params.get(host);
+      return literal.isEmpty() ? null : FastCgiConnection.address(literal.get(),
+          params.port(port, 0));
+    }
+  }
 
   /**
    * What every connection of one listener shares.
@@ -169,7 +188,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
       answerDirectly(400, "the FastCGI params do not make a request: " + e.getMessage());
       return;
     }
-    edge = params;
+    edge = Edge.of(params);
     shared.inFlight().incrementAndGet();
     stream.head(org.eclipse.jetty.http.HttpMethod.HEAD.is(request.getMethod()));
     Runnable task = stream.channel().onRequest(request);
@@ -281,30 +300,25 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
 
   @Override
   public SocketAddress getRemoteSocketAddress() {
-    FastCgiParams params = edge;
-    if (params != null && params.get("REMOTE_ADDR").isPresent()) {
-      return address(params.get("REMOTE_ADDR").get(), params.port("REMOTE_PORT", 0));
-    }
-    return super.getRemoteSocketAddress();
+    Edge current = edge;
+    return current != null && current.remote() != null ? current.remote()
+        : super.getRemoteSocketAddress();
   }
 
   @Override
   public SocketAddress getLocalSocketAddress() {
-    FastCgiParams params = edge;
-    if (params != null && params.get("SERVER_ADDR").isPresent()) {
-      return address(params.get("SERVER_ADDR").get(), params.port("SERVER_PORT", 0));
-    }
-    return super.getLocalSocketAddress();
+    Edge current = edge;
+    return current != null && current.local() != null ? current.local()
+        : super.getLocalSocketAddress();
   }
 
-  /** A literal address from the front server; never a name to look up. */
-  private static SocketAddress address(String literal, int port) {
-    if (literal.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-      try {
-        return new InetSocketAddress(InetAddress.getByName(literal), port);
-      } catch (UnknownHostException e) {
-        // Not a literal after all: fall through to an unresolved address.
-      }
+  /**
+   * A literal address from the front server; never a name to look up. Anything else (a name, or
+   * a literal in a form Guava does not take) stays unresolved, as the front server wrote it.
+   */
+  static SocketAddress address(String literal, int port) {
+    if (InetAddresses.isInetAddress(literal)) {
+      return new InetSocketAddress(InetAddresses.forString(literal), port);
     }
     return InetSocketAddress.createUnresolved(literal, port);
   }
@@ -321,8 +335,9 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
 
   @Override
   public String getProtocol() {
-    FastCgiParams params = edge;
-    return params == null ? "HTTP/1.1" : params.get("SERVER_PROTOCOL").orElse("HTTP/1.1");
+    Edge current = edge;
+    return current == null ? "HTTP/1.1"
+        : current.params().get("SERVER_PROTOCOL").orElse("HTTP/1.1");
   }
 
   @Override
@@ -348,8 +363,8 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
 
   @Override
   public boolean isSecure() {
-    FastCgiParams params = edge;
-    return params != null && params.secure();
+    Edge current = edge;
+    return current != null && current.params().secure();
   }
 
   @Override

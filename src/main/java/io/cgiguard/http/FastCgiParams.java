@@ -64,11 +64,25 @@ record FastCgiParams(Map<String, String> params, boolean namesScript) {
   /** @return the param as a port number, or {@code fallback} */
   int port(String name, int fallback) {
     Optional<String> value = get(name);
-    if (value.isPresent() && value.get().matches("\\d{1,5}")) {
+    if (value.isPresent() && digits(value.get(), 5)) {
       int port = Integer.parseInt(value.get());
       return port <= 65535 ? port : fallback;
     }
     return fallback;
+  }
+
+  /** @return whether {@code value} is one to {@code maxDigits} ASCII digits and nothing else */
+  static boolean digits(String value, int maxDigits) {
+    if (value.isEmpty() || value.length() > maxDigits) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** @return whether the client spoke TLS to the front server */

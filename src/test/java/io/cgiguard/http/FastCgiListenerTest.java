@@ -325,6 +325,31 @@ class FastCgiListenerTest {
   }
 
   /**
+   * Over FastCGI the client is the one the front server names in REMOTE_ADDR, so that is what the
+   * admin endpoints judge: a loopback literal in either family is local, any other address is
+   * not, and a name is never looked up (a front server that sent "localhost" gets no admin page).
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void theAdminEndpointsJudgeTheClientTheFrontServerNames() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      int id = 0;
+      for (String local : List.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1")) {
+        wire.send(FastCgiWire.get(++id, true, "/-/health", Map.of("REMOTE_ADDR", local)));
+        assertThat(wire.answer(id).stdout()).as(local).startsWith("Status: 200 OK\r\n");
+      }
+      for (String remote : List.of("192.0.2.7", "2001:db8::1", "localhost", "127.0.0.1.example",
+          "127.1")) {
+        wire.send(FastCgiWire.get(++id, true, "/-/health", Map.of("REMOTE_ADDR", remote)));
+        assertThat(wire.answer(id).stdout()).as(remote).startsWith("Status: 403 ")
+            .contains("loopback clients only");
+      }
+    }
+  }
+
+  /**
    * Apache sends a request's empty STDIN record after its params, and may still be sending it
    * when the answer is complete. Without FCGI_KEEP_CONN the gateway ends the connection after the
    * answer, but only its own side until the front server has sent its last record: a connection

@@ -74,6 +74,14 @@ public final class FastCgiWire implements AutoCloseable {
         empty(FastCgiRecord.PARAMS, requestId), empty(FastCgiRecord.STDIN, requestId)};
   }
 
+  /** The same GET with {@code more} params added to (or replacing) nginx's. */
+  public static ByteBuffer[] get(int requestId, boolean keep, String target,
+      Map<String, String> more) {
+    return new ByteBuffer[] {begin(requestId, keep),
+        params(requestId, nginxParams("GET", target, more)),
+        empty(FastCgiRecord.PARAMS, requestId), empty(FastCgiRecord.STDIN, requestId)};
+  }
+
   /** nginx's fastcgi_params for {@code method} and {@code target}, and {@code more}. */
   private static Map<String, String> nginxParams(String method, String target,
       Map<String, String> more) {
