@@ -20,11 +20,11 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.AbstractMetaDataConnection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +38,22 @@ import org.slf4j.LoggerFactory;
 final class FastCgiConnection extends AbstractMetaDataConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(FastCgiConnection.class);
+  /** The most read from the front server at once: two records of body, or many small ones. */
+  private static final int INPUT_BYTES = 32 * 1024;
 
   private final ResponderSession session;
   private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
   private final boolean namesScript;
   private final Shared shared;
-  private final ByteBuffer input;
+  /**
+   * The bytes read from the front server and not yet cut into records: taken from Jetty's buffer
+   * pool for a read and given back as soon as the records have consumed them, so a connection
+   * waiting for its next request (or a request running) holds none. nginx opens a connection per
+   * request by default, and a buffer allocated with each one was the gateway's largest
+   * allocation per request: at 64 connections the heap of the shipped JVM options filled with
+   * them and the collector ran most of the time. Null while nothing is held.
+   */
+  private RetainableByteBuffer input;
   private final Output output = new Output();
   private final AtomicBoolean paused = new AtomicBoolean();
   private final String id = Integer.toHexString(System.identityHashCode(this));
@@ -90,7 +100,6 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     this.shared = shared;
     this.session = new ResponderSession(maxParamsBytes, maxConnections);
     this.namesScript = namesScript;
-    this.input = BufferUtil.allocate(32 * 1024);
   }
 
   @Override
@@ -107,10 +116,19 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   public void onFillable() {
     try {
       while (true) {
+        // Paused, the request has not taken the body queued so far: the bytes after it stay in
+        // the buffer until resume() runs this again.
         if (!process()) {
           return;
         }
-        int filled = getEndPoint().fill(input);
+        if (input == null) {
+          input = getConnector().getByteBufferPool().acquire(INPUT_BYTES, true);
+        }
+        int filled = getEndPoint().fill(input.getByteBuffer());
+        if (filled <= 0) {
+          // Every byte read so far is in records now (process() returned true).
+          releaseInput();
+        }
         if (filled < 0) {
           ended(new EofException("the front server closed the connection"));
           return;
@@ -121,10 +139,37 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
         }
       }
     } catch (ProtocolException e) {
+      releaseInput();
       LOG.warn("FastCGI connection {}: {}; closing it", id, e.getMessage());
       ended(e);
     } catch (IOException e) {
+      releaseInput();
       ended(e);
+    }
+  }
+
+  /**
+   * A connection that closes while paused still holds bytes queued behind the body the request
+   * did not take: taking the paused state here (resume() can then no longer run onFillable) makes
+   * this the buffer's only user, so it goes back to the pool.
+   */
+  @Override
+  public void onClose(Throwable cause) {
+    if (paused.compareAndSet(true, false)) {
+      releaseInput();
+    }
+    super.onClose(cause);
+  }
+
+  /**
+   * Gives the read buffer back to the pool. onFillable calls this, and Jetty runs one onFillable
+   * of a connection at a time, so no other thread is using the buffer; onClose only while the
+   * connection is paused, when no onFillable runs.
+   */
+  private void releaseInput() {
+    if (input != null) {
+      input.release();
+      input = null;
     }
   }
 
@@ -140,7 +185,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   }
 
   private synchronized Optional<ResponderSession.Event> nextEvent() throws ProtocolException {
-    return session.next(input);
+    return input == null ? Optional.empty() : session.next(input.getByteBuffer());
   }
 
   private boolean act(ResponderSession.Event event) {
