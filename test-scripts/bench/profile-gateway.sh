@@ -5,7 +5,11 @@
 # recording's summary, the top frames and the allocation per request. See README.md.
 #
 #   profile-gateway.sh [-d SECONDS] [-c CONNECTIONS] [--script hello|hello.sh|readbody]
-#                      [--out FILE.jfr]
+#                      [--out FILE.jfr] [--shipped-jvm-options | --jvm-options FILE]
+#
+# Without an options flag the jar runs on the JVM's own defaults (java -jar); with
+# --shipped-jvm-options it runs as bin/cgiguard starts it, with conf/jvm.options (where the
+# client compiler alone makes the Java code's share of a request larger).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,6 +20,9 @@ DURATION=10
 CONNECTIONS=8
 SCRIPT=hello
 OUT=""
+JAR="$REPO/target/cgiguard.jar"
+JAVA_OPTS=""
+JVM_OPTIONS_FILE=""
 
 while (($# > 0)); do
     case $1 in
@@ -23,7 +30,9 @@ while (($# > 0)); do
         -c) CONNECTIONS=${2:?}; shift ;;
         --script) SCRIPT=${2:?}; shift ;;
         --out) OUT=$(realpath -m -- "${2:?}"); shift ;;
-        -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
+        --shipped-jvm-options) JVM_OPTIONS_FILE="$REPO/conf/jvm.options" ;;
+        --jvm-options) JVM_OPTIONS_FILE=$(realpath -- "${2:?}"); shift ;;
+        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -50,8 +59,12 @@ done
 cp "$BIN/hello" "$BIN/readbody" "$TEST_SCRIPTS/responses/hello.sh" "$WORK/docroot/cgi-bin/"
 chmod 755 "$WORK" "$WORK/docroot" "$WORK/docroot/cgi-bin" "$WORK/docroot/cgi-bin"/*
 
+# shellcheck source=lib/servers.sh
+source "$HERE/lib/servers.sh"
+gateway_java
+echo "gateway JVM: $(gateway_jvm_description)" >&2
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd "$REPO" && exec java -jar target/cgiguard.jar serve --port "$PORT" --bind 127.0.0.1 \
+(cd "$REPO" && exec "${GATEWAY_JAVA[@]}" serve --port "$PORT" --bind 127.0.0.1 \
     --docroot "$WORK/docroot" --cgi-bin "$WORK/docroot/cgi-bin") >"$WORK/gateway.log" 2>&1 &
 GATEWAY_PID=$!
 URL="http://127.0.0.1:$PORT/cgi-bin/$SCRIPT"
