@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.EndPoint;
@@ -54,6 +55,8 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
    * them and the collector ran most of the time. Null while nothing is held.
    */
   private RetainableByteBuffer input;
+  /** A request whose params are complete, for onFillable to run once it stops reading. */
+  private final AtomicReference<Runnable> pendingRequest = new AtomicReference<>();
   private final Output output = new Output();
   private final AtomicBoolean paused = new AtomicBoolean();
   private final String id = Integer.toHexString(System.identityHashCode(this));
@@ -115,6 +118,24 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   @Override
   public void onFillable() {
     try {
+      read();
+    } finally {
+      // The request the params started runs on this thread, as Jetty runs an HTTP/1 request on
+      // the thread that parsed it: handing it to another thread cost a wake-up and a context
+      // switch on every request. It runs once reading has stopped: with fill interest set (so an
+      // ABORT_REQUEST or the front server closing still reaches it from another thread), paused
+      // on its body (which it then takes), or at the end of the connection. It is taken
+      // atomically: once fill interest is set, another thread's onFillable may get here first
+      // and run it instead; never both.
+      Runnable request = pendingRequest.getAndSet(null);
+      if (request != null) {
+        request.run();
+      }
+    }
+  }
+
+  private void read() {
+    try {
       while (true) {
         // Paused, the request has not taken the body queued so far: the bytes after it stay in
         // the buffer until resume() runs this again.
@@ -162,9 +183,11 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   }
 
   /**
-   * Gives the read buffer back to the pool. onFillable calls this, and Jetty runs one onFillable
-   * of a connection at a time, so no other thread is using the buffer; onClose only while the
-   * connection is paused, when no onFillable runs.
+   * Gives the read buffer back to the pool. read() calls this, and only one read() of a
+   * connection runs at a time: another onFillable starts only once fill interest is set again,
+   * after this read() is past its last use of the buffer (the first onFillable may still be
+   * running its request then, which does not touch the buffer). onClose calls it only while the
+   * connection is paused, when no read() runs.
    */
   private void releaseInput() {
     if (input != null) {
@@ -238,7 +261,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     stream.head(org.eclipse.jetty.http.HttpMethod.HEAD.is(request.getMethod()));
     Runnable task = stream.channel().onRequest(request);
     params.attachTo(stream.channel().getRequest());
-    execute(task);
+    pendingRequest.set(task);
   }
 
   /** Answers the current request without the gateway, when it cannot even be made a request. */
