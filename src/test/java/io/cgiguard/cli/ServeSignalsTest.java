@@ -96,7 +96,8 @@ class ServeSignalsTest {
           """.formatted(ReloadSite.FIXTURES.resolve("v1"))));
       serve.signal("HUP");
       assertThat(Polling.eventually(Duration.ofSeconds(20),
-          () -> status(serve.uri().resolve("/new/version.sh")) == 200)).as("the new mount").isTrue();
+          () -> status(serve.uri().resolve("/new/version.sh")) == 200))
+          .as("the new mount; the gateway's log:%n%s", serve.log()).isTrue();
       assertThat(body(serve.uri().resolve("/app/version.sh"))).isEqualTo("version 2\n");
 
       Files.writeString(file, config("v1", "max-threads = 3", ""));
