@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherScriptIT {
 
-  private static final Pattern LISTENING = Pattern.compile("cgiguard listening on (\\S+)");
   /** The project's root: test-scripts/ lives there. */
   private static final Path PROJECT = TestScripts.ROOT.getParent();
   private static final Path JAR = PROJECT.resolve("target/cgiguard.jar");
@@ -119,7 +116,8 @@ class LauncherScriptIT {
     builder.environment().put("LAUNCHER_SECRET", "from-the-operator-shell");
     Process gateway = builder.start();
     try {
-      URI base = awaitListening(gateway, logs, Duration.ofSeconds(40));
+      URI base = ServeChild.awaitListening(gateway, logs.resolve("stdout.txt"),
+          logs.resolve("stderr.txt"), Duration.ofSeconds(40));
       String cmdline = Files.readString(Path.of("/proc", Long.toString(gateway.pid()), "cmdline"))
           .replace('\0', ' ');
       assertThat(cmdline).as("the launcher's pid is the JVM's after exec")
@@ -160,23 +158,6 @@ class LauncherScriptIT {
       throw new AssertionError(command + " did not end within 45 s");
     }
     return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-  }
-
-  private static URI awaitListening(Process process, Path logs, Duration limit)
-      throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      Matcher listening = LISTENING.matcher(Files.readString(logs.resolve("stdout.txt")));
-      if (listening.find()) {
-        return URI.create(listening.group(1));
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError("serve ended with " + process.exitValue() + "; its stderr: "
-            + Files.readString(logs.resolve("stderr.txt")));
-      }
-      process.waitFor(100, TimeUnit.MILLISECONDS);
-    }
-    throw new AssertionError("serve printed no URL within " + limit.toSeconds() + " s");
   }
 
   private static void readable(Path dir, Path source, String mode) throws IOException {

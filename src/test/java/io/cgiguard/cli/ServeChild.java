@@ -67,14 +67,24 @@ public final class ServeChild implements AutoCloseable {
 
   /** @return the URL the child prints once it listens; fails if it dies or takes longer */
   public URI awaitListening(Duration limit) throws IOException, InterruptedException {
+    return awaitListening(process, root.resolve("stdout.txt"), root.resolve("stderr.txt"), limit);
+  }
+
+  /**
+   * @return the URL {@code serve} prints to {@code stdout} once it listens, however it was
+   *     started; fails if {@code process} ends first (with its {@code stderr}) or takes longer
+   */
+  public static URI awaitListening(Process process, Path stdout, Path stderr, Duration limit)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() - deadline < 0) {
-      Matcher listening = LISTENING.matcher(Files.readString(root.resolve("stdout.txt")));
+      Matcher listening = LISTENING.matcher(Files.readString(stdout));
       if (listening.find()) {
         return URI.create(listening.group(1));
       }
       if (!process.isAlive()) {
-        throw new AssertionError("serve ended; its stderr: " + stderr());
+        throw new AssertionError("serve ended with " + process.exitValue() + "; its stderr: "
+            + Files.readString(stderr));
       }
       process.waitFor(100, TimeUnit.MILLISECONDS);
     }
