@@ -1,5 +1,6 @@
 package io.cgiguard.cli;
 
+import io.cgiguard.launch.posix.SignalDisposition;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -26,7 +27,28 @@ final class Signals {
    *     has no such signal, and that is logged
    */
   static boolean handle(String name, Runnable action) {
+    restoreIfIgnored(name);
     return install(name, action) != null;
+  }
+
+  /**
+   * A gateway started under {@code nohup} (or by a parent ignoring the signal) inherits SIGHUP
+   * ignored, and the JVM would then leave it ignored whatever handler is asked for: SIGHUP would
+   * reload nothing, and say nothing. The default goes back first ({@link SignalDisposition}), as
+   * nginx and Apache take their signals whatever they inherit.
+   */
+  private static void restoreIfIgnored(String name) {
+    try {
+      Class<?> signalType = Class.forName("sun.misc.Signal");
+      int number = (int) signalType.getMethod("getNumber")
+          .invoke(signalType.getConstructor(String.class).newInstance(name));
+      if (SignalDisposition.restoreIfIgnored(number)) {
+        LOG.info("SIG{} was ignored when the gateway started (as under nohup); the gateway "
+            + "takes it now", name);
+      }
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      LOG.debug("SIG{}: cannot tell whether it was ignored at start", name, e);
+    }
   }
 
   /**

@@ -48,6 +48,16 @@ public final class ServeChild implements AutoCloseable {
         procs.toString()));
   }
 
+  /**
+   * As {@link #start(Path, String)}, but the JVM starts with {@code SIG<signal>} ignored, as under
+   * {@code nohup}: a shell sets the disposition, which exec keeps, then becomes the JVM.
+   */
+  public static ServeChild startIgnoring(Path root, String toml, String signal)
+      throws IOException {
+    return start(root, toml, List.of("sh", "-c", "trap '' " + signal + " && exec \"$@\"",
+        "sh"));
+  }
+
   private static ServeChild start(Path root, String toml, List<String> prefix)
       throws IOException {
     Path config = root.resolve("cgiguard.toml");

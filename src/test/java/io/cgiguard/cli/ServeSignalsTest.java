@@ -57,6 +57,37 @@ class ServeSignalsTest {
     return new Started(child, child.awaitListening(Duration.ofSeconds(60)));
   }
 
+  /**
+   * Under {@code nohup} (or any parent that ignores SIGHUP) the gateway starts with SIGHUP
+   * ignored, and the JVM then quietly declines to handle it: the reload an operator asks for with
+   * {@code kill -HUP} would never happen. The gateway takes the signal back at start.
+   */
+  @Test
+  void aGatewayStartedWithSighupIgnoredStillReloadsOnIt() throws Exception {
+    Path root = ServeChild.readableDirectory(temp.resolve("gateway"));
+    file = root.resolve("cgiguard.toml");
+    ServeChild child = ServeChild.startIgnoring(root, config("v1", "", ""), "HUP");
+    try (Started serve = new Started(child, child.awaitListening(Duration.ofSeconds(60)))) {
+      assertThat(serve.log()).contains("SIGHUP was ignored when the gateway started");
+      Files.writeString(file, config("v2", "", ""));
+      serve.signal("HUP");
+      assertThat(Polling.eventually(Duration.ofSeconds(20),
+          () -> serve.log().contains("SIGHUP: re-reading the configuration")))
+          .as(serve.log()).isTrue();
+      assertThat(Polling.eventually(Duration.ofSeconds(20),
+          () -> "version 2\n".equals(bodyOrNull(serve.uri().resolve("/app/version.sh")))))
+          .as(serve.log()).isTrue();
+    }
+  }
+
+  private String bodyOrNull(URI uri) {
+    try {
+      return body(uri);
+    } catch (Exception | AssertionError e) {
+      return null;
+    }
+  }
+
   /** A serve child and the URL it listens on. */
   private record Started(ServeChild child, URI uri) implements AutoCloseable {
     @Override

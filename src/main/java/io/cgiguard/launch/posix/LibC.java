@@ -93,6 +93,8 @@ final class LibC {
   /** Used for pidfd_open only, which glibc wraps from 2.36 on. */
   static native long syscall(long number, long first, long second);
 
+  static native int sigaction(int signal, Pointer action, Pointer oldAction);
+
   static native int sigemptyset(Pointer set);
 
   static native int sigfillset(Pointer set);
