@@ -325,6 +325,27 @@ class FastCgiListenerTest {
   }
 
   /**
+   * A connection is read as soon as it opens, since a front server writes its request right after
+   * connecting; one that has written nothing yet must still be read once it does.
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void aFrontServerThatWaitsBeforeWritingItsRequestIsStillAnswered() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      // Long enough for the gateway to have opened the connection and found nothing to read.
+      Thread.sleep(500);
+      wire.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
+
+      FastCgiWire.Answer answer = wire.answer(1);
+
+      assertThat(answer.protocolStatus()).isEqualTo(RecordWriter.REQUEST_COMPLETE);
+      assertThat(answer.stdout()).startsWith("Status: 200 OK\r\n").endsWith("hello\n");
+    }
+  }
+
+  /**
    * Over FastCGI the client is the one the front server names in REMOTE_ADDR, so that is what the
    * admin endpoints judge: a loopback literal in either family is local, any other address is
    * not, and a name is never looked up (a front server that sent "localhost" gets no admin page).
