@@ -113,12 +113,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
       close();
       return;
     }
-    // A front server writes its request as soon as it has connected, so by now (Jetty opens a
-    // connection on a pool thread, after its selector accepted it) the records are usually
-    // waiting. Reading them here saves the round through the selector that fill interest takes:
-    // a wake-up of the selector, and a hand-off to yet another thread to read. When nothing has
-    // arrived yet, read() sets fill interest as it would have been set here.
-    onFillable();
+    fillInterested();
   }
 
   @Override
