@@ -336,8 +336,8 @@ class FastCgiListenerTest {
   }
 
   /**
-   * A connection is read as soon as it opens, since a front server writes its request right after
-   * connecting; one that has written nothing yet must still be read once it does.
+   * nginx writes its request as soon as it has connected, but a front server need not: one that
+   * connects, waits, and only then writes is answered as well.
    */
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -345,7 +345,7 @@ class FastCgiListenerTest {
   void aFrontServerThatWaitsBeforeWritingItsRequestIsStillAnswered() throws Exception {
     try (TestGateway gateway = start("");
         FastCgiWire wire = FastCgiWire.connect(socket())) {
-      // Long enough for the gateway to have opened the connection and found nothing to read.
+      // Long enough for the gateway to have opened the connection before anything arrives.
       Thread.sleep(500);
       wire.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
 
