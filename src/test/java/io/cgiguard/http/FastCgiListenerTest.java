@@ -345,8 +345,9 @@ class FastCgiListenerTest {
   void aFrontServerThatWaitsBeforeWritingItsRequestIsStillAnswered() throws Exception {
     try (TestGateway gateway = start("");
         FastCgiWire wire = FastCgiWire.connect(socket())) {
-      // Long enough for the gateway to have opened the connection before anything arrives.
-      Thread.sleep(500);
+      // The gateway has opened the connection before anything arrives on it.
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(10),
+          () -> gateway.server().fastCgi().orElseThrow().openConnections() == 1)).isTrue();
       wire.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
 
       FastCgiWire.Answer answer = wire.answer(1);
