@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ final class Draining {
   private static final Duration AFTER_KILL = Duration.ofSeconds(5);
 
   private final Server server;
-  private final GracefulHandler requests;
+  private final GracefulRequests requests;
   private final Launcher launcher;
   private final List<? extends Drainable> listeners;
 
@@ -37,7 +36,7 @@ final class Draining {
    * @param listeners the listeners that are not Jetty network connectors (the FastCGI one on a
    *     Unix socket): they stop accepting when the network connectors close
    */
-  Draining(Server server, GracefulHandler requests, Launcher launcher,
+  Draining(Server server, GracefulRequests requests, Launcher launcher,
       List<? extends Drainable> listeners) {
     this.server = server;
     this.requests = requests;
@@ -73,17 +72,23 @@ final class Draining {
         LOG.warn("draining: closing the listener {} failed", listener, e);
       }
     }
+    long closed = System.nanoTime();
     CompletableFuture<Void> idle = requests.shutdown();
     LOG.info("draining: listener closed; {} request(s) running get up to {} ms to finish",
         requests.getCurrentRequestCount(), drain.timeout().toMillis());
-    if (finished(idle, drain.timeout())) {
+    // Requests read after the close, on connections opened before it, still run (see
+    // GracefulRequests): once the count first falls to zero, finish() stops them starting and
+    // waits for any that started in the meantime.
+    if (finished(idle, drain.timeout())
+        && requests.finish(drain.timeout().minusNanos(System.nanoTime() - closed))) {
       LOG.info("drained: every request finished");
       return;
     }
+    requests.finish(Duration.ZERO);
     LOG.warn("draining: drain-timeout passed with {} request(s) running; killing the process "
         + "groups of their scripts", requests.getCurrentRequestCount());
     launcher.close();
-    if (!finished(idle, killGrace.plus(AFTER_KILL))) {
+    if (!requests.finish(killGrace.plus(AFTER_KILL))) {
       LOG.warn("draining: {} request(s) still had not ended; their connections are closed",
           requests.getCurrentRequestCount());
     }

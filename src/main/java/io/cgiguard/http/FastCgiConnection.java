@@ -67,6 +67,11 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private boolean keepConnection;
   /** Whether the current request's empty STDIN record has arrived: the front sends no more. */
   private volatile boolean stdinEnded;
+  /**
+   * Whether a request has ended on this connection: only then is it a kept connection a front
+   * server waits to reuse. One that has carried none yet was opened for a request on its way.
+   */
+  private volatile boolean carried;
   /** The current request's params and the addresses they name, made once per request. */
   private volatile Edge edge;
 
@@ -308,6 +313,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     ending(done);
     done.over();
     shared.inFlight().decrementAndGet();
+    carried = true;
     if (failure != null && !done.answered()) {
       output.closeWhenFlushed();
       return;
@@ -419,10 +425,16 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
    * the front server sends at that moment meets a closed connection, which it treats as an
    * upstream error (nginx then tries its next server): the usual race of closing a kept
    * connection, and the reason this happens only once the gateway takes no new connections.
+   *
+   * <p>A connection that has not carried a request yet stays open: the front server opened it
+   * for a request it is sending (nginx writes its records right after connecting, which may be
+   * just after the accept), and that request is served, as {@link GracefulRequests} serves what
+   * arrives on connections opened before the listener closed. Closing it would lose a request
+   * nginx may not retry (a POST), and an empty one closes when the gateway stops.
    */
   void closeIfIdle() {
     synchronized (this) {
-      if (session.activeRequest() != 0) {
+      if (session.activeRequest() != 0 || !carried) {
         return;
       }
     }

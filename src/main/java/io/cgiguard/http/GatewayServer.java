@@ -34,7 +34,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * Assembles one gateway from its configuration: the Jetty server and connector, the guard's
@@ -51,7 +50,7 @@ public final class GatewayServer implements AutoCloseable {
   private final GatewayMetrics metrics;
   private final SiteSwitch sites;
   private final Reloader reloader;
-  private final GracefulHandler graceful;
+  private final GracefulRequests graceful;
   private final FrontDoorAssembly frontDoor;
   private final Optional<FastCgiListener> fastCgi;
   private volatile boolean stopping;
@@ -84,7 +83,7 @@ public final class GatewayServer implements AutoCloseable {
         outcomes, timers, clock, status, this::health, this::reload);
     this.sites = new SiteSwitch(Site.build(config, shared));
     this.reloader = new Reloader(config, sites, shared, () -> stopping);
-    this.graceful = new GracefulHandler(sites);
+    this.graceful = new GracefulRequests(sites);
     this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
         ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), graceful);
     server.setErrorHandler(new GatewayErrorHandler(() -> sites.current().pages()));
@@ -135,6 +134,11 @@ public final class GatewayServer implements AutoCloseable {
   /** @return the FastCGI listener, when one is configured; drainable for a graceful stop */
   public Optional<FastCgiListener> fastCgi() {
     return fastCgi;
+  }
+
+  /** @return what counts the running requests and ends a drain's last step */
+  GracefulRequests requests() {
+    return graceful;
   }
 
   /** @return the TLS port (the real one when configured as 0), when {@code [tls]} is set */

@@ -38,13 +38,9 @@ class DrainTest {
 
   @Test
   void keepAliveClientsAreToldToCloseAndIdleConnectionsCloseWhenTheDrainEnds() throws Exception {
-    Path file = temp.resolve("cgiguard.toml");
-    Files.writeString(file, ReloadSite.toml("v1",
-        "drain-delay = \"3s\"\ndrain-timeout = \"20s\"", ""));
-    Path pids = Files.createDirectory(temp.resolve("pids"));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (Launcher launcher = Launchers.create();
-        GatewayServer server = new GatewayServer(new ConfigLoader(temp).load(file), launcher);
+        GatewayServer server = gateway(launcher, "3s");
         Socket busy = new Socket();
         Socket idle = new Socket()) {
       server.start();
@@ -55,11 +51,7 @@ class DrainTest {
         assertThat(exchange(socket, "/app/version.sh")).startsWith("HTTP/1.1 200")
             .doesNotContainIgnoringCase("connection: close");
       }
-      CompletableFuture<HttpResponse<String>> slow = JettyPageScan.sendAsync(client,
-          HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/slow/slow.sh?" + pids)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(10));
+      CompletableFuture<HttpResponse<String>> slow = slowRequest(client, port);
 
       CompletableFuture<Void> drained = CompletableFuture.runAsync(server::drain);
       assertThat(Polling.eventually(Duration.ofSeconds(2), () -> status(client, port) == 503))
@@ -78,6 +70,57 @@ class DrainTest {
       assertThat(running.body()).isEqualTo("finished\n");
       drained.get(20, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * A keep-alive client that sends its next request after the listener closed, on the connection
+   * it held, still gets the script's answer (and is told to close), not the draining 503: the
+   * request reached this gateway, and the drain waits for it as for the others.
+   */
+  @Test
+  void aRequestOnAConnectionOpenedBeforeTheListenerClosedIsServedNotRefused() throws Exception {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (Launcher launcher = Launchers.create();
+        GatewayServer server = gateway(launcher, "0s");
+        Socket kept = new Socket()) {
+      server.start();
+      int port = server.port();
+      kept.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      kept.setSoTimeout(20_000);
+      assertThat(exchange(kept, "/app/version.sh")).startsWith("HTTP/1.1 200");
+      CompletableFuture<HttpResponse<String>> slow = slowRequest(client, port);
+
+      CompletableFuture<Void> drained = CompletableFuture.runAsync(server::drain);
+      assertThat(Polling.eventually(Duration.ofSeconds(10), () -> refused(port)))
+          .as("the listener closed").isTrue();
+      String late = exchange(kept, "/app/version.sh");
+
+      assertThat(late).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close")
+          .endsWith("version 1\n");
+      assertThat(kept.getInputStream().read()).as("closed after that response").isEqualTo(-1);
+      assertThat(slow.get(20, TimeUnit.SECONDS).body()).isEqualTo("finished\n");
+      drained.get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** @return a gateway of the reload site, not started, with this drain delay */
+  private GatewayServer gateway(Launcher launcher, String drainDelay) throws Exception {
+    Path file = temp.resolve("cgiguard.toml");
+    Files.writeString(file, ReloadSite.toml("v1",
+        "drain-delay = \"" + drainDelay + "\"\ndrain-timeout = \"20s\"", ""));
+    return new GatewayServer(new ConfigLoader(temp).load(file), launcher);
+  }
+
+  /** Starts a two-second script and returns once it runs. */
+  private CompletableFuture<HttpResponse<String>> slowRequest(HttpClient client, int port)
+      throws Exception {
+    Path pids = Files.createDirectory(temp.resolve("pids"));
+    CompletableFuture<HttpResponse<String>> slow = JettyPageScan.sendAsync(client,
+        HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/slow/slow.sh?" + pids)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(10));
+    return slow;
   }
 
   private static int status(HttpClient client, int port) {

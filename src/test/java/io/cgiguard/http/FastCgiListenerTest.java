@@ -47,6 +47,25 @@ class FastCgiListenerTest {
     return temp.resolve("fcgi.sock");
   }
 
+  /** @return a gateway on a Unix socket whose drain waits {@code delay}, then up to 30 s */
+  private TestGateway startDraining(String delay) throws Exception {
+    return TestGateway.start("drain-delay = \"" + delay + "\"\ndrain-timeout = \"30s\"\n", """
+        [fastcgi]
+        listen = "unix:%s"
+        """.formatted(socket()));
+  }
+
+  /**
+   * @return a directory for wait-for-release.sh (run as nobody) to watch: the script answers once
+   *     a file named release appears in it
+   */
+  private Path gate(String name) throws java.io.IOException {
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path gate = Files.createDirectory(temp.resolve(name));
+    Files.setPosixFilePermissions(gate, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return gate;
+  }
+
   private static TestGateway startTcp(String extra) throws Exception {
     return TestGateway.start("""
         [fastcgi]
@@ -93,17 +112,9 @@ class FastCgiListenerTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void drainingClosesIdleKeptConnectionsAndBusyOnesAfterTheirAnswer() throws Exception {
-    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path gateA = Files.createDirectory(temp.resolve("a"));
-    Path gateC = Files.createDirectory(temp.resolve("c"));
-    for (Path gate : List.of(gateA, gateC)) {
-      Files.setPosixFilePermissions(gate, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-    try (TestGateway gateway = TestGateway.start("drain-delay = \"200ms\"\n"
-            + "drain-timeout = \"30s\"\n", """
-            [fastcgi]
-            listen = "unix:%s"
-            """.formatted(socket()));
+    Path gateA = gate("a");
+    Path gateC = gate("c");
+    try (TestGateway gateway = startDraining("200ms");
         FastCgiWire idle = FastCgiWire.connect(socket());
         FastCgiWire a = FastCgiWire.connect(socket());
         FastCgiWire c = FastCgiWire.connect(socket())) {
@@ -129,6 +140,76 @@ class FastCgiListenerTest {
       Files.createFile(gateC.resolve("release"));
       assertThat(c.answer(1).stdout()).endsWith("released\n");
       drained.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * A front server's connection accepted before the listener closed may carry its request only
+   * after: that request was sent to this gateway and is answered, by the script, not with the
+   * draining gateway's 503 (nginx would pass that on) nor by closing the connection (nginx does
+   * not retry a POST).
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aRequestOnAConnectionOpenedBeforeTheListenerClosedIsServedDuringTheDrain()
+      throws Exception {
+    Path gate = gate("gate");
+    try (TestGateway gateway = startDraining("0s");
+        FastCgiWire held = FastCgiWire.connect(socket());
+        FastCgiWire late = FastCgiWire.connect(socket())) {
+      FastCgiListener listener = gateway.server().fastCgi().orElseThrow();
+      held.send(FastCgiWire.get(1, false, "/responses/wait-for-release.sh?" + gate));
+      assertThat(Polling.eventually(Duration.ofSeconds(10),
+          () -> listener.inFlight() == 1 && listener.openConnections() == 2)).isTrue();
+
+      java.util.concurrent.CompletableFuture<Void> drained =
+          java.util.concurrent.CompletableFuture.runAsync(gateway.server()::drain);
+      assertThat(Polling.eventually(Duration.ofSeconds(10), this::refusesConnections))
+          .as("the listener closed").isTrue();
+
+      late.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
+      FastCgiWire.Answer answer = late.answer(1);
+      assertThat(answer.protocolStatus()).isEqualTo(RecordWriter.REQUEST_COMPLETE);
+      assertThat(answer.stdout()).startsWith("Status: 200").endsWith("hello\n");
+      assertThat(drained).as("the held request still runs").isNotDone();
+      Files.createFile(gate.resolve("release"));
+      assertThat(held.answer(1).stdout()).endsWith("released\n");
+      drained.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Once the drain has finished the gateway is about to close every connection: a request that
+   * arrives then is not started. Over FastCGI its connection closes unanswered (nginx retries it
+   * on its next server, as it does a refused connect); over HTTP the client still gets a whole
+   * 503, never an empty reply.
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aRequestArrivingOnceTheDrainHasFinishedIsNotStarted() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      FastCgiListener listener = gateway.server().fastCgi().orElseThrow();
+      assertThat(Polling.eventually(Duration.ofSeconds(10),
+          () -> listener.openConnections() == 1)).isTrue();
+      GracefulRequests requests = gateway.server().requests();
+      requests.shutdown();
+      assertThat(requests.finish(Duration.ZERO)).as("nothing was running").isTrue();
+
+      assertRefused(wire, "/responses/hello.sh");
+      java.net.http.HttpResponse<String> http = gateway.get("/responses/hello.sh");
+      assertThat(http.statusCode()).isEqualTo(503);
+      assertThat(http.body()).doesNotContain("hello");
+      assertThat(requests.getCurrentRequestCount()).isZero();
+    }
+  }
+
+  private boolean refusesConnections() {
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(socket()));
+      return false;
+    } catch (java.io.IOException e) {
+      return true;
     }
   }
 
