@@ -4,10 +4,13 @@ import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.Launcher;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http2.HTTP2Connection;
+import org.eclipse.jetty.http2.HTTP2Session;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
@@ -26,6 +29,8 @@ final class Draining {
   private static final Logger LOG = LoggerFactory.getLogger(Draining.class);
   /** After the kill, how long the requests get to write their pages, beyond the kill grace. */
   private static final Duration AFTER_KILL = Duration.ofSeconds(5);
+  /** How often the drain looks at the requests running and the HTTP/2 connections idle. */
+  private static final Duration ROUND = Duration.ofMillis(20);
 
   private final Server server;
   private final GracefulRequests requests;
@@ -47,10 +52,7 @@ final class Draining {
   void run(GatewayConfig.Drain drain, Duration killGrace) {
     LOG.info("draining: /-/health answers 503; the listener closes in {} ms",
         drain.delay().toMillis());
-    try {
-      Thread.sleep(drain.delay().toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (!await(drain.delay(), () -> false) && Thread.currentThread().isInterrupted()) {
       LOG.warn("draining: interrupted during drain-delay; closing the listener now");
     }
     // Only the listening sockets close: Jetty's connector shutdown would also fail the requests
@@ -73,13 +75,14 @@ final class Draining {
       }
     }
     long closed = System.nanoTime();
-    CompletableFuture<Void> idle = requests.shutdown();
+    // Counted from here, by polling: finish() has to wait for requests that start later too.
+    var unused = requests.shutdown();
     LOG.info("draining: listener closed; {} request(s) running get up to {} ms to finish",
         requests.getCurrentRequestCount(), drain.timeout().toMillis());
     // Requests read after the close, on connections opened before it, still run (see
     // GracefulRequests): once the count first falls to zero, finish() stops them starting and
     // waits for any that started in the meantime.
-    if (finished(idle, drain.timeout())
+    if (await(drain.timeout(), () -> requests.getCurrentRequestCount() == 0)
         && requests.finish(drain.timeout().minusNanos(System.nanoTime() - closed))) {
       LOG.info("drained: every request finished");
       return;
@@ -94,18 +97,52 @@ final class Draining {
     }
   }
 
-  private static boolean finished(CompletableFuture<Void> idle, Duration limit) {
-    try {
-      idle.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (ExecutionException e) {
-      LOG.warn("draining: a part of the server failed to shut down", e.getCause());
-      return false;
+  /**
+   * Waits up to {@code limit} for {@code done}, and meanwhile tells every HTTP/2 client whose
+   * connection is idle to open its next stream elsewhere, as {@code Connection: close} tells an
+   * HTTP/1.1 one: a graceful GOAWAY, after which the connection closes. Without it an HTTP/2
+   * client could go on starting streams on its connection for the whole drain. Only idle
+   * connections are told: Java 17's HTTP client fails every stream still open on a connection
+   * when a GOAWAY arrives, even those the GOAWAY lets finish, so a busy connection is told once
+   * its streams have ended, at a later round.
+   *
+   * @return whether {@code done} became true (false on timeout or interruption)
+   */
+  private boolean await(Duration limit, BooleanSupplier done) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      goAwayIdle();
+      if (done.getAsBoolean()) {
+        return true;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      try {
+        TimeUnit.NANOSECONDS.sleep(Math.min(left, ROUND.toNanos()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  private void goAwayIdle() {
+    for (Connector connector : server.getConnectors()) {
+      for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+        Connection connection = endPoint.getConnection();
+        while (connection instanceof SslConnection tls) {
+          connection = tls.getSslEndPoint().getConnection();
+        }
+        if (connection instanceof HTTP2Connection http2) {
+          HTTP2Session session = http2.getSession();
+          if (!session.isClosed() && session.getStreams().isEmpty()) {
+            // The connection closes by itself once the GOAWAY is out; nothing to wait for.
+            var unused = session.shutdown();
+          }
+        }
+      }
     }
   }
 }

@@ -70,9 +70,7 @@ class TlsAndHttp2Test {
         certificate = "%s"
         password = "s3cret"
         """.formatted(keys.resolve("store.p12")));
-    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
-        .sslContext(trusting(keys.resolve("chain.pem"))).connectTimeout(Duration.ofSeconds(5))
-        .build();
+    client = http2Client();
   }
 
   @AfterAll
@@ -117,6 +115,85 @@ class TlsAndHttp2Test {
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.headers().firstValue("X-Cgiguard-Attempts")).contains("3");
+  }
+
+  /**
+   * Draining, an HTTP/2 client is told to go away as an HTTP/1.1 one is told to close: a GOAWAY
+   * once its connection is idle, from the moment the drain begins (its next stream goes on a new
+   * connection, still served during the delay) and again after the listener closed (for
+   * connections opened during the delay). A connection with a stream open is not told while it
+   * is: Java 17's client fails its open streams on any GOAWAY, and the one it started here
+   * finishes with 200. Without the GOAWAY a client could start streams for the whole drain.
+   */
+  @Test
+  void drainingSendsIdleHttp2ClientsAGoAwayAndLetsBusyOnesFinish(@TempDir Path temp)
+      throws Exception {
+    java.nio.file.attribute.FileAttribute<?> open = java.nio.file.attribute.PosixFilePermissions
+        .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path gate = Files.createDirectory(Files.createDirectory(temp.resolve("d"), open)
+        .resolve("gate"), open);
+    try (TestGateway gateway = TestGateway.start(
+        "drain-delay = \"3s\"\ndrain-timeout = \"30s\"\n", """
+        [tls]
+        port = 0
+        certificate = "%s"
+        private-key = "%s"
+        """.formatted(keys.resolve("chain.pem"), keys.resolve("key.pem")))) {
+      HttpClient idle = http2Client();
+      HttpClient busy = http2Client();
+      URI env = https(gateway.server(), "/responses/env.pl");
+      String first = remotePort(idle, env);
+      assertThat(remotePort(idle, env)).as("one connection carries both streams").isEqualTo(first);
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> held = busy.sendAsync(
+          HttpRequest.newBuilder(https(gateway.server(), "/responses/wait-for-release.sh?" + gate))
+              .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(10),
+          () -> gateway.metric("cgiguard_scripts_running") == 1)).isTrue();
+
+      java.util.concurrent.CompletableFuture<Void> drained =
+          java.util.concurrent.CompletableFuture.runAsync(gateway.server()::drain);
+
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(2), () -> {
+        String now = remotePortOrNull(idle, env);
+        return now != null && !now.equals(first);
+      })).as("during the delay the next stream is served on a new connection").isTrue();
+      assertThat(io.cgiguard.Polling.eventually(Duration.ofSeconds(20),
+          () -> remotePortOrNull(idle, env) == null))
+          .as("once the listener closed, no stream reaches the gateway").isTrue();
+      assertThat(drained).isNotDone();
+      Files.createFile(gate.resolve("release"));
+      HttpResponse<String> answer = held.get(30, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).isEqualTo("released\n");
+      drained.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static HttpClient http2Client() throws Exception {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+        .sslContext(trusting(keys.resolve("chain.pem"))).connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /** @return the client port the script saw, the mark of the connection that carried it */
+  private static String remotePort(HttpClient h2, URI env) throws Exception {
+    HttpResponse<String> response = h2.send(HttpRequest.newBuilder(env)
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body().lines().filter(line -> line.startsWith("REMOTE_PORT="))
+        .findFirst().orElseThrow();
+  }
+
+  /** As {@link #remotePort}, or null when the gateway could not be reached. */
+  private static String remotePortOrNull(HttpClient h2, URI env) {
+    try {
+      return remotePort(h2, env);
+    } catch (IOException e) {
+      return null;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
