@@ -18,6 +18,7 @@ FCGIWRAP_CHILDREN=64
 JAR="$REPO/target/cgiguard.jar"
 BUILD=0
 KEEP_WORK=0
+INSTALL=1
 JAVA_OPTS=""
 JVM_OPTIONS_FILE=""
 KEEP_CONN=0
@@ -53,9 +54,11 @@ Options:
                             requests (an upstream with keepalive and fastcgi_keep_conn on)
                             instead of one connection per request
       --keep-work           keep the temp dir with configs and logs, and print its path
+      --no-install          never call apt-get; a missing nginx, fcgiwrap or wrk is then an error
   -h, --help                this text
 
-Needs nginx, fcgiwrap, wrk, curl, java and perl (for hello.pl).
+Needs nginx, fcgiwrap and wrk (installed with apt-get when missing), curl, java and perl (for
+hello.pl).
 USAGE
 }
 
@@ -78,14 +81,21 @@ while (($# > 0)); do
         --shipped-jvm-options) JVM_OPTIONS_FILE="$REPO/conf/jvm.options" ;;
         --jvm-options) JVM_OPTIONS_FILE=$(realpath -- "${2:?}"); shift ;;
         --keep-work) KEEP_WORK=1 ;;
+        --no-install) INSTALL=0 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown option: $1" ;;
     esac
     shift
 done
 
-for tool in nginx fcgiwrap wrk curl java; do
-    command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (Debian: apt-get install $tool)"
+# shellcheck source=lib/install.sh
+source "$HERE/lib/install.sh"
+for tool in nginx fcgiwrap wrk; do
+    command -v "$tool" >/dev/null 2>&1 || [[ -x /usr/sbin/$tool ]] || apt_install "$tool" \
+        || die "$tool is not installed (Debian: apt-get install $tool)"
+done
+for tool in curl java; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"
 done
 
 WORK=$(mktemp -d /tmp/fastcgi-bench.XXXXXX)

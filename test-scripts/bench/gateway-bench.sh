@@ -116,15 +116,8 @@ parse_options() {
     done
 }
 
-apt_install() {
-    ((INSTALL)) || return 1
-    local sudo=()
-    ((EUID == 0)) || { command -v sudo >/dev/null && sudo=(sudo); } || return 1
-    say "installing $* with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    local apt=("${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 -y -q)
-    "${apt[@]}" install "$@" >&2 || { "${apt[@]}" update >&2 && "${apt[@]}" install "$@" >&2; }
-}
+# shellcheck source=lib/install.sh
+source "$HERE/lib/install.sh"
 
 ensure_tools() {
     local tool
