@@ -23,14 +23,15 @@ import org.slf4j.LoggerFactory;
  * sent to this gateway before it stopped taking work; answering them {@code 503} loses them, when
  * a front server of several upstreams would have sent them elsewhere had the connection been
  * refused. So until the drain has {@linkplain #finish(Duration) finished}, such a request runs as
- * any other (each answer closes its connection, so every open connection brings at most one), and
- * the drain waits for it as for the requests that were running when it began.
+ * any other, and the drain waits for it as for the requests that were running when it began. They
+ * are few: an HTTP/1.1 answer closes its connection, a FastCGI one too while draining, and an
+ * HTTP/2 connection is sent a GOAWAY as soon as it is idle ({@link Draining}).
  *
  * <p>Once the drain has finished, the gateway is about to stop and close every connection. A
  * request that arrives in that moment is not started: on a FastCGI connection the connection is
  * closed without an answer, which nginx takes as an upstream error and retries on its next server
- * (as it does a refused connect); over HTTP the client gets Jetty's complete {@code 503}, never an
- * empty reply.
+ * (as it does a refused connect); over HTTP the client gets a complete {@code 503} with the
+ * gateway's page, never an empty reply.
  */
 final class GracefulRequests extends GracefulHandler {
 
