@@ -75,23 +75,24 @@ final class Draining {
       }
     }
     long closed = System.nanoTime();
-    // Counted from here, by polling: finish() has to wait for requests that start later too.
+    // Counted from here, by polling: the wait covers requests that start later too.
     var unused = requests.shutdown();
     LOG.info("draining: listener closed; {} request(s) running get up to {} ms to finish",
         requests.getCurrentRequestCount(), drain.timeout().toMillis());
     // Requests read after the close, on connections opened before it, still run (see
-    // GracefulRequests): once the count first falls to zero, finish() stops them starting and
-    // waits for any that started in the meantime.
-    if (await(drain.timeout(), () -> requests.getCurrentRequestCount() == 0)
-        && requests.finish(drain.timeout().minusNanos(System.nanoTime() - closed))) {
+    // GracefulRequests): once the count first falls to zero, none may start any more, and the
+    // drain waits for any that started in the meantime.
+    BooleanSupplier idle = () -> requests.getCurrentRequestCount() == 0;
+    boolean drained = await(drain.timeout(), idle);
+    requests.stopStarting();
+    if (drained && await(drain.timeout().minusNanos(System.nanoTime() - closed), idle)) {
       LOG.info("drained: every request finished");
       return;
     }
-    requests.finish(Duration.ZERO);
     LOG.warn("draining: drain-timeout passed with {} request(s) running; killing the process "
         + "groups of their scripts", requests.getCurrentRequestCount());
     launcher.close();
-    if (!requests.finish(killGrace.plus(AFTER_KILL))) {
+    if (!await(killGrace.plus(AFTER_KILL), idle)) {
       LOG.warn("draining: {} request(s) still had not ended; their connections are closed",
           requests.getCurrentRequestCount());
     }

@@ -1,7 +1,5 @@
 package io.cgiguard.http;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -22,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * a keep-alive client may send one more request on a connection it holds. Those requests were
  * sent to this gateway before it stopped taking work; answering them {@code 503} loses them, when
  * a front server of several upstreams would have sent them elsewhere had the connection been
- * refused. So until the drain has {@linkplain #finish(Duration) finished}, such a request runs as
+ * refused. So until the drain has {@linkplain #stopStarting() finished}, such a request runs as
  * any other, and the drain waits for it as for the requests that were running when it began. They
  * are few: an HTTP/1.1 answer closes its connection, a FastCGI one too while draining, and an
  * HTTP/2 connection is sent a GOAWAY as soon as it is idle ({@link Draining}).
@@ -36,9 +34,6 @@ import org.slf4j.LoggerFactory;
 final class GracefulRequests extends GracefulHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(GracefulRequests.class);
-  /** How often {@link #finish(Duration)} looks at the count of running requests. */
-  private static final long POLL_MILLIS = 10;
-
   /** Set once the drain has finished: requests from now on are refused, not run. */
   private volatile boolean finished;
 
@@ -76,26 +71,10 @@ final class GracefulRequests extends GracefulHandler {
   }
 
   /**
-   * Ends the drain: from now on no request starts, and this waits for those that started before
-   * (among them any that arrived after the shutdown began) to end.
-   *
-   * @param limit how long to wait for them
-   * @return whether every request ended within {@code limit}
+   * Ends the drain: from now on no request starts. Those that started before (among them any that
+   * arrived after the shutdown began) go on; {@link #getCurrentRequestCount()} counts them.
    */
-  boolean finish(Duration limit) {
+  void stopStarting() {
     finished = true;
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (getCurrentRequestCount() > 0) {
-      if (System.nanoTime() - deadline >= 0) {
-        return false;
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return true;
   }
 }
