@@ -27,6 +27,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -122,7 +123,16 @@ static int spawn_filter(char *program, long pipe_bytes, const char *query, long 
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    int error = posix_spawn(pid, program, &actions, NULL, argv, envp);
+    /* The server ignores SIGPIPE (a client may leave mid-answer); the program gets the default. */
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    posix_spawnattr_setsigdefault(&attributes, &pipe_signal);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+    int error = posix_spawn(pid, program, &actions, &attributes, argv, envp);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     close(in[0]);
     close(out[1]);
@@ -227,6 +237,9 @@ static int serve(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    /* A client that closes its connection before the whole answer is written (wrk does when its
+     * time is up) must end that request, not the server. */
+    signal(SIGPIPE, SIG_IGN);
     char *buffer = malloc((size_t) (read_bytes > write_bytes ? read_bytes : write_bytes));
     int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
