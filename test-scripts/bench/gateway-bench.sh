@@ -21,6 +21,7 @@ SCRIPTS="hello,hello.sh,hello.pl"
 CONCURRENCY="1,8,64"
 STREAM_MIB=256
 POST_MIB=16
+UPLOAD_CLIENT=wrk
 MEMORY_SECONDS=8
 WARMUP=3
 JAR="$REPO/target/cgiguard.jar"
@@ -47,6 +48,9 @@ Options:
   -c, --concurrency LIST   client connections per round (default 1,8,64)
       --stream-mib N       size of the streaming test in MiB (default 256; 0 skips it)
       --post-mib N         size of the upload test in MiB (default 16; 0 skips it)
+      --upload-client C    wrk (default): uploads for each round's whole duration, the
+                           body written as fast as the socket takes it; curl: five
+                           uploads per round, the body written 64 KiB at a time
       --memory-seconds N   length of the c=64 slow-script memory test (default 8; 0 skips)
       --warmup SECONDS     unmeasured load per server and script before the rounds
                            (default 3; 0 skips); the gateway then gets more, until its
@@ -83,6 +87,7 @@ parse_options() {
             -c | --concurrency) CONCURRENCY=${2:?}; shift ;;
             --stream-mib) STREAM_MIB=${2:?}; shift ;;
             --post-mib) POST_MIB=${2:?}; shift ;;
+            --upload-client) UPLOAD_CLIENT=${2:?}; shift ;;
             --memory-seconds) MEMORY_SECONDS=${2:?}; shift ;;
             --warmup) WARMUP=${2:?}; shift ;;
             --jar) JAR=${2:?}; shift ;;
@@ -104,6 +109,7 @@ parse_options() {
     [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a positive number"
     [[ $STREAM_MIB =~ ^[0-9]+$ ]] || die "--stream-mib takes a number"
     [[ $POST_MIB =~ ^[0-9]+$ ]] || die "--post-mib takes a number"
+    [[ $UPLOAD_CLIENT =~ ^(wrk|curl)$ ]] || die "--upload-client takes wrk or curl"
     [[ $MEMORY_SECONDS =~ ^[0-9]+$ ]] || die "--memory-seconds takes a number"
     [[ $WARMUP =~ ^[0-9]+$ ]] || die "--warmup takes whole seconds"
     [[ $CONCURRENCY =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--concurrency takes e.g. 1,8,64"

@@ -6,6 +6,8 @@
 # and, for servers that are one process (gateway, lighttpd), to CPU_RESULTS:
 #   <server> <script> <concurrency> <round> <server CPU microseconds per request> 0
 
+MEASURE_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
 # Seconds the JVM with pid $1 has spent compiling (jstat -compiler), or nothing when jstat cannot
 # read it (no jstat, or the JVM runs with -XX:-UsePerfData).
 jit_seconds() {
@@ -93,8 +95,12 @@ GATEWAY_STDOUT_READ_BYTES=$((128 * 1024))
 GATEWAY_STDIN_PIPE_BYTES=$((256 * 1024))
 GATEWAY_STDIN_WRITE_BYTES=$((128 * 1024))
 
-# How many transfers one round's upload figure is made of: one 16 MiB upload lasts about 10 ms,
-# where the spawn and a scheduling hiccup weigh too much.
+# Which client sends the uploads (--upload-client). wrk, as for every other cell: it sends for
+# the round's whole duration, a few hundred uploads of 16 MiB, each on a connection of its own,
+# writing the body as fast as the socket takes it. curl: UPLOAD_REPEATS uploads one after another,
+# each a new curl writing the body 64 KiB at a time; one 16 MiB upload lasts about 10 ms, where
+# the spawn and a scheduling hiccup weigh a lot, and five of them are few.
+UPLOAD_CLIENT=${UPLOAD_CLIENT:-wrk}
 UPLOAD_REPEATS=5
 
 # The limits of the two transfers, as servers: "pipelimit serve" accepts the same curl request
@@ -134,13 +140,38 @@ measure_pipe_only() {
     fi | awk '{ split($1, kv, "="); print kv[2] + 0 } END { if (NR == 0) print 0 }'
 }
 
-# MiB/s of UPLOAD_REPEATS POSTs of POST_MIB MiB each, sent by curl to readbody through a server
-# (all the bytes over all the time); 0 unless the script answered 200 with the whole body
-# counted every time. "Expect:" is cleared so that no server's 100-continue round trip is part
-# of the figure.
+# MiB/s of POST_MIB MiB bodies sent to readbody through a server (all the bytes over all the
+# time), by UPLOAD_CLIENT; 0 unless the script answered 200 with the whole body counted every
+# time.
 measure_http_upload() {
+    ((${1:-0} > 0)) || { echo 0; return 0; }
+    if [[ $UPLOAD_CLIENT == curl ]]; then
+        measure_http_upload_curl "$1"
+    else
+        measure_http_upload_wrk "$1"
+    fi
+}
+
+# wrk for DURATION seconds, one connection, with lib/upload.lua checking every answer.
+measure_http_upload_wrk() {
+    local port=$1 result
+    result=$(UPLOAD_FILE="$WORK/upload-body" wrk -t1 -c1 -d"${DURATION}s" --timeout 60s \
+        -s "$MEASURE_LIB/upload.lua" "http://127.0.0.1:$port/cgi-bin/readbody" 2>&1 || true)
+    awk -v mib="$POST_MIB" '
+        /^uploads=/ {
+            for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+            found = 1
+        }
+        END {
+            if (!found || v["uploads"] == 0 || v["bad"] > 0 || v["errors"] > 0 || v["seconds"] <= 0) print 0
+            else printf "%.1f\n", mib * v["uploads"] / v["seconds"]
+        }' <<<"$result"
+}
+
+# UPLOAD_REPEATS POSTs by curl, one after another. "Expect:" is cleared so that no server's
+# 100-continue round trip is part of the figure.
+measure_http_upload_curl() {
     local port=$1 result reply="$WORK/upload-reply" seconds=0 i
-    ((port > 0)) || { echo 0; return 0; }
     for ((i = 0; i < UPLOAD_REPEATS; i++)); do
         result=$(curl -s -o "$reply" -m 120 -H 'Expect:' -H 'Content-Type: application/octet-stream' \
             --data-binary @"$WORK/upload-body" -w '%{http_code} %{time_total}' \

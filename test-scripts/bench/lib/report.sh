@@ -84,7 +84,11 @@ report_upload() {
     done
     PIPE_UPLOAD=$(stream_median pipe "$uploads")
     echo
-    echo "Uploading $POST_MIB MiB to a script that reads stdin (median of $ROUNDS rounds of $UPLOAD_REPEATS, MiB/s):"
+    if [[ $UPLOAD_CLIENT == curl ]]; then
+        echo "Uploading $POST_MIB MiB to a script that reads stdin (curl; median of $ROUNDS rounds of $UPLOAD_REPEATS uploads, MiB/s):"
+    else
+        echo "Uploading $POST_MIB MiB to a script that reads stdin (wrk -c1; median of $ROUNDS rounds of ${DURATION} s, MiB/s):"
+    fi
     printf '  %-9s %9.1f  (pipelimit serve: %d-byte socket reads, %d-byte pipe writes, %d-byte pipe)\n' \
         "pipe" "$PIPE_UPLOAD" "$GATEWAY_CONNECTION_READ_BYTES" "$GATEWAY_STDIN_WRITE_BYTES" \
         "$GATEWAY_STDIN_PIPE_BYTES"
