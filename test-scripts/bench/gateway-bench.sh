@@ -21,7 +21,7 @@ SCRIPTS="hello,hello.sh,hello.pl"
 CONCURRENCY="1,8,64"
 STREAM_MIB=256
 POST_MIB=16
-UPLOAD_CLIENT=wrk
+TRANSFER_CLIENT=wrk
 MEMORY_SECONDS=8
 WARMUP=3
 JAR="$REPO/target/cgiguard.jar"
@@ -48,9 +48,9 @@ Options:
   -c, --concurrency LIST   client connections per round (default 1,8,64)
       --stream-mib N       size of the streaming test in MiB (default 256; 0 skips it)
       --post-mib N         size of the upload test in MiB (default 16; 0 skips it)
-      --upload-client C    wrk (default): uploads for each round's whole duration, the
-                           body written as fast as the socket takes it; curl: five
-                           uploads per round, the body written 64 KiB at a time
+      --transfer-client C  the client of the upload and the stream: wrk (default),
+                           transfers for each round's whole duration; curl, five
+                           uploads (written 64 KiB at a time) or one download per round
       --memory-seconds N   length of the c=64 slow-script memory test (default 8; 0 skips)
       --warmup SECONDS     unmeasured load per server and script before the rounds
                            (default 3; 0 skips); the gateway then gets more, until its
@@ -87,7 +87,7 @@ parse_options() {
             -c | --concurrency) CONCURRENCY=${2:?}; shift ;;
             --stream-mib) STREAM_MIB=${2:?}; shift ;;
             --post-mib) POST_MIB=${2:?}; shift ;;
-            --upload-client) UPLOAD_CLIENT=${2:?}; shift ;;
+            --transfer-client) TRANSFER_CLIENT=${2:?}; shift ;;
             --memory-seconds) MEMORY_SECONDS=${2:?}; shift ;;
             --warmup) WARMUP=${2:?}; shift ;;
             --jar) JAR=${2:?}; shift ;;
@@ -109,7 +109,7 @@ parse_options() {
     [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a positive number"
     [[ $STREAM_MIB =~ ^[0-9]+$ ]] || die "--stream-mib takes a number"
     [[ $POST_MIB =~ ^[0-9]+$ ]] || die "--post-mib takes a number"
-    [[ $UPLOAD_CLIENT =~ ^(wrk|curl)$ ]] || die "--upload-client takes wrk or curl"
+    [[ $TRANSFER_CLIENT =~ ^(wrk|curl)$ ]] || die "--transfer-client takes wrk or curl"
     [[ $MEMORY_SECONDS =~ ^[0-9]+$ ]] || die "--memory-seconds takes a number"
     [[ $WARMUP =~ ^[0-9]+$ ]] || die "--warmup takes whole seconds"
     [[ $CONCURRENCY =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--concurrency takes e.g. 1,8,64"
@@ -166,6 +166,7 @@ cleanup() {
     for pid in "${STARTED_PIDS[@]}"; do
         stop_pid "$pid"
     done
+    [[ -n ${LIGHTTPD_UPLOADS:-} ]] && rm -rf "$LIGHTTPD_UPLOADS"
     if ((KEEP_WORK)); then
         say "work dir kept: $WORK"
     elif [[ -n ${WORK:-} && -d $WORK ]]; then

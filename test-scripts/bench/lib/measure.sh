@@ -95,12 +95,13 @@ GATEWAY_STDOUT_READ_BYTES=$((128 * 1024))
 GATEWAY_STDIN_PIPE_BYTES=$((256 * 1024))
 GATEWAY_STDIN_WRITE_BYTES=$((128 * 1024))
 
-# Which client sends the uploads (--upload-client). wrk, as for every other cell: it sends for
-# the round's whole duration, a few hundred uploads of 16 MiB, each on a connection of its own,
-# writing the body as fast as the socket takes it. curl: UPLOAD_REPEATS uploads one after another,
-# each a new curl writing the body 64 KiB at a time; one 16 MiB upload lasts about 10 ms, where
-# the spawn and a scheduling hiccup weigh a lot, and five of them are few.
-UPLOAD_CLIENT=${UPLOAD_CLIENT:-wrk}
+# Which client measures the two transfers (--transfer-client). wrk, as for every other cell: it
+# sends uploads, or fetches responses, for the round's whole duration, each on a connection of
+# its own, a few hundred 16 MiB uploads or some fifteen 256 MiB responses per round, writing an
+# upload as fast as the socket takes it. curl: UPLOAD_REPEATS uploads, or one download, per
+# round, each a new curl, which writes an upload 64 KiB at a time; one 16 MiB upload lasts about
+# 10 ms, where the spawn and a scheduling hiccup weigh a lot, and five of them are few.
+TRANSFER_CLIENT=${TRANSFER_CLIENT:-wrk}
 UPLOAD_REPEATS=5
 
 # The limits of the two transfers, as servers: "pipelimit serve" accepts the same curl request
@@ -141,11 +142,11 @@ measure_pipe_only() {
 }
 
 # MiB/s of POST_MIB MiB bodies sent to readbody through a server (all the bytes over all the
-# time), by UPLOAD_CLIENT; 0 unless the script answered 200 with the whole body counted every
+# time), by TRANSFER_CLIENT; 0 unless the script answered 200 with the whole body counted every
 # time.
 measure_http_upload() {
     ((${1:-0} > 0)) || { echo 0; return 0; }
-    if [[ $UPLOAD_CLIENT == curl ]]; then
+    if [[ $TRANSFER_CLIENT == curl ]]; then
         measure_http_upload_curl "$1"
     else
         measure_http_upload_wrk "$1"
@@ -183,10 +184,36 @@ measure_http_upload_curl() {
     awk -v mib="$POST_MIB" -v n="$UPLOAD_REPEATS" -v s="$seconds" 'BEGIN { printf "%.1f\n", mib * n / s }'
 }
 
-# MiB/s of STREAM_MIB MiB from bigbody through a server; 0 when the body was not all there.
+# MiB/s of STREAM_MIB MiB responses from bigbody through a server, by TRANSFER_CLIENT; 0 when a
+# response was not 200 or (curl) not whole.
 measure_http_stream() {
+    ((${1:-0} > 0)) || { echo 0; return 0; }
+    if [[ $TRANSFER_CLIENT == curl ]]; then
+        measure_http_stream_curl "$1"
+    else
+        measure_http_stream_wrk "$1"
+    fi
+}
+
+# wrk for DURATION seconds, one connection, all the bytes it read over all the time.
+measure_http_stream_wrk() {
     local port=$1 result
-    ((port > 0)) || { echo 0; return 0; }
+    result=$(wrk -t1 -c1 -d"${DURATION}s" --timeout 60s -s "$MEASURE_LIB/stream.lua" \
+        "http://127.0.0.1:$port/cgi-bin/bigbody?mib=$STREAM_MIB" 2>&1 || true)
+    awk '
+        /^bytes=/ {
+            for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+            found = 1
+        }
+        END {
+            if (!found || v["responses"] == 0 || v["status"] > 0 || v["errors"] > 0 || v["seconds"] <= 0) print 0
+            else printf "%.1f\n", v["bytes"] / 1048576 / v["seconds"]
+        }' <<<"$result"
+}
+
+# One download by curl, which must be whole.
+measure_http_stream_curl() {
+    local port=$1 result
     result=$(curl -s -o /dev/null -m 120 -w '%{http_code} %{size_download} %{time_total}' \
         "http://127.0.0.1:$port/cgi-bin/bigbody?mib=$STREAM_MIB" || true)
     awk -v mib="$STREAM_MIB" '{

@@ -31,12 +31,15 @@ print_cpu_table() {
 }
 
 # Streaming figures; the limit and the servers alternate within each round, as the rates do,
-# after one unmeasured transfer each (the gateway's relay is not yet compiled before it).
+# after one unmeasured round each (the gateway's relay is not yet compiled before it), by curl,
+# which also checks that the whole body arrives.
 report_streaming() {
     ((STREAM_MIB > 0)) || return 0
     local entry round name rate streams="$WORK/streams"
     : >"$streams"
     for entry in "pipe:$STREAM_LIMIT_PORT" "${ACTIVE[@]}"; do
+        [[ $(measure_http_stream_curl "${entry#*:}") == 0 ]] &&
+            warn "${entry%%:*}: the $STREAM_MIB MiB response did not arrive whole"
         measure_http_stream "${entry#*:}" >/dev/null
     done
     for ((round = 1; round <= ROUNDS; round++)); do
@@ -48,7 +51,11 @@ report_streaming() {
     done
     PIPE_STREAM=$(stream_median pipe "$streams")
     echo
-    echo "Streaming $STREAM_MIB MiB (median of $ROUNDS, MiB/s):"
+    if [[ $TRANSFER_CLIENT == curl ]]; then
+        echo "Streaming $STREAM_MIB MiB (curl; median of $ROUNDS downloads, MiB/s):"
+    else
+        echo "Streaming $STREAM_MIB MiB (wrk -c1; median of $ROUNDS rounds of ${DURATION} s, MiB/s):"
+    fi
     printf '  %-9s %9.1f  (pipelimit serve: %d-byte pipe reads written to the socket, %d-byte pipe)\n' \
         "pipe" "$PIPE_STREAM" "$GATEWAY_STDOUT_READ_BYTES" "$GATEWAY_STDOUT_PIPE_BYTES"
     printf '  %-9s %9.1f  (pipelimit read: the pipe alone, no socket; for reference)\n' \
@@ -84,7 +91,7 @@ report_upload() {
     done
     PIPE_UPLOAD=$(stream_median pipe "$uploads")
     echo
-    if [[ $UPLOAD_CLIENT == curl ]]; then
+    if [[ $TRANSFER_CLIENT == curl ]]; then
         echo "Uploading $POST_MIB MiB to a script that reads stdin (curl; median of $ROUNDS rounds of $UPLOAD_REPEATS uploads, MiB/s):"
     else
         echo "Uploading $POST_MIB MiB to a script that reads stdin (wrk -c1; median of $ROUNDS rounds of ${DURATION} s, MiB/s):"
