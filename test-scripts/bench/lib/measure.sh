@@ -141,32 +141,48 @@ measure_pipe_only() {
     fi | awk '{ split($1, kv, "="); print kv[2] + 0 } END { if (NR == 0) print 0 }'
 }
 
-# MiB/s of POST_MIB MiB bodies sent to readbody through a server (all the bytes over all the
-# time), by TRANSFER_CLIENT; 0 unless the script answered 200 with the whole body counted every
-# time.
+# MiB/s of POST_MIB MiB bodies sent to readbody through the server on port $1 (all the bytes
+# over all the time), by TRANSFER_CLIENT; 0 unless the script answered 200 with the whole body
+# counted every time.
 measure_http_upload() {
     ((${1:-0} > 0)) || { echo 0; return 0; }
     if [[ $TRANSFER_CLIENT == curl ]]; then
         measure_http_upload_curl "$1"
     else
-        measure_http_upload_wrk "$1"
+        UPLOAD_FILE="$WORK/upload-body" wrk_transfer upload.lua \
+            "http://127.0.0.1:$1/cgi-bin/readbody" "$POST_MIB"
     fi
 }
 
-# wrk for DURATION seconds, one connection, with lib/upload.lua checking every answer.
-measure_http_upload_wrk() {
-    local port=$1 result
-    result=$(UPLOAD_FILE="$WORK/upload-body" wrk -t1 -c1 -d"${DURATION}s" --timeout 60s \
-        -s "$MEASURE_LIB/upload.lua" "http://127.0.0.1:$port/cgi-bin/readbody" 2>&1 || true)
-    awk -v mib="$POST_MIB" '
-        /^uploads=/ {
+# MiB/s of STREAM_MIB MiB responses from bigbody through the server on port $1, by
+# TRANSFER_CLIENT; 0 when a response was not 200 or (curl) not whole.
+measure_http_stream() {
+    ((${1:-0} > 0)) || { echo 0; return 0; }
+    if [[ $TRANSFER_CLIENT == curl ]]; then
+        measure_http_stream_curl "$1"
+    else
+        wrk_transfer stream.lua "http://127.0.0.1:$1/cgi-bin/bigbody?mib=$STREAM_MIB" 0
+    fi
+}
+
+# wrk on one connection for DURATION seconds with lib/$1 (upload.lua or stream.lua) on URL $2;
+# prints the MiB/s its done() line gives: $3 MiB per upload answered, or with $3 = 0 every byte
+# read. 0 when nothing was answered, or an answer was wrong (bad, status or errors above 0).
+wrk_transfer() {
+    wrk -t1 -c1 -d"${DURATION}s" --timeout 60s -s "$MEASURE_LIB/$1" "$2" 2>&1 | awk -v mib="$3" '
+        /^(uploads|bytes)=/ {
             for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
             found = 1
         }
         END {
-            if (!found || v["uploads"] == 0 || v["bad"] > 0 || v["errors"] > 0 || v["seconds"] <= 0) print 0
-            else printf "%.1f\n", mib * v["uploads"] / v["seconds"]
-        }' <<<"$result"
+            answered = (mib > 0) ? v["uploads"] : v["responses"]
+            if (!found || answered == 0 || v["bad"] + v["status"] + v["errors"] > 0 || v["seconds"] <= 0) {
+                print 0
+                exit
+            }
+            moved = (mib > 0) ? mib * v["uploads"] : v["bytes"] / 1048576
+            printf "%.1f\n", moved / v["seconds"]
+        }'
 }
 
 # UPLOAD_REPEATS POSTs by curl, one after another. "Expect:" is cleared so that no server's
@@ -182,33 +198,6 @@ measure_http_upload_curl() {
         [[ $seconds == -1 ]] && { echo 0; return 0; }
     done
     awk -v mib="$POST_MIB" -v n="$UPLOAD_REPEATS" -v s="$seconds" 'BEGIN { printf "%.1f\n", mib * n / s }'
-}
-
-# MiB/s of STREAM_MIB MiB responses from bigbody through a server, by TRANSFER_CLIENT; 0 when a
-# response was not 200 or (curl) not whole.
-measure_http_stream() {
-    ((${1:-0} > 0)) || { echo 0; return 0; }
-    if [[ $TRANSFER_CLIENT == curl ]]; then
-        measure_http_stream_curl "$1"
-    else
-        measure_http_stream_wrk "$1"
-    fi
-}
-
-# wrk for DURATION seconds, one connection, all the bytes it read over all the time.
-measure_http_stream_wrk() {
-    local port=$1 result
-    result=$(wrk -t1 -c1 -d"${DURATION}s" --timeout 60s -s "$MEASURE_LIB/stream.lua" \
-        "http://127.0.0.1:$port/cgi-bin/bigbody?mib=$STREAM_MIB" 2>&1 || true)
-    awk '
-        /^bytes=/ {
-            for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-            found = 1
-        }
-        END {
-            if (!found || v["responses"] == 0 || v["status"] > 0 || v["errors"] > 0 || v["seconds"] <= 0) print 0
-            else printf "%.1f\n", v["bytes"] / 1048576 / v["seconds"]
-        }' <<<"$result"
 }
 
 # One download by curl, which must be whole.
