@@ -38,6 +38,12 @@ final class LibC {
   /** poll(2) event bits (asm-generic/poll.h). */
   static final short POLLIN = 0x1;
 
+  /** epoll(7): epoll_create1's flag, epoll_ctl's operations, the one event bit asked for. */
+  static final int EPOLL_CLOEXEC = 0x80000;
+  static final int EPOLL_CTL_ADD = 1;
+  static final int EPOLL_CTL_DEL = 2;
+  static final int EPOLLIN = 0x1;
+
   /** wait4 option: return 0 at once when the child has not changed state. */
   static final int WNOHANG = 1;
 
@@ -83,6 +89,12 @@ final class LibC {
   static native int poll(Pointer fds, long count, int timeoutMillis);
 
   static native int eventfd(int initialValue, int flags);
+
+  static native int epoll_create1(int flags);
+
+  static native int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
+  static native int epoll_wait(int epfd, Pointer events, int maxEvents, int timeoutMillis);
 
   static native int eventfd_read(int fd, Pointer value);
 

@@ -42,6 +42,9 @@ public final class PosixLauncher implements Launcher {
           "wait4",
           "poll",
           "eventfd",
+          "epoll_create1",
+          "epoll_ctl",
+          "epoll_wait",
           "syscall");
 
   private final NativeSpawn spawner = new NativeSpawn();

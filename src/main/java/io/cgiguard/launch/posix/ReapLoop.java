@@ -2,25 +2,35 @@ package io.cgiguard.launch.posix;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import io.cgiguard.launch.ScriptProcess.Signals;
 import io.cgiguard.launch.common.StderrDrain;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread of a {@link PosixLauncher} that waits for all its scripts: poll(2) over each
+ * The one thread of a {@link PosixLauncher} that waits for all its scripts: epoll(7) over each
  * script's pidfd (readable when the script exits, so it can be reaped with wait4 at once) and
  * its stderr pipe (read into the script's {@link StderrDrain}).
  *
  * <p>Why not a thread blocked in wait4 and another blocked reading stderr for every script: that
  * was two thread hand-offs and two wake-ups per request, and two thread stacks per running
- * script, the largest share of the gateway's memory with 64 scripts running. One poll loop
- * serves every script with one wake-up per event and no per-script thread.
+ * script, the largest share of the gateway's memory with 64 scripts running. One loop serves
+ * every script with one wake-up per event and no per-script thread.
+ *
+ * <p>Why epoll and not poll(2): the thread that started a script adds its two descriptors to the
+ * epoll set itself, so a new script does not wake the loop, where a poll loop had to be woken to
+ * rebuild its set; and a wake-up costs the events that happened, not a scan of every script.
+ * Counted with {@code test-scripts/bench/threads-per-request.sh}, the poll loop woke about twice
+ * per request at one connection (once for the new script, once for its end).
  *
  * <p>As before, an exit is reported once stderr has ended too, or {@link StderrDrain#SETTLE_MILLIS}
  * after the exit when a process outside the group still holds stderr, so a termination comes with
@@ -29,27 +39,44 @@ import org.slf4j.LoggerFactory;
 final class ReapLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReapLoop.class);
   private static final int READ_BYTES = 64 * 1024;
-  private static final int POLLFD_BYTES = 8;
+  /**
+   * struct epoll_event: a 32-bit event mask, then 64 bits of data; packed (12 bytes) on x86-64,
+   * where the kernel's ABI says so, aligned (16 bytes) everywhere else.
+   */
+  private static final boolean PACKED_EVENTS = Platform.isIntel();
+  private static final int EVENT_BYTES = PACKED_EVENTS ? 12 : 16;
+  private static final int EVENT_DATA_OFFSET = PACKED_EVENTS ? 4 : 8;
+  private static final int MAX_EVENTS = 64;
+  /** Event data of the wake-up eventfd; a script's descriptors carry its id (from 1) times 2. */
+  private static final long WAKE_DATA = 0;
   /** The loop's frames are shallow; its JNA calls need far less than the default stack. */
   private static final long STACK_BYTES = 256 * 1024;
 
+  private final int epollFd;
   private final int wakeFd;
-  private final Queue<Watched> arrivals = new ConcurrentLinkedQueue<>();
   private final Queue<PosixScriptProcess> abandonRequests = new ConcurrentLinkedQueue<>();
+  /** Every script from {@link #watch} until its stderr has ended and its exit was reported. */
+  private final Map<Long, Watched> watched = new ConcurrentHashMap<>();
   private final Thread thread;
-  private volatile boolean closed;
+  /** Guarded by {@code this}: set by {@link #close}, after which nothing is added to the set. */
+  private boolean closed;
+  private volatile boolean stopping;
+  // Guarded by this: the event that epoll_ctl copies, for whichever thread adds a script.
+  private final Memory ctlEvent = new Memory(EVENT_BYTES);
+  private long lastId;
 
   // Owned by the loop thread alone.
-  private final List<Watched> watched = new ArrayList<>();
+  private final Memory events = new Memory((long) MAX_EVENTS * EVENT_BYTES);
+  private final List<Watched> settling = new ArrayList<>();
   private final Memory readBuffer = new Memory(READ_BYTES);
   private final byte[] bytes = new byte[READ_BYTES];
   private final Memory waitResult = new Memory(8L + LibC.RUSAGE_BYTES);
   private final Pointer rusage = waitResult.share(8);
   private final Memory wakeCount = new Memory(8);
-  private Memory pollSet = new Memory(64L * POLLFD_BYTES);
 
-  /** A running script as the loop sees it. */
+  /** A running script as the loop sees it; its fields past the descriptors are the loop's. */
   private static final class Watched {
+    final long id;
     final PosixScriptProcess process;
     final StderrDrain drain;
     int pidfd;
@@ -59,11 +86,9 @@ final class ReapLoop implements AutoCloseable {
     int statusWord;
     Duration cpu;
     long settleDeadlineNanos;
-    boolean abandoned;
-    int pidSlot = -1;
-    int stderrSlot = -1;
 
-    Watched(PosixScriptProcess process, int pidfd, int stderrFd, StderrDrain drain) {
+    Watched(long id, PosixScriptProcess process, int pidfd, int stderrFd, StderrDrain drain) {
+      this.id = id;
       this.process = process;
       this.pidfd = pidfd;
       this.stderrFd = stderrFd;
@@ -72,9 +97,21 @@ final class ReapLoop implements AutoCloseable {
   }
 
   ReapLoop() {
+    epollFd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+    if (epollFd < 0) {
+      throw new IllegalStateException("epoll_create1 failed, errno " + Native.getLastError());
+    }
     wakeFd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
     if (wakeFd < 0) {
-      throw new IllegalStateException("eventfd failed, errno " + Native.getLastError());
+      int errno = Native.getLastError();
+      LibC.close(epollFd);
+      throw new IllegalStateException("eventfd failed, errno " + errno);
+    }
+    int added = add(wakeFd, WAKE_DATA);
+    if (added != 0) {
+      LibC.close(wakeFd);
+      LibC.close(epollFd);
+      throw new IllegalStateException("epoll_ctl failed, errno " + added);
     }
     thread = new Thread(null, this::run, "cgiguard-reap-loop", STACK_BYTES);
     thread.setDaemon(true);
@@ -88,11 +125,59 @@ final class ReapLoop implements AutoCloseable {
 
   /**
    * Watches a freshly spawned script until it is reaped and its stderr has ended; the loop owns
-   * {@code pidfd} and {@code stderrFd} from here on and closes both.
+   * {@code pidfd} and {@code stderrFd} from here on and closes both. Runs on the thread that
+   * started the script, and does not wake the loop.
+   *
+   * <p>Should the kernel refuse to watch them (out of memory, or the loop closed), the script's
+   * group is killed and reaped here, and its termination fails with the reason: it is never left
+   * running unwatched.
    */
   void watch(PosixScriptProcess process, int pidfd, int stderrFd, StderrDrain drain) {
-    arrivals.add(new Watched(process, pidfd, stderrFd, drain));
-    wake();
+    int errno;
+    synchronized (this) {
+      if (closed) {
+        errno = -1;
+      } else {
+        Watched w = new Watched(++lastId, process, pidfd, stderrFd, drain);
+        // In the map before the set, so that the loop always finds what an event names.
+        watched.put(w.id, w);
+        errno = add(pidfd, w.id << 1);
+        if (errno == 0) {
+          errno = add(stderrFd, (w.id << 1) | 1);
+          if (errno != 0) {
+            LibC.epoll_ctl(epollFd, LibC.EPOLL_CTL_DEL, pidfd, null);
+          }
+        }
+        if (errno == 0) {
+          return;
+        }
+        watched.remove(w.id);
+      }
+    }
+    unwatchable(process, pidfd, stderrFd, drain, errno);
+  }
+
+  /** Adds {@code fd} to the epoll set; 0, or the errno of the refusal. Called holding this. */
+  private int add(int fd, long data) {
+    ctlEvent.setInt(0, LibC.EPOLLIN);
+    ctlEvent.setLong(EVENT_DATA_OFFSET, data);
+    return LibC.epoll_ctl(epollFd, LibC.EPOLL_CTL_ADD, fd, ctlEvent) == 0 ? 0 : Native.getLastError();
+  }
+
+  private static void unwatchable(
+      PosixScriptProcess process, int pidfd, int stderrFd, StderrDrain drain, int errno) {
+    LibC.kill(-process.pid32(), Signals.SIGKILL);
+    synchronized (process.reapLock) {
+      LibC.wait4(process.pid32(), null, 0, null);
+      process.reaped = true;
+    }
+    LibC.close(pidfd);
+    LibC.close(stderrFd);
+    drain.end();
+    String why = errno < 0 ? "the launcher is closed" : "epoll_ctl failed, errno " + errno;
+    LOG.error("cannot watch script {}: {}; killed it", process.pid32(), why);
+    process.reapFailed(new IllegalStateException(
+        "cannot watch script " + process.pid32() + ": " + why));
   }
 
   /**
@@ -100,8 +185,14 @@ final class ReapLoop implements AutoCloseable {
    * the drain ends with what it has.
    */
   void abandonStderr(PosixScriptProcess process) {
-    abandonRequests.add(process);
-    wake();
+    synchronized (this) {
+      // Once closed, the loop may have closed the eventfd, whose number may name another file.
+      if (closed) {
+        return;
+      }
+      abandonRequests.add(process);
+      wake();
+    }
   }
 
   private void wake() {
@@ -109,7 +200,7 @@ final class ReapLoop implements AutoCloseable {
   }
 
   private void run() {
-    while (!closed) {
+    while (!stopping) {
       try {
         turn();
       } catch (RuntimeException | Error e) {
@@ -117,97 +208,101 @@ final class ReapLoop implements AutoCloseable {
         LOG.error("reap loop iteration failed", e);
       }
     }
-    for (Watched w : watched) {
-      closeFds(w);
+    synchronized (this) {
+      for (Watched w : watched.values()) {
+        closeFds(w);
+      }
+      watched.clear();
+      LibC.close(wakeFd);
+      LibC.close(epollFd);
     }
-    LibC.close(wakeFd);
   }
 
   private void turn() {
-    // Arrivals first, so that an abandon request always finds its script.
-    for (Watched w; (w = arrivals.poll()) != null; ) {
-      watched.add(w);
-    }
     for (PosixScriptProcess p; (p = abandonRequests.poll()) != null; ) {
-      for (Watched w : watched) {
+      for (Watched w : watched.values()) {
         if (w.process == p) {
-          w.abandoned = true;
+          if (w.stderrFd >= 0) {
+            endStderr(w);
+          }
+          settle(w);
         }
       }
     }
-    int count = fillPollSet();
-    int ready = LibC.poll(pollSet, count, timeoutMillis());
+    int ready = LibC.epoll_wait(epollFd, events, MAX_EVENTS, timeoutMillis());
     if (ready < 0) {
       int errno = Native.getLastError();
       if (errno != LibC.EINTR) {
-        LOG.warn("poll failed, errno {}", errno);
+        LOG.warn("epoll_wait failed, errno {}", errno);
       }
       return;
     }
-    if (revents(0) != 0) {
-      LibC.eventfd_read(wakeFd, wakeCount);
-    }
     long now = System.nanoTime();
-    for (Watched w : watched) {
-      if (w.stderrSlot >= 0 && revents(w.stderrSlot) != 0) {
-        readStderr(w);
+    for (int i = 0; i < ready; i++) {
+      long data = events.getLong((long) i * EVENT_BYTES + EVENT_DATA_OFFSET);
+      if (data == WAKE_DATA) {
+        LibC.eventfd_read(wakeFd, wakeCount);
+        continue;
       }
-      if (w.pidSlot >= 0 && revents(w.pidSlot) != 0) {
+      Watched w = watched.get(data >>> 1);
+      if (w == null) {
+        continue;
+      }
+      if ((data & 1) == 1) {
+        if (w.stderrFd >= 0) {
+          readStderr(w);
+        }
+      } else if (w.pidfd >= 0) {
         reap(w, now);
       }
-      if (w.abandoned && w.stderrFd >= 0) {
-        endStderr(w);
-      }
-      if (w.exited && !w.reported && (w.stderrFd < 0 || now - w.settleDeadlineNanos >= 0)) {
-        w.reported = true;
-        w.process.exited(w.statusWord, w.cpu);
+      settle(w);
+    }
+    for (int i = settling.size() - 1; i >= 0; i--) {
+      Watched w = settling.get(i);
+      if (now - w.settleDeadlineNanos >= 0) {
+        settling.remove(i);
+        report(w);
       }
     }
-    watched.removeIf(w -> w.reported && w.stderrFd < 0);
   }
 
-  /** Slot 0 is the wake-up eventfd; then each script's pidfd until reaped, and its stderr. */
-  private int fillPollSet() {
-    int needed = 1 + 2 * watched.size();
-    if (pollSet.size() < (long) needed * POLLFD_BYTES) {
-      pollSet = new Memory(Math.max(pollSet.size() * 2, (long) needed * POLLFD_BYTES));
-    }
-    int slot = 0;
-    setSlot(slot++, wakeFd);
-    for (Watched w : watched) {
-      w.pidSlot = w.exited ? -1 : slot;
-      if (!w.exited) {
-        setSlot(slot++, w.pidfd);
-      }
-      w.stderrSlot = w.stderrFd < 0 ? -1 : slot;
-      if (w.stderrFd >= 0) {
-        setSlot(slot++, w.stderrFd);
+  /**
+   * Reports an exited script whose stderr has ended, and forgets a reported one once its stderr
+   * has ended; an exited script whose stderr is still open waits in {@link #settling}.
+   */
+  private void settle(Watched w) {
+    if (w.exited && !w.reported) {
+      if (w.stderrFd < 0) {
+        settling.remove(w);
+        report(w);
+      } else if (!settling.contains(w)) {
+        settling.add(w);
       }
     }
-    return slot;
+    if (w.reported && w.stderrFd < 0) {
+      watched.remove(w.id);
+    }
   }
 
-  private void setSlot(int slot, int fd) {
-    long at = (long) slot * POLLFD_BYTES;
-    pollSet.setInt(at, fd);
-    pollSet.setShort(at + 4, LibC.POLLIN);
-    pollSet.setShort(at + 6, (short) 0);
-  }
-
-  private short revents(int slot) {
-    return pollSet.getShort((long) slot * POLLFD_BYTES + 6);
+  private void report(Watched w) {
+    w.reported = true;
+    w.process.exited(w.statusWord, w.cpu);
+    if (w.stderrFd < 0) {
+      watched.remove(w.id);
+    }
   }
 
   /** Infinite, unless an exited script waits for its stderr to end. */
   private int timeoutMillis() {
+    if (settling.isEmpty()) {
+      return -1;
+    }
     long now = System.nanoTime();
     long earliest = Long.MAX_VALUE;
-    for (Watched w : watched) {
-      if (w.exited && !w.reported) {
-        earliest = Math.min(earliest, Math.max(0, w.settleDeadlineNanos - now));
-      }
+    for (Watched w : settling) {
+      earliest = Math.min(earliest, Math.max(0, w.settleDeadlineNanos - now));
     }
-    return earliest == Long.MAX_VALUE ? -1 : (int) ((earliest + 999_999) / 1_000_000);
+    return (int) ((earliest + 999_999) / 1_000_000);
   }
 
   /** One read per turn, so a script flooding stderr cannot starve the others. */
@@ -237,7 +332,7 @@ final class ReapLoop implements AutoCloseable {
       }
       w.process.reaped = true;
     }
-    LibC.close(w.pidfd);
+    forget(w.pidfd);
     w.pidfd = -1;
     w.exited = true;
     if (result < 0) {
@@ -253,25 +348,37 @@ final class ReapLoop implements AutoCloseable {
   }
 
   private void endStderr(Watched w) {
-    LibC.close(w.stderrFd);
+    forget(w.stderrFd);
     w.stderrFd = -1;
     w.drain.end();
+  }
+
+  /**
+   * Takes {@code fd} out of the set, then closes it. Closing alone would not do: the set holds
+   * the open file, not the number, and a process the JDK forks at that moment shares the file
+   * until it execs, which would keep reporting events for a script already forgotten.
+   */
+  private void forget(int fd) {
+    LibC.epoll_ctl(epollFd, LibC.EPOLL_CTL_DEL, fd, null);
+    LibC.close(fd);
   }
 
   private static void closeFds(Watched w) {
     if (w.pidfd >= 0) {
       LibC.close(w.pidfd);
+      w.pidfd = -1;
     }
     if (w.stderrFd >= 0) {
       LibC.close(w.stderrFd);
+      w.stderrFd = -1;
       w.drain.end();
     }
   }
 
   /**
    * Stops the loop; scripts still watched are left unreaped, so close them first. A second call
-   * does nothing: the loop may already have closed its wake descriptor, whose number the process
-   * may have given to another file since.
+   * does nothing: the loop may already have closed its descriptors, whose numbers the process may
+   * have given to other files since.
    */
   @Override
   public synchronized void close() {
@@ -279,6 +386,7 @@ final class ReapLoop implements AutoCloseable {
       return;
     }
     closed = true;
+    stopping = true;
     wake();
   }
 }
