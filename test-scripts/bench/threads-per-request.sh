@@ -237,7 +237,22 @@ for script in ${SCRIPTS//,/ }; do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+# Medians over the rounds, one line per server, script, connections and kind of thread:
+# "<server> <script> <connections> <kind> <cpu us> <voluntary> <involuntary> <req/s>".
+awk '
+    function median(list,   a, n, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 2; i <= n; i++) {
+            t = a[i] + 0
+            for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]
+            a[j + 1] = t
+        }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    { k = $1 " " $2 " " $3 " " $6; rate[k] = rate[k] " " $5
+      cpu[k] = cpu[k] " " $7; vol[k] = vol[k] " " $8; inv[k] = inv[k] " " $9 }
+    END { for (k in cpu) print k, median(cpu[k]), median(vol[k]), median(inv[k]), median(rate[k]) }' \
+    "$RESULTS" >"$WORK/medians"
 
 printf 'Per request, medians of %s rounds of %s s (gateway JVM: %s); load average after: %s\n' \
     "$ROUNDS" "$DURATION" "$(gateway_jvm_description)" "$load_after"
@@ -246,28 +261,16 @@ for script in ${SCRIPTS//,/ }; do
         printf '\n%s at %s connections\n' "$script" "$connections"
         printf '  %-9s %-18s %9s %11s %11s %9s\n' server threads "CPU us" voluntary involuntary "req/s"
         for server in gateway lighttpd; do
-            rate=$(awk -v s="$server" -v p="$script" -v c="$connections" \
-                '$1 == s && $2 == p && $3 == c && $6 == "all" { print $5 }' "$RESULTS" | median)
-            # Kinds that cost at least 1 us or switch at least once per 100 requests, largest first.
-            awk -v s="$server" -v p="$script" -v c="$connections" \
-                '$1 == s && $2 == p && $3 == c { print $6 }' "$RESULTS" | sort -u | while read -r kind; do
-                cpu=$(awk -v s="$server" -v p="$script" -v c="$connections" -v k="$kind" \
-                    '$1 == s && $2 == p && $3 == c && $6 == k { print $7 }' "$RESULTS" | median)
-                vol=$(awk -v s="$server" -v p="$script" -v c="$connections" -v k="$kind" \
-                    '$1 == s && $2 == p && $3 == c && $6 == k { print $8 }' "$RESULTS" | median)
-                inv=$(awk -v s="$server" -v p="$script" -v c="$connections" -v k="$kind" \
-                    '$1 == s && $2 == p && $3 == c && $6 == k { print $9 }' "$RESULTS" | median)
-                awk -v c="$cpu" -v v="$vol" 'BEGIN { exit !(c >= 1 || v >= 0.01) }' || continue
-                printf '%s %s %s %s\n' "$kind" "$cpu" "$vol" "$inv"
-            done | sort -k2,2 -g -r | awk -v s="$server" -v rate="$rate" '
-                $1 == "all" { total = $0; next }
-                { lines[++n] = $0 }
-                END {
-                    for (i = 1; i <= n; i++) { split(lines[i], f, " ")
-                        printf "  %-9s %-18s %9.0f %11.2f %11.2f\n", s, f[1], f[2], f[3], f[4] }
-                    split(total, f, " ")
-                    printf "  %-9s %-18s %9.0f %11.2f %11.2f %9.0f\n", s, "(all threads)", f[2], f[3], f[4], rate
-                }'
+            # Kinds that cost at least 1 us or switch at least once per 100 requests, largest
+            # first, then all threads with the median rate.
+            awk -v s="$server" -v p="$script" -v c="$connections" '
+                $1 == s && $2 == p && $3 == c && $4 != "all" && ($5 >= 1 || $6 >= 0.01)' \
+                "$WORK/medians" | sort -k5,5 -g -r \
+                | awk '{ printf "  %-9s %-18s %9.0f %11.2f %11.2f\n", $1, $4, $5, $6, $7 }'
+            awk -v s="$server" -v p="$script" -v c="$connections" '
+                $1 == s && $2 == p && $3 == c && $4 == "all" {
+                    printf "  %-9s %-18s %9.0f %11.2f %11.2f %9.0f\n", $1, "(all threads)", $5, $6, $7, $8 }' \
+                "$WORK/medians"
         done
         if ((PERF)); then
             perf_round "$script" "$connections"

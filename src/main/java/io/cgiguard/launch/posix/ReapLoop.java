@@ -287,9 +287,6 @@ final class ReapLoop implements AutoCloseable {
   private void report(Watched w) {
     w.reported = true;
     w.process.exited(w.statusWord, w.cpu);
-    if (w.stderrFd < 0) {
-      watched.remove(w.id);
-    }
   }
 
   /** Infinite, unless an exited script waits for its stderr to end. */
