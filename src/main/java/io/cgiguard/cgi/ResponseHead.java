@@ -38,7 +38,12 @@ public record ResponseHead(int status, String reason, List<HeaderField> fields, 
 
   /** @return the first value of {@code name}, ignoring case */
   public Optional<String> first(String name) {
-    return fields.stream().filter(f -> f.is(name)).map(HeaderField::value).findFirst();
+    for (HeaderField field : fields) {
+      if (field.is(name)) {
+        return Optional.of(field.value());
+      }
+    }
+    return Optional.empty();
   }
 
   /** @return the script's Content-Length when it sent a valid one */

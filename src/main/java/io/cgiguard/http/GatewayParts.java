@@ -35,4 +35,11 @@ record GatewayParts(
     Map<String, String> passedEnvironment,
     Optional<Path> documentRoot,
     String serverSoftware,
-    Clock clock) {}
+    Clock clock) {
+
+  GatewayParts {
+    // Immutable once, here: every request's EnvironmentPolicy takes a Map.copyOf of it, which
+    // returns an immutable map as it is and would copy any other kind on every request.
+    passedEnvironment = Map.copyOf(passedEnvironment);
+  }
+}
