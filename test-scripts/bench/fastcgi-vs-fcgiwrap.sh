@@ -62,9 +62,8 @@ hello.pl).
 USAGE
 }
 
-say() { printf '%s\n' "$*" >&2; }
-warn() { printf 'warning: %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lib/messages.sh
+source "$HERE/lib/messages.sh"
 
 while (($# > 0)); do
     case $1 in

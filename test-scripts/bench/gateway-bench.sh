@@ -73,9 +73,8 @@ Options:
 USAGE
 }
 
-say() { printf '%s\n' "$*" >&2; }
-warn() { printf 'warning: %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lib/messages.sh
+source "$HERE/lib/messages.sh"
 
 parse_options() {
     while (($# > 0)); do

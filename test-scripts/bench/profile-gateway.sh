@@ -23,6 +23,8 @@ OUT=""
 JAR="$REPO/target/cgiguard.jar"
 JAVA_OPTS=""
 JVM_OPTIONS_FILE=""
+# shellcheck source=lib/messages.sh
+source "$HERE/lib/messages.sh"
 
 while (($# > 0)); do
     case $1 in
@@ -39,7 +41,7 @@ while (($# > 0)); do
 done
 [[ $SCRIPT =~ ^(hello|hello\.sh|readbody)$ ]] || { echo "unknown script: $SCRIPT" >&2; exit 2; }
 for tool in java jcmd jfr wrk gcc curl; do
-    command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
+    command -v "$tool" >/dev/null || die "$tool is required"
 done
 [[ -f $REPO/target/cgiguard.jar ]] || (cd "$REPO" && mvn -B -q package -DskipTests)
 

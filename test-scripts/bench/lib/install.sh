@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # What a benchmark needs and a fresh machine lacks, installed with apt-get, as the test suite's
 # ensure-packages.sh does. Sourced, not run; the caller sets INSTALL (0 to never install) and
-# defines say.
+# has sourced lib/messages.sh (say).
 
 # Installs Debian packages $@; returns non-zero when INSTALL is 0, when neither root nor sudo can,
 # or when apt-get fails even after an update.

@@ -5,9 +5,9 @@
 # the caller's EXIT trap stops it.
 #
 # Expects from the caller: WORK (private temp dir), DOCROOT (holds cgi-bin/), CGI_BIN,
-# STARTED_PIDS (array), JAR, BUILD, JAVA_OPTS, JVM_OPTIONS_FILE, GATEWAY_CONFIG, REPO,
-# and the functions say/warn. The *_PORT and *_PID variables it sets are the caller's to read
-# (so SC2034 off).
+# STARTED_PIDS (array), JAR, BUILD, JAVA_OPTS, JVM_OPTIONS_FILE, GATEWAY_CONFIG, REPO, and
+# lib/messages.sh sourced (say, warn). The *_PORT and *_PID variables it sets are the caller's
+# to read (so SC2034 off).
 
 ASSIGNED_PORTS=" "
 
