@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # syscalls-gateway.sh: system calls the gateway makes for a fixed number of requests, traced
-# with strace -f and counted for the gateway's own threads only: the spawned children (between
-# clone and exec, and the scripts after) are traced too but counted apart. Counts, unlike rates,
-# do not depend on how busy the machine is, so they show what a change saves anywhere.
+# with strace -f and counted per request for the gateway's own threads (cgiguard-*: Jetty's
+# pool, the reap loop, the stdin pumps, the timers), apart from the JVM's threads (the JIT
+# compilers, the collector, the VM thread), whose calls follow the JVM's warm-up, not the
+# requests, and from the spawned children (between clone and exec, and the scripts after).
+# Counts, unlike rates, do not depend on how busy the machine is, so they show what a change
+# saves anywhere.
 #
-#   syscalls-gateway.sh [--jar JAR] [-n REQUESTS] [--script hello|readbody] [--mib N]
+#   syscalls-gateway.sh [--jar JAR] [-n REQUESTS] [--warmup REQUESTS] [--script hello|readbody]
+#                       [--mib N]
 #
-# hello: N GET requests, one at a time, on one keep-alive connection.
-# readbody: N POSTs of an N MiB body (--mib, default 16) to a script that reads its stdin.
+# hello: N GET requests, one at a time, on one keep-alive connection, after --warmup requests
+# (default 3000) that are not counted, so that the JIT has compiled the request path.
+# readbody: N POSTs of an N MiB body (--mib, default 16) to a script that reads its stdin, after
+# --warmup (default 3) uncounted ones.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,6 +22,7 @@ REPO=$(dirname "$TEST_SCRIPTS")
 BIN="$TEST_SCRIPTS/bin"
 JAR="$REPO/target/cgiguard.jar"
 REQUESTS=200
+WARMUP=""
 SCRIPT=hello
 MIB=16
 
@@ -23,15 +30,19 @@ while (($# > 0)); do
     case $1 in
         --jar) JAR=$(realpath -- "${2:?}"); shift ;;
         -n) REQUESTS=${2:?}; shift ;;
+        --warmup) WARMUP=${2:?}; shift ;;
         --script) SCRIPT=${2:?}; shift ;;
         --mib) MIB=${2:?}; shift ;;
-        -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
 done
 [[ $SCRIPT =~ ^(hello|readbody)$ ]] || { echo "unknown script: $SCRIPT" >&2; exit 2; }
-[[ $REQUESTS =~ ^[1-9][0-9]*$ && $MIB =~ ^[1-9][0-9]*$ ]] || { echo "-n and --mib take numbers" >&2; exit 2; }
+[[ $SCRIPT == hello ]] && WARMUP=${WARMUP:-3000}
+WARMUP=${WARMUP:-3}
+[[ $REQUESTS =~ ^[1-9][0-9]*$ && $MIB =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ ]] \
+    || { echo "-n, --warmup and --mib take numbers" >&2; exit 2; }
 for tool in java strace gcc curl python3; do
     command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
 done
@@ -67,8 +78,18 @@ if [[ $SCRIPT == readbody ]]; then
     head -c $((MIB * 1048576)) /dev/zero >"$WORK/body"
     CURL+=(-H 'Expect:' -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/body")
 fi
-# Warm-up outside the count: class loading and the first pooled buffers are not per request.
-for _ in 1 2 3; do "${CURL[@]}" "$URL" >/dev/null; done
+# Warm-up outside the count: class loading, the first pooled buffers and the JIT's compiling
+# are not per request. GETs go in batches over one connection each, as the counted ones do.
+warm=()
+for ((i = 0; i < (WARMUP < 200 ? WARMUP : 200); i++)); do warm+=("$URL"); done
+for ((sent = 0; sent < WARMUP; sent += ${#warm[@]})); do
+    if [[ $SCRIPT == readbody ]]; then
+        "${CURL[@]}" "$URL" >/dev/null
+        sent=$((sent + 1 - ${#warm[@]}))
+    else
+        "${CURL[@]}" "${warm[@]}" >/dev/null
+    fi
+done
 
 strace -f -qq -o "$WORK/strace" -p "$GATEWAY_PID" &
 STRACE_PID=$!
@@ -81,22 +102,29 @@ else
     codes=$("${CURL[@]}" "${urls[@]}") # one connection, kept alive
 fi
 sleep 1
-# The gateway's threads now; a thread that both started and ended during the run is counted
-# with the children, which the thread pools make rare.
-ls "/proc/$GATEWAY_PID/task" >"$WORK/threads"
+# The gateway's threads now, with their names; a thread that both started and ended during the
+# run is counted with the children, which the thread pools make rare.
+for task in /proc/"$GATEWAY_PID"/task/*; do
+    printf '%s %s\n' "${task##*/}" "$(tr ' ' _ <"$task/comm")"
+done >"$WORK/threads"
 kill -INT "$STRACE_PID"
 wait "$STRACE_PID" 2>/dev/null || true
 STRACE_PID=""
 ok=$(grep -c '^200$' <<<"$codes" || true)
-echo "$REQUESTS requests to $SCRIPT${MIB:+ }$([[ $SCRIPT == readbody ]] && echo "($MIB MiB each)"), $ok answered 200; jar $JAR"
-echo "system calls per request (strace -f), largest first; gateway threads, then children:"
+echo "$REQUESTS requests to $SCRIPT$([[ $SCRIPT == readbody ]] && echo " ($MIB MiB each)"), $ok answered 200; jar $JAR"
+echo "warm-up: $WARMUP requests before the count"
+echo "system calls per request (strace -f), largest first: the gateway's threads (cgiguard-*),"
+echo "the JVM's own threads (JIT compilers, collector, VM thread), the children:"
 # A call that blocks shows as "<unfinished ...>" and later "<... NAME resumed>": count the first.
 awk -v n="$REQUESTS" '
-    NR == FNR { thread[$1] = 1; next }
+    NR == FNR { kind[$1] = ($2 ~ /^cgiguard-/) ? "gateway" : "jvm"; next }
     / resumed>/ || !match($0, /^[0-9]+ +[a-z_0-9]+\(/) { next }
     { split(substr($0, RSTART, RLENGTH), f, /[ (]+/)
-      if (f[1] in thread) { own[f[2]]++; owntotal++ } else { other[f[2]]++; othertotal++ } }
-    END { for (c in own) printf "  gateway   %10.1f  %s\n", own[c] / n, c
-          printf "  gateway   %10.1f  total\n", owntotal / n
-          printf "  children  %10.1f  total (posix_spawn children and the scripts)\n", othertotal / n }' \
-    "$WORK/threads" "$WORK/strace" | sort -k1,1 -k2,2nr | head -n 24
+      k = (f[1] in kind) ? kind[f[1]] : "children"
+      count[k, f[2]]++; total[k]++ }
+    END { for (key in count) { split(key, p, SUBSEP)
+              if (p[1] != "children") printf "  %-8s %10.1f  %s\n", p[1], count[key] / n, p[2] }
+          printf "  gateway  %10.1f  total\n", total["gateway"] / n
+          printf "  jvm      %10.1f  total\n", total["jvm"] / n
+          printf "  children %10.1f  total (posix_spawn children and the scripts)\n", total["children"] / n }' \
+    "$WORK/threads" "$WORK/strace" | sort -k1,1r -k2,2nr | awk '$1 != p { shown = 0; p = $1 } shown++ < 24'
