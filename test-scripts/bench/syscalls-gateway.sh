@@ -5,10 +5,11 @@
 # compilers, the collector, the VM thread), whose calls follow the JVM's warm-up, not the
 # requests, and from the spawned children (between clone and exec, and the scripts after).
 # Counts, unlike rates, do not depend on how busy the machine is, so they show what a change
-# saves anywhere.
+# saves anywhere. With --server lighttpd the same requests go to lighttpd (mod_cgi, one thread)
+# instead, counted the same way, for the baseline.
 #
 #   syscalls-gateway.sh [--jar JAR] [-n REQUESTS] [--warmup REQUESTS] [--script hello|readbody]
-#                       [--mib N]
+#                       [--mib N] [--server gateway|lighttpd]
 #
 # hello: N GET requests, one at a time, on one keep-alive connection, after --warmup requests
 # (default 3000) that are not counted, so that the JIT has compiled the request path.
@@ -23,6 +24,7 @@ BIN="$TEST_SCRIPTS/bin"
 JAR="$REPO/target/cgiguard.jar"
 REQUESTS=200
 WARMUP=""
+SERVER=gateway
 SCRIPT=hello
 MIB=16
 
@@ -31,22 +33,26 @@ while (($# > 0)); do
         --jar) JAR=$(realpath -- "${2:?}"); shift ;;
         -n) REQUESTS=${2:?}; shift ;;
         --warmup) WARMUP=${2:?}; shift ;;
+        --server) SERVER=${2:?}; shift ;;
         --script) SCRIPT=${2:?}; shift ;;
         --mib) MIB=${2:?}; shift ;;
-        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
 done
 [[ $SCRIPT =~ ^(hello|readbody)$ ]] || { echo "unknown script: $SCRIPT" >&2; exit 2; }
+[[ $SERVER =~ ^(gateway|lighttpd)$ ]] || { echo "unknown server: $SERVER" >&2; exit 2; }
 [[ $SCRIPT == hello ]] && WARMUP=${WARMUP:-3000}
 WARMUP=${WARMUP:-3}
 [[ $REQUESTS =~ ^[1-9][0-9]*$ && $MIB =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ ]] \
     || { echo "-n, --warmup and --mib take numbers" >&2; exit 2; }
-for tool in java strace gcc curl python3; do
+tools=(strace gcc curl python3)
+if [[ $SERVER == gateway ]]; then tools+=(java); else tools+=(lighttpd); fi
+for tool in "${tools[@]}"; do
     command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
 done
-[[ -f $JAR ]] || (cd "$REPO" && mvn -B -q package -DskipTests)
+[[ $SERVER == lighttpd || -f $JAR ]] || (cd "$REPO" && mvn -B -q package -DskipTests)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cgiguard-syscalls.XXXXXX")
 GATEWAY_PID=""
@@ -63,11 +69,35 @@ gcc -O2 -Wall -Wextra -o "$BIN/$SCRIPT" "$TEST_SCRIPTS/src/$SCRIPT.c"
 cp "$BIN/$SCRIPT" "$WORK/docroot/cgi-bin/"
 chmod 755 "$WORK" "$WORK/docroot" "$WORK/docroot/cgi-bin" "$WORK/docroot/cgi-bin/$SCRIPT"
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd "$REPO" && exec java -jar "$JAR" serve --port "$PORT" --bind 127.0.0.1 \
-    --docroot "$WORK/docroot" --cgi-bin "$WORK/docroot/cgi-bin") >"$WORK/gateway.log" 2>&1 &
+if [[ $SERVER == gateway ]]; then
+    (cd "$REPO" && exec java -jar "$JAR" serve --port "$PORT" --bind 127.0.0.1 \
+        --docroot "$WORK/docroot" --cgi-bin "$WORK/docroot/cgi-bin") >"$WORK/gateway.log" 2>&1 &
+    READY_URL="http://127.0.0.1:$PORT/-/health"
+else
+    # As gateway-bench.sh runs it (lib/servers.sh): scripts as nobody when started as root,
+    # kept-alive connections, CGI under /cgi-bin/, no access log.
+    user=""
+    if ((EUID == 0)); then
+        user=$'server.username = "nobody"\nserver.groupname = "nogroup"'
+        chown nobody:nogroup "$WORK"
+    fi
+    cat >"$WORK/lighttpd.conf" <<CONF
+server.document-root = "$WORK/docroot"
+server.bind = "127.0.0.1"
+server.port = $PORT
+server.errorlog = "$WORK/error.log"
+server.modules = ( "mod_cgi" )
+server.max-keep-alive-requests = 1000000
+server.stream-response-body = 2
+$user
+\$HTTP["url"] =~ "^/cgi-bin/" { cgi.assign = ( "" => "" ) }
+CONF
+    lighttpd -D -f "$WORK/lighttpd.conf" >"$WORK/gateway.log" 2>&1 &
+    READY_URL="http://127.0.0.1:$PORT/cgi-bin/$SCRIPT"
+fi
 GATEWAY_PID=$!
 for _ in $(seq 300); do
-    curl -s -o /dev/null -m 2 "http://127.0.0.1:$PORT/-/health" && break
+    curl -s -o /dev/null -m 2 "$READY_URL" && break
     kill -0 "$GATEWAY_PID" || { cat "$WORK/gateway.log" >&2; exit 1; }
     sleep 0.3
 done
@@ -111,20 +141,24 @@ kill -INT "$STRACE_PID"
 wait "$STRACE_PID" 2>/dev/null || true
 STRACE_PID=""
 ok=$(grep -c '^200$' <<<"$codes" || true)
-echo "$REQUESTS requests to $SCRIPT$([[ $SCRIPT == readbody ]] && echo " ($MIB MiB each)"), $ok answered 200; jar $JAR"
+if [[ $SERVER == gateway ]]; then
+    echo "$REQUESTS requests to $SCRIPT$([[ $SCRIPT == readbody ]] && echo " ($MIB MiB each)"), $ok answered 200; jar $JAR"
+else
+    echo "$REQUESTS requests to $SCRIPT$([[ $SCRIPT == readbody ]] && echo " ($MIB MiB each)"), $ok answered 200; $(lighttpd -v 2>&1 | head -n 1)"
+fi
 echo "warm-up: $WARMUP requests before the count"
-echo "system calls per request (strace -f), largest first: the gateway's threads (cgiguard-*),"
-echo "the JVM's own threads (JIT compilers, collector, VM thread), the children:"
+echo "system calls per request (strace -f), largest first: the server's own threads (cgiguard-*,"
+echo "or lighttpd's one), the JVM's threads (JIT compilers, collector, VM thread), the children:"
 # A call that blocks shows as "<unfinished ...>" and later "<... NAME resumed>": count the first.
-awk -v n="$REQUESTS" '
-    NR == FNR { kind[$1] = ($2 ~ /^cgiguard-/) ? "gateway" : "jvm"; next }
+awk -v n="$REQUESTS" -v server="$SERVER" '
+    NR == FNR { kind[$1] = ($2 ~ /^(cgiguard-|lighttpd$)/) ? server : "jvm"; next }
     / resumed>/ || !match($0, /^[0-9]+ +[a-z_0-9]+\(/) { next }
     { split(substr($0, RSTART, RLENGTH), f, /[ (]+/)
       k = (f[1] in kind) ? kind[f[1]] : "children"
       count[k, f[2]]++; total[k]++ }
     END { for (key in count) { split(key, p, SUBSEP)
-              if (p[1] != "children") printf "  %-8s %10.1f  %s\n", p[1], count[key] / n, p[2] }
-          printf "  gateway  %10.1f  total\n", total["gateway"] / n
-          printf "  jvm      %10.1f  total\n", total["jvm"] / n
-          printf "  children %10.1f  total (posix_spawn children and the scripts)\n", total["children"] / n }' \
-    "$WORK/threads" "$WORK/strace" | sort -k1,1r -k2,2nr | awk '$1 != p { shown = 0; p = $1 } shown++ < 24'
+              printf "  %-8s %10.1f  %s\n", p[1], count[key] / n, p[2] }
+          printf "  %-8s %10.1f  total\n", server, total[server] / n
+          if (server == "gateway") printf "  jvm      %10.1f  total\n", total["jvm"] / n
+          printf "  children %10.1f  total (the spawned children and the scripts)\n", total["children"] / n }' \
+    "$WORK/threads" "$WORK/strace" | sort -k1,1r -k2,2nr | awk '$1 != p { shown = 0; p = $1 } shown++ < 16'
