@@ -60,6 +60,7 @@ STRACE_PID=""
 cleanup() {
     [[ -n $STRACE_PID ]] && kill "$STRACE_PID" 2>/dev/null
     [[ -n $GATEWAY_PID ]] && kill "$GATEWAY_PID" 2>/dev/null && wait "$GATEWAY_PID" 2>/dev/null
+    [[ -n ${LIGHTTPD_UPLOADS:-} ]] && rm -rf "$LIGHTTPD_UPLOADS"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -72,30 +73,20 @@ PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 if [[ $SERVER == gateway ]]; then
     (cd "$REPO" && exec java -jar "$JAR" serve --port "$PORT" --bind 127.0.0.1 \
         --docroot "$WORK/docroot" --cgi-bin "$WORK/docroot/cgi-bin") >"$WORK/gateway.log" 2>&1 &
+    GATEWAY_PID=$!
     READY_URL="http://127.0.0.1:$PORT/-/health"
 else
-    # As gateway-bench.sh runs it (lib/servers.sh): scripts as nobody when started as root,
-    # kept-alive connections, CGI under /cgi-bin/, no access log.
-    user=""
-    if ((EUID == 0)); then
-        user=$'server.username = "nobody"\nserver.groupname = "nogroup"'
-        chown nobody:nogroup "$WORK"
-    fi
-    cat >"$WORK/lighttpd.conf" <<CONF
-server.document-root = "$WORK/docroot"
-server.bind = "127.0.0.1"
-server.port = $PORT
-server.errorlog = "$WORK/error.log"
-server.modules = ( "mod_cgi" )
-server.max-keep-alive-requests = 1000000
-server.stream-response-body = 2
-$user
-\$HTTP["url"] =~ "^/cgi-bin/" { cgi.assign = ( "" => "" ) }
-CONF
-    lighttpd -D -f "$WORK/lighttpd.conf" >"$WORK/gateway.log" 2>&1 &
+    # Started as gateway-bench.sh starts it (lib/servers.sh), so the two count the same server.
+    DOCROOT="$WORK/docroot" CGI_BIN="$WORK/docroot/cgi-bin" STARTED_PIDS=()
+    # shellcheck source=lib/messages.sh
+    source "$HERE/lib/messages.sh"
+    # shellcheck source=lib/servers.sh
+    source "$HERE/lib/servers.sh"
+    start_lighttpd || exit 1
+    PORT=$LIGHTTPD_PORT
+    GATEWAY_PID=$LIGHTTPD_PID
     READY_URL="http://127.0.0.1:$PORT/cgi-bin/$SCRIPT"
 fi
-GATEWAY_PID=$!
 for _ in $(seq 300); do
     curl -s -o /dev/null -m 2 "$READY_URL" && break
     kill -0 "$GATEWAY_PID" || { cat "$WORK/gateway.log" >&2; exit 1; }
