@@ -10,13 +10,14 @@ import java.util.Optional;
  * {@link FrontDoorReader}.
  *
  * @param accessLog where and how every request is logged
- * @param trustedProxies peers whose {@code Forwarded} / {@code X-Forwarded-*} headers are used;
- *     empty (the default) means nobody's are
+ * @param trustedProxies peers whose forwarding headers are used; empty (the default) means
+ *     nobody's are
+ * @param forwardedHeader which forwarding headers those proxies write, the only ones read
  * @param h2c whether the plain port also speaks HTTP/2 with prior knowledge or Upgrade
  * @param tls the TLS listener, when configured
  */
-public record FrontDoor(
-    AccessLog accessLog, List<AddressRange> trustedProxies, boolean h2c, Optional<Tls> tls) {
+public record FrontDoor(AccessLog accessLog, List<AddressRange> trustedProxies,
+    ForwardedHeader forwardedHeader, boolean h2c, Optional<Tls> tls) {
 
   public FrontDoor {
     trustedProxies = List.copyOf(trustedProxies);
@@ -25,12 +26,36 @@ public record FrontDoor(
   /** The built-in default: combined access log to standard output, no proxy trusted, no TLS. */
   public static FrontDoor defaults() {
     return new FrontDoor(new AccessLog(Optional.of(AccessLog.STDOUT), AccessLog.Format.COMBINED),
-        List.of(), false, Optional.empty());
+        List.of(), ForwardedHeader.X_FORWARDED_FOR, false, Optional.empty());
   }
 
   /** @return a copy with {@code tls} as the TLS listener */
   public FrontDoor withTls(Optional<Tls> replacement) {
-    return new FrontDoor(accessLog, trustedProxies, h2c, replacement);
+    return new FrontDoor(accessLog, trustedProxies, forwardedHeader, h2c, replacement);
+  }
+
+  /**
+   * {@code [server] forwarded-header}: the forwarding headers the trusted proxies write. Only
+   * those are read, because a proxy passes on the other kind as the client wrote it: nginx with
+   * {@code proxy_add_x_forwarded_for} forwards a client's own {@code Forwarded: for=127.0.0.1}
+   * untouched, and reading it would let the client choose its address.
+   */
+  public enum ForwardedHeader {
+    /** {@code X-Forwarded-For}, with {@code X-Forwarded-Proto}, {@code -Host}, {@code -Port}. */
+    X_FORWARDED_FOR("x-forwarded-for"),
+    /** {@code Forwarded} (RFC 7239). */
+    FORWARDED("forwarded");
+
+    private final String label;
+
+    ForwardedHeader(String label) {
+      this.label = label;
+    }
+
+    /** @return the value that names it in the configuration */
+    public String label() {
+      return label;
+    }
   }
 
   /**

@@ -10,7 +10,8 @@ import java.util.function.Function;
 
 /**
  * Reads the production-facing keys: {@code access-log}, {@code access-log-format},
- * {@code trusted-proxies} and {@code h2c} of {@code [server]}, and the {@code [tls]} table.
+ * {@code trusted-proxies}, {@code forwarded-header} and {@code h2c} of {@code [server]}, and the
+ * {@code [tls]} table.
  */
 final class FrontDoorReader {
 
@@ -25,10 +26,24 @@ final class FrontDoorReader {
     FrontDoor.AccessLog log = new FrontDoor.AccessLog(logTarget(server, path),
         logFormat(server));
     List<AddressRange> proxies = ConfigLoader.ranges(server, "trusted-proxies", List.of());
+    FrontDoor.ForwardedHeader forwarded = forwardedHeader(server);
     boolean h2c = server.bool("h2c", false);
     Optional<FrontDoor.Tls> listener = tlsPresent ? Optional.of(tls(tls, path)) : Optional.empty();
     tls.rejectUnknown();
-    return new FrontDoor(log, proxies, h2c, listener);
+    return new FrontDoor(log, proxies, forwarded, h2c, listener);
+  }
+
+  private static FrontDoor.ForwardedHeader forwardedHeader(Table t) {
+    String text = t.string("forwarded-header", FrontDoor.ForwardedHeader.X_FORWARDED_FOR.label())
+        .toLowerCase(Locale.ROOT);
+    for (FrontDoor.ForwardedHeader header : FrontDoor.ForwardedHeader.values()) {
+      if (header.label().equals(text)) {
+        return header;
+      }
+    }
+    t.problem("forwarded-header", "must be \"x-forwarded-for\" or \"forwarded\", the headers "
+        + "the trusted proxies write (got '" + text + "')");
+    return FrontDoor.ForwardedHeader.X_FORWARDED_FOR;
   }
 
   private static Optional<Path> logTarget(Table t, Function<String, Path> path) {

@@ -40,7 +40,8 @@ public final class ReloadCheck {
   /** Keys whose record name is not the file's: the front door's keys live in [server] and [tls]. */
   private static final java.util.Map<String, String> FILE_NAMES = java.util.Map.of(
       "frontDoor.accessLog", "server.access-log", "frontDoor.trustedProxies",
-      "server.trusted-proxies", "frontDoor.h2c", "server.h2c", "frontDoor.tls", "tls");
+      "server.trusted-proxies", "frontDoor.forwardedHeader", "server.forwarded-header",
+      "frontDoor.h2c", "server.h2c", "frontDoor.tls", "tls");
 
   private ReloadCheck() {}
 

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * Who the client really is, from the forwarding headers of a request that came through trusted
- * proxies. {@code Forwarded} (RFC 7239) wins over the {@code X-Forwarded-*} family when both
- * are present. The chain is walked from the right, past every trusted hop; the first hop that is
+ * proxies: {@code Forwarded} (RFC 7239) or the {@code X-Forwarded-*} family, whichever the caller
+ * passes (the configuration names the one the proxies write; the other is left null). The chain is walked from the right, past every trusted hop; the first hop that is
  * not trusted is the client, since anything left of it was written by someone no proxy vouches
  * for. A hop that is not an IP address ends the walk, and the last trusted hop stays the client.
  *

@@ -38,7 +38,8 @@ final class FrontDoorAssembly implements AutoCloseable {
     HttpConfiguration http = plain.getConnectionFactory(HttpConnectionFactory.class)
         .getHttpConfiguration();
     if (!settings.trustedProxies().isEmpty()) {
-      http.addCustomizer(new TrustedProxies(settings.trustedProxies()));
+      http.addCustomizer(new TrustedProxies(settings.trustedProxies(),
+          settings.forwardedHeader()));
     }
     if (settings.h2c()) {
       plain.addConnectionFactory(new HTTP2CServerConnectionFactory(http));

@@ -1,6 +1,7 @@
 package io.cgiguard.http;
 
 import io.cgiguard.config.AddressRange;
+import io.cgiguard.config.FrontDoor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -18,15 +19,19 @@ import org.eclipse.jetty.util.HostPort;
 /**
  * {@code [server] trusted-proxies}: a request whose connection comes from a trusted proxy gets
  * the client address, scheme, host and port its forwarding headers give ({@link ForwardedWalk});
- * from anyone else those headers change nothing. Jetty's {@code ForwardedRequestCustomizer}
- * believes every peer and the leftmost hop, which any client can write, so it is not used.
+ * from anyone else those headers change nothing. Only the kind of header the proxies write
+ * ({@code [server] forwarded-header}) is read: the other kind reaches the gateway as the client
+ * wrote it. Jetty's {@code ForwardedRequestCustomizer} believes every peer and the leftmost hop,
+ * which any client can write, so it is not used.
  */
 final class TrustedProxies implements HttpConfiguration.Customizer {
 
   private final List<AddressRange> trusted;
+  private final FrontDoor.ForwardedHeader header;
 
-  TrustedProxies(List<AddressRange> trusted) {
+  TrustedProxies(List<AddressRange> trusted, FrontDoor.ForwardedHeader header) {
     this.trusted = List.copyOf(trusted);
+    this.header = header;
   }
 
   @Override
@@ -36,9 +41,12 @@ final class TrustedProxies implements HttpConfiguration.Customizer {
       return request;
     }
     HttpFields fields = request.getHeaders();
-    ForwardedWalk.Headers headers = new ForwardedWalk.Headers(joined(fields, HttpHeader.FORWARDED),
-        joined(fields, HttpHeader.X_FORWARDED_FOR), joined(fields, HttpHeader.X_FORWARDED_PROTO),
-        joined(fields, HttpHeader.X_FORWARDED_HOST), joined(fields, HttpHeader.X_FORWARDED_PORT));
+    ForwardedWalk.Headers headers = header == FrontDoor.ForwardedHeader.FORWARDED
+        ? new ForwardedWalk.Headers(joined(fields, HttpHeader.FORWARDED), null, null, null, null)
+        : new ForwardedWalk.Headers(null, joined(fields, HttpHeader.X_FORWARDED_FOR),
+            joined(fields, HttpHeader.X_FORWARDED_PROTO),
+            joined(fields, HttpHeader.X_FORWARDED_HOST),
+            joined(fields, HttpHeader.X_FORWARDED_PORT));
     return ForwardedWalk.walk(peer.getAddress(), headers, trusted)
         .<Request>map(origin -> new Forwarded(request, origin)).orElse(request);
   }

@@ -26,13 +26,23 @@ class FrontDoorConfigTest {
         access-log = "logs-here.log"
         access-log-format = "json"
         trusted-proxies = ["10.0.0.0/8", "192.0.2.1", "2001:db8::/32"]
+        forwarded-header = "Forwarded"
         h2c = true
         """).frontDoor();
     assertThat(front.accessLog().target()).contains(dir.resolve("logs-here.log"));
     assertThat(front.accessLog().format()).isEqualTo(FrontDoor.AccessLog.Format.JSON);
     assertThat(front.trustedProxies()).hasSize(3);
+    assertThat(front.forwardedHeader()).isEqualTo(FrontDoor.ForwardedHeader.FORWARDED);
     assertThat(front.h2c()).isTrue();
     assertThat(front.tls()).isEmpty();
+  }
+
+  @Test
+  void xForwardedForIsTheDefaultHeader() throws Exception {
+    assertThat(parse("[server]\ntrusted-proxies = [\"127.0.0.1\"]\n").frontDoor()
+        .forwardedHeader()).isEqualTo(FrontDoor.ForwardedHeader.X_FORWARDED_FOR);
+    assertThat(FrontDoor.defaults().forwardedHeader())
+        .isEqualTo(FrontDoor.ForwardedHeader.X_FORWARDED_FOR);
   }
 
   @Test
@@ -51,6 +61,7 @@ class FrontDoorConfigTest {
       "trusted-proxies = [\"proxy.example\"]|server.trusted-proxies|not an IP address",
       "trusted-proxies = [\"10.0.0.0/33\"]|server.trusted-proxies|prefix length",
       "h2c = \"yes\"|server.h2c|true or false",
+      "forwarded-header = \"both\"|server.forwarded-header|must be \"x-forwarded-for\" or",
   })
   void badValueIsReportedWithFileLineAndKey(String line, String key, String words) {
     ConfigException e = refused("[server]\nport = 8080\n" + line + "\n");

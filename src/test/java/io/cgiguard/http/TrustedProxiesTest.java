@@ -17,18 +17,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@code [server] trusted-proxies} end to end: a real gateway, a real script that prints its
  * environment, and requests that carry forwarding headers from a trusted or an untrusted peer.
- * The client here is always 127.0.0.1; the gateways differ in whom they trust.
+ * The client here is always 127.0.0.1; the gateways differ in whom they trust, and in which
+ * forwarding headers they read ({@code forwarded-header}).
  */
 @Timeout(120)
 class TrustedProxiesTest {
 
   private static TestGateway trustsLoopback;
+  private static TestGateway trustsLoopbackForwarded;
   private static TestGateway trustsOthers;
   private static TestGateway trustsNobody;
 
   @BeforeAll
   static void start() throws Exception {
     trustsLoopback = TestGateway.start("trusted-proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]", "");
+    trustsLoopbackForwarded = TestGateway.start(
+        "trusted-proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\nforwarded-header = \"forwarded\"", "");
     trustsOthers = TestGateway.start("trusted-proxies = [\"10.0.0.0/8\", \"192.0.2.1\"]", "");
     trustsNobody = TestGateway.start();
   }
@@ -36,6 +40,7 @@ class TrustedProxiesTest {
   @AfterAll
   static void stop() {
     trustsLoopback.close();
+    trustsLoopbackForwarded.close();
     trustsOthers.close();
     trustsNobody.close();
   }
@@ -55,15 +60,46 @@ class TrustedProxiesTest {
       "X-Forwarded-For=203.0.113.7, unknown, 10.1.2.3; 10.1.2.3",
       "X-Forwarded-For=unknown; 127.0.0.1",
       "X-Forwarded-For=example.org; 127.0.0.1",
-      "Forwarded=for=203.0.113.7; 203.0.113.7",
-      "Forwarded=for=\"[2001:db8::1]:4711\"; 2001:db8::1",
-      "Forwarded=for=198.51.100.9, for=203.0.113.7; 203.0.113.7",
-      // Forwarded wins over X-Forwarded-For.
-      "Forwarded=for=203.0.113.7|X-Forwarded-For=198.51.100.9; 203.0.113.7",
-      "Forwarded=for=_hidden; 127.0.0.1",
+      // A Forwarded header is not what this gateway's proxies write: a client wrote it.
+      "Forwarded=for=203.0.113.7; 127.0.0.1",
+      "Forwarded=for=203.0.113.7|X-Forwarded-For=198.51.100.9; 198.51.100.9",
   })
   void trustedPeerMaySetTheClientAddress(String headers, String remoteAddr) throws Exception {
     assertThat(env(trustsLoopback, headers)).containsEntry("REMOTE_ADDR", remoteAddr);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0} -> {1}")
+  @CsvSource(delimiter = ';', value = {
+      "Forwarded=for=203.0.113.7; 203.0.113.7",
+      "Forwarded=for=\"[2001:db8::1]:4711\"; 2001:db8::1",
+      "Forwarded=for=198.51.100.9, for=203.0.113.7; 203.0.113.7",
+      "Forwarded=for=203.0.113.7, for=10.1.2.3; 203.0.113.7",
+      "Forwarded=for=_hidden; 127.0.0.1",
+      // X-Forwarded-For is not what this gateway's proxies write.
+      "X-Forwarded-For=203.0.113.7; 127.0.0.1",
+      "Forwarded=for=203.0.113.7|X-Forwarded-For=198.51.100.9; 203.0.113.7",
+  })
+  void trustedPeerWritingForwardedMaySetTheClientAddress(String headers, String remoteAddr)
+      throws Exception {
+    assertThat(env(trustsLoopbackForwarded, headers)).containsEntry("REMOTE_ADDR", remoteAddr);
+  }
+
+  /**
+   * The attack the header choice closes: nginx appends the client to X-Forwarded-For and passes
+   * the client's own {@code Forwarded} on untouched. Reading that would make a remote client
+   * local, with the admin endpoints and detailed pages that go with it.
+   */
+  @Test
+  void aClientsOwnForwardedHeaderDoesNotMakeItLocal() throws Exception {
+    String[] spoof = {"X-Forwarded-For", "203.0.113.7", "Forwarded", "for=127.0.0.1"};
+    assertThat(trustsLoopback.get("/-/status.json", spoof).statusCode()).isEqualTo(403);
+    assertThat(trustsLoopback.get("/-/status.json", "X-Forwarded-For", "203.0.113.7")
+        .statusCode()).isEqualTo(403);
+    assertThat(trustsLoopback.get("/-/status.json").statusCode()).isEqualTo(200);
+
+    String[] other = {"Forwarded", "for=203.0.113.7", "X-Forwarded-For", "127.0.0.1"};
+    assertThat(trustsLoopbackForwarded.get("/-/status.json", other).statusCode())
+        .isEqualTo(403);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -97,9 +133,16 @@ class TrustedProxiesTest {
     env = env(trustsLoopback, "X-Forwarded-Proto=https|X-Forwarded-Port=8443");
     assertThat(env).containsEntry("HTTPS", "on").containsEntry("SERVER_PORT", "8443");
 
-    env = env(trustsLoopback, "Forwarded=for=203.0.113.7;proto=https;host=\"example.org:9443\"");
+    env = env(trustsLoopbackForwarded,
+        "Forwarded=for=203.0.113.7;proto=https;host=\"example.org:9443\"");
     assertThat(env).containsEntry("HTTPS", "on").containsEntry("SERVER_NAME", "example.org")
         .containsEntry("SERVER_PORT", "9443");
+
+    // Each gateway reads only its own kind: the other kind's scheme and host change nothing.
+    env = env(trustsLoopback, "Forwarded=for=203.0.113.7;proto=https;host=example.org");
+    assertThat(env).doesNotContainKey("HTTPS").containsEntry("SERVER_NAME", "127.0.0.1");
+    env = env(trustsLoopbackForwarded, "X-Forwarded-Proto=https|X-Forwarded-Host=example.org");
+    assertThat(env).doesNotContainKey("HTTPS").containsEntry("SERVER_NAME", "127.0.0.1");
   }
 
   @Test
