@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * Finds the script a request names under a CGI mount and splits off PATH_INFO (RFC 3875 section
  * 3.3): walks the decoded segments from the mount directory to the first regular file; what
- * follows it is PATH_INFO.
+ * follows it is PATH_INFO, with the request's trailing {@code /} when it had one
+ * ({@code /cgi-bin/app/a/} gives {@code /a/}, {@code /cgi-bin/app/} gives {@code /}), as Apache
+ * gives it and as applications that route on it (gitweb, cgit, wikis) expect.
  *
  * <p>It only inspects the file system (attributes and real paths); it never opens a file. Hidden
  * names and denied extensions are the HTTP layer's policy, not this walk's.
@@ -25,10 +27,11 @@ public final class ScriptResolver {
    * @param urlPrefix the mount's URL prefix, e.g. {@code /cgi-bin/} or {@code /cgi-bin}
    * @param segments the decoded segments below the prefix, as {@link RequestPath.Decoded} gives
    *     them: non-empty, never {@code .} or {@code ..}, without {@code /} or NUL
+   * @param trailingSlash whether the request path ended with {@code /}
    * @param followSymlinksOutside whether a script whose real path leaves the mount may run
    */
   public static Resolution resolve(Path realMountDir, String urlPrefix, List<String> segments,
-      boolean followSymlinksOutside) {
+      boolean trailingSlash, boolean followSymlinksOutside) {
     if (segments.isEmpty()) {
       return new Resolution.NotFound("no script named under " + urlPrefix);
     }
@@ -53,14 +56,16 @@ public final class ScriptResolver {
       if (!attributes.isRegularFile()) {
         return new Resolution.Forbidden("not a regular file: " + urlPath(urlPrefix, segments, i));
       }
-      return found(realMountDir, current, urlPrefix, segments, i, followSymlinksOutside);
+      return found(realMountDir, current, urlPrefix, segments, i, trailingSlash,
+          followSymlinksOutside);
     }
     return new Resolution.NotFound("a directory, not a script: "
         + urlPath(urlPrefix, segments, segments.size() - 1));
   }
 
   private static Resolution found(Path realMountDir, Path file, String urlPrefix,
-      List<String> segments, int scriptIndex, boolean followSymlinksOutside) {
+      List<String> segments, int scriptIndex, boolean trailingSlash,
+      boolean followSymlinksOutside) {
     Path real;
     try {
       real = file.toRealPath();
@@ -72,9 +77,18 @@ public final class ScriptResolver {
     if (!followSymlinksOutside && !real.startsWith(realMountDir)) {
       return new Resolution.Forbidden("links outside the CGI directory: " + scriptName);
     }
-    List<String> rest = segments.subList(scriptIndex + 1, segments.size());
-    String pathInfo = rest.isEmpty() ? "" : "/" + String.join("/", rest);
-    return new Resolution.Found(real, scriptName, pathInfo);
+    return new Resolution.Found(real, scriptName,
+        pathInfo(segments.subList(scriptIndex + 1, segments.size()), trailingSlash));
+  }
+
+  /**
+   * @param rest the decoded segments after the script's
+   * @return PATH_INFO: empty for a request that named the script alone, else {@code /} and the
+   *     segments, ending in {@code /} when the request path did
+   */
+  static String pathInfo(List<String> rest, boolean trailingSlash) {
+    String joined = rest.isEmpty() ? "" : "/" + String.join("/", rest);
+    return trailingSlash ? joined + "/" : joined;
   }
 
   /** @return the URL path of the segments up to {@code last}, under the prefix */

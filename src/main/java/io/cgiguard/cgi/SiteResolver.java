@@ -77,8 +77,8 @@ public final class SiteResolver {
       }
       List<String> rest = segments.subList(i + 1, segments.size());
       if (runs.test(segments.get(i))) {
-        String pathInfo = rest.isEmpty() ? "" : "/" + String.join("/", rest);
-        return new Run(new Resolution.Found(real(current), name, pathInfo));
+        return new Run(new Resolution.Found(real(current), name,
+            ScriptResolver.pathInfo(rest, trailingSlash)));
       }
       if (!rest.isEmpty()) {
         return new Refused(404, "no such file: " + urlPath(urlPrefix, segments, segments.size())

@@ -91,8 +91,9 @@ final class CgiHandler {
       }
       return;
     }
+    String rawPath = request.getHttpURI().getPath();
     Resolution resolution = ScriptResolver.resolve(realMountDir, mount.url(), segments,
-        mount.followSymlinksOutside());
+        rawPath != null && rawPath.endsWith("/"), mount.followSymlinksOutside());
     if (resolution instanceof Resolution.NotFound notFound) {
       parts.pages().refuse(request, response, callback, requestId, 404, notFound.reason());
       return;

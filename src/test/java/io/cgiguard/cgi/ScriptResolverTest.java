@@ -38,15 +38,19 @@ class ScriptResolverTest {
     Files.createSymbolicLink(mount.resolve("dangling.cgi"), mount.resolve("missing"));
   }
 
+  /** @param segments below the mount, separated by {@code /}; a trailing {@code /} is kept */
   private Resolution resolve(String segments, boolean followOutside) {
     List<String> list = segments.isEmpty() ? List.of() : Arrays.asList(segments.split("/"));
-    return ScriptResolver.resolve(mount, "/cgi-bin/", list, followOutside);
+    return ScriptResolver.resolve(mount, "/cgi-bin/", list, segments.endsWith("/"),
+        followOutside);
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       script alone             | env.pl                  | env.pl         | /cgi-bin/env.pl         | ''
       path info                | env.pl/a/b              | env.pl         | /cgi-bin/env.pl         | /a/b
+      path info, trailing slash | env.pl/a/b/            | env.pl         | /cgi-bin/env.pl         | /a/b/
+      only a slash after it    | env.pl/                 | env.pl         | /cgi-bin/env.pl         | /
       path info looks like file | env.pl/sub/nested.cgi  | env.pl         | /cgi-bin/env.pl         | /sub/nested.cgi
       script in a subdirectory | sub/nested.cgi/x        | sub/nested.cgi | /cgi-bin/sub/nested.cgi | /x
       hidden name is not our job | .hidden.cgi           | .hidden.cgi    | /cgi-bin/.hidden.cgi    | ''
@@ -115,14 +119,14 @@ class ScriptResolverTest {
   @ParameterizedTest
   @ValueSource(strings = {"/cgi-bin", "/cgi-bin/", "cgi-bin"})
   void scriptNameHasOneSlashWhateverThePrefixSpelling(String prefix) {
-    Resolution resolution = ScriptResolver.resolve(mount, prefix, List.of("env.pl"), false);
+    Resolution resolution = ScriptResolver.resolve(mount, prefix, List.of("env.pl"), false, false);
 
     assertThat(((Resolution.Found) resolution).scriptName()).isEqualTo("/cgi-bin/env.pl");
   }
 
   @Test
   void aRootMountNamesScriptsFromTheRoot() {
-    Resolution resolution = ScriptResolver.resolve(mount, "/", List.of("env.pl"), false);
+    Resolution resolution = ScriptResolver.resolve(mount, "/", List.of("env.pl"), false, false);
 
     assertThat(((Resolution.Found) resolution).scriptName()).isEqualTo("/env.pl");
   }
@@ -131,7 +135,8 @@ class ScriptResolverTest {
   @ValueSource(strings = {"..", ".", "", "a/b", "a\0b"})
   void refusesSegmentsThatRequestPathWouldNeverProduce(String segment) {
     assertThatIllegalArgumentException().isThrownBy(
-        () -> ScriptResolver.resolve(mount, "/cgi-bin/", List.of(segment, "x"), false));
+        () -> ScriptResolver.resolve(mount, "/cgi-bin/", List.of(segment, "x"), false,
+            false));
   }
 
   @ParameterizedTest(name = "{0}")
