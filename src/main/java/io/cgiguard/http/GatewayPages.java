@@ -73,6 +73,7 @@ final class GatewayPages {
   void fail(Request request, Response response, Callback callback, String requestId,
       FailureKind kind, int status, AttemptHistory history, Optional<Diagnosis> diagnosis,
       Optional<Duration> retryAfter) {
+    ReasonPhrase.withdraw(request);
     DiagnosticPage.Rendered rendered = page.render(format(request), detailed(request), requestId,
         status, kind, history.attempts(), diagnosis);
     HttpFields.Mutable headers = response.getHeaders();

@@ -59,11 +59,15 @@ final class ResponseRelay {
     this.settings = settings;
   }
 
-  /** Sets status and header fields from the script's head; commits nothing yet. */
+  /**
+   * Sets status and header fields from the script's head; commits nothing yet. A 204 or 304 has
+   * no body (RFC 9110 sections 15.3.5 and 15.4.5): it gets neither the script's Content-Length
+   * nor a default Content-Type.
+   */
   void head(Request request, Response response, ResponseHead head) {
     response.setStatus(head.status());
     if (!head.reason().isEmpty()) {
-      ReasonPhrase.apply(request, head.reason());
+      ReasonPhrase.apply(request, head.status(), head.reason());
     }
     HttpFields.Mutable fields = response.getHeaders();
     boolean typed = false;
@@ -75,11 +79,14 @@ final class ResponseRelay {
       typed |= name.equals("content-type");
       fields.add(field.name(), field.value());
     }
-    if (!typed && head.type() != ResponseHead.Type.CLIENT_REDIRECT) {
+    boolean bodiless = HttpStatus.hasNoBody(head.status());
+    if (!typed && !bodiless && head.type() != ResponseHead.Type.CLIENT_REDIRECT) {
       fields.put("Content-Type", settings.defaultContentType());
       fields.put("X-Content-Type-Options", "nosniff");
     }
-    head.contentLength().ifPresent(length -> fields.put("Content-Length", Long.toString(length)));
+    if (!bodiless) {
+      head.contentLength().ifPresent(length -> fields.put("Content-Length", Long.toString(length)));
+    }
   }
 
   /**
@@ -91,7 +98,24 @@ final class ResponseRelay {
       OptionalLong contentLength, BodyWatch watch) throws InterruptedException {
     if (HttpMethod.HEAD.is(request.getMethod())) {
       process.signalGroup(ScriptProcess.Signals.SIGKILL);
+      if (contentLength.isEmpty() && !HttpStatus.hasNoBody(response.getStatus())) {
+        // The head goes out as a GET's would begin, with no length: ending the response at once
+        // would have Jetty declare Content-Length: 0, which RFC 9110 section 8.6 forbids unless a
+        // GET's body would be empty.
+        try (Blocker.Callback committed = Blocker.callback()) {
+          response.write(false, null, committed);
+          committed.block();
+        } catch (IOException e) {
+          return new RelayResult(RelayResult.End.CLIENT_GONE, 0, "the client went away: " + e);
+        }
+      }
       return new RelayResult(RelayResult.End.COMPLETE, 0, "");
+    }
+    if (HttpStatus.hasNoBody(response.getStatus())) {
+      // A 204 or 304: what the script writes after its head is read and dropped, and the script
+      // is left to finish whatever else it does, as for any other answer.
+      discard(process, watch);
+      return ending(process, watch, 0, OptionalLong.empty(), null);
     }
     long limit = contentLength.orElse(Long.MAX_VALUE);
     Copy copy = new Copy(response, limit);
@@ -265,6 +289,19 @@ final class ResponseRelay {
           pool.give(buffer);
         }
       }
+    }
+  }
+
+  /** Reads the script's stdout to its end and drops it. */
+  private void discard(ScriptProcess process, BodyWatch watch) {
+    ByteBuffer buffer = pool.take();
+    try {
+      ReadableByteChannel stdout = process.stdoutChannel();
+      while (readScript(stdout, buffer.clear()) >= 0) {
+        watch.output();
+      }
+    } finally {
+      pool.give(buffer);
     }
   }
 

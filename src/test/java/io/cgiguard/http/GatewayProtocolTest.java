@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,70 @@ class GatewayProtocolTest {
         + "Connection: close\r\n\r\n", Duration.ofSeconds(10));
     assertThat(answer).startsWith("HTTP/1.1 299 Custom Reason Here\r\n");
     assertThat(answer).contains("custom status");
+  }
+
+  /** RFC 3875 section 4.1.5 and Apache: PATH_INFO is the rest of the path, trailing / and all. */
+  @Test
+  void pathInfoKeepsTheRequestsTrailingSlash() throws Exception {
+    Map<String, String> env = env(gateway.get("/responses/env.pl/a/b/").body());
+    assertThat(env).containsEntry("PATH_INFO", "/a/b/");
+    assertThat(env.get("PATH_TRANSLATED")).endsWith("/a/b/");
+    assertThat(env(gateway.get("/responses/env.pl/").body())).containsEntry("PATH_INFO", "/");
+    assertThat(env(gateway.get("/responses/env.pl").body())).containsEntry("PATH_INFO", "");
+  }
+
+  /**
+   * A 204 has no body (RFC 9110 section 15.3.5): the script's Content-Length and bytes stay
+   * behind, and the connection stays usable for the next request.
+   */
+  @Test
+  void noContentDropsTheScriptsLengthAndBytes() throws Exception {
+    try (RawConnection connection = RawConnection.open(gateway.port(), Duration.ofSeconds(10))) {
+      String answer = connection.send("GET /responses/no-content-with-length.sh HTTP/1.1\r\n"
+          + "Host: x\r\n\r\nGET /responses/hello.sh HTTP/1.1\r\nHost: x\r\n"
+          + "Connection: close\r\n\r\n").readToClose();
+      String first = answer.substring(0, answer.indexOf("HTTP/1.1 200"));
+      assertThat(first).startsWith("HTTP/1.1 204 ");
+      assertThat(first.toLowerCase(Locale.ROOT)).doesNotContain("content-length")
+          .doesNotContain("content-type").doesNotContain("hello");
+      assertThat(answer.substring(first.length())).startsWith("HTTP/1.1 200 ")
+          .endsWith("hello\n");
+    }
+  }
+
+  /** A 304 keeps the script's validator, gets no made-up Content-Type, and is no failure. */
+  @Test
+  void notModifiedIsRelayedWithoutABodyOrADefaultType() throws Exception {
+    String answer = gateway.raw("GET /responses/not-modified.sh HTTP/1.1\r\nHost: x\r\n"
+        + "Connection: close\r\n\r\n", Duration.ofSeconds(10));
+    assertThat(answer).startsWith("HTTP/1.1 304 ").contains("ETag: \"v1\"")
+        .doesNotContain(GatewayPages.FAILURE);
+    assertThat(answer.toLowerCase(Locale.ROOT)).doesNotContain("content-type")
+        .doesNotContain("nosniff");
+    assertThat(answer).endsWith("\r\n\r\n");
+  }
+
+  /** The script's reason phrase belongs to its answer, never to the gateway's own page. */
+  @Test
+  void theGatewaysOwnPageHasTheStandardReasonPhrase() throws Exception {
+    String answer = gateway.raw("GET /responses/reason-then-short-body.sh HTTP/1.1\r\n"
+        + "Host: x\r\nConnection: close\r\n\r\n", Duration.ofSeconds(10));
+    assertThat(answer).startsWith("HTTP/1.1 502 Bad Gateway\r\n")
+        .contains(GatewayPages.FAILURE + ": body-truncated")
+        .doesNotContain("Everything Is Fine");
+  }
+
+  /**
+   * HEAD: no body, and no Content-Length the GET would not have (RFC 9110 section 8.6): the
+   * script gave none, so the answer gives none either, where ending it at once made it 0.
+   */
+  @Test
+  void headOfAScriptWithoutLengthDeclaresNoLength() throws Exception {
+    String answer = gateway.raw("HEAD /responses/hello.sh HTTP/1.1\r\nHost: x\r\n"
+        + "Connection: close\r\n\r\n", Duration.ofSeconds(10));
+    assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\n");
+    assertThat(answer.toLowerCase(Locale.ROOT)).doesNotContain("content-length")
+        .contains("content-type: text/plain");
   }
 
   @Test
