@@ -39,8 +39,17 @@ public final class ResponderSession {
     /** The front server gave up on the request (ABORT_REQUEST, section 5.4). */
     record Abort() implements Event {}
 
-    /** Bytes the session answers by itself: management replies and refusals. */
-    record Reply(ByteBuffer bytes) implements Event {}
+    /**
+     * Bytes the session answers by itself: management replies and refusals.
+     *
+     * @param closes whether the connection is to close once they are written: a request of a
+     *     role this application refuses, sent without FCGI_KEEP_CONN (section 5.1)
+     */
+    record Reply(ByteBuffer bytes, boolean closes) implements Event {
+      public Reply(ByteBuffer bytes) {
+        this(bytes, false);
+      }
+    }
   }
 
   private final RecordReader reader = new RecordReader();
@@ -121,7 +130,7 @@ public final class ResponderSession {
     }
     if (role != RESPONDER) {
       return Optional.of(new Event.Reply(RecordWriter.endRequest(record.requestId(), 0,
-          RecordWriter.UNKNOWN_ROLE)));
+          RecordWriter.UNKNOWN_ROLE), (body[2] & KEEP_CONN) == 0));
     }
     activeId = record.requestId();
     return Optional.of(new Event.Begin(activeId, (body[2] & KEEP_CONN) != 0));

@@ -144,6 +144,12 @@ final class CgiHandler {
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));
     Abandonment abandonment = new Abandonment();
     request.addFailureListener(failure -> abandonment.abandon());
+    if (!request.getConnectionMetaData().getConnection().getEndPoint().isOpen()) {
+      // The client, or the front server for it, left before this handler ran (a FastCGI request
+      // whose connection closed in the same read as its last record): that failure went by
+      // before the listener above was added, and is not told to it again.
+      abandonment.abandon();
+    }
     // A request that has to wait for a slot gives its thread back: it continues on one of Jetty's
     // threads once a script may run, so the queue costs no threads.
     parts.attempts().run(plan, abandonment, request.getComponents().getExecutor(),

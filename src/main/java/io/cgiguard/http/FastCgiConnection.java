@@ -60,6 +60,8 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private final AtomicReference<Runnable> pendingRequest = new AtomicReference<>();
   private final Output output = new Output();
   private final AtomicBoolean paused = new AtomicBoolean();
+  /** Reading waits for the replies to management records to be written (Output.backlogged). */
+  private final AtomicBoolean pausedOnReplies = new AtomicBoolean();
   private final String id = Integer.toHexString(System.identityHashCode(this));
   private final org.eclipse.jetty.util.Attributes attributes =
       new org.eclipse.jetty.util.Attributes.Lazy();
@@ -74,6 +76,11 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private volatile boolean carried;
   /** The current request's params and the addresses they name, made once per request. */
   private volatile Edge edge;
+  /**
+   * Whether a request runs: from its complete params to its end. Before that (BEGIN_REQUEST
+   * alone, params half sent) nothing but the idle timeout would ever end the connection.
+   */
+  private volatile boolean running;
 
   /**
    * What the front server said about the client and itself, parsed once: Jetty asks for the
@@ -172,6 +179,12 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     } catch (IOException e) {
       releaseInput();
       ended(e);
+    } catch (RuntimeException e) {
+      // A fault of the gateway's own: the connection must not be left open with no one reading
+      // it, holding its buffer and its place under max-connections.
+      releaseInput();
+      LOG.error("FastCGI connection {}: reading failed; closing it", id, e);
+      ended(e);
     }
   }
 
@@ -182,7 +195,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
    */
   @Override
   public void onClose(Throwable cause) {
-    if (paused.compareAndSet(true, false)) {
+    if (paused.compareAndSet(true, false) | pausedOnReplies.compareAndSet(true, false)) {
       releaseInput();
     }
     super.onClose(cause);
@@ -246,10 +259,23 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
       }
     } else if (event instanceof ResponderSession.Event.Abort) {
       if (stream != null) {
-        stream.fail(new EofException("the front server aborted the request"));
+        stream.abort();
       }
     } else if (event instanceof ResponderSession.Event.Reply reply) {
       write(List.of(reply.bytes()), Callback.NOOP);
+      if (reply.closes()) {
+        output.closeWhenFlushed();
+        return false;
+      }
+      if (output.backlogged()) {
+        // A peer that sends management records without reading the replies would otherwise
+        // queue them without end: reading waits until the replies are written. As for a paused
+        // body, the writer may have drained in between and found nothing paused.
+        pausedOnReplies.set(true);
+        if (output.backlogged() || !pausedOnReplies.compareAndSet(true, false)) {
+          return false;
+        }
+      }
     }
     return true;
   }
@@ -258,11 +284,15 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     MetaData.Request request;
     try {
       request = FastCgiRequests.metaData(params);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // IllegalArgumentException from the params' own checks, and Jetty's HttpException from a
+      // field it cannot parse (a Host of "a:b" or "[::1", which nginx's stock fastcgi_params pass
+      // on from the client as HTTP_HOST): either way there is no request to run.
       answerDirectly(400, "the FastCGI params do not make a request: " + e.getMessage());
       return;
     }
     edge = Edge.of(params);
+    running = true;
     shared.inFlight().incrementAndGet();
     stream.head(org.eclipse.jetty.http.HttpMethod.HEAD.is(request.getMethod()));
     Runnable task = stream.channel().onRequest(request);
@@ -284,7 +314,17 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     synchronized (this) {
       session.finished();
     }
-    write(out, keepConnection ? Callback.NOOP : Callback.from(this::close));
+    write(out, Callback.NOOP);
+    carried = true;
+    if (!keepConnection || shared.closing().get()) {
+      // As completed() ends a connection that is not kept: closing under a front server still
+      // sending the request's body fails its next write (Apache then answers 503, AH01075).
+      if (stdinEnded) {
+        output.closeWhenFlushed();
+      } else {
+        output.shutdownWhenFlushed();
+      }
+    }
   }
 
   /**
@@ -312,9 +352,21 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   void completed(FastCgiStream done, Throwable failure) {
     ending(done);
     done.over();
-    shared.inFlight().decrementAndGet();
+    if (running) {
+      // Only a request that started counts as in flight: one aborted before its params ended
+      // never did.
+      running = false;
+      shared.inFlight().decrementAndGet();
+    }
     carried = true;
-    if (failure != null && !done.answered()) {
+    if (failure != null && !done.answered() && done.aborted()) {
+      // The front server asked for the end with ABORT_REQUEST: section 5.4 has the application
+      // answer with END_REQUEST, and the connection stays as BEGIN_REQUEST asked.
+      write(List.of(RecordWriter.endOfStream(FastCgiRecord.STDOUT, done.requestId()),
+          RecordWriter.endRequest(done.requestId(), 0, RecordWriter.REQUEST_COMPLETE)),
+          Callback.NOOP);
+      failure = null;
+    } else if (failure != null && !done.answered()) {
       output.closeWhenFlushed();
       return;
     }
@@ -357,12 +409,13 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   }
 
   /**
-   * A connection idle between requests may be closed; one whose request runs may not, since the
-   * script's own time limits decide how long it may take, however quiet it is.
+   * A connection idle between requests, or in the middle of sending one (BEGIN_REQUEST alone,
+   * params half sent), may be closed; one whose request runs may not, since the script's own time
+   * limits decide how long it may take, however quiet it is.
    */
   @Override
-  public synchronized boolean onIdleExpired(java.util.concurrent.TimeoutException timeout) {
-    return session.activeRequest() == 0;
+  public boolean onIdleExpired(java.util.concurrent.TimeoutException timeout) {
+    return !running;
   }
 
   void execute(Runnable task) {
@@ -470,8 +523,12 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
 
   /** Writes one batch of records at a time, in order, and closes when asked after the last. */
   private final class Output {
+    /** Replies queued past this stop the reading of more records until they are written. */
+    private static final long BACKLOG_BYTES = 64 * 1024;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean writing;
+    /** Bytes handed to write() and not written yet. */
+    private long queuedBytes;
     /** What to do once the queue is written: nothing (null), or end the output or the whole. */
     private Ending after;
 
@@ -482,12 +539,25 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
     void write(List<ByteBuffer> buffers, Callback callback) {
       synchronized (this) {
         queue.add(new Pending(buffers.toArray(ByteBuffer[]::new), callback));
+        queuedBytes += bytes(buffers);
         if (writing) {
           return;
         }
         writing = true;
       }
       next();
+    }
+
+    synchronized boolean backlogged() {
+      return queuedBytes > BACKLOG_BYTES;
+    }
+
+    private static long bytes(Iterable<ByteBuffer> buffers) {
+      long total = 0;
+      for (ByteBuffer buffer : buffers) {
+        total += buffer.remaining();
+      }
+      return total;
     }
 
     void closeWhenFlushed() {
@@ -535,8 +605,17 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
         end(ending);
         return;
       }
+      long size = bytes(java.util.Arrays.asList(pending.buffers()));
       getEndPoint().write(Callback.from(() -> {
+        boolean drained;
+        synchronized (this) {
+          queuedBytes -= size;
+          drained = queuedBytes <= BACKLOG_BYTES;
+        }
         pending.callback().succeeded();
+        if (drained && pausedOnReplies.compareAndSet(true, false)) {
+          execute(FastCgiConnection.this::onFillable);
+        }
         next();
       }, failure -> {
         pending.callback().failed(failure);

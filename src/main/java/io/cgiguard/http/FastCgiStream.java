@@ -57,6 +57,8 @@ final class FastCgiStream implements HttpStream {
   boolean sessionEnded;
   /** Whether the response's last records, END_REQUEST among them, were handed to the writer. */
   private volatile boolean answered;
+  /** Whether the front server ended the request with ABORT_REQUEST. */
+  private volatile boolean aborted;
 
   FastCgiStream(FastCgiConnection connection, HttpChannel channel, int requestId,
       boolean keepConnection) {
@@ -136,6 +138,21 @@ final class FastCgiStream implements HttpStream {
    */
   synchronized boolean holding() {
     return paused && !ended && failure == null;
+  }
+
+  int requestId() {
+    return requestId;
+  }
+
+  /** @return whether the front server ended the request with ABORT_REQUEST */
+  boolean aborted() {
+    return aborted;
+  }
+
+  /** The front server sent ABORT_REQUEST: the request fails, and is owed an END_REQUEST. */
+  void abort() {
+    aborted = true;
+    fail(new org.eclipse.jetty.io.EofException("the front server aborted the request"));
   }
 
   /** The front server aborted the request or closed the connection. */

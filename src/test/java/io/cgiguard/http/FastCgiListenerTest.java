@@ -360,6 +360,183 @@ class FastCgiListenerTest {
     }
   }
 
+  /**
+   * A Host Jetty cannot parse (nginx's stock fastcgi_params pass the client's own as HTTP_HOST)
+   * is a bad request, answered 400 with END_REQUEST; the connection goes on.
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void aHostJettyCannotParseIsAnswered400AndTheConnectionGoesOn() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      for (String host : List.of("a:b", "x:99999", "[::1")) {
+        wire.send(FastCgiWire.get(1, true, "/responses/hello.sh", Map.of("HTTP_HOST", host)));
+        assertThat(wire.answer(1).stdout()).as(host).startsWith("Status: 400\r\n");
+      }
+      wire.send(FastCgiWire.get(2, true, "/responses/hello.sh"));
+      assertThat(wire.answer(2).stdout()).endsWith("hello\n");
+    }
+  }
+
+  /**
+   * The front server closing the connection right after its request, so that the gateway reads
+   * the request and the close together: the request is abandoned at once, its script stopped,
+   * instead of running until its header timeout.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aFrontServerClosingRightAfterItsRequestStopsItsScript() throws Exception {
+    Path pids = Files.createDirectories(temp.resolve("pids"));
+    Files.setPosixFilePermissions(pids, PosixFilePermissions.fromString("rwxrwxrwx"));
+    try (TestGateway gateway = start("[timeouts]\nheader = \"60s\"\n")) {
+      try (SocketChannel peer = SocketChannel.open(UnixDomainSocketAddress.of(socket()))) {
+        ByteBuffer[] request = FastCgiWire.get(1, false,
+            "/before-headers/hang-before-headers.sh?" + pids);
+        while (request[request.length - 1].hasRemaining()) {
+          peer.write(request);
+        }
+      }
+      assertThat(Polling.eventually(Duration.ofSeconds(10),
+          () -> gateway.server().fastCgi().orElseThrow().inFlight() == 0))
+          .as("the request ended long before its 60 s header timeout").isTrue();
+      Path pidFile = pids.resolve("script.pid");
+      if (Files.exists(pidFile)) {
+        long pid = ProcessTable.awaitPid(pidFile, Duration.ofSeconds(5));
+        ProcessTable.await(Duration.ofSeconds(5), () -> ProcessTable.gone(pid),
+            "script " + pid + " stopped");
+      }
+    }
+  }
+
+  /** A request that never finishes arriving is not a running one: the idle timeout ends it. */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wires talk to it
+  void aRequestHalfSentIsClosedAtTheIdleTimeout() throws Exception {
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (TestGateway gateway = TestGateway.start("idle-timeout = \"1s\"", """
+        [fastcgi]
+        listen = "unix:%s"
+        """.formatted(socket()))) {
+      try (FastCgiWire beginOnly = FastCgiWire.connect(socket());
+          FastCgiWire halfParams = FastCgiWire.connect(socket())) {
+        beginOnly.send(FastCgiWire.begin(1, true));
+        halfParams.send(FastCgiWire.begin(1, true),
+            FastCgiWire.params(1, Map.of("REQUEST_METHOD", "GET")));
+        assertThat(beginOnly.read()).as("closed").isEmpty();
+        assertThat(halfParams.read()).as("closed").isEmpty();
+      }
+      try (FastCgiWire wire = FastCgiWire.connect(socket())) {
+        wire.send(FastCgiWire.get(1, false, "/responses/hello.sh"));
+        assertThat(wire.answer(1).stdout()).endsWith("hello\n");
+      }
+    }
+  }
+
+  /**
+   * Section 5.4: the application answers ABORT_REQUEST with END_REQUEST, and a connection
+   * begun with FCGI_KEEP_CONN stays for the next request.
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void abortIsAnsweredWithEndRequestAndAKeptConnectionGoesOn() throws Exception {
+    Path pids = Files.createDirectories(temp.resolve("pids"));
+    try (TestGateway gateway = start("[timeouts]\nheader = \"60s\"\n");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      wire.send(FastCgiWire.get(1, true, "/before-headers/hang-before-headers.sh?" + pids));
+      long pid = ProcessTable.awaitPid(pids.resolve("script.pid"), Duration.ofSeconds(5));
+
+      wire.send(FastCgiWire.empty(FastCgiRecord.ABORT_REQUEST, 1));
+
+      assertThat(wire.answer(1).protocolStatus()).isEqualTo(RecordWriter.REQUEST_COMPLETE);
+      ProcessTable.await(Duration.ofSeconds(5), () -> ProcessTable.gone(pid),
+          "script " + pid + " gone after ABORT_REQUEST");
+      wire.send(FastCgiWire.get(2, true, "/responses/hello.sh"));
+      assertThat(wire.answer(2).stdout()).endsWith("hello\n");
+    }
+  }
+
+  /** Section 5.1: a role refused on a connection not kept ends the connection with its reply. */
+  @Test
+  @Timeout(value = 20, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void aRefusedRoleWithoutKeepConnEndsTheConnection() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      wire.send(RecordWriter.record(FastCgiRecord.BEGIN_REQUEST, 1,
+          new byte[] {0, 2, 0, 0, 0, 0, 0, 0}));
+      FastCgiRecord refusal = wire.read().orElseThrow();
+      assertThat(refusal.type()).isEqualTo(FastCgiRecord.END_REQUEST);
+      assertThat(refusal.content()[4]).isEqualTo((byte) RecordWriter.UNKNOWN_ROLE);
+      assertThat(wire.read()).as("closed after the refusal").isEmpty();
+    }
+  }
+
+  /**
+   * A request answered by the listener itself (431 here) on a connection not kept: the gateway
+   * ends only its own side, so the front server can still send the body it had started on,
+   * instead of failing with a broken pipe (Apache's AH01075, a 503 to its client).
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void aDirectAnswerLetsTheFrontServerFinishSending() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      wire.send(FastCgiWire.begin(1, false), FastCgiWire.params(1,
+          Map.of("HTTP_COOKIE", "c".repeat(65_000))), FastCgiWire.params(1,
+          Map.of("HTTP_X", "c".repeat(30_000))), FastCgiWire.empty(FastCgiRecord.PARAMS, 1));
+      assertThat(wire.answer(1).stdout()).startsWith("Status: 431\r\n");
+
+      wire.send(FastCgiWire.body(1, new byte[512 * 1024]));
+
+      assertThat(wire.read()).as("our side ended").isEmpty();
+    }
+  }
+
+  /**
+   * A peer that sends management records and never reads the replies is stopped by its own
+   * socket: the gateway stops reading once a bounded backlog of replies waits, rather than
+   * queueing replies without end.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the channel talks to it
+  void repliesThatAreNeverReadStopTheReadingInsteadOfPilingUp() throws Exception {
+    try (TestGateway gateway = start("");
+        java.nio.channels.SocketChannel peer = java.nio.channels.SocketChannel.open(
+            java.net.UnixDomainSocketAddress.of(socket()))) {
+      peer.configureBlocking(false);
+      ByteBuffer unknown = RecordWriter.record(99, 0, new byte[0]);
+      byte[] record = new byte[unknown.remaining()];
+      unknown.get(record);
+      ByteBuffer batch = ByteBuffer.wrap(new byte[64 * 1024 / record.length * record.length]);
+      for (int i = 0; i < batch.capacity(); i += record.length) {
+        batch.put(record);
+      }
+      long limit = 64L * 1024 * 1024;
+      long sent = 0;
+      long stalledSince = 0;
+      while (sent < limit) {
+        batch.clear();
+        int n = peer.write(batch);
+        sent += n;
+        if (n > 0) {
+          stalledSince = 0;
+        } else if (stalledSince == 0) {
+          stalledSince = System.nanoTime();
+        } else if (System.nanoTime() - stalledSince > Duration.ofSeconds(2).toNanos()) {
+          break;
+        } else {
+          Thread.sleep(10);
+        }
+      }
+      assertThat(sent).as("bytes the gateway took before it stopped reading").isLessThan(limit);
+    }
+  }
+
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
