@@ -26,7 +26,7 @@ public final class Abandonment {
     }
     ScriptProcess process = watched;
     if (process != null) {
-      process.signalGroup(ScriptProcess.Signals.SIGKILL);
+      process.stop();
     }
   }
 
@@ -39,7 +39,7 @@ public final class Abandonment {
   public void watch(ScriptProcess process) {
     watched = process;
     if (abandoned) {
-      process.signalGroup(ScriptProcess.Signals.SIGKILL);
+      process.stop();
     }
   }
 

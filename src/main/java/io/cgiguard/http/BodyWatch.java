@@ -69,7 +69,9 @@ final class BodyWatch implements AutoCloseable {
 
   private void end(String reason) {
     why = reason;
-    process.signalGroup(ScriptProcess.Signals.SIGKILL);
+    // Killing the group ends stdout, unless a process that left the group holds it: stop()
+    // closes the gateway's end too, so the relay's read returns either way.
+    process.stop();
   }
 
   @Override

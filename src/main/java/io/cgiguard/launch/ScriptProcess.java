@@ -73,10 +73,17 @@ public interface ScriptProcess extends AutoCloseable {
   void signalGroup(int signal);
 
   /**
-   * SIGTERM to the group, then SIGKILL once {@code grace} has passed if the script has not exited.
-   * Returns at once; the kill happens in the background.
+   * SIGTERM to the group, then, once {@code grace} has passed, {@link #stop()} if anything of the
+   * group is left or stdout is still open. Returns at once; the rest happens in the background.
    */
   void terminateGroup(Duration grace);
+
+  /**
+   * SIGKILL to the group, and the gateway's end of stdout closed, so that a thread blocked reading
+   * it returns at once: a process that left the group (setsid) may hold the pipe open, and no
+   * signal to the group reaches it. For a request that gives up on the script.
+   */
+  void stop();
 
   /**
    * What {@link #close()} does, without waiting: the group is signalled now if anything of it may

@@ -110,14 +110,13 @@ final class JdkScriptProcess implements ScriptProcess {
   @Override
   public void terminateGroup(Duration grace) {
     signalGroup(Signals.SIGTERM);
-    scheduler.schedule(
-        () -> {
-          if (process.isAlive()) {
-            signalGroup(Signals.SIGKILL);
-          }
-        },
-        grace.toNanos(),
-        TimeUnit.NANOSECONDS);
+    scheduler.schedule(this::stop, grace.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void stop() {
+    signalGroup(Signals.SIGKILL);
+    closeQuietly(process.getInputStream());
   }
 
   @Override

@@ -233,14 +233,17 @@ final class PosixScriptProcess implements ScriptProcess {
   @Override
   public void terminateGroup(Duration grace) {
     signalGroup(Signals.SIGTERM);
-    scheduler.schedule(
-        () -> {
-          if (!termination.isDone()) {
-            signalGroup(Signals.SIGKILL);
-          }
-        },
-        grace.toNanos(),
-        TimeUnit.NANOSECONDS);
+    // After the grace, whatever is left: the leader may have died of the SIGTERM while a member
+    // that ignores it lives on, holding stdout, so the group is asked, not the leader.
+    scheduler.schedule(this::stop, grace.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void stop() {
+    if (!closed.get()) {
+      killUnlessGone();
+    }
+    closeQuietly(stdout);
   }
 
   @Override
