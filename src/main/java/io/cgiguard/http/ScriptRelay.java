@@ -172,6 +172,12 @@ final class ScriptRelay {
     }
     if (result.end() == RelayResult.End.OVERLONG) {
       parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
+      if (!response.isCommitted()) {
+        // A Content-Length of 0 and then bytes: nothing of the body went out, and the head with
+        // its empty body is the whole answer (failing now would make it Jetty's 500).
+        response.write(true, null, callback);
+        return;
+      }
       // The declared body is out; failing the callback ends the connection, so the cut-off
       // excess can never be read as the start of the next response on a keep-alive connection.
       callback.failed(new IOException(result.detail()));

@@ -150,6 +150,16 @@ class GatewayProtocolTest {
         .contains("content-type: text/plain");
   }
 
+  /** A Content-Length of 0 with a stray byte after it: the script's own head, the byte cut. */
+  @Test
+  void bytesPastAZeroLengthAreCutNotTurnedIntoAnError() throws Exception {
+    String answer = gateway.raw("GET /responses/zero-length-then-bytes.sh HTTP/1.1\r\n"
+        + "Host: x\r\nConnection: close\r\n\r\n", Duration.ofSeconds(10));
+    assertThat(answer).startsWith("HTTP/1.1 302 ")
+        .contains("Location: http://example.org/elsewhere").contains("Content-Length: 0").endsWith("\r\n\r\n")
+        .doesNotContain(GatewayPages.FAILURE);
+  }
+
   @Test
   void absoluteLocationIsAClientRedirect() throws Exception {
     HttpResponse<String> response = gateway.get("/responses/redirect-absolute.sh");
