@@ -80,7 +80,11 @@ final class ResponseRelay {
       fields.add(field.name(), field.value());
     }
     boolean bodiless = HttpStatus.hasNoBody(head.status());
-    if (!typed && !bodiless && head.type() != ResponseHead.Type.CLIENT_REDIRECT) {
+    // A redirect's body is not shown; any other status with a Location (Status: 200 and a
+    // Location, say) is a document like any other, and gets the safe type.
+    boolean redirect = head.type() == ResponseHead.Type.CLIENT_REDIRECT
+        && HttpStatus.isRedirection(head.status());
+    if (!typed && !bodiless && !redirect) {
       fields.put("Content-Type", settings.defaultContentType());
       fields.put("X-Content-Type-Options", "nosniff");
     }

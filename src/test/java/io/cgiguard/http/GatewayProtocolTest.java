@@ -160,6 +160,16 @@ class GatewayProtocolTest {
         .doesNotContain(GatewayPages.FAILURE);
   }
 
+  /** Status 200 with a Location is a document, and an untyped one is never sniffed as HTML. */
+  @Test
+  void aDocumentWithALocationStillGetsTheSafeDefaultType() throws Exception {
+    HttpResponse<String> response = gateway.get("/responses/location-with-ok-status.sh");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+        type -> assertThat(type).doesNotContain("html"));
+    assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+  }
+
   @Test
   void absoluteLocationIsAClientRedirect() throws Exception {
     HttpResponse<String> response = gateway.get("/responses/redirect-absolute.sh");
