@@ -72,7 +72,7 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    String requestId = ids.next(request.getHeaders().get(GatewayPages.REQUEST_ID));
+    String requestId = requestId(request);
     request.setAttribute(AccessLog.REQUEST_ID, requestId);
     HttpURI uri = request.getHttpURI();
     String rawPath = uri.getPath() == null ? "/" : uri.getPath();
@@ -131,12 +131,22 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
     }
   }
 
+  /**
+   * @return the id of the request: the X-Request-Id a trusted proxy sent, so that one id follows
+   *     the request through both logs, or a new one; a client's own is never taken, since it
+   *     could make its requests look like someone else's in the logs
+   */
+  private String requestId(Request request) {
+    boolean trusted = Boolean.TRUE.equals(request.getAttribute(TrustedProxies.FROM_TRUSTED_PROXY));
+    return ids.next(trusted ? request.getHeaders().get(GatewayPages.REQUEST_ID) : null);
+  }
+
   @Override
   public boolean dispatch(Request request, Response response, Callback callback, String location,
       ResponseHead head) throws Exception {
     Object seen = request.getAttribute(REDIRECT_DEPTH);
     int depth = seen instanceof Integer n ? n : 0;
-    String requestId = ids.next(request.getHeaders().get(GatewayPages.REQUEST_ID));
+    String requestId = requestId(request);
     if (depth >= maxRedirects) {
       pages.refuse(request, response, callback, requestId, 502, "the script's local redirects "
           + "went more than " + maxRedirects + " deep");

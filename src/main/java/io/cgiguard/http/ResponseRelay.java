@@ -39,6 +39,28 @@ final class ResponseRelay {
       "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "proxy-authenticate",
       "content-length");
 
+  /** Fields a response has once at most. */
+  private static final Set<String> SINGLETONS = Set.of("date", "content-type");
+
+  /**
+   * @return the field names a script's Connection fields list: they describe the connection too,
+   *     and are dropped with it (RFC 9110 section 7.6.1)
+   */
+  private static Set<String> connectionOptions(ResponseHead head) {
+    Set<String> names = new java.util.HashSet<>();
+    for (HeaderField field : head.fields()) {
+      if (field.name().equalsIgnoreCase("connection")) {
+        for (String option : field.value().split(",")) {
+          String name = option.trim().toLowerCase(Locale.ROOT);
+          if (!name.isEmpty()) {
+            names.add(name);
+          }
+        }
+      }
+    }
+    return names;
+  }
+
   /**
    * How long a script whose stdout ended gets to be reaped, so that a body cut by a signal is
    * told from a complete one.
@@ -70,14 +92,21 @@ final class ResponseRelay {
       ReasonPhrase.apply(request, head.status(), head.reason());
     }
     HttpFields.Mutable fields = response.getHeaders();
+    Set<String> connectionOptions = connectionOptions(head);
     boolean typed = false;
     for (HeaderField field : head.fields()) {
       String name = field.name().toLowerCase(Locale.ROOT);
-      if (HOP_BY_HOP.contains(name)) {
+      if (HOP_BY_HOP.contains(name) || connectionOptions.contains(name)) {
         continue;
       }
       typed |= name.equals("content-type");
-      fields.add(field.name(), field.value());
+      if (SINGLETONS.contains(name)) {
+        // One value only (RFC 9110 sections 6.6.1 and 8.3): the script's replaces the server's
+        // Date, and of two Content-Types the last counts, as Apache takes them.
+        fields.put(field.name(), field.value());
+      } else {
+        fields.add(field.name(), field.value());
+      }
     }
     boolean bodiless = HttpStatus.hasNoBody(head.status());
     // A redirect's body is not shown; any other status with a Location (Status: 200 and a

@@ -26,6 +26,12 @@ import org.eclipse.jetty.util.HostPort;
  */
 final class TrustedProxies implements HttpConfiguration.Customizer {
 
+  /**
+   * Set on a request whose connection comes from a trusted proxy: what it says of the request
+   * (its X-Request-Id, for one) may be believed.
+   */
+  static final String FROM_TRUSTED_PROXY = TrustedProxies.class.getName() + ".trusted";
+
   private final List<AddressRange> trusted;
   private final FrontDoor.ForwardedHeader header;
 
@@ -39,6 +45,9 @@ final class TrustedProxies implements HttpConfiguration.Customizer {
     SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
     if (!(remote instanceof InetSocketAddress peer) || peer.getAddress() == null) {
       return request;
+    }
+    if (trusted.stream().anyMatch(range -> range.contains(peer.getAddress()))) {
+      request.setAttribute(FROM_TRUSTED_PROXY, Boolean.TRUE);
     }
     HttpFields fields = request.getHeaders();
     ForwardedWalk.Headers headers = header == FrontDoor.ForwardedHeader.FORWARDED

@@ -170,6 +170,19 @@ class GatewayProtocolTest {
     assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
   }
 
+  /** What a script's Connection names is dropped with it; singleton fields go out once. */
+  @Test
+  void connectionOptionsAreDroppedAndSingletonFieldsSentOnce() throws Exception {
+    HttpResponse<String> response = gateway.get("/responses/connection-options.sh");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().map()).doesNotContainKey("x-secret")
+        .containsKey("x-public");
+    assertThat(response.headers().allValues("Date"))
+        .containsExactly("Tue, 01 Jan 2030 00:00:00 GMT");
+    assertThat(response.headers().allValues("Content-Type")).containsExactly("text/plain");
+    assertThat(response.body()).isEqualTo("body\n");
+  }
+
   @Test
   void absoluteLocationIsAClientRedirect() throws Exception {
     HttpResponse<String> response = gateway.get("/responses/redirect-absolute.sh");

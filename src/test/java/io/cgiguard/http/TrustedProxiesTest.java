@@ -145,6 +145,15 @@ class TrustedProxiesTest {
     assertThat(env).doesNotContainKey("HTTPS").containsEntry("SERVER_NAME", "127.0.0.1");
   }
 
+  /** A trusted proxy's X-Request-Id is kept, so one id follows the request; a client's is not. */
+  @Test
+  void onlyATrustedProxysRequestIdIsKept() throws Exception {
+    assertThat(trustsLoopback.get("/responses/hello.sh", "X-Request-Id", "front-42").headers()
+        .firstValue("X-Request-Id")).hasValue("front-42");
+    assertThat(trustsNobody.get("/responses/hello.sh", "X-Request-Id", "front-42").headers()
+        .firstValue("X-Request-Id")).isPresent().get().isNotEqualTo("front-42");
+  }
+
   @Test
   void schemeAndHostComeFromTheClientsHopNotTheLeftmost() throws Exception {
     // The client wrote "http" and a host of its own; the trusted proxy appended what it saw.
