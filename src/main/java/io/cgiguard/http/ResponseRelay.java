@@ -47,9 +47,12 @@ final class ResponseRelay {
    *     and are dropped with it (RFC 9110 section 7.6.1)
    */
   private static Set<String> connectionOptions(ResponseHead head) {
-    Set<String> names = new java.util.HashSet<>();
+    Set<String> names = Set.of();
     for (HeaderField field : head.fields()) {
       if (field.name().equalsIgnoreCase("connection")) {
+        if (names.isEmpty()) {
+          names = new java.util.HashSet<>();
+        }
         for (String option : field.value().split(",")) {
           String name = option.trim().toLowerCase(Locale.ROOT);
           if (!name.isEmpty()) {
