@@ -123,7 +123,8 @@ final class ForwardedWalk {
         : values.get(values.size() - 1));
   }
 
-  private static boolean trusts(List<AddressRange> trusted, InetAddress address) {
+  /** @return whether {@code address} is in one of the {@code trusted} ranges */
+  static boolean trusts(List<AddressRange> trusted, InetAddress address) {
     return trusted.stream().anyMatch(range -> range.contains(address));
   }
 

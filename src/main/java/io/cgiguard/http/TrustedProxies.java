@@ -46,7 +46,7 @@ final class TrustedProxies implements HttpConfiguration.Customizer {
     if (!(remote instanceof InetSocketAddress peer) || peer.getAddress() == null) {
       return request;
     }
-    if (trusted.stream().anyMatch(range -> range.contains(peer.getAddress()))) {
+    if (ForwardedWalk.trusts(trusted, peer.getAddress())) {
       request.setAttribute(FROM_TRUSTED_PROXY, Boolean.TRUE);
     }
     HttpFields fields = request.getHeaders();
