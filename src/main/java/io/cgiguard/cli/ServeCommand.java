@@ -168,7 +168,7 @@ public final class ServeCommand implements Callable<Integer> {
         docroot != null ? java.util.Optional.of(docroot.toAbsolutePath().normalize())
             : s.docroot(), s.indexFiles(),
         runAs != null ? runAs : s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
-        s.localClients(), s.drain()));
+        s.localClients(), s.localHostNames(), s.drain()));
   }
 
   private static void checkDirectories(GatewayConfig config) {

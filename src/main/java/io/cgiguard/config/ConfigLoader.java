@@ -115,11 +115,33 @@ public final class ConfigLoader {
         t.strings("index-files", List.of("index.html")), t.string("run-as", "nobody"),
         t.duration("idle-timeout", "30s"), t.duration("header-read-timeout", "10s"),
         t.integer("max-threads", 400, 16, 10_000), ranges(t, "local-clients",
-            List.of("127.0.0.0/8", "::1/128")),
+            List.of("127.0.0.0/8", "::1/128")), hostNames(t, "local-host-names"),
         new GatewayConfig.Drain(t.duration("drain-delay", "5s"),
             t.duration("drain-timeout", "30s")));
     t.rejectUnknown();
     return server;
+  }
+
+  /**
+   * Host names, lower-cased without a trailing dot; {@code "*"} for any. A name with a port, a
+   * scheme or a character no host name has is a problem.
+   */
+  static List<String> hostNames(Table t, String key) {
+    List<String> out = new ArrayList<>();
+    for (String text : t.strings(key, List.of())) {
+      String name = text.strip().toLowerCase(java.util.Locale.ROOT);
+      if (name.endsWith(".")) {
+        name = name.substring(0, name.length() - 1);
+      }
+      if (name.equals("*") || name.matches("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?"
+          + "(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")) {
+        out.add(name);
+      } else {
+        t.problem(key, "\"" + text + "\" is not a host name (a name only: no port, no scheme, "
+            + "no path), nor \"*\" for any");
+      }
+    }
+    return List.copyOf(out);
   }
 
   static List<AddressRange> ranges(Table t, String key, List<String> fallback) {

@@ -55,6 +55,7 @@ public record GatewayConfig(
       Duration headerReadTimeout,
       int maxThreads,
       List<AddressRange> localClients,
+      List<String> localHostNames,
       Drain drain) {}
 
   /**

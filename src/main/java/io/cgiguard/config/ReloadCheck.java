@@ -30,7 +30,7 @@ public final class ReloadCheck {
       "diagnostics", "admin");
   /** Keys of sections that a reload applies in part; the other keys there need a restart. */
   private static final Set<String> RELOADED_KEYS = Set.of("server.docroot", "server.indexFiles",
-      "server.localClients", "server.drain", "concurrency.queueWait",
+      "server.localClients", "server.localHostNames", "server.drain", "concurrency.queueWait",
       "limits.cpu", "limits.addressSpaceBytes", "limits.openFiles", "limits.fileSizeBytes",
       "limits.coreSizeBytes", "limits.stderrTailBytes",
       "request.maxUrlLength", "request.maxQueryLength", "request.maxHeaderCount",

@@ -24,7 +24,9 @@ import org.eclipse.jetty.util.Callback;
  * and {@code status} (HTML, or JSON for {@code Accept: application/json} or {@code status.json}),
  * and {@code POST /-/reload} ({@link ReloadEndpoint}).
  * They answer loopback clients only unless the configuration opens them, because status shows
- * script paths and stderr.
+ * script paths and stderr; and only under a host that names this machine
+ * ({@link GatewayPages#localHost}), so that a web page cannot read them by re-pointing its own
+ * name at 127.0.0.1.
  */
 final class AdminHandler {
 
@@ -52,9 +54,15 @@ final class AdminHandler {
 
   void handle(Request request, Response response, Callback callback, String requestId,
       String path) {
-    if (!allowRemote && !pages.local(request)) {
+    if (!allowRemote && !pages.localAddress(request)) {
       pages.refuse(request, response, callback, requestId, 403,
           "the admin endpoints answer loopback clients only");
+      return;
+    }
+    if (!allowRemote && !pages.localHost(request)) {
+      pages.refuse(request, response, callback, requestId, 403,
+          "the admin endpoints answer a local client under an IP address or localhost only; "
+              + "a name of this machine is added to [server] local-host-names");
       return;
     }
     if (path.equals(ReloadEndpoint.PATH)) {

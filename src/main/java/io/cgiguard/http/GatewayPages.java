@@ -1,5 +1,6 @@
 package io.cgiguard.http;
 
+import com.google.common.net.InetAddresses;
 import io.cgiguard.attempt.AttemptHistory;
 import io.cgiguard.config.AddressRange;
 import io.cgiguard.config.GatewayConfig;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
@@ -36,12 +38,14 @@ final class GatewayPages {
 
   private final GatewayConfig.Diagnostics diagnostics;
   private final List<AddressRange> localClients;
+  private final List<String> localHostNames;
   private final DiagnosticPage page;
 
-  GatewayPages(GatewayConfig.Diagnostics diagnostics, List<AddressRange> localClients)
-      throws IOException {
+  GatewayPages(GatewayConfig.Diagnostics diagnostics, List<AddressRange> localClients,
+      List<String> localHostNames) throws IOException {
     this.diagnostics = diagnostics;
     this.localClients = List.copyOf(localClients);
+    this.localHostNames = List.copyOf(localHostNames);
     this.page = diagnostics.errorMode() == GatewayConfig.ErrorMode.CUSTOM
         ? DiagnosticPage.custom(Files.readAllBytes(diagnostics.customPage().orElseThrow()),
             "text/html; charset=utf-8", HttpStatus::getMessage)
@@ -98,14 +102,45 @@ final class GatewayPages {
     };
   }
 
-  /** @return whether the client is local: its address is in {@code [server] local-clients} */
+  /**
+   * @return whether the client is local: its address is in {@code [server] local-clients}, and
+   *     it asked for a host that names this machine ({@link #localHost})
+   */
   boolean local(Request request) {
+    return localAddress(request) && localHost(request);
+  }
+
+  /** @return whether the client's address is in {@code [server] local-clients} */
+  boolean localAddress(Request request) {
     SocketAddress address = request.getConnectionMetaData().getRemoteSocketAddress();
     if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
       InetAddress ip = inet.getAddress();
       return localClients.stream().anyMatch(range -> range.contains(ip));
     }
     return false;
+  }
+
+  /**
+   * Whether the request's host (its {@code Host}, or the address it reached without one) is an IP
+   * address, {@code localhost} or a name under {@code .localhost}, or one of
+   * {@code [server] local-host-names}.
+   *
+   * <p>Why a local client's host matters (DNS rebinding): a web page in a browser on this machine
+   * can point its own name at 127.0.0.1 and then read, as a page of its own origin, whatever the
+   * gateway shows a local client. The browser sends that name as the {@code Host}; an IP address
+   * or a {@code .localhost} name cannot be re-pointed that way.
+   */
+  boolean localHost(Request request) {
+    String host = Request.getServerName(request);
+    if (host == null || host.isEmpty() || InetAddresses.isUriInetAddress(host)) {
+      return true;
+    }
+    String name = host.toLowerCase(Locale.ROOT);
+    if (name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    return name.equals("localhost") || name.endsWith(".localhost")
+        || localHostNames.contains(name) || localHostNames.contains("*");
   }
 
   /** Puts the request id and the fields every page of the gateway's own carries. */

@@ -58,7 +58,8 @@ final class Site {
 
   /** Builds the whole site of {@code config}; it throws, and serves nothing, if any part fails. */
   static Site build(GatewayConfig config, Shared shared) throws IOException {
-    GatewayPages pages = new GatewayPages(config.diagnostics(), config.server().localClients());
+    GatewayPages pages = new GatewayPages(config.diagnostics(), config.server().localClients(),
+        config.server().localHostNames());
     Optional<Path> docroot = config.server().docroot().isPresent()
         ? Optional.of(JettyAssembly.realDirectory(config.server().docroot().get()))
         : Optional.empty();

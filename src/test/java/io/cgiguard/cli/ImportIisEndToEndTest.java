@@ -73,7 +73,7 @@ class ImportIisEndToEndTest {
     // Port 0 on loopback instead of IIS's 80.
     config = Configs.withServer(config, new GatewayConfig.Server("127.0.0.1", 0, s.docroot(),
         s.indexFiles(), s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
-        s.localClients(), s.drain()));
+        s.localClients(), s.localHostNames(), s.drain()));
     launcher = Launchers.create();
     imported = start(config);
     localOnly = start(withErrorMode(config, GatewayConfig.ErrorMode.DETAILED_LOCAL_ONLY));
@@ -247,7 +247,8 @@ class ImportIisEndToEndTest {
     GatewayConfig.Server s = config.server();
     return Configs.withServer(config, new GatewayConfig.Server(s.bind(), s.port(), s.docroot(),
         s.indexFiles(), s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
-        java.util.List.of(io.cgiguard.config.AddressRange.parse("192.0.2.0/24")), s.drain()));
+        java.util.List.of(io.cgiguard.config.AddressRange.parse("192.0.2.0/24")), s.localHostNames(),
+        s.drain()));
   }
 
   private static GatewayServer start(GatewayConfig config) throws Exception {

@@ -73,6 +73,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void localHostNamesAreNamesOnly() throws ConfigException {
+    assertThat(parse("[server]\nlocal-host-names = [\"GW.Example.\", \"*\"]\n").server()
+        .localHostNames()).containsExactly("gw.example", "*");
+    assertThat(parse("").server().localHostNames()).isEmpty();
+    ConfigException e = problems(
+        "[server]\nlocal-host-names = [\"ok.example\", \"gw.example:8080\", \"http://x\"]\n");
+    assertThat(e.problems()).hasSize(2).allSatisfy(p -> {
+      assertThat(p.key()).isEqualTo("server.local-host-names");
+      assertThat(p.line()).isEqualTo(2);
+      assertThat(p.message()).contains("is not a host name");
+    });
+  }
+
+  @Test
   void typoIsReportedWithLineKeyAndSuggestion() {
     ConfigException e = problems("[server]\nbind = \"127.0.0.1\"\nprot = 8080\n");
     assertThat(e.problems()).singleElement().satisfies(p -> {

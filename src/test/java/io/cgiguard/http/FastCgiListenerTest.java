@@ -629,9 +629,14 @@ class FastCgiListenerTest {
         FastCgiWire wire = FastCgiWire.connect(socket())) {
       int id = 0;
       for (String local : List.of("127.0.0.1", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1")) {
-        wire.send(FastCgiWire.get(++id, true, "/-/health", Map.of("REMOTE_ADDR", local)));
+        wire.send(FastCgiWire.get(++id, true, "/-/health",
+            Map.of("REMOTE_ADDR", local, "HTTP_HOST", "localhost")));
         assertThat(wire.answer(id).stdout()).as(local).startsWith("Status: 200 OK\r\n");
       }
+      // A local client under the site's public name: a web page could re-point that name.
+      wire.send(FastCgiWire.get(++id, true, "/-/health", Map.of("REMOTE_ADDR", "127.0.0.1")));
+      assertThat(wire.answer(id).stdout()).startsWith("Status: 403 ")
+          .contains("[server] local-host-names");
       for (String remote : List.of("192.0.2.7", "2001:db8::1", "localhost", "127.0.0.1.example",
           "127.1")) {
         wire.send(FastCgiWire.get(++id, true, "/-/health", Map.of("REMOTE_ADDR", remote)));
