@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -83,6 +84,10 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
           rejection.get().reason());
       return true;
     }
+    if (rawPath.equals("*") && HttpMethod.OPTIONS.is(request.getMethod())) {
+      serverOptions(response, callback, requestId);
+      return true;
+    }
     RequestPath path = RequestPath.decode(rawPath);
     if (path instanceof RequestPath.Rejected rejected) {
       pages.refuse(request, response, callback, requestId, 400, rejected.reason());
@@ -97,6 +102,19 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
     }
     route(request, response, callback, requestId, decoded);
     return true;
+  }
+
+  /**
+   * {@code OPTIONS *} asks what the server as a whole supports (RFC 9110 section 9.3.7), as a
+   * front server's or a client's probe does: the methods some part of the gateway serves, no body.
+   */
+  private static void serverOptions(Response response, Callback callback, String requestId) {
+    response.setStatus(200);
+    HttpFields.Mutable headers = response.getHeaders();
+    headers.put(GatewayPages.REQUEST_ID, requestId);
+    headers.put(HttpHeader.ALLOW, "GET, HEAD, POST, OPTIONS");
+    headers.put(HttpHeader.CONTENT_LENGTH, 0);
+    response.write(true, null, callback);
   }
 
   private void route(Request request, Response response, Callback callback, String requestId,

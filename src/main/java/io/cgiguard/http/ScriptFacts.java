@@ -43,7 +43,7 @@ final class ScriptFacts {
           p.port("SERVER_PORT", Request.getServerPort(request)),
           p.get("SERVER_PROTOCOL").orElse("HTTP/1.1"), p.secure(), p.get("AUTH_TYPE"),
           p.get("REMOTE_USER"), contentLength,
-          Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+          contentType(request));
     }
     return new CgiRequest(request.getMethod(), target, rawQuery, script.scriptName(),
         script.pathInfo(), script.scriptFile(), documentRoot, headers,
@@ -51,7 +51,16 @@ final class ScriptFacts {
         Request.getServerName(request), Request.getServerPort(request),
         request.getConnectionMetaData().getProtocol(), request.isSecure(), Optional.empty(),
         Optional.empty(), contentLength,
-        Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+        contentType(request));
+  }
+
+  /**
+   * CONTENT_TYPE: the body's media type; an empty {@code Content-Type} names none, so it sets no
+   * variable (RFC 3875 section 4.1.3: a script may then guess), as an empty param does over FastCGI.
+   */
+  private static Optional<String> contentType(Request request) {
+    return Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE))
+        .filter(type -> !type.isBlank());
   }
 
   /** REMOTE_ADDR as Apache writes it: an IPv6 address compressed and without brackets. */

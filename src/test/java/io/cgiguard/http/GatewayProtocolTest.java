@@ -73,6 +73,15 @@ class GatewayProtocolTest {
   }
 
   @Test
+  void anEmptyContentTypeSetsNoContentType() throws Exception {
+    String answer = gateway.raw("POST /responses/env.pl HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Type:\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab",
+        Duration.ofSeconds(10));
+    assertThat(answer).contains("REQUEST_METHOD=POST").contains("CONTENT_LENGTH=2")
+        .doesNotContain("CONTENT_TYPE=");
+  }
+
+  @Test
   void proxyHeaderNeverBecomesHttpProxy() throws Exception {
     HttpResponse<String> response = gateway.get("/responses/env.pl", "Proxy", "http://evil:1");
     assertThat(env(response.body())).doesNotContainKey("HTTP_PROXY");
@@ -112,6 +121,19 @@ class GatewayProtocolTest {
           .doesNotContain("content-type").doesNotContain("hello");
       assertThat(answer.substring(first.length())).startsWith("HTTP/1.1 200 ")
           .endsWith("hello\n");
+    }
+  }
+
+  /** OPTIONS * asks about the server, not a path: the methods it serves, not a 400. */
+  @Test
+  void optionsAsteriskIsAnsweredForTheServer() throws Exception {
+    try (RawConnection connection = RawConnection.open(gateway.port(), Duration.ofSeconds(10))) {
+      String answer = connection.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readToClose();
+      assertThat(answer).startsWith("HTTP/1.1 200 ").contains("Allow: GET, HEAD, POST, OPTIONS")
+          .contains("Content-Length: 0\r\n");
+      assertThat(answer.substring(answer.indexOf("\r\n\r\n") + 4)).as("then GET *")
+          .startsWith("HTTP/1.1 400 ");
     }
   }
 
