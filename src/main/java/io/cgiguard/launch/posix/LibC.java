@@ -62,6 +62,21 @@ final class LibC {
   /** The pidfd_open(2) system call number, the same on every architecture since Linux 5.3. */
   static final long SYS_PIDFD_OPEN = 434;
 
+  /**
+   * The waitid(2) system call number, which differs by architecture (the tables of
+   * arch/x86/entry/syscalls, arch/arm/tools and include/uapi/asm-generic/unistd.h), or -1 where
+   * it is not known here.
+   */
+  static final long SYS_WAITID = switch (com.sun.jna.Platform.ARCH) {
+    case "x86-64" -> 247;
+    case "x86" -> 284;
+    case "arm" -> 280;
+    case "ppc", "ppc64", "ppc64le" -> 272;
+    case "s390x" -> 281;
+    case "aarch64", "riscv64", "loongarch64" -> 95;
+    default -> -1;
+  };
+
   static final int EFD_CLOEXEC = 0x80000;
 
   static final int EINTR = 4;
@@ -104,6 +119,13 @@ final class LibC {
 
   /** Used for pidfd_open only, which glibc wraps from 2.36 on. */
   static native long syscall(long number, long first, long second);
+
+  /**
+   * waitid(2) as the kernel has it: its fifth argument, which glibc's wrapper leaves out, is the
+   * child's resource usage, filled in with {@link #WNOWAIT} too.
+   */
+  static native long syscall(long number, long idType, long id, Pointer info, long options,
+      Pointer rusage);
 
   static native int sigaction(int signal, Pointer action, Pointer oldAction);
 

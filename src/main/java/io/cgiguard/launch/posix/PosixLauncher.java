@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Starts scripts on Linux with glibc's posix_spawn through JNA: each in a process group of its own
  * (killable as a whole; {@link NativeSpawn} says why not a new session), with nothing of the
- * gateway inherited, limits applied with prlimit, and exit status plus resource usage from wait4.
+ * gateway inherited, limits applied with prlimit, and exit status plus resource usage from waitid.
  */
 public final class PosixLauncher implements Launcher {
   /** glibc symbols beyond POSIX that the launcher needs, with the glibc version that added them. */

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * A script spawned by {@link PosixLauncher}, leader of its own process group (pgid = pid).
  *
  * <p>The group is signalled with {@code kill(-pgid, sig)}. Until the leader is reaped its pid, and
- * so the group id, cannot be reused, which is why {@link #close()} kills before it reaps.
+ * so the group id, cannot be given to another process. So the script stays a zombie from its exit
+ * until its close ({@link ReapLoop#KEEPS_ZOMBIES}), every signal to the group goes out before the
+ * close reaps it, and none after: a group of another process that took the number since can never
+ * be hit.
  */
 final class PosixScriptProcess implements ScriptProcess {
   private static final Logger LOG = LoggerFactory.getLogger(PosixScriptProcess.class);
@@ -85,25 +88,31 @@ final class PosixScriptProcess implements ScriptProcess {
   /** Set under {@link #reapLock} once wait4 has reaped the pid. */
   boolean reaped;
 
+  /** Set under {@link #reapLock} once the reap loop has seen the exit and left a zombie. */
+  boolean exitSeen;
+
+  /** Set under {@link #reapLock} once the script is closed: the reap loop reaps it at its exit. */
+  boolean released;
+
   /**
    * Completed by the reap loop as soon as it has reaped the script, before the script's stderr has
    * ended: how it ended, for a relay that needs nothing more.
    */
   private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
-  /** The reap loop reaped the script; its termination follows once stderr has ended. */
-  void reapedWith(int statusWord) {
-    exit.complete(WaitStatus.decode(statusWord));
+  /** The reap loop saw the script exit; its termination follows once stderr has ended. */
+  void exitedWith(ExitStatus status) {
+    exit.complete(status);
   }
 
   /**
-   * The script was reaped by the launcher's {@link ReapLoop} (wait4 of this pid only, never -1:
-   * the JDK reaps its own children and must not lose one to us).
+   * The launcher's {@link ReapLoop} saw the script exit (waiting for this pid only, never -1: the
+   * JDK reaps its own children and must not lose one to us), and its stderr has ended.
    */
-  void exited(int statusWord, Duration cpu) {
+  void exited(ExitStatus status, Duration cpu) {
     termination.complete(
         new Termination(
-            WaitStatus.decode(statusWord),
+            status,
             Duration.ofNanos(System.nanoTime() - startNanos),
             Optional.of(cpu),
             // Not ru_maxrss: exec keeps the larger of the child's peak and the resident size of
@@ -212,10 +221,7 @@ final class PosixScriptProcess implements ScriptProcess {
         return null;
       }
     }
-    int code = info.getInt(8);
-    int status = info.getInt(24);
-    return code == LibC.CLD_EXITED ? new ExitStatus.Exited(status & 0xff)
-        : new ExitStatus.Signaled(status, code == LibC.CLD_DUMPED);
+    return WaitStatus.fromSiginfo(info);
   }
 
   @Override
@@ -227,7 +233,23 @@ final class PosixScriptProcess implements ScriptProcess {
   public void signalGroup(int signal) {
     // Remembered before sending, so a reaper woken by this very signal already sees it.
     signalSent = signal;
-    LibC.kill(-pid, signal);
+    kill(signal);
+  }
+
+  /**
+   * kill(-pgid, signal), unless the script has been reaped. Where zombies are kept that means it
+   * is closed, and its group id may be another's by now; elsewhere the group is asked first.
+   */
+  private void kill(int signal) {
+    synchronized (reapLock) {
+      if (!reaped) {
+        LibC.kill(-pid, signal);
+        return;
+      }
+    }
+    if (!ReapLoop.KEEPS_ZOMBIES && groupAlive()) {
+      LibC.kill(-pid, signal);
+    }
   }
 
   @Override
@@ -263,6 +285,7 @@ final class PosixScriptProcess implements ScriptProcess {
       } catch (RuntimeException e) {
         LOG.warn("closing script {} failed", pid, e);
       } finally {
+        letGo();
         onClose.accept(this);
         closeDone.complete(null);
         then.run();
@@ -287,15 +310,21 @@ final class PosixScriptProcess implements ScriptProcess {
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       // close() never throws: the caller is already on its way out.
     } finally {
+      letGo();
       onClose.accept(this);
       closeDone.complete(null);
     }
   }
 
-  /** The first step of a close: SIGKILL to the group unless the script is reaped and alone. */
+  /**
+   * The first step of a close: SIGKILL to the group. A script that has ended is not counted as
+   * killed by the gateway: the signal is for what it left behind.
+   */
   private void killUnlessGone() {
-    if (!termination.isDone() || groupAlive()) {
+    if (!termination.isDone()) {
       signalGroup(Signals.SIGKILL);
+    } else {
+      kill(Signals.SIGKILL);
     }
   }
 
@@ -305,13 +334,25 @@ final class PosixScriptProcess implements ScriptProcess {
    */
   private void release(long stderrWaitMillis) throws InterruptedException {
     // Members that were still starting when the first signal went out.
-    if (groupAlive()) {
-      signalGroup(Signals.SIGKILL);
-    }
+    kill(Signals.SIGKILL);
     closeQuietly(stdin);
     closeQuietly(stdout);
     if (!drain.awaitEnd(stderrWaitMillis)) {
       abandonStderr.accept(this);
+    }
+  }
+
+  /**
+   * The end of a close, after the group's last signal: reaps a script the reap loop left a
+   * zombie, or has the loop reap it at its exit (a close that gave up waiting for it).
+   */
+  private void letGo() {
+    synchronized (reapLock) {
+      released = true;
+      if (exitSeen && !reaped) {
+        LibC.wait4(pid, null, LibC.WNOHANG, null);
+        reaped = true;
+      }
     }
   }
 

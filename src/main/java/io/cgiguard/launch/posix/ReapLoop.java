@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.ScriptProcess.Signals;
 import io.cgiguard.launch.common.StderrDrain;
 import java.time.Duration;
@@ -49,6 +50,12 @@ final class ReapLoop implements AutoCloseable {
   private static final int MAX_EVENTS = 64;
   /** Event data of the wake-up eventfd; a script's descriptors carry its id (from 1) times 2. */
   private static final long WAKE_DATA = 0;
+  /**
+   * Whether an exited script is left a zombie until it is closed: needs waitid's system call
+   * number, for the resource usage glibc's waitid leaves out. Elsewhere a script is reaped as it
+   * exits, and a signal to its group after that is guarded by a look at the group alone.
+   */
+  static final boolean KEEPS_ZOMBIES = LibC.SYS_WAITID > 0;
   /** The loop's frames are shallow; its JNA calls need far less than the default stack. */
   private static final long STACK_BYTES = 256 * 1024;
 
@@ -72,6 +79,7 @@ final class ReapLoop implements AutoCloseable {
   private final byte[] bytes = new byte[READ_BYTES];
   private final Memory waitResult = new Memory(8L + LibC.RUSAGE_BYTES);
   private final Pointer rusage = waitResult.share(8);
+  private final Memory siginfo = new Memory(LibC.SIGINFO_BYTES);
   private final Memory wakeCount = new Memory(8);
 
   /** A running script as the loop sees it; its fields past the descriptors are the loop's. */
@@ -83,7 +91,7 @@ final class ReapLoop implements AutoCloseable {
     int stderrFd;
     boolean exited;
     boolean reported;
-    int statusWord;
+    ExitStatus status;
     Duration cpu;
     long settleDeadlineNanos;
 
@@ -286,7 +294,7 @@ final class ReapLoop implements AutoCloseable {
 
   private void report(Watched w) {
     w.reported = true;
-    w.process.exited(w.statusWord, w.cpu);
+    w.process.exited(w.status, w.cpu);
   }
 
   /** Infinite, unless an exited script waits for its stderr to end. */
@@ -316,30 +324,56 @@ final class ReapLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * The script exited: learns how and its CPU time. Until the script is closed it stays a zombie
+   * (waitid with WNOWAIT), so that its pid, and the group id, cannot be given to another process
+   * while the gateway may still signal the group; {@link PosixScriptProcess#close} reaps it. One
+   * closed already is reaped here.
+   */
   private void reap(Watched w, long now) {
     int result;
     int errno = 0;
+    ExitStatus status;
     synchronized (w.process.reapLock) {
-      result = LibC.wait4(w.process.pid32(), waitResult, LibC.WNOHANG, rusage);
+      boolean keep = !w.process.released && KEEPS_ZOMBIES;
+      if (keep) {
+        siginfo.setInt(16, 0);
+        result = (int) LibC.syscall(LibC.SYS_WAITID, LibC.P_PID, w.process.pid32(), siginfo,
+            LibC.WEXITED | LibC.WNOHANG | LibC.WNOWAIT, rusage);
+        if (result == 0 && siginfo.getInt(16) != w.process.pid32()) {
+          return;
+        }
+      } else {
+        result = LibC.wait4(w.process.pid32(), waitResult, LibC.WNOHANG, rusage);
+        if (result == 0) {
+          return;
+        }
+      }
       if (result < 0) {
         errno = Native.getLastError();
+        if (errno == LibC.EINTR) {
+          return;
+        }
       }
-      if (result == 0 || errno == LibC.EINTR) {
-        return;
+      if (keep && result == 0) {
+        w.process.exitSeen = true;
+      } else {
+        w.process.reaped = true;
       }
-      w.process.reaped = true;
+      status = result < 0 ? null
+          : keep ? WaitStatus.fromSiginfo(siginfo) : WaitStatus.decode(waitResult.getInt(0));
     }
     forget(w.pidfd);
     w.pidfd = -1;
     w.exited = true;
-    if (result < 0) {
+    if (status == null) {
       w.reported = true;
       w.process.reapFailed(new IllegalStateException(
-          "wait4(" + w.process.pid() + ") failed, errno " + errno));
+          "wait for " + w.process.pid() + " failed, errno " + errno));
       return;
     }
-    w.statusWord = waitResult.getInt(0);
-    w.process.reapedWith(w.statusWord);
+    w.status = status;
+    w.process.exitedWith(status);
     w.cpu = WaitStatus.cpuTime(rusage);
     w.settleDeadlineNanos = now + StderrDrain.SETTLE_MILLIS * 1_000_000;
   }

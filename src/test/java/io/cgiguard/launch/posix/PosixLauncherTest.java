@@ -238,6 +238,45 @@ class PosixLauncherTest {
     }
   }
 
+  /**
+   * A script that has exited stays a zombie until it is closed, so its pid, which is its group's
+   * id, cannot go to another process while the gateway may still signal that group. Before, a
+   * process that took the number in between and led a group of its own (as setsid makes one) got
+   * the close's SIGKILL. Linux hands pids out in turn; writing ns_last_pid makes the next one the
+   * script's, as a wrap of pid_max (32,768 on many machines) would.
+   */
+  @Test
+  void anExitedScriptKeepsItsPidUntilItIsClosed() throws Exception {
+    Path lastPid = Path.of("/proc/sys/kernel/ns_last_pid");
+    assumeTrue(Files.isWritable(lastPid), "writing ns_last_pid needs root");
+    ScriptProcess process = started(spec(ResourceLimits.NONE, script("processes/exit-42.sh")));
+    long pid = process.pid();
+    assertThat(await(process).status()).isEqualTo(new ExitStatus.Exited(42));
+    assertThat(state(pid)).as("exited, not yet closed").isEqualTo("Z");
+
+    Files.writeString(lastPid, Long.toString(pid - 1));
+    Process other = new ProcessBuilder("setsid", "sleep", "30").start();
+    try {
+      assertThat(other.pid()).as("the number is still the script's").isNotEqualTo(pid);
+      process.close();
+      assertThat(state(pid)).as("reaped by the close").isEmpty();
+      assertThat(other.waitFor(300, java.util.concurrent.TimeUnit.MILLISECONDS))
+          .as("the other process lives on").isFalse();
+    } finally {
+      other.destroyForcibly().waitFor();
+    }
+  }
+
+  /** The state letter of /proc/PID/stat, or empty once there is no such process. */
+  private static String state(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   @Test
   void enforcesEveryLimitKind() {
     assertThat(launcher.enforcedLimits()).containsExactlyInAnyOrder(ResourceLimits.Kind.values());
