@@ -129,6 +129,10 @@ final class HeaderReading {
         // half a body as if it were whole.
         LOG.debug("request body for pid {} failed", process.pid(), e);
         process.signalGroup(ScriptProcess.Signals.SIGKILL);
+      } catch (RuntimeException e) {
+        // Not expected of the body's source; the same holds, and the pump's thread lives on.
+        LOG.warn("request body for pid {} failed", process.pid(), e);
+        process.signalGroup(ScriptProcess.Signals.SIGKILL);
       }
     });
   }

@@ -140,6 +140,9 @@ final class CgiHandler {
       return;
     }
     BodySource body = body(request, mapping);
+    // A streamed body's pump stops reading before the answer completes.
+    Callback done = body instanceof RequestBodies.Streamed streamed
+        ? streamed.stoppingFirst(callback) : callback;
     AttemptPlan plan = plans.plan(script, command, mapping, environment, request.getMethod(),
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));
     Abandonment abandonment = new Abandonment();
@@ -157,7 +160,7 @@ final class CgiHandler {
           @Override
           public void outcome(Outcome outcome) {
             try {
-              relay.answer(request, response, callback, requestId, script, plan, outcome, body,
+              relay.answer(request, response, done, requestId, script, plan, outcome, body,
                   mapping, abandonment);
             } catch (Throwable failure) {
               failed(failure);
@@ -169,18 +172,18 @@ final class CgiHandler {
             if (failure instanceof InterruptedException stopping) {
               // Only the gateway's own shutdown interrupts a request: end it without a page.
               Thread.currentThread().interrupt();
-              callback.failed(new IOException("the gateway is stopping", stopping));
+              done.failed(new IOException("the gateway is stopping", stopping));
             } else if (failure instanceof RejectedExecutionException stopping) {
-              callback.failed(new IOException("the gateway is stopping", stopping));
+              done.failed(new IOException("the gateway is stopping", stopping));
             } else if (failure instanceof OutOfMemoryError noThread) {
-              THREADS.answer(noThread, request, response, callback, requestId, parts.pages());
+              THREADS.answer(noThread, request, response, done, requestId, parts.pages());
             } else {
               if (failure instanceof IOException) {
                 LOG.debug("request {}: {}", requestId, failure.toString());
               } else {
                 LOG.warn("request {}: running {} failed", requestId, script.scriptName(), failure);
               }
-              callback.failed(failure);
+              done.failed(failure);
             }
           }
         });

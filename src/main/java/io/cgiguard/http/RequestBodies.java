@@ -3,15 +3,18 @@ package io.cgiguard.http;
 import io.cgiguard.admission.RequestBody;
 import io.cgiguard.attempt.BodySource;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * The request body as the attempt loop sees it. A body that may be replayed and fits the replay
@@ -61,6 +64,14 @@ final class RequestBodies {
     private final Content.Source source;
     private final long maxBytes;
     private volatile boolean tooLarge;
+    /** Held around every call into {@link #source}, and while {@link #stopped} is set. */
+    private final Object gate = new Object();
+    /** Guarded by {@link #gate}: the answer is complete, and the request is Jetty's alone. */
+    private boolean stopped;
+    /** A permit for each time Jetty says more of the body may be read, and for a stop. */
+    private final Semaphore arrivals = new Semaphore(0);
+    private final Runnable arrived = Invocable.from(Invocable.InvocationType.NON_BLOCKING,
+        arrivals::release);
 
     Streamed(Content.Source source, long maxBytes) {
       this.source = source;
@@ -77,6 +88,37 @@ final class RequestBodies {
       return tooLarge;
     }
 
+    /**
+     * Ends the pump's reading, before the answer completes: from then on Jetty alone touches the
+     * request, which it reads to its end or gives up with the connection. A script that answered
+     * without reading its whole body (a POST that declared a megabyte and sent ten bytes) had the
+     * pump still reading or asking for more while Jetty completed the request, and one or the
+     * other then failed inside Jetty with a NullPointerException. Waits for a read in progress.
+     */
+    void stop() {
+      synchronized (gate) {
+        stopped = true;
+      }
+      arrivals.release();
+    }
+
+    /** @return {@code callback}, which first stops this body's pump ({@link #stop}) */
+    Callback stoppingFirst(Callback callback) {
+      return new Callback.Nested(callback) {
+        @Override
+        public void succeeded() {
+          stop();
+          super.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+          stop();
+          super.failed(failure);
+        }
+      };
+    }
+
     @Override
     public void writeTo(OutputStream stdin) throws IOException {
       // The launcher's stdin is a channel too; only another kind of stream needs the adapter.
@@ -87,12 +129,18 @@ final class RequestBodies {
         long total = 0;
         boolean last = false;
         while (!last) {
-          Content.Chunk chunk = source.read();
+          Content.Chunk chunk;
+          synchronized (gate) {
+            if (stopped) {
+              break;
+            }
+            chunk = source.read();
+          }
           if (chunk == null) {
             if (staged.position() > 0) {
               pipe.write(staged);
-            } else {
-              awaitContent();
+            } else if (!awaitContent()) {
+              break;
             }
             continue;
           }
@@ -137,11 +185,21 @@ final class RequestBodies {
       }
     }
 
-    private void awaitContent() throws IOException {
-      try (Blocker.Runnable arrived = Blocker.runnable()) {
+    /** @return false once stopped: the pump reads no more */
+    private boolean awaitContent() throws IOException {
+      synchronized (gate) {
+        if (stopped) {
+          return false;
+        }
         source.demand(arrived);
-        arrived.block();
       }
+      try {
+        arrivals.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted waiting for the request body");
+      }
+      return true;
     }
   }
 
