@@ -220,7 +220,9 @@ public final class ScriptAttempts {
       Attempt attempt = Attempt.failed(number, failure, elapsed);
       listener.attempted(plan.scriptKey(), attempt);
       history = history.with(attempt);
-      if (abandonment.abandoned()) {
+      if (abandonment.abandoned() || launcher.isClosed()) {
+        // The client left, or the gateway is stopping and killed the script: a retry helps
+        // no one, and a closed launcher would only refuse it.
         return new Outcome.Failed(failure, history);
       }
       RetryDecision decision = plan.retry().decide(RetryFacts.after(failure,

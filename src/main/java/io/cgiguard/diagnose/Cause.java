@@ -91,6 +91,13 @@ public enum Cause {
       "The script wrote more header bytes than limits.max-header-bytes allows, usually because"
           + " the blank line after the headers is missing and the body is read as headers.",
       "End the headers with an empty line; keep cookies and other headers small."),
+  GATEWAY_STOPPING(
+      "The gateway is stopping",
+      "The gateway was told to stop (SIGTERM) and the script was still running when"
+          + " [server] drain-timeout passed, so the gateway killed its process group. Nothing"
+          + " retries it; the request may be sent again to a gateway that is running.",
+      "If scripts need longer to finish, raise [server] drain-timeout (and the time the service"
+          + " manager allows for a stop); otherwise nothing is wrong with the script."),
   PROCESS_SHORTAGE(
       "The machine could not start another process",
       "Starting the script failed with EAGAIN (no task left under RLIMIT_NPROC, a cgroup's"
@@ -141,7 +148,7 @@ public enum Cause {
       case SHEBANG_CR, SHEBANG_WINDOWS_PATH, MISSING_INTERPRETER, NOT_EXECUTABLE, NOEXEC_MOUNT,
           BODY_BEFORE_HEADERS, HEADER_WITHOUT_COLON, PERL_COMPILE_ERROR, HEADERS_TOO_LARGE -> true;
       case CPU_LIMIT, MEMORY_LIMIT, KILLED_EXTERNALLY, NT_INIT_FAILURE, STDOUT_CLOSED_EARLY,
-          HEADER_TIMEOUT, PROCESS_SHORTAGE -> false;
+          HEADER_TIMEOUT, PROCESS_SHORTAGE, GATEWAY_STOPPING -> false;
     };
   }
 

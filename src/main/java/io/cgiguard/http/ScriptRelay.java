@@ -8,6 +8,7 @@ import io.cgiguard.attempt.Watchdog;
 import io.cgiguard.cgi.Resolution;
 import io.cgiguard.cgi.ResponseHead;
 import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.diagnose.Cause;
 import io.cgiguard.diagnose.Diagnosis;
 import io.cgiguard.failure.Failure;
 import io.cgiguard.failure.FailureKind;
@@ -81,7 +82,10 @@ final class ScriptRelay {
       return;
     }
     Outcome.Failed failed = (Outcome.Failed) outcome;
-    Optional<Diagnosis> diagnosis = plans.diagnose(failed.failure(), plan, script.scriptFile());
+    Optional<Diagnosis> diagnosis = parts.launcher().isClosed()
+        ? Optional.of(new Diagnosis(Cause.GATEWAY_STOPPING, "the gateway is stopping and killed"
+            + " the script's process group (after [server] drain-timeout, or at once on SIGINT)"))
+        : plans.diagnose(failed.failure(), plan, script.scriptFile());
     parts.outcomes().failed(line, failed.failure().kind(), failed.history().count(),
         Optional.of(failed.failure()), diagnosis, elapsed, failed.failure().summary());
     parts.pages().fail(request, response, callback, requestId, failed.failure().kind(),

@@ -25,6 +25,12 @@ public interface Launcher extends AutoCloseable {
   /** A short name for logs and status: {@code posix} or {@code jdk}. */
   String name();
 
+  /**
+   * @return whether {@link #close()} has begun: the gateway is stopping, its last scripts are
+   *     being killed, and nothing new starts
+   */
+  boolean isClosed();
+
   /** Kills every process group still running and releases the launcher's threads. */
   @Override
   void close();

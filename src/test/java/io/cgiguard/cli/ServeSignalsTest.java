@@ -225,8 +225,11 @@ class ServeSignalsTest {
       // Its client still gets the gateway's own answer: the script was killed, nothing restarts it.
       HttpResponse<String> answer = hanging.get(10, TimeUnit.SECONDS);
       assertThat(answer.statusCode()).isEqualTo(502);
-      assertThat(answer.headers().firstValue("X-Cgiguard-Failure")).hasValue("spawn-failed");
-      assertThat(answer.body()).contains("the gateway is stopping");
+      assertThat(answer.headers().firstValue("X-Cgiguard-Failure"))
+          .hasValue("killed-before-headers");
+      assertThat(answer.headers().firstValue("X-Cgiguard-Attempts")).as("no retry").hasValue("1");
+      assertThat(answer.body()).contains("The gateway is stopping")
+          .contains("drain-timeout").doesNotContain("could not start");
     }
   }
 

@@ -95,6 +95,11 @@ public final class JdkLauncher implements Launcher {
   }
 
   @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
   public void close() {
     closed = true;
     for (JdkScriptProcess script : List.copyOf(live)) {

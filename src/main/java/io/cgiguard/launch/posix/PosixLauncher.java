@@ -155,6 +155,11 @@ public final class PosixLauncher implements Launcher {
   }
 
   @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
   public void close() {
     closed = true;
     for (PosixScriptProcess script : List.copyOf(live)) {
