@@ -91,10 +91,21 @@ public final class ConfigLoader {
     FrontDoor frontDoor = FrontDoorReader.read(serverTable, top.table("tls"), top.has("tls"),
         this::path);
     GatewayConfig.Server server = server(serverTable);
+    frontDoor.tls().filter(tls -> tls.port() != 0 && tls.port() == server.port())
+        .ifPresent(tls -> top.table("tls").problem("port", "is [server] port too ("
+            + tls.port() + "); HTTPS needs a port of its own"));
     // Only the mounts written here run scripts: without [[mount]] there are none.
     List<GatewayConfig.Mount> mounts = new ArrayList<>();
+    Map<String, Integer> urls = new java.util.HashMap<>();
     for (Table mount : top.tables("mount")) {
-      mounts.add(mount(mount));
+      GatewayConfig.Mount read = mount(mount);
+      Integer first = urls.putIfAbsent(read.url(), mounts.size());
+      if (first != null) {
+        // The longest prefix wins and two are equally long: one directory would never answer.
+        mount.problem("url", read.url() + " is mounted already by mount[" + first + "]; a URL is "
+            + "answered by one directory only");
+      }
+      mounts.add(read);
     }
     Map<String, List<String>> interpreters = top.listMap("interpreters",
         Map.of(".pl", List.of("perl"), ".py", List.of("python3"), ".sh", List.of("sh")));
@@ -109,7 +120,7 @@ public final class ConfigLoader {
   }
 
   private GatewayConfig.Server server(Table t) {
-    var server = new GatewayConfig.Server(t.string("bind", "127.0.0.1"),
+    var server = new GatewayConfig.Server(bindAddress(t),
         t.integer("port", 8080, 0, 65535),
         t.has("docroot") ? Optional.of(path(t.string("docroot", ""))) : Optional.empty(),
         t.strings("index-files", List.of("index.html")), t.string("run-as", "nobody"),
@@ -120,6 +131,28 @@ public final class ConfigLoader {
             t.duration("drain-timeout", "30s")));
     t.rejectUnknown();
     return server;
+  }
+
+  /**
+   * {@code [server] bind}: an IP address, or a name that resolves now; anything else would pass
+   * a check and then fail only when the gateway starts to listen.
+   */
+  private static String bindAddress(Table t) {
+    String bind = t.string("bind", "127.0.0.1").strip();
+    if (bind.isEmpty() || com.google.common.net.InetAddresses.isInetAddress(bind)) {
+      return bind;
+    }
+    if (bind.matches("[0-9.]+") || bind.startsWith("[") || bind.contains(":")) {
+      t.problem("bind", "\"" + bind + "\" is not an IP address (IPv6 is written without brackets,"
+          + " such as ::1)");
+      return bind;
+    }
+    try {
+      java.net.InetAddress.getByName(bind);
+    } catch (java.net.UnknownHostException e) {
+      t.problem("bind", "\"" + bind + "\" does not resolve to an address");
+    }
+    return bind;
   }
 
   /**

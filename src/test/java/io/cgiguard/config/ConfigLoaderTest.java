@@ -73,6 +73,48 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aUrlMountedTwiceIsAProblem() {
+    ConfigException e = problems("""
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "a"
+        [[mount]]
+        url = "/cgi-bin"
+        dir = "b"
+        """);
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.key()).isEqualTo("mount[1].url");
+      assertThat(p.message()).contains("/cgi-bin/ is mounted already by mount[0]");
+    });
+  }
+
+  @Test
+  void bindIsAnAddressOrAResolvableName() throws ConfigException {
+    for (String good : List.of("127.0.0.1", "::1", "0.0.0.0", "localhost")) {
+      assertThat(parse("[server]\nbind = \"" + good + "\"\n").server().bind()).isEqualTo(good);
+    }
+    for (String bad : List.of("999.1.1.1", "[::1]", "127.0.0.1:80", "nosuchhost.invalid")) {
+      assertThat(problems("[server]\nbind = \"" + bad + "\"\n").problems()).as(bad)
+          .singleElement().satisfies(p -> assertThat(p.key()).isEqualTo("server.bind"));
+    }
+  }
+
+  @Test
+  void tlsNeedsAPortOfItsOwn() {
+    ConfigException e = problems("""
+        [server]
+        port = 8443
+        [tls]
+        port = 8443
+        certificate = "cert.p12"
+        """);
+    assertThat(e.problems()).anySatisfy(p -> {
+      assertThat(p.key()).isEqualTo("tls.port");
+      assertThat(p.message()).contains("HTTPS needs a port of its own");
+    });
+  }
+
+  @Test
   void localHostNamesAreNamesOnly() throws ConfigException {
     assertThat(parse("[server]\nlocal-host-names = [\"GW.Example.\", \"*\"]\n").server()
         .localHostNames()).containsExactly("gw.example", "*");
