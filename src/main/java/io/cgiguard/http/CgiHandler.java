@@ -147,6 +147,10 @@ final class CgiHandler {
         body, Instant.ofEpochMilli(Request.getTimeStamp(request)), stderrSink(requestId, script));
     Abandonment abandonment = new Abandonment();
     request.addFailureListener(failure -> abandonment.abandon());
+    // While the script runs the connection is not idle: the script's own timeouts (header,
+    // body-idle, total) bound it. Jetty asks only when no read or write is waiting, so a client
+    // too slow to take the answer or to send its body still meets [server] idle-timeout.
+    request.addIdleTimeoutListener(timeout -> false);
     if (!request.getConnectionMetaData().getConnection().getEndPoint().isOpen()) {
       // The client, or the front server for it, left before this handler ran (a FastCGI request
       // whose connection closed in the same read as its last record): that failure went by

@@ -56,6 +56,11 @@ public final class TestGateway implements AutoCloseable, BeforeAllCallback, Afte
     return new TestGateway(() -> parse("", "", toml));
   }
 
+  /** As {@link #perClass(String)}, with {@code serverKeys} added to its {@code [server]} table. */
+  public static TestGateway perClass(String serverKeys, String toml) {
+    return new TestGateway(() -> parse(serverKeys, "", toml));
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     started();
