@@ -19,7 +19,13 @@ import org.slf4j.LoggerFactory;
  * once per limit, as TCP halves its window once per loss) and raised by one for each spawn that
  * succeeds, until it is back at max-running, or at once by the first spawn that succeeds after
  * {@link #QUIET} without a shortage failure (a quiet gateway has few spawns to climb back with).
- * While it is lowered, the excess is answered at once with 503 and {@code Retry-After}.
+ * While it is lowered, the excess is answered at once with 503 and {@code Retry-After}; and once
+ * {@link #PROBE_AFTER} has passed without a shortage failure, a refusal lets one more script run
+ * than run now, so that long scripts holding every slot of the lowered limit cannot keep the
+ * gateway refusing after the shortage has ended (nothing else would start a spawn to learn it).
+ *
+ * <p>{@code EMFILE} and {@code ENFILE} (no descriptor left for a script's pipes) count the same
+ * way: the script never ran, and fewer scripts at once need fewer descriptors.
  *
  * <p>An episode runs from the first such failure until the limit is whole again; it is logged as
  * one WARN line naming the cause when it starts and one INFO line when it ends, never per request.
@@ -27,9 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class ProcessShortage {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessShortage.class);
-  private static final Set<String> SHORTAGE_ERRNOS = Set.of("EAGAIN", "ENOMEM");
+  private static final Set<String> SHORTAGE_ERRNOS = Set.of("EAGAIN", "ENOMEM", "EMFILE",
+      "ENFILE");
   /** After this long without a shortage failure, the next successful spawn ends the episode. */
   static final Duration QUIET = Duration.ofSeconds(5);
+  /** After this long without a shortage failure, a refusal makes room for one probing spawn. */
+  static final Duration PROBE_AFTER = Duration.ofSeconds(1);
 
   private final Bulkhead bulkhead;
   private final UnaryOperator<String> causes;
@@ -73,7 +82,10 @@ public final class ProcessShortage {
     this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
   }
 
-  /** @return whether a spawn that failed with {@code errno} failed for lack of processes */
+  /**
+   * @return whether a spawn that failed with {@code errno} failed for lack of processes, memory
+   *     or descriptors
+   */
   public static boolean isShortageErrno(String errno) {
     return SHORTAGE_ERRNOS.contains(errno);
   }
@@ -159,6 +171,12 @@ public final class ProcessShortage {
       return Optional.empty();
     }
     episode.refused++;
+    Instant now = clock.instant();
+    if (Duration.between(episode.lastFailure, now).compareTo(PROBE_AFTER) >= 0) {
+      // Counted as a failure for pacing: at most one probe per PROBE_AFTER while none succeeds.
+      episode.lastFailure = now;
+      bulkhead.limit(Math.max(bulkhead.limit(), bulkhead.running()) + 1);
+    }
     return Optional.of(describe(episode));
   }
 

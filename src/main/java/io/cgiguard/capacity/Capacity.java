@@ -63,9 +63,22 @@ public record Capacity(List<Bound> bounds) {
    * Names a shortage that made a spawn fail, such as "the process table of this service is full:
    * cgroup pids.max 38 reached".
    *
-   * @param errno the spawn's errno name: {@code EAGAIN} for tasks, {@code ENOMEM} for memory
+   * @param errno the spawn's errno name: {@code EAGAIN} for tasks, {@code ENOMEM} for memory,
+   *     {@code EMFILE} or {@code ENFILE} for descriptors
    */
   public String shortage(String errno) {
+    if ("EMFILE".equals(errno)) {
+      // Read now, with the descriptors the failed spawn gave back; it may itself find none.
+      OptionalLong limit = softLimit(Path.of("/proc/self/limits"), "Max open files");
+      return "the gateway has no file descriptor left for the script's pipes"
+          + (limit.isPresent() ? ": RLIMIT_NOFILE " + limit.getAsLong() + " reached"
+              : " (RLIMIT_NOFILE reached)");
+    }
+    if ("ENFILE".equals(errno)) {
+      OptionalLong max = number(Path.of("/proc/sys/fs/file-max"));
+      return "the machine's table of open files is full"
+          + (max.isPresent() ? ": fs.file-max " + max.getAsLong() + " reached" : "");
+    }
     if ("ENOMEM".equals(errno)) {
       return tightest(Bound.Resource.MEMORY)
           .map(b -> "memory for a new process is short: " + reachedOrClosest(b))

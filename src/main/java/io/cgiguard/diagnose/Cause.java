@@ -101,8 +101,8 @@ public enum Cause {
   PROCESS_SHORTAGE(
       "The machine could not start another process",
       "Starting the script failed with EAGAIN (no task left under RLIMIT_NPROC, a cgroup's"
-          + " pids.max or kernel.threads-max) or ENOMEM (no memory for a new process). The script"
-          + " never ran; the gateway retried, lowered how many scripts it runs at once, and"
+          + " pids.max or kernel.threads-max), ENOMEM (no memory for a new process), or EMFILE or"
+          + " ENFILE (no file descriptor left for the script's pipes). The script never ran; the gateway retried, lowered how many scripts it runs at once, and"
           + " answers the excess with 503 and Retry-After until spawns succeed again.",
       "Raise the limit that was reached (named on this page and in the log) or lower"
           + " [concurrency] max-running; `cgiguard check` says which limits are too tight.");

@@ -92,6 +92,32 @@ class ProcessShortageTest {
     assertThat(shortage.active()).isFalse();
   }
 
+  /**
+   * Long scripts hold every slot of the lowered limit, so no spawn would ever show the shortage
+   * is over: a refusal after a quiet second makes room for one more script than run now.
+   */
+  @Test
+  void aRefusalAfterAQuietSecondMakesRoomForOneProbe() throws Exception {
+    List<Slot.Permit> permits = take(4);
+    shortage.spawnFailed("EMFILE", shortage.generation());
+    assertThat(bulkhead.limit()).isEqualTo(2);
+    assertThat(bulkhead.acquire("b", Duration.ZERO)).isInstanceOf(Slot.Rejected.class);
+    assertThat(shortage.refused()).isPresent();
+    assertThat(bulkhead.limit()).as("no probe within the second").isEqualTo(2);
+
+    clock.advance(ProcessShortage.PROBE_AFTER);
+    assertThat(bulkhead.acquire("b", Duration.ZERO)).isInstanceOf(Slot.Rejected.class);
+    assertThat(shortage.refused()).isPresent();
+    assertThat(bulkhead.limit()).isEqualTo(5);
+    Slot probe = bulkhead.acquire("b", Duration.ZERO);
+    assertThat(probe).isInstanceOf(Slot.Admitted.class);
+    assertThat(shortage.refused()).as("one probe per second").isPresent();
+    assertThat(bulkhead.limit()).isEqualTo(5);
+
+    ((Slot.Admitted) probe).permit().close();
+    permits.forEach(Slot.Permit::close);
+  }
+
   @Test
   void otherSpawnErrorsAreTheScriptsOwnAndLeaveTheLimitAlone() throws Exception {
     List<Slot.Permit> permits = take(4);
@@ -103,6 +129,8 @@ class ProcessShortageTest {
     assertThat(shortage.active()).isFalse();
     assertThat(causesRead).isEmpty();
     assertThat(ProcessShortage.isShortageErrno("EAGAIN")).isTrue();
+    assertThat(ProcessShortage.isShortageErrno("EMFILE")).isTrue();
+    assertThat(ProcessShortage.isShortageErrno("ENFILE")).isTrue();
     assertThat(ProcessShortage.isShortageErrno("ENOENT")).isFalse();
     permits.forEach(Slot.Permit::close);
   }

@@ -211,6 +211,72 @@ class OutOfProcessesTest {
   }
 
   /**
+   * The gateway runs out of descriptors (RLIMIT_NOFILE a few above what it holds idle): a script's
+   * pipes cannot be made. That is a shortage like a full process table, not the script's
+   * failure: a complete 503 with Retry-After naming the limit, the script's circuit left closed,
+   * and the gateway back to running the script by itself once the limit is lifted.
+   */
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void descriptorsRunOut() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit"))
+        && Files.isExecutable(Path.of("/usr/bin/setpriv")), "prlimit or setpriv (util-linux) is "
+        + "missing");
+    child = serve("nobody");
+    int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
+    assertThat(get(port, URL_PATH).status()).isEqualTo(200);
+    awaitNoChildren();
+    Path limits = Path.of("/proc", Long.toString(child.pid()), "limits");
+    String soft = Capacity.softLimit(limits, "Max open files").stream()
+        .mapToObj(Long::toString).findFirst().orElse("unlimited");
+    int open = ProcessTable.openDescriptors(Long.toString(child.pid()));
+    // One for the request's connection and two for the first pipe; the second pipe fails.
+    nofile(open + 3);
+
+    List<Reply> refused = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      refused.add(get(port, URL_PATH));
+    }
+    nofile(soft);
+
+    assertThat(refused).allSatisfy(r -> {
+      assertThat(r.complete()).as(r.body()).isTrue();
+      assertThat(r.status()).as(r.body()).isEqualTo(503);
+      assertThat(r.header("x-cgiguard-failure")).isEqualTo("spawn-failed");
+      assertThat(r.header("retry-after")).matches("[1-9][0-9]*");
+    });
+    assertThat(refused.get(0).body()).contains("RLIMIT_NOFILE");
+    assertThat(Polling.eventually(Duration.ofSeconds(30),
+        () -> getQuietly(port, URL_PATH) == 200)).as("running scripts again").isTrue();
+    assertThat(status(port).path("circuits")).allSatisfy(circuit ->
+        assertThat(circuit.path("state").asText()).isEqualTo("closed"));
+    assertThat(child.stderr()).contains("process shortage: the gateway has no file descriptor "
+        + "left").doesNotContain("\tat ");
+  }
+
+  /** Sets the gateway's soft RLIMIT_NOFILE, as its own user (root here may not raise it again). */
+  private void nofile(Object soft) throws Exception {
+    Path status = Path.of("/proc", Long.toString(child.pid()), "status");
+    Process prlimit = new ProcessBuilder(List.of("setpriv",
+        "--reuid=" + Capacity.statusField(status, "Uid:").orElseThrow(),
+        "--regid=" + Capacity.statusField(status, "Gid:").orElseThrow(), "--clear-groups",
+        "prlimit", "--pid", Long.toString(child.pid()), "--nofile=" + soft + ":"))
+        .redirectErrorStream(true).start();
+    String output = new String(prlimit.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(prlimit.waitFor(10, TimeUnit.SECONDS)).as("prlimit ended").isTrue();
+    assertThat(prlimit.exitValue()).as("prlimit --nofile=%s: %s", soft, output).isZero();
+  }
+
+  private static int getQuietly(int port, String path) {
+    try {
+      return get(port, path).status();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /**
    * @param port the gateway's HTTP port, for its status and metrics
    * @param front where the clients send their requests: that port, or a front server's
    */

@@ -11,12 +11,15 @@ import java.util.regex.Pattern;
  */
 public final class Errno {
   public static final int ENOENT = 2;
+  public static final int EIO = 5;
   public static final int E2BIG = 7;
   public static final int ENOEXEC = 8;
   public static final int EAGAIN = 11;
   public static final int ENOMEM = 12;
   public static final int EACCES = 13;
   public static final int ENOTDIR = 20;
+  public static final int ENFILE = 23;
+  public static final int EMFILE = 24;
 
   private static final Map<Integer, String> NAMES =
       Map.ofEntries(

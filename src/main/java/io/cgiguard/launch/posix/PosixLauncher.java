@@ -97,28 +97,23 @@ public final class PosixLauncher implements Launcher {
       // Running without the limits asked for is not an option: undo the spawn.
       LibC.kill(-spawned.pid(), Signals.SIGKILL);
     }
-    PosixScriptProcess script = wrap(spec, spawned, startNanos);
-    if (limitError != 0) {
-      script.close();
-      return failed(spec, limitError, "prlimit");
-    }
-    return new Launch.Started(script);
-  }
-
-  private PosixScriptProcess wrap(LaunchSpec spec, NativeSpawn.Spawned spawned, long startNanos) {
-    InputStream stdout;
     // Opened before anything can reap the child, so it names exactly this process.
     int pidfd = ReapLoop.openPidfd(spawned.pid());
-    try {
-      if (pidfd < 0) {
-        throw new IOException("pidfd_open failed, errno " + Native.getLastError());
+    int errno = pidfd < 0 ? Native.getLastError() : 0;
+    InputStream stdout = null;
+    if (pidfd >= 0) {
+      try {
+        // Reopened through /proc as a channel (PipeInputStream says why); the original stays
+        // with it, for poll(2) only. An anonymous pipe reopens without waiting for a partner,
+        // even once the script is gone. stderr stays a bare descriptor: the reap loop reads it.
+        stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ),
+            spawned.stdoutFd());
+      } catch (IOException e) {
+        errno = errnoOf(e);
       }
-      // Reopened through /proc as a channel (PipeInputStream says why); the original stays with
-      // it, for poll(2) only. An anonymous pipe reopens without waiting for a partner, even once
-      // the script is gone. stderr stays a bare descriptor: the reap loop polls and reads it.
-      stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ),
-          spawned.stdoutFd());
-    } catch (IOException e) {
+    }
+    if (stdout == null) {
+      // Out of descriptors, most likely: the spawn fails with the errno, as a pipe2 would.
       LibC.kill(-spawned.pid(), Signals.SIGKILL);
       LibC.wait4(spawned.pid(), null, 0, null);
       LibC.close(spawned.stdinFd());
@@ -127,8 +122,30 @@ public final class PosixLauncher implements Launcher {
       if (pidfd >= 0) {
         LibC.close(pidfd);
       }
-      throw new IllegalStateException("cannot open the pipes of " + spawned.pid(), e);
+      return failed(spec, errno, pidfd < 0 ? "pidfd_open" : "open of the stdout pipe");
     }
+    PosixScriptProcess script = wrap(spec, spawned, startNanos, pidfd, stdout);
+    if (limitError != 0) {
+      script.close();
+      return failed(spec, limitError, "prlimit");
+    }
+    return new Launch.Started(script);
+  }
+
+  /**
+   * The errno behind a failed open: Java names it only in its message (strerror's text), and a
+   * shortage of descriptors must be told apart from the rest.
+   */
+  private static int errnoOf(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("Too many open files in system")) {
+      return Errno.ENFILE;
+    }
+    return message.contains("Too many open files") ? Errno.EMFILE : Errno.EIO;
+  }
+
+  private PosixScriptProcess wrap(LaunchSpec spec, NativeSpawn.Spawned spawned, long startNanos,
+      int pidfd, InputStream stdout) {
     // Opened on the first write only: most requests have no body (PipeOutputStream says why).
     OutputStream stdin = new PipeOutputStream(spawned.stdinFd());
     StderrDrain drain = new StderrDrain(spec.stderrSink(), spec.stderrTailBytes());
