@@ -18,6 +18,7 @@ final class LibC {
   private LibC() {}
 
   static final int O_CLOEXEC = 0x80000;
+  static final int O_WRONLY = 1;
 
   /** posix_spawn flags, from glibc's spawn.h. */
   static final short POSIX_SPAWN_SETPGROUP = 0x02;
@@ -86,6 +87,10 @@ final class LibC {
   static native int pipe2(int[] fds, int flags);
 
   static native int close(int fd);
+
+  static native int open(String path, int flags);
+
+  static native long write(int fd, byte[] bytes, long count);
 
   static native int fcntl(int fd, int command, int argument);
 

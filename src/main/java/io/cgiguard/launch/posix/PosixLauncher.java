@@ -93,6 +93,7 @@ public final class PosixLauncher implements Launcher {
     }
     NativeSpawn.Spawned spawned = (NativeSpawn.Spawned) outcome;
     int limitError = limits.apply(spawned.pid(), spec.limits());
+    ProcessLimits.expendable(spawned.pid());
     if (limitError != 0) {
       // Running without the limits asked for is not an option: undo the spawn.
       LibC.kill(-spawned.pid(), Signals.SIGKILL);

@@ -82,4 +82,24 @@ final class ProcessLimits {
     // tighter limit than the one asked for, which is what a limit is for.
     return errno == LibC.EPERM ? 0 : errno;
   }
+
+  /** What a script's oom_score_adj is raised to: the kernel's first choice when memory runs out. */
+  static final int SCRIPT_OOM_SCORE_ADJ = 1000;
+  private static final byte[] SCRIPT_OOM_SCORE_TEXT =
+      Integer.toString(SCRIPT_OOM_SCORE_ADJ).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * Makes the script, rather than the gateway, the process the kernel's OOM killer picks when
+   * memory runs out in the gateway's cgroup or on the machine. A script inherits the gateway's
+   * score, and a small script that pushed a memory cgroup over its limit got the gateway killed,
+   * every client of it losing its answer. Raising a score needs no privilege; a failure (no
+   * /proc) leaves the script as it was.
+   */
+  static void expendable(int pid) {
+    int fd = LibC.open("/proc/" + pid + "/oom_score_adj", LibC.O_WRONLY | LibC.O_CLOEXEC);
+    if (fd >= 0) {
+      LibC.write(fd, SCRIPT_OOM_SCORE_TEXT, SCRIPT_OOM_SCORE_TEXT.length);
+      LibC.close(fd);
+    }
+  }
 }

@@ -277,6 +277,20 @@ class PosixLauncherTest {
     }
   }
 
+  /** A script is the OOM killer's first choice, not the gateway it inherited its score from. */
+  @Test
+  void aScriptIsTheFirstTheOomKillerPicks() throws Exception {
+    try (ScriptProcess process = started(spec(ResourceLimits.NONE,
+        script("processes/echo-stdin.sh")))) {
+      assertThat(Files.readString(Path.of("/proc/" + process.pid() + "/oom_score_adj")).strip())
+          .isEqualTo("1000");
+      assertThat(Files.readString(Path.of("/proc/self/oom_score_adj")).strip())
+          .as("the gateway's own score is left alone").isNotEqualTo("1000");
+      process.stdin().close();
+      assertThat(await(process).status().success()).isTrue();
+    }
+  }
+
   @Test
   void enforcesEveryLimitKind() {
     assertThat(launcher.enforcedLimits()).containsExactlyInAnyOrder(ResourceLimits.Kind.values());
