@@ -25,7 +25,15 @@ final class ConfigOptions {
 
   /** Loads the configuration the flags name, with {@code --cgi-bin} applied. */
   GatewayConfig load() throws ConfigException {
-    ConfigLoader loader = new ConfigLoader(Installation.baseDirectory());
+    return load(true);
+  }
+
+  /**
+   * As {@link #load()}; a reload passes false for {@code readKeyMaterial}: it cannot apply a
+   * change of certificate or key, and runs as a user that should not read them.
+   */
+  GatewayConfig load(boolean readKeyMaterial) throws ConfigException {
+    ConfigLoader loader = new ConfigLoader(Installation.baseDirectory(), readKeyMaterial);
     GatewayConfig config;
     java.util.Optional<Path> installed = Installation.defaultConfig();
     if (this.config != null) {

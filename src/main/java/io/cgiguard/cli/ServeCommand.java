@@ -64,7 +64,8 @@ public final class ServeCommand implements Callable<Integer> {
       launcher.close();
       stopped.countDown();
     }, "cgiguard-shutdown"));
-    Lifecycle.install(server, this::effectiveConfig, stopped);
+    // A reload runs as the run-as user, and cannot apply a new certificate or key anyway.
+    Lifecycle.install(server, () -> effectiveConfig(false), stopped);
     ReopenSignal.install(server::reopenAccessLog);
     if (server.port() >= 0) {
       System.out.println("cgiguard listening on " + server.uri()
@@ -153,7 +154,11 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   GatewayConfig effectiveConfig() throws Exception {
-    GatewayConfig config = configOptions.load();
+    return effectiveConfig(true);
+  }
+
+  private GatewayConfig effectiveConfig(boolean readKeyMaterial) throws Exception {
+    GatewayConfig config = configOptions.load(readKeyMaterial);
     GatewayConfig.Server s = config.server();
     if (port != null && (port < 0 || port > 65535)) {
       throw new UsageException("--port must be from 0 to 65535 (got " + port + ")");

@@ -32,10 +32,17 @@ final class TlsOptions {
       description = "File whose first line is the PKCS#12 password.")
   Path passwordFile;
 
-  /** @return {@code config} with the flags' TLS listener, checked as {@code [tls]} would be */
+  /**
+   * @return {@code config} with the flags' TLS listener, checked as {@code [tls]} would be; the
+   *     files are read once, at start: a reload runs as the gateway's user, who should not read a
+   *     root-only key, and the flags cannot have changed since
+   */
   GatewayConfig apply(GatewayConfig config) {
     if (port == null && certificate == null && privateKey == null && passwordFile == null) {
       return config;
+    }
+    if (applied != null) {
+      return Configs.withFrontDoor(config, config.frontDoor().withTls(Optional.of(applied)));
     }
     if (certificate == null) {
       throw new UsageException("--tls-port, --private-key and --certificate-password-file need "
@@ -60,8 +67,12 @@ final class TlsOptions {
     } catch (TlsKeys.TlsKeyException e) {
       throw new UsageException(e.getMessage());
     }
+    applied = tls;
     return Configs.withFrontDoor(config, config.frontDoor().withTls(Optional.of(tls)));
   }
+
+  /** The listener the flags gave at start, once read and checked. */
+  private FrontDoor.Tls applied;
 
   private Optional<String> password() {
     if (passwordFile == null) {

@@ -35,9 +35,20 @@ public final class ConfigLoader {
   private static final Set<String> FAILURE_LABELS = Set.copyOf(FailureKind.retryCurableLabels());
 
   private final Path baseDir;
+  private final boolean readKeyMaterial;
 
   public ConfigLoader(Path baseDir) {
+    this(baseDir, true);
+  }
+
+  /**
+   * @param readKeyMaterial whether {@code [tls]}'s certificate and key are opened to be checked:
+   *     not for a reload, which cannot apply a change to them (only a restart does), and which
+   *     runs as the gateway's user, who rightly cannot read a root-only key
+   */
+  public ConfigLoader(Path baseDir, boolean readKeyMaterial) {
     this.baseDir = baseDir.toAbsolutePath().normalize();
+    this.readKeyMaterial = readKeyMaterial;
   }
 
   /** @return the configuration in {@code file}; every problem in it at once otherwise */
@@ -48,8 +59,15 @@ public final class ConfigLoader {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw single(name, "no such file");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw single(name, "cannot be read: permission denied to uid "
+          + new com.sun.security.auth.module.UnixSystem().getUid() + " (a gateway started as root"
+          + " reads the file again as its run-as user on a reload: make it readable by that user,"
+          + " or keep it root-only and restart to apply a change)");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw single(name, "is not UTF-8 text (TOML files are UTF-8)");
     } catch (IOException e) {
-      throw single(name, "cannot be read: " + e.getMessage());
+      throw single(name, "cannot be read: " + e);
     }
     return parse(name, Optional.of(file), text);
   }
@@ -89,7 +107,7 @@ public final class ConfigLoader {
   private GatewayConfig read(Table top, Optional<Path> source) {
     Table serverTable = top.table("server");
     FrontDoor frontDoor = FrontDoorReader.read(serverTable, top.table("tls"), top.has("tls"),
-        this::path);
+        this::path, readKeyMaterial);
     GatewayConfig.Server server = server(serverTable);
     frontDoor.tls().filter(tls -> tls.port() != 0 && tls.port() == server.port())
         .ifPresent(tls -> top.table("tls").problem("port", "is [server] port too ("

@@ -21,14 +21,17 @@ final class FrontDoorReader {
    * @param server the {@code [server]} table; the keys read here count as known in it
    * @param tls the {@code [tls]} table
    * @param path resolves a relative path the way every path of the configuration is resolved
+   * @param readKeyMaterial whether the certificate and key are opened to be checked
    */
-  static FrontDoor read(Table server, Table tls, boolean tlsPresent, Function<String, Path> path) {
+  static FrontDoor read(Table server, Table tls, boolean tlsPresent, Function<String, Path> path,
+      boolean readKeyMaterial) {
     FrontDoor.AccessLog log = new FrontDoor.AccessLog(logTarget(server, path),
         logFormat(server));
     List<AddressRange> proxies = ConfigLoader.ranges(server, "trusted-proxies", List.of());
     FrontDoor.ForwardedHeader forwarded = forwardedHeader(server);
     boolean h2c = server.bool("h2c", false);
-    Optional<FrontDoor.Tls> listener = tlsPresent ? Optional.of(tls(tls, path)) : Optional.empty();
+    Optional<FrontDoor.Tls> listener = tlsPresent ? Optional.of(tls(tls, path, readKeyMaterial))
+        : Optional.empty();
     tls.rejectUnknown();
     return new FrontDoor(log, proxies, forwarded, h2c, listener);
   }
@@ -76,7 +79,7 @@ final class FrontDoorReader {
     return FrontDoor.AccessLog.Format.COMBINED;
   }
 
-  private static FrontDoor.Tls tls(Table t, Function<String, Path> path) {
+  private static FrontDoor.Tls tls(Table t, Function<String, Path> path, boolean readKeyMaterial) {
     int port = t.integer("port", 8443, 0, 65535);
     if (!t.has("certificate")) {
       t.problem("certificate", "is required: a PEM certificate chain or a PKCS#12 file");
@@ -87,7 +90,7 @@ final class FrontDoorReader {
     Optional<String> password = t.has("password") ? Optional.of(t.string("password", ""))
         : Optional.empty();
     FrontDoor.Tls tls = new FrontDoor.Tls(port, certificate, key, password);
-    if (t.has("certificate")) {
+    if (t.has("certificate") && readKeyMaterial) {
       check(t, tls);
     }
     return tls;

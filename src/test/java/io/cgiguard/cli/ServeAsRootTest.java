@@ -3,6 +3,7 @@ package io.cgiguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cgiguard.Polling;
 import io.cgiguard.http.JettyPageScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -221,6 +222,63 @@ class ServeAsRootTest {
   private URI startServe(String runAs, String extraToml) throws Exception {
     child = serve(runAs, extraToml);
     return child.awaitListening(Duration.ofSeconds(60));
+  }
+
+  /**
+   * A reload (SIGHUP) runs as the run-as user. It does not open [tls]'s certificate and key,
+   * which only a restart can change, so a root-only key (the usual mode) no longer refuses every
+   * reload; a root-only configuration file is refused with what to do, since that user cannot
+   * read it.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aReloadAsNobodyLeavesTheRootOnlyKeyAloneAndSaysWhyItCannotReadARootOnlyFile()
+      throws Exception {
+    Path keys = Files.createDirectory(root.resolve("tls"));
+    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048",
+        "-nodes", "-days", "2", "-subj", "/CN=localhost",
+        "-keyout", keys.resolve("key.pem").toString(), "-out", keys.resolve("chain.pem").toString())
+        .redirectErrorStream(true).start();
+    openssl.getInputStream().readAllBytes();
+    assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(openssl.exitValue()).isZero();
+    Files.setPosixFilePermissions(keys.resolve("key.pem"), PosixFilePermissions.fromString("rw-------"));
+    child = serve("nobody", """
+        [tls]
+        port = 0
+        certificate = "%s"
+        private-key = "%s"
+        """.formatted(keys.resolve("chain.pem"), keys.resolve("key.pem")));
+    child.awaitListening(Duration.ofSeconds(60));
+
+    signal("HUP");
+    assertThat(Polling.eventually(Duration.ofSeconds(20),
+        () -> stderrOf().contains("reload: " + root.resolve("cgiguard.toml") + " applied")))
+        .as(stderrOf()).isTrue();
+    assertThat(stderrOf()).doesNotContain("reload refused");
+
+    Files.setPosixFilePermissions(root.resolve("cgiguard.toml"),
+        PosixFilePermissions.fromString("rw-------"));
+    signal("HUP");
+    assertThat(Polling.eventually(Duration.ofSeconds(20),
+        () -> stderrOf().contains("reload refused")))
+        .as(stderrOf()).isTrue();
+    assertThat(stderrOf()).contains("permission denied to uid")
+        .contains("keep it root-only and restart to apply a change");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** The child's log: its stderr and, where the access log is not, its stdout. */
+  private String stderrOf() {
+    try {
+      return child.stderr() + child.stdout();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private ServeChild serve(String runAs) throws IOException {
