@@ -63,8 +63,9 @@ final class AccessLog implements RequestLog {
   @Override
   public void log(Request request, Response response) {
     // Removed when the header is absent (a null value), so that the line shows "-" for it.
-    request.setAttribute(REFERER, request.getHeaders().get(HttpHeader.REFERER));
-    request.setAttribute(USER_AGENT, request.getHeaders().get(HttpHeader.USER_AGENT));
+    request.setAttribute(REFERER, clientText(request.getHeaders().get(HttpHeader.REFERER)));
+    request.setAttribute(USER_AGENT,
+        clientText(request.getHeaders().get(HttpHeader.USER_AGENT)));
     format.log(request, response);
   }
 
@@ -87,8 +88,8 @@ final class AccessLog implements RequestLog {
     line.put("protocol", request.getConnectionMetaData().getProtocol());
     line.put("status", response.getStatus());
     line.put("bytesSent", Response.getContentBytesWritten(response));
-    line.put("referer", request.getHeaders().get(HttpHeader.REFERER));
-    line.put("userAgent", request.getHeaders().get(HttpHeader.USER_AGENT));
+    line.put("referer", clientText(request.getHeaders().get(HttpHeader.REFERER)));
+    line.put("userAgent", clientText(request.getHeaders().get(HttpHeader.USER_AGENT)));
     line.put("requestId", attribute(request, REQUEST_ID).orElse(null));
     line.put("script", attribute(request, SCRIPT).orElse(null));
     line.put("outcome", attribute(request, OUTCOME).orElse(null));
@@ -98,6 +99,35 @@ final class AccessLog implements RequestLog {
       writer.write(Json.writeLine(line));
     } catch (IOException e) {
       LOG.warn("cannot write the access log: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * A header value as the client wrote its bytes. Jetty hands a value over one char per byte
+   * (ISO-8859-1), so a UTF-8 {@code é} arrived as two chars and was logged as {@code Ã©}. Bytes
+   * that are UTF-8 are logged as the text they spell; others keep each byte above 0x7F as
+   * {@code \xHH}, as Apache writes them.
+   */
+  static String clientText(String value) {
+    if (value == null || value.chars().allMatch(c -> c < 0x80)) {
+      return value;
+    }
+    byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException notUtf8) {
+      StringBuilder out = new StringBuilder(bytes.length + 16);
+      for (byte b : bytes) {
+        if (b < 0) {
+          out.append(String.format("\\x%02X", b & 0xff));
+        } else {
+          out.append((char) b);
+        }
+      }
+      return out.toString();
     }
   }
 

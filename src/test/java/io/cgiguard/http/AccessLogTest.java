@@ -97,6 +97,43 @@ class AccessLogTest {
     }
   }
 
+  /**
+   * A UTF-8 User-Agent is logged as the text it spells, not as each of its bytes taken for a
+   * Latin-1 character ("aÃ©"); bytes that are no UTF-8 are logged as \xHH.
+   */
+  @Test
+  void headerBytesAreLoggedAsTheClientWroteThem() throws Exception {
+    Path log = temp.resolve("access.log");
+    Path json = temp.resolve("access.json");
+    try (TestGateway combined = TestGateway.start("access-log = \"" + log + "\"", "");
+        TestGateway structured = TestGateway.start(
+            "access-log = \"" + json + "\"\naccess-log-format = \"json\"", "")) {
+      for (TestGateway gateway : List.of(combined, structured)) {
+        for (String agent : List.of("a\u00e9", "b\u00e9\u00e9")) {
+          // "a" + UTF-8 é; "b" + two Latin-1 é bytes, which are no UTF-8.
+          byte[] value = agent.startsWith("a") ? agent.getBytes(StandardCharsets.UTF_8)
+              : agent.getBytes(StandardCharsets.ISO_8859_1);
+          try (RawConnection connection = RawConnection.open(gateway.port(), WAIT)) {
+            byte[] head = ("GET /responses/hello.sh?" + agent.charAt(0) + " HTTP/1.1\r\nHost: x"
+                + "\r\nConnection: close\r\nUser-Agent: ").getBytes(StandardCharsets.US_ASCII);
+            connection.send(head, 0, head.length).send(value, 0, value.length).send("\r\n\r\n")
+                .readToClose();
+          }
+        }
+      }
+      List<String> lines = awaitLines(log, 2);
+      assertThat(parsed(lineWith(lines, "hello.sh?a")).group(6)).isEqualTo("a\u00e9");
+      assertThat(parsed(lineWith(lines, "hello.sh?b")).group(6)).isIn("b\\xE9\\xE9",
+          "b\\\\xE9\\\\xE9");
+      List<String> objects = awaitLines(json, 2);
+      ObjectMapper mapper = new ObjectMapper();
+      assertThat(mapper.readTree(lineWith(objects, "hello.sh?a")).get("userAgent").asText())
+          .isEqualTo("a\u00e9");
+      assertThat(mapper.readTree(lineWith(objects, "hello.sh?b")).get("userAgent").asText())
+          .isEqualTo("b\\xE9\\xE9");
+    }
+  }
+
   @Test
   void jsonIsOneObjectPerLine() throws Exception {
     Path log = temp.resolve("access.json");
