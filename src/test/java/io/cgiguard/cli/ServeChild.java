@@ -76,7 +76,11 @@ public final class ServeChild implements AutoCloseable {
     return cgiguard(root, List.of(), args);
   }
 
-  private static Process cgiguard(Path root, List<String> prefix, List<String> args)
+  /**
+   * As {@link #cgiguard(Path, List)}, with {@code prefix} before the JVM: a command that execs it,
+   * such as {@code setpriv} to start it as another user.
+   */
+  public static Process cgiguard(Path root, List<String> prefix, List<String> args)
       throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(prefix);
