@@ -55,6 +55,10 @@ public final class ReloadCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new UsageException("--timeout must be more than 0 (got " + timeout.toMillis()
+          + " ms)");
+    }
     URI endpoint = base().resolve("/-/reload");
     HttpResponse<String> response;
     try {
@@ -89,8 +93,13 @@ public final class ReloadCommand implements Callable<Integer> {
 
   private URI base() {
     if (url != null) {
-      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
-        throw new UsageException("--url must be an http:// URL (got " + url + ")");
+      if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())
+          || url.getHost() == null) {
+        throw new UsageException("--url must be an http:// URL with a host, such as "
+            + "http://127.0.0.1:8080/ (got " + url + ")");
+      }
+      if (url.getPort() == 0 || url.getPort() > 65535) {
+        throw new UsageException("--url: the port must be from 1 to 65535 (got " + url + ")");
       }
       return url;
     }

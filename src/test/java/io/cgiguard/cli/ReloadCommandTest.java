@@ -86,6 +86,17 @@ class ReloadCommandTest {
   }
 
   @Test
+  void aUrlWithoutAHostOrWithAPortOutOfRangeOrATimeoutOfZeroIsOneLineAndExitTwo() {
+    assertThat(reload("--url", "http:/nohost")).isEqualTo(2);
+    assertThat(reload("--url", "http://127.0.0.1:99999/")).isEqualTo(2);
+    assertThat(reload("--url", "http://127.0.0.1:19299/", "--timeout", "0")).isEqualTo(2);
+
+    assertThat(err.toString().lines()).hasSize(3).allMatch(line -> line.startsWith("cgiguard: "));
+    assertThat(err.toString()).contains("--url must be an http:// URL with a host")
+        .contains("the port must be from 1 to 65535").contains("--timeout must be more than 0");
+  }
+
+  @Test
   void refusesAUrlThatIsNotHttp() {
     int status = reload("--url", "ftp://127.0.0.1/");
 
