@@ -104,9 +104,13 @@ public final class ReloadCommand implements Callable<Integer> {
       return url;
     }
     Optional<Path> file = config != null ? Optional.of(config) : Installation.defaultConfig();
-    ListenAddress address = file.isEmpty() ? ListenAddress.defaults()
-        : ListenAddress.read(file.get()).orElseThrow(() -> new UsageException(
-            "cannot read [server] bind and port from " + file.get() + ": give --url"));
+    ListenAddress address;
+    try {
+      address = file.isEmpty() ? ListenAddress.defaults() : ListenAddress.read(file.get());
+    } catch (ListenAddress.Unusable e) {
+      throw new UsageException("cannot find the gateway's address: " + e.getMessage()
+          + "; give --url");
+    }
     if (address.port() == 0) {
       throw new UsageException("the configuration's port is 0 (any free port): give --url");
     }

@@ -85,6 +85,22 @@ class ReloadCommandTest {
     assertThat(err.toString()).contains("port is 0 (any free port): give --url");
   }
 
+  /** Falling back to 127.0.0.1:8080 could reload another gateway than the file's. */
+  @Test
+  void aPortOrBindThatIsNoAddressIsExitTwoNamingFileAndKeyNotTheDefault() throws Exception {
+    Path badPort = Files.writeString(temp.resolve("port.toml"), "[server]\nport = \"abc\"\n");
+    Path badBind = Files.writeString(temp.resolve("bind.toml"), "[server]\nbind = 8081\n");
+
+    assertThat(reload("--config", badPort.toString())).as(err.toString()).isEqualTo(2);
+    assertThat(reload("--config", badBind.toString())).as(err.toString()).isEqualTo(2);
+
+    assertThat(err.toString().lines().toList()).containsExactly(
+        "cgiguard: cannot find the gateway's address: " + badPort
+            + ": server.port: \"abc\" is not a port number from 0 to 65535; give --url",
+        "cgiguard: cannot find the gateway's address: " + badBind
+            + ": server.bind: 8081 is not an address; give --url");
+  }
+
   @Test
   void aUrlWithoutAHostOrWithAPortOutOfRangeOrATimeoutOfZeroIsOneLineAndExitTwo() {
     assertThat(reload("--url", "http:/nohost")).isEqualTo(2);
