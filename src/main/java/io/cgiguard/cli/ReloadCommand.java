@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cgiguard.config.Installation;
 import io.cgiguard.config.ListenAddress;
+import io.cgiguard.text.Escaping;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -34,6 +35,9 @@ public final class ReloadCommand implements Callable<Integer> {
   static final int EXIT_REFUSED = 1;
   /** Exit status when no gateway answered. */
   static final int EXIT_UNREACHABLE = 3;
+
+  /** How much of another server's answer is shown. */
+  private static final int EXCERPT_CHARS = 200;
 
   @Spec CommandSpec spec;
 
@@ -74,8 +78,11 @@ public final class ReloadCommand implements Callable<Integer> {
     try {
       answer = new ObjectMapper().readTree(response.body());
     } catch (IOException e) {
+      answer = null;
+    }
+    if (answer == null || !answer.has("reloaded")) {
       err.println("cgiguard reload: " + endpoint + " answered " + response.statusCode()
-          + " without a reload result: " + response.body().strip());
+          + " without a reload result (is a cgiguard gateway there?): " + excerpt(response.body()));
       return EXIT_UNREACHABLE;
     }
     if (answer.path("reloaded").asBoolean(false)) {
@@ -89,6 +96,19 @@ public final class ReloadCommand implements Callable<Integer> {
     answer.path("problems").forEach(line -> err.println("  " + line.asText()));
     err.flush();
     return EXIT_REFUSED;
+  }
+
+  /**
+   * @return the start of another server's answer on one line, control characters made visible:
+   *     enough to recognise the server, never its whole page nor an escape sequence for the
+   *     terminal
+   */
+  static String excerpt(String body) {
+    String line = Escaping.visible(body.strip().replaceAll("\\s+", " "), false);
+    if (line.isEmpty()) {
+      return "(an empty body)";
+    }
+    return line.length() <= EXCERPT_CHARS ? line : line.substring(0, EXCERPT_CHARS) + "...";
   }
 
   private URI base() {

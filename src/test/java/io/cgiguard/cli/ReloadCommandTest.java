@@ -75,6 +75,37 @@ class ReloadCommandTest {
   }
 
   @Test
+  void anotherServersPageIsStatusAndAShortExcerptOnOneLine() throws Exception {
+    String page = "<!DOCTYPE html>\r\n<html><head><title>Welcome to nginx!</title></head>\n"
+        + "<body>\u001b[2J\u001b]0;owned\u0007" + "lorem ipsum ".repeat(200)
+        + "THE-END</body></html>\n";
+    com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    other.createContext("/", exchange -> {
+      byte[] bytes = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(404, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    other.start();
+    try {
+      int status = reload("--url", "http://127.0.0.1:" + other.getAddress().getPort() + "/");
+
+      assertThat(status).as(err.toString()).isEqualTo(ReloadCommand.EXIT_UNREACHABLE);
+      String line = err.toString().strip();
+      assertThat(line).doesNotContain("\n").doesNotContain("THE-END")
+          .contains("/-/reload answered 404 without a reload result")
+          .contains(": <!DOCTYPE html> <html><head><title>Welcome to nginx!</title>")
+          .contains("\\x1B[2J").endsWith("...");
+      assertThat(line.chars().filter(Character::isISOControl)).isEmpty();
+      assertThat(line.length()).isLessThan(400);
+    } finally {
+      other.stop(0);
+    }
+  }
+
+  @Test
   void asksForTheUrlWhenTheFileSaysAnyPort() throws Exception {
     Path file = temp.resolve("cgiguard.toml");
     Files.writeString(file, "[server]\nport = 0\n");
