@@ -65,6 +65,14 @@ public final class ImportIisCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
+    // Before the import: the exception of a failed write names the path and nothing else.
+    java.util.Optional<String> unwritable = out == null ? java.util.Optional.empty()
+        : OutputFile.problem(out);
+    if (unwritable.isPresent()) {
+      err.println("import-iis: --out: " + unwritable.get());
+      err.flush();
+      return 2;
+    }
     try {
       IisImport.Options options =
           new IisImport.Options(mappings(pathMaps), mappings(interpreterMaps), site);

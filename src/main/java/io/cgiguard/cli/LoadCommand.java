@@ -171,6 +171,7 @@ public final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    checkOutputFiles();
     if (replayLogs != null) {
       return new LoadReplay(this).call();
     }
@@ -241,10 +242,26 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   URI target() {
+    URI target;
     try {
-      return new URI(url);
+      target = new URI(url);
     } catch (URISyntaxException e) {
       throw usage("not a URL: " + url);
+    }
+    if (target.getPort() == 0 || target.getPort() > 65535) {
+      throw usage("the URL's port must be from 1 to 65535: " + url);
+    }
+    return target;
+  }
+
+  /** Before any request: a report that cannot be written would throw the whole run away. */
+  private void checkOutputFiles() {
+    for (Path file : new Path[] {jsonFile, htmlFile, hdrLog}) {
+      if (file != null) {
+        OutputFile.problem(file).ifPresent(problem -> {
+          throw usage(problem);
+        });
+      }
     }
   }
 

@@ -40,6 +40,14 @@ final class LoadMergeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    for (Path file : new Path[] {jsonFile, htmlFile}) {
+      if (file != null) {
+        java.util.Optional<String> problem = OutputFile.problem(file);
+        if (problem.isPresent()) {
+          throw new ParameterException(spec.commandLine(), problem.get());
+        }
+      }
+    }
     List<LoadResult> results = new ArrayList<>();
     for (Path run : runs) {
       try {

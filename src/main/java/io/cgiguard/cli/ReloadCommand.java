@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cgiguard.config.Installation;
 import io.cgiguard.config.ListenAddress;
+import io.cgiguard.text.Escaping;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -35,6 +36,9 @@ public final class ReloadCommand implements Callable<Integer> {
   /** Exit status when no gateway answered. */
   static final int EXIT_UNREACHABLE = 3;
 
+  /** How much of another server's answer is shown. */
+  private static final int EXCERPT_CHARS = 200;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE",
@@ -55,6 +59,10 @@ public final class ReloadCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new UsageException("--timeout must be more than 0 (got " + timeout.toMillis()
+          + " ms)");
+    }
     URI endpoint = base().resolve("/-/reload");
     HttpResponse<String> response;
     try {
@@ -70,8 +78,11 @@ public final class ReloadCommand implements Callable<Integer> {
     try {
       answer = new ObjectMapper().readTree(response.body());
     } catch (IOException e) {
+      answer = null;
+    }
+    if (answer == null || !answer.has("reloaded")) {
       err.println("cgiguard reload: " + endpoint + " answered " + response.statusCode()
-          + " without a reload result: " + response.body().strip());
+          + " without a reload result (is a cgiguard gateway there?): " + excerpt(response.body()));
       return EXIT_UNREACHABLE;
     }
     if (answer.path("reloaded").asBoolean(false)) {
@@ -87,17 +98,39 @@ public final class ReloadCommand implements Callable<Integer> {
     return EXIT_REFUSED;
   }
 
+  /**
+   * @return the start of another server's answer on one line, control characters made visible:
+   *     enough to recognise the server, never its whole page nor an escape sequence for the
+   *     terminal
+   */
+  static String excerpt(String body) {
+    String line = Escaping.visible(body.strip().replaceAll("\\s+", " "), false);
+    if (line.isEmpty()) {
+      return "(an empty body)";
+    }
+    return line.length() <= EXCERPT_CHARS ? line : line.substring(0, EXCERPT_CHARS) + "...";
+  }
+
   private URI base() {
     if (url != null) {
-      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
-        throw new UsageException("--url must be an http:// URL (got " + url + ")");
+      if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())
+          || url.getHost() == null) {
+        throw new UsageException("--url must be an http:// URL with a host, such as "
+            + "http://127.0.0.1:8080/ (got " + url + ")");
+      }
+      if (url.getPort() == 0 || url.getPort() > 65535) {
+        throw new UsageException("--url: the port must be from 1 to 65535 (got " + url + ")");
       }
       return url;
     }
     Optional<Path> file = config != null ? Optional.of(config) : Installation.defaultConfig();
-    ListenAddress address = file.isEmpty() ? ListenAddress.defaults()
-        : ListenAddress.read(file.get()).orElseThrow(() -> new UsageException(
-            "cannot read [server] bind and port from " + file.get() + ": give --url"));
+    ListenAddress address;
+    try {
+      address = file.isEmpty() ? ListenAddress.defaults() : ListenAddress.read(file.get());
+    } catch (ListenAddress.Unusable e) {
+      throw new UsageException("cannot find the gateway's address: " + e.getMessage()
+          + "; give --url");
+    }
     if (address.port() == 0) {
       throw new UsageException("the configuration's port is 0 (any free port): give --url");
     }

@@ -9,6 +9,7 @@ import io.cgiguard.cgi.HeaderField;
 import io.cgiguard.cgi.MetaVariables;
 import io.cgiguard.cgi.Resolution;
 import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.launch.posix.Privileges;
 import io.cgiguard.plan.ScriptCommand;
 import io.cgiguard.plan.ScriptPlans;
 import java.io.IOException;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code cgiguard run SCRIPT}: one request to one script through the same launcher, attempt loop,
  * classifier and diagnosis as the server, with no server. The tool for "it sometimes says CGI
- * Error": it prints the response head and body, or the failure and its likely cause.
+ * Error": it prints the response head and body, or the failure and its likely cause. Started as
+ * root, it first becomes {@code [server] run-as}, as {@code serve} does.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run one CGI script once, as the gateway would, and explain what happened.")
@@ -69,6 +71,8 @@ public final class RunCommand implements Callable<Integer> {
     file = file.toRealPath();
     GatewayConfig config = configOptions.load();
     byte[] bytes = readBody();
+    // Before anything of the script's is planned or started, as serve drops before it serves.
+    Privileges.Outcome user = RunAsUser.become(config.server().runAs(), "[server] run-as");
     String name = file.getFileName().toString();
     GatewayConfig.Mount mount = mountOf(config, file);
     Resolution.Found found = new Resolution.Found(file, mount.url() + name, pathInfo);
@@ -86,6 +90,7 @@ public final class RunCommand implements Callable<Integer> {
       Outcome outcome = session.attempts().run(plan);
       RunReport report = new RunReport(System.out);
       report.command(command.argv());
+      report.user(user);
       if (outcome instanceof Outcome.Relay relay) {
         return report.relayed(relay, headOnly);
       }

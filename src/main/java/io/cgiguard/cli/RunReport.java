@@ -10,6 +10,7 @@ import io.cgiguard.failure.Failure;
 import io.cgiguard.launch.ExitStatus;
 import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.launch.Termination;
+import io.cgiguard.launch.posix.Privileges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -28,6 +29,16 @@ final class RunReport {
 
   void command(List<String> argv) {
     out.println("command:  " + String.join(" ", argv));
+  }
+
+  /** Names the user the script ran as when it is not simply the one who typed the command. */
+  void user(Privileges.Outcome outcome) {
+    if (outcome instanceof Privileges.Outcome.Dropped d) {
+      out.println("user:     " + d.user() + " (uid " + d.uid() + ", gid " + d.gid()
+          + "): started as root, run drops to [server] run-as as serve does");
+    } else if (outcome instanceof Privileges.Outcome.KeptRoot) {
+      out.println("user:     root ([server] run-as = \"root\")");
+    }
   }
 
   int relayed(Outcome.Relay relay, boolean headOnly) throws IOException, InterruptedException {

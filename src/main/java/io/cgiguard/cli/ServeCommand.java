@@ -113,17 +113,13 @@ public final class ServeCommand implements Callable<Integer> {
   private static void dropPrivileges(String runAs, GatewayServer server, Launcher launcher) {
     Privileges.Outcome outcome;
     try {
-      outcome = Privileges.dropTo(runAs);
+      outcome = RunAsUser.become(runAs, "[server] run-as or --run-as");
     } catch (RuntimeException e) {
       server.close();
       launcher.close();
       throw e;
     }
-    if (outcome instanceof Privileges.Outcome.UnknownUser u) {
-      server.close();
-      launcher.close();
-      throw new UsageException("run-as user \"" + u.user() + "\" does not exist");
-    } else if (outcome instanceof Privileges.Outcome.Dropped d) {
+    if (outcome instanceof Privileges.Outcome.Dropped d) {
       LOG.info("running as {} (uid {}, gid {})", d.user(), d.uid(), d.gid());
     } else if (outcome instanceof Privileges.Outcome.KeptRoot) {
       LOG.warn("run-as = \"root\": the gateway and every script it starts run as root");

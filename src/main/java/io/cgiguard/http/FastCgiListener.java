@@ -176,9 +176,9 @@ public final class FastCgiListener implements Drainable {
   }
 
   private String cannotListen(Throwable failure) {
-    boolean inUse = failure instanceof BindException || failure.getCause() instanceof BindException;
-    return "cannot listen for FastCGI on " + settings.listen().orElseThrow() + ": "
-        + (inUse ? "the address is already in use" : failure.getMessage());
+    GatewayConfig.Listen listen = settings.listen().orElseThrow();
+    return ListenFailure.of("FastCGI", listen.toString(),
+        listen.unixSocket().isPresent() ? -1 : listen.port(), failure).getMessage();
   }
 
   /** Says, for a TCP listener, whom it takes connections from; a Unix socket has its mode. */

@@ -102,6 +102,11 @@ final class FrontDoorAssembly implements AutoCloseable {
     return tls.map(ServerConnector::getLocalPort);
   }
 
+  /** @return whether {@code connector} is the TLS listener */
+  boolean isTls(org.eclipse.jetty.server.Connector connector) {
+    return tls.isPresent() && tls.get() == connector;
+  }
+
   /** Opens the access log file again by name; nothing to do for standard output. */
   void reopenAccessLog() throws IOException {
     if (accessLog.isPresent()) {

@@ -92,12 +92,17 @@ public final class GatewayServer implements AutoCloseable {
         () -> sites.current().config().fastcgi().allowedClients());
   }
 
-  /** Starts listening; a port in use is a {@link BindException} naming the address. */
+  /**
+   * Starts listening. A listener that cannot listen, for whatever reason, is a {@link
+   * BindException} naming it, its address and the reason: each is opened here, before Jetty
+   * starts, so that a failure is known to be that listener's and not another's.
+   */
   public void start() throws Exception {
     try {
       if (fastCgi.isPresent()) {
         fastCgi.get().prepare();
       }
+      openHttpListeners();
       server.start();
       if (fastCgi.isPresent()) {
         fastCgi.get().secureSocket();
@@ -107,17 +112,38 @@ public final class GatewayServer implements AutoCloseable {
       // Before the stop, which takes the failed connector's state with it.
       Optional<String> fastCgiFailure = fastCgi.flatMap(f -> f.listenFailure(e));
       server.stop();
+      closeListeners();
       if (e.getMessage() != null && e.getMessage().startsWith("cannot ")) {
         throw e;
       }
       if (fastCgiFailure.isPresent()) {
         throw new BindException(fastCgiFailure.get());
       }
-      if (e instanceof BindException || e.getCause() instanceof BindException) {
-        throw new BindException("cannot listen on " + config.server().bind() + ":"
-            + config.server().port() + ": the address is already in use");
-      }
       throw e;
+    }
+  }
+
+  /** Opens the HTTP and the HTTPS listener, the ones Jetty would open without naming them. */
+  private void openHttpListeners() throws BindException {
+    for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+      if (connector instanceof ServerConnector tcp && !"fastcgi".equals(tcp.getName())) {
+        String host = tcp.getHost() == null ? "0.0.0.0" : tcp.getHost();
+        try {
+          tcp.open();
+        } catch (IOException e) {
+          throw ListenFailure.of(frontDoor.isTls(tcp) ? "HTTPS" : "",
+              ListenFailure.address(host, tcp.getPort()), tcp.getPort(), e);
+        }
+      }
+    }
+  }
+
+  /** After a failed start: Jetty's stop closes only the listeners it started. */
+  private void closeListeners() {
+    for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+      if (connector instanceof ServerConnector tcp) {
+        tcp.close();
+      }
     }
   }
 

@@ -101,7 +101,10 @@ class CommandLineTest {
     Path script = dir.resolve("dies.cgi");
     Files.writeString(script, "#!/bin/sh\necho 'about to fail' >&2\nexit 3\n");
     script.toFile().setExecutable(true);
-    Result result = runPrinting("run", "--cgi-bin", dir.toString(), script.toString());
+    // In this JVM: as root, any other run-as would drop the whole test run's privileges.
+    Path config = Files.writeString(dir.resolve("root.toml"), "[server]\nrun-as = \"root\"\n");
+    Result result = runPrinting("run", "--config", config.toString(), "--cgi-bin",
+        dir.toString(), script.toString());
     assertThat(result.status()).isEqualTo(1);
     assertThat(result.out()).contains("outcome:  exited-before-headers")
         .contains("exited with code 3").contains("about to fail");

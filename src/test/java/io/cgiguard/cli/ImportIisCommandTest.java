@@ -44,6 +44,22 @@ class ImportIisCommandTest {
   }
 
   @Test
+  void anOutThatCannotBeWrittenSaysWhyAndIsABadCommandLine() throws IOException {
+    Path missing = dir.resolve("absent/imported.toml");
+
+    int status = run(HOST, WEB, "--path-map", MAP, "--out", missing.toString());
+    int onDirectory = run(HOST, WEB, "--path-map", MAP, "--out", dir.toString());
+
+    assertThat(status).isEqualTo(2);
+    assertThat(onDirectory).isEqualTo(2);
+    assertThat(err.toString().lines().toList()).containsExactly(
+        "import-iis: --out: cannot write " + missing + ": the directory " + missing.getParent()
+            + " does not exist",
+        "import-iis: --out: " + dir + " is a directory; give a file name");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
   void writesToStandardOutputWithoutOut() {
     int status = run(HOST, WEB, "--path-map", MAP);
 

@@ -110,6 +110,35 @@ class LoadCommandTest {
         .contains("not a header field").contains("give a URL");
   }
 
+  @Test
+  void aPortOutOfRangeIsOneLineAndExitTwo() {
+    assertThat(run("http://127.0.0.1:99999/", "-n", "1")).isEqualTo(LoadCommand.EXIT_USAGE);
+
+    assertThat(err.toString().lines()).singleElement().asString()
+        .isEqualTo("cgiguard load: the URL's port must be from 1 to 65535: "
+            + "http://127.0.0.1:99999/ (see --help)");
+  }
+
+  @Test
+  void aReportThatCannotBeWrittenIsRefusedBeforeTheRun() throws Exception {
+    Path missing = dir.resolve("absent/load.json");
+    Path directory = Files.createDirectory(dir.resolve("reports"));
+
+    assertThat(run(url, "-n", "20", "-q", "--json", missing.toString()))
+        .isEqualTo(LoadCommand.EXIT_USAGE);
+    assertThat(run(url, "-n", "20", "-q", "--html", directory.toString()))
+        .isEqualTo(LoadCommand.EXIT_USAGE);
+    assertThat(run(url, "-n", "20", "-q", "--hdr-log", missing.toString()))
+        .isEqualTo(LoadCommand.EXIT_USAGE);
+
+    // No summary: the run never started.
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines()).hasSize(3)
+        .allMatch(line -> line.startsWith("cgiguard load: "));
+    assertThat(err.toString()).contains("cannot write " + missing + ": the directory "
+        + missing.getParent() + " does not exist").contains(directory + " is a directory");
+  }
+
   private int run(String... args) {
     return LoadCommand.commandLine(new LoadCommand())
         .setOut(new PrintWriter(out, true))

@@ -63,16 +63,35 @@ public final class ServeChild implements AutoCloseable {
     Path config = root.resolve("cgiguard.toml");
     Files.writeString(config, toml);
     Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+    return new ServeChild(root, cgiguard(root, prefix,
+        List.of("serve", "--port", "0", "--config", config.toString())));
+  }
+
+  /**
+   * Starts {@code cgiguard ARGS} in a child JVM, with the class path copied where nobody can read
+   * it and the output in {@code stdout.txt} and {@code stderr.txt} under {@code root}: for a
+   * command that drops root, which would otherwise take the test's own JVM with it.
+   */
+  public static Process cgiguard(Path root, List<String> args) throws IOException {
+    return cgiguard(root, List.of(), args);
+  }
+
+  /**
+   * As {@link #cgiguard(Path, List)}, with {@code prefix} before the JVM: a command that execs it,
+   * such as {@code setpriv} to start it as another user.
+   */
+  public static Process cgiguard(Path root, List<String> prefix, List<String> args)
+      throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(prefix);
     command.addAll(List.of(java.toString(), "-cp", readableClassPath(root),
-        "io.cgiguard.cli.Main", "serve", "--port", "0", "--config", config.toString()));
-    Process process = new ProcessBuilder(command)
+        "io.cgiguard.cli.Main"));
+    command.addAll(args);
+    return new ProcessBuilder(command)
         .directory(root.toFile())
         .redirectOutput(root.resolve("stdout.txt").toFile())
         .redirectError(root.resolve("stderr.txt").toFile())
         .start();
-    return new ServeChild(root, process);
   }
 
   /** @return the URL the child prints once it listens; fails if it dies or takes longer */
