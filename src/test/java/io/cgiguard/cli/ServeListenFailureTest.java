@@ -84,11 +84,18 @@ class ServeListenFailureTest {
     Path config = Files.writeString(dir.resolve("cgiguard.toml"),
         "[server]\nbind = \"999.1.1.1\"\nport = 8080\n");
 
-    CommandLineTest.Result result = serve("--config", config.toString());
+    CommandLineTest.Result inFile = serve("--config", config.toString());
+    Path plain = Files.writeString(dir.resolve("plain.toml"), "[server]\nport = 8080\n");
+    CommandLineTest.Result onTheCommandLine = serve("--config", plain.toString(),
+        "--bind", "999.1.1.1");
 
-    assertThat(result.status()).as(result.err()).isEqualTo(1);
-    assertThat(result.err().strip()).isEqualTo("cgiguard: cannot listen on 999.1.1.1:8080: the "
-        + "address is neither an IP address nor a host name this machine can resolve");
+    // In the file it is a problem of the file, with its line, as check reports it too.
+    assertThat(inFile.err()).contains("cgiguard.toml:2: server.bind: \"999.1.1.1\" is not an "
+        + "IP address").doesNotContain("internal error");
+    assertThat(onTheCommandLine.status()).as(onTheCommandLine.err()).isEqualTo(1);
+    assertThat(onTheCommandLine.err().strip()).isEqualTo("cgiguard: cannot listen on "
+        + "999.1.1.1:8080: the address is neither an IP address nor a host name this machine can "
+        + "resolve");
   }
 
   @Test
