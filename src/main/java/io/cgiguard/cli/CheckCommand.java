@@ -5,6 +5,8 @@ import io.cgiguard.capacity.CapacityPlan;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.diagnose.Finding;
 import io.cgiguard.diagnose.ScriptInspection;
+import io.cgiguard.launch.posix.PosixLauncher;
+import io.cgiguard.launch.posix.Privileges;
 import io.cgiguard.plan.FileRoles;
 import io.cgiguard.plan.ScriptCommand;
 import java.io.IOException;
@@ -42,7 +44,7 @@ public final class CheckCommand implements Callable<Integer> {
         " (built-in defaults)"));
     ScriptCommand commands = new ScriptCommand(config.interpreters(), config.arguments());
     String path = config.environment().passedFrom(System.getenv()).get("PATH");
-    int problems = 0;
+    int problems = runAs(config);
     int scripts = 0;
     for (GatewayConfig.Mount mount : config.mounts()) {
       if (!Files.isDirectory(mount.dir())) {
@@ -170,6 +172,38 @@ public final class CheckCommand implements Callable<Integer> {
           .orElse(" - fix: chmod o-w " + file);
       out.println(file + ": " + finding.detail() + fix + " [runs with " + runner + "]");
       problems++;
+    }
+    return problems;
+  }
+
+  /**
+   * Started as root, {@code serve} becomes {@code [server] run-as} and stops when that user does
+   * not exist or cannot reach the document root or a mount: said here first.
+   *
+   * @return the problems found
+   */
+  private int runAs(GatewayConfig config) {
+    String user = config.server().runAs();
+    if (PosixLauncher.unsupportedReason().isPresent() || Privileges.uid() != 0
+        || "root".equals(user)) {
+      return 0;
+    }
+    Optional<Privileges.Identity> who = Privileges.lookup(user);
+    if (who.isEmpty()) {
+      out.println("[server] run-as: the user \"" + user + "\" does not exist; serve, started as "
+          + "root, would stop");
+      return 1;
+    }
+    int problems = 0;
+    List<Path> dirs = new java.util.ArrayList<>();
+    config.server().docroot().ifPresent(dirs::add);
+    config.mounts().forEach(mount -> dirs.add(mount.dir()));
+    for (Path dir : dirs) {
+      if (Files.isDirectory(dir) && !RunAsAccess.reaches(who.get(), dir)) {
+        out.println(dir + ": the run-as user \"" + user + "\" cannot read and search it (or a "
+            + "directory above it); serve, started as root, would stop");
+        problems++;
+      }
     }
     return problems;
   }

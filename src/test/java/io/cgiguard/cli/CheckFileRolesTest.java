@@ -20,8 +20,10 @@ class CheckFileRolesTest {
 
   @Test
   void everyFileIsNamedWithHowItRunsOrWhyNot() throws Exception {
+    // run-as root: whether the run-as user may reach the checkout is CheckRunAsTest's concern.
     Path toml = Files.writeString(dir.resolve("site.toml"), """
         [server]
+        run-as = "root"
         docroot = "%s"
         [[mount]]
         url = "/plain/"

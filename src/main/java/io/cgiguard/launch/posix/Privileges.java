@@ -39,6 +39,8 @@ public final class Privileges {
 
     int initgroups(String user, int group);
 
+    int getgrouplist(String user, int group, int[] groups, int[] count);
+
     int setgid(int gid);
 
     int setuid(int uid);
@@ -49,6 +51,35 @@ public final class Privileges {
   private static final int PW_GID_OFFSET = PW_UID_OFFSET + 4;
 
   private Privileges() {}
+
+  /**
+   * A user as the kernel will judge its access: its uid, and its primary and supplementary groups.
+   */
+  public record Identity(String user, int uid, int[] groups) {}
+
+  /** @return {@code user} from the user database, or empty when there is no such user */
+  public static java.util.Optional<Identity> lookup(String user) {
+    Credentials libc = Credentials.INSTANCE;
+    Pointer passwd = libc.getpwnam(user);
+    if (passwd == null) {
+      return java.util.Optional.empty();
+    }
+    int uid = passwd.getInt(PW_UID_OFFSET);
+    int gid = passwd.getInt(PW_GID_OFFSET);
+    int[] count = {64};
+    int[] groups = new int[count[0]];
+    if (libc.getgrouplist(user, gid, groups, count) < 0) {
+      groups = new int[count[0]];
+      libc.getgrouplist(user, gid, groups, count);
+    }
+    return java.util.Optional.of(new Identity(user, uid,
+        java.util.Arrays.copyOf(groups, Math.min(count[0], groups.length))));
+  }
+
+  /** @return the real uid of this process */
+  public static int uid() {
+    return Credentials.INSTANCE.getuid();
+  }
 
   /**
    * Becomes {@code runAs} when running as root.
