@@ -3,7 +3,6 @@ package io.cgiguard.http;
 import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.plan.FileRoles;
-import io.cgiguard.plan.ScriptCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,10 +29,8 @@ final class StaticFiles extends Handler.Abstract {
   private final GatewayConfig.Site rules;
   private final Map<Path, Handler> byBase = new LinkedHashMap<>();
   private final GatewayPages pages;
-  private final List<Path> scriptDirs = new ArrayList<>();
-  private final List<MappedDir> mappedDirs = new ArrayList<>();
-
-  private record MappedDir(Path realDir, GatewayConfig.Mount mount) {}
+  private final List<GatewayConfig.Mount> mounts;
+  private final List<Path> realMountDirs;
 
   /**
    * @param bases the real directories files are served from
@@ -44,14 +41,8 @@ final class StaticFiles extends Handler.Abstract {
     super(InvocationType.BLOCKING);
     this.rules = config.site();
     this.pages = pages;
-    for (int i = 0; i < config.mounts().size(); i++) {
-      GatewayConfig.Mount mount = config.mounts().get(i);
-      if (mount.mapped()) {
-        mappedDirs.add(new MappedDir(realMountDirs.get(i), mount));
-      } else {
-        scriptDirs.add(realMountDirs.get(i));
-      }
-    }
+    this.mounts = config.mounts();
+    this.realMountDirs = List.copyOf(realMountDirs);
     for (Path base : bases) {
       byBase.computeIfAbsent(base, b -> {
         Handler resources = JettyAssembly.statics(b, List.of());
@@ -81,24 +72,12 @@ final class StaticFiles extends Handler.Abstract {
 
   /**
    * @return why {@code file} may not be served as a static file, or empty when it may: it is a
-   *     script by its mode or extension, or a mount would run it, by whatever URL it was reached
+   *     script by its mode or extension, or a mount would run it, by whatever URL it was reached;
+   *     a symlink is judged as itself and as the file it leads to
    */
   Optional<String> refusal(Path file) {
-    Path real = file.toAbsolutePath();
-    try {
-      real = file.toRealPath();
-    } catch (java.io.IOException e) {
-      // Judged by the path as named.
-    }
-    Path found = real;
-    String name = found.getFileName().toString();
-    if (scriptDirs.stream().anyMatch(found::startsWith)
-        || mappedDirs.stream().anyMatch(m -> found.startsWith(m.realDir())
-            && ScriptCommand.mapping(m.mount(), name).isPresent())) {
-      return Optional.of("a mount runs this file as a program: its source is never served as a "
-          + "static file");
-    }
-    return FileRoles.staticRefusal(rules, file);
+    return FileRoles.mountRuns(mounts, realMountDirs, file)
+        .or(() -> FileRoles.staticRefusal(rules, file));
   }
 
   /**
