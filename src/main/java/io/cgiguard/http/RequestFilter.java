@@ -1,5 +1,6 @@
 package io.cgiguard.http;
 
+import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.config.GatewayConfig.RequestFiltering;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +10,8 @@ import java.util.Optional;
  * Request filtering in the spirit of IIS's {@code requestFiltering}: limits on the URL, the query,
  * the header block and the body, and URLs that are never served (hidden segments such as
  * {@code .git}, backup-file extensions, denied sequences). Applied to every request, before any
- * routing, so that static files, scripts and redirects are filtered alike.
+ * routing, so that static files, scripts and redirects are filtered alike; a denied sequence is
+ * looked for in the raw path and in the decoded one.
  */
 final class RequestFilter {
 
@@ -22,7 +24,10 @@ final class RequestFilter {
     this.rules = rules;
   }
 
-  /** Checks what is known before the path is decoded: sizes of the request's parts. */
+  /**
+   * Checks what is known before the path is decoded: sizes of the request's parts, and denied
+   * sequences as the client spelled them.
+   */
   Optional<Rejection> checkHead(String rawPath, String rawQuery, int headerCount,
       long headerBytes, long contentLength) {
     if (rawPath.length() > rules.maxUrlLength()) {
@@ -45,16 +50,19 @@ final class RequestFilter {
       return reject(413, "the request body is " + contentLength + " bytes; the limit is "
           + rules.maxBodyBytes());
     }
-    for (String sequence : rules.denyUrlSequences()) {
-      if (!sequence.isEmpty() && rawPath.contains(sequence)) {
-        return reject(404, "the URL contains a denied sequence");
-      }
-    }
-    return Optional.empty();
+    return deniedSequence(rawPath);
   }
 
-  /** Checks the decoded path segments: hidden segments and file extensions. */
-  Optional<Rejection> checkSegments(List<String> segments) {
+  /**
+   * Checks the decoded path: denied sequences again (IIS matches them in the normalised URL, so
+   * {@code %73ecret} is {@code secret}), hidden segments and file extensions.
+   */
+  Optional<Rejection> checkDecoded(RequestPath.Decoded path) {
+    Optional<Rejection> denied = deniedSequence(path.decodedPath());
+    if (denied.isPresent()) {
+      return denied;
+    }
+    List<String> segments = path.segments();
     for (String segment : segments) {
       String lower = segment.toLowerCase(Locale.ROOT);
       if (rules.hiddenSegments().contains(lower)) {
@@ -71,6 +79,17 @@ final class RequestFilter {
       int dot = last.lastIndexOf('.');
       if (dot > 0 && !rules.allowedExtensions().contains(last.substring(dot))) {
         return reject(404, "the URL names a file of a kind that is not allowed");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A denied sequence matches regardless of case, as IIS's does and as IIS paths do. */
+  private Optional<Rejection> deniedSequence(String path) {
+    String lower = path.toLowerCase(Locale.ROOT);
+    for (String sequence : rules.denyUrlSequences()) {
+      if (!sequence.isEmpty() && lower.contains(sequence.toLowerCase(Locale.ROOT))) {
+        return reject(404, "the URL contains a denied sequence");
       }
     }
     return Optional.empty();
