@@ -55,15 +55,15 @@ final class RequestFilter {
 
   /**
    * Checks the decoded path: denied sequences again (IIS matches them in the normalised URL, so
-   * {@code %73ecret} is {@code secret}), hidden segments and file extensions.
+   * {@code %73ecret} is {@code secret}), hidden segments and denied extensions. Allowed extensions
+   * wait for {@link #checkServed}.
    */
   Optional<Rejection> checkDecoded(RequestPath.Decoded path) {
     Optional<Rejection> denied = deniedSequence(path.decodedPath());
     if (denied.isPresent()) {
       return denied;
     }
-    List<String> segments = path.segments();
-    for (String segment : segments) {
+    for (String segment : path.segments()) {
       String lower = segment.toLowerCase(Locale.ROOT);
       if (rules.hiddenSegments().contains(lower)) {
         return reject(404, "the URL contains a hidden segment");
@@ -74,10 +74,26 @@ final class RequestFilter {
         }
       }
     }
-    if (!rules.allowedExtensions().isEmpty() && !segments.isEmpty()) {
-      String last = segments.get(segments.size() - 1).toLowerCase(Locale.ROOT);
-      int dot = last.lastIndexOf('.');
-      if (dot > 0 && !rules.allowedExtensions().contains(last.substring(dot))) {
+    return Optional.empty();
+  }
+
+  /**
+   * Checks {@code allowed-extensions} against what a request is answered with, once that is known:
+   * the file served or the script run, never the URL's last segment, which may be PATH_INFO
+   * ({@code /cgi-bin/tool.sh/x.html} runs {@code tool.sh}). A name without an extension passes
+   * only when {@code "."} is listed, and a leading dot starts an extension ({@code .bashrc}), as
+   * with IIS's {@code fileExtensions allowUnlisted="false"}.
+   *
+   * @param names the file's names: as the URL reached it and, for a symlink, the file it leads to
+   */
+  Optional<Rejection> checkServed(List<String> names) {
+    if (rules.allowedExtensions().isEmpty()) {
+      return Optional.empty();
+    }
+    for (String name : names) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      int dot = lower.lastIndexOf('.');
+      if (!rules.allowedExtensions().contains(dot < 0 ? "." : lower.substring(dot))) {
         return reject(404, "the URL names a file of a kind that is not allowed");
       }
     }

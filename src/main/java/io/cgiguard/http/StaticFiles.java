@@ -27,6 +27,7 @@ import org.eclipse.jetty.util.Callback;
 final class StaticFiles extends Handler.Abstract {
 
   private final GatewayConfig.Site rules;
+  private final RequestFilter filter;
   private final Map<Path, Handler> byBase = new LinkedHashMap<>();
   private final GatewayPages pages;
   private final List<GatewayConfig.Mount> mounts;
@@ -40,6 +41,7 @@ final class StaticFiles extends Handler.Abstract {
       GatewayPages pages) {
     super(InvocationType.BLOCKING);
     this.rules = config.site();
+    this.filter = new RequestFilter(config.request());
     this.pages = pages;
     this.mounts = config.mounts();
     this.realMountDirs = List.copyOf(realMountDirs);
@@ -81,10 +83,18 @@ final class StaticFiles extends Handler.Abstract {
   }
 
   /**
-   * Serves {@code file}, which lies below {@code base}, or answers why not.
+   * Serves {@code file}, which lies below {@code base}, or answers why not: 404 when
+   * {@code [request] allowed-extensions} does not list its kind, 403 when it is a script.
    */
   void serve(Request request, Response response, Callback callback, String requestId, Path base,
       Path file) throws Exception {
+    Optional<RequestFilter.Rejection> unlisted = filter.checkServed(List.of(
+        file.getFileName().toString(), FileRoles.realPath(file).getFileName().toString()));
+    if (unlisted.isPresent()) {
+      pages.refuse(request, response, callback, requestId, unlisted.get().status(),
+          unlisted.get().reason());
+      return;
+    }
     Optional<String> refusal = refusal(file);
     if (refusal.isPresent()) {
       pages.refuse(request, response, callback, requestId, 403, refusal.get());

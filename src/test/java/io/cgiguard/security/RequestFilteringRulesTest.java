@@ -17,9 +17,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code [request] deny-url-sequences} holds however the URL is spelled: a denied sequence is
- * found in the decoded path as in the raw one, regardless of case (IIS matches the normalised
- * URL).
+ * {@code [request] deny-url-sequences} and {@code allowed-extensions} hold however the URL is
+ * spelled: a denied sequence is found in the decoded path as in the raw one, regardless of case
+ * (IIS matches the normalised URL), and the allowed extensions are those of the file served or
+ * the script run, never of PATH_INFO; a name without an extension passes only when {@code "."} is
+ * listed, as with IIS's {@code fileExtensions allowUnlisted="false"}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RequestFilteringRulesTest {
@@ -76,6 +78,38 @@ class RequestFilteringRulesTest {
             .doesNotContain("secret file").doesNotContain("secret directory");
       }
       assertThat(served.get("/PAGE.html").body()).isEqualTo("plain page\n");
+    }
+  }
+
+  @Test
+  void onlyTheListedExtensionsOfWhatIsServedOrRunPass() throws Exception {
+    try (TestGateway served = serve("""
+        [request]
+        allowed-extensions = [".html", ".txt", ".htm"]
+        """)) {
+      assertThat(served.get("/page.html").statusCode()).isEqualTo(200);
+      assertThat(served.get("/app/").body()).isEqualTo("index of the app\n");
+      for (String path : new String[] {"/README", "/.hiddenrc", "/cgi-bin/hello.sh/x.txt",
+          "/cgi-bin/hello.sh", "/app/run.PL/x.html", "/app/run.PL"}) {
+        HttpResponse<String> response = served.get(path);
+
+        assertThat(response.statusCode()).as(path).isEqualTo(404);
+        assertThat(response.body()).as(path).contains("not allowed")
+            .doesNotContain("readme").doesNotContain("dot file").doesNotContain("hello")
+            .doesNotContain("perl ran");
+      }
+    }
+  }
+
+  @Test
+  void aNameWithoutAnExtensionPassesWhenTheDotIsListed() throws Exception {
+    try (TestGateway served = serve("""
+        [request]
+        allowed-extensions = [".", ".txt"]
+        """)) {
+      assertThat(served.get("/README").body()).isEqualTo("readme without an extension\n");
+      assertThat(served.get("/page.html").statusCode()).isEqualTo(404);
+      assertThat(served.get("/.hiddenrc").statusCode()).isEqualTo(404);
     }
   }
 
