@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
@@ -45,8 +46,26 @@ final class GatewayErrorHandler extends ErrorHandler {
       callback.failed(cause != null ? cause : new IllegalStateException(message));
       return;
     }
+    // A 416 says how long the file is (RFC 9110 section 15.5.17): that survives the reset.
+    String contentRange = code == HttpStatus.RANGE_NOT_SATISFIABLE_416
+        ? response.getHeaders().get(HttpHeader.CONTENT_RANGE) : null;
     response.reset();
+    if (contentRange != null) {
+      response.getHeaders().put(HttpHeader.CONTENT_RANGE, contentRange);
+    }
     pages.get().refuse(request, response, callback, requestId, code, reason(code, message));
+  }
+
+  /**
+   * An answer without a body (a 304 for a static file) gets no Cache-Control of Jetty's: a cache
+   * copies a 304's fields onto the response it stored (RFC 9111 section 4.3.4), so its
+   * {@code no-store} would stick to the file. Every page with a body sets its own.
+   */
+  @Override
+  protected void generateCacheControl(Response response) {
+    if (!HttpStatus.hasNoBody(response.getStatus())) {
+      super.generateCacheControl(response);
+    }
   }
 
   /** A request Jetty refused is the client's doing; anything else is the gateway's, with a trace. */

@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.ResourceService;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -75,12 +77,30 @@ final class JettyAssembly {
   }
 
   static Handler statics(Path docroot, List<String> indexFiles) {
-    ResourceHandler resources = new ResourceHandler();
+    ResourceHandler resources = new StaticResources();
     resources.setBaseResource(ResourceFactory.root().newResource(docroot));
     resources.setDirAllowed(false);
     resources.setWelcomeFiles(indexFiles);
     resources.setEtags(true);
     return new WithoutPathParameters(resources);
+  }
+
+  /** Jetty's resource handling, with the fields a 304 must carry (RFC 9110 section 15.4.5). */
+  private static final class StaticResources extends ResourceHandler {
+
+    @Override
+    protected ResourceService newResourceService() {
+      return new ResourceService() {
+        /** Jetty sends the ETag with a 304 for If-None-Match, not for If-Modified-Since. */
+        @Override
+        protected void putNotModifiedHeaders(Response response, HttpContent content) {
+          super.putNotModifiedHeaders(response, content);
+          if (isEtags() && content.getETag() != null) {
+            response.getHeaders().put(content.getETag());
+          }
+        }
+      };
+    }
   }
 
   /**
