@@ -3,6 +3,7 @@ package io.cgiguard.http;
 import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.plan.FileRoles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves files that a resolver has already chosen, from the docroot or a mapped mount's
@@ -25,6 +28,8 @@ import org.eclipse.jetty.util.Callback;
  * extension, is refused ({@code [static]} widens or narrows both rules).
  */
 final class StaticFiles extends Handler.Abstract {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StaticFiles.class);
 
   private final GatewayConfig.Site rules;
   private final RequestFilter filter;
@@ -84,7 +89,8 @@ final class StaticFiles extends Handler.Abstract {
 
   /**
    * Serves {@code file}, which lies below {@code base}, or answers why not: 404 when
-   * {@code [request] allowed-extensions} does not list its kind, 403 when it is a script.
+   * {@code [request] allowed-extensions} does not list its kind, 403 when it is a script or the
+   * gateway's user may not read it.
    */
   void serve(Request request, Response response, Callback callback, String requestId, Path base,
       Path file) throws Exception {
@@ -105,6 +111,13 @@ final class StaticFiles extends Handler.Abstract {
       response.getHeaders().put("Allow", "GET, HEAD");
       pages.refuse(request, response, callback, requestId, 405,
           "the method " + method + " is not allowed for a static file");
+      return;
+    }
+    if (!Files.isReadable(file)) {
+      // Anyone may ask for it again and again: one short line, at DEBUG, and no stack trace.
+      LOG.debug("request {}: {} is not readable by the gateway's user", requestId, file);
+      pages.refuse(request, response, callback, requestId, 403,
+          "the gateway cannot read this file");
       return;
     }
     Handler resources = byBase.get(base);
