@@ -92,6 +92,19 @@ class StaticFileAnswersTest {
     assertThat(response.body()).doesNotContain(TEXT);
   }
 
+  @Test
+  void aMountUrlWithoutItsSlashIsRedirectedToIt() throws Exception {
+    HttpResponse<String> bare = gateway.get("/app");
+    HttpResponse<String> query = gateway.get("/app?x=1&y=%20");
+
+    assertThat(bare.statusCode()).isEqualTo(301);
+    assertThat(bare.headers().firstValue("Location")).hasValue("/app/");
+    assertThat(bare.body()).doesNotContain("index of the app");
+    assertThat(query.statusCode()).isEqualTo(301);
+    assertThat(query.headers().firstValue("Location")).hasValue("/app/?x=1&y=%20");
+    assertThat(gateway.get("/app/").body()).isEqualTo("index of the app\n");
+  }
+
   private static Path directory(Path dir) throws IOException {
     Files.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
