@@ -128,10 +128,13 @@ final class StaticFiles extends Handler.Abstract {
     }
     List<String> encoded = new ArrayList<>();
     for (Path part : relative) {
-      encoded.add(RequestPath.encodeSegment(part.toString()));
+      // A ";" is part of the name here; raw, Jetty would read it as a path parameter (and the
+      // resource handler declines any path with one), so it is sent encoded.
+      encoded.add(RequestPath.encodeSegment(part.toString()).replace(";", "%3B"));
     }
-    HttpURI target = HttpURI.build(request.getHttpURI()).path("/" + String.join("/", encoded))
-        .asImmutable();
+    // Jetty split a raw ";" off as a parameter, which it would append to the new path again.
+    HttpURI target = HttpURI.build(request.getHttpURI()).param(null)
+        .path("/" + String.join("/", encoded)).asImmutable();
     response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
     if (!resources.handle(new Retargeted(request, target), response, callback)) {
       pages.refuse(request, response, callback, requestId, 404, "no such file");

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StaticFileAnswersTest {
 
+  private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String TEXT = "a plain static file\n";
 
   @TempDir
@@ -90,6 +92,17 @@ class StaticFileAnswersTest {
     assertThat(response.headers().firstValue("Content-Range"))
         .hasValue("bytes */" + TEXT.length());
     assertThat(response.body()).doesNotContain(TEXT);
+  }
+
+  @Test
+  void aNameWithASemicolonIsServed() throws Exception {
+    for (String path : List.of("/a;b.txt", "/a%3bb.txt", "/a%3Bb.txt")) {
+      String answer = gateway.raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: close\r\n\r\n", WAIT);
+
+      assertThat(answer).as(path).startsWith("HTTP/1.1 200 ")
+          .endsWith("\r\n\r\nsemicolon in the name\n");
+    }
   }
 
   @Test
