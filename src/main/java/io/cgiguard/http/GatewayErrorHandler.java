@@ -32,7 +32,7 @@ final class GatewayErrorHandler extends ErrorHandler {
   @Override
   protected void generateResponse(Request request, Response response, int code, String message,
       Throwable cause, Callback callback) {
-    String requestId = ids.next(null);
+    String requestId = requestId(request);
     if (cause instanceof EofException clientGone) {
       // The client (or the front server) went away: no page can reach it, and it is nobody's
       // failure but the connection's; the request's own log line already said so.
@@ -66,6 +66,19 @@ final class GatewayErrorHandler extends ErrorHandler {
     if (!HttpStatus.hasNoBody(response.getStatus())) {
       super.generateCacheControl(response);
     }
+  }
+
+  /**
+   * @return the id the gateway gave the request when it arrived, which its access log line
+   *     names; a new one (then logged with it) for a request Jetty refused before that
+   */
+  private String requestId(Request request) {
+    if (request.getAttribute(AccessLog.REQUEST_ID) instanceof String known) {
+      return known;
+    }
+    String requestId = ids.next(null);
+    request.setAttribute(AccessLog.REQUEST_ID, requestId);
+    return requestId;
   }
 
   /** A request Jetty refused is the client's doing; anything else is the gateway's, with a trace. */

@@ -2,9 +2,12 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.Polling;
 import io.cgiguard.config.ConfigLoader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +100,22 @@ class StaticFileAnswersTest {
   }
 
   @Test
+  void anAnswerJettyMakesCarriesTheRequestIdTheAccessLogNames() throws Exception {
+    HttpResponse<String> failed = gateway.get("/static.txt?precondition", "If-Match",
+        "\"no-such-tag\"");
+    HttpResponse<String> range = gateway.get("/static.txt?range", "Range", "bytes=1000-2000");
+
+    assertThat(failed.statusCode()).isEqualTo(412);
+    assertThat(range.statusCode()).isEqualTo(416);
+    for (HttpResponse<String> response : List.of(failed, range)) {
+      String id = response.headers().firstValue(GatewayPages.REQUEST_ID).orElseThrow();
+      String query = response.uri().getQuery();
+      assertThat(loggedId("/static.txt?" + query)).as(query).isEqualTo(id);
+      assertThat(response.body()).as(query).contains(id);
+    }
+  }
+
+  @Test
   void aNameWithASemicolonIsServed() throws Exception {
     for (String path : List.of("/a;b.txt", "/a%3bb.txt", "/a%3Bb.txt")) {
       String answer = gateway.raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
@@ -116,6 +137,25 @@ class StaticFileAnswersTest {
     assertThat(query.statusCode()).isEqualTo(301);
     assertThat(query.headers().firstValue("Location")).hasValue("/app/?x=1&y=%20");
     assertThat(gateway.get("/app/").body()).isEqualTo("index of the app\n");
+  }
+
+  /** @return the id the access log wrote for the request whose target is {@code target} */
+  private static String loggedId(String target) throws InterruptedException {
+    Pattern line = Pattern.compile("\"GET " + Pattern.quote(target) + " HTTP/1.1\" .* id=(\\S+) ");
+    assertThat(Polling.eventually(WAIT, () -> lines().stream()
+        .anyMatch(l -> line.matcher(l).find()))).as("a line for %s in %s", target, lines())
+        .isTrue();
+    Matcher found = lines().stream().map(line::matcher).filter(Matcher::find).findFirst()
+        .orElseThrow();
+    return found.group(1);
+  }
+
+  private static List<String> lines() {
+    try {
+      return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Path directory(Path dir) throws IOException {
