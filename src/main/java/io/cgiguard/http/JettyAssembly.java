@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
@@ -85,8 +86,29 @@ final class JettyAssembly {
     return new WithoutPathParameters(resources);
   }
 
-  /** Jetty's resource handling, with the fields a 304 must carry (RFC 9110 section 15.4.5). */
+  /**
+   * Jetty's resource handling, with the fields a 304 must carry (RFC 9110 section 15.4.5) and a
+   * content type for every file.
+   */
   private static final class StaticResources extends ResourceHandler {
+
+    /**
+     * Jetty's table, and {@code application/octet-stream} for a name it does not know ({@code
+     * README}, {@code upload.xyz}): without a type, a browser sniffs, and renders an uploaded file
+     * that looks like HTML as a page of the site.
+     */
+    private static final MimeTypes TYPES = new MimeTypes(MimeTypes.DEFAULTS) {
+      @Override
+      public String getMimeByExtension(String filename) {
+        String type = super.getMimeByExtension(filename);
+        return type != null ? type : "application/octet-stream";
+      }
+    };
+
+    @Override
+    public MimeTypes getMimeTypes() {
+      return TYPES;
+    }
 
     @Override
     protected ResourceService newResourceService() {

@@ -136,6 +136,8 @@ final class StaticFiles extends Handler.Abstract {
     HttpURI target = HttpURI.build(request.getHttpURI()).param(null)
         .path("/" + String.join("/", encoded)).asImmutable();
     response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
+    // The type is Jetty's by the name, application/octet-stream when it knows none: never sniffed.
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
     if (!resources.handle(new Retargeted(request, target), response, callback)) {
       pages.refuse(request, response, callback, requestId, 404, "no such file");
     }

@@ -116,6 +116,22 @@ class StaticFileAnswersTest {
   }
 
   @Test
+  void aFileOfUnknownKindIsSentAsOctetsTheBrowserMayNotSniff() throws Exception {
+    for (String path : List.of("/README", "/file.unknownext")) {
+      HttpResponse<String> response = gateway.get(path);
+
+      assertThat(response.statusCode()).as(path).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).as(path)
+          .hasValue("application/octet-stream");
+      assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path)
+          .hasValue("nosniff");
+    }
+    HttpResponse<String> page = gateway.get("/page.html");
+    assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+    assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+  }
+
+  @Test
   void aNameWithASemicolonIsServed() throws Exception {
     for (String path : List.of("/a;b.txt", "/a%3bb.txt", "/a%3Bb.txt")) {
       String answer = gateway.raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
