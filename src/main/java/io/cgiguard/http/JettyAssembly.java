@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http.content.HttpContent;
@@ -113,6 +115,25 @@ final class JettyAssembly {
     @Override
     protected ResourceService newResourceService() {
       return new ResourceService() {
+        /**
+         * {@code If-None-Match: *} is false for a file that exists, so a GET or HEAD of it is
+         * answered 304 (RFC 9110 section 13.1.2); Jetty compares the star as a tag and serves.
+         */
+        @Override
+        protected boolean handleConditionalHeaders(Request request, Response response,
+            HttpContent content, Callback callback) throws IOException {
+          if (super.handleConditionalHeaders(request, response, content, callback)) {
+            return true;
+          }
+          String ifNoneMatch = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+          if (ifNoneMatch == null || !ifNoneMatch.trim().equals("*")) {
+            return false;
+          }
+          putNotModifiedHeaders(response, content);
+          writeHttpError(request, response, callback, HttpStatus.NOT_MODIFIED_304);
+          return true;
+        }
+
         /** Jetty sends the ETag with a 304 for If-None-Match, not for If-Modified-Since. */
         @Override
         protected void putNotModifiedHeaders(Response response, HttpContent content) {

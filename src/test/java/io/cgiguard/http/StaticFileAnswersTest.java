@@ -100,6 +100,16 @@ class StaticFileAnswersTest {
   }
 
   @Test
+  void ifNoneMatchAnyOnAFileThatExistsIsNotModified() throws Exception {
+    HttpResponse<String> response = gateway.get("/static.txt", "If-None-Match", "*");
+
+    assertThat(response.statusCode()).isEqualTo(304);
+    assertThat(response.headers().firstValue("ETag")).isPresent();
+    assertThat(response.headers().allValues("Cache-Control")).isEmpty();
+    assertThat(response.body()).isEmpty();
+  }
+
+  @Test
   void anAnswerJettyMakesCarriesTheRequestIdTheAccessLogNames() throws Exception {
     HttpResponse<String> failed = gateway.get("/static.txt?precondition", "If-Match",
         "\"no-such-tag\"");
