@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -143,18 +145,45 @@ final class StaticFiles extends Handler.Abstract {
     }
   }
 
-  /** The request with its path replaced by the file's own, as the resolver spelled it. */
+  /**
+   * The request with its path replaced by the file's own, as the resolver spelled it, and without
+   * a {@code Range} that must be ignored.
+   */
   private static final class Retargeted extends Request.Wrapper {
     private final HttpURI target;
+    private final HttpFields headers;
 
     Retargeted(Request request, HttpURI target) {
       super(request);
       this.target = target;
+      this.headers = withoutIgnoredRange(request.getHeaders());
     }
 
     @Override
     public HttpURI getHttpURI() {
       return target;
+    }
+
+    @Override
+    public HttpFields getHeaders() {
+      return headers;
+    }
+
+    /**
+     * A range in a unit other than bytes is ignored (RFC 9110 section 14.2), where Jetty answers
+     * 416; and an {@code If-Range} with a weak tag is false, since it compares strongly (section
+     * 13.1.5), so the whole file is sent, where Jetty sends the part.
+     */
+    private static HttpFields withoutIgnoredRange(HttpFields fields) {
+      String range = fields.get(HttpHeader.RANGE);
+      if (range == null) {
+        return fields;
+      }
+      String ifRange = fields.get(HttpHeader.IF_RANGE);
+      boolean bytes = range.trim().regionMatches(true, 0, "bytes=", 0, 6);
+      boolean weak = ifRange != null && ifRange.trim().startsWith("W/");
+      return bytes && !weak ? fields
+          : HttpFields.build(fields).remove(HttpHeader.RANGE).asImmutable();
     }
   }
 }

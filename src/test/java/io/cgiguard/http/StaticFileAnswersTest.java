@@ -110,6 +110,24 @@ class StaticFileAnswersTest {
   }
 
   @Test
+  void aRangeIsAnsweredWithAPartOnlyInBytesAndUnderAStrongValidator() throws Exception {
+    String etag = gateway.get("/static.txt").headers().firstValue("ETag").orElseThrow();
+    String weak = etag.startsWith("W/") ? etag : "W/" + etag;
+
+    HttpResponse<String> part = gateway.get("/static.txt", "Range", "bytes=0-4");
+    HttpResponse<String> items = gateway.get("/static.txt", "Range", "items=0-1");
+    HttpResponse<String> underWeak = gateway.get("/static.txt", "Range", "bytes=0-4",
+        "If-Range", weak);
+
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.body()).isEqualTo(TEXT.substring(0, 5));
+    assertThat(items.statusCode()).as("an unknown range unit is ignored").isEqualTo(200);
+    assertThat(items.body()).isEqualTo(TEXT);
+    assertThat(underWeak.statusCode()).as("If-Range compares strongly").isEqualTo(200);
+    assertThat(underWeak.body()).isEqualTo(TEXT);
+  }
+
+  @Test
   void anAnswerJettyMakesCarriesTheRequestIdTheAccessLogNames() throws Exception {
     HttpResponse<String> failed = gateway.get("/static.txt?precondition", "If-Match",
         "\"no-such-tag\"");
