@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * walk goes from the directory to the first regular file; when a mapping runs that file, what
  * follows it is PATH_INFO (RFC 3875 section 3.3); any other file is static and has nothing after
  * it. A path that ends at a directory leads to its first index file that exists, which runs when
- * a mapping matches it; a directory itself never runs.
+ * a mapping matches it; a directory itself never runs. A directory without its final {@code /},
+ * the directory of the prefix itself included, is redirected to it.
  *
  * <p>It only inspects the file system; it never opens a file.
  */
@@ -88,7 +89,8 @@ public final class SiteResolver {
     }
     String dirUrl = urlPath(urlPrefix, segments, segments.size());
     dirUrl = dirUrl.endsWith("/") ? dirUrl : dirUrl + "/";
-    if (!segments.isEmpty() && !trailingSlash) {
+    if (!trailingSlash && !dirUrl.equals("/")) {
+      // The mount's own URL too: /app serves nothing, /app/ its index, so relative links work.
       return new DirectoryRedirect(dirUrl);
     }
     if (!inside(realDir, current, followSymlinksOutside)) {

@@ -85,9 +85,7 @@ public final class CheckCommand implements Callable<Integer> {
     Optional<GatewayConfig.HandlerMapping> mapping =
         ScriptCommand.mapping(mount, file.getFileName().toString());
     if (!runs(mount, file)) {
-      Optional<String> never = FileRoles.staticRefusal(config.site(), file);
-      out.println(file + ": " + never.map(why -> "never served (403): " + why)
-          .orElse("static file"));
+      out.println(file + ": " + staticRole(config, file));
       return Optional.empty();
     }
     Optional<String> refused = FileRoles.notRunnable(mapping, file,
@@ -121,10 +119,18 @@ public final class CheckCommand implements Callable<Integer> {
           .sorted().toList();
     }
     for (Path file : files) {
-      out.println(file + ": " + FileRoles.staticRefusal(config.site(), file)
-          .map(why -> "never served (403): " + why).orElse("static file"));
+      out.println(file + ": " + staticRole(config, file));
     }
     return files.size();
+  }
+
+  /** @return what the gateway does with a file it would serve as it is: serve it, or refuse */
+  private static String staticRole(GatewayConfig config, Path file) {
+    List<Path> realMountDirs = config.mounts().stream()
+        .map(m -> FileRoles.realPath(m.dir())).toList();
+    return FileRoles.mountRuns(config.mounts(), realMountDirs, file)
+        .or(() -> FileRoles.staticRefusal(config.site(), file))
+        .map(why -> "never served (403): " + why).orElse("static file");
   }
 
   /** In a mapped mount only the files a mapping matches run; in a script directory all do. */

@@ -46,6 +46,7 @@ final class CgiHandler {
   private final ScriptPlans plans;
   private final ScriptRelay relay;
   private final MountFiles files;
+  private final RequestFilter filter;
 
   CgiHandler(GatewayConfig.Mount mount, Path realMountDir, GatewayParts parts, Redirects redirects,
       MountFiles files) {
@@ -56,6 +57,7 @@ final class CgiHandler {
     this.plans = new ScriptPlans(parts.config());
     this.relay = new ScriptRelay(parts, redirects);
     this.files = files;
+    this.filter = new RequestFilter(parts.config().request());
   }
 
   String urlPrefix() {
@@ -116,6 +118,16 @@ final class CgiHandler {
 
   private void run(Request request, Response response, Callback callback, String requestId,
       Resolution.Found script, Optional<Map<String, String>> forwarded) throws Exception {
+    // Judged as the URL named it and as the file it is; a front server may name no URL.
+    String urlName = script.scriptName().substring(script.scriptName().lastIndexOf('/') + 1);
+    String fileName = script.scriptFile().getFileName().toString();
+    Optional<RequestFilter.Rejection> unlisted = filter.checkServed(
+        urlName.isEmpty() ? List.of(fileName) : List.of(urlName, fileName));
+    if (unlisted.isPresent()) {
+      parts.pages().refuse(request, response, callback, requestId, unlisted.get().status(),
+          unlisted.get().reason());
+      return;
+    }
     String rawQuery = request.getHttpURI().getQuery();
     ScriptCommand.Command command = commands.build(mount, script.scriptFile(), rawQuery);
     Optional<GatewayConfig.HandlerMapping> mapping = command.mapping();

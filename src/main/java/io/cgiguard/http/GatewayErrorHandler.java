@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
@@ -31,7 +32,7 @@ final class GatewayErrorHandler extends ErrorHandler {
   @Override
   protected void generateResponse(Request request, Response response, int code, String message,
       Throwable cause, Callback callback) {
-    String requestId = ids.next(null);
+    String requestId = requestId(request);
     if (cause instanceof EofException clientGone) {
       // The client (or the front server) went away: no page can reach it, and it is nobody's
       // failure but the connection's; the request's own log line already said so.
@@ -45,8 +46,39 @@ final class GatewayErrorHandler extends ErrorHandler {
       callback.failed(cause != null ? cause : new IllegalStateException(message));
       return;
     }
+    // A 416 says how long the file is (RFC 9110 section 15.5.17): that survives the reset.
+    String contentRange = code == HttpStatus.RANGE_NOT_SATISFIABLE_416
+        ? response.getHeaders().get(HttpHeader.CONTENT_RANGE) : null;
     response.reset();
+    if (contentRange != null) {
+      response.getHeaders().put(HttpHeader.CONTENT_RANGE, contentRange);
+    }
     pages.get().refuse(request, response, callback, requestId, code, reason(code, message));
+  }
+
+  /**
+   * An answer without a body (a 304 for a static file) gets no Cache-Control of Jetty's: a cache
+   * copies a 304's fields onto the response it stored (RFC 9111 section 4.3.4), so its
+   * {@code no-store} would stick to the file. Every page with a body sets its own.
+   */
+  @Override
+  protected void generateCacheControl(Response response) {
+    if (!HttpStatus.hasNoBody(response.getStatus())) {
+      super.generateCacheControl(response);
+    }
+  }
+
+  /**
+   * @return the id the gateway gave the request when it arrived, which its access log line
+   *     names; a new one (then logged with it) for a request Jetty refused before that
+   */
+  private String requestId(Request request) {
+    if (request.getAttribute(AccessLog.REQUEST_ID) instanceof String known) {
+      return known;
+    }
+    String requestId = ids.next(null);
+    request.setAttribute(AccessLog.REQUEST_ID, requestId);
+    return requestId;
   }
 
   /** A request Jetty refused is the client's doing; anything else is the gateway's, with a trace. */

@@ -94,7 +94,7 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
       return true;
     }
     RequestPath.Decoded decoded = (RequestPath.Decoded) path;
-    rejection = filter.checkSegments(decoded.segments());
+    rejection = filter.checkDecoded(decoded);
     if (rejection.isPresent()) {
       pages.refuse(request, response, callback, requestId, rejection.get().status(),
           rejection.get().reason());

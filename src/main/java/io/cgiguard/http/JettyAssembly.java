@@ -5,12 +5,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.ResourceService;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -75,12 +80,70 @@ final class JettyAssembly {
   }
 
   static Handler statics(Path docroot, List<String> indexFiles) {
-    ResourceHandler resources = new ResourceHandler();
+    ResourceHandler resources = new StaticResources();
     resources.setBaseResource(ResourceFactory.root().newResource(docroot));
     resources.setDirAllowed(false);
     resources.setWelcomeFiles(indexFiles);
     resources.setEtags(true);
     return new WithoutPathParameters(resources);
+  }
+
+  /**
+   * Jetty's resource handling, with the fields a 304 must carry (RFC 9110 section 15.4.5) and a
+   * content type for every file.
+   */
+  private static final class StaticResources extends ResourceHandler {
+
+    /**
+     * Jetty's table, and {@code application/octet-stream} for a name it does not know ({@code
+     * README}, {@code upload.xyz}): without a type, a browser sniffs, and renders an uploaded file
+     * that looks like HTML as a page of the site.
+     */
+    private static final MimeTypes TYPES = new MimeTypes(MimeTypes.DEFAULTS) {
+      @Override
+      public String getMimeByExtension(String filename) {
+        String type = super.getMimeByExtension(filename);
+        return type != null ? type : "application/octet-stream";
+      }
+    };
+
+    @Override
+    public MimeTypes getMimeTypes() {
+      return TYPES;
+    }
+
+    @Override
+    protected ResourceService newResourceService() {
+      return new ResourceService() {
+        /**
+         * {@code If-None-Match: *} is false for a file that exists, so a GET or HEAD of it is
+         * answered 304 (RFC 9110 section 13.1.2); Jetty compares the star as a tag and serves.
+         */
+        @Override
+        protected boolean handleConditionalHeaders(Request request, Response response,
+            HttpContent content, Callback callback) throws IOException {
+          if (super.handleConditionalHeaders(request, response, content, callback)) {
+            return true;
+          }
+          String ifNoneMatch = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+          if (ifNoneMatch == null || !ifNoneMatch.trim().equals("*")) {
+            return false;
+          }
+          putNotModifiedHeaders(response, content);
+          writeHttpError(request, response, callback, HttpStatus.NOT_MODIFIED_304);
+          return true;
+        }
+
+        /** Jetty sends the ETag with a 304 for If-None-Match, not for If-Modified-Since. */
+        @Override
+        protected void putNotModifiedHeaders(Response response, HttpContent content) {
+          super.putNotModifiedHeaders(response, content);
+          if (isEtags() && content.getETag() != null) {
+            response.getHeaders().put(content.getETag());
+          }
+        }
+      };
+    }
   }
 
   /**

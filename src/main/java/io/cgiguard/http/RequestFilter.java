@@ -1,5 +1,6 @@
 package io.cgiguard.http;
 
+import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.config.GatewayConfig.RequestFiltering;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +10,8 @@ import java.util.Optional;
  * Request filtering in the spirit of IIS's {@code requestFiltering}: limits on the URL, the query,
  * the header block and the body, and URLs that are never served (hidden segments such as
  * {@code .git}, backup-file extensions, denied sequences). Applied to every request, before any
- * routing, so that static files, scripts and redirects are filtered alike.
+ * routing, so that static files, scripts and redirects are filtered alike; a denied sequence is
+ * looked for in the raw path and in the decoded one.
  */
 final class RequestFilter {
 
@@ -22,7 +24,10 @@ final class RequestFilter {
     this.rules = rules;
   }
 
-  /** Checks what is known before the path is decoded: sizes of the request's parts. */
+  /**
+   * Checks what is known before the path is decoded: sizes of the request's parts, and denied
+   * sequences as the client spelled them.
+   */
   Optional<Rejection> checkHead(String rawPath, String rawQuery, int headerCount,
       long headerBytes, long contentLength) {
     if (rawPath.length() > rules.maxUrlLength()) {
@@ -45,17 +50,20 @@ final class RequestFilter {
       return reject(413, "the request body is " + contentLength + " bytes; the limit is "
           + rules.maxBodyBytes());
     }
-    for (String sequence : rules.denyUrlSequences()) {
-      if (!sequence.isEmpty() && rawPath.contains(sequence)) {
-        return reject(404, "the URL contains a denied sequence");
-      }
-    }
-    return Optional.empty();
+    return deniedSequence(rawPath);
   }
 
-  /** Checks the decoded path segments: hidden segments and file extensions. */
-  Optional<Rejection> checkSegments(List<String> segments) {
-    for (String segment : segments) {
+  /**
+   * Checks the decoded path: denied sequences again (IIS matches them in the normalised URL, so
+   * {@code %73ecret} is {@code secret}), hidden segments and denied extensions. Allowed extensions
+   * wait for {@link #checkServed}.
+   */
+  Optional<Rejection> checkDecoded(RequestPath.Decoded path) {
+    Optional<Rejection> denied = deniedSequence(path.decodedPath());
+    if (denied.isPresent()) {
+      return denied;
+    }
+    for (String segment : path.segments()) {
       String lower = segment.toLowerCase(Locale.ROOT);
       if (rules.hiddenSegments().contains(lower)) {
         return reject(404, "the URL contains a hidden segment");
@@ -66,11 +74,38 @@ final class RequestFilter {
         }
       }
     }
-    if (!rules.allowedExtensions().isEmpty() && !segments.isEmpty()) {
-      String last = segments.get(segments.size() - 1).toLowerCase(Locale.ROOT);
-      int dot = last.lastIndexOf('.');
-      if (dot > 0 && !rules.allowedExtensions().contains(last.substring(dot))) {
+    return Optional.empty();
+  }
+
+  /**
+   * Checks {@code allowed-extensions} against what a request is answered with, once that is known:
+   * the file served or the script run, never the URL's last segment, which may be PATH_INFO
+   * ({@code /cgi-bin/tool.sh/x.html} runs {@code tool.sh}). A name without an extension passes
+   * only when {@code "."} is listed, and a leading dot starts an extension ({@code .bashrc}), as
+   * with IIS's {@code fileExtensions allowUnlisted="false"}.
+   *
+   * @param names the file's names: as the URL reached it and, for a symlink, the file it leads to
+   */
+  Optional<Rejection> checkServed(List<String> names) {
+    if (rules.allowedExtensions().isEmpty()) {
+      return Optional.empty();
+    }
+    for (String name : names) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      int dot = lower.lastIndexOf('.');
+      if (!rules.allowedExtensions().contains(dot < 0 ? "." : lower.substring(dot))) {
         return reject(404, "the URL names a file of a kind that is not allowed");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A denied sequence matches regardless of case, as IIS's does and as IIS paths do. */
+  private Optional<Rejection> deniedSequence(String path) {
+    String lower = path.toLowerCase(Locale.ROOT);
+    for (String sequence : rules.denyUrlSequences()) {
+      if (!sequence.isEmpty() && lower.contains(sequence.toLowerCase(Locale.ROOT))) {
+        return reject(404, "the URL contains a denied sequence");
       }
     }
     return Optional.empty();

@@ -3,18 +3,22 @@ package io.cgiguard.http;
 import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.plan.FileRoles;
-import io.cgiguard.plan.ScriptCommand;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves files that a resolver has already chosen, from the docroot or a mapped mount's
@@ -27,13 +31,14 @@ import org.eclipse.jetty.util.Callback;
  */
 final class StaticFiles extends Handler.Abstract {
 
+  private static final Logger LOG = LoggerFactory.getLogger(StaticFiles.class);
+
   private final GatewayConfig.Site rules;
+  private final RequestFilter filter;
   private final Map<Path, Handler> byBase = new LinkedHashMap<>();
   private final GatewayPages pages;
-  private final List<Path> scriptDirs = new ArrayList<>();
-  private final List<MappedDir> mappedDirs = new ArrayList<>();
-
-  private record MappedDir(Path realDir, GatewayConfig.Mount mount) {}
+  private final List<GatewayConfig.Mount> mounts;
+  private final List<Path> realMountDirs;
 
   /**
    * @param bases the real directories files are served from
@@ -43,15 +48,10 @@ final class StaticFiles extends Handler.Abstract {
       GatewayPages pages) {
     super(InvocationType.BLOCKING);
     this.rules = config.site();
+    this.filter = new RequestFilter(config.request());
     this.pages = pages;
-    for (int i = 0; i < config.mounts().size(); i++) {
-      GatewayConfig.Mount mount = config.mounts().get(i);
-      if (mount.mapped()) {
-        mappedDirs.add(new MappedDir(realMountDirs.get(i), mount));
-      } else {
-        scriptDirs.add(realMountDirs.get(i));
-      }
-    }
+    this.mounts = config.mounts();
+    this.realMountDirs = List.copyOf(realMountDirs);
     for (Path base : bases) {
       byBase.computeIfAbsent(base, b -> {
         Handler resources = JettyAssembly.statics(b, List.of());
@@ -81,31 +81,28 @@ final class StaticFiles extends Handler.Abstract {
 
   /**
    * @return why {@code file} may not be served as a static file, or empty when it may: it is a
-   *     script by its mode or extension, or a mount would run it, by whatever URL it was reached
+   *     script by its mode or extension, or a mount would run it, by whatever URL it was reached;
+   *     a symlink is judged as itself and as the file it leads to
    */
   Optional<String> refusal(Path file) {
-    Path real = file.toAbsolutePath();
-    try {
-      real = file.toRealPath();
-    } catch (java.io.IOException e) {
-      // Judged by the path as named.
-    }
-    Path found = real;
-    String name = found.getFileName().toString();
-    if (scriptDirs.stream().anyMatch(found::startsWith)
-        || mappedDirs.stream().anyMatch(m -> found.startsWith(m.realDir())
-            && ScriptCommand.mapping(m.mount(), name).isPresent())) {
-      return Optional.of("a mount runs this file as a program: its source is never served as a "
-          + "static file");
-    }
-    return FileRoles.staticRefusal(rules, file);
+    return FileRoles.mountRuns(mounts, realMountDirs, file)
+        .or(() -> FileRoles.staticRefusal(rules, file));
   }
 
   /**
-   * Serves {@code file}, which lies below {@code base}, or answers why not.
+   * Serves {@code file}, which lies below {@code base}, or answers why not: 404 when
+   * {@code [request] allowed-extensions} does not list its kind, 403 when it is a script or the
+   * gateway's user may not read it.
    */
   void serve(Request request, Response response, Callback callback, String requestId, Path base,
       Path file) throws Exception {
+    Optional<RequestFilter.Rejection> unlisted = filter.checkServed(List.of(
+        file.getFileName().toString(), FileRoles.realPath(file).getFileName().toString()));
+    if (unlisted.isPresent()) {
+      pages.refuse(request, response, callback, requestId, unlisted.get().status(),
+          unlisted.get().reason());
+      return;
+    }
     Optional<String> refusal = refusal(file);
     if (refusal.isPresent()) {
       pages.refuse(request, response, callback, requestId, 403, refusal.get());
@@ -118,6 +115,13 @@ final class StaticFiles extends Handler.Abstract {
           "the method " + method + " is not allowed for a static file");
       return;
     }
+    if (!Files.isReadable(file)) {
+      // Anyone may ask for it again and again: one short line, at DEBUG, and no stack trace.
+      LOG.debug("request {}: {} is not readable by the gateway's user", requestId, file);
+      pages.refuse(request, response, callback, requestId, 403,
+          "the gateway cannot read this file");
+      return;
+    }
     Handler resources = byBase.get(base);
     Path relative = base.relativize(file);
     if (resources == null || relative.startsWith("..")) {
@@ -126,28 +130,60 @@ final class StaticFiles extends Handler.Abstract {
     }
     List<String> encoded = new ArrayList<>();
     for (Path part : relative) {
-      encoded.add(RequestPath.encodeSegment(part.toString()));
+      // A ";" is part of the name here; raw, Jetty would read it as a path parameter (and the
+      // resource handler declines any path with one), so it is sent encoded.
+      encoded.add(RequestPath.encodeSegment(part.toString()).replace(";", "%3B"));
     }
-    HttpURI target = HttpURI.build(request.getHttpURI()).path("/" + String.join("/", encoded))
-        .asImmutable();
+    // Jetty split a raw ";" off as a parameter, which it would append to the new path again.
+    HttpURI target = HttpURI.build(request.getHttpURI()).param(null)
+        .path("/" + String.join("/", encoded)).asImmutable();
     response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
+    // The type is Jetty's by the name, application/octet-stream when it knows none: never sniffed.
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
     if (!resources.handle(new Retargeted(request, target), response, callback)) {
       pages.refuse(request, response, callback, requestId, 404, "no such file");
     }
   }
 
-  /** The request with its path replaced by the file's own, as the resolver spelled it. */
+  /**
+   * The request with its path replaced by the file's own, as the resolver spelled it, and without
+   * a {@code Range} that must be ignored.
+   */
   private static final class Retargeted extends Request.Wrapper {
     private final HttpURI target;
+    private final HttpFields headers;
 
     Retargeted(Request request, HttpURI target) {
       super(request);
       this.target = target;
+      this.headers = withoutIgnoredRange(request.getHeaders());
     }
 
     @Override
     public HttpURI getHttpURI() {
       return target;
+    }
+
+    @Override
+    public HttpFields getHeaders() {
+      return headers;
+    }
+
+    /**
+     * A range in a unit other than bytes is ignored (RFC 9110 section 14.2), where Jetty answers
+     * 416; and an {@code If-Range} with a weak tag is false, since it compares strongly (section
+     * 13.1.5), so the whole file is sent, where Jetty sends the part.
+     */
+    private static HttpFields withoutIgnoredRange(HttpFields fields) {
+      String range = fields.get(HttpHeader.RANGE);
+      if (range == null) {
+        return fields;
+      }
+      String ifRange = fields.get(HttpHeader.IF_RANGE);
+      boolean bytes = range.trim().regionMatches(true, 0, "bytes=", 0, 6);
+      boolean weak = ifRange != null && ifRange.trim().startsWith("W/");
+      return bytes && !weak ? fields
+          : HttpFields.build(fields).remove(HttpHeader.RANGE).asImmutable();
     }
   }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -50,13 +51,45 @@ public final class FileRoles {
         + "script-processor)");
   }
 
-  /** @return why {@code file} may never be served as a static file, or empty when it may */
+  /**
+   * Whether a mount would run {@code file}, whatever URL reached it: it lies in a script directory,
+   * or in a mapped mount whose mappings match its name. Both the link and the file it leads to are
+   * looked at.
+   *
+   * @param realMountDirs the real directory of each of {@code mounts}, in order
+   * @return why {@code file} is never served as a static file, or empty when no mount runs it
+   */
+  public static Optional<String> mountRuns(List<GatewayConfig.Mount> mounts,
+      List<Path> realMountDirs, Path file) {
+    Path link = realPath(file.toAbsolutePath().getParent()).resolve(file.getFileName());
+    for (Path found : List.of(link, realPath(file))) {
+      String name = found.getFileName().toString();
+      for (int i = 0; i < mounts.size(); i++) {
+        GatewayConfig.Mount mount = mounts.get(i);
+        if (found.startsWith(realMountDirs.get(i))
+            && (!mount.mapped() || ScriptCommand.mapping(mount, name).isPresent())) {
+          return Optional.of("a mount runs this file as a program: its source is never served "
+              + "as a static file");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A symlink is judged by its own name and by the name of the file it leads to, since what it
+   * serves is that file: {@code notes.txt -> report.pl} is Perl source.
+   *
+   * @return why {@code file} may never be served as a static file, or empty when it may
+   */
   public static Optional<String> staticRefusal(GatewayConfig.Site rules, Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    for (String extension : rules.refuseExtensions()) {
-      if (name.endsWith(extension)) {
-        return Optional.of("a " + extension + " file is a script: its source is never served "
-            + "as a static file");
+    for (Path named : List.of(file, realPath(file))) {
+      String name = named.getFileName().toString().toLowerCase(Locale.ROOT);
+      for (String extension : rules.refuseExtensions()) {
+        if (name.endsWith(extension)) {
+          return Optional.of("a " + extension + " file is a script: its source is never served "
+              + "as a static file");
+        }
       }
     }
     if (rules.refuseExecutable() && hasExecuteBit(file)) {
@@ -64,5 +97,14 @@ public final class FileRoles {
           + "served as a static file");
     }
     return Optional.empty();
+  }
+
+  /** @return the file a path leads to once symlinks are resolved, or the path when it cannot */
+  public static Path realPath(Path file) {
+    try {
+      return file.toRealPath();
+    } catch (IOException e) {
+      return file.toAbsolutePath().normalize();
+    }
   }
 }

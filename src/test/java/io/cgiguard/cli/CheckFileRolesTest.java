@@ -37,17 +37,8 @@ class CheckFileRolesTest {
         script-processor = "/usr/bin/perl %%s"
         """.formatted(ImportIisEndToEndTest.PROJECT.resolve("test-scripts/docroot"),
         SITES.resolve("noexec"), SITES.resolve("mapped")));
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int status;
-    // CheckCommand prints to the System.out it finds when it is made.
-    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    try {
-      status = new CommandLine(new CheckCommand()).execute("--config", toml.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    String report = printed.toString(StandardCharsets.UTF_8);
+    Checked checked = check(toml);
+    String report = checked.report();
 
     assertThat(report).contains("noexec/noexec.pl: refused (403): noexec.pl has no execute bit",
         "noexec/noexec.py: refused (403): noexec.py has no execute bit",
@@ -57,6 +48,49 @@ class CheckFileRolesTest {
         "mapped/app/run-me: never served (403): the file has an execute bit",
         "docroot/static.txt: static file",
         "2 problem(s) found");
-    assertThat(status).as(report).isEqualTo(1);
+    assertThat(checked.status()).as(report).isEqualTo(1);
+  }
+
+  @Test
+  void aLinkIsNeverServedWhenTheGatewayWouldRefuseTheFileItLeadsTo() throws Exception {
+    Path docroot = Files.createDirectories(dir.resolve("docroot"));
+    Files.writeString(docroot.resolve("s.pl"), "print 1;\n");
+    Files.createSymbolicLink(docroot.resolve("link-to-pl.txt"), Path.of("s.pl"));
+    Path site = Files.createDirectories(dir.resolve("site"));
+    Files.writeString(site.resolve("run.rb"), "puts 1\n");
+    Files.createSymbolicLink(site.resolve("run.txt"), Path.of("run.rb"));
+    Path toml = Files.writeString(dir.resolve("site.toml"), """
+        [server]
+        docroot = "%s"
+        [[mount]]
+        url = "/site/"
+        dir = "%s"
+        execution = "mapped"
+        [[mount.handler]]
+        path = "*.rb"
+        script-processor = "/usr/bin/ruby %%s"
+        """.formatted(docroot, site));
+
+    String report = check(toml).report();
+
+    assertThat(report).contains("docroot/link-to-pl.txt: never served (403): a .pl file",
+        "site/run.txt: never served (403): a mount runs this file");
+  }
+
+  private record Checked(String report, int status) {}
+
+  /** Runs {@code cgiguard check} on {@code toml}. */
+  private static Checked check(Path toml) {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    // CheckCommand prints to the System.out it finds when it is made.
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    int status;
+    try {
+      status = new CommandLine(new CheckCommand()).execute("--config", toml.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    return new Checked(printed.toString(StandardCharsets.UTF_8), status);
   }
 }

@@ -215,6 +215,35 @@ class ServeAsRootTest {
         .contains(root.resolve("docroot").toString());
   }
 
+  /**
+   * A file (or index file) the gateway's user may not read is refused with the short page, as a
+   * file the client may not have, and leaves no stack trace in the log: anyone could repeat it.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aFileTheRunAsUserCannotReadIsRefusedWithoutAStackTrace() throws Exception {
+    Path docroot = root.resolve("docroot");
+    Files.writeString(docroot.resolve("secret.txt"), "root's secret\n");
+    Files.setPosixFilePermissions(docroot.resolve("secret.txt"),
+        PosixFilePermissions.fromString("rw-------"));
+    Path locked = readableDirectory(docroot.resolve("locked"));
+    Files.writeString(locked.resolve("index.html"), "root's index\n");
+    Files.setPosixFilePermissions(locked.resolve("index.html"),
+        PosixFilePermissions.fromString("rw-------"));
+    URI base = startServe("nobody");
+
+    for (String path : List.of("secret.txt", "locked/", "secret.txt")) {
+      HttpResponse<String> response = get(base.resolve(path));
+
+      assertThat(response.statusCode()).as(path).isEqualTo(403);
+      assertThat(response.headers().firstValue("X-Request-Id")).as(path).isPresent();
+      assertThat(response.body()).as(path).contains("cannot read").doesNotContain("root's");
+    }
+    String log = child.stderr() + child.stdout();
+    assertThat(log).doesNotContain("WARN").doesNotContain("ERROR").doesNotContain("Exception")
+        .doesNotContain("\tat ");
+  }
+
   private URI startServe(String runAs) throws Exception {
     return startServe(runAs, "");
   }

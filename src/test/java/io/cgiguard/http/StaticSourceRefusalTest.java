@@ -88,6 +88,47 @@ class StaticSourceRefusalTest {
   }
 
   @Test
+  void aLinkIsJudgedByTheNameOfTheFileItLeadsToAsWell() throws Exception {
+    Files.createSymbolicLink(docroot.resolve("link-to-pl.txt"), Path.of("report.pl"));
+    Files.createDirectories(docroot.resolve("idxl"));
+    Files.setPosixFilePermissions(docroot.resolve("idxl"),
+        PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createSymbolicLink(docroot.resolve("idxl/index.html"), Path.of("../report.pl"));
+    try (TestGateway served = serve("")) {
+      HttpResponse<String> link = served.get("/link-to-pl.txt");
+      HttpResponse<String> index = served.get("/idxl/");
+
+      assertThat(link.statusCode()).isEqualTo(403);
+      assertThat(link.body()).doesNotContain("perl source").contains("never served");
+      assertThat(index.statusCode()).isEqualTo(403);
+      assertThat(index.body()).doesNotContain("perl source").contains("never served");
+    }
+  }
+
+  @Test
+  void aLinkInAMappedMountToAScriptNoMappingRunsIsRefused() throws Exception {
+    Path site = docroot.resolve("site");
+    Files.createDirectories(site);
+    Files.setPosixFilePermissions(site, PosixFilePermissions.fromString("rwxr-xr-x"));
+    write("site/tool.py", "rw-r--r--", "print('python source')\n");
+    Files.createSymbolicLink(site.resolve("tool.txt"), Path.of("tool.py"));
+    try (TestGateway served = serve("""
+        [[mount]]
+        url = "/site/"
+        dir = "%s"
+        execution = "mapped"
+        [[mount.handler]]
+        path = "*.pl"
+        script-processor = "/usr/bin/perl %%s"
+        """.formatted(site))) {
+      HttpResponse<String> response = served.get("/site/tool.txt");
+
+      assertThat(response.statusCode()).isEqualTo(403);
+      assertThat(response.body()).doesNotContain("python source").contains("never served");
+    }
+  }
+
+  @Test
   void iisCompatFoldsCaseInTheDocumentRootToo() throws Exception {
     try (TestGateway plain = serve(""); TestGateway iis = serve("[iis-compat]\nenabled = true\n")) {
       assertThat(plain.get("/docs/guide.html").statusCode()).isEqualTo(404);
