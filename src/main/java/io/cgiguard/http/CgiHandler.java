@@ -118,15 +118,17 @@ final class CgiHandler {
 
   private void run(Request request, Response response, Callback callback, String requestId,
       Resolution.Found script, Optional<Map<String, String>> forwarded) throws Exception {
-    // Judged as the URL named it and as the file it is; a front server may name no URL.
-    String urlName = script.scriptName().substring(script.scriptName().lastIndexOf('/') + 1);
-    String fileName = script.scriptFile().getFileName().toString();
-    Optional<RequestFilter.Rejection> unlisted = filter.checkServed(
-        urlName.isEmpty() ? List.of(fileName) : List.of(urlName, fileName));
-    if (unlisted.isPresent()) {
-      parts.pages().refuse(request, response, callback, requestId, unlisted.get().status(),
-          unlisted.get().reason());
-      return;
+    if (filter.limitsExtensions()) {
+      // Judged as the URL named it and as the file it is; a front server may name no URL.
+      String urlName = script.scriptName().substring(script.scriptName().lastIndexOf('/') + 1);
+      String fileName = script.scriptFile().getFileName().toString();
+      Optional<RequestFilter.Rejection> unlisted = filter.checkServed(
+          urlName.isEmpty() ? List.of(fileName) : List.of(urlName, fileName));
+      if (unlisted.isPresent()) {
+        parts.pages().refuse(request, response, callback, requestId, unlisted.get().status(),
+            unlisted.get().reason());
+        return;
+      }
     }
     String rawQuery = request.getHttpURI().getQuery();
     ScriptCommand.Command command = commands.build(mount, script.scriptFile(), rawQuery);

@@ -87,7 +87,7 @@ final class RequestFilter {
    * @param names the file's names: as the URL reached it and, for a symlink, the file it leads to
    */
   Optional<Rejection> checkServed(List<String> names) {
-    if (rules.allowedExtensions().isEmpty()) {
+    if (!limitsExtensions()) {
       return Optional.empty();
     }
     for (String name : names) {
@@ -100,8 +100,16 @@ final class RequestFilter {
     return Optional.empty();
   }
 
+  /** @return whether {@code allowed-extensions} lists any, so that names must be checked */
+  boolean limitsExtensions() {
+    return !rules.allowedExtensions().isEmpty();
+  }
+
   /** A denied sequence matches regardless of case, as IIS's does and as IIS paths do. */
   private Optional<Rejection> deniedSequence(String path) {
+    if (rules.denyUrlSequences().isEmpty()) {
+      return Optional.empty();
+    }
     String lower = path.toLowerCase(Locale.ROOT);
     for (String sequence : rules.denyUrlSequences()) {
       if (!sequence.isEmpty() && lower.contains(sequence.toLowerCase(Locale.ROOT))) {
