@@ -30,6 +30,7 @@ final class HandlerTranslation {
   private final Coverage coverage;
   private final Notes notes;
   private boolean argumentsRequested;
+  private final Set<String> scriptExtensions = new LinkedHashSet<>();
 
   HandlerTranslation(EffectiveConfig config, IisSite site, PathMap pathMap,
       Interpreters interpreters, Coverage coverage, Notes notes) {
@@ -46,12 +47,34 @@ final class HandlerTranslation {
     return argumentsRequested;
   }
 
+  /**
+   * The extensions of every CGI mapping met, run or not: a file one of them would run must never
+   * be served as its source, also where IIS's accessPolicy disables the mapping.
+   */
+  Set<String> scriptExtensions() {
+    return scriptExtensions;
+  }
+
   List<ImportedConfig.Mount> mounts() throws IisImportException {
     List<ImportedConfig.Mount> mounts = new ArrayList<>();
     for (String url : candidateUrls()) {
       String location = ConfigScope.join(site.name(), url);
+      AccessPolicy policy = AccessPolicy.parse(config.attributes(location, HANDLERS)
+          .get("accessPolicy", AccessPolicy.SHIPPED));
       List<ImportedConfig.Handler> handlers = new ArrayList<>();
       for (CollectionEntry entry : config.collection(location, HANDLERS, "name", false)) {
+        if (entry.get("modules", "").equalsIgnoreCase("CgiModule")) {
+          extensionOf(entry.get("path", "*")).ifPresent(scriptExtensions::add);
+          Optional<String> disabled = policy.disables(entry.get("requireAccess", "Script"));
+          if (disabled.isPresent()) {
+            // IIS does not run it here: writing it would run what IIS refused to.
+            coverage.useAll(entry.element());
+            notes.notTranslated(entry.element(), null, "IIS disables it at " + url + ": "
+                + disabled.get() + "; not written for that folder, whose files it matches stay "
+                + "unrun and are never served as source");
+            continue;
+          }
+        }
         translate(entry).ifPresent(handlers::add);
       }
       if (handlers.isEmpty() && !belowAMount(url, mounts)) {
@@ -75,6 +98,16 @@ final class HandlerTranslation {
     mounts.sort(Comparator.comparingInt((ImportedConfig.Mount m) -> -m.url().length())
         .thenComparing(ImportedConfig.Mount::url));
     return mounts;
+  }
+
+  /** ".pl" for "*.pl" or "report.pl"; empty for a pattern with no fixed extension ("*"). */
+  static Optional<String> extensionOf(String pattern) {
+    int dot = pattern.lastIndexOf('.');
+    if (dot < 0 || dot == pattern.length() - 1) {
+      return Optional.empty();
+    }
+    String extension = pattern.substring(dot).toLowerCase(Locale.ROOT);
+    return extension.matches("\\.[^*?/\\\\]+") ? Optional.of(extension) : Optional.empty();
   }
 
   /** Whether a mount already made covers the folder, so its mappings would reach it. */

@@ -1,5 +1,6 @@
 package io.cgiguard.iis;
 
+import io.cgiguard.config.GatewayConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -77,6 +79,7 @@ public final class IisImport {
         docroot(site, pathMap, host, notes), sections.indexFiles(), "nobody",
         sections.runAsReason());
     ImportedConfig.Request request = sections.request();
+    List<String> refuseExtensions = refuseExtensions(handlers.scriptExtensions());
     String errorMode = sections.errorMode();
     Duration timeout = sections.totalTimeout();
     List<String> programs = sections.allowedPrograms();
@@ -85,8 +88,15 @@ public final class IisImport {
     config.scopes().stream().sorted(Comparator.comparingInt(ConfigScope::fileOrder))
         .forEach(leftovers::list);
     return new ImportedConfig(site.name(), server, mounts, programs,
-        handlers.argumentsRequested(), timeout, request, errorMode, notes.notTranslated(),
+        handlers.argumentsRequested(), timeout, request, refuseExtensions, errorMode, notes.notTranslated(),
         notes.refused(), new ImportedConfig.IisCompat(site.id(), applications(site)));
+  }
+
+  /** cgiguard's script extensions plus those of the CGI mappings; null when nothing is added. */
+  private static List<String> refuseExtensions(Set<String> mapped) {
+    List<String> all = new ArrayList<>(GatewayConfig.Site.SCRIPT_EXTENSIONS);
+    mapped.stream().filter(e -> !all.contains(e)).forEach(all::add);
+    return all.size() == GatewayConfig.Site.SCRIPT_EXTENSIONS.size() ? null : all;
   }
 
   private static List<String> applications(IisSite site) {

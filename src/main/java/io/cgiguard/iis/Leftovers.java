@@ -49,8 +49,6 @@ final class Leftovers {
     REASONS.put("system.webServer/rewrite", "URL rewriting is not supported");
     REASONS.put("system.web", "ASP.NET settings; cgiguard runs no .NET code");
     REASONS.put("location", "configuration locking and delegation do not apply to one file");
-    REASONS.put("system.webServer/handlers", "IIS's access policy has no equivalent: cgiguard "
-        + "runs what a handler mapping or the file's #! line names, read access aside");
   }
 
   private final Coverage coverage;

@@ -120,6 +120,12 @@ public final class TomlConfigWriter {
       out.append('\n').append("[diagnostics]\n");
       key("error-mode", quote(c.errorMode()));
     }
+    if (c.refuseExtensions() != null) {
+      out.append('\n').append("[static]\n");
+      comment("A file an IIS CGI mapping matches is never served as its source, also where");
+      comment("IIS's accessPolicy kept the mapping from running.");
+      key("refuse-extensions", list(c.refuseExtensions()));
+    }
     out.append('\n').append("[iis-compat]\n");
     comment("IIS's case-insensitive paths and its CGI server variables (URL, APPL_MD_PATH, ...).");
     key("enabled", "true");

@@ -78,6 +78,45 @@ class IisImportTest {
   }
 
   @Test
+  void aFolderWhoseAccessPolicyIsReadRunsNoScriptMapping() throws Exception {
+    server("<handlers accessPolicy=\"Read, Script\">" + PERL
+        + handler("PerlX", "*.plx", "C:\\Perl\\bin\\perl.exe %s") + "</handlers>", "");
+    Path uploads = webConfig("cgi-bin/old", "<handlers accessPolicy=\"Read\"/>");
+
+    ImportedConfig config = run(host, uploads);
+
+    ImportedConfig.Mount folder = config.mounts().get(0);
+    assertThat(folder.url()).isEqualTo("/cgi-bin/old/");
+    assertThat(folder.handlers()).isEmpty();
+    assertThat(config.mounts().get(1).handlers()).extracting(ImportedConfig.Handler::name)
+        .containsExactly("Perl", "PerlX");
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("system.webServer/handlers/add[name=Perl]");
+      assertThat(n.reason()).contains("IIS disables it at /cgi-bin/old: it requires Script "
+          + "access, which accessPolicy \"Read\" does not grant");
+    });
+    // The folder serves its files statically, but never a .plx as its source.
+    assertThat(config.refuseExtensions()).contains(".pl", ".plx");
+  }
+
+  @Test
+  void anExecuteMappingDoesNotRunUnderAReadScriptPolicy() throws Exception {
+    server("<handlers accessPolicy=\"Read, Script\">" + PERL + "<add name=\"Exe\" path=\"*.cgi\" "
+        + "verb=\"*\" modules=\"CgiModule\" requireAccess=\"Execute\" "
+        + "scriptProcessor=\"C:\\Perl\\bin\\perl.exe %s\"/></handlers>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::name)
+        .containsExactly("Perl");
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("it requires Execute access, which accessPolicy \"Read, Script\" does not"));
+    assertThat(AccessPolicy.parse("Read, Script, NoRemoteScript").disables("Script"))
+        .hasValueSatisfying(why -> assertThat(why).contains("NoRemoteScript"));
+    assertThat(AccessPolicy.parse("513").disables("Script")).isEmpty();
+  }
+
+  @Test
   void aSiteLevelMappingBecomesAMappedMountAtTheSiteRoot() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "");
 
