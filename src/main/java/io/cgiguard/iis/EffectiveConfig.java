@@ -81,13 +81,23 @@ final class EffectiveConfig {
    */
   List<CollectionEntry> collection(String location, String path, String key, boolean append)
       throws IisImportException {
-    List<CollectionEntry> entries = List.of();
+    return collection(location, path, key, append, "add", List.of());
+  }
+
+  /**
+   * The effective entries of a collection whose entries are not {@code <add>} elements
+   * ({@code staticContent}'s {@code <mimeMap>}), starting from {@code inherited}: what IIS's own
+   * applicationHost.config would have held when the input leaves it out.
+   */
+  List<CollectionEntry> collection(String location, String path, String key, boolean append,
+      String addElement, List<CollectionEntry> inherited) throws IisImportException {
+    List<CollectionEntry> entries = inherited;
     for (ConfigScope scope : scopesAt(location)) {
       Optional<Element> element = find(scope.root(), path);
       if (element.isPresent()) {
         useAncestors(element.get(), scope.root());
-        CollectionMerge.Merged merged = CollectionMerge.apply(entries, ops(element.get(), key),
-            append);
+        CollectionMerge.Merged merged = CollectionMerge.apply(entries,
+            ops(element.get(), key, addElement), append);
         // An entry that a later scope cleared or removed is not in effect: nothing to translate.
         merged.dropped().stream().filter(e -> e.element() != null)
             .forEach(e -> coverage.useAll(e.element()));
@@ -97,13 +107,15 @@ final class EffectiveConfig {
     return entries;
   }
 
-  private List<CollectionOp> ops(Element collection, String key) {
+  private List<CollectionOp> ops(Element collection, String key, String addElement) {
     List<CollectionOp> ops = new ArrayList<>();
     for (Node n = collection.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (!(n instanceof Element e)) {
         continue;
       }
-      switch (e.getTagName()) {
+      String tag = e.getTagName().equals(addElement) ? "add"
+          : e.getTagName().equals("add") ? "(not an entry here)" : e.getTagName();
+      switch (tag) {
         case "clear" -> {
           coverage.useAll(e);
           ops.add(new CollectionOp.Clear());

@@ -31,6 +31,8 @@ final class HandlerTranslation {
   private final Notes notes;
   private boolean argumentsRequested;
   private final Set<String> scriptExtensions = new LinkedHashSet<>();
+  private final Set<String> runExtensions = new LinkedHashSet<>();
+  private boolean runsWithoutExtension;
 
   HandlerTranslation(EffectiveConfig config, IisSite site, PathMap pathMap,
       Interpreters interpreters, Coverage coverage, Notes notes) {
@@ -53,6 +55,16 @@ final class HandlerTranslation {
    */
   Set<String> scriptExtensions() {
     return scriptExtensions;
+  }
+
+  /** The extensions of the mappings written: files that run, so requests must reach them. */
+  Set<String> runExtensions() {
+    return runExtensions;
+  }
+
+  /** Whether a mapping written matches names with no fixed extension ("*", "*.p?"). */
+  boolean runsWithoutExtension() {
+    return runsWithoutExtension;
   }
 
   List<ImportedConfig.Mount> mounts() throws IisImportException {
@@ -177,6 +189,9 @@ final class HandlerTranslation {
     coverage.use(e, "name", "path", "verb", "modules", "scriptProcessor", "requireAccess");
     judgeDetails(e);
     argumentsRequested |= accepted.wantsArguments();
+    Optional<String> extension = extensionOf(path);
+    extension.ifPresent(runExtensions::add);
+    runsWithoutExtension |= extension.isEmpty();
     String processor = linux.get() + " %s" + (accepted.wantsArguments() ? " %s" : "");
     return Optional.of(new ImportedConfig.Handler(entry.get("name", ""), path,
         verbs(entry.get("verb", "*")), processor, template));

@@ -78,7 +78,8 @@ public final class IisImport {
     ImportedConfig.Server server = new ImportedConfig.Server(bind(site, host, notes), port(site),
         docroot(site, pathMap, host, notes), sections.indexFiles(), "nobody",
         sections.runAsReason());
-    ImportedConfig.Request request = sections.request();
+    ImportedConfig.Request request =
+        sections.request(handlers.runExtensions(), handlers.runsWithoutExtension());
     List<String> refuseExtensions = refuseExtensions(handlers.scriptExtensions());
     String errorMode = sections.errorMode();
     Duration timeout = sections.totalTimeout();

@@ -2,9 +2,11 @@ package io.cgiguard.iis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -97,8 +99,16 @@ final class SectionTranslation {
     }
   }
 
-  /** {@code requestFiltering} to {@code [request]}. */
-  ImportedConfig.Request request() throws IisImportException {
+  /**
+   * {@code requestFiltering} to {@code [request]}, and {@code staticContent}: only the extensions
+   * IIS would serve (a mimeMap) or run ({@code runExtensions}, those of the mappings written) are
+   * allowed, as IIS answers 404.3 for any other file.
+   *
+   * @param runsWithoutExtension a mapping runs names with no fixed extension, so no extension
+   *     can be refused
+   */
+  ImportedConfig.Request request(Set<String> runExtensions, boolean runsWithoutExtension)
+      throws IisImportException {
     SectionValues limits = config.attributes(location, FILTERING + "/requestLimits");
     long maxBody = number(limits, "maxAllowedContentLength", 30_000_000L);
     long maxUrl = number(limits, "maxUrl", 4096);
@@ -120,9 +130,39 @@ final class SectionTranslation {
       (isAllowed ? allowed : denied).add(ext.key());
     }
     return new ImportedConfig.Request(maxUrl, maxQuery, maxBody, denied,
-        allowUnlisted ? List.of() : allowed,
+        allowedExtensions(allowUnlisted ? null : allowed, runExtensions, runsWithoutExtension),
         keys(FILTERING + "/hiddenSegments", "segment"),
         keys(FILTERING + "/denyUrlSequences", "sequence"));
+  }
+
+  /**
+   * What {@code [request] allowed-extensions} must hold: what IIS serves or runs, narrowed by
+   * requestFiltering's own list ({@code filtered}, null when it allows unlisted extensions).
+   * Never empty where IIS refused something, since an empty list allows every extension.
+   */
+  private List<String> allowedExtensions(List<String> filtered, Set<String> runExtensions,
+      boolean runsWithoutExtension) throws IisImportException {
+    Optional<List<String>> served =
+        StaticContent.servedExtensions(config, location, coverage, notes);
+    List<String> narrowed = filtered == null ? null
+        : filtered.stream().map(e -> e.toLowerCase(Locale.ROOT)).toList();
+    if (served.isEmpty() || runsWithoutExtension) {
+      return narrowed == null ? List.of() : narrowed;
+    }
+    Set<String> allowed = new LinkedHashSet<>(served.get());
+    allowed.addAll(runExtensions);
+    if (narrowed != null) {
+      Set<String> servedOrRun = allowed;
+      allowed = new LinkedHashSet<>(narrowed);
+      allowed.retainAll(servedOrRun);
+    }
+    if (allowed.isEmpty()) {
+      notes.notTranslated(location, StaticContent.SECTION, "IIS served no file with an "
+          + "extension; allowed-extensions = [\".\"] refuses every name that has one (an empty "
+          + "list would allow all)");
+      return List.of(".");
+    }
+    return new ArrayList<>(allowed);
   }
 
   /** {@code defaultDocument} to {@code [server] index-files}; null when no file writes it. */

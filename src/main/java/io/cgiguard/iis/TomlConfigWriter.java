@@ -113,6 +113,9 @@ public final class TomlConfigWriter {
     key("max-query-length", Long.toString(r.maxQueryLength()));
     key("max-body-size", quote(size(r.maxBodyBytes())));
     key("denied-extensions", list(r.deniedExtensions()));
+    if (!r.allowedExtensions().isEmpty()) {
+      comment("What IIS served (a mimeMap; any other file got 404.3) or ran (a CGI mapping).");
+    }
     key("allowed-extensions", list(r.allowedExtensions()));
     key("hidden-segments", list(r.hiddenSegments()));
     key("deny-url-sequences", list(r.denyUrlSequences()));

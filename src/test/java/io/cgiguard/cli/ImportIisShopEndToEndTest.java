@@ -100,6 +100,23 @@ class ImportIisShopEndToEndTest {
     assertThat(importErrors).contains("PerlAll").contains("accessPolicy");
   }
 
+  @Test
+  void aFileWithNoMimeMapAndNoMappingIsNotServedAsIisAnswers404Dot3() throws Exception {
+    HttpResponse<String> module = get("/lib/Cfg.pm");
+    HttpResponse<String> include = get("/header.inc");
+
+    assertThat(module.statusCode()).isEqualTo(404);
+    assertThat(module.body()).doesNotContain("s3cret");
+    assertThat(include.statusCode()).isEqualTo(404);
+    assertThat(include.body()).doesNotContain("secret include");
+  }
+
+  @Test
+  void filesWithAMimeMapAreServed() throws Exception {
+    assertThat(get("/index.htm").statusCode()).isEqualTo(200);
+    assertThat(get("/images/logo.jpg").statusCode()).isEqualTo(200);
+  }
+
   static HttpResponse<String> get(String path) throws Exception {
     URI uri = URI.create("http://127.0.0.1:" + server.port() + path);
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))

@@ -78,7 +78,7 @@ class IisImportGoldenTest {
             "system.webServer/handlers/add[name=ISAPI-dll]",
             "system.applicationHost/applicationPools",
             "system.webServer/security/authentication",
-            "system.webServer/staticContent",
+            "system.webServer/staticContent/clientCache",
             "site Intranet");
     assertThat(config.notTranslated()).extracting(ImportedConfig.Note::setting)
         .noneMatch(setting -> setting.startsWith("handler mappings at /"));

@@ -117,6 +117,33 @@ class IisImportTest {
   }
 
   @Test
+  void onlyExtensionsWithAMimeMapOrAMappingAreAllowed() throws Exception {
+    server("<handlers>" + PERL + "</handlers><staticContent><clear/>"
+        + "<mimeMap fileExtension=\".htm\" mimeType=\"text/html\"/>"
+        + "<mimeMap fileExtension=\".JPG\" mimeType=\"image/jpeg\"/></staticContent>", "");
+    Path site = webConfig("", "<staticContent><mimeMap fileExtension=\".txt\" "
+        + "mimeType=\"text/plain\"/><remove fileExtension=\".jpg\"/></staticContent>");
+
+    ImportedConfig config = run(host, site);
+
+    assertThat(config.request().allowedExtensions()).containsExactly(".htm", ".txt", ".pl");
+  }
+
+  @Test
+  void withoutAMimeMapListIisShippedCommonTypesStandInAndAStarAllowsAll() throws Exception {
+    server("<handlers>" + PERL + "</handlers>", "");
+
+    List<String> allowed = run(host).request().allowedExtensions();
+
+    assertThat(allowed).contains(".html", ".css", ".png", ".pl")
+        .doesNotContain(".inc", ".pm", ".config", ".asp");
+    server("<handlers>" + PERL + "</handlers><staticContent>"
+        + "<mimeMap fileExtension=\"*\" mimeType=\"application/octet-stream\"/>"
+        + "</staticContent>", "");
+    assertThat(run(host).request().allowedExtensions()).isEmpty();
+  }
+
+  @Test
   void aSiteLevelMappingBecomesAMappedMountAtTheSiteRoot() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "");
 
