@@ -144,6 +144,25 @@ class IisImportTest {
   }
 
   @Test
+  void aPhysicalPathThatClimbsOutOfItsMappingIsNotCovered() throws Exception {
+    Files.writeString(host, "<configuration><system.applicationHost><sites>"
+        + "<site name=\"S\" id=\"1\"><application path=\"/\">"
+        + "<virtualDirectory path=\"/\" physicalPath=\"C:\\www\" />"
+        + "<virtualDirectory path=\"/etc\" physicalPath=\"C:\\www\\..\\..\\..\\..\\etc\" />"
+        + "</application></site></sites></system.applicationHost><system.webServer><handlers>"
+        + PERL + "</handlers></system.webServer></configuration>");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url).containsExactly("/");
+    assertThat(config.mounts()).noneMatch(m -> m.dir().contains(".."));
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("mount /etc");
+      assertThat(n.reason()).contains("no --path-map covers its physical path");
+    });
+  }
+
+  @Test
   void aSiteLevelMappingBecomesAMappedMountAtTheSiteRoot() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "");
 
