@@ -34,8 +34,16 @@ final class HandlerTranslation {
   private final Set<String> runExtensions = new LinkedHashSet<>();
   private boolean runsWithoutExtension;
 
+  /** IIS's isapiCgiRestriction: why a scriptProcessor may not start, or empty. */
+  interface CgiRestriction {
+    Optional<String> refusal(String scriptProcessor) throws IisImportException;
+  }
+
+  private final CgiRestriction restriction;
+
   HandlerTranslation(EffectiveConfig config, IisSite site, PathMap pathMap,
-      Interpreters interpreters, Coverage coverage, Notes notes) {
+      Interpreters interpreters, CgiRestriction restriction, Coverage coverage, Notes notes) {
+    this.restriction = restriction;
     this.config = config;
     this.site = site;
     this.pathMap = pathMap;
@@ -148,7 +156,8 @@ final class HandlerTranslation {
     return urls;
   }
 
-  private Optional<ImportedConfig.Handler> translate(CollectionEntry entry) {
+  private Optional<ImportedConfig.Handler> translate(CollectionEntry entry)
+      throws IisImportException {
     Element e = entry.element();
     String modules = entry.get("modules", "");
     if (!modules.equalsIgnoreCase("CgiModule")) {
@@ -184,6 +193,14 @@ final class HandlerTranslation {
       notes.notTranslated(e, "scriptProcessor", "no Linux interpreter is known for "
           + accepted.windowsProgram() + "; give --interpreter "
           + ScriptProcessor.baseName(accepted.windowsProgram()) + "=/path/to/interpreter");
+      return Optional.empty();
+    }
+    Optional<String> refused = restriction.refusal(template);
+    if (refused.isPresent()) {
+      // IIS would answer 404.2 for every file it matches: writing it would run them.
+      coverage.useAll(e);
+      notes.notTranslated(e, "scriptProcessor", "IIS does not start '" + template + "' (404.2): "
+          + refused.get() + "; the mapping is not written");
       return Optional.empty();
     }
     coverage.use(e, "name", "path", "verb", "modules", "scriptProcessor", "requireAccess");

@@ -70,11 +70,11 @@ public final class IisImport {
 
   private ImportedConfig translate(EffectiveConfig config, IisSite site, Path host)
       throws IisImportException {
-    HandlerTranslation handlers =
-        new HandlerTranslation(config, site, pathMap, interpreters, coverage, notes);
-    List<ImportedConfig.Mount> mounts = handlers.mounts();
     SectionTranslation sections =
         new SectionTranslation(config, site.name(), interpreters, coverage, notes);
+    HandlerTranslation handlers = new HandlerTranslation(config, site, pathMap, interpreters,
+        sections::cgiRefusal, coverage, notes);
+    List<ImportedConfig.Mount> mounts = handlers.mounts();
     ImportedConfig.Server server = new ImportedConfig.Server(bind(site, host, notes), port(site),
         docroot(site, pathMap, host, notes), sections.indexFiles(), "nobody",
         sections.runAsReason());

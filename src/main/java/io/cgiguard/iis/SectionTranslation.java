@@ -28,6 +28,9 @@ final class SectionTranslation {
   private static final Pattern TIME_SPAN =
       Pattern.compile("(?:(\\d+)\\.)?(\\d{1,2}):(\\d{1,2}):(\\d{1,2})(?:\\.(\\d{1,7}))?");
 
+  /** The one entry of allowed-programs when IIS allowed no CGI program: no program is it. */
+  static final String NO_PROGRAM = "/dev/null";
+
   private final EffectiveConfig config;
   private final String location;
   private final Interpreters interpreters;
@@ -179,13 +182,56 @@ final class SectionTranslation {
   }
 
   /**
+   * Why IIS's {@code isapiCgiRestriction} keeps a CGI mapping's {@code scriptProcessor} from
+   * starting (IIS answers 404.2), or empty when it may start. An entry for the same command line
+   * decides first (IIS lists CGI programs with their arguments, {@code perl.exe "%s" %s});
+   * else any entry for the same program; else {@code notListedCgisAllowed} (default false). With
+   * no restriction section in the input at all, every program may start.
+   */
+  Optional<String> cgiRefusal(String scriptProcessor) throws IisImportException {
+    if (!restrictionWritten()) {
+      return Optional.empty();
+    }
+    String command = commandKey(scriptProcessor);
+    String program = ScriptProcessor.program(scriptProcessor).toLowerCase(Locale.ROOT);
+    Boolean byProgram = null;
+    for (CollectionEntry entry : config.collection(location, RESTRICTION, "path", true)) {
+      boolean allowed = entry.get("allowed", "false").equalsIgnoreCase("true");
+      if (commandKey(entry.key()).equals(command)) {
+        return allowed ? Optional.empty() : Optional.of("isapiCgiRestriction lists it with "
+            + "allowed=\"false\"");
+      }
+      if (ScriptProcessor.program(entry.key()).toLowerCase(Locale.ROOT).equals(program)) {
+        byProgram = (byProgram != null && byProgram) || allowed;
+      }
+    }
+    if (byProgram != null) {
+      return byProgram ? Optional.empty() : Optional.of("isapiCgiRestriction lists its program "
+          + "with allowed=\"false\"");
+    }
+    boolean notListed = Boolean.parseBoolean(config.attributes(location, RESTRICTION)
+        .get("notListedCgisAllowed", "false"));
+    return notListed ? Optional.empty() : Optional.of("isapiCgiRestriction does not list it, "
+        + "and notListedCgisAllowed is false");
+  }
+
+  private static String commandKey(String commandLine) {
+    return PathMap.expand(commandLine).trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+  }
+
+  private boolean restrictionWritten() {
+    return config.scopesAt(location).stream()
+        .anyMatch(s -> EffectiveConfig.find(s.root(), RESTRICTION).isPresent());
+  }
+
+  /**
    * {@code isapiCgiRestriction} to {@code [restrictions] allowed-programs}; null when IIS let
-   * any CGI program run ({@code notListedCgisAllowed="true"}) or no file restricts them.
+   * any CGI program run ({@code notListedCgisAllowed="true"}) or no file restricts them. Never
+   * empty otherwise: an empty list lets every program start, so when IIS allowed none the list
+   * is {@link #NO_PROGRAM}.
    */
   List<String> allowedPrograms() throws IisImportException {
-    boolean written = config.scopesAt(location).stream()
-        .anyMatch(s -> EffectiveConfig.find(s.root(), RESTRICTION).isPresent());
-    if (!written) {
+    if (!restrictionWritten()) {
       return null;
     }
     SectionValues section = config.attributes(location, RESTRICTION);
@@ -216,7 +262,9 @@ final class SectionTranslation {
     }
     if (programs.isEmpty()) {
       notes.notTranslated(section.origin("notListedCgisAllowed"), RESTRICTION, "IIS allowed no "
-          + "CGI program at all, while an empty allowed-programs lets every program run");
+          + "CGI program at all; allowed-programs = [\"" + NO_PROGRAM + "\"] (no program) keeps "
+          + "every program from starting, where an empty list would let all start");
+      return List.of(NO_PROGRAM);
     }
     return programs;
   }

@@ -91,7 +91,10 @@ public final class TomlConfigWriter {
   private void rest(ImportedConfig c) {
     if (c.allowedPrograms() != null) {
       out.append("[restrictions]\n");
-      comment("From isapiCgiRestriction: only these programs may be started.");
+      comment(c.allowedPrograms().equals(List.of("/dev/null"))
+          ? "From isapiCgiRestriction, which allowed no CGI program: /dev/null is none, so no "
+              + "program may be started."
+          : "From isapiCgiRestriction: only these programs may be started.");
       key("allowed-programs", list(c.allowedPrograms()));
       out.append('\n');
     }

@@ -163,6 +163,41 @@ class IisImportTest {
   }
 
   @Test
+  void aMappingWhoseProgramIisRefusesIsNotWrittenAndNoProgramMayStart() throws Exception {
+    server("<handlers>" + handler("Perl", "*.pl", "C:\\Perl\\bin\\perl.exe &quot;%s&quot;")
+        + handler("Php", "*.php", "C:\\PHP\\php-cgi.exe %s") + "</handlers><security>"
+        + "<isapiCgiRestriction notListedCgisAllowed=\"false\">"
+        + "<add path=\"C:\\Perl\\bin\\perl.exe &quot;%s&quot;\" allowed=\"false\"/>"
+        + "</isapiCgiRestriction></security>", "");
+
+    ImportedConfig config = run(host);
+    String toml = TomlConfigWriter.write(config, List.of("x"));
+
+    assertThat(config.mounts()).allSatisfy(m -> assertThat(m.handlers()).isEmpty());
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("(404.2): isapiCgiRestriction lists it with allowed=\"false\""));
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("(404.2): isapiCgiRestriction does not list it"));
+    assertThat(config.allowedPrograms()).containsExactly("/dev/null");
+    assertThat(toml).contains("allowed-programs = [\"/dev/null\"]");
+  }
+
+  @Test
+  void aMappingWhoseProgramIisAllowsIsWrittenAndItsInterpreterAllowed() throws Exception {
+    server("<handlers>" + handler("Perl", "*.pl", "C:\\Perl\\bin\\perl.exe &quot;%s&quot;")
+        + handler("Php", "*.php", "C:\\PHP\\php-cgi.exe %s") + "</handlers><security>"
+        + "<isapiCgiRestriction notListedCgisAllowed=\"false\">"
+        + "<add path=\"c:\\perl\\bin\\perl.exe  &quot;%s&quot;\" allowed=\"true\"/>"
+        + "</isapiCgiRestriction></security>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::name)
+        .containsExactly("Perl");
+    assertThat(config.allowedPrograms()).containsExactly("/usr/bin/perl");
+  }
+
+  @Test
   void aSiteLevelMappingBecomesAMappedMountAtTheSiteRoot() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "");
 
