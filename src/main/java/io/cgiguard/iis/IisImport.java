@@ -171,14 +171,45 @@ public final class IisImport {
     if (http.isEmpty()) {
       return null;
     }
-    String address = http.get().bindingInformation().split(":", -1)[0];
+    BindingInformation info = BindingInformation.parse(http.get().bindingInformation());
+    if (!info.hostName().isEmpty()) {
+      notes.notTranslated(host.toString(), "site " + site.name() + " binding http "
+          + http.get().bindingInformation(), "host name " + info.hostName() + ": cgiguard "
+          + "answers every Host on its address and port; check the name in front of it");
+    }
+    String address = info.address();
     return address.isEmpty() || address.equals("*") ? "0.0.0.0" : address;
   }
 
   private static Integer port(IisSite site) {
-    return firstHttp(site).map(b -> b.bindingInformation().split(":", -1))
-        .filter(p -> p.length > 1 && p[1].matches("\\d{1,5}"))
-        .map(p -> Integer.valueOf(p[1])).orElse(null);
+    return firstHttp(site).map(b -> BindingInformation.parse(b.bindingInformation()).port())
+        .filter(p -> p.matches("\\d{1,5}")).map(Integer::valueOf).orElse(null);
+  }
+
+  /**
+   * IIS's {@code bindingInformation}, "address:port:host name", where the address may be an
+   * IPv6 literal in brackets ({@code [::1]:8081:}), whose colons do not separate anything.
+   */
+  record BindingInformation(String address, String port, String hostName) {
+
+    static BindingInformation parse(String text) {
+      String t = text.trim();
+      String address;
+      String rest;
+      if (t.startsWith("[") && t.indexOf(']') > 0) {
+        address = t.substring(1, t.indexOf(']'));
+        rest = t.substring(t.indexOf(']') + 1);
+        rest = rest.startsWith(":") ? rest.substring(1) : rest;
+      } else {
+        int colon = t.indexOf(':');
+        address = colon < 0 ? t : t.substring(0, colon);
+        rest = colon < 0 ? "" : t.substring(colon + 1);
+      }
+      int colon = rest.indexOf(':');
+      String port = colon < 0 ? rest : rest.substring(0, colon);
+      String hostName = colon < 0 ? "" : rest.substring(colon + 1);
+      return new BindingInformation(address, port.trim(), hostName.trim());
+    }
   }
 
   private static Optional<IisSite.Binding> firstHttp(IisSite site) {

@@ -198,6 +198,24 @@ class IisImportTest {
   }
 
   @Test
+  void anIpv6BindingKeepsItsAddressAndPortAndAHostNameIsListed() throws Exception {
+    server("", "");
+    Files.writeString(host, Files.readString(host).replace("*:8080:", "[::1]:8081:"));
+
+    ImportedConfig v6 = run(host);
+
+    assertThat(v6.server().bind()).isEqualTo("::1");
+    assertThat(v6.server().port()).isEqualTo(8081);
+    Files.writeString(host, Files.readString(host).replace("[::1]:8081:",
+        "*:80:shop.example.com"));
+    ImportedConfig named = run(host);
+    assertThat(named.server().bind()).isEqualTo("0.0.0.0");
+    assertThat(named.server().port()).isEqualTo(80);
+    assertThat(named.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("host name shop.example.com"));
+  }
+
+  @Test
   void aSiteLevelMappingBecomesAMappedMountAtTheSiteRoot() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "");
 
