@@ -1,5 +1,7 @@
 package io.cgiguard.iis;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -79,6 +81,14 @@ final class HandlerTranslation {
     List<ImportedConfig.Mount> mounts = new ArrayList<>();
     for (String url : candidateUrls()) {
       String location = ConfigScope.join(site.name(), url);
+      if (namesAFile(url)) {
+        // A mount needs a directory; the settings of the location stay unmarked, so each is
+        // listed too.
+        notes.notTranslated(site.name(), "<location path=\"" + location + "\">", "it names "
+            + "one file, and cgiguard's mounts and mappings apply to folders: its settings are "
+            + "not applied to " + url);
+        continue;
+      }
       AccessPolicy policy = AccessPolicy.parse(config.attributes(location, HANDLERS)
           .get("accessPolicy", AccessPolicy.SHIPPED));
       List<ImportedConfig.Handler> handlers = new ArrayList<>();
@@ -128,6 +138,36 @@ final class HandlerTranslation {
     }
     String extension = pattern.substring(dot).toLowerCase(Locale.ROOT);
     return extension.matches("\\.[^*?/\\\\]+") ? Optional.of(extension) : Optional.empty();
+  }
+
+  /**
+   * Whether a {@code <location>} (not a virtual directory) names a file, as IIS allows
+   * ({@code <location path="Site/app/report.pl">}): its path is a file here, or, absent, its
+   * last segment has an extension.
+   */
+  private boolean namesAFile(String url) {
+    if (isVirtualDirectory(url)) {
+      return false;
+    }
+    Optional<String> dir = directoryOf(url);
+    if (dir.isPresent() && Files.isRegularFile(Path.of(dir.get()))) {
+      return true;
+    }
+    boolean absent = dir.isEmpty() || !Files.exists(Path.of(dir.get()));
+    String last = url.substring(url.lastIndexOf('/') + 1);
+    return absent && extensionOf(last).isPresent();
+  }
+
+  private boolean isVirtualDirectory(String url) {
+    for (IisSite.Application app : site.applications()) {
+      for (IisSite.VirtualDirectory dir : app.virtualDirectories()) {
+        if (ConfigScope.normalise(IisSite.urlPath(app, dir))
+            .equalsIgnoreCase(ConfigScope.normalise(url))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether a mount already made covers the folder, so its mappings would reach it. */

@@ -216,6 +216,30 @@ class IisImportTest {
   }
 
   @Test
+  void aLocationForOneFileIsListedRatherThanMadeAMount() throws Exception {
+    Files.writeString(root.resolve("cgi-bin/report.pl"), "print 1;\n");
+    server("<handlers>" + PERL + "</handlers>", "<location path=\"S/cgi-bin/report.pl\">"
+        + "<system.webServer><handlers><remove name=\"Perl\"/></handlers></system.webServer>"
+        + "</location><location path=\"S/cgi-bin/gone.pl\"><system.webServer><handlers>"
+        + "<remove name=\"Perl\"/></handlers></system.webServer></location>");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url)
+        .containsExactly("/cgi-bin/", "/");
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("<location path=\"S/cgi-bin/report.pl\">");
+      assertThat(n.reason()).contains("it names one file");
+    });
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.setting())
+        .isEqualTo("<location path=\"S/cgi-bin/gone.pl\">"));
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.origin()).contains("<location path=\"S/cgi-bin/report.pl\">");
+      assertThat(n.setting()).isEqualTo("system.webServer/handlers");
+    });
+  }
+
+  @Test
   void aSiteLevelMappingBecomesAMappedMountAtTheSiteRoot() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "");
 
