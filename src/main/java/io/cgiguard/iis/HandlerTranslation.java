@@ -107,7 +107,7 @@ final class HandlerTranslation {
         }
         translate(entry).ifPresent(handlers::add);
       }
-      if (handlers.isEmpty() && !belowAMount(url, mounts)) {
+      if (handlers.isEmpty() && !belowAMount(url, mounts) && !elsewhere(url)) {
         // Nothing runs here, and no mount above would run anything: the docroot serves it.
         continue;
       }
@@ -156,6 +156,26 @@ final class HandlerTranslation {
     boolean absent = dir.isEmpty() || !Files.exists(Path.of(dir.get()));
     String last = url.substring(url.lastIndexOf('/') + 1);
     return absent && extensionOf(last).isPresent();
+  }
+
+  /**
+   * Whether a virtual directory's files lie elsewhere than where its parent's physical path
+   * leads ({@code /static} on {@code E:\static}): the docroot does not hold them, so even with
+   * nothing to run it needs a mount of its own, all static.
+   */
+  private boolean elsewhere(String url) {
+    if (!isVirtualDirectory(url) || ConfigScope.normalise(url).isEmpty()) {
+      return false;
+    }
+    String parent = "/" + ConfigScope.normalise(url).replaceFirst("/?[^/]+$", "");
+    Optional<String> own = physicalPathOf(url);
+    Optional<String> inherited = physicalPathOf(parent).map(p -> p.replaceAll("[\\\\/]+$", "")
+        + "\\" + ConfigScope.normalise(url).replaceFirst(".*/", ""));
+    if (own.isEmpty() || inherited.isEmpty()) {
+      return own.isPresent();
+    }
+    Optional<String> ownDir = pathMap.translate(own.get());
+    return ownDir.isEmpty() || !ownDir.equals(pathMap.translate(inherited.get()));
   }
 
   private boolean isVirtualDirectory(String url) {

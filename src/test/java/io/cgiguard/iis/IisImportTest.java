@@ -240,6 +240,26 @@ class IisImportTest {
   }
 
   @Test
+  void aStaticVirtualDirectoryElsewhereGetsAStaticMount() throws Exception {
+    Path media = Files.createDirectories(dir.resolve("media"));
+    Files.writeString(host, "<configuration><system.applicationHost><sites>"
+        + "<site name=\"S\" id=\"1\"><application path=\"/\">"
+        + "<virtualDirectory path=\"/\" physicalPath=\"C:\\www\" />"
+        + "<virtualDirectory path=\"/cgi-bin\" physicalPath=\"C:\\www\\cgi-bin\" />"
+        + "<virtualDirectory path=\"/static\" physicalPath=\"E:\\media\" />"
+        + "</application></site></sites></system.applicationHost></configuration>");
+
+    ImportedConfig config = IisImport.run(List.of(host), new IisImport.Options(List.of(
+        Map.entry("C:\\www", root.toString()), Map.entry("E:\\media", media.toString())),
+        List.of(), null));
+
+    // /cgi-bin is where the docroot would find it anyway: no mount needed.
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url).containsExactly("/static/");
+    assertThat(config.mounts().get(0).dir()).isEqualTo(media.toString());
+    assertThat(config.mounts().get(0).handlers()).isEmpty();
+  }
+
+  @Test
   void aSiteLevelMappingBecomesAMappedMountAtTheSiteRoot() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "");
 
