@@ -23,10 +23,13 @@ final class EffectiveConfig {
   private final Coverage coverage;
 
   EffectiveConfig(List<ConfigScope> scopes, Coverage coverage) {
-    // Server before site before folder; at one depth, applicationHost.config's <location> before
-    // the web.config, and document order within a file (the sort is stable).
+    // Server before site before folder; at one location, the file higher in the hierarchy
+    // first (applicationHost.config's <location>, then a parent web.config's <location>, then
+    // the folder's own web.config), whatever order the command line gave them in; document
+    // order within a file (the sort is stable).
     List<ConfigScope> sorted = new ArrayList<>(scopes);
-    sorted.sort(Comparator.comparingInt(ConfigScope::depth).thenComparingInt(ConfigScope::fileOrder));
+    sorted.sort(Comparator.comparingInt(ConfigScope::depth)
+        .thenComparingInt(ConfigScope::fileDepth).thenComparingInt(ConfigScope::fileOrder));
     this.scopes = List.copyOf(sorted);
     this.coverage = coverage;
   }

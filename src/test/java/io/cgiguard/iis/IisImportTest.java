@@ -260,6 +260,23 @@ class IisImportTest {
   }
 
   @Test
+  void theDeeperWebConfigWinsWhateverTheCommandLineOrder() throws Exception {
+    server("<handlers accessPolicy=\"Read, Script\">" + PERL + "</handlers>", "");
+    Path site = Files.writeString(root.resolve("web.config"), "<configuration><location path=\"cgi-bin/old\"><system.webServer>"
+        + "<handlers accessPolicy=\"Read\"/></system.webServer></location></configuration>");
+    Path folder = webConfig("cgi-bin/old", "<handlers accessPolicy=\"Read, Script\"/>");
+
+    for (Path[] order : List.of(new Path[] {host, site, folder},
+        new Path[] {host, folder, site})) {
+      ImportedConfig config = run(order);
+
+      assertThat(config.mounts()).filteredOn(m -> m.url().equals("/cgi-bin/old/"))
+          .singleElement().satisfies(m -> assertThat(m.handlers())
+              .extracting(ImportedConfig.Handler::name).containsExactly("Perl"));
+    }
+  }
+
+  @Test
   void aSiteLevelMappingBecomesAMappedMountAtTheSiteRoot() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "");
 
