@@ -42,6 +42,28 @@ class HardenedXmlTest {
   }
 
   @Test
+  void refusesElementsNestedBeyondTheLimitAtTheirLine() throws IOException {
+    int depth = 10_000;
+    Path file = write("deep.config", "<configuration>\n<system.webServer>\n"
+        + "<a>\n".repeat(depth) + "</a>".repeat(depth) + "</system.webServer></configuration>");
+
+    assertThatThrownBy(() -> HardenedXml.parse(file))
+        .isInstanceOf(IisImportException.class)
+        .hasMessageStartingWith(file + ":" + (HardenedXml.MAX_DEPTH + 1) + ":")
+        .hasMessageContaining("refused: elements nested deeper than " + HardenedXml.MAX_DEPTH);
+  }
+
+  @Test
+  void acceptsNestingUpToTheLimit() throws Exception {
+    int depth = HardenedXml.MAX_DEPTH;
+    Path file = write("fine.config", "<configuration>" + "<a>".repeat(depth - 1)
+        + "</a>".repeat(depth - 1) + "</configuration>");
+
+    assertThat(HardenedXml.parse(file).getDocumentElement().getTagName())
+        .isEqualTo("configuration");
+  }
+
+  @Test
   void refusesAnInternalDtdWithoutExpandingIt() throws IOException {
     Path file = write("laughs.config", "<?xml version=\"1.0\"?>\n<!DOCTYPE c [\n"
         + "<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n"
