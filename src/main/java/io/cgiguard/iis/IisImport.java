@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,9 +96,10 @@ public final class IisImport {
 
   /** cgiguard's script extensions plus those of the CGI mappings; null when nothing is added. */
   private static List<String> refuseExtensions(Set<String> mapped) {
-    List<String> all = new ArrayList<>(GatewayConfig.Site.SCRIPT_EXTENSIONS);
-    mapped.stream().filter(e -> !all.contains(e)).forEach(all::add);
-    return all.size() == GatewayConfig.Site.SCRIPT_EXTENSIONS.size() ? null : all;
+    Set<String> all = new LinkedHashSet<>(GatewayConfig.Site.SCRIPT_EXTENSIONS);
+    all.addAll(mapped);
+    return all.size() == GatewayConfig.Site.SCRIPT_EXTENSIONS.size() ? null
+        : new ArrayList<>(all);
   }
 
   private static List<String> applications(IisSite site) {
