@@ -36,11 +36,30 @@ public final class HardenedXml {
    */
   public static final int MAX_DEPTH = 64;
 
+  /**
+   * The largest file read. IIS's own applicationHost.config is a few hundred KiB and it reads a
+   * web.config of at most 100 KiB by default; a parsed document takes tens of times its size in
+   * memory, so a larger file is refused before it is read.
+   */
+  public static final long MAX_BYTES = 16L << 20;
+
   private HardenedXml() {}
 
   /** Parses {@code file}, or throws with a one-line message naming the file, line and column. */
   public static Document parse(Path file) throws IisImportException {
     DocumentBuilder builder = newBuilder();
+    try {
+      long size = Files.size(file);
+      if (size > MAX_BYTES) {
+        throw new IisImportException(file + ": refused: " + size + " bytes; files over "
+            + (MAX_BYTES >> 20) + " MiB are not read (IIS's own configuration files are far "
+            + "smaller)");
+      }
+    } catch (NoSuchFileException e) {
+      throw new IisImportException(file + ": no such file", e);
+    } catch (IOException e) {
+      throw new IisImportException(file + ": cannot read: " + e.getMessage(), e);
+    }
     try (InputStream in = Files.newInputStream(file)) {
       InputSource source = new InputSource(in);
       source.setSystemId(file.toString());

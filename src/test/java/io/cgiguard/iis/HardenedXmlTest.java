@@ -64,6 +64,19 @@ class HardenedXmlTest {
   }
 
   @Test
+  void refusesAFileOverTheSizeLimitWithoutReadingIt() throws IOException {
+    Path file = write("huge.config", "<configuration>");
+    try (java.io.RandomAccessFile grow = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      grow.setLength(HardenedXml.MAX_BYTES + 1);
+    }
+
+    assertThatThrownBy(() -> HardenedXml.parse(file))
+        .isInstanceOf(IisImportException.class)
+        .hasMessage(file + ": refused: " + (HardenedXml.MAX_BYTES + 1) + " bytes; files over 16 "
+            + "MiB are not read (IIS's own configuration files are far smaller)");
+  }
+
+  @Test
   void refusesAnInternalDtdWithoutExpandingIt() throws IOException {
     Path file = write("laughs.config", "<?xml version=\"1.0\"?>\n<!DOCTYPE c [\n"
         + "<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n"
