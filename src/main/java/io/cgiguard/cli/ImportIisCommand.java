@@ -67,7 +67,8 @@ public final class ImportIisCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       IisImport.Options options =
-          new IisImport.Options(mappings(pathMaps), mappings(interpreterMaps), site);
+          new IisImport.Options(mappings("--path-map", "WINDOWS_PREFIX=LINUX_PREFIX", pathMaps),
+              mappings("--interpreter", "WINDOWS=LINUX", interpreterMaps), site);
       ImportedConfig config = IisImport.run(files, options);
       String toml = TomlConfigWriter.write(config,
           files.stream().map(Path::toString).toList());
@@ -92,7 +93,8 @@ public final class ImportIisCommand implements Callable<Integer> {
     }
   }
 
-  private static List<Map.Entry<String, String>> mappings(List<String> values) {
-    return values.stream().map(PathMap::parseMapping).toList();
+  private static List<Map.Entry<String, String>> mappings(String option, String form,
+      List<String> values) {
+    return values.stream().map(v -> PathMap.parseMapping(option, form, v)).toList();
   }
 }

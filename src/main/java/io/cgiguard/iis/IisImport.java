@@ -150,7 +150,8 @@ public final class IisImport {
     Optional<IisSite> chosen = wanted == null ? Optional.of(sites.get(0))
         : sites.stream().filter(s -> s.name().equalsIgnoreCase(wanted)).findFirst();
     if (chosen.isEmpty()) {
-      throw new IisImportException(host + ": no site named '" + wanted + "'");
+      throw new IisImportException(host + ": no site named '" + wanted + "'; its sites are "
+          + String.join(", ", sites.stream().map(s -> "'" + s.name() + "'").toList()));
     }
     for (IisSite other : sites) {
       if (other != chosen.get()) {

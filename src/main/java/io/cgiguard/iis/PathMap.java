@@ -35,10 +35,19 @@ public final class PathMap {
 
   /** Parses "WINDOWS_PREFIX=LINUX_PREFIX" (the first '=' splits, Windows paths have none). */
   public static Map.Entry<String, String> parseMapping(String mapping) {
+    return parseMapping("--path-map", "WINDOWS_PREFIX=LINUX_PREFIX", mapping);
+  }
+
+  /**
+   * Parses "WINDOWS=LINUX" for the option {@code option}, whose expected form {@code form} a
+   * wrong value is told.
+   */
+  public static Map.Entry<String, String> parseMapping(String option, String form,
+      String mapping) {
     int eq = mapping.indexOf('=');
     if (eq <= 0 || eq == mapping.length() - 1) {
-      throw new IllegalArgumentException("expected WINDOWS_PREFIX=LINUX_PREFIX, got '"
-          + mapping + "'");
+      throw new IllegalArgumentException(option + ": expected " + form + ", got '" + mapping
+          + "'");
     }
     return Map.entry(mapping.substring(0, eq), mapping.substring(eq + 1));
   }

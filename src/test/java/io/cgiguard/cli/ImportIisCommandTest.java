@@ -108,8 +108,8 @@ class ImportIisCommandTest {
     int status = run(HOST, "--site", "Nope");
 
     assertThat(status).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo("import-iis: " + HOST + ": no site named 'Nope'"
-        + System.lineSeparator());
+    assertThat(err.toString()).isEqualTo("import-iis: " + HOST + ": no site named 'Nope'; its "
+        + "sites are 'Default Web Site', 'Intranet'" + System.lineSeparator());
   }
 
   @Test
@@ -117,6 +117,15 @@ class ImportIisCommandTest {
     int status = run(HOST, "--path-map", "C:\\inetpub");
 
     assertThat(status).isEqualTo(2);
-    assertThat(err.toString()).contains("expected WINDOWS_PREFIX=LINUX_PREFIX");
+    assertThat(err.toString()).contains("--path-map: expected WINDOWS_PREFIX=LINUX_PREFIX");
+  }
+
+  @Test
+  void anInterpreterWithoutEqualsNamesItsOwnForm() {
+    int status = run(HOST, "--interpreter", "perl.exe");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("--interpreter: expected WINDOWS=LINUX, got 'perl.exe'")
+        .doesNotContain("PREFIX");
   }
 }
