@@ -28,6 +28,16 @@ final class SectionTranslation {
   private static final Pattern TIME_SPAN =
       Pattern.compile("(?:(\\d+)\\.)?(\\d{1,2}):(\\d{1,2}):(\\d{1,2})(?:\\.(\\d{1,7}))?");
 
+  /**
+   * cgiguard's own {@code [request] denied-extensions} and {@code hidden-segments} defaults
+   * (docs/configuration.md). Writing IIS's lists replaces them, so they are written too: an
+   * import must not serve a {@code .git} or {@code .env} that cgiguard alone would hide.
+   */
+  static final List<String> DEFAULT_DENIED_EXTENSIONS =
+      List.of(".bak", ".old", ".orig", ".swp", ".tmp", "~");
+  static final List<String> DEFAULT_HIDDEN_SEGMENTS = List.of(".git", ".svn", ".hg", ".env",
+      ".htaccess", ".htpasswd", "web.config");
+
   /** The one entry of allowed-programs when IIS allowed no CGI program: no program is it. */
   static final String NO_PROGRAM = "/dev/null";
 
@@ -132,9 +142,10 @@ final class SectionTranslation {
       boolean isAllowed = ext.get("allowed", "true").equalsIgnoreCase("true");
       (isAllowed ? allowed : denied).add(ext.key());
     }
-    return new ImportedConfig.Request(maxUrl, maxQuery, maxBody, denied,
+    return new ImportedConfig.Request(maxUrl, maxQuery, maxBody,
+        withDefaults(denied, DEFAULT_DENIED_EXTENSIONS),
         allowedExtensions(allowUnlisted ? null : allowed, runExtensions, runsWithoutExtension),
-        keys(FILTERING + "/hiddenSegments", "segment"),
+        withDefaults(keys(FILTERING + "/hiddenSegments", "segment"), DEFAULT_HIDDEN_SEGMENTS),
         keys(FILTERING + "/denyUrlSequences", "sequence"));
   }
 
@@ -267,6 +278,15 @@ final class SectionTranslation {
       return List.of(NO_PROGRAM);
     }
     return programs;
+  }
+
+  /** IIS's entries, then cgiguard's defaults that IIS did not list (compared without case). */
+  private static List<String> withDefaults(List<String> iis, List<String> defaults) {
+    List<String> all = new ArrayList<>(iis);
+    Set<String> lower = new java.util.HashSet<>();
+    iis.forEach(v -> lower.add(v.toLowerCase(Locale.ROOT)));
+    defaults.stream().filter(d -> !lower.contains(d.toLowerCase(Locale.ROOT))).forEach(all::add);
+    return all;
   }
 
   private List<String> keys(String path, String key) throws IisImportException {

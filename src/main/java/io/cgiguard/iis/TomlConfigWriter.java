@@ -115,6 +115,7 @@ public final class TomlConfigWriter {
     key("max-url-length", Long.toString(r.maxUrlLength()));
     key("max-query-length", Long.toString(r.maxQueryLength()));
     key("max-body-size", quote(size(r.maxBodyBytes())));
+    comment("IIS's lists, then cgiguard's defaults, which stay in force.");
     key("denied-extensions", list(r.deniedExtensions()));
     if (!r.allowedExtensions().isEmpty()) {
       comment("What IIS served (a mimeMap; any other file got 404.3) or ran (a CGI mapping).");

@@ -409,7 +409,8 @@ class IisImportTest {
     ImportedConfig config = run(host);
 
     assertThat(config.request()).isEqualTo(new ImportedConfig.Request(300, 2048, 30_000_000,
-        List.of(".bak"), List.of(".pl"), List.of(), List.of()));
+        List.of(".bak", ".old", ".orig", ".swp", ".tmp", "~"), List.of(".pl"),
+        SectionTranslation.DEFAULT_HIDDEN_SEGMENTS, List.of()));
     assertThat(config.mounts().get(0).allowedMethods()).containsExactly("GET", "POST");
   }
 
@@ -425,6 +426,9 @@ class IisImportTest {
     assertThat(config.server().port()).isEqualTo(8080);
     assertThat(config.server().indexFiles()).isNull();
     assertThat(config.allowedPrograms()).isNull();
+    // Without requestFiltering, cgiguard's own lists stay in force.
+    assertThat(config.request().hiddenSegments()).contains(".git", ".env", ".htaccess");
+    assertThat(config.request().deniedExtensions()).contains(".bak", "~");
   }
 
   @Test
