@@ -44,6 +44,19 @@ class ImportIisCommandTest {
   }
 
   @Test
+  void aRelativePathMapTargetIsWrittenAbsoluteAndSaidSo() {
+    int status = run(HOST, WEB, "--path-map", MAP);
+    String absolute = Path.of("conf/examples/iis/wwwroot").toAbsolutePath().normalize()
+        .toString();
+
+    assertThat(status).isZero();
+    assertThat(out.toString()).contains("docroot = \"" + absolute + "\"\n")
+        .contains("dir = \"" + absolute + "/cgi-bin\"\n");
+    assertThat(err.toString()).contains("--path-map target 'conf/examples/iis/wwwroot' is "
+        + "relative; written as " + absolute);
+  }
+
+  @Test
   void writesToStandardOutputWithoutOut() {
     int status = run(HOST, WEB, "--path-map", MAP);
 
