@@ -74,8 +74,9 @@ public final class ImportIisCommand implements Callable<Integer> {
       return 2;
     }
     try {
-      IisImport.Options options =
-          new IisImport.Options(mappings(pathMaps), mappings(interpreterMaps), site);
+      IisImport.Options options = new IisImport.Options(
+          absolute(mappings("--path-map", "WINDOWS_PREFIX=LINUX_PREFIX", pathMaps), err),
+          mappings("--interpreter", "WINDOWS=LINUX", interpreterMaps), site);
       ImportedConfig config = IisImport.run(files, options);
       String toml = TomlConfigWriter.write(config,
           files.stream().map(Path::toString).toList());
@@ -100,7 +101,30 @@ public final class ImportIisCommand implements Callable<Integer> {
     }
   }
 
-  private static List<Map.Entry<String, String>> mappings(List<String> values) {
-    return values.stream().map(PathMap::parseMapping).toList();
+  /**
+   * Relative Linux targets resolved against the working directory, as the import itself finds
+   * the web.config files; serve and check would resolve them against the installation
+   * directory instead, so the config gets absolute ones, and the user is told.
+   */
+  private static List<Map.Entry<String, String>> absolute(List<Map.Entry<String, String>> maps,
+      PrintWriter err) {
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    for (Map.Entry<String, String> m : maps) {
+      Path linux = Path.of(m.getValue());
+      if (linux.isAbsolute()) {
+        out.add(m);
+      } else {
+        String resolved = linux.toAbsolutePath().normalize().toString();
+        err.println("import-iis: --path-map target '" + m.getValue() + "' is relative; written "
+            + "as " + resolved + " (resolved against the working directory)");
+        out.add(Map.entry(m.getKey(), resolved));
+      }
+    }
+    return out;
+  }
+
+  private static List<Map.Entry<String, String>> mappings(String option, String form,
+      List<String> values) {
+    return values.stream().map(v -> PathMap.parseMapping(option, form, v)).toList();
   }
 }

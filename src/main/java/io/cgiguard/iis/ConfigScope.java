@@ -13,11 +13,20 @@ import org.w3c.dom.Element;
  * @param root the element whose children are the section groups ({@code system.webServer}, ...)
  * @param origin how to name this scope to a user: the file, and the location when there is one
  * @param fileOrder the file's position among the inputs, applicationHost.config first
+ * @param fileLocation where the file itself sits: "" for applicationHost.config, the folder of
+ *     a web.config; it orders the scopes of one location, the deeper file last
  */
-public record ConfigScope(String location, Element root, String origin, int fileOrder) {
+public record ConfigScope(String location, Element root, String origin, int fileOrder,
+    String fileLocation) {
 
   public ConfigScope {
     location = normalise(location);
+    fileLocation = normalise(fileLocation);
+  }
+
+  /** The depth of the file in the site's hierarchy: 0 for applicationHost.config. */
+  public int fileDepth() {
+    return fileLocation.isEmpty() ? 0 : fileLocation.split("/").length;
   }
 
   /** Strips slashes at both ends and turns IIS's "." (this level) into "". */

@@ -23,10 +23,13 @@ final class EffectiveConfig {
   private final Coverage coverage;
 
   EffectiveConfig(List<ConfigScope> scopes, Coverage coverage) {
-    // Server before site before folder; at one depth, applicationHost.config's <location> before
-    // the web.config, and document order within a file (the sort is stable).
+    // Server before site before folder; at one location, the file higher in the hierarchy
+    // first (applicationHost.config's <location>, then a parent web.config's <location>, then
+    // the folder's own web.config), whatever order the command line gave them in; document
+    // order within a file (the sort is stable).
     List<ConfigScope> sorted = new ArrayList<>(scopes);
-    sorted.sort(Comparator.comparingInt(ConfigScope::depth).thenComparingInt(ConfigScope::fileOrder));
+    sorted.sort(Comparator.comparingInt(ConfigScope::depth)
+        .thenComparingInt(ConfigScope::fileDepth).thenComparingInt(ConfigScope::fileOrder));
     this.scopes = List.copyOf(sorted);
     this.coverage = coverage;
   }
@@ -81,13 +84,23 @@ final class EffectiveConfig {
    */
   List<CollectionEntry> collection(String location, String path, String key, boolean append)
       throws IisImportException {
-    List<CollectionEntry> entries = List.of();
+    return collection(location, path, key, append, "add", List.of());
+  }
+
+  /**
+   * The effective entries of a collection whose entries are not {@code <add>} elements
+   * ({@code staticContent}'s {@code <mimeMap>}), starting from {@code inherited}: what IIS's own
+   * applicationHost.config would have held when the input leaves it out.
+   */
+  List<CollectionEntry> collection(String location, String path, String key, boolean append,
+      String addElement, List<CollectionEntry> inherited) throws IisImportException {
+    List<CollectionEntry> entries = inherited;
     for (ConfigScope scope : scopesAt(location)) {
       Optional<Element> element = find(scope.root(), path);
       if (element.isPresent()) {
         useAncestors(element.get(), scope.root());
-        CollectionMerge.Merged merged = CollectionMerge.apply(entries, ops(element.get(), key),
-            append);
+        CollectionMerge.Merged merged = CollectionMerge.apply(entries,
+            ops(element.get(), key, addElement), append);
         // An entry that a later scope cleared or removed is not in effect: nothing to translate.
         merged.dropped().stream().filter(e -> e.element() != null)
             .forEach(e -> coverage.useAll(e.element()));
@@ -97,13 +110,15 @@ final class EffectiveConfig {
     return entries;
   }
 
-  private List<CollectionOp> ops(Element collection, String key) {
+  private List<CollectionOp> ops(Element collection, String key, String addElement) {
     List<CollectionOp> ops = new ArrayList<>();
     for (Node n = collection.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (!(n instanceof Element e)) {
         continue;
       }
-      switch (e.getTagName()) {
+      String tag = e.getTagName().equals(addElement) ? "add"
+          : e.getTagName().equals("add") ? "(not an entry here)" : e.getTagName();
+      switch (tag) {
         case "clear" -> {
           coverage.useAll(e);
           ops.add(new CollectionOp.Clear());

@@ -1,5 +1,7 @@
 package io.cgiguard.iis;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -30,9 +32,20 @@ final class HandlerTranslation {
   private final Coverage coverage;
   private final Notes notes;
   private boolean argumentsRequested;
+  private final Set<String> scriptExtensions = new LinkedHashSet<>();
+  private final Set<String> runExtensions = new LinkedHashSet<>();
+  private boolean runsWithoutExtension;
+
+  /** IIS's isapiCgiRestriction: why a scriptProcessor may not start, or empty. */
+  interface CgiRestriction {
+    Optional<String> refusal(String scriptProcessor) throws IisImportException;
+  }
+
+  private final CgiRestriction restriction;
 
   HandlerTranslation(EffectiveConfig config, IisSite site, PathMap pathMap,
-      Interpreters interpreters, Coverage coverage, Notes notes) {
+      Interpreters interpreters, CgiRestriction restriction, Coverage coverage, Notes notes) {
+    this.restriction = restriction;
     this.config = config;
     this.site = site;
     this.pathMap = pathMap;
@@ -46,15 +59,55 @@ final class HandlerTranslation {
     return argumentsRequested;
   }
 
+  /**
+   * The extensions of every CGI mapping met, run or not: a file one of them would run must never
+   * be served as its source, also where IIS's accessPolicy disables the mapping.
+   */
+  Set<String> scriptExtensions() {
+    return scriptExtensions;
+  }
+
+  /** The extensions of the mappings written: files that run, so requests must reach them. */
+  Set<String> runExtensions() {
+    return runExtensions;
+  }
+
+  /** Whether a mapping written matches names with no fixed extension ("*", "*.p?"). */
+  boolean runsWithoutExtension() {
+    return runsWithoutExtension;
+  }
+
   List<ImportedConfig.Mount> mounts() throws IisImportException {
     List<ImportedConfig.Mount> mounts = new ArrayList<>();
     for (String url : candidateUrls()) {
       String location = ConfigScope.join(site.name(), url);
+      if (namesAFile(url)) {
+        // A mount needs a directory; the settings of the location stay unmarked, so each is
+        // listed too.
+        notes.notTranslated(site.name(), "<location path=\"" + location + "\">", "it names "
+            + "one file, and cgiguard's mounts and mappings apply to folders: its settings are "
+            + "not applied to " + url);
+        continue;
+      }
+      AccessPolicy policy = AccessPolicy.parse(config.attributes(location, HANDLERS)
+          .get("accessPolicy", AccessPolicy.SHIPPED));
       List<ImportedConfig.Handler> handlers = new ArrayList<>();
       for (CollectionEntry entry : config.collection(location, HANDLERS, "name", false)) {
+        if (entry.get("modules", "").equalsIgnoreCase("CgiModule")) {
+          extensionOf(entry.get("path", "*")).ifPresent(scriptExtensions::add);
+          Optional<String> disabled = policy.disables(entry.get("requireAccess", "Script"));
+          if (disabled.isPresent()) {
+            // IIS does not run it here: writing it would run what IIS refused to.
+            coverage.useAll(entry.element());
+            notes.notTranslated(entry.element(), null, "IIS disables it at " + url + ": "
+                + disabled.get() + "; not written for that folder, whose files it matches stay "
+                + "unrun and are never served as source");
+            continue;
+          }
+        }
         translate(entry).ifPresent(handlers::add);
       }
-      if (handlers.isEmpty() && !belowAMount(url, mounts)) {
+      if (handlers.isEmpty() && !belowAMount(url, mounts) && !elsewhere(url)) {
         // Nothing runs here, and no mount above would run anything: the docroot serves it.
         continue;
       }
@@ -75,6 +128,66 @@ final class HandlerTranslation {
     mounts.sort(Comparator.comparingInt((ImportedConfig.Mount m) -> -m.url().length())
         .thenComparing(ImportedConfig.Mount::url));
     return mounts;
+  }
+
+  /** ".pl" for "*.pl" or "report.pl"; empty for a pattern with no fixed extension ("*"). */
+  static Optional<String> extensionOf(String pattern) {
+    int dot = pattern.lastIndexOf('.');
+    if (dot < 0 || dot == pattern.length() - 1) {
+      return Optional.empty();
+    }
+    String extension = pattern.substring(dot).toLowerCase(Locale.ROOT);
+    return extension.matches("\\.[^*?/\\\\]+") ? Optional.of(extension) : Optional.empty();
+  }
+
+  /**
+   * Whether a {@code <location>} (not a virtual directory) names a file, as IIS allows
+   * ({@code <location path="Site/app/report.pl">}): its path is a file here, or, absent, its
+   * last segment has an extension.
+   */
+  private boolean namesAFile(String url) {
+    if (isVirtualDirectory(url)) {
+      return false;
+    }
+    Optional<String> dir = directoryOf(url);
+    if (dir.isPresent() && Files.isRegularFile(Path.of(dir.get()))) {
+      return true;
+    }
+    boolean absent = dir.isEmpty() || !Files.exists(Path.of(dir.get()));
+    String last = url.substring(url.lastIndexOf('/') + 1);
+    return absent && extensionOf(last).isPresent();
+  }
+
+  /**
+   * Whether a virtual directory's files lie elsewhere than where its parent's physical path
+   * leads ({@code /static} on {@code E:\static}): the docroot does not hold them, so even with
+   * nothing to run it needs a mount of its own, all static.
+   */
+  private boolean elsewhere(String url) {
+    if (!isVirtualDirectory(url) || ConfigScope.normalise(url).isEmpty()) {
+      return false;
+    }
+    String parent = "/" + ConfigScope.normalise(url).replaceFirst("/?[^/]+$", "");
+    Optional<String> own = physicalPathOf(url);
+    Optional<String> inherited = physicalPathOf(parent).map(p -> p.replaceAll("[\\\\/]+$", "")
+        + "\\" + ConfigScope.normalise(url).replaceFirst(".*/", ""));
+    if (own.isEmpty() || inherited.isEmpty()) {
+      return own.isPresent();
+    }
+    Optional<String> ownDir = pathMap.translate(own.get());
+    return ownDir.isEmpty() || !ownDir.equals(pathMap.translate(inherited.get()));
+  }
+
+  private boolean isVirtualDirectory(String url) {
+    for (IisSite.Application app : site.applications()) {
+      for (IisSite.VirtualDirectory dir : app.virtualDirectories()) {
+        if (ConfigScope.normalise(IisSite.urlPath(app, dir))
+            .equalsIgnoreCase(ConfigScope.normalise(url))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether a mount already made covers the folder, so its mappings would reach it. */
@@ -103,7 +216,8 @@ final class HandlerTranslation {
     return urls;
   }
 
-  private Optional<ImportedConfig.Handler> translate(CollectionEntry entry) {
+  private Optional<ImportedConfig.Handler> translate(CollectionEntry entry)
+      throws IisImportException {
     Element e = entry.element();
     String modules = entry.get("modules", "");
     if (!modules.equalsIgnoreCase("CgiModule")) {
@@ -141,9 +255,20 @@ final class HandlerTranslation {
           + ScriptProcessor.baseName(accepted.windowsProgram()) + "=/path/to/interpreter");
       return Optional.empty();
     }
+    Optional<String> refused = restriction.refusal(template);
+    if (refused.isPresent()) {
+      // IIS would answer 404.2 for every file it matches: writing it would run them.
+      coverage.useAll(e);
+      notes.notTranslated(e, "scriptProcessor", "IIS does not start '" + template + "' (404.2): "
+          + refused.get() + "; the mapping is not written");
+      return Optional.empty();
+    }
     coverage.use(e, "name", "path", "verb", "modules", "scriptProcessor", "requireAccess");
     judgeDetails(e);
     argumentsRequested |= accepted.wantsArguments();
+    Optional<String> extension = extensionOf(path);
+    extension.ifPresent(runExtensions::add);
+    runsWithoutExtension |= extension.isEmpty();
     String processor = linux.get() + " %s" + (accepted.wantsArguments() ? " %s" : "");
     return Optional.of(new ImportedConfig.Handler(entry.get("name", ""), path,
         verbs(entry.get("verb", "*")), processor, template));

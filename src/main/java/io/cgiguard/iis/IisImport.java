@@ -1,12 +1,15 @@
 package io.cgiguard.iis;
 
+import io.cgiguard.config.GatewayConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -68,15 +71,17 @@ public final class IisImport {
 
   private ImportedConfig translate(EffectiveConfig config, IisSite site, Path host)
       throws IisImportException {
-    HandlerTranslation handlers =
-        new HandlerTranslation(config, site, pathMap, interpreters, coverage, notes);
-    List<ImportedConfig.Mount> mounts = handlers.mounts();
     SectionTranslation sections =
         new SectionTranslation(config, site.name(), interpreters, coverage, notes);
+    HandlerTranslation handlers = new HandlerTranslation(config, site, pathMap, interpreters,
+        sections::cgiRefusal, coverage, notes);
+    List<ImportedConfig.Mount> mounts = handlers.mounts();
     ImportedConfig.Server server = new ImportedConfig.Server(bind(site, host, notes), port(site),
         docroot(site, pathMap, host, notes), sections.indexFiles(), "nobody",
         sections.runAsReason());
-    ImportedConfig.Request request = sections.request();
+    ImportedConfig.Request request =
+        sections.request(handlers.runExtensions(), handlers.runsWithoutExtension());
+    List<String> refuseExtensions = refuseExtensions(handlers.scriptExtensions());
     String errorMode = sections.errorMode();
     Duration timeout = sections.totalTimeout();
     List<String> programs = sections.allowedPrograms();
@@ -85,8 +90,16 @@ public final class IisImport {
     config.scopes().stream().sorted(Comparator.comparingInt(ConfigScope::fileOrder))
         .forEach(leftovers::list);
     return new ImportedConfig(site.name(), server, mounts, programs,
-        handlers.argumentsRequested(), timeout, request, errorMode, notes.notTranslated(),
+        handlers.argumentsRequested(), timeout, request, refuseExtensions, errorMode, notes.notTranslated(),
         notes.refused(), new ImportedConfig.IisCompat(site.id(), applications(site)));
+  }
+
+  /** cgiguard's script extensions plus those of the CGI mappings; null when nothing is added. */
+  private static List<String> refuseExtensions(Set<String> mapped) {
+    Set<String> all = new LinkedHashSet<>(GatewayConfig.Site.SCRIPT_EXTENSIONS);
+    all.addAll(mapped);
+    return all.size() == GatewayConfig.Site.SCRIPT_EXTENSIONS.size() ? null
+        : new ArrayList<>(all);
   }
 
   private static List<String> applications(IisSite site) {
@@ -137,7 +150,8 @@ public final class IisImport {
     Optional<IisSite> chosen = wanted == null ? Optional.of(sites.get(0))
         : sites.stream().filter(s -> s.name().equalsIgnoreCase(wanted)).findFirst();
     if (chosen.isEmpty()) {
-      throw new IisImportException(host + ": no site named '" + wanted + "'");
+      throw new IisImportException(host + ": no site named '" + wanted + "'; its sites are "
+          + String.join(", ", sites.stream().map(s -> "'" + s.name() + "'").toList()));
     }
     for (IisSite other : sites) {
       if (other != chosen.get()) {
@@ -160,14 +174,45 @@ public final class IisImport {
     if (http.isEmpty()) {
       return null;
     }
-    String address = http.get().bindingInformation().split(":", -1)[0];
+    BindingInformation info = BindingInformation.parse(http.get().bindingInformation());
+    if (!info.hostName().isEmpty()) {
+      notes.notTranslated(host.toString(), "site " + site.name() + " binding http "
+          + http.get().bindingInformation(), "host name " + info.hostName() + ": cgiguard "
+          + "answers every Host on its address and port; check the name in front of it");
+    }
+    String address = info.address();
     return address.isEmpty() || address.equals("*") ? "0.0.0.0" : address;
   }
 
   private static Integer port(IisSite site) {
-    return firstHttp(site).map(b -> b.bindingInformation().split(":", -1))
-        .filter(p -> p.length > 1 && p[1].matches("\\d{1,5}"))
-        .map(p -> Integer.valueOf(p[1])).orElse(null);
+    return firstHttp(site).map(b -> BindingInformation.parse(b.bindingInformation()).port())
+        .filter(p -> p.matches("\\d{1,5}")).map(Integer::valueOf).orElse(null);
+  }
+
+  /**
+   * IIS's {@code bindingInformation}, "address:port:host name", where the address may be an
+   * IPv6 literal in brackets ({@code [::1]:8081:}), whose colons do not separate anything.
+   */
+  record BindingInformation(String address, String port, String hostName) {
+
+    static BindingInformation parse(String text) {
+      String t = text.trim();
+      String address;
+      String rest;
+      if (t.startsWith("[") && t.indexOf(']') > 0) {
+        address = t.substring(1, t.indexOf(']'));
+        rest = t.substring(t.indexOf(']') + 1);
+        rest = rest.startsWith(":") ? rest.substring(1) : rest;
+      } else {
+        int colon = t.indexOf(':');
+        address = colon < 0 ? t : t.substring(0, colon);
+        rest = colon < 0 ? "" : t.substring(colon + 1);
+      }
+      int colon = rest.indexOf(':');
+      String port = colon < 0 ? rest : rest.substring(0, colon);
+      String hostName = colon < 0 ? "" : rest.substring(colon + 1);
+      return new BindingInformation(address, port.trim(), hostName.trim());
+    }
   }
 
   private static Optional<IisSite.Binding> firstHttp(IisSite site) {

@@ -16,6 +16,9 @@ import java.util.List;
  * @param argumentsRequested whether some handler used IIS's second {@code %s}
  * @param totalTimeout {@code [timeouts] total}, from {@code system.webServer/cgi timeout}
  * @param request {@code [request]}
+ * @param refuseExtensions {@code [static] refuse-extensions}: cgiguard's script extensions and
+ *     those of every CGI mapping, so that no file a mapping runs (or IIS's accessPolicy kept
+ *     from running) is served as its source; null when cgiguard's default covers them
  * @param errorMode {@code [diagnostics] error-mode}
  * @param notTranslated settings with no cgiguard equivalent, in input order
  * @param refused handler mappings the hardening rules forbid
@@ -29,6 +32,7 @@ public record ImportedConfig(
     boolean argumentsRequested,
     Duration totalTimeout,
     Request request,
+    List<String> refuseExtensions,
     String errorMode,
     List<Note> notTranslated,
     List<Note> refused,

@@ -23,7 +23,9 @@ final class Leftovers {
   /** Sections cgiguard reads only at the site's root, because its keys are server-wide. */
   private static final List<String> SERVER_WIDE = List.of(SectionTranslation.CGI,
       SectionTranslation.HTTP_ERRORS, SectionTranslation.FILTERING,
-      SectionTranslation.DEFAULT_DOCUMENT, SectionTranslation.RESTRICTION);
+      SectionTranslation.DEFAULT_DOCUMENT, SectionTranslation.RESTRICTION,
+      StaticContent.SECTION + "/mimeMap", StaticContent.SECTION + "/remove",
+      StaticContent.SECTION + "/clear");
 
   private static final Map<String, String> REASONS = new LinkedHashMap<>();
 
@@ -42,15 +44,13 @@ final class Leftovers {
         + "put an authenticating proxy in front (see [[mount]] pass-authorization)");
     REASONS.put("system.webServer/security/authorization", "cgiguard does no authorization; "
         + "put an authorizing proxy in front");
-    REASONS.put("system.webServer/staticContent", "MIME maps and client caching of static "
-        + "files are not part of cgiguard's config");
+    REASONS.put("system.webServer/staticContent", "client caching and other static-file "
+        + "settings are not part of cgiguard's config (only the mimeMap extensions are)");
     REASONS.put("system.webServer/directoryBrowse", "cgiguard never lists directories");
     REASONS.put("system.webServer/fastCgi", "FastCGI is not supported; cgiguard runs CGI");
     REASONS.put("system.webServer/rewrite", "URL rewriting is not supported");
     REASONS.put("system.web", "ASP.NET settings; cgiguard runs no .NET code");
     REASONS.put("location", "configuration locking and delegation do not apply to one file");
-    REASONS.put("system.webServer/handlers", "IIS's access policy has no equivalent: cgiguard "
-        + "runs what a handler mapping or the file's #! line names, read access aside");
   }
 
   private final Coverage coverage;

@@ -44,7 +44,9 @@ public sealed interface ScriptProcessor {
           + "re-parses its arguments as a command line (CVE-2019-0232-style argument injection)");
     }
     List<String> rest = tokens.subList(1, tokens.size());
-    if (rest.equals(List.of("%s"))) {
+    // The interpreter alone (scriptProcessor="C:\PHP\php-cgi.exe", the standard PHP mapping):
+    // IIS starts it for the script, which cgiguard names as its one argument.
+    if (rest.isEmpty() || rest.equals(List.of("%s"))) {
       return new Accepted(program, false);
     }
     if (rest.equals(List.of("%s", "%s"))) {

@@ -2,9 +2,11 @@ package io.cgiguard.iis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +27,19 @@ final class SectionTranslation {
 
   private static final Pattern TIME_SPAN =
       Pattern.compile("(?:(\\d+)\\.)?(\\d{1,2}):(\\d{1,2}):(\\d{1,2})(?:\\.(\\d{1,7}))?");
+
+  /**
+   * cgiguard's own {@code [request] denied-extensions} and {@code hidden-segments} defaults
+   * (docs/configuration.md). Writing IIS's lists replaces them, so they are written too: an
+   * import must not serve a {@code .git} or {@code .env} that cgiguard alone would hide.
+   */
+  static final List<String> DEFAULT_DENIED_EXTENSIONS =
+      List.of(".bak", ".old", ".orig", ".swp", ".tmp", "~");
+  static final List<String> DEFAULT_HIDDEN_SEGMENTS = List.of(".git", ".svn", ".hg", ".env",
+      ".htaccess", ".htpasswd", "web.config");
+
+  /** The one entry of allowed-programs when IIS allowed no CGI program: no program is it. */
+  static final String NO_PROGRAM = "/dev/null";
 
   private final EffectiveConfig config;
   private final String location;
@@ -97,8 +112,16 @@ final class SectionTranslation {
     }
   }
 
-  /** {@code requestFiltering} to {@code [request]}. */
-  ImportedConfig.Request request() throws IisImportException {
+  /**
+   * {@code requestFiltering} to {@code [request]}, and {@code staticContent}: only the extensions
+   * IIS would serve (a mimeMap) or run ({@code runExtensions}, those of the mappings written) are
+   * allowed, as IIS answers 404.3 for any other file.
+   *
+   * @param runsWithoutExtension a mapping runs names with no fixed extension, so no extension
+   *     can be refused
+   */
+  ImportedConfig.Request request(Set<String> runExtensions, boolean runsWithoutExtension)
+      throws IisImportException {
     SectionValues limits = config.attributes(location, FILTERING + "/requestLimits");
     long maxBody = number(limits, "maxAllowedContentLength", 30_000_000L);
     long maxUrl = number(limits, "maxUrl", 4096);
@@ -119,10 +142,41 @@ final class SectionTranslation {
       boolean isAllowed = ext.get("allowed", "true").equalsIgnoreCase("true");
       (isAllowed ? allowed : denied).add(ext.key());
     }
-    return new ImportedConfig.Request(maxUrl, maxQuery, maxBody, denied,
-        allowUnlisted ? List.of() : allowed,
-        keys(FILTERING + "/hiddenSegments", "segment"),
+    return new ImportedConfig.Request(maxUrl, maxQuery, maxBody,
+        withDefaults(denied, DEFAULT_DENIED_EXTENSIONS),
+        allowedExtensions(allowUnlisted ? null : allowed, runExtensions, runsWithoutExtension),
+        withDefaults(keys(FILTERING + "/hiddenSegments", "segment"), DEFAULT_HIDDEN_SEGMENTS),
         keys(FILTERING + "/denyUrlSequences", "sequence"));
+  }
+
+  /**
+   * What {@code [request] allowed-extensions} must hold: what IIS serves or runs, narrowed by
+   * requestFiltering's own list ({@code filtered}, null when it allows unlisted extensions).
+   * Never empty where IIS refused something, since an empty list allows every extension.
+   */
+  private List<String> allowedExtensions(List<String> filtered, Set<String> runExtensions,
+      boolean runsWithoutExtension) throws IisImportException {
+    Optional<List<String>> served =
+        StaticContent.servedExtensions(config, location, coverage, notes);
+    List<String> narrowed = filtered == null ? null
+        : filtered.stream().map(e -> e.toLowerCase(Locale.ROOT)).toList();
+    if (served.isEmpty() || runsWithoutExtension) {
+      return narrowed == null ? List.of() : narrowed;
+    }
+    Set<String> allowed = new LinkedHashSet<>(served.get());
+    allowed.addAll(runExtensions);
+    if (narrowed != null) {
+      Set<String> servedOrRun = allowed;
+      allowed = new LinkedHashSet<>(narrowed);
+      allowed.retainAll(servedOrRun);
+    }
+    if (allowed.isEmpty()) {
+      notes.notTranslated(location, StaticContent.SECTION, "IIS served no file with an "
+          + "extension; allowed-extensions = [\".\"] refuses every name that has one (an empty "
+          + "list would allow all)");
+      return List.of(".");
+    }
+    return new ArrayList<>(allowed);
   }
 
   /** {@code defaultDocument} to {@code [server] index-files}; null when no file writes it. */
@@ -139,13 +193,56 @@ final class SectionTranslation {
   }
 
   /**
+   * Why IIS's {@code isapiCgiRestriction} keeps a CGI mapping's {@code scriptProcessor} from
+   * starting (IIS answers 404.2), or empty when it may start. An entry for the same command line
+   * decides first (IIS lists CGI programs with their arguments, {@code perl.exe "%s" %s});
+   * else any entry for the same program; else {@code notListedCgisAllowed} (default false). With
+   * no restriction section in the input at all, every program may start.
+   */
+  Optional<String> cgiRefusal(String scriptProcessor) throws IisImportException {
+    if (!restrictionWritten()) {
+      return Optional.empty();
+    }
+    String command = commandKey(scriptProcessor);
+    String program = ScriptProcessor.program(scriptProcessor).toLowerCase(Locale.ROOT);
+    Boolean byProgram = null;
+    for (CollectionEntry entry : config.collection(location, RESTRICTION, "path", true)) {
+      boolean allowed = entry.get("allowed", "false").equalsIgnoreCase("true");
+      if (commandKey(entry.key()).equals(command)) {
+        return allowed ? Optional.empty() : Optional.of("isapiCgiRestriction lists it with "
+            + "allowed=\"false\"");
+      }
+      if (ScriptProcessor.program(entry.key()).toLowerCase(Locale.ROOT).equals(program)) {
+        byProgram = (byProgram != null && byProgram) || allowed;
+      }
+    }
+    if (byProgram != null) {
+      return byProgram ? Optional.empty() : Optional.of("isapiCgiRestriction lists its program "
+          + "with allowed=\"false\"");
+    }
+    boolean notListed = Boolean.parseBoolean(config.attributes(location, RESTRICTION)
+        .get("notListedCgisAllowed", "false"));
+    return notListed ? Optional.empty() : Optional.of("isapiCgiRestriction does not list it, "
+        + "and notListedCgisAllowed is false");
+  }
+
+  private static String commandKey(String commandLine) {
+    return PathMap.expand(commandLine).trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+  }
+
+  private boolean restrictionWritten() {
+    return config.scopesAt(location).stream()
+        .anyMatch(s -> EffectiveConfig.find(s.root(), RESTRICTION).isPresent());
+  }
+
+  /**
    * {@code isapiCgiRestriction} to {@code [restrictions] allowed-programs}; null when IIS let
-   * any CGI program run ({@code notListedCgisAllowed="true"}) or no file restricts them.
+   * any CGI program run ({@code notListedCgisAllowed="true"}) or no file restricts them. Never
+   * empty otherwise: an empty list lets every program start, so when IIS allowed none the list
+   * is {@link #NO_PROGRAM}.
    */
   List<String> allowedPrograms() throws IisImportException {
-    boolean written = config.scopesAt(location).stream()
-        .anyMatch(s -> EffectiveConfig.find(s.root(), RESTRICTION).isPresent());
-    if (!written) {
+    if (!restrictionWritten()) {
       return null;
     }
     SectionValues section = config.attributes(location, RESTRICTION);
@@ -176,9 +273,20 @@ final class SectionTranslation {
     }
     if (programs.isEmpty()) {
       notes.notTranslated(section.origin("notListedCgisAllowed"), RESTRICTION, "IIS allowed no "
-          + "CGI program at all, while an empty allowed-programs lets every program run");
+          + "CGI program at all; allowed-programs = [\"" + NO_PROGRAM + "\"] (no program) keeps "
+          + "every program from starting, where an empty list would let all start");
+      return List.of(NO_PROGRAM);
     }
     return programs;
+  }
+
+  /** IIS's entries, then cgiguard's defaults that IIS did not list (compared without case). */
+  private static List<String> withDefaults(List<String> iis, List<String> defaults) {
+    List<String> all = new ArrayList<>(iis);
+    Set<String> lower = new java.util.HashSet<>();
+    iis.forEach(v -> lower.add(v.toLowerCase(Locale.ROOT)));
+    defaults.stream().filter(d -> !lower.contains(d.toLowerCase(Locale.ROOT))).forEach(all::add);
+    return all;
   }
 
   private List<String> keys(String path, String key) throws IisImportException {

@@ -73,13 +73,13 @@ final class SiteReader {
     List<ConfigScope> scopes = new ArrayList<>();
     coverage.use(configuration);
     Origins.mark(configuration, fileName);
-    scopes.add(new ConfigScope(base, configuration, fileName, fileOrder));
+    scopes.add(new ConfigScope(base, configuration, fileName, fileOrder, base));
     for (Element location : children(configuration, "location")) {
       coverage.use(location, "path");
       String path = ConfigScope.join(base, location.getAttribute("path"));
       String origin = fileName + " <location path=\"" + location.getAttribute("path") + "\">";
       Origins.mark(location, origin);
-      scopes.add(new ConfigScope(path, location, origin, fileOrder));
+      scopes.add(new ConfigScope(path, location, origin, fileOrder, base));
     }
     // Section declarations describe the schema, not the server: nothing in them to translate.
     Element declarations = child(configuration, "configSections");

@@ -91,7 +91,10 @@ public final class TomlConfigWriter {
   private void rest(ImportedConfig c) {
     if (c.allowedPrograms() != null) {
       out.append("[restrictions]\n");
-      comment("From isapiCgiRestriction: only these programs may be started.");
+      comment(c.allowedPrograms().equals(List.of("/dev/null"))
+          ? "From isapiCgiRestriction, which allowed no CGI program: /dev/null is none, so no "
+              + "program may be started."
+          : "From isapiCgiRestriction: only these programs may be started.");
       key("allowed-programs", list(c.allowedPrograms()));
       out.append('\n');
     }
@@ -112,13 +115,23 @@ public final class TomlConfigWriter {
     key("max-url-length", Long.toString(r.maxUrlLength()));
     key("max-query-length", Long.toString(r.maxQueryLength()));
     key("max-body-size", quote(size(r.maxBodyBytes())));
+    comment("IIS's lists, then cgiguard's defaults, which stay in force.");
     key("denied-extensions", list(r.deniedExtensions()));
+    if (!r.allowedExtensions().isEmpty()) {
+      comment("What IIS served (a mimeMap; any other file got 404.3) or ran (a CGI mapping).");
+    }
     key("allowed-extensions", list(r.allowedExtensions()));
     key("hidden-segments", list(r.hiddenSegments()));
     key("deny-url-sequences", list(r.denyUrlSequences()));
     if (c.errorMode() != null) {
       out.append('\n').append("[diagnostics]\n");
       key("error-mode", quote(c.errorMode()));
+    }
+    if (c.refuseExtensions() != null) {
+      out.append('\n').append("[static]\n");
+      comment("A file an IIS CGI mapping matches is never served as its source, also where");
+      comment("IIS's accessPolicy kept the mapping from running.");
+      key("refuse-extensions", list(c.refuseExtensions()));
     }
     out.append('\n').append("[iis-compat]\n");
     comment("IIS's case-insensitive paths and its CGI server variables (URL, APPL_MD_PATH, ...).");

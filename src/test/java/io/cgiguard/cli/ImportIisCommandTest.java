@@ -60,6 +60,19 @@ class ImportIisCommandTest {
   }
 
   @Test
+  void aRelativePathMapTargetIsWrittenAbsoluteAndSaidSo() {
+    int status = run(HOST, WEB, "--path-map", MAP);
+    String absolute = Path.of("conf/examples/iis/wwwroot").toAbsolutePath().normalize()
+        .toString();
+
+    assertThat(status).isZero();
+    assertThat(out.toString()).contains("docroot = \"" + absolute + "\"\n")
+        .contains("dir = \"" + absolute + "/cgi-bin\"\n");
+    assertThat(err.toString()).contains("--path-map target 'conf/examples/iis/wwwroot' is "
+        + "relative; written as " + absolute);
+  }
+
+  @Test
   void writesToStandardOutputWithoutOut() {
     int status = run(HOST, WEB, "--path-map", MAP);
 
@@ -124,8 +137,8 @@ class ImportIisCommandTest {
     int status = run(HOST, "--site", "Nope");
 
     assertThat(status).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo("import-iis: " + HOST + ": no site named 'Nope'"
-        + System.lineSeparator());
+    assertThat(err.toString()).isEqualTo("import-iis: " + HOST + ": no site named 'Nope'; its "
+        + "sites are 'Default Web Site', 'Intranet'" + System.lineSeparator());
   }
 
   @Test
@@ -133,6 +146,15 @@ class ImportIisCommandTest {
     int status = run(HOST, "--path-map", "C:\\inetpub");
 
     assertThat(status).isEqualTo(2);
-    assertThat(err.toString()).contains("expected WINDOWS_PREFIX=LINUX_PREFIX");
+    assertThat(err.toString()).contains("--path-map: expected WINDOWS_PREFIX=LINUX_PREFIX");
+  }
+
+  @Test
+  void anInterpreterWithoutEqualsNamesItsOwnForm() {
+    int status = run(HOST, "--interpreter", "perl.exe");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("--interpreter: expected WINDOWS=LINUX, got 'perl.exe'")
+        .doesNotContain("PREFIX");
   }
 }

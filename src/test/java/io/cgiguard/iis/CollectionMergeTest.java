@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -59,6 +61,28 @@ class CollectionMergeTest {
         .isInstanceOf(IisImportException.class)
         .hasMessageContaining("duplicate collection entry 'perl'")
         .hasMessageContaining("500.19");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void mergesTensOfThousandsOfEntriesInLinearTime() throws IisImportException {
+    int n = 50_000;
+    List<CollectionEntry> inherited = new ArrayList<>();
+    List<CollectionOp> ops = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      inherited.add(entry("Inherited" + i));
+      ops.add(new CollectionOp.Add(entry("Added" + i)));
+      if (i % 2 == 0) {
+        ops.add(new CollectionOp.Remove("INHERITED" + i));
+      }
+    }
+
+    CollectionMerge.Merged merged = CollectionMerge.apply(inherited, ops, false);
+
+    assertThat(merged.entries()).hasSize(n + n / 2);
+    assertThat(merged.entries().get(0).key()).isEqualTo("Added0");
+    assertThat(merged.entries().get(n).key()).isEqualTo("Inherited1");
+    assertThat(merged.dropped()).hasSize(n / 2);
   }
 
   private static List<String> words(String s) {

@@ -42,6 +42,41 @@ class HardenedXmlTest {
   }
 
   @Test
+  void refusesElementsNestedBeyondTheLimitAtTheirLine() throws IOException {
+    int depth = 10_000;
+    Path file = write("deep.config", "<configuration>\n<system.webServer>\n"
+        + "<a>\n".repeat(depth) + "</a>".repeat(depth) + "</system.webServer></configuration>");
+
+    assertThatThrownBy(() -> HardenedXml.parse(file))
+        .isInstanceOf(IisImportException.class)
+        .hasMessageStartingWith(file + ":" + (HardenedXml.MAX_DEPTH + 1) + ":")
+        .hasMessageContaining("refused: elements nested deeper than " + HardenedXml.MAX_DEPTH);
+  }
+
+  @Test
+  void acceptsNestingUpToTheLimit() throws Exception {
+    int depth = HardenedXml.MAX_DEPTH;
+    Path file = write("fine.config", "<configuration>" + "<a>".repeat(depth - 1)
+        + "</a>".repeat(depth - 1) + "</configuration>");
+
+    assertThat(HardenedXml.parse(file).getDocumentElement().getTagName())
+        .isEqualTo("configuration");
+  }
+
+  @Test
+  void refusesAFileOverTheSizeLimitWithoutReadingIt() throws IOException {
+    Path file = write("huge.config", "<configuration>");
+    try (java.io.RandomAccessFile grow = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      grow.setLength(HardenedXml.MAX_BYTES + 1);
+    }
+
+    assertThatThrownBy(() -> HardenedXml.parse(file))
+        .isInstanceOf(IisImportException.class)
+        .hasMessage(file + ": refused: " + (HardenedXml.MAX_BYTES + 1) + " bytes; files over 16 "
+            + "MiB are not read (IIS's own configuration files are far smaller)");
+  }
+
+  @Test
   void refusesAnInternalDtdWithoutExpandingIt() throws IOException {
     Path file = write("laughs.config", "<?xml version=\"1.0\"?>\n<!DOCTYPE c [\n"
         + "<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n"

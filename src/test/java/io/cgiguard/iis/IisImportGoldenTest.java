@@ -16,10 +16,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worked example of {@code conf/examples/iis} against its expected translation. To update the
- * golden file after an intended change, run the import-iis command of the example in
- * docs/iis-migration.md with {@code --out src/test/resources/io/cgiguard/iis/example.toml}
- * and review the diff.
+ * The worked example of {@code conf/examples/iis} against its expected translation, through
+ * {@link IisImport} itself, which keeps relative {@code --path-map} targets as given (the command
+ * makes them absolute). To update the golden file after an intended change, write
+ * {@link #translateExample()} to src/test/resources/io/cgiguard/iis/example.toml and review the
+ * diff.
  */
 class IisImportGoldenTest {
 
@@ -78,7 +79,7 @@ class IisImportGoldenTest {
             "system.webServer/handlers/add[name=ISAPI-dll]",
             "system.applicationHost/applicationPools",
             "system.webServer/security/authentication",
-            "system.webServer/staticContent",
+            "system.webServer/staticContent/clientCache",
             "site Intranet");
     assertThat(config.notTranslated()).extracting(ImportedConfig.Note::setting)
         .noneMatch(setting -> setting.startsWith("handler mappings at /"));

@@ -78,6 +78,205 @@ class IisImportTest {
   }
 
   @Test
+  void aFolderWhoseAccessPolicyIsReadRunsNoScriptMapping() throws Exception {
+    server("<handlers accessPolicy=\"Read, Script\">" + PERL
+        + handler("PerlX", "*.plx", "C:\\Perl\\bin\\perl.exe %s") + "</handlers>", "");
+    Path uploads = webConfig("cgi-bin/old", "<handlers accessPolicy=\"Read\"/>");
+
+    ImportedConfig config = run(host, uploads);
+
+    ImportedConfig.Mount folder = config.mounts().get(0);
+    assertThat(folder.url()).isEqualTo("/cgi-bin/old/");
+    assertThat(folder.handlers()).isEmpty();
+    assertThat(config.mounts().get(1).handlers()).extracting(ImportedConfig.Handler::name)
+        .containsExactly("Perl", "PerlX");
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("system.webServer/handlers/add[name=Perl]");
+      assertThat(n.reason()).contains("IIS disables it at /cgi-bin/old: it requires Script "
+          + "access, which accessPolicy \"Read\" does not grant");
+    });
+    // The folder serves its files statically, but never a .plx as its source.
+    assertThat(config.refuseExtensions()).contains(".pl", ".plx");
+  }
+
+  @Test
+  void anExecuteMappingDoesNotRunUnderAReadScriptPolicy() throws Exception {
+    server("<handlers accessPolicy=\"Read, Script\">" + PERL + "<add name=\"Exe\" path=\"*.cgi\" "
+        + "verb=\"*\" modules=\"CgiModule\" requireAccess=\"Execute\" "
+        + "scriptProcessor=\"C:\\Perl\\bin\\perl.exe %s\"/></handlers>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::name)
+        .containsExactly("Perl");
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("it requires Execute access, which accessPolicy \"Read, Script\" does not"));
+    assertThat(AccessPolicy.parse("Read, Script, NoRemoteScript").disables("Script"))
+        .hasValueSatisfying(why -> assertThat(why).contains("NoRemoteScript"));
+    assertThat(AccessPolicy.parse("513").disables("Script")).isEmpty();
+  }
+
+  @Test
+  void onlyExtensionsWithAMimeMapOrAMappingAreAllowed() throws Exception {
+    server("<handlers>" + PERL + "</handlers><staticContent><clear/>"
+        + "<mimeMap fileExtension=\".htm\" mimeType=\"text/html\"/>"
+        + "<mimeMap fileExtension=\".JPG\" mimeType=\"image/jpeg\"/></staticContent>", "");
+    Path site = webConfig("", "<staticContent><mimeMap fileExtension=\".txt\" "
+        + "mimeType=\"text/plain\"/><remove fileExtension=\".jpg\"/></staticContent>");
+
+    ImportedConfig config = run(host, site);
+
+    assertThat(config.request().allowedExtensions()).containsExactly(".htm", ".txt", ".pl");
+  }
+
+  @Test
+  void withoutAMimeMapListIisShippedCommonTypesStandInAndAStarAllowsAll() throws Exception {
+    server("<handlers>" + PERL + "</handlers>", "");
+
+    List<String> allowed = run(host).request().allowedExtensions();
+
+    assertThat(allowed).contains(".html", ".css", ".png", ".pl")
+        .doesNotContain(".inc", ".pm", ".config", ".asp");
+    server("<handlers>" + PERL + "</handlers><staticContent>"
+        + "<mimeMap fileExtension=\"*\" mimeType=\"application/octet-stream\"/>"
+        + "</staticContent>", "");
+    assertThat(run(host).request().allowedExtensions()).isEmpty();
+  }
+
+  @Test
+  void aPhysicalPathThatClimbsOutOfItsMappingIsNotCovered() throws Exception {
+    Files.writeString(host, "<configuration><system.applicationHost><sites>"
+        + "<site name=\"S\" id=\"1\"><application path=\"/\">"
+        + "<virtualDirectory path=\"/\" physicalPath=\"C:\\www\" />"
+        + "<virtualDirectory path=\"/etc\" physicalPath=\"C:\\www\\..\\..\\..\\..\\etc\" />"
+        + "</application></site></sites></system.applicationHost><system.webServer><handlers>"
+        + PERL + "</handlers></system.webServer></configuration>");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url).containsExactly("/");
+    assertThat(config.mounts()).noneMatch(m -> m.dir().contains(".."));
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("mount /etc");
+      assertThat(n.reason()).contains("no --path-map covers its physical path");
+    });
+  }
+
+  @Test
+  void aMappingWhoseProgramIisRefusesIsNotWrittenAndNoProgramMayStart() throws Exception {
+    server("<handlers>" + handler("Perl", "*.pl", "C:\\Perl\\bin\\perl.exe &quot;%s&quot;")
+        + handler("Php", "*.php", "C:\\PHP\\php-cgi.exe %s") + "</handlers><security>"
+        + "<isapiCgiRestriction notListedCgisAllowed=\"false\">"
+        + "<add path=\"C:\\Perl\\bin\\perl.exe &quot;%s&quot;\" allowed=\"false\"/>"
+        + "</isapiCgiRestriction></security>", "");
+
+    ImportedConfig config = run(host);
+    String toml = TomlConfigWriter.write(config, List.of("x"));
+
+    assertThat(config.mounts()).allSatisfy(m -> assertThat(m.handlers()).isEmpty());
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("(404.2): isapiCgiRestriction lists it with allowed=\"false\""));
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("(404.2): isapiCgiRestriction does not list it"));
+    assertThat(config.allowedPrograms()).containsExactly("/dev/null");
+    assertThat(toml).contains("allowed-programs = [\"/dev/null\"]");
+  }
+
+  @Test
+  void aMappingWhoseProgramIisAllowsIsWrittenAndItsInterpreterAllowed() throws Exception {
+    server("<handlers>" + handler("Perl", "*.pl", "C:\\Perl\\bin\\perl.exe &quot;%s&quot;")
+        + handler("Php", "*.php", "C:\\PHP\\php-cgi.exe %s") + "</handlers><security>"
+        + "<isapiCgiRestriction notListedCgisAllowed=\"false\">"
+        + "<add path=\"c:\\perl\\bin\\perl.exe  &quot;%s&quot;\" allowed=\"true\"/>"
+        + "</isapiCgiRestriction></security>", "");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts().get(0).handlers()).extracting(ImportedConfig.Handler::name)
+        .containsExactly("Perl");
+    assertThat(config.allowedPrograms()).containsExactly("/usr/bin/perl");
+  }
+
+  @Test
+  void anIpv6BindingKeepsItsAddressAndPortAndAHostNameIsListed() throws Exception {
+    server("", "");
+    Files.writeString(host, Files.readString(host).replace("*:8080:", "[::1]:8081:"));
+
+    ImportedConfig v6 = run(host);
+
+    assertThat(v6.server().bind()).isEqualTo("::1");
+    assertThat(v6.server().port()).isEqualTo(8081);
+    Files.writeString(host, Files.readString(host).replace("[::1]:8081:",
+        "*:80:shop.example.com"));
+    ImportedConfig named = run(host);
+    assertThat(named.server().bind()).isEqualTo("0.0.0.0");
+    assertThat(named.server().port()).isEqualTo(80);
+    assertThat(named.notTranslated()).anySatisfy(n -> assertThat(n.reason())
+        .contains("host name shop.example.com"));
+  }
+
+  @Test
+  void aLocationForOneFileIsListedRatherThanMadeAMount() throws Exception {
+    Files.writeString(root.resolve("cgi-bin/report.pl"), "print 1;\n");
+    server("<handlers>" + PERL + "</handlers>", "<location path=\"S/cgi-bin/report.pl\">"
+        + "<system.webServer><handlers><remove name=\"Perl\"/></handlers></system.webServer>"
+        + "</location><location path=\"S/cgi-bin/gone.pl\"><system.webServer><handlers>"
+        + "<remove name=\"Perl\"/></handlers></system.webServer></location>");
+
+    ImportedConfig config = run(host);
+
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url)
+        .containsExactly("/cgi-bin/", "/");
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.setting()).isEqualTo("<location path=\"S/cgi-bin/report.pl\">");
+      assertThat(n.reason()).contains("it names one file");
+    });
+    assertThat(config.notTranslated()).anySatisfy(n -> assertThat(n.setting())
+        .isEqualTo("<location path=\"S/cgi-bin/gone.pl\">"));
+    assertThat(config.notTranslated()).anySatisfy(n -> {
+      assertThat(n.origin()).contains("<location path=\"S/cgi-bin/report.pl\">");
+      assertThat(n.setting()).isEqualTo("system.webServer/handlers");
+    });
+  }
+
+  @Test
+  void aStaticVirtualDirectoryElsewhereGetsAStaticMount() throws Exception {
+    Path media = Files.createDirectories(dir.resolve("media"));
+    Files.writeString(host, "<configuration><system.applicationHost><sites>"
+        + "<site name=\"S\" id=\"1\"><application path=\"/\">"
+        + "<virtualDirectory path=\"/\" physicalPath=\"C:\\www\" />"
+        + "<virtualDirectory path=\"/cgi-bin\" physicalPath=\"C:\\www\\cgi-bin\" />"
+        + "<virtualDirectory path=\"/static\" physicalPath=\"E:\\media\" />"
+        + "</application></site></sites></system.applicationHost></configuration>");
+
+    ImportedConfig config = IisImport.run(List.of(host), new IisImport.Options(List.of(
+        Map.entry("C:\\www", root.toString()), Map.entry("E:\\media", media.toString())),
+        List.of(), null));
+
+    // /cgi-bin is where the docroot would find it anyway: no mount needed.
+    assertThat(config.mounts()).extracting(ImportedConfig.Mount::url).containsExactly("/static/");
+    assertThat(config.mounts().get(0).dir()).isEqualTo(media.toString());
+    assertThat(config.mounts().get(0).handlers()).isEmpty();
+  }
+
+  @Test
+  void theDeeperWebConfigWinsWhateverTheCommandLineOrder() throws Exception {
+    server("<handlers accessPolicy=\"Read, Script\">" + PERL + "</handlers>", "");
+    Path site = Files.writeString(root.resolve("web.config"), "<configuration><location path=\"cgi-bin/old\"><system.webServer>"
+        + "<handlers accessPolicy=\"Read\"/></system.webServer></location></configuration>");
+    Path folder = webConfig("cgi-bin/old", "<handlers accessPolicy=\"Read, Script\"/>");
+
+    for (Path[] order : List.of(new Path[] {host, site, folder},
+        new Path[] {host, folder, site})) {
+      ImportedConfig config = run(order);
+
+      assertThat(config.mounts()).filteredOn(m -> m.url().equals("/cgi-bin/old/"))
+          .singleElement().satisfies(m -> assertThat(m.handlers())
+              .extracting(ImportedConfig.Handler::name).containsExactly("Perl"));
+    }
+  }
+
+  @Test
   void aSiteLevelMappingBecomesAMappedMountAtTheSiteRoot() throws Exception {
     server("<handlers>" + PERL + "</handlers>", "");
 
@@ -210,7 +409,8 @@ class IisImportTest {
     ImportedConfig config = run(host);
 
     assertThat(config.request()).isEqualTo(new ImportedConfig.Request(300, 2048, 30_000_000,
-        List.of(".bak"), List.of(".pl"), List.of(), List.of()));
+        List.of(".bak", ".old", ".orig", ".swp", ".tmp", "~"), List.of(".pl"),
+        SectionTranslation.DEFAULT_HIDDEN_SEGMENTS, List.of()));
     assertThat(config.mounts().get(0).allowedMethods()).containsExactly("GET", "POST");
   }
 
@@ -226,6 +426,9 @@ class IisImportTest {
     assertThat(config.server().port()).isEqualTo(8080);
     assertThat(config.server().indexFiles()).isNull();
     assertThat(config.allowedPrograms()).isNull();
+    // Without requestFiltering, cgiguard's own lists stay in force.
+    assertThat(config.request().hiddenSegments()).contains(".git", ".env", ".htaccess");
+    assertThat(config.request().deniedExtensions()).contains(".bak", "~");
   }
 
   @Test

@@ -31,6 +31,26 @@ class PathMapTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
+      "C:\\inetpub\\wwwroot\\..\\..\\..\\..\\etc   | ''",
+      "C:\\inetpub\\wwwroot\\..\\..\\etc            | ''",
+      "C:\\inetpub\\wwwroot\\..\\..\\inetpub\\x     | /srv/iis/x",
+      "C:\\inetpub\\wwwroot\\a\\..\\b\\.\\c         | /srv/www/b/c",
+      "C:\\inetpub\\wwwroot\\..                   | /srv/iis",
+      "C:/inetpub/wwwroot/../../../etc            | ''",
+      "..\\..\\etc                                | ''",
+      "\\\\server\\share\\..\\..\\etc              | ''",
+      "\\\\server\\share\\a\\..\\b                 | /mnt/share/b"})
+  void dotSegmentsAreResolvedBeforeMatchingSoNoPathLeavesItsMapping(String windows,
+      String linux) {
+    PathMap withShare = new PathMap(List.of(Map.entry("C:\\inetpub", "/srv/iis"),
+        Map.entry("C:\\inetpub\\wwwroot", "/srv/www/"),
+        Map.entry("\\\\server\\share", "/mnt/share")));
+
+    assertThat(withShare.translate(windows).orElse("")).isEqualTo(linux);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
       "00:15:00         | PT15M",
       "00:00:30         | PT30S",
       "1.02:00:00       | PT26H",

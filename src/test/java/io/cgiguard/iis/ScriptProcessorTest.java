@@ -14,7 +14,9 @@ class ScriptProcessorTest {
       "C:\\Perl64\\bin\\perl.exe \"%s\" %s      | C:\\Perl64\\bin\\perl.exe | true",
       "C:\\Perl64\\bin\\perl.exe %s %s          | C:\\Perl64\\bin\\perl.exe | true",
       "\"C:\\Program Files\\Python\\python.exe\" \"%s\" | C:\\Program Files\\Python\\python.exe | false",
-      "%SystemDrive%\\php\\php-cgi.exe %s       | C:\\php\\php-cgi.exe      | false"})
+      "%SystemDrive%\\php\\php-cgi.exe %s       | C:\\php\\php-cgi.exe      | false",
+      "C:\\PHP\\php-cgi.exe                     | C:\\PHP\\php-cgi.exe      | false",
+      "\"C:\\Program Files\\PHP\\php-cgi.exe\"    | C:\\Program Files\\PHP\\php-cgi.exe | false"})
   void acceptsOneScriptPlaceholderAndAnOptionalArgumentsOne(String template, String program,
       boolean arguments) {
     assertThat(ScriptProcessor.parse(template, "*.pl"))
@@ -30,7 +32,6 @@ class ScriptProcessorTest {
       "powershell.exe -File %s             | *.ps1 | command shell",
       "C:\\Perl64\\bin\\perl.exe -x %s       | *.pl  | found '-x %s'",
       "C:\\Perl64\\bin\\perl.exe %s %s %s    | *.pl  | found '%s %s %s'",
-      "C:\\Perl64\\bin\\perl.exe             | *.pl  | found ''",
       "C:\\Program Files\\Perl\\perl.exe %s  | *.pl  | quote a program path",
       "C:\\Perl64\\bin\\perl.exe \"%s\" & del | *.pl | found '%s & del'"})
   void refusesEveryOtherFormWithItsReason(String template, String handlerPath, String reason) {

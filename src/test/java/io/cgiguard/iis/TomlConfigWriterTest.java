@@ -26,7 +26,7 @@ class TomlConfigWriterTest {
     ImportedConfig config = new ImportedConfig("S",
         new ImportedConfig.Server(null, null, null, null, "nobody", "why"), List.of(), null,
         false, null, new ImportedConfig.Request(1, 1, 1, List.of(), List.of(), List.of(),
-            List.of()), null,
+            List.of()), null, null,
         List.of(new ImportedConfig.Note("web.config", "x", "a\n[server]\nport = 1")), List.of(),
         new ImportedConfig.IisCompat(1, List.of("/")));
 

@@ -1,0 +1,1 @@
+package Cfg; our $DBPASS="s3cret"; 1;
