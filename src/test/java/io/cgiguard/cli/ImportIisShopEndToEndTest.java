@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A shop site as IIS ran it (src/test/resources/io/cgiguard/iis/shop), imported with
+ * A shop site as IIS ran it (test-scripts/sites/iis-shop), imported with
  * {@code import-iis} and served by the real gateway: what IIS refused to run or to serve stays
  * refused.
  */
@@ -34,7 +34,7 @@ import picocli.CommandLine;
 class ImportIisShopEndToEndTest {
 
   static final Path FIXTURE = ImportIisEndToEndTest.PROJECT
-      .resolve("src/test/resources/io/cgiguard/iis/shop");
+      .resolve("test-scripts/sites/iis-shop");
 
   @TempDir
   static Path work;

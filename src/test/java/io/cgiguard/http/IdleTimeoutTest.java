@@ -53,7 +53,7 @@ class IdleTimeoutTest {
     try (RawConnection idle = RawConnection.open(gateway.port(), Duration.ofSeconds(10))) {
       long started = System.nanoTime();
       idle.send("GET /responses/hello.sh HTTP/1.1\r\nHost: x\r\n\r\n");
-      assertThat(idle.readToClose()).startsWith("HTTP/1.1 200 ").endsWith("hello\n");
+      assertThat(idle.readToClose()).startsWith("HTTP/1.1 200 ").contains("hello\n");
       assertThat(Duration.ofNanos(System.nanoTime() - started)).as("closed when idle")
           .isLessThan(Duration.ofSeconds(8));
     }
