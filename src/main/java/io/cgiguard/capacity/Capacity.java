@@ -1,6 +1,8 @@
 package io.cgiguard.capacity;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,17 +69,8 @@ public record Capacity(List<Bound> bounds) {
    *     {@code EMFILE} or {@code ENFILE} for descriptors
    */
   public String shortage(String errno) {
-    if ("EMFILE".equals(errno)) {
-      // Read now, with the descriptors the failed spawn gave back; it may itself find none.
-      OptionalLong limit = softLimit(Path.of("/proc/self/limits"), "Max open files");
-      return "the gateway has no file descriptor left for the script's pipes"
-          + (limit.isPresent() ? ": RLIMIT_NOFILE " + limit.getAsLong() + " reached"
-              : " (RLIMIT_NOFILE reached)");
-    }
-    if ("ENFILE".equals(errno)) {
-      OptionalLong max = number(Path.of("/proc/sys/fs/file-max"));
-      return "the machine's table of open files is full"
-          + (max.isPresent() ? ": fs.file-max " + max.getAsLong() + " reached" : "");
+    if ("EMFILE".equals(errno) || "ENFILE".equals(errno)) {
+      return descriptors(errno, "the script's pipes");
     }
     if ("ENOMEM".equals(errno)) {
       return tightest(Bound.Resource.MEMORY)
@@ -87,6 +80,35 @@ public record Capacity(List<Bound> bounds) {
     return tightest(Bound.Resource.TASKS)
         .map(b -> "the process table of this service is full: " + reachedOrClosest(b))
         .orElse("the process table of this service is full (no limit on tasks could be read)");
+  }
+
+  /**
+   * Names a full descriptor table, such as "the gateway has no file descriptor left for this
+   * file: RLIMIT_NOFILE 1024 reached". The gateway's limit is asked of the kernel without opening
+   * a file, since there is no descriptor to open one with.
+   *
+   * @param errno {@code EMFILE} for the gateway's own limit, {@code ENFILE} for the machine's
+   * @param purpose what the descriptor was for, such as "the script's pipes"
+   */
+  public static String descriptors(String errno, String purpose) {
+    if ("ENFILE".equals(errno)) {
+      OptionalLong max = number(Path.of("/proc/sys/fs/file-max"));
+      return "the machine's table of open files is full"
+          + (max.isPresent() ? ": fs.file-max " + max.getAsLong() + " reached" : "");
+    }
+    OptionalLong limit = openFilesLimit();
+    return "the gateway has no file descriptor left for " + purpose
+        + (limit.isPresent() ? ": RLIMIT_NOFILE " + limit.getAsLong() + " reached"
+            : " (RLIMIT_NOFILE reached)");
+  }
+
+  /** @return this process's soft RLIMIT_NOFILE by getrlimit(2), which needs no descriptor */
+  private static OptionalLong openFilesLimit() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+      long limit = unix.getMaxFileDescriptorCount();
+      return limit > 0 ? OptionalLong.of(limit) : OptionalLong.empty();
+    }
+    return softLimit(Path.of("/proc/self/limits"), "Max open files");
   }
 
   /**

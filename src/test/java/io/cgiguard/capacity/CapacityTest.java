@@ -50,6 +50,21 @@ class CapacityTest {
   }
 
   @Test
+  void aFullDescriptorTableIsNamedWithTheLimitOfThisProcess() throws IOException {
+    String soft = Files.readAllLines(Path.of("/proc/self/limits")).stream()
+        .filter(line -> line.startsWith("Max open files")).findFirst().orElseThrow()
+        .substring("Max open files".length()).trim().split("\\s+")[0];
+
+    assertThat(Capacity.descriptors("EMFILE", "this file")).isEqualTo(
+        "the gateway has no file descriptor left for this file: RLIMIT_NOFILE " + soft
+        + " reached");
+    assertThat(Capacity.descriptors("ENFILE", "this file"))
+        .startsWith("the machine's table of open files is full: fs.file-max ");
+    assertThat(Capacity.read().shortage("EMFILE")).startsWith(
+        "the gateway has no file descriptor left for the script's pipes: RLIMIT_NOFILE " + soft);
+  }
+
+  @Test
   void cgroupV2LimitOfAnAncestorBoundsTheGroup() throws IOException {
     Path proc = proc("0::/parent/svc\n", 0, "unlimited");
     Path cgroups = temp.resolve("unified");

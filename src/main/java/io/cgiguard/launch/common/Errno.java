@@ -1,5 +1,7 @@
 package io.cgiguard.launch.common;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -55,6 +57,30 @@ public final class Errno {
   /** @return the symbolic name of {@code errno}, or {@code UNKNOWN} */
   public static String name(int errno) {
     return NAMES.getOrDefault(errno, "UNKNOWN");
+  }
+
+  /**
+   * The JDK names a full descriptor table only by strerror's text: "Too many open files" for
+   * {@code EMFILE} (this process's RLIMIT_NOFILE), "Too many open files in system" for {@code
+   * ENFILE} (the machine's fs.file-max).
+   *
+   * @return {@link #EMFILE} or {@link #ENFILE} when {@code failure}, or an exception it was caused
+   *     by, is an {@link IOException} for a full descriptor table; else empty
+   */
+  public static OptionalInt descriptorShortage(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof IOException) {
+        String text = t instanceof FileSystemException fs && fs.getReason() != null
+            ? fs.getReason() : String.valueOf(t.getMessage());
+        if (text.contains("Too many open files in system")) {
+          return OptionalInt.of(ENFILE);
+        }
+        if (text.contains("Too many open files")) {
+          return OptionalInt.of(EMFILE);
+        }
+      }
+    }
+    return OptionalInt.empty();
   }
 
   /** @return the errno inside a JDK exception message such as {@code error=13, Permission denied} */

@@ -138,11 +138,7 @@ public final class PosixLauncher implements Launcher {
    * shortage of descriptors must be told apart from the rest.
    */
   private static int errnoOf(IOException e) {
-    String message = String.valueOf(e.getMessage());
-    if (message.contains("Too many open files in system")) {
-      return Errno.ENFILE;
-    }
-    return message.contains("Too many open files") ? Errno.EMFILE : Errno.EIO;
+    return Errno.descriptorShortage(e).orElse(Errno.EIO);
   }
 
   private PosixScriptProcess wrap(LaunchSpec spec, NativeSpawn.Spawned spawned, long startNanos,
