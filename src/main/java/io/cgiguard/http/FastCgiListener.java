@@ -75,7 +75,7 @@ public final class FastCgiListener implements Drainable {
       unix.setAcceptQueueSize(1024);
       connector = unix;
     } else {
-      ServerConnector tcp = new ServerConnector(server, factory);
+      ServerConnector tcp = new GuardedConnector(server, false, factory);
       tcp.setHost(listen.host());
       tcp.setPort(listen.port());
       tcp.setAcceptQueueSize(1024);
@@ -264,6 +264,8 @@ public final class FastCgiListener implements Drainable {
 
     private volatile boolean listeningClosed;
     private final AtomicBoolean fileLeftSaid = new AtomicBoolean();
+    private final AcceptShortage shortage =
+        new AcceptShortage(() -> "fastcgi unix:" + getUnixDomainPath());
 
     UnixListener(Server server, ConnectionFactory factory) {
       super(server, factory);
@@ -293,7 +295,17 @@ public final class FastCgiListener implements Drainable {
       if (listeningClosed && failure instanceof ClosedChannelException) {
         return true;
       }
+      if (isRunning() && shortage.failed(failure,
+          () -> AcceptShortage.cause(AcceptShortage.errno(failure).orElseThrow()))) {
+        return shortage.pause();
+      }
       return super.handleAcceptFailure(failure);
+    }
+
+    @Override
+    public void accept(int acceptorId) throws IOException {
+      super.accept(acceptorId);
+      shortage.accepted();
     }
 
     @Override

@@ -84,7 +84,7 @@ final class FrontDoorAssembly implements AutoCloseable {
     HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(https);
     ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
     alpn.setDefaultProtocol(http11.getProtocol());
-    ServerConnector connector = new ServerConnector(server,
+    ServerConnector connector = new GuardedConnector(server, false,
         new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, http11);
     connector.setHost(plain.getHost());
     connector.setPort(settings.port());

@@ -65,7 +65,7 @@ final class JettyAssembly {
     http.setUriCompliance(UriCompliance.UNSAFE);
     HttpConnectionFactory http1 = new HttpConnectionFactory(http);
     http1.setInputBufferSize(RequestBodies.CONNECTION_READ_BYTES);
-    ServerConnector connector = new ServerConnector(server, http1);
+    ServerConnector connector = new GuardedConnector(server, true, http1);
     connector.setHost(settings.bind());
     connector.setPort(settings.port());
     connector.setIdleTimeout(settings.idleTimeout().toMillis());

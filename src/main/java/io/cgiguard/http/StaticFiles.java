@@ -1,15 +1,19 @@
 package io.cgiguard.http;
 
+import io.cgiguard.capacity.Capacity;
 import io.cgiguard.cgi.RequestPath;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.plan.FileRoles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -32,6 +36,10 @@ import org.slf4j.LoggerFactory;
 final class StaticFiles extends Handler.Abstract {
 
   private static final Logger LOG = LoggerFactory.getLogger(StaticFiles.class);
+  private static final Duration SHORTAGE_WARNING_EVERY = Duration.ofSeconds(10);
+  private static final long NEVER = Long.MIN_VALUE;
+
+  private final AtomicLong lastShortageWarning = new AtomicLong(NEVER);
 
   private final GatewayConfig.Site rules;
   private final RequestFilter filter;
@@ -140,9 +148,53 @@ final class StaticFiles extends Handler.Abstract {
     response.getHeaders().put(GatewayPages.REQUEST_ID, requestId);
     // The type is Jetty's by the name, application/octet-stream when it knows none: never sniffed.
     response.getHeaders().put("X-Content-Type-Options", "nosniff");
-    if (!resources.handle(new Retargeted(request, target), response, callback)) {
+    Callback shortageAnswered = new Callback.Nested(callback) {
+      @Override
+      public void failed(Throwable failure) {
+        if (!answerShortage(request, response, callback, requestId, failure)) {
+          super.failed(failure);
+        }
+      }
+    };
+    boolean handled;
+    try {
+      handled = resources.handle(new Retargeted(request, target), response, shortageAnswered);
+    } catch (IOException e) {
+      if (answerShortage(request, response, callback, requestId, e)) {
+        return;
+      }
+      throw e;
+    }
+    if (!handled) {
       pages.refuse(request, response, callback, requestId, 404, "no such file");
     }
+  }
+
+  /**
+   * A file that could not be opened because no descriptor was left is answered 503 with {@code
+   * Retry-After}, as a script that could not get its pipes is: the condition passes, and nothing
+   * is wrong with the file. One line at WARN says so, without a stack trace.
+   *
+   * @return whether {@code failure} was such a shortage and is answered
+   */
+  private boolean answerShortage(Request request, Response response, Callback callback,
+      String requestId, Throwable failure) {
+    Optional<String> errno = AcceptShortage.errno(failure);
+    if (errno.isEmpty() || response.isCommitted()) {
+      return false;
+    }
+    String cause = Capacity.descriptors(errno.get(), "this file");
+    long now = System.nanoTime();
+    long last = lastShortageWarning.get();
+    if ((last == NEVER || now - last >= SHORTAGE_WARNING_EVERY.toNanos())
+        && lastShortageWarning.compareAndSet(last, now)) {
+      LOG.warn("request {}: answered 503: {} (the access log has each such answer; this line "
+          + "comes at most every {} s)", requestId, cause, SHORTAGE_WARNING_EVERY.toSeconds());
+    }
+    response.reset();
+    response.getHeaders().put("Retry-After", "1");
+    pages.refuse(request, response, callback, requestId, 503, cause);
+    return true;
   }
 
   /**
