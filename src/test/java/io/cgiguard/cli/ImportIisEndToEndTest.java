@@ -8,8 +8,6 @@ import io.cgiguard.http.GatewayServer;
 import io.cgiguard.http.JettyPageScan;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -210,18 +208,8 @@ class ImportIisEndToEndTest {
 
   @Test
   void checkNamesTheMappingThatRunsTheWindowsScript() throws Exception {
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int status;
-    // CheckCommand prints to the System.out it finds when it is made.
-    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    try {
-      status = new CommandLine(new CheckCommand())
-          .execute("--config", work.resolve("imported.toml").toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    String report = printed.toString(StandardCharsets.UTF_8);
+    Printed checked = Printed.check(work.resolve("imported.toml"));
+    String report = checked.text();
 
     assertThat(report).contains("configuration: ok");
     assertThat(report).containsPattern("reports/summary\\.pl: runs: mapping \\*\\.pl "
@@ -229,7 +217,7 @@ class ImportIisEndToEndTest {
     assertThat(report).containsPattern("reports/index\\.htm: static file");
     assertThat(report).containsPattern("hello\\.pl: note: .*Windows program C:\\\\Perl"
         + "\\\\bin\\\\perl\\.exe.*harmless here: mapping \\*\\.pl");
-    assertThat(status).as(report).isIn(0, 1);
+    assertThat(checked.status()).as(report).isIn(0, 1);
   }
 
   private static HttpResponse<String> send(GatewayServer server, String host, String method,
