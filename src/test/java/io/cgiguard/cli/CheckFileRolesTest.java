@@ -2,6 +2,7 @@ package io.cgiguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.http.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code cgiguard check} says, for every file, whether and how it would run. */
 class CheckFileRolesTest {
 
-  static final Path SITES = ImportIisEndToEndTest.PROJECT.resolve("test-scripts/sites");
+  static final Path SITES = TestGateway.PROJECT.resolve("test-scripts/sites");
 
   @TempDir Path dir;
 
@@ -31,7 +32,7 @@ class CheckFileRolesTest {
         [[mount.handler]]
         path = "*.pl"
         script-processor = "/usr/bin/perl %%s"
-        """.formatted(ImportIisEndToEndTest.PROJECT.resolve("test-scripts/docroot"),
+        """.formatted(TestGateway.PROJECT.resolve("test-scripts/docroot"),
         SITES.resolve("noexec"), SITES.resolve("mapped")));
     Printed checked = Printed.check(toml);
     String report = checked.text();
