@@ -226,18 +226,15 @@ class OutOfProcessesTest {
     int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
     assertThat(get(port, URL_PATH).status()).isEqualTo(200);
     awaitNoChildren();
-    Path limits = Path.of("/proc", Long.toString(child.pid()), "limits");
-    String soft = Capacity.softLimit(limits, "Max open files").stream()
-        .mapToObj(Long::toString).findFirst().orElse("unlimited");
-    int open = ProcessTable.openDescriptors(Long.toString(child.pid()));
+    limiter = new ShortageLimiter.OpenFiles(child.pid());
     // One for the request's connection and two for the first pipe; the second pipe fails.
-    nofile(open + 3);
+    limiter.limitTo(3);
 
     List<Reply> refused = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       refused.add(get(port, URL_PATH));
     }
-    nofile(soft);
+    limiter.lift();
 
     assertThat(refused).allSatisfy(r -> {
       assertThat(r.complete()).as(r.body()).isTrue();
@@ -252,20 +249,6 @@ class OutOfProcessesTest {
         assertThat(circuit.path("state").asText()).isEqualTo("closed"));
     assertThat(child.stderr()).contains("process shortage: the gateway has no file descriptor "
         + "left").doesNotContain("\tat ");
-  }
-
-  /** Sets the gateway's soft RLIMIT_NOFILE, as its own user (root here may not raise it again). */
-  private void nofile(Object soft) throws Exception {
-    Path status = Path.of("/proc", Long.toString(child.pid()), "status");
-    Process prlimit = new ProcessBuilder(List.of("setpriv",
-        "--reuid=" + Capacity.statusField(status, "Uid:").orElseThrow(),
-        "--regid=" + Capacity.statusField(status, "Gid:").orElseThrow(), "--clear-groups",
-        "prlimit", "--pid", Long.toString(child.pid()), "--nofile=" + soft + ":"))
-        .redirectErrorStream(true).start();
-    String output = new String(prlimit.getInputStream().readAllBytes(),
-        java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(prlimit.waitFor(10, TimeUnit.SECONDS)).as("prlimit ended").isTrue();
-    assertThat(prlimit.exitValue()).as("prlimit --nofile=%s: %s", soft, output).isZero();
   }
 
   private static int getQuietly(int port, String path) {

@@ -3,6 +3,7 @@ package io.cgiguard.capacity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgiguard.Polling;
+import io.cgiguard.http.ProcessTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,15 +14,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real limit on the tasks of one gateway process, set a few tasks above what it uses and lifted
- * again: a pids cgroup made for the test, or RLIMIT_NPROC set with {@code prlimit --pid}.
+ * A real limit on the tasks or descriptors of one gateway process, set a few above what it uses
+ * and lifted again: a pids cgroup made for the test, or RLIMIT_NPROC or RLIMIT_NOFILE set with
+ * {@code prlimit --pid}.
  */
 interface ShortageLimiter {
 
   /** @return the name the gateway gives this bound, such as {@code cgroup pids.max} */
   String boundName();
 
-  /** Sets the limit to what is in use now plus {@code headroom} tasks. */
+  /** Sets the limit to what is in use now plus {@code headroom} tasks (or descriptors). */
   void limitTo(int headroom) throws IOException, InterruptedException;
 
   /** Removes the limit. */
@@ -133,25 +135,14 @@ interface ShortageLimiter {
   }
 
   /**
-   * RLIMIT_NPROC of the gateway process, counted by the kernel over every task of its uid. Only
-   * the soft limit moves, and prlimit runs as the gateway's own uid and gid: changing another
-   * user's limit takes CAP_SYS_RESOURCE, which root may not have (in a container, say), while a
-   * process's own user may always move its soft limit below the hard one.
+   * RLIMIT_NPROC of the gateway process, counted by the kernel over every task of its uid; only
+   * the soft limit moves, as the gateway's own user ({@link SoftRlimit}).
    */
-  final class UserProcesses implements ShortageLimiter {
-    private final long pid;
-    private final long uid;
-    private final long gid;
-    private final String originalSoft;
+  final class UserProcesses extends SoftRlimit {
 
     UserProcesses(long pid) throws IOException {
-      this.pid = pid;
-      Path status = Path.of("/proc", Long.toString(pid), "status");
-      this.uid = Capacity.statusField(status, "Uid:").orElseThrow();
-      this.gid = Capacity.statusField(status, "Gid:").orElseThrow();
+      super(pid, "--nproc", "Max processes");
       assertThat(uid).as("the gateway runs as an unprivileged user (root is exempt)").isNotZero();
-      this.originalSoft = Capacity.softLimit(Path.of("/proc", Long.toString(pid), "limits"),
-          "Max processes").stream().mapToObj(Long::toString).findFirst().orElse("unlimited");
     }
 
     @Override
@@ -160,7 +151,8 @@ interface ShortageLimiter {
     }
 
     /** @return the tasks of the uid, threads included, as the kernel counts them */
-    long tasks() throws IOException {
+    @Override
+    long inUse() throws IOException {
       long tasks = 0;
       try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
         for (Path entry : entries.toList()) {
@@ -172,15 +164,70 @@ interface ShortageLimiter {
       }
       return tasks;
     }
+  }
+
+  /**
+   * RLIMIT_NOFILE of the gateway process: the descriptors it may hold, so that a script's pipes
+   * cannot be made once they are used up; only the soft limit moves, as the gateway's own user
+   * ({@link SoftRlimit}), since root here may not raise it again.
+   */
+  final class OpenFiles extends SoftRlimit {
+
+    OpenFiles(long pid) {
+      super(pid, "--nofile", "Max open files");
+    }
+
+    @Override
+    public String boundName() {
+      return "RLIMIT_NOFILE";
+    }
+
+    /** @return the descriptors the process holds now */
+    @Override
+    long inUse() {
+      return ProcessTable.openDescriptors(Long.toString(pid));
+    }
+  }
+
+  /**
+   * One soft rlimit of the gateway process, moved with {@code prlimit --pid} run through {@code
+   * setpriv} as the gateway's own uid and gid: changing another user's limit takes
+   * CAP_SYS_RESOURCE, which root may not have (in a container, say), while a process's own user
+   * may always move its soft limit below the hard one. Lifting it puts back the soft limit it had
+   * when this was made.
+   */
+  abstract class SoftRlimit implements ShortageLimiter {
+    final long pid;
+    final long uid;
+    private final long gid;
+    private final String option;
+    private final String originalSoft;
+
+    /**
+     * @param option prlimit's option for the limit, such as {@code --nofile}
+     * @param row the limit's row in {@code /proc/<pid>/limits}, such as {@code Max open files}
+     */
+    SoftRlimit(long pid, String option, String row) {
+      this.pid = pid;
+      Path status = Path.of("/proc", Long.toString(pid), "status");
+      this.uid = Capacity.statusField(status, "Uid:").orElseThrow();
+      this.gid = Capacity.statusField(status, "Gid:").orElseThrow();
+      this.option = option;
+      this.originalSoft = Capacity.softLimit(Path.of("/proc", Long.toString(pid), "limits"), row)
+          .stream().mapToObj(Long::toString).findFirst().orElse("unlimited");
+    }
+
+    /** @return what the limit counts, in use now */
+    abstract long inUse() throws IOException;
 
     @Override
     public void limitTo(int headroom) throws IOException, InterruptedException {
-      prlimit("--nproc=" + (tasks() + headroom) + ":");
+      prlimit(Long.toString(inUse() + headroom));
     }
 
     @Override
     public void lift() throws IOException, InterruptedException {
-      prlimit("--nproc=" + originalSoft + ":");
+      prlimit(originalSoft);
     }
 
     @Override
@@ -190,7 +237,8 @@ interface ShortageLimiter {
       }
     }
 
-    private void prlimit(String limit) throws IOException, InterruptedException {
+    private void prlimit(String soft) throws IOException, InterruptedException {
+      String limit = option + "=" + soft + ":";
       Process prlimit = new ProcessBuilder(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid,
           "--clear-groups", "prlimit", "--pid", Long.toString(pid), limit))
           .redirectErrorStream(true).start();

@@ -2,19 +2,16 @@ package io.cgiguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.cgiguard.http.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code cgiguard check} says, for every file, whether and how it would run. */
 class CheckFileRolesTest {
 
-  static final Path SITES = ImportIisEndToEndTest.PROJECT.resolve("test-scripts/sites");
+  static final Path SITES = TestGateway.PROJECT.resolve("test-scripts/sites");
 
   @TempDir Path dir;
 
@@ -35,10 +32,10 @@ class CheckFileRolesTest {
         [[mount.handler]]
         path = "*.pl"
         script-processor = "/usr/bin/perl %%s"
-        """.formatted(ImportIisEndToEndTest.PROJECT.resolve("test-scripts/docroot"),
+        """.formatted(TestGateway.PROJECT.resolve("test-scripts/docroot"),
         SITES.resolve("noexec"), SITES.resolve("mapped")));
-    Checked checked = check(toml);
-    String report = checked.report();
+    Printed checked = Printed.check(toml);
+    String report = checked.text();
 
     assertThat(report).contains("noexec/noexec.pl: refused (403): noexec.pl has no execute bit",
         "noexec/noexec.py: refused (403): noexec.py has no execute bit",
@@ -71,26 +68,9 @@ class CheckFileRolesTest {
         script-processor = "/usr/bin/ruby %%s"
         """.formatted(docroot, site));
 
-    String report = check(toml).report();
+    String report = Printed.check(toml).text();
 
     assertThat(report).contains("docroot/link-to-pl.txt: never served (403): a .pl file",
         "site/run.txt: never served (403): a mount runs this file");
-  }
-
-  private record Checked(String report, int status) {}
-
-  /** Runs {@code cgiguard check} on {@code toml}. */
-  private static Checked check(Path toml) {
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    // CheckCommand prints to the System.out it finds when it is made.
-    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    int status;
-    try {
-      status = new CommandLine(new CheckCommand()).execute("--config", toml.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    return new Checked(printed.toString(StandardCharsets.UTF_8), status);
   }
 }

@@ -3,16 +3,12 @@ package io.cgiguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cgiguard check} run as root says what {@code serve}, started as root, would stop on
@@ -34,7 +30,7 @@ class CheckRunAsTest {
     Path cgiBin = open(Files.createDirectories(temp.resolve("open/cgi-bin")));
     open(cgiBin.getParent());
     open(temp);
-    Report report = check("run-as = \"no-such-user-here\"", cgiBin);
+    Printed report = check("run-as = \"no-such-user-here\"", cgiBin);
     assertThat(report.text()).contains("[server] run-as: the user \"no-such-user-here\" does not "
         + "exist");
     assertThat(report.status()).isEqualTo(1);
@@ -48,8 +44,8 @@ class CheckRunAsTest {
     Path closed = open(Files.createDirectories(hidden.resolve("cgi-bin")));
     Path reachable = open(Files.createDirectories(temp.resolve("open")));
 
-    Report refused = check("run-as = \"nobody\"", closed);
-    Report fine = check("run-as = \"nobody\"", reachable);
+    Printed refused = check("run-as = \"nobody\"", closed);
+    Printed fine = check("run-as = \"nobody\"", reachable);
 
     assertThat(refused.text()).contains(closed + ": the run-as user \"nobody\" cannot read and "
         + "search it");
@@ -63,9 +59,7 @@ class CheckRunAsTest {
     return dir;
   }
 
-  private record Report(int status, String text) {}
-
-  private Report check(String serverKeys, Path cgiBin) throws Exception {
+  private Printed check(String serverKeys, Path cgiBin) throws Exception {
     Path toml = Files.writeString(temp.resolve("check.toml"), """
         [server]
         %s
@@ -73,16 +67,6 @@ class CheckRunAsTest {
         url = "/cgi-bin/"
         dir = "%s"
         """.formatted(serverKeys, cgiBin));
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int status;
-    // CheckCommand prints to the System.out it finds when it is made.
-    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    try {
-      status = new CommandLine(new CheckCommand()).execute("--config", toml.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    return new Report(status, printed.toString(StandardCharsets.UTF_8));
+    return Printed.check(toml);
   }
 }

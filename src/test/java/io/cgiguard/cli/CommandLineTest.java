@@ -29,16 +29,9 @@ class CommandLineTest {
   }
 
   /** Runs a command whose report goes to System.out, and returns the status and the report. */
-  static Result runPrinting(String... args) throws Exception {
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream original = System.out;
-    System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
-    try {
-      int status = Main.execute(args);
-      return new Result(status, captured.toString("UTF-8"), "");
-    } finally {
-      System.setOut(original);
-    }
+  static Result runPrinting(String... args) {
+    Printed printed = Printed.by(() -> Main.execute(args));
+    return new Result(printed.status(), printed.text(), "");
   }
 
   @Test

@@ -2,34 +2,22 @@ package io.cgiguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.http.GatewayServer;
-import io.cgiguard.http.JettyPageScan;
-import io.cgiguard.launch.Launcher;
-import io.cgiguard.launch.Launchers;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
+import io.cgiguard.http.TestGateway;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The IIS example imported with {@code import-iis} and served by the real gateway: what the IIS
@@ -38,61 +26,48 @@ import picocli.CommandLine;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ImportIisEndToEndTest {
 
-  static final Path PROJECT = Path.of(System.getProperty("cgiguard.project.dir", "."))
-      .toAbsolutePath().normalize();
   static final String MARKER = "database password rejected";
 
   @TempDir
   static Path work;
 
-  static Launcher launcher;
+  static ImportedSite site;
   static GatewayServer imported;
   static GatewayServer localOnly;
   /** The same two, but counting only a documentation network as local: loopback is remote. */
   static GatewayServer importedSeenRemote;
   static GatewayServer localOnlySeenRemote;
-  static final HttpClient CLIENT = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void importAndServe() throws Exception {
-    Path wwwroot = io.cgiguard.http.TestGateway.copyTree(PROJECT.resolve("conf/examples/iis/wwwroot"), work.resolve("wwwroot"));
-    Files.copy(PROJECT.resolve("test-scripts/before-headers/exit-before-any-output.cgi"),
+    Path wwwroot = TestGateway.copyTree(
+        TestGateway.PROJECT.resolve("conf/examples/iis/wwwroot"), work.resolve("wwwroot"));
+    Files.copy(
+        TestGateway.PROJECT.resolve("test-scripts/before-headers/exit-before-any-output.cgi"),
         wwwroot.resolve("cgi-bin/dies.pl"), StandardCopyOption.COPY_ATTRIBUTES);
-    Path toml = work.resolve("imported.toml");
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new ImportIisCommand());
-    cli.setErr(new PrintWriter(err));
-    int status = cli.execute(PROJECT.resolve("conf/examples/iis/applicationHost.config").toString(),
+    site = ImportedSite.importing(work.resolve("imported.toml"),
+        TestGateway.PROJECT.resolve("conf/examples/iis/applicationHost.config").toString(),
         wwwroot.resolve("web.config").toString(),
-        "--path-map", "%SystemDrive%\\inetpub\\wwwroot=" + wwwroot, "--out", toml.toString());
-    assertThat(status).as(err.toString()).isZero();
+        "--path-map", "%SystemDrive%\\inetpub\\wwwroot=" + wwwroot);
 
-    GatewayConfig config = new ConfigLoader(PROJECT).load(toml);
-    GatewayConfig.Server s = config.server();
-    // Port 0 on loopback instead of IIS's 80.
-    config = Configs.withServer(config, new GatewayConfig.Server("127.0.0.1", 0, s.docroot(),
-        s.indexFiles(), s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
-        s.localClients(), s.localHostNames(), s.drain()));
-    launcher = Launchers.create();
-    imported = start(config);
-    localOnly = start(withErrorMode(config, GatewayConfig.ErrorMode.DETAILED_LOCAL_ONLY));
-    importedSeenRemote = start(asRemote(config));
-    localOnlySeenRemote = start(asRemote(
+    GatewayConfig config = site.config();
+    imported = site.serve(config);
+    localOnly = site.serve(withErrorMode(config, GatewayConfig.ErrorMode.DETAILED_LOCAL_ONLY));
+    importedSeenRemote = site.serve(asRemote(config));
+    localOnlySeenRemote = site.serve(asRemote(
         withErrorMode(config, GatewayConfig.ErrorMode.DETAILED_LOCAL_ONLY)));
   }
 
   @AfterAll
   static void stop() {
-    Stream.of(imported, localOnly, importedSeenRemote, localOnlySeenRemote).filter(s -> s != null).forEach(GatewayServer::close);
-    if (launcher != null) {
-      launcher.close();
+    if (site != null) {
+      site.close();
     }
   }
 
   @Test
   void aWindowsPerlScriptWithCrlfAnswersThroughItsPlMapping() throws Exception {
-    HttpResponse<String> response = send(imported, "127.0.0.1", "GET", "/cgi-bin/hello.pl", null);
+    HttpResponse<String> response = send(imported, "GET", "/cgi-bin/hello.pl");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("hello from perl via the .pl mapping")
@@ -106,7 +81,7 @@ class ImportIisEndToEndTest {
         .doesNotContain("x");
 
     HttpResponse<String> response =
-        send(imported, "127.0.0.1", "GET", "/reports/summary.pl/2024/q1", null);
+        send(imported, "GET", "/reports/summary.pl/2024/q1");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("report from perl beside the static pages",
@@ -117,8 +92,8 @@ class ImportIisEndToEndTest {
 
   @Test
   void theStaticPagesBesideTheScriptsAreServed() throws Exception {
-    HttpResponse<String> index = send(imported, "127.0.0.1", "GET", "/reports/", null);
-    HttpResponse<String> root = send(imported, "127.0.0.1", "GET", "/index.html", null);
+    HttpResponse<String> index = send(imported, "GET", "/reports/");
+    HttpResponse<String> root = send(imported, "GET", "/index.html");
 
     assertThat(index.statusCode()).isEqualTo(200);
     assertThat(index.body()).contains("Static page beside");
@@ -129,7 +104,7 @@ class ImportIisEndToEndTest {
   @Test
   void aSiteLevelScriptRefusesAVerbItsMappingDoesNotList() throws Exception {
     HttpResponse<String> response =
-        send(imported, "127.0.0.1", "DELETE", "/reports/summary.pl", null);
+        send(imported, "DELETE", "/reports/summary.pl");
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
@@ -138,8 +113,8 @@ class ImportIisEndToEndTest {
 
   @Test
   void pathsMatchRegardlessOfCaseAsInIis() throws Exception {
-    HttpResponse<String> script = send(imported, "127.0.0.1", "GET", "/Reports/SUMMARY.PL", null);
-    HttpResponse<String> cgiBin = send(imported, "127.0.0.1", "GET", "/CGI-BIN/Hello.PL", null);
+    HttpResponse<String> script = send(imported, "GET", "/Reports/SUMMARY.PL");
+    HttpResponse<String> cgiBin = send(imported, "GET", "/CGI-BIN/Hello.PL");
 
     assertThat(script.statusCode()).isEqualTo(200);
     assertThat(script.body()).contains("script_name=/reports/summary.pl\n");
@@ -150,7 +125,7 @@ class ImportIisEndToEndTest {
   @Test
   void aUrlOverMaxUrlGets414OnTheSiteToo() throws Exception {
     HttpResponse<String> response =
-        send(imported, "127.0.0.1", "GET", "/reports/" + "b".repeat(1100) + ".pl", null);
+        send(imported, "GET", "/reports/" + "b".repeat(1100) + ".pl");
 
     assertThat(response.statusCode()).isEqualTo(414);
   }
@@ -158,7 +133,7 @@ class ImportIisEndToEndTest {
   @Test
   void aVerbTheHandlerDoesNotAllowGets405() throws Exception {
     HttpResponse<String> response =
-        send(imported, "127.0.0.1", "DELETE", "/cgi-bin/hello.pl", null);
+        send(imported, "DELETE", "/cgi-bin/hello.pl");
 
     assertThat(response.statusCode()).isEqualTo(405);
   }
@@ -180,7 +155,7 @@ class ImportIisEndToEndTest {
   @Test
   void aUrlOverMaxUrlGets414() throws Exception {
     HttpResponse<String> response =
-        send(imported, "127.0.0.1", "GET", "/cgi-bin/" + "a".repeat(1100) + ".pl", null);
+        send(imported, "GET", "/cgi-bin/" + "a".repeat(1100) + ".pl");
 
     assertThat(response.statusCode()).isEqualTo(414);
   }
@@ -188,7 +163,7 @@ class ImportIisEndToEndTest {
   @Test
   void aHiddenSegmentGets404() throws Exception {
     HttpResponse<String> response =
-        send(imported, "127.0.0.1", "GET", "/private/hello.pl", null);
+        send(imported, "GET", "/private/hello.pl");
 
     assertThat(response.statusCode()).isEqualTo(404);
   }
@@ -196,10 +171,10 @@ class ImportIisEndToEndTest {
   @Test
   void detailedErrorModeShowsDetailsToARemoteClientWhileTheDefaultDoesNot() throws Exception {
     HttpResponse<String> detailed =
-        send(importedSeenRemote, "127.0.0.1", "GET", "/cgi-bin/dies.pl", null);
+        send(importedSeenRemote, "GET", "/cgi-bin/dies.pl");
     HttpResponse<String> hidden =
-        send(localOnlySeenRemote, "127.0.0.1", "GET", "/cgi-bin/dies.pl", null);
-    HttpResponse<String> local = send(localOnly, "127.0.0.1", "GET", "/cgi-bin/dies.pl", null);
+        send(localOnlySeenRemote, "GET", "/cgi-bin/dies.pl");
+    HttpResponse<String> local = send(localOnly, "GET", "/cgi-bin/dies.pl");
 
     assertThat(detailed.statusCode()).isEqualTo(502);
     assertThat(detailed.body()).contains(MARKER);
@@ -210,18 +185,8 @@ class ImportIisEndToEndTest {
 
   @Test
   void checkNamesTheMappingThatRunsTheWindowsScript() throws Exception {
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int status;
-    // CheckCommand prints to the System.out it finds when it is made.
-    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    try {
-      status = new CommandLine(new CheckCommand())
-          .execute("--config", work.resolve("imported.toml").toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    String report = printed.toString(StandardCharsets.UTF_8);
+    Printed checked = Printed.check(work.resolve("imported.toml"));
+    String report = checked.text();
 
     assertThat(report).contains("configuration: ok");
     assertThat(report).containsPattern("reports/summary\\.pl: runs: mapping \\*\\.pl "
@@ -229,17 +194,13 @@ class ImportIisEndToEndTest {
     assertThat(report).containsPattern("reports/index\\.htm: static file");
     assertThat(report).containsPattern("hello\\.pl: note: .*Windows program C:\\\\Perl"
         + "\\\\bin\\\\perl\\.exe.*harmless here: mapping \\*\\.pl");
-    assertThat(status).as(report).isIn(0, 1);
+    assertThat(checked.status()).as(report).isIn(0, 1);
   }
 
-  private static HttpResponse<String> send(GatewayServer server, String host, String method,
-      String path, String body) throws Exception {
-    URI uri = URI.create("http://" + host + ":" + server.port() + path);
-    HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(body);
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-        .header("Accept", "text/plain").method(method, publisher).build();
-    return JettyPageScan.send(CLIENT, request, HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> send(GatewayServer server, String method, String path)
+      throws Exception {
+    return ImportedSite.send(ImportedSite.request(server, path)
+        .method(method, HttpRequest.BodyPublishers.noBody()).build());
   }
 
   /** The configuration with only 192.0.2.0/24 (TEST-NET-1) counted as local clients. */
@@ -249,12 +210,6 @@ class ImportIisEndToEndTest {
         s.indexFiles(), s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
         java.util.List.of(io.cgiguard.config.AddressRange.parse("192.0.2.0/24")), s.localHostNames(),
         s.drain()));
-  }
-
-  private static GatewayServer start(GatewayConfig config) throws Exception {
-    GatewayServer server = new GatewayServer(config, launcher);
-    server.start();
-    return server;
   }
 
   private static GatewayConfig withErrorMode(GatewayConfig c, GatewayConfig.ErrorMode mode) {
