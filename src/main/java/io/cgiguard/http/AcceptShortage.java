@@ -2,6 +2,7 @@ package io.cgiguard.http;
 
 import io.cgiguard.capacity.Capacity;
 import io.cgiguard.launch.common.Errno;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -40,6 +41,17 @@ final class AcceptShortage {
     this.listener = listener;
   }
 
+  /**
+   * Runs the code a shortage needs once, ahead of it: a class that is not loaded yet cannot be
+   * read from a class directory without a free descriptor (a jar's file stays open, a directory's
+   * class files do not), and the first request of an episode would fail with {@code
+   * NoClassDefFoundError} instead of its 503.
+   */
+  static void loadAhead() {
+    errno(new IOException("Too many open files"));
+    cause("EMFILE");
+  }
+
   /** @return the errno name when {@code failure} is a full descriptor table, else empty */
   static Optional<String> errno(Throwable failure) {
     OptionalInt errno = Errno.descriptorShortage(failure);
@@ -49,7 +61,7 @@ final class AcceptShortage {
 
   /**
    * An accept failed. The first failure of an episode is logged, with {@code cause} naming the
-   * limit.
+   * limit; the caller then {@link #pause}s or answers the connection.
    *
    * @return whether it failed for lack of descriptors, and was counted
    */

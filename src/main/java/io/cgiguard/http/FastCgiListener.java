@@ -269,6 +269,7 @@ public final class FastCgiListener implements Drainable {
 
     UnixListener(Server server, ConnectionFactory factory) {
       super(server, factory);
+      AcceptShortage.loadAhead();
     }
 
     void closeListening() {

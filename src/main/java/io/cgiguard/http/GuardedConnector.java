@@ -50,6 +50,7 @@ final class GuardedConnector extends ServerConnector {
 
   @Override
   protected void doStart() throws Exception {
+    AcceptShortage.loadAhead();
     if (answers) {
       synchronized (this) {
         reserve = openReserve().orElseThrow(
@@ -75,7 +76,14 @@ final class GuardedConnector extends ServerConnector {
     try {
       super.accept(acceptorId);
     } catch (IOException e) {
-      if (!answers || !answerWaiting(e)) {
+      Optional<String> errno = AcceptShortage.errno(e);
+      if (errno.isEmpty() || !isRunning()) {
+        throw e;
+      }
+      String cause = AcceptShortage.cause(errno.get());
+      shortage.failed(e, () -> cause);
+      if (!answers || !answerWaiting(cause)) {
+        // No connection waits, or none could be answered: handleAcceptFailure pauses.
         throw e;
       }
       return;
@@ -83,24 +91,24 @@ final class GuardedConnector extends ServerConnector {
     shortage.accepted();
   }
 
+  /** A shortage of descriptors, counted by {@link #accept}, pauses the acceptor briefly. */
   @Override
   protected boolean handleAcceptFailure(Throwable failure) {
-    if (isRunning() && shortage.failed(failure,
-        () -> AcceptShortage.cause(AcceptShortage.errno(failure).orElseThrow()))) {
+    if (isRunning() && AcceptShortage.errno(failure).isPresent()) {
       return shortage.pause();
     }
     return super.handleAcceptFailure(failure);
   }
 
   /**
-   * Answers the connection at the head of the queue with the reserve descriptor.
+   * Answers the connection at the head of the queue with the reserve descriptor. accept(2) takes
+   * the descriptor before it looks at the queue, so it fails for lack of one whether or not a
+   * connection waits: the queue is looked at without blocking, and an empty one costs nothing.
    *
-   * @return false when {@code failure} is no shortage of descriptors or no reserve is held; the
-   *     failure then takes Jetty's way
+   * @return whether a connection was answered
    */
-  private synchronized boolean answerWaiting(IOException failure) {
-    Optional<String> errno = AcceptShortage.errno(failure);
-    if (errno.isEmpty() || !(getTransport() instanceof ServerSocketChannel listening)) {
+  private synchronized boolean answerWaiting(String cause) {
+    if (!(getTransport() instanceof ServerSocketChannel listening)) {
       return false;
     }
     if (reserve == null) {
@@ -110,21 +118,33 @@ final class GuardedConnector extends ServerConnector {
       }
     }
     closeReserve();
-    // Read with the freed descriptor, before the accept takes it.
-    String cause = AcceptShortage.cause(errno.get());
-    shortage.failed(failure, () -> cause);
-    try (SocketChannel connection = listening.accept()) {
-      if (connection != null) {
-        answer(connection, cause);
-        shortage.answered();
+    SocketChannel connection = null;
+    try {
+      listening.configureBlocking(false);
+      try {
+        connection = listening.accept();
+      } finally {
+        listening.configureBlocking(true);
       }
+      if (connection == null) {
+        return false;
+      }
+      answer(connection, cause);
+      shortage.answered();
+      return true;
     } catch (IOException e) {
-      // Another thread took the descriptor first, or the client left: the queue keeps it.
-      return false;
+      // Another thread took the descriptor first, or the client left: the queue keeps the rest.
+      return connection != null;
     } finally {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (IOException e) {
+          // Closing gives the descriptor back whatever close reports.
+        }
+      }
       reserve = openReserve().orElse(null);
     }
-    return true;
   }
 
   /**

@@ -60,6 +60,7 @@ final class StaticFiles extends Handler.Abstract {
     this.pages = pages;
     this.mounts = config.mounts();
     this.realMountDirs = List.copyOf(realMountDirs);
+    AcceptShortage.loadAhead();
     for (Path base : bases) {
       byBase.computeIfAbsent(base, b -> {
         Handler resources = JettyAssembly.statics(b, List.of());

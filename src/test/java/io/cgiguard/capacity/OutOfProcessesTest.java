@@ -251,6 +251,74 @@ class OutOfProcessesTest {
         + "left").doesNotContain("\tat ");
   }
 
+  /**
+   * The same shortage meets a static file and the listener itself. The idle acceptor already
+   * holds the slot of the next connection (accept(2) takes it before it waits), so with no
+   * descriptor free the first request is accepted and its file cannot be opened: a 503 naming
+   * RLIMIT_NOFILE, not a 500 with a stack trace. The acceptor then finds no slot for the next
+   * connection, which is answered 503 with the descriptor the listener keeps in reserve instead of
+   * waiting unseen in the listen queue. The log says each once, and once the limit is lifted the
+   * same file is served whole.
+   */
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void descriptorsRunOutForFilesAndConnections() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit"))
+        && Files.isExecutable(Path.of("/usr/bin/setpriv")), "prlimit or setpriv (util-linux) is "
+        + "missing");
+    Path docroot = root.resolve("docroot");
+    String content = "report line\n".repeat(80_000);
+    for (String name : List.of("warm-up.txt", "report.txt")) {
+      Files.writeString(docroot.resolve(name), content);
+      Files.setPosixFilePermissions(docroot.resolve(name),
+          PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    child = serve("nobody");
+    int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
+    // The classes of a file served and of a refusal are loaded before the limit (the child runs
+    // from a class directory, whose files cannot be read then), and nothing is open but what the
+    // idle gateway holds.
+    assertThat(get(port, "/warm-up.txt").body()).hasSize(content.length());
+    assertThat(get(port, "/missing.txt").status()).isEqualTo(404);
+    limiter = new ShortageLimiter.OpenFiles(child.pid());
+    limiter.limitTo(0);
+
+    Reply file = get(port, "/report.txt");
+    List<Reply> waiting = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      waiting.add(get(port, "/report.txt"));
+    }
+    limiter.lift();
+
+    assertThat(file.complete()).as(file.body()).isTrue();
+    assertThat(file.status()).as(file.body()).isEqualTo(503);
+    assertThat(file.header("retry-after")).isEqualTo("1");
+    assertThat(file.body()).contains("no file descriptor left for this file: RLIMIT_NOFILE ");
+    assertThat(waiting).allSatisfy(r -> {
+      assertThat(r.complete()).as(r.body()).isTrue();
+      assertThat(r.status()).as(r.body()).isEqualTo(503);
+      assertThat(r.header("retry-after")).isEqualTo("1");
+      assertThat(r.header("connection")).isEqualTo("close");
+      assertThat(r.body()).contains(
+          "no file descriptor left for a new connection: RLIMIT_NOFILE ");
+    });
+    assertThat(Polling.eventually(Duration.ofSeconds(30),
+        () -> getQuietly(port, "/report.txt") == 200)).as("serving the file again").isTrue();
+    assertThat(get(port, "/report.txt").body()).isEqualTo(content);
+    assertThat(Polling.eventually(Duration.ofSeconds(30), () -> {
+      getQuietly(port, "/warm-up.txt");
+      return log().contains("accepting connections again");
+    })).as("the end of the episode logged").isTrue();
+    String log = child.stderr();
+    assertThat(log).doesNotContain("\tat ").doesNotContain("Accept Failure");
+    assertThat(log.lines().filter(line -> line.contains("answered 503: the gateway has no file "
+        + "descriptor left for this file"))).hasSize(1);
+    assertThat(log.lines().filter(line -> line.contains("accept fails with EMFILE")))
+        .singleElement().asString().contains("RLIMIT_NOFILE");
+    assertThat(log).containsPattern("accepting connections again; descriptors ran out for \\d+ "
+        + "ms \\(\\d+ failed accepts, 3 connections answered 503\\)");
+  }
+
   private static int getQuietly(int port, String path) {
     try {
       return get(port, path).status();
@@ -402,14 +470,17 @@ class OutOfProcessesTest {
 
   /** @return the lowest running limit named by each line of the log that ends an episode */
   private List<Integer> episodeEnds() {
-    String log;
+    return log().lines().map(EPISODE_END::matcher).filter(Matcher::find)
+        .map(end -> Integer.parseInt(end.group(1))).toList();
+  }
+
+  /** @return the child's log so far, for a condition polled in a lambda */
+  private String log() {
     try {
-      log = child.stderr();
+      return child.stderr();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return log.lines().map(EPISODE_END::matcher).filter(Matcher::find)
-        .map(end -> Integer.parseInt(end.group(1))).toList();
   }
 
   private static JsonNode status(int port) throws IOException {
