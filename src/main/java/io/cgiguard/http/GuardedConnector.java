@@ -15,6 +15,8 @@ import java.util.Optional;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A TCP listener that keeps working when the gateway has no file descriptor left.
@@ -23,7 +25,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * the listen queue, and Jetty would log a stack trace and pause a second per try. A plain HTTP
  * listener ({@code answers}) instead keeps one descriptor in reserve (an open {@code /dev/null}):
  * it gives it up, accepts the waiting connection with it, answers {@code 503} with {@code
- * Retry-After} and a sentence naming the limit, closes the connection and takes the reserve back.
+ * Retry-After} and a sentence saying why, closes the connection and takes the reserve back.
  * The client learns at once why, instead of waiting for its own timeout. A TLS or FastCGI listener
  * cannot answer without a handshake or a request, so its connections wait in the queue until a
  * descriptor is free; for both, {@link AcceptShortage} logs one line per episode.
@@ -33,6 +35,8 @@ final class GuardedConnector extends ServerConnector {
   /** How long an answered connection is given to close its side, so that no reset loses it. */
   static final Duration LINGER = Duration.ofMillis(250);
   private static final Path RESERVE = Path.of("/dev/null");
+
+  private static final Logger LOG = LoggerFactory.getLogger(GuardedConnector.class);
 
   private final boolean answers;
   private final AcceptShortage shortage;
@@ -52,9 +56,14 @@ final class GuardedConnector extends ServerConnector {
   protected void doStart() throws Exception {
     AcceptShortage.loadAhead();
     if (answers) {
+      Optional<FileChannel> opened = openReserve();
       synchronized (this) {
-        reserve = openReserve().orElseThrow(
-            () -> new IOException("cannot open " + RESERVE + " for the descriptor reserve"));
+        reserve = opened.orElse(null);
+      }
+      if (opened.isEmpty()) {
+        LOG.warn("{}: cannot open {} to keep a descriptor in reserve; if descriptors run out, "
+            + "new connections wait in the listen queue instead of being answered 503", describe(),
+            RESERVE);
       }
     }
     super.doStart();
@@ -82,7 +91,7 @@ final class GuardedConnector extends ServerConnector {
       }
       String cause = AcceptShortage.cause(errno.get());
       shortage.failed(e, () -> cause);
-      if (!answers || !answerWaiting(cause)) {
+      if (!answers || !answerWaiting()) {
         // No connection waits, or none could be answered: handleAcceptFailure pauses.
         throw e;
       }
@@ -107,7 +116,7 @@ final class GuardedConnector extends ServerConnector {
    *
    * @return whether a connection was answered
    */
-  private synchronized boolean answerWaiting(String cause) {
+  private synchronized boolean answerWaiting() {
     if (!(getTransport() instanceof ServerSocketChannel listening)) {
       return false;
     }
@@ -129,7 +138,7 @@ final class GuardedConnector extends ServerConnector {
       if (connection == null) {
         return false;
       }
-      answer(connection, cause);
+      answer(connection);
       shortage.answered();
       return true;
     } catch (IOException e) {
@@ -152,9 +161,12 @@ final class GuardedConnector extends ServerConnector {
    * closed with its request unread would be reset, and a reset can discard the answer before the
    * client reads it.
    */
-  private static void answer(SocketChannel connection, String cause) throws IOException {
+  private static void answer(SocketChannel connection) throws IOException {
     connection.configureBlocking(true);
-    String body = "503 Service Unavailable: " + cause + ". Try again in a moment.\n";
+    // Nothing of the request is read, so nothing says whether the client may see the limit's
+    // figure: the answer names what happened, the log the figure.
+    String body = "503 Service Unavailable: the gateway has no file descriptor left for a new "
+        + "connection. Try again in a moment.\n";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 503 Service Unavailable\r\n"
         + "Content-Type: text/plain; charset=utf-8\r\n"
@@ -204,6 +216,7 @@ final class GuardedConnector extends ServerConnector {
 
   private String describe() {
     String protocol = getName() != null ? getName() : getDefaultProtocol();
-    return protocol + " " + (getHost() == null ? "*" : getHost()) + ":" + getLocalPort();
+    int port = getLocalPort() > 0 ? getLocalPort() : getPort();
+    return protocol + " " + (getHost() == null ? "*" : getHost()) + ":" + port;
   }
 }

@@ -174,7 +174,8 @@ final class StaticFiles extends Handler.Abstract {
   /**
    * A file that could not be opened because no descriptor was left is answered 503 with {@code
    * Retry-After}, as a script that could not get its pipes is: the condition passes, and nothing
-   * is wrong with the file. One line at WARN says so, without a stack trace.
+   * is wrong with the file. One line at WARN names the limit, at most every 10 s, without a stack
+   * trace.
    *
    * @return whether {@code failure} was such a shortage and is answered
    */
@@ -194,7 +195,11 @@ final class StaticFiles extends Handler.Abstract {
     }
     response.reset();
     response.getHeaders().put("Retry-After", "1");
-    pages.refuse(request, response, callback, requestId, 503, cause);
+    // The client learns what happened; the limit and its figure, the gateway's own, are in the
+    // log (and asking whether this client may see them would run code no request has run yet,
+    // whose classes cannot be loaded from a class directory without a descriptor).
+    pages.refuse(request, response, callback, requestId, 503,
+        "the gateway has no file descriptor left to open this file; try again in a moment");
     return true;
   }
 
