@@ -60,6 +60,18 @@ class CommandLineTest {
   }
 
   @Test
+  void aDuplicateKeyIsNamedWithItsFileAndItsOwnLine() throws Exception {
+    Path config = Files.writeString(dir.resolve("twice.toml"),
+        "[server]\nport = 8080\nport = 8081\n");
+    for (String command : new String[] {"check", "serve"}) {
+      Result result = run(command, "--config", config.toString());
+      assertThat(result.status()).as(command).isEqualTo(2);
+      assertThat(result.err()).as(command).contains(config + ":3: server.port: not valid TOML: "
+          + "the key is set twice in one table (first on line 2)");
+    }
+  }
+
+  @Test
   void portInUseIsOneLine() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Path cgiBin = Files.createDirectories(dir.resolve("cgi-bin"));
