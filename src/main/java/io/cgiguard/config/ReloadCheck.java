@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -72,30 +73,46 @@ public final class ReloadCheck {
   }
 
   /**
+   * @param flags the command-line flag that set a key instead of the file, by key:
+   *     {@code mount[0].dir} to {@code --cgi-bin}
    * @return a problem for each mount directory and the document root that is missing or that the
-   *     running user cannot read and search, with the line of its key in the file
+   *     running user cannot read and search, with the line of its key in the file, or named by
+   *     the flag that gave it
    */
-  public static List<ConfigProblem> missingDirectories(GatewayConfig config) {
+  public static List<ConfigProblem> missingDirectories(GatewayConfig config,
+      Map<String, String> flags) {
     KeyLines lines = keyLines(config.source());
     List<ConfigProblem> problems = new ArrayList<>();
     for (int i = 0; i < config.mounts().size(); i++) {
       GatewayConfig.Mount mount = config.mounts().get(i);
-      checkDirectory("mount[" + i + "].dir", mount.dir(), lines, problems);
+      checkDirectory("mount[" + i + "].dir", mount.dir(), lines, flags, problems);
     }
     config.server().docroot().ifPresent(
-        docroot -> checkDirectory("server.docroot", docroot, lines, problems));
+        docroot -> checkDirectory("server.docroot", docroot, lines, flags, problems));
     problems.sort((a, b) -> Integer.compare(a.line(), b.line()));
     return problems;
   }
 
+  /**
+   * @param flags as for {@link #missingDirectories}
+   * @throws ConfigException with every problem {@link #missingDirectories} finds
+   */
+  public static void requireDirectories(GatewayConfig config, Map<String, String> flags)
+      throws ConfigException {
+    List<ConfigProblem> missing = missingDirectories(config, flags);
+    if (!missing.isEmpty()) {
+      throw new ConfigException(config.sourceName(), missing);
+    }
+  }
+
   private static void checkDirectory(String key, Path dir, KeyLines lines,
-      List<ConfigProblem> problems) {
+      Map<String, String> flags, List<ConfigProblem> problems) {
+    String named = flags.getOrDefault(key, key);
+    int line = flags.containsKey(key) ? 0 : lines.lineOf(key);
     if (!Files.isDirectory(dir)) {
-      problems.add(new ConfigProblem(key, lines.lineOf(key),
-          dir + " does not exist or is not a directory"));
+      problems.add(new ConfigProblem(named, line, dir + " does not exist or is not a directory"));
     } else if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
-      problems.add(new ConfigProblem(key, lines.lineOf(key),
-          "the gateway's user cannot read " + dir));
+      problems.add(new ConfigProblem(named, line, "the gateway's user cannot read " + dir));
     }
   }
 
