@@ -38,11 +38,18 @@ public final class ReloadCheck {
       "request.maxBodyBytes", "request.deniedExtensions", "request.hiddenSegments",
       "request.allowedExtensions", "request.denyUrlSequences", "fastcgi.allowedClients");
 
-  /** Keys whose record name is not the file's: the front door's keys live in [server] and [tls]. */
-  private static final java.util.Map<String, String> FILE_NAMES = java.util.Map.of(
-      "frontDoor.accessLog", "server.access-log", "frontDoor.trustedProxies",
-      "server.trusted-proxies", "frontDoor.forwardedHeader", "server.forwarded-header",
-      "frontDoor.h2c", "server.h2c", "frontDoor.tls", "tls");
+  /**
+   * Keys whose record name is not the file's: the front door's keys live in [server] and [tls].
+   * A key under one of these is named after it: {@code frontDoor.tls.port} is {@code tls.port}.
+   */
+  private static final Map<String, String> FILE_NAMES = Map.of(
+      "frontDoor.accessLog.target", "server.access-log",
+      "frontDoor.accessLog.format", "server.access-log-format",
+      "frontDoor.trustedProxies", "server.trusted-proxies",
+      "frontDoor.forwardedHeader", "server.forwarded-header", "frontDoor.h2c", "server.h2c",
+      "frontDoor.tls", "tls");
+  /** Values held in one record that the file writes as several keys, compared key by key. */
+  private static final Set<String> SEVERAL_KEYS = Set.of("frontDoor.accessLog", "frontDoor.tls");
 
   private ReloadCheck() {}
 
@@ -132,7 +139,16 @@ public final class ReloadCheck {
     if (same(before, after)) {
       return;
     }
-    String label = FILE_NAMES.containsKey(key) ? FILE_NAMES.get(key) : kebab(key);
+    Object was = present(before);
+    Object is = present(after);
+    if (SEVERAL_KEYS.contains(key) && was != null && is != null && was.getClass().isRecord()
+        && was.getClass() == is.getClass()) {
+      for (RecordComponent part : was.getClass().getRecordComponents()) {
+        compare(key + "." + part.getName(), read(part, was), read(part, is), changes);
+      }
+      return;
+    }
+    String label = label(key);
     if (shown(before) && shown(after) && !label.contains("password")) {
       changes.add(label + ": " + text(before) + " -> " + text(after));
     } else {
@@ -164,6 +180,21 @@ public final class ReloadCheck {
       return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
     return value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+  }
+
+  /** @return what an {@link java.util.Optional} holds, or null for an empty one */
+  private static Object present(Object value) {
+    return value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
+  }
+
+  /** @return {@code key} as the file spells it */
+  private static String label(String key) {
+    if (FILE_NAMES.containsKey(key)) {
+      return FILE_NAMES.get(key);
+    }
+    String parent = key.substring(0, Math.max(key.lastIndexOf('.'), 0));
+    return FILE_NAMES.containsKey(parent)
+        ? FILE_NAMES.get(parent) + kebab(key.substring(parent.length())) : kebab(key);
   }
 
   /** {@code server.maxThreads} → {@code server.max-threads}, as the file spells it. */

@@ -157,6 +157,16 @@ class ReloadTest {
   }
 
   @Test
+  void aChangeOfTheAccessLogFormatIsNamedAsTheFileSpellsIt() throws Exception {
+    write(ReloadSite.toml("v2", "access-log-format = \"json\"", ""));
+
+    Reload outcome = server.reload();
+
+    assertThat(outcome).isEqualTo(new Reload.Applied(file.toString(),
+        java.util.List.of("server.access-log-format: changed")));
+  }
+
+  @Test
   void theAdminEndpointReloadsOnAPostFromLoopbackOnly() throws Exception {
     write(ReloadSite.toml("v2", ""));
 
