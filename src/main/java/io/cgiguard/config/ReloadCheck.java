@@ -25,10 +25,13 @@ import java.util.Set;
  */
 public final class ReloadCheck {
 
-  /** Sections that a reload applies in full (record components of {@link GatewayConfig}). */
+  /**
+   * Sections that a reload applies in full (record components of {@link GatewayConfig});
+   * {@code site} is {@code [static]} and {@code [iis-compat]}.
+   */
   private static final Set<String> RELOADED_SECTIONS = Set.of("source", "mounts", "interpreters",
       "environment", "restrictions", "arguments", "timeouts", "retry", "response",
-      "diagnostics", "admin");
+      "diagnostics", "admin", "site");
   /** Keys of sections that a reload applies in part; the other keys there need a restart. */
   private static final Set<String> RELOADED_KEYS = Set.of("server.docroot", "server.indexFiles",
       "server.localClients", "server.localHostNames", "server.drain", "concurrency.queueWait",

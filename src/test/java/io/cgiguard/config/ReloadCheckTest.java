@@ -75,6 +75,9 @@ class ReloadCheckTest {
       "[concurrency]; queue-wait = \"1s\"",
       "[retry]; attempts = 1",
       "[admin]; allow-remote = true",
+      "[static]; refuse-executable = false",
+      "[static]; refuse-extensions = [\".pl\"]",
+      "[iis-compat]; enabled = true; site-id = 3",
   })
   void aKeyAReloadAppliesIsNotReported(String toml) throws Exception {
     GatewayConfig running = LOADER.defaults();
