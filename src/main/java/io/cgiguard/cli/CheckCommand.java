@@ -2,7 +2,10 @@ package io.cgiguard.cli;
 
 import io.cgiguard.capacity.Capacity;
 import io.cgiguard.capacity.CapacityPlan;
+import io.cgiguard.config.ConfigException;
+import io.cgiguard.config.ConfigProblem;
 import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.config.ReloadCheck;
 import io.cgiguard.diagnose.Finding;
 import io.cgiguard.diagnose.ScriptInspection;
 import io.cgiguard.launch.posix.PosixLauncher;
@@ -44,12 +47,10 @@ public final class CheckCommand implements Callable<Integer> {
         " (built-in defaults)"));
     ScriptCommand commands = new ScriptCommand(config.interpreters(), config.arguments());
     String path = config.environment().passedFrom(System.getenv()).get("PATH");
-    int problems = runAs(config);
+    int problems = runAs(config) + missingDirectories(config);
     int scripts = 0;
     for (GatewayConfig.Mount mount : config.mounts()) {
-      if (!Files.isDirectory(mount.dir())) {
-        out.println(mount.dir() + ": the directory of " + mount.url() + " does not exist");
-        problems++;
+      if (!usable(mount.dir())) {
         continue;
       }
       problems += directory(mount.dir());
@@ -73,6 +74,25 @@ public final class CheckCommand implements Callable<Integer> {
     capacity(config);
     out.println(scripts + " file(s) checked, " + problems + " problem(s) found");
     return problems == 0 ? 0 : 1;
+  }
+
+  /**
+   * Prints each mount directory and document root that is missing or cannot be read, as
+   * {@code serve} would refuse it: at its file and line, or with the flag that gave it.
+   *
+   * @return the problems found
+   */
+  private int missingDirectories(GatewayConfig config) {
+    List<ConfigProblem> missing = ReloadCheck.missingDirectories(config, configOptions.flags());
+    if (!missing.isEmpty()) {
+      out.println(new ConfigException(config.sourceName(), missing).getMessage());
+    }
+    return missing.size();
+  }
+
+  /** @return whether {@code dir} is a directory this user can list, so that it can be checked */
+  private static boolean usable(Path dir) {
+    return Files.isDirectory(dir) && Files.isReadable(dir) && Files.isExecutable(dir);
   }
 
   /**
@@ -105,7 +125,7 @@ public final class CheckCommand implements Callable<Integer> {
   /** The document root's own files (those no mount covers): static, or never served. */
   private int docroot(GatewayConfig config) throws IOException {
     Optional<Path> configured = config.server().docroot();
-    if (configured.isEmpty() || !Files.isDirectory(configured.get())) {
+    if (configured.isEmpty() || !usable(configured.get())) {
       return 0;
     }
     Path root = configured.get();

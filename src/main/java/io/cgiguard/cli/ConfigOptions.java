@@ -6,6 +6,7 @@ import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.config.Installation;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,6 +23,14 @@ final class ConfigOptions {
   @Option(names = "--cgi-bin", paramLabel = "DIR",
       description = "Serve the CGI programs in DIR at /cgi-bin/ instead of the configured mounts.")
   Path cgiBin;
+
+  /**
+   * @return the keys of the configuration these flags set instead of the file, each with its
+   *     flag, so that a problem with the value names the flag
+   */
+  Map<String, String> flags() {
+    return cgiBin == null ? Map.of() : Map.of("mount[0].dir", "--cgi-bin");
+  }
 
   /** Loads the configuration the flags name, with {@code --cgi-bin} applied. */
   GatewayConfig load() throws ConfigException {

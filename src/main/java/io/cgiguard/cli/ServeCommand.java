@@ -3,12 +3,15 @@ package io.cgiguard.cli;
 import io.cgiguard.capacity.Capacity;
 import io.cgiguard.capacity.CapacityPlan;
 import io.cgiguard.config.GatewayConfig;
+import io.cgiguard.config.ReloadCheck;
 import io.cgiguard.http.GatewayServer;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.Launchers;
 import io.cgiguard.launch.posix.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -51,7 +54,6 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     GatewayConfig config = effectiveConfig();
-    checkDirectories(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Launcher launcher = Launchers.create();
     GatewayServer server = start(config, launcher);
@@ -164,25 +166,19 @@ public final class ServeCommand implements Callable<Integer> {
     }
     config = tlsOptions.apply(config);
     config = FastCgiOptions.apply(config, fastcgi, fastcgiOnly);
-    return Configs.withServer(config, new GatewayConfig.Server(bind != null ? bind : s.bind(),
+    config = Configs.withServer(config, new GatewayConfig.Server(bind != null ? bind : s.bind(),
         port != null ? port : s.port(),
         docroot != null ? java.util.Optional.of(docroot.toAbsolutePath().normalize())
             : s.docroot(), s.indexFiles(),
         runAs != null ? runAs : s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
         s.localClients(), s.localHostNames(), s.drain()));
-  }
-
-  private static void checkDirectories(GatewayConfig config) {
-    for (GatewayConfig.Mount mount : config.mounts()) {
-      if (!Files.isDirectory(mount.dir())) {
-        throw new UsageException("the CGI directory " + mount.dir() + " for " + mount.url()
-            + " does not exist or is not a directory");
-      }
+    // A missing directory is named where it was set: at its line, or by its flag. A reload
+    // reads the configuration here too.
+    Map<String, String> flags = new HashMap<>(configOptions.flags());
+    if (docroot != null) {
+      flags.put("server.docroot", "--docroot");
     }
-    java.util.Optional<Path> docroot = config.server().docroot();
-    if (docroot.isPresent() && !Files.isDirectory(docroot.get())) {
-      throw new UsageException("the document root " + docroot.get()
-          + " does not exist or is not a directory");
-    }
+    ReloadCheck.requireDirectories(config, flags);
+    return config;
   }
 }

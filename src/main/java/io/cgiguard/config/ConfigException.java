@@ -29,7 +29,8 @@ public final class ConfigException extends Exception {
 
   private static String describe(String file, List<ConfigProblem> problems) {
     return problems.stream()
-        .map(p -> file + (p.line() > 0 ? ":" + p.line() : "") + ": " + p.key() + ": " + p.message())
+        .map(p -> (p.onCommandLine() ? "" : file + (p.line() > 0 ? ":" + p.line() : "") + ": ")
+            + p.key() + ": " + p.message())
         .collect(Collectors.joining(System.lineSeparator()));
   }
 }

@@ -88,10 +88,7 @@ public final class ConfigLoader {
     try {
       root = TOML.readTree(text);
     } catch (JacksonException e) {
-      JsonLocation where = e.getLocation();
-      int line = where == null ? 0 : where.getLineNr();
-      throw new ConfigException(name, List.of(new ConfigProblem("(syntax)", line,
-          "not valid TOML: " + e.getOriginalMessage())));
+      throw new ConfigException(name, List.of(syntax(e, text)));
     }
     List<ConfigProblem> problems = new ArrayList<>();
     Table top = new Table("", root, new KeyLines(text), problems);
@@ -102,6 +99,26 @@ public final class ConfigLoader {
       throw new ConfigException(name, problems);
     }
     return config;
+  }
+
+  /**
+   * The parser's own position is where it stopped reading: for a duplicate key, past the second
+   * value and the blank lines and comments after it, so that key's line is looked up instead.
+   */
+  private static ConfigProblem syntax(JacksonException e, String text) {
+    JsonLocation where = e.getLocation();
+    int line = where == null ? 0 : where.getLineNr();
+    String message = String.valueOf(e.getOriginalMessage());
+    if (where != null && message.startsWith("Duplicate key")) {
+      Optional<KeyLines.Repeat> repeat = new KeyLines(text).repeatBefore(line,
+          where.getColumnNr());
+      if (repeat.isPresent()) {
+        return new ConfigProblem(repeat.get().key(), repeat.get().line(), "not valid TOML: "
+            + "the key is set twice in one table (first on line " + repeat.get().firstLine()
+            + ")");
+      }
+    }
+    return new ConfigProblem("(syntax)", line, "not valid TOML: " + message);
   }
 
   private GatewayConfig read(Table top, Optional<Path> source) {

@@ -39,6 +39,11 @@ public record GatewayConfig(
     interpreters = Map.copyOf(interpreters);
   }
 
+  /** @return the file as it was named, for messages; "(command line)" when there is none */
+  public String sourceName() {
+    return source.map(Path::toString).orElse("(command line)");
+  }
+
   /**
    * {@code [server]}: where to listen and what to serve besides scripts.
    *

@@ -1,7 +1,10 @@
 package io.cgiguard.config;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,10 +14,19 @@ import java.util.regex.Pattern;
  */
 final class KeyLines {
 
+  /**
+   * A key written a second time in its table.
+   *
+   * @param column the 1-based column where the key starts on its line
+   * @param firstLine the line that set it first
+   */
+  record Repeat(String key, int line, int column, int firstLine) {}
+
   private static final Pattern TABLE = Pattern.compile("^\\s*(\\[\\[?)\\s*([^\\]]+?)\\s*\\]\\]?");
   private static final Pattern KEY = Pattern.compile("^\\s*(\"[^\"]*\"|[A-Za-z0-9_.-]+)\\s*=");
 
   private final Map<String, Integer> lines = new HashMap<>();
+  private final List<Repeat> repeats = new ArrayList<>();
 
   KeyLines(String text) {
     String table = "";
@@ -31,7 +43,11 @@ final class KeyLines {
       Matcher k = KEY.matcher(line);
       if (k.find()) {
         String key = k.group(1).replace("\"", "");
-        lines.putIfAbsent(table.isEmpty() ? key : table + "." + key, i + 1);
+        String qualified = table.isEmpty() ? key : table + "." + key;
+        Integer first = lines.putIfAbsent(qualified, i + 1);
+        if (first != null) {
+          repeats.add(new Repeat(qualified, i + 1, k.start(1) + 1, first));
+        }
       }
     }
   }
@@ -73,5 +89,22 @@ final class KeyLines {
       probe = cut > 0 ? probe.substring(0, cut) : "";
     }
     return 0;
+  }
+
+  /**
+   * The TOML parser finds a duplicate key only once it has read the key's value and the next
+   * token after it, which may stand lines further on, past blank lines and comments.
+   *
+   * @return the last key written a second time that starts before {@code line} and
+   *     {@code column}, where the parser stopped
+   */
+  Optional<Repeat> repeatBefore(int line, int column) {
+    Repeat last = null;
+    for (Repeat repeat : repeats) {
+      if (repeat.line() < line || (repeat.line() == line && repeat.column() < column)) {
+        last = repeat;
+      }
+    }
+    return Optional.ofNullable(last);
   }
 }

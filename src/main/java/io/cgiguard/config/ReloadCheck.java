@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -24,10 +25,13 @@ import java.util.Set;
  */
 public final class ReloadCheck {
 
-  /** Sections that a reload applies in full (record components of {@link GatewayConfig}). */
+  /**
+   * Sections that a reload applies in full (record components of {@link GatewayConfig});
+   * {@code site} is {@code [static]} and {@code [iis-compat]}.
+   */
   private static final Set<String> RELOADED_SECTIONS = Set.of("source", "mounts", "interpreters",
       "environment", "restrictions", "arguments", "timeouts", "retry", "response",
-      "diagnostics", "admin");
+      "diagnostics", "admin", "site");
   /** Keys of sections that a reload applies in part; the other keys there need a restart. */
   private static final Set<String> RELOADED_KEYS = Set.of("server.docroot", "server.indexFiles",
       "server.localClients", "server.localHostNames", "server.drain", "concurrency.queueWait",
@@ -37,11 +41,18 @@ public final class ReloadCheck {
       "request.maxBodyBytes", "request.deniedExtensions", "request.hiddenSegments",
       "request.allowedExtensions", "request.denyUrlSequences", "fastcgi.allowedClients");
 
-  /** Keys whose record name is not the file's: the front door's keys live in [server] and [tls]. */
-  private static final java.util.Map<String, String> FILE_NAMES = java.util.Map.of(
-      "frontDoor.accessLog", "server.access-log", "frontDoor.trustedProxies",
-      "server.trusted-proxies", "frontDoor.forwardedHeader", "server.forwarded-header",
-      "frontDoor.h2c", "server.h2c", "frontDoor.tls", "tls");
+  /**
+   * Keys whose record name is not the file's: the front door's keys live in [server] and [tls].
+   * A key under one of these is named after it: {@code frontDoor.tls.port} is {@code tls.port}.
+   */
+  private static final Map<String, String> FILE_NAMES = Map.of(
+      "frontDoor.accessLog.target", "server.access-log",
+      "frontDoor.accessLog.format", "server.access-log-format",
+      "frontDoor.trustedProxies", "server.trusted-proxies",
+      "frontDoor.forwardedHeader", "server.forwarded-header", "frontDoor.h2c", "server.h2c",
+      "frontDoor.tls", "tls");
+  /** Values held in one record that the file writes as several keys, compared key by key. */
+  private static final Set<String> SEVERAL_KEYS = Set.of("frontDoor.accessLog", "frontDoor.tls");
 
   private ReloadCheck() {}
 
@@ -72,30 +83,46 @@ public final class ReloadCheck {
   }
 
   /**
+   * @param flags the command-line flag that set a key instead of the file, by key:
+   *     {@code mount[0].dir} to {@code --cgi-bin}
    * @return a problem for each mount directory and the document root that is missing or that the
-   *     running user cannot read and search, with the line of its key in the file
+   *     running user cannot read and search, with the line of its key in the file, or named by
+   *     the flag that gave it
    */
-  public static List<ConfigProblem> missingDirectories(GatewayConfig config) {
+  public static List<ConfigProblem> missingDirectories(GatewayConfig config,
+      Map<String, String> flags) {
     KeyLines lines = keyLines(config.source());
     List<ConfigProblem> problems = new ArrayList<>();
     for (int i = 0; i < config.mounts().size(); i++) {
       GatewayConfig.Mount mount = config.mounts().get(i);
-      checkDirectory("mount[" + i + "].dir", mount.dir(), lines, problems);
+      checkDirectory("mount[" + i + "].dir", mount.dir(), lines, flags, problems);
     }
     config.server().docroot().ifPresent(
-        docroot -> checkDirectory("server.docroot", docroot, lines, problems));
+        docroot -> checkDirectory("server.docroot", docroot, lines, flags, problems));
     problems.sort((a, b) -> Integer.compare(a.line(), b.line()));
     return problems;
   }
 
+  /**
+   * @param flags as for {@link #missingDirectories}
+   * @throws ConfigException with every problem {@link #missingDirectories} finds
+   */
+  public static void requireDirectories(GatewayConfig config, Map<String, String> flags)
+      throws ConfigException {
+    List<ConfigProblem> missing = missingDirectories(config, flags);
+    if (!missing.isEmpty()) {
+      throw new ConfigException(config.sourceName(), missing);
+    }
+  }
+
   private static void checkDirectory(String key, Path dir, KeyLines lines,
-      List<ConfigProblem> problems) {
+      Map<String, String> flags, List<ConfigProblem> problems) {
+    String named = flags.getOrDefault(key, key);
+    int line = flags.containsKey(key) ? 0 : lines.lineOf(key);
     if (!Files.isDirectory(dir)) {
-      problems.add(new ConfigProblem(key, lines.lineOf(key),
-          dir + " does not exist or is not a directory"));
+      problems.add(new ConfigProblem(named, line, dir + " does not exist or is not a directory"));
     } else if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
-      problems.add(new ConfigProblem(key, lines.lineOf(key),
-          "the gateway's user cannot read " + dir));
+      problems.add(new ConfigProblem(named, line, "the gateway's user cannot read " + dir));
     }
   }
 
@@ -115,7 +142,16 @@ public final class ReloadCheck {
     if (same(before, after)) {
       return;
     }
-    String label = FILE_NAMES.containsKey(key) ? FILE_NAMES.get(key) : kebab(key);
+    Object was = present(before);
+    Object is = present(after);
+    if (SEVERAL_KEYS.contains(key) && was != null && is != null && was.getClass().isRecord()
+        && was.getClass() == is.getClass()) {
+      for (RecordComponent part : was.getClass().getRecordComponents()) {
+        compare(key + "." + part.getName(), read(part, was), read(part, is), changes);
+      }
+      return;
+    }
+    String label = label(key);
     if (shown(before) && shown(after) && !label.contains("password")) {
       changes.add(label + ": " + text(before) + " -> " + text(after));
     } else {
@@ -147,6 +183,21 @@ public final class ReloadCheck {
       return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
     return value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+  }
+
+  /** @return what an {@link java.util.Optional} holds, or null for an empty one */
+  private static Object present(Object value) {
+    return value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
+  }
+
+  /** @return {@code key} as the file spells it */
+  private static String label(String key) {
+    if (FILE_NAMES.containsKey(key)) {
+      return FILE_NAMES.get(key);
+    }
+    String parent = key.substring(0, Math.max(key.lastIndexOf('.'), 0));
+    return FILE_NAMES.containsKey(parent)
+        ? FILE_NAMES.get(parent) + kebab(key.substring(parent.length())) : kebab(key);
   }
 
   /** {@code server.maxThreads} → {@code server.max-threads}, as the file spells it. */

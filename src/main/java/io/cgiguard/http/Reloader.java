@@ -4,9 +4,9 @@ import io.cgiguard.config.ConfigException;
 import io.cgiguard.config.ConfigProblem;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.config.ReloadCheck;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -64,10 +64,11 @@ final class Reloader {
 
   /** Applies {@code next}, already loaded, if everything it names is there. */
   synchronized Reload apply(GatewayConfig next) {
-    String name = next.source().map(Path::toString).orElse("(command line)");
-    List<ConfigProblem> missing = ReloadCheck.missingDirectories(next);
-    if (!missing.isEmpty()) {
-      return refused(lines(new ConfigException(name, missing)), false);
+    String name = next.sourceName();
+    try {
+      ReloadCheck.requireDirectories(next, Map.of());
+    } catch (ConfigException e) {
+      return refused(lines(e), false);
     }
     Site site;
     try {

@@ -35,11 +35,55 @@ class CommandLineTest {
   }
 
   @Test
-  void missingCgiBinDirectoryIsOneLine() {
-    Result result = run("serve", "--port", "0", "--cgi-bin", dir.resolve("absent").toString());
-    assertThat(result.status()).isEqualTo(2);
-    assertThat(result.err().strip()).doesNotContain("\n").contains("absent")
-        .contains("does not exist");
+  void aMissingDirectoryOfTheFileIsNamedAtItsFileAndLine() throws Exception {
+    Path config = Files.writeString(dir.resolve("site.toml"), """
+        [[mount]]
+        dir = "%s"
+
+        [server]
+        docroot = "%s"
+        """.formatted(dir.resolve("no-cgi-bin"), dir.resolve("no-docroot")));
+    String mount = config + ":2: mount[0].dir: " + dir.resolve("no-cgi-bin")
+        + " does not exist or is not a directory";
+    String docroot = config + ":5: server.docroot: " + dir.resolve("no-docroot")
+        + " does not exist or is not a directory";
+
+    Result served = run("serve", "--port", "0", "--config", config.toString());
+    Result checked = runPrinting("check", "--config", config.toString());
+
+    assertThat(served.status()).isEqualTo(2);
+    assertThat(served.err().lines()).containsExactly("cgiguard: invalid configuration:", mount,
+        docroot);
+    assertThat(checked.status()).isEqualTo(1);
+    assertThat(checked.out().lines()).contains(mount, docroot);
+  }
+
+  @Test
+  void aMissingDirectoryGivenOnTheCommandLineNamesTheFlag() throws Exception {
+    Path cgiBin = Files.createDirectories(dir.resolve("cgi-bin"));
+    Path config = Files.writeString(dir.resolve("site.toml"), """
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        """.formatted(cgiBin));
+    Path absent = dir.resolve("absent");
+
+    Result cgiBinFlag = run("serve", "--port", "0", "--config", config.toString(), "--cgi-bin",
+        absent.toString());
+    Result docrootFlag = run("serve", "--port", "0", "--config", config.toString(), "--docroot",
+        absent.toString());
+    Result checked = runPrinting("check", "--config", config.toString(), "--cgi-bin",
+        absent.toString());
+
+    assertThat(cgiBinFlag.status()).isEqualTo(2);
+    assertThat(cgiBinFlag.err().lines()).containsExactly("cgiguard: invalid configuration:",
+        "--cgi-bin: " + absent + " does not exist or is not a directory");
+    assertThat(docrootFlag.status()).isEqualTo(2);
+    assertThat(docrootFlag.err().lines()).containsExactly("cgiguard: invalid configuration:",
+        "--docroot: " + absent + " does not exist or is not a directory");
+    assertThat(checked.status()).isEqualTo(1);
+    assertThat(checked.out().lines())
+        .contains("--cgi-bin: " + absent + " does not exist or is not a directory");
   }
 
   @Test
@@ -50,6 +94,18 @@ class CommandLineTest {
     assertThat(result.status()).isEqualTo(2);
     assertThat(result.err()).contains(config + ":5: timeouts.headr: unknown key")
         .contains("did you mean 'header'").doesNotContain("Exception");
+  }
+
+  @Test
+  void aDuplicateKeyIsNamedWithItsFileAndItsOwnLine() throws Exception {
+    Path config = Files.writeString(dir.resolve("twice.toml"),
+        "[server]\nport = 8080\nport = 8081\n");
+    for (String command : new String[] {"check", "serve"}) {
+      Result result = run(command, "--config", config.toString());
+      assertThat(result.status()).as(command).isEqualTo(2);
+      assertThat(result.err()).as(command).contains(config + ":3: server.port: not valid TOML: "
+          + "the key is set twice in one table (first on line 2)");
+    }
   }
 
   @Test

@@ -188,12 +188,37 @@ class ConfigLoaderTest {
     });
   }
 
-  @Test
-  void syntaxErrorNamesTheLine() {
-    ConfigException e = problems("[server]\nport = = 3\n");
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "[server]\\nport = = 3\\n | 2",
+      // Inside an inline table, where no key of the table is looked up: the parser's own line.
+      "[environment]\\nset = { A = '1', A = '2' }\\n\\n[admin]\\n | 2",
+  })
+  void syntaxErrorNamesTheLine(String text, int line) {
+    ConfigException e = problems(text.replace("\\n", "\n"));
     assertThat(e.problems()).singleElement().satisfies(p -> {
-      assertThat(p.line()).isEqualTo(2);
+      assertThat(p.line()).isEqualTo(line);
       assertThat(p.message()).startsWith("not valid TOML");
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "[server]\\nport = 8080\\nport = 8081\\n | server.port | 3 | 2",
+      "[server]\\nport = 8080\\nport = 8081 | server.port | 3 | 2",
+      "[server]\\nport = 8080\\nport = 8081  # again\\n\\n# the end\\n | server.port | 3 | 2",
+      "[server]\\nport = 1\\nport = 2\\n  port = 3\\n | server.port | 3 | 2",
+      "[server]\\nlocal-clients = [\\n  '::1/128',\\n]\\nlocal-clients = [\\n  '::1/128',\\n]\\nport = 1\\n | server.local-clients | 5 | 2",
+      "[[mount]]\\nurl = '/a/'\\ndir = 'a'\\n[[mount]]\\nurl = '/b/'\\ndir = 'b'\\ndir = 'c'\\n\\n[timeouts]\\n | mount[1].dir | 7 | 6",
+      "[[mount]]\\nurl = '/a/'\\ndir = 'a'\\ndir = 'b' | mount[0].dir | 4 | 3",
+  })
+  void aDuplicateKeyIsReportedAtItsOwnLine(String text, String key, int line, int first) {
+    ConfigException e = problems(text.replace("\\n", "\n"));
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.line()).isEqualTo(line);
+      assertThat(p.key()).isEqualTo(key);
+      assertThat(p.message()).isEqualTo("not valid TOML: the key is set twice in one table "
+          + "(first on line " + first + ")");
     });
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,6 +28,7 @@ class ReloadCheckTest {
       "[server]; h2c = true | server.h2c: false -> true",
       "[server]; trusted-proxies = [\"10.0.0.1\"] | server.trusted-proxies: changed",
       "[server]; access-log = \"off\" | server.access-log: changed",
+      "[server]; access-log-format = \"json\" | server.access-log-format: changed",
       "[limits]; max-header-bytes = \"128KiB\" | limits.max-header-bytes: 65536 -> 131072",
   })
   void aKeyOnlyARestartAppliesIsReported(String toml, String expected) throws Exception {
@@ -34,6 +36,31 @@ class ReloadCheckTest {
     GatewayConfig next = LOADER.parse("next.toml", Optional.empty(), toml.replace("; ", "\n"));
 
     assertThat(ReloadCheck.restartNeeded(running, next)).containsExactly(expected);
+  }
+
+  @Test
+  void theAccessLogsTargetAndFormatAreNamedApart() throws Exception {
+    GatewayConfig running = LOADER.defaults();
+    GatewayConfig next = LOADER.parse("next.toml", Optional.empty(),
+        "[server]\naccess-log = \"off\"\naccess-log-format = \"json\"\n");
+
+    assertThat(ReloadCheck.restartNeeded(running, next)).containsExactly(
+        "server.access-log: changed", "server.access-log-format: changed");
+  }
+
+  @Test
+  void aChangeInsideTlsIsNamedByItsKey() throws Exception {
+    // As on a reload, the key material is not opened: these files need not exist.
+    ConfigLoader loader = new ConfigLoader(Path.of("/srv/site"), false);
+    GatewayConfig running = loader.parse("running.toml", Optional.empty(),
+        "[tls]\ncertificate = \"site.p12\"\npassword = \"old\"\n");
+    GatewayConfig next = loader.parse("next.toml", Optional.empty(),
+        "[tls]\nport = 9443\ncertificate = \"site.p12\"\npassword = \"new\"\n");
+
+    assertThat(ReloadCheck.restartNeeded(running, next)).containsExactly(
+        "tls.port: 8443 -> 9443", "tls.password: changed");
+    assertThat(ReloadCheck.restartNeeded(loader.defaults(), running))
+        .containsExactly("tls: changed");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -48,6 +75,9 @@ class ReloadCheckTest {
       "[concurrency]; queue-wait = \"1s\"",
       "[retry]; attempts = 1",
       "[admin]; allow-remote = true",
+      "[static]; refuse-executable = false",
+      "[static]; refuse-extensions = [\".pl\"]",
+      "[iis-compat]; enabled = true; site-id = 3",
   })
   void aKeyAReloadAppliesIsNotReported(String toml) throws Exception {
     GatewayConfig running = LOADER.defaults();

@@ -157,6 +157,31 @@ class ReloadTest {
   }
 
   @Test
+  void aChangeOfTheAccessLogFormatIsNamedAsTheFileSpellsIt() throws Exception {
+    write(ReloadSite.toml("v2", "access-log-format = \"json\"", ""));
+
+    Reload outcome = server.reload();
+
+    assertThat(outcome).isEqualTo(new Reload.Applied(file.toString(),
+        java.util.List.of("server.access-log-format: changed")));
+  }
+
+  @Test
+  void aReloadAppliesTheStaticFileRules() throws Exception {
+    assertThat(body("/static.txt")).isNotEmpty();
+    write(ReloadSite.toml("v2", """
+        [static]
+        refuse-extensions = [".txt"]
+        """));
+
+    Reload outcome = server.reload();
+
+    assertThat(outcome).isEqualTo(new Reload.Applied(file.toString(), java.util.List.of()));
+    assertThat(JettyPageScan.send(client, get("/static.txt"),
+        HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void theAdminEndpointReloadsOnAPostFromLoopbackOnly() throws Exception {
     write(ReloadSite.toml("v2", ""));
 
