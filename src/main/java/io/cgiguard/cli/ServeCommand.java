@@ -171,7 +171,7 @@ public final class ServeCommand implements Callable<Integer> {
         docroot != null ? java.util.Optional.of(docroot.toAbsolutePath().normalize())
             : s.docroot(), s.indexFiles(),
         runAs != null ? runAs : s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
-        s.localClients(), s.localHostNames(), s.drain()));
+        s.maxConnections(), s.localClients(), s.localHostNames(), s.drain()));
     // A missing directory is named where it was set: at its line, or by its flag. A reload
     // reads the configuration here too.
     Map<String, String> flags = new HashMap<>(configOptions.flags());

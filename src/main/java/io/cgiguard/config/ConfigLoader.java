@@ -160,7 +160,8 @@ public final class ConfigLoader {
         t.has("docroot") ? Optional.of(path(t.string("docroot", ""))) : Optional.empty(),
         t.strings("index-files", List.of("index.html")), t.string("run-as", "nobody"),
         t.duration("idle-timeout", "30s"), t.duration("header-read-timeout", "10s"),
-        t.integer("max-threads", 400, 16, 10_000), ranges(t, "local-clients",
+        t.integer("max-threads", 400, 16, 10_000),
+        t.integer("max-connections", 1024, 1, 1_000_000), ranges(t, "local-clients",
             List.of("127.0.0.0/8", "::1/128")), hostNames(t, "local-host-names"),
         new GatewayConfig.Drain(t.duration("drain-delay", "5s"),
             t.duration("drain-timeout", "30s")));

@@ -59,6 +59,7 @@ public record GatewayConfig(
       Duration idleTimeout,
       Duration headerReadTimeout,
       int maxThreads,
+      int maxConnections,
       List<AddressRange> localClients,
       List<String> localHostNames,
       Drain drain) {}

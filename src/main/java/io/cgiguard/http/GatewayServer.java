@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
@@ -88,8 +89,30 @@ public final class GatewayServer implements AutoCloseable {
         ResponseHeadLimit.bufferBytes(config.limits().maxHeaderBytes()), graceful);
     server.setErrorHandler(new GatewayErrorHandler(() -> sites.current().pages()));
     this.frontDoor = FrontDoorAssembly.apply(server, config.frontDoor());
+    limitConnections(server, config.server().maxConnections());
     this.fastCgi = FastCgiScripts.listener(server, config,
         () -> sites.current().config().fastcgi().allowedClients());
+  }
+
+  /**
+   * {@code [server] max-connections} over the HTTP and HTTPS listeners together (FastCGI has its
+   * own). Each open connection costs heap and a descriptor whether or not it sends anything: a
+   * client opening thousands of connections and never finishing a request head would otherwise
+   * exhaust the heap of the shipped JVM options long before {@code header-read-timeout} closes
+   * them. At the limit the listeners stop accepting, and new connections wait in the listen queue
+   * until one closes.
+   */
+  private static void limitConnections(Server server, int maxConnections) {
+    List<org.eclipse.jetty.server.Connector> http = new ArrayList<>();
+    for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+      if (connector instanceof ServerConnector tcp && !"fastcgi".equals(tcp.getName())) {
+        http.add(tcp);
+      }
+    }
+    if (!http.isEmpty()) {
+      server.addBean(new NetworkConnectionLimit(maxConnections,
+          http.toArray(org.eclipse.jetty.server.Connector[]::new)));
+    }
   }
 
   /**

@@ -208,6 +208,7 @@ class ImportIisEndToEndTest {
     GatewayConfig.Server s = config.server();
     return Configs.withServer(config, new GatewayConfig.Server(s.bind(), s.port(), s.docroot(),
         s.indexFiles(), s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
+        s.maxConnections(),
         java.util.List.of(io.cgiguard.config.AddressRange.parse("192.0.2.0/24")), s.localHostNames(),
         s.drain()));
   }

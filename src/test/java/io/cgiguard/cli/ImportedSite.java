@@ -60,7 +60,7 @@ final class ImportedSite implements AutoCloseable {
     // Port 0 on loopback instead of IIS's 80.
     config = Configs.withServer(config, new GatewayConfig.Server("127.0.0.1", 0, s.docroot(),
         s.indexFiles(), s.runAs(), s.idleTimeout(), s.headerReadTimeout(), s.maxThreads(),
-        s.localClients(), s.localHostNames(), s.drain()));
+        s.maxConnections(), s.localClients(), s.localHostNames(), s.drain()));
     return new ImportedSite(err.toString(), config);
   }
 
