@@ -201,9 +201,7 @@ class OutOfProcessesTest {
   void rlimitNprocOfTheRunAsUser() throws Exception {
     assumeTrue(Files.readAllLines(Path.of("/etc/passwd")).stream()
         .anyMatch(line -> line.startsWith("daemon:")), "this machine has no user daemon to run as");
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit"))
-        && Files.isExecutable(Path.of("/usr/bin/setpriv")), "prlimit or setpriv (util-linux) is "
-        + "missing");
+    assumePrlimit();
     child = serve("daemon");
     int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
     limiter = new ShortageLimiter.UserProcesses(child.pid());
@@ -219,9 +217,7 @@ class OutOfProcessesTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void descriptorsRunOut() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit"))
-        && Files.isExecutable(Path.of("/usr/bin/setpriv")), "prlimit or setpriv (util-linux) is "
-        + "missing");
+    assumePrlimit();
     child = serve("nobody");
     int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
     assertThat(get(port, URL_PATH).status()).isEqualTo(200);
@@ -263,9 +259,7 @@ class OutOfProcessesTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void descriptorsRunOutForFilesAndConnections() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit"))
-        && Files.isExecutable(Path.of("/usr/bin/setpriv")), "prlimit or setpriv (util-linux) is "
-        + "missing");
+    assumePrlimit();
     Path docroot = root.resolve("docroot");
     String content = "report line\n".repeat(80_000);
     for (String name : List.of("warm-up.txt", "report.txt")) {
@@ -316,6 +310,12 @@ class OutOfProcessesTest {
         .singleElement().asString().contains("RLIMIT_NOFILE");
     assertThat(log).containsPattern("accepting connections again; descriptors ran out for \\d+ "
         + "ms \\(\\d+ failed accepts, 3 connections answered 503\\)");
+  }
+
+  private static void assumePrlimit() {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit"))
+        && Files.isExecutable(Path.of("/usr/bin/setpriv")), "prlimit or setpriv (util-linux) is "
+        + "missing");
   }
 
   private static int getQuietly(int port, String path) {
