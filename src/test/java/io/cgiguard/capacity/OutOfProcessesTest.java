@@ -274,6 +274,7 @@ class OutOfProcessesTest {
     // idle gateway holds.
     assertThat(get(port, "/warm-up.txt").body()).hasSize(content.length());
     assertThat(get(port, "/missing.txt").status()).isEqualTo(404);
+    awaitSteadyDescriptors();
     limiter = new ShortageLimiter.OpenFiles(child.pid());
     limiter.limitTo(0);
 
@@ -310,6 +311,23 @@ class OutOfProcessesTest {
         .singleElement().asString().contains("RLIMIT_NOFILE");
     assertThat(log).containsPattern("accepting connections again; descriptors ran out for \\d+ "
         + "ms \\(\\d+ failed accepts, 3 connections answered 503\\)");
+  }
+
+  /**
+   * Waits until the gateway's open descriptors have not changed for 15 polls (300 ms): the
+   * gateway closes a connection only once it sees its client close, a moment after the client
+   * has its answer, and a limit counted before that would leave one descriptor free.
+   */
+  private void awaitSteadyDescriptors() {
+    String pid = Long.toString(child.pid());
+    int[] last = {-1};
+    int[] same = {0};
+    ProcessTable.await(Duration.ofSeconds(30), () -> {
+      int now = ProcessTable.openDescriptors(pid);
+      same[0] = now == last[0] ? same[0] + 1 : 0;
+      last[0] = now;
+      return same[0] >= 15;
+    }, "the gateway's open descriptors steady for 300 ms");
   }
 
   private static void assumePrlimit() {
