@@ -2,9 +2,10 @@
 # Allocates 512 MiB before any header; under a smaller address-space limit perl dies with
 # "Out of memory!" and prints nothing, without one it answers with the length it allocated.
 #
-# It first waits (at most 5 s) until its address-space limit is in place. The launcher applies
-# the limits with prlimit(2) just after posix_spawn returns, so a script that allocates within its
-# first milliseconds can outrun them when the gateway's thread is not scheduled at once (seen on
+# It first waits (at most 5 s) until its address-space limit is in place. The native spawn sets
+# the limits before exec, but the posix_spawn path (tested too) applies them with prlimit(2) just
+# after posix_spawn returns, so a script that allocates within its first milliseconds can outrun
+# them when the gateway's thread is not scheduled at once (seen on
 # busy 2-core machines, even after a 50 ms pause: the 512 MiB were granted, and filling them used
 # up the 1 s CPU limit instead). Waiting for the limit keeps this fixture about the limit it
 # tests; the gap itself is documented in docs/launcher.md. With the argument "at-once" (a test

@@ -23,8 +23,9 @@ public final class Launchers {
     Optional<String> unsupported = PosixLauncher.unsupportedReason();
     Launcher launcher;
     if (unsupported.isEmpty()) {
-      launcher = new PosixLauncher();
-      LOG.info("launcher: posix (posix_spawn, prlimit, wait4 through JNA)");
+      PosixLauncher posix = new PosixLauncher();
+      launcher = posix;
+      LOG.info("launcher: posix ({}; waitid through JNA)", posix.spawnDescription());
     } else {
       launcher = new JdkLauncher();
       LOG.info("launcher: jdk (ProcessBuilder), the native one cannot run: {}", unsupported.get());

@@ -6,7 +6,11 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 
-/** Every launcher this machine can run, for tests whose behaviour must match across them. */
+/**
+ * Every launcher this machine can run, for tests whose behaviour must match across them: the
+ * native launcher with its own spawn where it was built, and with glibc's posix_spawn, and the
+ * JDK's.
+ */
 final class LauncherKinds {
   private LauncherKinds() {}
 
@@ -14,6 +18,9 @@ final class LauncherKinds {
     Stream<Named<Supplier<Launcher>>> jdk = Stream.of(Named.of("jdk", JdkLauncher::new));
     return PosixLauncher.unsupportedReason().isPresent()
         ? jdk
-        : Stream.concat(Stream.of(Named.of("posix", PosixLauncher::new)), jdk);
+        : Stream.concat(
+            Stream.of(Named.of("posix", PosixLauncher::new),
+                Named.of("posix_spawn", PosixLauncher::withPosixSpawn)),
+            jdk);
   }
 }

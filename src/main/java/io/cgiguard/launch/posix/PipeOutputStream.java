@@ -19,9 +19,9 @@ import java.util.Objects;
  *
  * <p>It is also a {@link GatheringByteChannel}, so a request body held in direct buffers reaches
  * the pipe without the copy into a temporary direct buffer that a write of a heap array costs,
- * several buffers in one write(2). On the first write the pipe is enlarged to {@link NativeSpawn#STDIN_PIPE_BYTES}, which
- * halves the script's wake-ups during an upload; most requests have no body and never pay the
- * call.
+ * several buffers in one write(2). On the first write the pipe is enlarged to
+ * {@link Spawner#STDIN_PIPE_BYTES}, which halves the script's wake-ups during an upload; most
+ * requests have no body and never pay the call.
  */
 final class PipeOutputStream extends OutputStream implements GatheringByteChannel {
   private int fd;
@@ -75,7 +75,7 @@ final class PipeOutputStream extends OutputStream implements GatheringByteChanne
     }
     if (channel == null) {
       // Best effort, as for stdout: a refusal leaves the default size, which works.
-      LibC.fcntl(fd, LibC.F_SETPIPE_SZ, NativeSpawn.STDIN_PIPE_BYTES);
+      LibC.fcntl(fd, LibC.F_SETPIPE_SZ, Spawner.STDIN_PIPE_BYTES);
       channel = FileChannel.open(Path.of("/proc/self/fd", Integer.toString(fd)), WRITE);
       LibC.close(fd);
       fd = -1;

@@ -27,9 +27,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Starts scripts on Linux with glibc's posix_spawn through JNA: each in a process group of its own
- * (killable as a whole; {@link NativeSpawn} says why not a new session), with nothing of the
- * gateway inherited, limits applied with prlimit, and exit status plus resource usage from waitid.
+ * Starts scripts on Linux through JNA, with the project's native spawn or glibc's posix_spawn
+ * ({@link Spawner}): each in a process group of its own (killable as a whole; {@link PosixSpawn}
+ * says why not a new session), with nothing of the gateway inherited and its limits applied, and
+ * exit status plus resource usage from waitid.
  */
 public final class PosixLauncher implements Launcher {
   /** glibc symbols beyond POSIX that the launcher needs, with the glibc version that added them. */
@@ -47,12 +48,25 @@ public final class PosixLauncher implements Launcher {
           "epoll_wait",
           "syscall");
 
-  private final NativeSpawn spawner = new NativeSpawn();
-  private final ProcessLimits limits = new ProcessLimits();
+  private final Spawner spawner;
   private final LaunchThreads threads = new LaunchThreads();
   private final ReapLoop reaper = new ReapLoop();
   private final Set<PosixScriptProcess> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+
+  /** A launcher with the native spawn where it loads, posix_spawn otherwise ({@link Spawner}). */
+  public PosixLauncher() {
+    this(Spawner.choose());
+  }
+
+  PosixLauncher(Spawner spawner) {
+    this.spawner = spawner;
+  }
+
+  /** A launcher that starts scripts with glibc's posix_spawn whatever else is available. */
+  public static PosixLauncher withPosixSpawn() {
+    return new PosixLauncher(new PosixSpawn());
+  }
 
   /**
    * @return empty when this launcher can run here (64-bit Linux, JNA loads, glibc new enough),
@@ -84,55 +98,33 @@ public final class PosixLauncher implements Launcher {
       return new Launch.Failed(notFound.error());
     }
     long startNanos = System.nanoTime();
-    NativeSpawn.Outcome outcome =
+    Spawner.Outcome outcome =
         spawner.spawn(
             ((ProgramLookup.Found) lookup).program(), spec.argv(), spec.environment(),
-            spec.workingDirectory());
-    if (outcome instanceof NativeSpawn.Refused refused) {
+            spec.workingDirectory(), spec.limits());
+    if (outcome instanceof Spawner.Refused refused) {
       return failed(spec, refused.errno(), refused.call());
     }
-    NativeSpawn.Spawned spawned = (NativeSpawn.Spawned) outcome;
-    int limitError = limits.apply(spawned.pid(), spec.limits());
-    ProcessLimits.expendable(spawned.pid());
-    if (limitError != 0) {
-      // Running without the limits asked for is not an option: undo the spawn.
-      LibC.kill(-spawned.pid(), Signals.SIGKILL);
-    }
-    // Opened before anything can reap the child, so it names exactly this process.
-    int pidfd = ReapLoop.openPidfd(spawned.pid());
-    int errno = pidfd < 0 ? Native.getLastError() : 0;
-    InputStream stdout = null;
-    if (pidfd >= 0) {
-      try {
-        // Reopened through /proc as a channel (PipeInputStream says why); the original stays
-        // with it, for poll(2) only. An anonymous pipe reopens without waiting for a partner,
-        // even once the script is gone. stderr stays a bare descriptor: the reap loop reads it.
-        stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ),
-            spawned.stdoutFd());
-      } catch (IOException e) {
-        errno = errnoOf(e);
-      }
-    }
-    if (stdout == null) {
+    Spawner.Spawned spawned = (Spawner.Spawned) outcome;
+    InputStream stdout;
+    try {
+      // Reopened through /proc as a channel (PipeInputStream says why); the original stays
+      // with it, for poll(2) only. An anonymous pipe reopens without waiting for a partner,
+      // even once the script is gone. stderr stays a bare descriptor: the reap loop reads it.
+      stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ),
+          spawned.stdoutFd());
+    } catch (IOException e) {
       // Out of descriptors, most likely: the spawn fails with the errno, as a pipe2 would.
       LibC.kill(-spawned.pid(), Signals.SIGKILL);
       LibC.wait4(spawned.pid(), null, 0, null);
       LibC.close(spawned.stdinFd());
       LibC.close(spawned.stdoutFd());
       LibC.close(spawned.stderrFd());
-      if (pidfd >= 0) {
-        LibC.close(pidfd);
-      }
-      return failed(spec, errno, pidfd < 0 ? "pidfd_open" : "open of the stdout pipe");
+      LibC.close(spawned.pidfd());
+      return failed(spec, errnoOf(e), "open of the stdout pipe");
     }
-    PosixScriptProcess script = wrap(spec, spawned, startNanos, pidfd, stdout);
-    if (limitError != 0) {
-      script.close();
-      return failed(spec, limitError, "prlimit");
-    }
-    return new Launch.Started(script);
+    return new Launch.Started(wrap(spec, spawned, startNanos, stdout));
   }
-
   /**
    * The errno behind a failed open: Java names it only in its message (strerror's text), and a
    * shortage of descriptors must be told apart from the rest.
@@ -141,8 +133,8 @@ public final class PosixLauncher implements Launcher {
     return Errno.descriptorShortage(e).orElse(Errno.EIO);
   }
 
-  private PosixScriptProcess wrap(LaunchSpec spec, NativeSpawn.Spawned spawned, long startNanos,
-      int pidfd, InputStream stdout) {
+  private PosixScriptProcess wrap(LaunchSpec spec, Spawner.Spawned spawned, long startNanos,
+      InputStream stdout) {
     // Opened on the first write only: most requests have no body (PipeOutputStream says why).
     OutputStream stdin = new PipeOutputStream(spawned.stdinFd());
     StderrDrain drain = new StderrDrain(spec.stderrSink(), spec.stderrTailBytes());
@@ -151,7 +143,7 @@ public final class PosixLauncher implements Launcher {
             spawned.pid(), stdin, stdout, drain, startNanos, threads.scheduler(),
             live::remove, reaper::abandonStderr);
     live.add(script);
-    reaper.watch(script, pidfd, spawned.stderrFd(), drain);
+    reaper.watch(script, spawned.pidfd(), spawned.stderrFd(), drain);
     return script;
   }
 
@@ -166,6 +158,11 @@ public final class PosixLauncher implements Launcher {
   @Override
   public String name() {
     return "posix";
+  }
+
+  /** How scripts are started: the native spawn, or posix_spawn and why. */
+  public String spawnDescription() {
+    return spawner.describe();
   }
 
   @Override

@@ -3,13 +3,14 @@ package io.cgiguard.launch.posix;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import io.cgiguard.launch.ResourceLimits;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Applies {@link ResourceLimits} to a freshly spawned child with prlimit(2), soft = hard.
- * posix_spawn has no rlimit attribute, so this happens right after the spawn: the child may run
- * its first instructions (the loader, the interpreter's start) before the limits land.
+ * The {@link ResourceLimits} of a script as Linux resource limits, soft = hard (but for CPU time),
+ * set in the child before exec by {@link CloneSpawn}, or with prlimit(2) right after the spawn by
+ * {@link PosixSpawn}.
  */
 final class ProcessLimits {
   /** Linux resource numbers (asm-generic/resource.h, the same on x86-64 and arm64). */
@@ -20,7 +21,7 @@ final class ProcessLimits {
   private static final int RLIMIT_NOFILE = 7;
   private static final int RLIMIT_AS = 9;
 
-  /** What prlimit can set; the group and rusage come from the launcher itself. */
+  /** What the rlimits can set; the group and rusage come from the launcher itself. */
   static final Set<ResourceLimits.Kind> ENFORCED =
       EnumSet.of(
           ResourceLimits.Kind.CPU_TIME,
@@ -31,61 +32,71 @@ final class ProcessLimits {
           ResourceLimits.Kind.CORE_FILE);
 
   /**
-   * Sets every limit that is not {@link ResourceLimits#UNLIMITED}.
+   * Every limit that is not {@link ResourceLimits#UNLIMITED}, in the order they are set.
+   *
+   * @return triples of resource, soft limit and hard limit, one after the other
+   */
+  static long[] triples(ResourceLimits limits) {
+    long[] triples = new long[6 * 3];
+    int count = 0;
+    if (limits.hasCpuTime()) {
+      // Whole seconds, rounded up: RLIMIT_CPU has no finer unit, and 0 would mean "now".
+      long seconds = Math.max(1, (limits.cpuTime().toMillis() + 999) / 1000);
+      // The hard limit one second above the soft one: at the soft limit the kernel sends
+      // SIGXCPU, at the hard one SIGKILL; with both equal it sends SIGKILL alone, which would
+      // read as a kill from outside rather than a script that used up its CPU time.
+      count = put(triples, count, RLIMIT_CPU, seconds, seconds + 1);
+    }
+    long[][] finite = {
+      {RLIMIT_AS, limits.addressSpaceBytes()},
+      {RLIMIT_NOFILE, limits.openFiles()},
+      {RLIMIT_FSIZE, limits.fileSizeBytes()},
+      {RLIMIT_NPROC, limits.processes()},
+      {RLIMIT_CORE, limits.coreFileBytes()},
+    };
+    for (long[] resource : finite) {
+      if (resource[1] != ResourceLimits.UNLIMITED) {
+        count = put(triples, count, resource[0], resource[1], resource[1]);
+      }
+    }
+    return Arrays.copyOf(triples, count * 3);
+  }
+
+  private static int put(long[] triples, int count, long resource, long soft, long hard) {
+    triples[count * 3] = resource;
+    triples[count * 3 + 1] = soft;
+    triples[count * 3 + 2] = hard;
+    return count + 1;
+  }
+
+  /**
+   * Sets every limit of {@link #triples} on a running child with prlimit(2).
    *
    * @return 0, or the errno of the first limit that could not be set
    */
   int apply(int pid, ResourceLimits limits) {
+    long[] triples = triples(limits);
     // One 16-byte struct rlimit, reused for every limit and freed at once.
     try (Memory limit = new Memory(16)) {
-      if (limits.hasCpuTime()) {
-        // Whole seconds, rounded up: RLIMIT_CPU has no finer unit, and 0 would mean "now".
-        long seconds = Math.max(1, (limits.cpuTime().toMillis() + 999) / 1000);
-        // The hard limit one second above the soft one: at the soft limit the kernel sends
-        // SIGXCPU, at the hard one SIGKILL; with both equal it sends SIGKILL alone, which would
-        // read as a kill from outside rather than a script that used up its CPU time.
-        int error = set(limit, pid, RLIMIT_CPU, seconds, seconds + 1);
-        if (error != 0) {
-          return error;
+      for (int i = 0; i < triples.length; i += 3) {
+        limit.setLong(0, triples[i + 1]);
+        limit.setLong(8, triples[i + 2]);
+        if (LibC.prlimit(pid, (int) triples[i], limit, null) != 0) {
+          int errno = Native.getLastError();
+          // EPERM means the value is above the gateway's own hard limit: the child already has
+          // a tighter limit than the one asked for, which is what a limit is for.
+          if (errno != LibC.EPERM) {
+            return errno;
+          }
         }
       }
-      return setFinite(limit, pid, new long[][] {
-        {RLIMIT_AS, limits.addressSpaceBytes()},
-        {RLIMIT_NOFILE, limits.openFiles()},
-        {RLIMIT_FSIZE, limits.fileSizeBytes()},
-        {RLIMIT_NPROC, limits.processes()},
-        {RLIMIT_CORE, limits.coreFileBytes()},
-      });
-    }
-  }
-
-  private static int setFinite(Memory limit, int pid, long[][] byResource) {
-    for (long[] resource : byResource) {
-      if (resource[1] != ResourceLimits.UNLIMITED) {
-        int error = set(limit, pid, (int) resource[0], resource[1], resource[1]);
-        if (error != 0) {
-          return error;
-        }
-      }
-    }
-    return 0;
-  }
-
-  private static int set(Memory limit, int pid, int resource, long soft, long hard) {
-    limit.setLong(0, soft);
-    limit.setLong(8, hard);
-    if (LibC.prlimit(pid, resource, limit, null) == 0) {
       return 0;
     }
-    int errno = Native.getLastError();
-    // EPERM means the value is above the gateway's own hard limit: the child already has a
-    // tighter limit than the one asked for, which is what a limit is for.
-    return errno == LibC.EPERM ? 0 : errno;
   }
 
   /** What a script's oom_score_adj is raised to: the kernel's first choice when memory runs out. */
   static final int SCRIPT_OOM_SCORE_ADJ = 1000;
-  private static final byte[] SCRIPT_OOM_SCORE_TEXT =
+  static final byte[] SCRIPT_OOM_SCORE_TEXT =
       Integer.toString(SCRIPT_OOM_SCORE_ADJ).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /**

@@ -28,12 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** What only the native launcher can do: limits, orphans, resource usage, exact exec errors. */
+/**
+ * What only the native launcher can do: limits, orphans, resource usage, exact exec errors. With
+ * the spawn it chooses here; {@link PosixSpawnLauncherTest} runs the same with posix_spawn.
+ */
 @Timeout(60)
 class PosixLauncherTest {
   private static final Map<String, String> ENVIRONMENT = Map.of("PATH", "/usr/bin:/bin");
 
-  private final PosixLauncher launcher = new PosixLauncher();
+  final PosixLauncher launcher = newLauncher();
+
+  PosixLauncher newLauncher() {
+    return new PosixLauncher();
+  }
 
   @BeforeAll
   static void onlyWhereItRuns() {
@@ -288,6 +295,39 @@ class PosixLauncherTest {
           .as("the gateway's own score is left alone").isNotEqualTo("1000");
       process.stdin().close();
       assertThat(await(process).status().success()).isTrue();
+    }
+  }
+
+  /** The JVM blocks and handles signals; a script starts with none blocked and none ignored. */
+  @Test
+  void aScriptStartsWithNoSignalBlockedOrIgnored() throws Exception {
+    LaunchSpec spec = new LaunchSpec(List.of("/bin/grep", "-E", "^Sig(Blk|Ign):",
+        "/proc/self/status"), ENVIRONMENT, TestScripts.ROOT, ResourceLimits.NONE,
+        LaunchSpec.StderrSink.DISCARD, 4096);
+    try (ScriptProcess process = started(spec)) {
+      assertThat(new String(readAll(process.stdout()), UTF_8))
+          .isEqualTo("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+      assertThat(await(process).status()).isEqualTo(new ExitStatus.Exited(0));
+    }
+  }
+
+  /** The limits a script sees are the ones asked for, from its first instruction on. */
+  @Test
+  void aScriptSeesItsLimits() throws Exception {
+    ResourceLimits limits =
+        new ResourceLimits(Duration.ofSeconds(7), 1L << 30, 77, 5L << 20, 300, 0);
+    LaunchSpec spec = new LaunchSpec(List.of("/bin/cat", "/proc/self/limits"), ENVIRONMENT,
+        TestScripts.ROOT, limits, LaunchSpec.StderrSink.DISCARD, 4096);
+    try (ScriptProcess process = started(spec)) {
+      String table = new String(readAll(process.stdout()), UTF_8);
+      assertThat(table)
+          .containsPattern("Max cpu time +7 +8 +seconds")
+          .containsPattern("Max address space +1073741824 +1073741824 +bytes")
+          .containsPattern("Max open files +77 +77 +files")
+          .containsPattern("Max file size +5242880 +5242880 +bytes")
+          .containsPattern("Max processes +300 +300 +processes")
+          .containsPattern("Max core file size +0 +0 +bytes");
+      assertThat(await(process).status()).isEqualTo(new ExitStatus.Exited(0));
     }
   }
 

@@ -42,11 +42,11 @@ class ReapLoopTest {
 
   @Test
   void aScriptHandedToAClosedLoopIsKilledReapedAndItsTerminationSaysWhy() throws Exception {
-    NativeSpawn.Outcome outcome =
-        new NativeSpawn().spawn(Path.of("/bin/sleep"), List.of("/bin/sleep", "300"),
+    Spawner.Outcome outcome =
+        new PosixSpawn().spawnOnly(Path.of("/bin/sleep"), List.of("/bin/sleep", "300"),
             Map.of("PATH", "/usr/bin:/bin"), Path.of("/"));
-    assertThat(outcome).isInstanceOf(NativeSpawn.Spawned.class);
-    NativeSpawn.Spawned spawned = (NativeSpawn.Spawned) outcome;
+    assertThat(outcome).isInstanceOf(Spawner.Spawned.class);
+    Spawner.Spawned spawned = (Spawner.Spawned) outcome;
     int pidfd = ReapLoop.openPidfd(spawned.pid());
     assertThat(pidfd).as("pidfd_open").isGreaterThanOrEqualTo(0);
     StderrDrain drain = new StderrDrain(LaunchSpec.StderrSink.DISCARD, 1024);

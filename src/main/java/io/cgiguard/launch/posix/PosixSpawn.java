@@ -2,6 +2,8 @@ package io.cgiguard.launch.posix;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import io.cgiguard.launch.ResourceLimits;
+import io.cgiguard.launch.ScriptProcess.Signals;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,27 +20,55 @@ import java.util.Map;
  * weighted like the whole gateway. Under load a script then starved the gateway's reading thread:
  * 1 GiB of stdout streamed at 0.3 to 0.6 times a JDK pipe, against 1.0 to 1.1 with setpgid. The
  * price is that a script shares the gateway's controlling terminal, if it has one; it is never
- * the foreground group, so a terminal's Ctrl-C does not reach it and a read of the tty stops it. glibc spawns with CLONE_VFORK, so exec failures such as ENOENT, EACCES and ENOEXEC
- * come back as posix_spawn's return value.
+ * the foreground group, so a terminal's Ctrl-C does not reach it and a read of the tty stops it.
+ * glibc spawns with CLONE_VFORK, so exec failures such as ENOENT, EACCES and ENOEXEC come back as
+ * posix_spawn's return value.
+ *
+ * <p>posix_spawn has no attribute for resource limits: they are set with prlimit(2) once it has
+ * returned, and the script may run its first instructions (the loader, the interpreter's start)
+ * before they land. {@link CloneSpawn}, which sets them in the child before exec, is preferred
+ * wherever it loads.
  */
-final class NativeSpawn {
+final class PosixSpawn implements Spawner {
+  private final ProcessLimits limits = new ProcessLimits();
 
-  /** The outcome of a spawn: the child and the gateway's ends of its pipes, or an errno. */
-  sealed interface Outcome {}
+  @Override
+  public String describe() {
+    return "posix_spawn, then prlimit and pidfd_open";
+  }
 
-  /** The parent ends: {@code stdinFd} is written, {@code stdoutFd} and {@code stderrFd} read. */
-  record Spawned(int pid, int stdinFd, int stdoutFd, int stderrFd) implements Outcome {}
+  @Override
+  public Outcome spawn(Path program, List<String> argv, Map<String, String> environment,
+      Path directory, ResourceLimits resourceLimits) {
+    Outcome outcome = spawnOnly(program, argv, environment, directory);
+    if (!(outcome instanceof Spawned spawned)) {
+      return outcome;
+    }
+    int limitError = limits.apply(spawned.pid(), resourceLimits);
+    if (limitError != 0) {
+      // Running without the limits asked for is not an option: undo the spawn.
+      return undo(spawned, limitError, "prlimit");
+    }
+    ProcessLimits.expendable(spawned.pid());
+    // Opened before anything can reap the child, so it names exactly this process.
+    int pidfd = ReapLoop.openPidfd(spawned.pid());
+    if (pidfd < 0) {
+      return undo(spawned, Native.getLastError(), "pidfd_open");
+    }
+    return new Spawned(spawned.pid(), pidfd, spawned.stdinFd(), spawned.stdoutFd(),
+        spawned.stderrFd());
+  }
 
-  /** Nothing runs; every descriptor opened for the attempt is closed again. */
-  record Refused(int errno, String call) implements Outcome {}
+  private static Refused undo(Spawned spawned, int errno, String call) {
+    LibC.kill(-spawned.pid(), Signals.SIGKILL);
+    LibC.wait4(spawned.pid(), null, 0, null);
+    closeAll(new int[] {spawned.stdinFd(), spawned.stdoutFd(), spawned.stderrFd()});
+    return new Refused(errno, call);
+  }
 
-  /** Capacity asked for the stdout pipe, which carries the response body. */
-  static final int STDOUT_PIPE_BYTES = 256 * 1024;
-
-  /** Capacity asked for the stdin pipe once a request body is written to it. */
-  static final int STDIN_PIPE_BYTES = 256 * 1024;
-
-  Outcome spawn(Path program, List<String> argv, Map<String, String> environment, Path directory) {
+  /** The spawn alone: limits, score and pidfd are not set yet, and {@code pidfd} is -1. */
+  Outcome spawnOnly(Path program, List<String> argv, Map<String, String> environment,
+      Path directory) {
     // -1 marks a descriptor not opened yet, so a failure half-way closes only what exists.
     int[] stdin = {-1, -1};
     int[] stdout = {-1, -1};
@@ -69,7 +99,7 @@ final class NativeSpawn {
           closeAll(new int[] {stdin[1], stdout[0], stderr[0]});
           return new Refused(error, "posix_spawn");
         }
-        return new Spawned(image.pid(), stdin[1], stdout[0], stderr[0]);
+        return new Spawned(image.pid(), -1, stdin[1], stdout[0], stderr[0]);
       } finally {
         LibC.posix_spawn_file_actions_destroy(image.actions());
         LibC.posix_spawnattr_destroy(image.attr());

@@ -1,0 +1,296 @@
+/*
+ * cgiguard's spawn: what glibc's posix_spawn does for the launcher, without its costs.
+ *
+ * The launcher used to start each script with posix_spawn(3) and then apply its limits with
+ * prlimit(2) from the gateway. That cost, per script:
+ *  - a 36 KiB stack that glibc maps for the child and unmaps once it has called exec; unmapping
+ *    memory in a process whose threads run on several CPUs flushes the other CPUs' TLBs, an
+ *    interrupt through the hypervisor on a virtual machine;
+ *  - some twenty JNA calls to build the file actions and attributes, and one prlimit per limit;
+ *  - and a window in which the script ran without its limits: a fork bomb could fork before
+ *    RLIMIT_NPROC landed.
+ *
+ * Here the child is started with clone(CLONE_VM | CLONE_VFORK) on a stack kept for reuse, sets
+ * its own limits before exec, and the kernel hands back a pidfd with the pid (CLONE_PIDFD), so
+ * one call does what took about thirty.
+ *
+ * The child shares the parent's memory until it calls execve, exactly as posix_spawn's child
+ * does, so it calls only async-signal-safe functions, touches no lock, and reports a failure by
+ * writing into the parent's memory (the parent is suspended until the child execs or exits).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef F_SETPIPE_SZ
+#define F_SETPIPE_SZ 1031
+#endif
+
+/* Which step failed; the Java side names them in its messages (CloneSpawn.STEPS). */
+enum step {
+  STEP_NONE = 0,
+  STEP_PIPE = 1,
+  STEP_CLONE = 2,
+  STEP_SETPGID = 3,
+  STEP_SETRLIMIT = 4,
+  STEP_DUP2 = 5,
+  STEP_CHDIR = 6,
+  STEP_CLOSE_RANGE = 7,
+  STEP_EXECVE = 8,
+  STEP_STACK = 9,
+};
+
+/* The child's stack. It only runs the short function below and execve, as glibc's spawn child
+ * does on its 36 KiB; 64 KiB stays under malloc's mmap threshold, so no stack is ever mapped or
+ * unmapped after the first spawns. */
+#define STACK_BYTES (64 * 1024)
+
+struct stack {
+  struct stack *next;
+};
+
+static pthread_mutex_t stacks_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct stack *free_stacks;
+
+static void *take_stack(void) {
+  pthread_mutex_lock(&stacks_lock);
+  struct stack *s = free_stacks;
+  if (s != NULL) {
+    free_stacks = s->next;
+  }
+  pthread_mutex_unlock(&stacks_lock);
+  return s != NULL ? (void *)s : malloc(STACK_BYTES);
+}
+
+static void give_back_stack(void *memory) {
+  struct stack *s = memory;
+  pthread_mutex_lock(&stacks_lock);
+  s->next = free_stacks;
+  free_stacks = s;
+  pthread_mutex_unlock(&stacks_lock);
+}
+
+struct child {
+  const char *program;
+  char *const *argv;
+  char *const *envp;
+  const char *directory;
+  const long *limits; /* triples: resource, soft, hard */
+  int limit_count;
+  const char *oom_score; /* written to /proc/self/oom_score_adj, or NULL */
+  int fds[3];            /* become 0, 1 and 2 */
+  /* Written by the child when a step fails; read by the parent once clone returns. */
+  volatile int error;
+  volatile int step;
+};
+
+/* Before Linux 5.9 there is no close_range: the descriptors are read from /proc/self/fd and
+ * closed, again until a pass finds none (closing while listing may skip entries). */
+static int close_listed(void) {
+  for (;;) {
+    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
+      return -1;
+    }
+    char buffer[4096];
+    int closed = 0;
+    long n;
+    while ((n = syscall(SYS_getdents64, dir, buffer, sizeof buffer)) > 0) {
+      for (long at = 0; at < n;) {
+        /* struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name */
+        unsigned short length;
+        memcpy(&length, buffer + at + 16, sizeof length);
+        const char *name = buffer + at + 19;
+        int fd = 0;
+        int digits = 0;
+        for (; *name >= '0' && *name <= '9'; name++, digits++) {
+          fd = fd * 10 + (*name - '0');
+        }
+        if (digits > 0 && fd >= 3 && fd != dir) {
+          close(fd);
+          closed++;
+        }
+        at += length;
+      }
+    }
+    close(dir);
+    if (n < 0) {
+      return -1;
+    }
+    if (closed == 0) {
+      return 0;
+    }
+  }
+}
+
+__attribute__((noreturn)) static int fail(struct child *c, int step) {
+  c->step = step;
+  c->error = errno;
+  _exit(127);
+}
+
+static int child_main(void *arg) {
+  struct child *c = arg;
+  /* A process group of its own, so that the whole tree can be killed. */
+  if (setpgid(0, 0) != 0) {
+    return fail(c, STEP_SETPGID);
+  }
+  if (c->oom_score != NULL) {
+    /* Best effort, and before the limits, which may leave no descriptor for it: without /proc
+     * the script keeps the gateway's score. */
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      ssize_t written = write(fd, c->oom_score, strlen(c->oom_score));
+      (void)written;
+      close(fd);
+    }
+  }
+  for (int i = 0; i < c->limit_count; i++) {
+    struct rlimit limit = {(rlim_t)c->limits[3 * i + 1], (rlim_t)c->limits[3 * i + 2]};
+    /* EPERM: above the gateway's own hard limit, so the child already has a tighter one. */
+    if (setrlimit((int)c->limits[3 * i], &limit) != 0 && errno != EPERM) {
+      return fail(c, STEP_SETRLIMIT);
+    }
+  }
+  for (int target = 0; target < 3; target++) {
+    int fd = c->fds[target];
+    if (fd == target) {
+      /* dup2 onto itself keeps O_CLOEXEC; the descriptor must survive the exec. */
+      if (fcntl(fd, F_SETFD, 0) != 0) {
+        return fail(c, STEP_DUP2);
+      }
+    } else if (dup2(fd, target) != target) {
+      return fail(c, STEP_DUP2);
+    }
+  }
+  if (chdir(c->directory) != 0) {
+    return fail(c, STEP_CHDIR);
+  }
+  /* Nothing of the gateway's is inherited: every descriptor from 3 up is closed. */
+  if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0
+      && (errno != ENOSYS || close_listed() != 0)) {
+    return fail(c, STEP_CLOSE_RANGE);
+  }
+  /* Every signal at its default and none blocked. The JVM handles and blocks several; a handler
+   * left in place would run JVM code in this child, on memory it shares with the gateway, should
+   * a signal arrive before exec. The raw system call, because glibc's sigaction refuses its two
+   * internal signals (32 and 33), and its own posix_spawn leaves them ignored, which exec keeps:
+   * a gateway started by such a parent would hand "ignored" on to every script. */
+  struct {
+    unsigned long handler, flags, restorer, mask;
+  } defaults = {0, 0, 0, 0};
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig != SIGKILL && sig != SIGSTOP) {
+      syscall(SYS_rt_sigaction, sig, &defaults, NULL, sizeof defaults.mask);
+    }
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  execve(c->program, c->argv, c->envp);
+  return fail(c, STEP_EXECVE);
+}
+
+static void close_pair(int fds[2]) {
+  if (fds[0] >= 0) close(fds[0]);
+  if (fds[1] >= 0) close(fds[1]);
+}
+
+/*
+ * Starts program with argv and envp in directory, with the given limits, in a process group of
+ * its own. On success returns 0 and sets out[0..4] to the pid, a pidfd for it, and the gateway's
+ * ends of its pipes: stdin (write), stdout (read), stderr (read), all O_CLOEXEC. On failure
+ * returns the errno, sets out[5] to the step that failed, and leaves nothing open or running.
+ */
+int cgiguard_spawn(const char *program, char *const *argv, char *const *envp,
+                   const char *directory, const long *limits, int limit_count,
+                   const char *oom_score, int stdout_pipe_bytes, int *out) {
+  int in[2] = {-1, -1}, output[2] = {-1, -1}, err[2] = {-1, -1};
+  out[5] = STEP_NONE;
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(output, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+    int error = errno;
+    close_pair(in);
+    close_pair(output);
+    close_pair(err);
+    out[5] = STEP_PIPE;
+    return error;
+  }
+  if (stdout_pipe_bytes > 0) {
+    /* Best effort: the kernel may refuse (a user over pipe-user-pages-soft). */
+    fcntl(output[0], F_SETPIPE_SZ, stdout_pipe_bytes);
+  }
+  struct child c = {
+      .program = program,
+      .argv = argv,
+      .envp = envp,
+      .directory = directory,
+      .limits = limits,
+      .limit_count = limit_count,
+      .oom_score = oom_score,
+      .fds = {in[0], output[1], err[1]},
+      .error = 0,
+      .step = STEP_NONE,
+  };
+  void *stack = take_stack();
+  if (stack == NULL) {
+    close_pair(in);
+    close_pair(output);
+    close_pair(err);
+    out[5] = STEP_STACK;
+    return ENOMEM;
+  }
+  /* Blocked in this thread while the child shares its memory: no JVM handler may run in the
+   * child before it has put every signal back to its default. */
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  int pidfd = -1;
+  char *top = (char *)stack + STACK_BYTES;
+  top = (char *)((unsigned long)top & ~15UL);
+  pid_t pid = clone(child_main, top, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &c, &pidfd);
+  int clone_error = errno;
+  pthread_sigmask(SIG_SETMASK, &previous, NULL);
+  give_back_stack(stack);
+  close(in[0]);
+  close(output[1]);
+  close(err[1]);
+  if (pid < 0) {
+    close(in[1]);
+    close(output[0]);
+    close(err[0]);
+    out[5] = STEP_CLONE;
+    return clone_error;
+  }
+  if (c.step != STEP_NONE) {
+    /* The child failed before or at exec and has exited: reap it, so nothing is left. */
+    int error = c.error;
+    out[5] = c.step;
+    waitpid(pid, NULL, 0);
+    close(pidfd);
+    close(in[1]);
+    close(output[0]);
+    close(err[0]);
+    return error;
+  }
+  out[0] = pid;
+  out[1] = pidfd;
+  out[2] = in[1];
+  out[3] = output[0];
+  out[4] = err[0];
+  return 0;
+}

@@ -1,0 +1,95 @@
+package io.cgiguard.launch.posix;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import io.cgiguard.launch.ResourceLimits;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The project's own spawn ({@code src/main/c/cgiguard_spawn.c}, built into the classes as
+ * {@code libcgiguard.so}): one native call that creates the pipes, starts the child with
+ * {@code clone(CLONE_VM | CLONE_VFORK | CLONE_PIDFD)} on a stack it keeps for reuse, and returns
+ * the pid, a pidfd and the pipes. The child sets its process group, its resource limits and its
+ * OOM score before exec, so a script never runs a single instruction without its limits.
+ *
+ * <p>It replaces, per script, some thirty JNA calls ({@link PosixSpawn}: posix_spawn's file
+ * actions and attributes, a prlimit per limit, the score's file, pidfd_open), and the 36 KiB stack
+ * glibc's posix_spawn maps and unmaps for every child: unmapping memory in a process whose
+ * threads run on several CPUs makes every other CPU flush its TLB. The child is the same kind of
+ * child as posix_spawn's (it shares the gateway's memory until exec, all signals blocked), and
+ * exec failures such as ENOENT, EACCES and ENOEXEC come back as the call's return value.
+ */
+final class CloneSpawn implements Spawner {
+  /** The native library's name, as JNA finds it: {@code linux-x86-64/libcgiguard.so} and so on. */
+  static final String LIBRARY = "cgiguard";
+
+  /** The steps the native call names when it fails (its {@code enum step}). */
+  private static final String[] STEPS = {
+    "cgiguard_spawn", "pipe2", "clone", "setpgid", "setrlimit", "dup2", "chdir", "close_range",
+    "execve", "malloc of the child's stack",
+  };
+
+  /** The OOM score written by the child, NUL-terminated, for the life of the gateway. */
+  private static final Memory OOM_SCORE = nulTerminated(ProcessLimits.SCRIPT_OOM_SCORE_TEXT);
+
+  private static Optional<String> unavailable;
+
+  /** Where the native call writes the pid, pidfd, the three pipe ends and the failed step. */
+  private static final ThreadLocal<int[]> RESULT = ThreadLocal.withInitial(() -> new int[6]);
+
+  private static native int cgiguard_spawn(Pointer program, Pointer argv, Pointer envp,
+      Pointer directory, long[] limits, int limitCount, Pointer oomScore, int stdoutPipeBytes,
+      int[] out);
+
+  /**
+   * Binds the native call on first use.
+   *
+   * @return empty when the library was found and bound, otherwise why not
+   */
+  static synchronized Optional<String> unavailableReason() {
+    if (unavailable == null) {
+      try {
+        Native.register(CloneSpawn.class, NativeLibrary.getInstance(LIBRARY));
+        unavailable = Optional.empty();
+      } catch (UnsatisfiedLinkError e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        unavailable = Optional.of(newline < 0 ? message : message.substring(0, newline));
+      }
+    }
+    return unavailable;
+  }
+
+  @Override
+  public String describe() {
+    return "native spawn: clone, limits set before exec";
+  }
+
+  @Override
+  public Outcome spawn(Path program, List<String> argv, Map<String, String> environment,
+      Path directory, ResourceLimits limits) {
+    long[] triples = ProcessLimits.triples(limits);
+    int[] out = RESULT.get();
+    try (SpawnImage image = SpawnImage.of(program, argv, environment, directory)) {
+      int error = cgiguard_spawn(image.program(), image.argv(), image.envp(), image.directory(),
+          triples, triples.length / 3, OOM_SCORE, STDOUT_PIPE_BYTES, out);
+      if (error != 0) {
+        int step = out[5];
+        return new Refused(error, step > 0 && step < STEPS.length ? STEPS[step] : STEPS[0]);
+      }
+      return new Spawned(out[0], out[1], out[2], out[3], out[4]);
+    }
+  }
+
+  private static Memory nulTerminated(byte[] text) {
+    Memory memory = new Memory(text.length + 1L);
+    memory.write(0, text, 0, text.length);
+    memory.setByte(text.length, (byte) 0);
+    return memory;
+  }
+}
