@@ -60,16 +60,11 @@ final class AcceptShortage {
   }
 
   /**
-   * An accept failed. The first failure of an episode is logged, with {@code cause} naming the
-   * limit; the caller then {@link #pause}s or answers the connection.
-   *
-   * @return whether it failed for lack of descriptors, and was counted
+   * An accept failed for lack of descriptors, with {@code errno} as {@link #errno} named it. The
+   * first failure of an episode is logged, naming the limit; the caller then {@link #pause}s or
+   * answers the connection.
    */
-  boolean failed(Throwable failure, Supplier<String> cause) {
-    Optional<String> errno = errno(failure);
-    if (errno.isEmpty()) {
-      return false;
-    }
+  void failed(String errno) {
     boolean started;
     synchronized (this) {
       started = !active;
@@ -85,9 +80,8 @@ final class AcceptShortage {
     if (started) {
       LOG.warn("{}: accept fails with {}: {}; new connections are answered 503 where the "
           + "listener can, and otherwise wait in its queue until a descriptor is free",
-          listener.get(), errno.get(), cause.get());
+          listener.get(), errno, cause(errno));
     }
-    return true;
   }
 
   /** A connection that could not be accepted the usual way was answered 503. */
@@ -131,7 +125,7 @@ final class AcceptShortage {
   }
 
   /** @return the sentence naming the limit a new connection met */
-  static String cause(String errno) {
+  private static String cause(String errno) {
     return Capacity.descriptors(errno, "a new connection");
   }
 }

@@ -296,8 +296,9 @@ public final class FastCgiListener implements Drainable {
       if (listeningClosed && failure instanceof ClosedChannelException) {
         return true;
       }
-      if (isRunning() && shortage.failed(failure,
-          () -> AcceptShortage.cause(AcceptShortage.errno(failure).orElseThrow()))) {
+      Optional<String> errno = isRunning() ? AcceptShortage.errno(failure) : Optional.empty();
+      if (errno.isPresent()) {
+        shortage.failed(errno.get());
         return shortage.pause();
       }
       return super.handleAcceptFailure(failure);

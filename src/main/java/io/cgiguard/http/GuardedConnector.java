@@ -82,31 +82,26 @@ final class GuardedConnector extends ServerConnector {
 
   @Override
   public void accept(int acceptorId) throws IOException {
-    try {
-      super.accept(acceptorId);
-    } catch (IOException e) {
-      Optional<String> errno = AcceptShortage.errno(e);
-      if (errno.isEmpty() || !isRunning()) {
-        throw e;
-      }
-      String cause = AcceptShortage.cause(errno.get());
-      shortage.failed(e, () -> cause);
-      if (!answers || !answerWaiting()) {
-        // No connection waits, or none could be answered: handleAcceptFailure pauses.
-        throw e;
-      }
-      return;
-    }
+    super.accept(acceptorId);
     shortage.accepted();
   }
 
-  /** A shortage of descriptors, counted by {@link #accept}, pauses the acceptor briefly. */
+  /**
+   * A shortage of descriptors is counted; the connection waiting, if any, is answered 503 from
+   * the reserve, and when none could be, the acceptor pauses briefly.
+   */
   @Override
   protected boolean handleAcceptFailure(Throwable failure) {
-    if (isRunning() && AcceptShortage.errno(failure).isPresent()) {
-      return shortage.pause();
+    Optional<String> errno = isRunning() ? AcceptShortage.errno(failure) : Optional.empty();
+    if (errno.isEmpty()) {
+      return super.handleAcceptFailure(failure);
     }
-    return super.handleAcceptFailure(failure);
+    shortage.failed(errno.get());
+    if (answers && answerWaiting()) {
+      return true;
+    }
+    // No connection waits, or none could be answered: pause before the next try.
+    return shortage.pause();
   }
 
   /**
