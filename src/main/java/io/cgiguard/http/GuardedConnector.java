@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * the listen queue, and Jetty would log a stack trace and pause a second per try. A plain HTTP
  * listener ({@code answers}) instead keeps one descriptor in reserve (an open {@code /dev/null}):
  * it gives it up, accepts the waiting connection with it, answers {@code 503} with {@code
- * Retry-After} and a sentence saying why, closes the connection and takes the reserve back.
- * The client learns at once why, instead of waiting for its own timeout. A TLS or FastCGI listener
- * cannot answer without a handshake or a request, so its connections wait in the queue until a
+ * Retry-After} and a sentence saying why, at once instead of leaving the client to its own
+ * timeout, closes the connection and takes the reserve back. A TLS or FastCGI listener cannot
+ * answer without a handshake or a request, so its connections wait in the queue until a
  * descriptor is free; for both, {@link AcceptShortage} logs one line per episode.
  */
 final class GuardedConnector extends ServerConnector {
