@@ -269,7 +269,7 @@ public final class FastCgiListener implements Drainable {
 
     UnixListener(Server server, ConnectionFactory factory) {
       super(server, factory);
-      AcceptShortage.loadAhead();
+      DescriptorShortage.loadAhead();
     }
 
     void closeListening() {
@@ -296,7 +296,7 @@ public final class FastCgiListener implements Drainable {
       if (listeningClosed && failure instanceof ClosedChannelException) {
         return true;
       }
-      Optional<String> errno = isRunning() ? AcceptShortage.errno(failure) : Optional.empty();
+      Optional<String> errno = isRunning() ? DescriptorShortage.errno(failure) : Optional.empty();
       if (errno.isPresent()) {
         shortage.failed(errno.get());
         return shortage.pause();

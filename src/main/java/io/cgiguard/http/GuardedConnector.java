@@ -54,7 +54,7 @@ final class GuardedConnector extends ServerConnector {
 
   @Override
   protected void doStart() throws Exception {
-    AcceptShortage.loadAhead();
+    DescriptorShortage.loadAhead();
     if (answers) {
       Optional<FileChannel> opened = openReserve();
       synchronized (this) {
@@ -92,7 +92,7 @@ final class GuardedConnector extends ServerConnector {
    */
   @Override
   protected boolean handleAcceptFailure(Throwable failure) {
-    Optional<String> errno = isRunning() ? AcceptShortage.errno(failure) : Optional.empty();
+    Optional<String> errno = isRunning() ? DescriptorShortage.errno(failure) : Optional.empty();
     if (errno.isEmpty()) {
       return super.handleAcceptFailure(failure);
     }

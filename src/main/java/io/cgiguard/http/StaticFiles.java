@@ -60,7 +60,7 @@ final class StaticFiles extends Handler.Abstract {
     this.pages = pages;
     this.mounts = config.mounts();
     this.realMountDirs = List.copyOf(realMountDirs);
-    AcceptShortage.loadAhead();
+    DescriptorShortage.loadAhead();
     for (Path base : bases) {
       byBase.computeIfAbsent(base, b -> {
         Handler resources = JettyAssembly.statics(b, List.of());
@@ -181,7 +181,7 @@ final class StaticFiles extends Handler.Abstract {
    */
   private boolean answerShortage(Request request, Response response, Callback callback,
       String requestId, Throwable failure) {
-    Optional<String> errno = AcceptShortage.errno(failure);
+    Optional<String> errno = DescriptorShortage.errno(failure);
     if (errno.isEmpty() || response.isCommitted()) {
       return false;
     }
