@@ -269,7 +269,7 @@ public final class FastCgiListener implements Drainable {
 
     UnixListener(Server server, ConnectionFactory factory) {
       super(server, factory);
-      AcceptShortage.loadAhead();
+      DescriptorShortage.loadAhead();
     }
 
     void closeListening() {
@@ -296,8 +296,9 @@ public final class FastCgiListener implements Drainable {
       if (listeningClosed && failure instanceof ClosedChannelException) {
         return true;
       }
-      if (isRunning() && shortage.failed(failure,
-          () -> AcceptShortage.cause(AcceptShortage.errno(failure).orElseThrow()))) {
+      Optional<String> errno = isRunning() ? DescriptorShortage.errno(failure) : Optional.empty();
+      if (errno.isPresent()) {
+        shortage.failed(errno.get());
         return shortage.pause();
       }
       return super.handleAcceptFailure(failure);

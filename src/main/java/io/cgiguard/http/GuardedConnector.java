@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * the listen queue, and Jetty would log a stack trace and pause a second per try. A plain HTTP
  * listener ({@code answers}) instead keeps one descriptor in reserve (an open {@code /dev/null}):
  * it gives it up, accepts the waiting connection with it, answers {@code 503} with {@code
- * Retry-After} and a sentence saying why, closes the connection and takes the reserve back.
- * The client learns at once why, instead of waiting for its own timeout. A TLS or FastCGI listener
- * cannot answer without a handshake or a request, so its connections wait in the queue until a
+ * Retry-After} and a sentence saying why, at once instead of leaving the client to its own
+ * timeout, closes the connection and takes the reserve back. A TLS or FastCGI listener cannot
+ * answer without a handshake or a request, so its connections wait in the queue until a
  * descriptor is free; for both, {@link AcceptShortage} logs one line per episode.
  */
 final class GuardedConnector extends ServerConnector {
@@ -54,7 +54,7 @@ final class GuardedConnector extends ServerConnector {
 
   @Override
   protected void doStart() throws Exception {
-    AcceptShortage.loadAhead();
+    DescriptorShortage.loadAhead();
     if (answers) {
       Optional<FileChannel> opened = openReserve();
       synchronized (this) {
@@ -82,31 +82,26 @@ final class GuardedConnector extends ServerConnector {
 
   @Override
   public void accept(int acceptorId) throws IOException {
-    try {
-      super.accept(acceptorId);
-    } catch (IOException e) {
-      Optional<String> errno = AcceptShortage.errno(e);
-      if (errno.isEmpty() || !isRunning()) {
-        throw e;
-      }
-      String cause = AcceptShortage.cause(errno.get());
-      shortage.failed(e, () -> cause);
-      if (!answers || !answerWaiting()) {
-        // No connection waits, or none could be answered: handleAcceptFailure pauses.
-        throw e;
-      }
-      return;
-    }
+    super.accept(acceptorId);
     shortage.accepted();
   }
 
-  /** A shortage of descriptors, counted by {@link #accept}, pauses the acceptor briefly. */
+  /**
+   * A shortage of descriptors is counted; the connection waiting, if any, is answered 503 from
+   * the reserve, and when none could be, the acceptor pauses briefly.
+   */
   @Override
   protected boolean handleAcceptFailure(Throwable failure) {
-    if (isRunning() && AcceptShortage.errno(failure).isPresent()) {
-      return shortage.pause();
+    Optional<String> errno = isRunning() ? DescriptorShortage.errno(failure) : Optional.empty();
+    if (errno.isEmpty()) {
+      return super.handleAcceptFailure(failure);
     }
-    return super.handleAcceptFailure(failure);
+    shortage.failed(errno.get());
+    if (answers && answerWaiting()) {
+      return true;
+    }
+    // No connection waits, or none could be answered: pause before the next try.
+    return shortage.pause();
   }
 
   /**

@@ -7,13 +7,11 @@ import io.cgiguard.plan.FileRoles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -36,11 +34,8 @@ import org.slf4j.LoggerFactory;
 final class StaticFiles extends Handler.Abstract {
 
   private static final Logger LOG = LoggerFactory.getLogger(StaticFiles.class);
-  private static final Duration SHORTAGE_WARNING_EVERY = Duration.ofSeconds(10);
-  private static final long NEVER = Long.MIN_VALUE;
 
-  private final AtomicLong lastShortageWarning = new AtomicLong(NEVER);
-
+  private final DescriptorShortage shortage = new DescriptorShortage();
   private final GatewayConfig.Site rules;
   private final RequestFilter filter;
   private final Map<Path, Handler> byBase = new LinkedHashMap<>();
@@ -60,7 +55,7 @@ final class StaticFiles extends Handler.Abstract {
     this.pages = pages;
     this.mounts = config.mounts();
     this.realMountDirs = List.copyOf(realMountDirs);
-    AcceptShortage.loadAhead();
+    DescriptorShortage.loadAhead();
     for (Path base : bases) {
       byBase.computeIfAbsent(base, b -> {
         Handler resources = JettyAssembly.statics(b, List.of());
@@ -151,6 +146,12 @@ final class StaticFiles extends Handler.Abstract {
     response.getHeaders().put("X-Content-Type-Options", "nosniff");
     Callback shortageAnswered = new Callback.Nested(callback) {
       @Override
+      public void succeeded() {
+        served();
+        super.succeeded();
+      }
+
+      @Override
       public void failed(Throwable failure) {
         if (!answerShortage(request, response, callback, requestId, failure)) {
           super.failed(failure);
@@ -174,24 +175,21 @@ final class StaticFiles extends Handler.Abstract {
   /**
    * A file that could not be opened because no descriptor was left is answered 503 with {@code
    * Retry-After}, as a script that could not get its pipes is: the condition passes, and nothing
-   * is wrong with the file. One line at WARN names the limit, at most every 10 s, without a stack
-   * trace.
+   * is wrong with the file. One line at WARN names the limit when an episode starts ({@link
+   * DescriptorShortage}), without a stack trace, and {@link #served} says when it is over.
    *
    * @return whether {@code failure} was such a shortage and is answered
    */
   private boolean answerShortage(Request request, Response response, Callback callback,
       String requestId, Throwable failure) {
-    Optional<String> errno = AcceptShortage.errno(failure);
+    Optional<String> errno = DescriptorShortage.errno(failure);
     if (errno.isEmpty() || response.isCommitted()) {
       return false;
     }
-    String cause = Capacity.descriptors(errno.get(), "this file");
-    long now = System.nanoTime();
-    long last = lastShortageWarning.get();
-    if ((last == NEVER || now - last >= SHORTAGE_WARNING_EVERY.toNanos())
-        && lastShortageWarning.compareAndSet(last, now)) {
-      LOG.warn("request {}: answered 503: {} (the access log has each such answer; this line "
-          + "comes at most every {} s)", requestId, cause, SHORTAGE_WARNING_EVERY.toSeconds());
+    if (shortage.failed()) {
+      LOG.warn("request {}: answered 503: {}; static files that cannot be opened are answered "
+          + "503 until a descriptor is free (the access log has each such answer)", requestId,
+          Capacity.descriptors(errno.get(), "this file"));
     }
     response.reset();
     response.getHeaders().put("Retry-After", "1");
@@ -201,6 +199,15 @@ final class StaticFiles extends Handler.Abstract {
     pages.refuse(request, response, callback, requestId, 503,
         "the gateway has no file descriptor left to open this file; try again in a moment");
     return true;
+  }
+
+  /** A file was served, which ends an episode that ran once no file fails for a while. */
+  private void served() {
+    Optional<DescriptorShortage.Ended> ended = shortage.succeeded();
+    if (ended.isPresent()) {
+      LOG.info("static files are served again; descriptors ran out for {} ms ({} files answered "
+          + "503)", ended.get().millis(), ended.get().failures());
+    }
   }
 
   /**
