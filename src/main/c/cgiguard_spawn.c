@@ -37,6 +37,9 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 #ifndef F_SETPIPE_SZ
 #define F_SETPIPE_SZ 1031
 #endif
@@ -53,6 +56,7 @@ enum step {
   STEP_CLOSE_RANGE = 7,
   STEP_EXECVE = 8,
   STEP_STACK = 9,
+  STEP_PIDFD = 10,
 };
 
 /* The child's stack. It only runs the short function below and execve, as glibc's spawn child
@@ -99,11 +103,13 @@ struct child {
   volatile int step;
 };
 
-/* Before Linux 5.9 there is no close_range: the descriptors are read from /proc/self/fd and
- * closed, again until a pass finds none (closing while listing may skip entries). */
+/* Where close_range fails (before Linux 5.9, or refused by a seccomp filter) the descriptors are
+ * read from /proc/self/fd and closed, again until a pass finds none (closing while listing may
+ * skip entries). */
 static int close_listed(void) {
   for (;;) {
-    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dir = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/fd",
+                           O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) {
       return -1;
     }
@@ -122,13 +128,13 @@ static int close_listed(void) {
           fd = fd * 10 + (*name - '0');
         }
         if (digits > 0 && fd >= 3 && fd != dir) {
-          close(fd);
+          syscall(SYS_close, fd);
           closed++;
         }
         at += length;
       }
     }
-    close(dir);
+    syscall(SYS_close, dir);
     if (n < 0) {
       return -1;
     }
@@ -139,70 +145,77 @@ static int close_listed(void) {
 }
 
 __attribute__((noreturn)) static int fail(struct child *c, int step) {
+  /* The error first: a parent that sees the step reads an error that is already there. */
+  c->error = errno != 0 ? errno : ECHILD;
   c->step = step;
-  c->error = errno;
   _exit(127);
 }
 
+/* The kernel's signal mask, as rt_sigprocmask takes it: 64 bits on Linux. */
+typedef unsigned long kernel_sigset;
+
 static int child_main(void *arg) {
   struct child *c = arg;
+  /* System calls rather than glibc's wrappers where they differ: open, write and close would
+   * touch the parent thread's cancellation state, and sigaction and sigprocmask refuse glibc's
+   * two internal signals. */
   /* A process group of its own, so that the whole tree can be killed. */
   if (setpgid(0, 0) != 0) {
     return fail(c, STEP_SETPGID);
   }
   if (c->oom_score != NULL) {
-    /* Best effort, and before the limits, which may leave no descriptor for it: without /proc
-     * the script keeps the gateway's score. */
-    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    /* Best effort: without /proc the script keeps the gateway's score. */
+    long fd = syscall(SYS_openat, AT_FDCWD, "/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
     if (fd >= 0) {
-      ssize_t written = write(fd, c->oom_score, strlen(c->oom_score));
-      (void)written;
-      close(fd);
-    }
-  }
-  for (int i = 0; i < c->limit_count; i++) {
-    struct rlimit limit = {(rlim_t)c->limits[3 * i + 1], (rlim_t)c->limits[3 * i + 2]};
-    /* EPERM: above the gateway's own hard limit, so the child already has a tighter one. */
-    if (setrlimit((int)c->limits[3 * i], &limit) != 0 && errno != EPERM) {
-      return fail(c, STEP_SETRLIMIT);
+      syscall(SYS_write, fd, c->oom_score, strlen(c->oom_score));
+      syscall(SYS_close, fd);
     }
   }
   for (int target = 0; target < 3; target++) {
     int fd = c->fds[target];
     if (fd == target) {
       /* dup2 onto itself keeps O_CLOEXEC; the descriptor must survive the exec. */
-      if (fcntl(fd, F_SETFD, 0) != 0) {
+      if (syscall(SYS_fcntl, fd, F_SETFD, 0) != 0) {
         return fail(c, STEP_DUP2);
       }
-    } else if (dup2(fd, target) != target) {
+    } else if (syscall(SYS_dup3, fd, target, 0) != target) {
       return fail(c, STEP_DUP2);
     }
   }
-  if (chdir(c->directory) != 0) {
+  if (syscall(SYS_chdir, c->directory) != 0) {
     return fail(c, STEP_CHDIR);
   }
-  /* Nothing of the gateway's is inherited: every descriptor from 3 up is closed. */
-  if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0
-      && (errno != ENOSYS || close_listed() != 0)) {
+  /* Nothing of the gateway's is inherited: every descriptor from 3 up is closed. Any failure of
+   * close_range, not only ENOSYS: a container's seccomp filter may answer EPERM instead. */
+  if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0 && close_listed() != 0) {
     return fail(c, STEP_CLOSE_RANGE);
+  }
+  /* The limits last before exec: nothing after them needs a descriptor (a low RLIMIT_NOFILE
+   * would fail close_listed's open), and they hold from the program's first instruction. An
+   * address-space limit covers the program's image too, as with Apache's RLimitMEM. */
+  for (int i = 0; i < c->limit_count; i++) {
+    struct rlimit limit = {(rlim_t)c->limits[3 * i + 1], (rlim_t)c->limits[3 * i + 2]};
+    /* EPERM: above the gateway's own hard limit, so the child already has a tighter one. */
+    if (syscall(SYS_setrlimit, (int)c->limits[3 * i], &limit) != 0 && errno != EPERM) {
+      return fail(c, STEP_SETRLIMIT);
+    }
   }
   /* Every signal at its default and none blocked. The JVM handles and blocks several; a handler
    * left in place would run JVM code in this child, on memory it shares with the gateway, should
-   * a signal arrive before exec. The raw system call, because glibc's sigaction refuses its two
-   * internal signals (32 and 33), and its own posix_spawn leaves them ignored, which exec keeps:
-   * a gateway started by such a parent would hand "ignored" on to every script. */
+   * a signal arrive before exec. glibc's own posix_spawn leaves its internal signals ignored,
+   * which exec keeps: a gateway started by such a parent would hand that on to every script.
+   * struct kernel_sigaction: handler, flags, restorer, mask, on x86-64 and arm64 alike. */
   struct {
     unsigned long handler, flags, restorer, mask;
   } defaults = {0, 0, 0, 0};
   for (int sig = 1; sig < NSIG; sig++) {
     if (sig != SIGKILL && sig != SIGSTOP) {
-      syscall(SYS_rt_sigaction, sig, &defaults, NULL, sizeof defaults.mask);
+      syscall(SYS_rt_sigaction, sig, &defaults, NULL, sizeof(kernel_sigset));
     }
   }
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  execve(c->program, c->argv, c->envp);
+  kernel_sigset none = 0;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
+  syscall(SYS_execve, c->program, c->argv, c->envp);
   return fail(c, STEP_EXECVE);
 }
 
@@ -254,17 +267,17 @@ int cgiguard_spawn(const char *program, char *const *argv, char *const *envp,
     out[5] = STEP_STACK;
     return ENOMEM;
   }
-  /* Blocked in this thread while the child shares its memory: no JVM handler may run in the
-   * child before it has put every signal back to its default. */
-  sigset_t all, previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  /* Every signal blocked in this thread while the child shares its memory, glibc's internal
+   * ones too (which pthread_sigmask leaves out): no JVM handler may run in the child before it
+   * has put every signal back to its default. */
+  kernel_sigset all = ~0UL, previous = 0;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &previous, sizeof all);
   int pidfd = -1;
   char *top = (char *)stack + STACK_BYTES;
   top = (char *)((unsigned long)top & ~15UL);
   pid_t pid = clone(child_main, top, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &c, &pidfd);
   int clone_error = errno;
-  pthread_sigmask(SIG_SETMASK, &previous, NULL);
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &previous, NULL, sizeof previous);
   give_back_stack(stack);
   close(in[0]);
   close(output[1]);
@@ -276,16 +289,30 @@ int cgiguard_spawn(const char *program, char *const *argv, char *const *envp,
     out[5] = STEP_CLONE;
     return clone_error;
   }
-  if (c.step != STEP_NONE) {
-    /* The child failed before or at exec and has exited: reap it, so nothing is left. */
-    int error = c.error;
-    out[5] = c.step;
-    waitpid(pid, NULL, 0);
-    close(pidfd);
+  int step = c.step;
+  int error = c.error;
+  if (step == STEP_NONE && pidfd < 0) {
+    /* A kernel before 5.2 ignores CLONE_PIDFD; the launcher needs 5.3, so this is a guard. */
+    pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0) {
+      step = STEP_PIDFD;
+      error = errno;
+      kill(-pid, SIGKILL);
+    }
+  }
+  if (step != STEP_NONE) {
+    /* The child failed before or at exec and has exited (or was just killed): reap it, so that
+     * nothing is left. */
+    out[5] = step;
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    if (pidfd >= 0) {
+      close(pidfd);
+    }
     close(in[1]);
     close(output[0]);
     close(err[0]);
-    return error;
+    return error != 0 ? error : ECHILD;
   }
   out[0] = pid;
   out[1] = pidfd;

@@ -3,9 +3,10 @@ package io.cgiguard.launch;
 import java.util.Set;
 
 /**
- * Starts scripts. Implementations: the native POSIX launcher (JNA: posix_spawn in a process group of its own,
- * prlimit, wait4, kill of the process group) and the portable JDK launcher, which cannot enforce
- * every limit and says which ones through {@link #enforcedLimits()}.
+ * Starts scripts. Implementations: the native POSIX launcher (JNA: the project's native spawn or
+ * posix_spawn, a process group of its own, rlimits, waitid, kill of the process group) and the
+ * portable JDK launcher, which cannot enforce every limit and says which ones through {@link
+ * #enforcedLimits()}.
  *
  * <p>Implementations are thread-safe; one instance serves the whole gateway.
  */

@@ -5,7 +5,9 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import io.cgiguard.launch.ResourceLimits;
+import io.cgiguard.launch.common.Errno;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,7 @@ final class CloneSpawn implements Spawner {
   /** The steps the native call names when it fails (its {@code enum step}). */
   private static final String[] STEPS = {
     "cgiguard_spawn", "pipe2", "clone", "setpgid", "setrlimit", "dup2", "chdir", "close_range",
-    "execve", "malloc of the child's stack",
+    "execve", "malloc of the child's stack", "pidfd_open",
   };
 
   /** The OOM score written by the child, NUL-terminated, for the life of the gateway. */
@@ -75,12 +77,15 @@ final class CloneSpawn implements Spawner {
       Path directory, ResourceLimits limits) {
     long[] triples = ProcessLimits.triples(limits);
     int[] out = RESULT.get();
+    // Nothing of the spawn before may be taken for this one's.
+    Arrays.fill(out, -1);
     try (SpawnImage image = SpawnImage.of(program, argv, environment, directory)) {
       int error = cgiguard_spawn(image.program(), image.argv(), image.envp(), image.directory(),
           triples, triples.length / 3, OOM_SCORE, STDOUT_PIPE_BYTES, out);
-      if (error != 0) {
-        int step = out[5];
-        return new Refused(error, step > 0 && step < STEPS.length ? STEPS[step] : STEPS[0]);
+      int step = out[5];
+      if (error != 0 || step != 0) {
+        return new Refused(error != 0 ? error : Errno.EIO,
+            step > 0 && step < STEPS.length ? STEPS[step] : STEPS[0]);
       }
       return new Spawned(out[0], out[1], out[2], out[3], out[4]);
     }
