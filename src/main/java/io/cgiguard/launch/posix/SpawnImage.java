@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything posix_spawn(3) reads, laid out in one native block: the file actions and attributes,
- * two signal sets, the pid slot, the NULL-terminated argv and envp pointer arrays and their
- * NUL-terminated UTF-8 strings. One block instead of a JNA object per string and structure,
+ * Everything a spawn reads, laid out in one native block: the file actions and attributes, two
+ * signal sets and the pid slot of posix_spawn(3) (which {@link CloneSpawn} leaves unused), the
+ * NULL-terminated argv and envp pointer arrays and their NUL-terminated UTF-8 strings. One block instead of a JNA object per string and structure,
  * because each JNA allocation is tracked in a global map and registered with a cleaner, and a
  * spawn used to make some thirty of them; the block is freed as soon as the spawn returns.
  *
@@ -149,7 +149,7 @@ final class SpawnImage implements AutoCloseable {
   /**
    * A bare pointer into the block. Not {@link Memory#share}, whose view is a JNA memory object of
    * its own, nine of them per spawn; the block outlives every use, since it is closed only after
-   * posix_spawn returns.
+   * the spawn returns.
    */
   private Pointer pointer(long offset) {
     return new Pointer(base + offset);
