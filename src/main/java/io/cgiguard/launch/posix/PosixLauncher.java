@@ -9,7 +9,6 @@ import io.cgiguard.launch.Launch;
 import io.cgiguard.launch.LaunchSpec;
 import io.cgiguard.launch.Launcher;
 import io.cgiguard.launch.ResourceLimits;
-import io.cgiguard.launch.ScriptProcess.Signals;
 import io.cgiguard.launch.SpawnError;
 import io.cgiguard.launch.common.Errno;
 import io.cgiguard.launch.common.LaunchThreads;
@@ -115,12 +114,7 @@ public final class PosixLauncher implements Launcher {
           spawned.stdoutFd());
     } catch (IOException e) {
       // Out of descriptors, most likely: the spawn fails with the errno, as a pipe2 would.
-      LibC.kill(-spawned.pid(), Signals.SIGKILL);
-      LibC.wait4(spawned.pid(), null, 0, null);
-      LibC.close(spawned.stdinFd());
-      LibC.close(spawned.stdoutFd());
-      LibC.close(spawned.stderrFd());
-      LibC.close(spawned.pidfd());
+      spawned.undo();
       return failed(spec, errnoOf(e), "open of the stdout pipe");
     }
     return new Launch.Started(wrap(spec, spawned, startNanos, stdout));

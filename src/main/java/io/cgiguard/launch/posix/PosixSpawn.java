@@ -3,7 +3,6 @@ package io.cgiguard.launch.posix;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.cgiguard.launch.ResourceLimits;
-import io.cgiguard.launch.ScriptProcess.Signals;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +59,7 @@ final class PosixSpawn implements Spawner {
   }
 
   private static Refused undo(Spawned spawned, int errno, String call) {
-    LibC.kill(-spawned.pid(), Signals.SIGKILL);
-    LibC.wait4(spawned.pid(), null, 0, null);
-    closeAll(new int[] {spawned.stdinFd(), spawned.stdoutFd(), spawned.stderrFd()});
+    spawned.undo();
     return new Refused(errno, call);
   }
 

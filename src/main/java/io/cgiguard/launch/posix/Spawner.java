@@ -1,6 +1,7 @@
 package io.cgiguard.launch.posix;
 
 import io.cgiguard.launch.ResourceLimits;
+import io.cgiguard.launch.ScriptProcess.Signals;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,22 @@ sealed interface Spawner permits CloneSpawn, PosixSpawn {
    * ({@code stdinFd} is written, {@code stdoutFd} and {@code stderrFd} read), all close-on-exec.
    */
   record Spawned(int pid, int pidfd, int stdinFd, int stdoutFd, int stderrFd)
-      implements Outcome {}
+      implements Outcome {
+
+    /**
+     * Takes the spawn back when what follows it fails: kills the script's group, reaps the
+     * script, and closes the pidfd (when opened) and the pipes.
+     */
+    void undo() {
+      LibC.kill(-pid, Signals.SIGKILL);
+      LibC.wait4(pid, null, 0, null);
+      for (int fd : new int[] {pidfd, stdinFd, stdoutFd, stderrFd}) {
+        if (fd >= 0) {
+          LibC.close(fd);
+        }
+      }
+    }
+  }
 
   /** Nothing runs: every descriptor opened for the attempt is closed and any child reaped. */
   record Refused(int errno, String call) implements Outcome {}
