@@ -162,6 +162,7 @@ print_versions() {
     apache_binary >/dev/null && echo "apache: $("$(apache_binary)" -v 2>&1 | head -n 1)"
     [[ -n ${GATEWAY_PID:-} ]] &&
         echo "gateway: $JAR, java $(java -version 2>&1 | head -n 1), JVM options: $(gateway_jvm_description)"
+    echo "scripts' environment: the gateway started without LANG, LC_ALL and TZ, which it would pass on to them; lighttpd and rawspawn pass none"
     return 0
 }
 
