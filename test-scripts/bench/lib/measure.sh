@@ -16,8 +16,9 @@ jit_seconds() {
         END { exit !found }'
 }
 
-# Unmeasured load on URL (8 connections, slices of 3 s) until the JVM with pid $1 has stopped
-# compiling: until one slice adds less than 0.1 s of JIT compile time, for at most
+# Unmeasured load on URL until the JVM with pid $1 has stopped compiling: slices of 2 s at each
+# concurrency the caller measures (CONCURRENCY, e.g. "1,8,64"; 8 when unset), until one slice
+# adds less than 0.1 s of JIT compile time, for at most
 # JIT_WARMUP_MAX seconds (default 60). A fixed warm-up of a few seconds is not enough: measured
 # with jstat on this 2-core machine, the gateway spent about 16 s of compile time in its first
 # 15 s of load, and its rate at 8 connections rose from about 1,500 to 2,600-2,800 requests per
@@ -29,9 +30,16 @@ warm_until_compiled() {
         warn "jstat cannot read the JVM (pid $pid); its JIT may still compile during the rounds"
         return 0
     fi
+    # Every concurrency, not only 8: code the JIT compiled for one load pattern is compiled
+    # again when a branch it had never seen is taken. With a warm-up at 8 connections alone, the
+    # C2 compiler took 1.6-2.3 s of CPU in the first 5 s at one connection on hello.pl
+    # (docs/performance.md, "Steady state: the warm-up waits for the JIT").
+    local list=${CONCURRENCY:-8} c
     while ((waited < max)); do
-        wrk -t2 -c8 -d3s --timeout 10s "$url" >/dev/null 2>&1 || true
-        waited=$((waited + 3))
+        for c in ${list//,/ }; do
+            wrk -t$((c < 2 ? c : 2)) -c"$c" -d2s --timeout 10s "$url" >/dev/null 2>&1 || true
+            waited=$((waited + 2))
+        done
         after=$(jit_seconds "$pid") || return 0
         if awk -v a="$after" -v b="$before" 'BEGIN { exit !(a - b < 0.1) }'; then
             say "JIT settled after $waited s more of warm-up on $url ($after s compiling in all)"
