@@ -12,9 +12,10 @@ import java.util.Map;
 /**
  * Everything a spawn reads, laid out in one native block: the file actions and attributes, two
  * signal sets and the pid slot of posix_spawn(3) (which {@link CloneSpawn} leaves unused), the
- * NULL-terminated argv and envp pointer arrays and their NUL-terminated UTF-8 strings. One block instead of a JNA object per string and structure,
- * because each JNA allocation is tracked in a global map and registered with a cleaner, and a
- * spawn used to make some thirty of them; the block is freed as soon as the spawn returns.
+ * NULL-terminated argv and envp pointer arrays and their NUL-terminated UTF-8 strings. One block
+ * instead of a JNA object per string and structure, because each JNA allocation is tracked in a
+ * global map and registered with a cleaner, and a spawn used to make some thirty of them; the
+ * block is freed as soon as the spawn returns.
  *
  * <p>UTF-8 whatever the JVM's default charset, which JNA's own String conversion would follow.
  */
