@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -23,7 +24,7 @@ interface ShortageLimiter {
   /** @return the name the gateway gives this bound, such as {@code cgroup pids.max} */
   String boundName();
 
-  /** Sets the limit to what is in use now plus {@code headroom} tasks (or descriptors). */
+  /** Sets the limit so that {@code headroom} more tasks (or descriptors) than are in use fit. */
   void limitTo(int headroom) throws IOException, InterruptedException;
 
   /** Removes the limit. */
@@ -187,6 +188,31 @@ interface ShortageLimiter {
     long inUse() {
       return ProcessTable.openDescriptors(Long.toString(pid));
     }
+
+    /**
+     * RLIMIT_NOFILE bounds descriptor numbers, not how many are open: a limit of what is open plus
+     * {@code headroom} leaves more free when the table has holes below it (a connection closed
+     * after a higher descriptor was opened), and how many depends on timing. So the limit is put
+     * just above the {@code headroom}-th free number, counted from 0, and no other number below
+     * it is free.
+     *
+     * <p>A thread blocked in {@code accept(2)} has already taken the lowest free number at the
+     * time it began to wait, without it appearing in {@code /proc/<pid>/fd}; that number counts
+     * as free here, so the first connection accepted uses it, whichever side of the limit it is
+     * on, and once closed it is only free again if it lies below the limit.
+     */
+    @Override
+    long limitFor(int headroom) throws IOException {
+      BitSet open = new BitSet();
+      try (Stream<Path> entries = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+        entries.forEach(entry -> open.set(Integer.parseInt(entry.getFileName().toString())));
+      }
+      int free = open.nextClearBit(0);
+      for (int i = 0; i < headroom; i++) {
+        free = open.nextClearBit(free + 1);
+      }
+      return free;
+    }
   }
 
   /**
@@ -222,7 +248,12 @@ interface ShortageLimiter {
 
     @Override
     public void limitTo(int headroom) throws IOException, InterruptedException {
-      prlimit(Long.toString(inUse() + headroom));
+      prlimit(Long.toString(limitFor(headroom)));
+    }
+
+    /** @return the soft limit that leaves {@code headroom} free: what is in use plus that */
+    long limitFor(int headroom) throws IOException {
+      return inUse() + headroom;
     }
 
     @Override
