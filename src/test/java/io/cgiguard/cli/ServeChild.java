@@ -58,6 +58,15 @@ public final class ServeChild implements AutoCloseable {
         "sh"));
   }
 
+  /**
+   * As {@link #start(Path, String)}, but the JVM is started by {@code prefix}, a command that
+   * sets something up and then execs the rest of its arguments (a seccomp filter, say).
+   */
+  public static ServeChild startUnder(Path root, String toml, List<String> prefix)
+      throws IOException {
+    return start(root, toml, prefix);
+  }
+
   private static ServeChild start(Path root, String toml, List<String> prefix)
       throws IOException {
     Path config = root.resolve("cgiguard.toml");
