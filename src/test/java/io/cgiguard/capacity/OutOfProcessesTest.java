@@ -146,15 +146,8 @@ class OutOfProcessesTest {
     limiter = group;
     // Room for the JVM and the launcher, not for the default 64 + 256 + 16 request threads.
     group.limit(100);
-    child = ServeChild.startInCgroup(root, """
-        [server]
-        bind = "127.0.0.1"
-        port = 0
-        docroot = "%s"
-        [[mount]]
-        url = "/cgi-bin/"
-        dir = "%s"
-        """.formatted(root.resolve("docroot"), root.resolve("cgi-bin")), group.procs());
+    child = ServeChild.startInCgroup(root, ServeChild.cgiBinConfig(root.resolve("docroot"),
+        root.resolve("cgi-bin"), ""), group.procs());
 
     assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
     assertThat(child.process().exitValue()).isNotZero();

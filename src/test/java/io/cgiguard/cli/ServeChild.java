@@ -34,6 +34,25 @@ public final class ServeChild implements AutoCloseable {
     this.process = process;
   }
 
+  /**
+   * @return a configuration that listens on 127.0.0.1 at a port of the system's choosing, serves
+   *     {@code docroot} and runs the scripts of {@code cgiBin} under {@code /cgi-bin/}; {@code
+   *     server} is added to its {@code [server]} table (lines such as {@code run-as = "nobody"},
+   *     or nothing)
+   */
+  public static String cgiBinConfig(Path docroot, Path cgiBin, String server) {
+    return """
+        [server]
+        bind = "127.0.0.1"
+        port = 0
+        docroot = "%s"
+        %s
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        """.formatted(docroot, server, cgiBin);
+  }
+
   /** Starts {@code serve --config <root>/cgiguard.toml} with {@code toml} as the configuration. */
   public static ServeChild start(Path root, String toml) throws IOException {
     return start(root, toml, List.of());

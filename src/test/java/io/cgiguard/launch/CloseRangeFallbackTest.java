@@ -58,16 +58,8 @@ class CloseRangeFallbackTest {
     Files.copy(TestScripts.path("security/inherited-descriptors.sh"), script);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     boolean asRoot = Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t");
-    child = ServeChild.startUnder(root, """
-        [server]
-        bind = "127.0.0.1"
-        port = 0
-        docroot = "%s"
-        %s
-        [[mount]]
-        url = "/cgi-bin/"
-        dir = "%s"
-        """.formatted(root.resolve("docroot"), asRoot ? "run-as = \"nobody\"" : "", cgiBin),
+    child = ServeChild.startUnder(root, ServeChild.cgiBinConfig(root.resolve("docroot"), cgiBin,
+        asRoot ? "run-as = \"nobody\"" : ""),
         List.of(wrapper.toString(), errno));
     int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
 
