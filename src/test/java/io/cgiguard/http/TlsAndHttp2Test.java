@@ -3,6 +3,7 @@ package io.cgiguard.http;
 import static io.cgiguard.Digests.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cgiguard.Polling;
 import io.cgiguard.config.ConfigException;
 import io.cgiguard.config.ConfigLoader;
 import io.cgiguard.config.GatewayConfig;
@@ -21,11 +22,17 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -230,6 +237,72 @@ class TlsAndHttp2Test {
     assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
     // Without h2c the connection preface is not taken for HTTP/2 (the connection is closed).
     assertThat(answer).doesNotContain("version=2");
+  }
+
+  /**
+   * TLS connections count against {@code [server] max-connections} as plain ones do, and cost the
+   * gateway more each (a handshake, its buffers). Four clients that completed their handshake and
+   * sent half a request head hold the four connections allowed; a fifth client's handshake goes
+   * unanswered, its connection waiting unaccepted in the listen queue, until one of the four
+   * finishes and leaves. Then its handshake completes and its request is answered.
+   */
+  @Test
+  void tlsConnectionsBeyondTheLimitWaitForAHandshakeUntilOneCloses() throws Exception {
+    GatewayServer limited = start("max-connections = 4\nheader-read-timeout = \"50s\"", """
+        [tls]
+        port = 0
+        certificate = "%s"
+        private-key = "%s"
+        """.formatted(keys.resolve("chain.pem"), keys.resolve("key.pem")));
+    SSLSocketFactory sockets = trusting(keys.resolve("chain.pem"))
+        .getSocketFactory();
+    int port = limited.tlsPort().orElseThrow();
+    String head = "GET /tls/body-digest.sh HTTP/1.1\r\nHost: localhost\r\n";
+    List<SSLSocket> held = new ArrayList<>();
+    ExecutorService fifth =
+        Executors.newSingleThreadExecutor();
+    try {
+      for (int i = 0; i < 4; i++) {
+        SSLSocket socket =
+            (SSLSocket) sockets.createSocket("127.0.0.1", port);
+        socket.setSoTimeout(30_000);
+        socket.startHandshake();
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        held.add(socket);
+      }
+      Future<String> beyond = fifth.submit(() -> {
+        try (SSLSocket socket =
+            (SSLSocket) sockets.createSocket("127.0.0.1", port)) {
+          socket.setSoTimeout(60_000);
+          socket.startHandshake();
+          socket.getOutputStream().write((head + "Connection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+      });
+      assertThat(Polling.eventually(Duration.ofMillis(1500), beyond::isDone))
+          .as("a fifth TLS connection got its handshake while four are held").isFalse();
+
+      SSLSocket first = held.remove(0);
+      first.getOutputStream().write("Connection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      first.getOutputStream().flush();
+      String answer = new String(first.getInputStream().readAllBytes(),
+          StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 200 ");
+      first.close();
+
+      assertThat(beyond.get(60, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200 ")
+          .contains("https=on");
+    } finally {
+      fifth.shutdownNow();
+      for (SSLSocket socket : held) {
+        socket.close();
+      }
+      limited.close();
+    }
   }
 
   @Test
