@@ -193,8 +193,8 @@ interface ShortageLimiter {
      * RLIMIT_NOFILE bounds descriptor numbers, not how many are open: a limit of what is open plus
      * {@code headroom} leaves more free when the table has holes below it (a connection closed
      * after a higher descriptor was opened), and how many depends on timing. So the limit is put
-     * just above the {@code headroom}-th free number, counted from 0, and no other number below
-     * it is free.
+     * at the free number that has exactly {@code headroom} free numbers below it: with a headroom
+     * of 0, at the lowest free number.
      *
      * <p>A thread blocked in {@code accept(2)} has already taken the lowest free number at the
      * time it began to wait, without it appearing in {@code /proc/<pid>/fd}; that number counts
