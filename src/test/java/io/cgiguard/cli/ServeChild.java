@@ -55,7 +55,7 @@ public final class ServeChild implements AutoCloseable {
 
   /** Starts {@code serve --config <root>/cgiguard.toml} with {@code toml} as the configuration. */
   public static ServeChild start(Path root, String toml) throws IOException {
-    return start(root, toml, List.of());
+    return startUnder(root, toml, List.of());
   }
 
   /**
@@ -63,7 +63,7 @@ public final class ServeChild implements AutoCloseable {
    * cgroup.procs} is {@code procs}: a shell writes its own pid there, then becomes the JVM.
    */
   public static ServeChild startInCgroup(Path root, String toml, Path procs) throws IOException {
-    return start(root, toml, List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
+    return startUnder(root, toml, List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
         procs.toString()));
   }
 
@@ -73,7 +73,7 @@ public final class ServeChild implements AutoCloseable {
    */
   public static ServeChild startIgnoring(Path root, String toml, String signal)
       throws IOException {
-    return start(root, toml, List.of("sh", "-c", "trap '' " + signal + " && exec \"$@\"",
+    return startUnder(root, toml, List.of("sh", "-c", "trap '' " + signal + " && exec \"$@\"",
         "sh"));
   }
 
@@ -82,11 +82,6 @@ public final class ServeChild implements AutoCloseable {
    * sets something up and then execs the rest of its arguments (a seccomp filter, say).
    */
   public static ServeChild startUnder(Path root, String toml, List<String> prefix)
-      throws IOException {
-    return start(root, toml, prefix);
-  }
-
-  private static ServeChild start(Path root, String toml, List<String> prefix)
       throws IOException {
     Path config = root.resolve("cgiguard.toml");
     Files.writeString(config, toml);

@@ -254,17 +254,14 @@ class TlsAndHttp2Test {
         certificate = "%s"
         private-key = "%s"
         """.formatted(keys.resolve("chain.pem"), keys.resolve("key.pem")));
-    SSLSocketFactory sockets = trusting(keys.resolve("chain.pem"))
-        .getSocketFactory();
+    SSLSocketFactory sockets = trusting(keys.resolve("chain.pem")).getSocketFactory();
     int port = limited.tlsPort().orElseThrow();
     String head = "GET /tls/body-digest.sh HTTP/1.1\r\nHost: localhost\r\n";
     List<SSLSocket> held = new ArrayList<>();
-    ExecutorService fifth =
-        Executors.newSingleThreadExecutor();
+    ExecutorService fifth = Executors.newSingleThreadExecutor();
     try {
       for (int i = 0; i < 4; i++) {
-        SSLSocket socket =
-            (SSLSocket) sockets.createSocket("127.0.0.1", port);
+        SSLSocket socket = (SSLSocket) sockets.createSocket("127.0.0.1", port);
         socket.setSoTimeout(30_000);
         socket.startHandshake();
         socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
