@@ -1,8 +1,10 @@
 #!/bin/sh
-# Builds the launcher's native spawn (cgiguard_spawn.c) into the classes directory given, under
-# the platform prefix JNA looks for on the class path (linux-x86-64, linux-aarch64...). Without a
-# C compiler, or on another system, nothing is built and the launcher starts scripts with glibc's
-# posix_spawn instead (docs/launcher.md says what that costs).
+# Builds the gateway's native library (cgiguard_spawn.c, the launcher's spawn, and
+# cgiguard_signals.c, signals taken without a thread per signal) into the classes directory given,
+# under the platform prefix JNA looks for on the class path (linux-x86-64, linux-aarch64...).
+# Without a C compiler, or on another system, nothing is built: the launcher starts scripts with
+# glibc's posix_spawn instead (docs/launcher.md says what that costs) and signals go through the
+# JVM's own handling (docs/capacity.md says what that loses).
 # Usage: src/main/c/build.sh OUTPUT_DIRECTORY
 set -eu
 out=${1:?usage: build.sh OUTPUT_DIRECTORY}
@@ -25,7 +27,7 @@ mkdir -p "$out/$prefix"
 # -z now: every symbol is bound when the library loads, never lazily inside a child that shares
 # the gateway's memory.
 if ! "$cc" -std=gnu11 -O2 -fPIC -shared -Wall -Wextra -fstack-protector-strong -Wl,-z,now \
-    -o "$out/$prefix/libcgiguard.so" "$here/cgiguard_spawn.c"; then
+    -o "$out/$prefix/libcgiguard.so" "$here/cgiguard_spawn.c" "$here/cgiguard_signals.c"; then
   rm -f "$out/$prefix/libcgiguard.so"
   echo "native spawn: $cc could not build it (above), not built (posix_spawn is used)"
 fi

@@ -25,7 +25,8 @@ public record CapacityPlan(int maxRunning, int gatewayTasksToCome) {
   public static final int JETTY_OWN = 16;
   /**
    * Threads of a running gateway besides Jetty's pool and the stdin pumps: the JVM's own (garbage
-   * collector, compilers, signal handling), timers, the reap loop, the kill scheduler.
+   * collector, compilers, signal handling), timers, the reap loop, the kill scheduler, the threads
+   * that take the operator's signals and run a drain.
    */
   public static final int GATEWAY_OWN = 32;
 

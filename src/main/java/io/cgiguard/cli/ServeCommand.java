@@ -69,6 +69,7 @@ public final class ServeCommand implements Callable<Integer> {
     // A reload runs as the run-as user, and cannot apply a new certificate or key anyway.
     Lifecycle.install(server, () -> effectiveConfig(false), stopped);
     ReopenSignal.install(server::reopenAccessLog);
+    LOG.info("SIGHUP reloads, SIGTERM drains, SIGUSR1 reopens the access log; {}", Signals.how());
     if (server.port() >= 0) {
       System.out.println("cgiguard listening on " + server.uri()
           + server.tlsPort().map(p -> " and https port " + p).orElse(""));

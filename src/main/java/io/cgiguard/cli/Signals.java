@@ -1,17 +1,21 @@
 package io.cgiguard.cli;
 
 import io.cgiguard.launch.posix.SignalDisposition;
+import io.cgiguard.launch.posix.SignalPipe;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POSIX signal handlers through the JDK's {@code sun.misc.Signal} (module {@code jdk.unsupported},
- * exported for exactly this use; the way long-running Java servers take SIGHUP). It is reached
- * reflectively so that the build stays free of internal-API warnings. The JVM runs each handler
- * in a thread of its own.
+ * POSIX signal handlers. {@link #handle} takes a signal through the gateway's {@link SignalPipe},
+ * whose one thread runs every action, so that a signal arriving when no thread can be made (a full
+ * process table) is still acted on. Without the native library it needs, and for {@link #during},
+ * it goes through the JDK's {@code sun.misc.Signal} (module {@code jdk.unsupported}, exported for
+ * exactly this use), reached reflectively so that the build stays free of internal-API warnings;
+ * the JVM runs each such handler in a thread it makes when the signal arrives.
  */
 final class Signals {
 
@@ -28,7 +32,43 @@ final class Signals {
    */
   static boolean handle(String name, Runnable action) {
     restoreIfIgnored(name);
+    Optional<SignalPipe> pipe = SignalPipe.open();
+    if (pipe.isPresent()) {
+      try {
+        pipe.get().take(number(name), () -> run(name, action));
+        return true;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.warn("SIG{} cannot go through the gateway's signal thread ({}); the JVM takes it",
+            name, e.getMessage());
+      }
+    }
     return install(name, action) != null;
+  }
+
+  /**
+   * @return how {@link #handle} takes signals in this process, for the log: through the gateway's
+   *     own thread, or through the JVM and why
+   */
+  static String how() {
+    return SignalPipe.open().isPresent()
+        ? "signals are taken by the gateway's own thread, so one arriving when no thread can be "
+            + "made is still acted on"
+        : "signals go through the JVM, which makes a thread for each: one arriving when no thread "
+            + "can be made is lost (" + SignalPipe.whyNot().orElse("?") + ")";
+  }
+
+  private static int number(String name) throws ReflectiveOperationException {
+    Class<?> signalType = Class.forName("sun.misc.Signal");
+    return (int) signalType.getMethod("getNumber")
+        .invoke(signalType.getConstructor(String.class).newInstance(name));
+  }
+
+  private static void run(String name, Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.error("handling SIG{} failed", name, e);
+    }
   }
 
   /**
@@ -39,10 +79,7 @@ final class Signals {
    */
   private static void restoreIfIgnored(String name) {
     try {
-      Class<?> signalType = Class.forName("sun.misc.Signal");
-      int number = (int) signalType.getMethod("getNumber")
-          .invoke(signalType.getConstructor(String.class).newInstance(name));
-      if (SignalDisposition.restoreIfIgnored(number)) {
+      if (SignalDisposition.restoreIfIgnored(number(name))) {
         LOG.info("SIG{} was ignored when the gateway started (as under nohup); the gateway "
             + "takes it now", name);
       }
@@ -114,11 +151,7 @@ final class Signals {
         case "toString":
           return "handler of SIG" + name;
         default:
-          try {
-            action.run();
-          } catch (RuntimeException e) {
-            LOG.error("handling SIG{} failed", name, e);
-          }
+          Signals.run(name, action);
           return null;
       }
     }
