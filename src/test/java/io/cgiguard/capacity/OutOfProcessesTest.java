@@ -134,6 +134,63 @@ class OutOfProcessesTest {
   }
 
   /**
+   * The operator's signals in the same shortage. With the gateway's cgroup full to its last task
+   * no thread can be made, and the JVM's own signal handling makes one per signal (it printed
+   * {@code Exception java.lang.OutOfMemoryError occurred dispatching signal SIGTERM to handler}
+   * and dropped the signal). The limit is set again just before each signal, so that a task that
+   * ended in between (a compiler thread the JVM retired) leaves no room: SIGHUP still reloads,
+   * SIGUSR1 still reopens the access log, and SIGTERM still drains and ends serve with 0.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void signalsAreActedOnWhenNoThreadCanBeMade() throws Exception {
+    Path hierarchy = pidsHierarchy();
+    child = serve("nobody");
+    int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
+    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.holding(hierarchy,
+        "cgiguard-signals-" + child.pid(), child.pid());
+    limiter = group;
+    group.limitTo(0);
+    Reply refused = get(port, URL_PATH);
+    assertThat(refused.status()).as("a script cannot start: the shortage is real").isEqualTo(503);
+    assertThat(refused.header("x-cgiguard-failure")).isEqualTo("spawn-failed");
+
+    group.limitTo(0);
+    signal("HUP");
+    awaitLog("INFO .*reload: .*cgiguard\\.toml applied");
+    group.limitTo(0);
+    signal("USR1");
+    awaitLog("INFO .*SIGUSR1: access log reopened");
+    group.limitTo(0);
+    signal("TERM");
+    awaitLog("INFO .*drained: every request finished");
+    assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
+    assertThat(child.process().exitValue()).as(child.stderr()).isZero();
+    assertThat(child.stderr()).doesNotContain("dispatching signal").doesNotContain("OutOfMemoryError");
+  }
+
+  /** Sends {@code SIG<name>} to the gateway, as an operator's {@code kill -<name>} would. */
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid()))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
+        .as("kill -" + name).isTrue();
+  }
+
+  /** Waits up to 30 s for a line of the gateway's log that {@code regex} finds. */
+  private void awaitLog(String regex) throws IOException, InterruptedException {
+    Pattern line = Pattern.compile(regex);
+    boolean seen = Polling.eventually(Duration.ofSeconds(30), () -> {
+      try {
+        return line.matcher(child.stderr()).find();
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    assertThat(seen).as("log line /" + regex + "/ in:\n" + child.stderr()).isTrue();
+  }
+
+  /**
    * A gateway whose threads do not fit under the limit at all fails at start-up, with one line
    * that names the limit, rather than later, request by request.
    */
