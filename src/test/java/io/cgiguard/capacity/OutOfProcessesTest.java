@@ -10,6 +10,7 @@ import io.cgiguard.cli.ServeChild;
 import io.cgiguard.http.ProcessTable;
 import io.cgiguard.http.RawConnection;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,6 +51,8 @@ class OutOfProcessesTest {
   private static final Path SCRIPT = Path.of(System.getProperty("cgiguard.project.dir", "."))
       .toAbsolutePath().normalize().resolve("test-scripts/exhaustion/slow-0.3s.pl");
   private static final String URL_PATH = "/cgi-bin/slow-0.3s.pl";
+  private static final Path HELD = SCRIPT.getParent().resolveSibling("responses")
+      .resolve("hold-6s-then-answer.sh");
   private static final int MAX_RUNNING = 8;
   private static final int CLIENTS = 12;
   private static final int PER_CLIENT = 5;
@@ -139,7 +143,8 @@ class OutOfProcessesTest {
    * {@code Exception java.lang.OutOfMemoryError occurred dispatching signal SIGTERM to handler}
    * and dropped the signal). The limit is set again just before each signal, so that a task that
    * ended in between (a compiler thread the JVM retired) leaves no room: SIGHUP still reloads,
-   * SIGUSR1 still reopens the access log, and SIGTERM still drains and ends serve with 0.
+   * SIGUSR1 still reopens the access log, and SIGTERM still drains, lets the script that was
+   * running answer, and ends serve with 0.
    */
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -161,12 +166,32 @@ class OutOfProcessesTest {
     group.limitTo(0);
     signal("USR1");
     awaitLog("INFO .*SIGUSR1: access log reopened");
+
+    // A script is running when the stop comes, and the drain waits for it in a full table: room
+    // for the shell and its sleep, then none once they run.
+    Path held = root.resolve("cgi-bin/hold.sh");
+    Files.copy(HELD, held);
+    Files.setPosixFilePermissions(held, PosixFilePermissions.fromString("rwxr-xr-x"));
+    group.limitTo(6);
+    CompletableFuture<Reply> answer = CompletableFuture.supplyAsync(() -> {
+      try {
+        return get(port, "/cgi-bin/hold.sh");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    ProcessTable.await(Duration.ofSeconds(30),
+        () -> !ProcessTable.childrenOf(child.pid()).isEmpty(), "the held script started");
     group.limitTo(0);
     signal("TERM");
     awaitLog("INFO .*drained: every request finished");
+    Reply reply = answer.get(60, TimeUnit.SECONDS);
+    assertThat(reply.status()).as("the script running at the stop").isEqualTo(200);
+    assertThat(reply.body()).isEqualTo("held\n");
     assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).as("serve ended").isTrue();
     assertThat(child.process().exitValue()).as(child.stderr()).isZero();
-    assertThat(child.stderr()).doesNotContain("dispatching signal").doesNotContain("OutOfMemoryError");
+    assertThat(child.stderr()).doesNotContain("dispatching signal")
+        .doesNotContain("OutOfMemoryError");
   }
 
   /** Sends {@code SIG<name>} to the gateway, as an operator's {@code kill -<name>} would. */
