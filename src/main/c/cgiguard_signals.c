@@ -8,8 +8,9 @@
  *
  * Here the signal's handler only writes the signal's number into a pipe, which write(2) does
  * safely inside a handler, and a thread the gateway started with all its others reads the pipe
- * and does the work. Signals arrive in order, and none is lost unless some 65,000 of them wait
- * unread at once.
+ * and does the work, one signal after another. A signal that reached the handler is lost only
+ * if some 65,000 of them wait unread at once (as for any handler, the kernel merges repeats of a
+ * signal that is still pending).
  */
 #define _GNU_SOURCE
 #include <errno.h>

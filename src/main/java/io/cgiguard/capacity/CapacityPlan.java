@@ -26,7 +26,7 @@ public record CapacityPlan(int maxRunning, int gatewayTasksToCome) {
   /**
    * Threads of a running gateway besides Jetty's pool and the stdin pumps: the JVM's own (garbage
    * collector, compilers, signal handling), timers, the reap loop, the kill scheduler, the threads
-   * that take the operator's signals and run a drain.
+   * that take the operator's signals and run a reload or a drain.
    */
   public static final int GATEWAY_OWN = 32;
 

@@ -5,8 +5,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code SIGUSR1} reopens the access log file, as logrotate's {@code postrotate} expects
- * ({@code kill -USR1}). HotSpot on Linux leaves {@code SIGUSR1} to applications; it is taken
- * through {@link Signals}, like {@code SIGHUP} and {@code SIGTERM}.
+ * ({@code kill -USR1}). HotSpot on Linux leaves {@code SIGUSR1} to applications; {@link Lifecycle}
+ * takes it, like {@code SIGHUP} and {@code SIGTERM}.
  */
 final class ReopenSignal {
 
@@ -19,12 +19,8 @@ final class ReopenSignal {
     void run() throws Exception;
   }
 
-  /** Runs {@code action} on every {@code SIGUSR1}; logs a warning if signals are unavailable. */
-  static void install(Action action) {
-    Signals.handle("USR1", () -> reopen(action));
-  }
-
-  private static void reopen(Action action) {
+  /** Runs {@code action} and logs how it went. */
+  static void reopen(Action action) {
     try {
       action.run();
       LOG.info("SIGUSR1: access log reopened");

@@ -56,7 +56,8 @@ public final class ServeCommand implements Callable<Integer> {
     GatewayConfig config = effectiveConfig();
     CountDownLatch stopped = new CountDownLatch(1);
     Launcher launcher = Launchers.create();
-    GatewayServer server = start(config, launcher);
+    Started started = start(config, launcher, stopped);
+    GatewayServer server = started.server();
     dropPrivileges(config.server().runAs(), server, launcher);
     checkReadableAfterDrop(config, server, launcher);
     new CapacityPlan(config.concurrency().maxRunning(), 0).warnings(Capacity.read())
@@ -67,8 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "cgiguard-shutdown"));
     // A reload runs as the run-as user, and cannot apply a new certificate or key anyway.
-    Lifecycle.install(server, () -> effectiveConfig(false), stopped);
-    ReopenSignal.install(server::reopenAccessLog);
+    started.lifecycle().install(() -> effectiveConfig(false));
     LOG.info("SIGHUP reloads, SIGTERM drains, SIGUSR1 reopens the access log; {}", Signals.how());
     if (server.port() >= 0) {
       System.out.println("cgiguard listening on " + server.uri()
@@ -82,16 +82,21 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The started gateway, and the threads that wait for the operator's signals. */
+  private record Started(GatewayServer server, Lifecycle lifecycle) {}
+
   /**
-   * Makes and starts the gateway. Every thread it needs is made here, so a machine that cannot
-   * give it them stops serve with one line naming the limit, not a stack trace.
+   * Makes and starts the gateway. Every thread it needs is made here, the signals' own among
+   * them, so a machine that cannot give it them stops serve with one line naming the limit, not
+   * a stack trace.
    */
-  private static GatewayServer start(GatewayConfig config, Launcher launcher) throws Exception {
+  private static Started start(GatewayConfig config, Launcher launcher, CountDownLatch stopped)
+      throws Exception {
     GatewayServer server = null;
     try {
       server = new GatewayServer(config, launcher);
       server.start();
-      return server;
+      return new Started(server, new Lifecycle(server, stopped));
     } catch (Exception | OutOfMemoryError e) {
       // Read while the threads made so far still hold their tasks, so the limit shows as reached.
       boolean noThread = e instanceof OutOfMemoryError && e.getMessage() != null

@@ -24,11 +24,22 @@ final class Signals {
   private Signals() {}
 
   /**
+   * Opens the signal pipe and starts its reader thread now, where the caller can still turn a
+   * thread that cannot be made into a one-line refusal; without the native library it does
+   * nothing, and {@link #handle} goes through the JVM.
+   */
+  static void prepare() {
+    SignalPipe.open();
+  }
+
+  /**
    * Runs {@code action} whenever the process receives {@code SIG<name>}, instead of the JVM's
-   * default (which for HUP and TERM is to exit).
+   * default (which for HUP and TERM is to exit): on the signal pipe's thread where the native
+   * library is there, which takes the signal even under {@code -Xrs}; otherwise on a thread the
+   * JVM makes for each signal. The action must return quickly: later signals wait for it.
    *
-   * @return whether the handler is in place; it is not when the JVM runs with {@code -Xrs} or
-   *     has no such signal, and that is logged
+   * @return whether the handler is in place; through the JVM it is not when the JVM runs with
+   *     {@code -Xrs} or has no such signal, and that is logged
    */
   static boolean handle(String name, Runnable action) {
     restoreIfIgnored(name);

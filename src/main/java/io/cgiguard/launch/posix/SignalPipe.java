@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * process table (or the gateway's cgroup) has no task left that thread cannot be made: the signal
  * is lost, and with it the stop or the reload asked for in the middle of a shortage. Here a
  * native handler ({@code src/main/c/cgiguard_signals.c}) writes the signal's number into a pipe,
- * and one thread, started when the pipe is opened, reads it and runs the actions, one signal
- * after another in the order they came.
+ * and one thread, started when the pipe is opened, reads it and runs the actions one after
+ * another (the kernel hands pending signals over lowest number first, and merges repeats of one
+ * that is still pending, as for any handler).
  *
  * <p>It needs the gateway's native library ({@link CloneSpawn#LIBRARY}); a build without a C
  * compiler has none, and {@link #open()} then says why.
@@ -58,7 +59,12 @@ public final class SignalPipe {
           SignalPipe pipe = new SignalPipe(fd);
           Thread reader = new Thread(pipe::read, "cgiguard-signals");
           reader.setDaemon(true);
-          reader.start();
+          try {
+            reader.start();
+          } catch (OutOfMemoryError e) {
+            unavailable = "no thread could be made to read the signal pipe";
+            throw e;
+          }
           shared = pipe;
         }
       } catch (UnsatisfiedLinkError e) {
@@ -119,8 +125,7 @@ public final class SignalPipe {
     }
     try {
       action.run();
-    } catch (RuntimeException | OutOfMemoryError e) {
-      // An action that needed a thread in a shortage fails alone; the pipe stays read.
+    } catch (Throwable e) { // whatever one action throws, the next signal is still taken
       LOG.error("handling signal {} failed", signal, e);
     }
   }

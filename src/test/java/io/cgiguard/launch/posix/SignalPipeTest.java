@@ -32,12 +32,26 @@ class SignalPipeTest {
       thread.set(Thread.currentThread().getName());
       ran.countDown();
     });
-    Process kill = new ProcessBuilder("kill", "-WINCH", Long.toString(ProcessHandle.current().pid()))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -WINCH")
-        .isTrue();
+    sendWinch();
     assertThat(ran.await(10, TimeUnit.SECONDS)).as("the action ran").isTrue();
     assertThat(thread.get()).isEqualTo("cgiguard-signals");
+  }
+
+  /** An action that throws an Error (a class missing after an upgrade) leaves the pipe read. */
+  @Test
+  void anActionThatThrowsLeavesTheNextSignalTaken() throws Exception {
+    SignalPipe pipe = pipe();
+    CountDownLatch threw = new CountDownLatch(1);
+    pipe.take(SIGWINCH, () -> {
+      threw.countDown();
+      throw new NoClassDefFoundError("io/cgiguard/Gone");
+    });
+    sendWinch();
+    assertThat(threw.await(10, TimeUnit.SECONDS)).as("the throwing action ran").isTrue();
+    CountDownLatch ran = new CountDownLatch(1);
+    pipe.take(SIGWINCH, ran::countDown);
+    sendWinch();
+    assertThat(ran.await(10, TimeUnit.SECONDS)).as("the next signal's action ran").isTrue();
   }
 
   @Test
@@ -52,6 +66,13 @@ class SignalPipeTest {
   @Test
   void openingTwiceGivesTheSamePipe() {
     assertThat(SignalPipe.open()).containsSame(pipe());
+  }
+
+  private static void sendWinch() throws Exception {
+    Process kill = new ProcessBuilder("kill", "-WINCH", Long.toString(ProcessHandle.current().pid()))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -WINCH")
+        .isTrue();
   }
 
   private static SignalPipe pipe() {
