@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@code serve} does on the operator's signals: {@code SIGHUP} re-reads the configuration
  * ({@link GatewayServer#reload()}); {@code SIGUSR1} reopens the access log; {@code SIGTERM} drains
- * ({@link GatewayServer#drain()}) and then lets {@code serve} exit 0. {@code SIGINT} (Ctrl-C)
- * keeps the JVM's default: a quick stop.
+ * ({@link GatewayServer#drain()}) and then lets {@code serve} exit 0; {@code SIGINT} (Ctrl-C)
+ * stops at once, as the JVM's own handling would, with status 130, the scripts killed first.
  *
  * <p>Every thread this needs is made by the constructor, where a machine that cannot give them
  * stops {@code serve} at start-up: the signals' reader ({@link Signals#prepare}), a worker for
@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class Lifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
+  /** What the JVM's own SIGINT handling exits with: 128 plus the signal's number. */
+  private static final int SIGINT_STATUS = 130;
 
   private final GatewayServer server;
   private final ThreadPoolExecutor worker;
@@ -62,8 +64,10 @@ final class Lifecycle {
    * Takes the signals.
    *
    * @param source what a reload reads: the same file and flags {@code serve} started with
+   * @param close stops the server and kills the scripts, at most once (the shutdown hook runs it
+   *     too, where a thread can be made for the hook)
    */
-  void install(ConfigSource source) {
+  void install(ConfigSource source, Runnable close) {
     server.reloadFrom(source);
     Signals.handle("HUP", () -> onWorker("SIGHUP", () -> {
       LOG.info("SIGHUP: re-reading the configuration");
@@ -78,6 +82,11 @@ final class Lifecycle {
       }
       LOG.info("SIGTERM: draining");
       drainAsked.countDown();
+    });
+    Signals.handleUnlessIgnored("INT", () -> {
+      LOG.info("SIGINT: stopping now");
+      close.run();
+      Runtime.getRuntime().exit(SIGINT_STATUS);
     });
   }
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import org.slf4j.Logger;
@@ -62,14 +63,21 @@ public final class ServeCommand implements Callable<Integer> {
     checkReadableAfterDrop(config, server, launcher);
     new CapacityPlan(config.concurrency().maxRunning(), 0).warnings(Capacity.read())
         .forEach(warning -> LOG.warn("capacity: {}", warning));
+    AtomicBoolean closed = new AtomicBoolean();
+    Runnable close = () -> {
+      if (closed.compareAndSet(false, true)) {
+        server.close();
+        launcher.close();
+      }
+    };
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      launcher.close();
+      close.run();
       stopped.countDown();
     }, "cgiguard-shutdown"));
     // A reload runs as the run-as user, and cannot apply a new certificate or key anyway.
-    started.lifecycle().install(() -> effectiveConfig(false));
-    LOG.info("SIGHUP reloads, SIGTERM drains, SIGUSR1 reopens the access log; {}", Signals.how());
+    started.lifecycle().install(() -> effectiveConfig(false), close);
+    LOG.info("SIGHUP reloads, SIGTERM drains, SIGINT stops at once, SIGUSR1 reopens the access "
+        + "log; {}", Signals.how());
     if (server.port() >= 0) {
       System.out.println("cgiguard listening on " + server.uri()
           + server.tlsPort().map(p -> " and https port " + p).orElse(""));

@@ -43,6 +43,29 @@ final class Signals {
    */
   static boolean handle(String name, Runnable action) {
     restoreIfIgnored(name);
+    return take(name, action);
+  }
+
+  /**
+   * As {@link #handle}, but a signal ignored since start stays ignored, as the JVM leaves it: a
+   * shell without job control starts a background command with {@code SIGINT} ignored, so that
+   * a Ctrl-C meant for the shell does not reach it.
+   *
+   * @return whether the handler is in place
+   */
+  static boolean handleUnlessIgnored(String name, Runnable action) {
+    try {
+      if (SignalDisposition.isIgnored(number(name))) {
+        LOG.info("SIG{} was ignored when the gateway started; it stays ignored", name);
+        return false;
+      }
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      LOG.debug("SIG{}: cannot tell whether it was ignored at start", name, e);
+    }
+    return take(name, action);
+  }
+
+  private static boolean take(String name, Runnable action) {
     Optional<SignalPipe> pipe = SignalPipe.open();
     if (pipe.isPresent()) {
       try {

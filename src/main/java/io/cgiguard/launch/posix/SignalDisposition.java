@@ -21,6 +21,14 @@ public final class SignalDisposition {
 
   private SignalDisposition() {}
 
+  /** @return whether {@code signal} is ignored now; false when that cannot be read */
+  public static boolean isIgnored(int signal) {
+    try (Memory old = new Memory(SIGACTION_BYTES)) {
+      old.clear();
+      return LibC.sigaction(signal, null, old) == 0 && old.getLong(0) == SIG_IGN;
+    }
+  }
+
   /**
    * @return true when {@code signal} was ignored and is now back to its default action; false when
    *     it was not ignored (nothing changed) or its disposition could not be read
