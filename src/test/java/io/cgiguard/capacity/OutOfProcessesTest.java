@@ -53,6 +53,8 @@ class OutOfProcessesTest {
   private static final String URL_PATH = "/cgi-bin/slow-0.3s.pl";
   private static final Path HELD = SCRIPT.getParent().resolveSibling("responses")
       .resolve("hold-6s-then-answer.sh");
+  private static final Path HANG = SCRIPT.getParent().resolveSibling("before-headers")
+      .resolve("hang-before-headers.sh");
   private static final int MAX_RUNNING = 8;
   private static final int CLIENTS = 12;
   private static final int PER_CLIENT = 5;
@@ -149,12 +151,8 @@ class OutOfProcessesTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void signalsAreActedOnWhenNoThreadCanBeMade() throws Exception {
-    Path hierarchy = pidsHierarchy();
-    child = serve("nobody");
+    ShortageLimiter.PidsCgroup group = serveInGroup("cgiguard-signals-");
     int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
-    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.holding(hierarchy,
-        "cgiguard-signals-" + child.pid(), child.pid());
-    limiter = group;
     group.limitTo(0);
     Reply refused = get(port, URL_PATH);
     assertThat(refused.status()).as("a script cannot start: the shortage is real").isEqualTo(503);
@@ -167,22 +165,8 @@ class OutOfProcessesTest {
     signal("USR1");
     awaitLog("INFO .*SIGUSR1: access log reopened");
 
-    // A script is running when the stop comes, and the drain waits for it in a full table: room
-    // for the shell and its sleep, then none once they run.
-    Path held = root.resolve("cgi-bin/hold.sh");
-    Files.copy(HELD, held);
-    Files.setPosixFilePermissions(held, PosixFilePermissions.fromString("rwxr-xr-x"));
-    group.limitTo(6);
-    CompletableFuture<Reply> answer = CompletableFuture.supplyAsync(() -> {
-      try {
-        return get(port, "/cgi-bin/hold.sh");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-    ProcessTable.await(Duration.ofSeconds(30),
-        () -> !ProcessTable.childrenOf(child.pid()).isEmpty(), "the held script started");
-    group.limitTo(0);
+    // A script is running when the stop comes, and the drain waits for it in a full table.
+    CompletableFuture<Reply> answer = runThenFill(group, port, HELD);
     signal("TERM");
     awaitLog("INFO .*drained: every request finished");
     Reply reply = answer.get(60, TimeUnit.SECONDS);
@@ -192,6 +176,71 @@ class OutOfProcessesTest {
     assertThat(child.process().exitValue()).as(child.stderr()).isZero();
     assertThat(child.stderr()).doesNotContain("dispatching signal")
         .doesNotContain("OutOfMemoryError");
+  }
+
+  /**
+   * Ctrl-C in the same shortage: {@code SIGINT} stops serve at once with the JVM's status for it
+   * (130), and a script that would sleep for five minutes is killed first rather than left behind,
+   * although the JVM could not make a thread for its shutdown hook.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void sigintStopsAtOnceAndKillsTheScriptsWhenNoThreadCanBeMade() throws Exception {
+    ShortageLimiter.PidsCgroup group = serveInGroup("cgiguard-sigint-");
+    int port = child.awaitListening(Duration.ofSeconds(60)).getPort();
+    // How the hanging script's connection ends, the gateway stopping under it, is not tested.
+    CompletableFuture<Reply> unused = runThenFill(group, port, HANG);
+    // The script (a shell that became sleep 300) and anything it started.
+    List<Long> scripts = new ArrayList<>();
+    ProcessTable.childrenOf(child.pid()).forEach(script -> {
+      scripts.add(script.pid());
+      ProcessTable.childrenOf(script.pid()).forEach(inner -> scripts.add(inner.pid()));
+    });
+    signal("INT");
+    assertThat(child.process().waitFor(20, TimeUnit.SECONDS)).as("serve ended at once: "
+        + child.stderr()).isTrue();
+    assertThat(child.process().exitValue()).as(child.stderr()).isEqualTo(130);
+    assertThat(scripts).as("the running script, killed").allSatisfy(pid -> assertThat(
+        Polling.eventually(Duration.ofSeconds(10),
+            () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true))).isTrue());
+    assertThat(child.stderr()).contains("SIGINT: stopping now")
+        .doesNotContain("dispatching signal");
+  }
+
+  /** Starts serve as nobody, held in a pids cgroup of its own named {@code prefix + pid}. */
+  private ShortageLimiter.PidsCgroup serveInGroup(String prefix) throws Exception {
+    Path hierarchy = pidsHierarchy();
+    child = serve("nobody");
+    child.awaitListening(Duration.ofSeconds(60));
+    ShortageLimiter.PidsCgroup group = ShortageLimiter.PidsCgroup.holding(hierarchy,
+        prefix + child.pid(), child.pid());
+    limiter = group;
+    return group;
+  }
+
+  /**
+   * Puts {@code script} under /cgi-bin/ and requests it with room in the group for it to start
+   * (a shell and one command), then, once it runs, leaves the group no room at all.
+   *
+   * @return the reply, once the script has answered (or the connection ended)
+   */
+  private CompletableFuture<Reply> runThenFill(ShortageLimiter.PidsCgroup group, int port,
+      Path script) throws Exception {
+    Path copy = root.resolve("cgi-bin").resolve(script.getFileName());
+    Files.copy(script, copy);
+    Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
+    group.limitTo(6);
+    CompletableFuture<Reply> reply = CompletableFuture.supplyAsync(() -> {
+      try {
+        return get(port, "/cgi-bin/" + script.getFileName());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    ProcessTable.await(Duration.ofSeconds(30),
+        () -> !ProcessTable.childrenOf(child.pid()).isEmpty(), script.getFileName() + " started");
+    group.limitTo(0);
+    return reply;
   }
 
   /** Sends {@code SIG<name>} to the gateway, as an operator's {@code kill -<name>} would. */

@@ -64,10 +64,7 @@ class ServeSignalsTest {
    */
   @Test
   void aGatewayStartedWithSighupIgnoredStillReloadsOnIt() throws Exception {
-    Path root = ServeChild.readableDirectory(temp.resolve("gateway"));
-    file = root.resolve("cgiguard.toml");
-    ServeChild child = ServeChild.startIgnoring(root, config("v1", "", ""), "HUP");
-    try (Started serve = new Started(child, child.awaitListening(Duration.ofSeconds(60)))) {
+    try (Started serve = serveIgnoring("HUP")) {
       assertThat(serve.log()).contains("SIGHUP was ignored when the gateway started");
       Files.writeString(file, config("v2", "", ""));
       serve.signal("HUP");
@@ -86,6 +83,14 @@ class ServeSignalsTest {
     } catch (Exception | AssertionError e) {
       return null;
     }
+  }
+
+  /** Starts serve on version 1 with {@code SIG<signal>} ignored, as under nohup. */
+  private Started serveIgnoring(String signal) throws Exception {
+    Path root = ServeChild.readableDirectory(temp.resolve("gateway"));
+    file = root.resolve("cgiguard.toml");
+    ServeChild child = ServeChild.startIgnoring(root, config("v1", "", ""), signal);
+    return new Started(child, child.awaitListening(Duration.ofSeconds(60)));
   }
 
   /** A serve child and the URL it listens on. */
@@ -115,6 +120,39 @@ class ServeSignalsTest {
 
   private static String config(String version, String drain, String more) {
     return ReloadSite.toml(version, "run-as = \"root\"\n" + drain, more);
+  }
+
+  /** Ctrl-C: a stop without a drain, with the status the JVM's own handling gives it. */
+  @Test
+  void sigintStopsAtOnceWithStatus130() throws Exception {
+    try (Started serve = serve(config("v1", "drain-delay = \"30s\"", ""))) {
+      assertThat(body(serve.uri().resolve("/app/version.sh"))).isEqualTo("version 1\n");
+      serve.signal("INT");
+      assertThat(serve.child().process().waitFor(15, TimeUnit.SECONDS))
+          .as("stopped well before the 30 s drain delay: %s", serve.log()).isTrue();
+      assertThat(serve.child().process().exitValue()).isEqualTo(130);
+      assertThat(serve.log()).contains("SIGINT: stopping now");
+    }
+  }
+
+  /**
+   * A shell without job control starts a background command with SIGINT ignored, so that a
+   * Ctrl-C meant for the shell leaves it alone; the gateway keeps it so, as the JVM would.
+   */
+  @Test
+  void aGatewayStartedWithSigintIgnoredKeepsItIgnored() throws Exception {
+    try (Started serve = serveIgnoring("INT")) {
+      assertThat(serve.log()).contains("SIGINT was ignored when the gateway started; it stays "
+          + "ignored");
+      // The kernel discards a signal whose disposition is "ignore" when it is sent.
+      long ignored = Long.parseLong(Files.readAllLines(Path.of("/proc", Long.toString(
+          serve.child().pid()), "status")).stream().filter(line -> line.startsWith("SigIgn:"))
+          .findFirst().orElseThrow().substring("SigIgn:".length()).trim(), 16);
+      assertThat(ignored & (1L << (2 - 1))).as("SIGINT ignored").isNotZero();
+      serve.signal("INT");
+      assertThat(body(serve.uri().resolve("/app/version.sh"))).isEqualTo("version 1\n");
+      assertThat(serve.child().process().isAlive()).isTrue();
+    }
   }
 
   @Test
