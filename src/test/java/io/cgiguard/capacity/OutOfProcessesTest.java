@@ -159,15 +159,15 @@ class OutOfProcessesTest {
     assertThat(refused.header("x-cgiguard-failure")).isEqualTo("spawn-failed");
 
     group.limitTo(0);
-    signal("HUP");
+    child.signal("HUP");
     awaitLog("INFO .*reload: .*cgiguard\\.toml applied");
     group.limitTo(0);
-    signal("USR1");
+    child.signal("USR1");
     awaitLog("INFO .*SIGUSR1: access log reopened");
 
     // A script is running when the stop comes, and the drain waits for it in a full table.
     CompletableFuture<Reply> answer = runThenFill(group, port, HELD);
-    signal("TERM");
+    child.signal("TERM");
     awaitLog("INFO .*drained: every request finished");
     Reply reply = answer.get(60, TimeUnit.SECONDS);
     assertThat(reply.status()).as("the script running at the stop").isEqualTo(200);
@@ -196,7 +196,7 @@ class OutOfProcessesTest {
       scripts.add(script.pid());
       ProcessTable.childrenOf(script.pid()).forEach(inner -> scripts.add(inner.pid()));
     });
-    signal("INT");
+    child.signal("INT");
     assertThat(child.process().waitFor(20, TimeUnit.SECONDS)).as("serve ended at once: "
         + child.stderr()).isTrue();
     assertThat(child.process().exitValue()).as(child.stderr()).isEqualTo(130);
@@ -241,14 +241,6 @@ class OutOfProcessesTest {
         () -> !ProcessTable.childrenOf(child.pid()).isEmpty(), script.getFileName() + " started");
     group.limitTo(0);
     return reply;
-  }
-
-  /** Sends {@code SIG<name>} to the gateway, as an operator's {@code kill -<name>} would. */
-  private void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid()))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
-        .as("kill -" + name).isTrue();
   }
 
   /** Waits up to 30 s for a line of the gateway's log that {@code regex} finds. */

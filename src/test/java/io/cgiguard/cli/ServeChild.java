@@ -1,5 +1,7 @@
 package io.cgiguard.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -115,6 +117,14 @@ public final class ServeChild implements AutoCloseable {
         .redirectOutput(root.resolve("stdout.txt").toFile())
         .redirectError(root.resolve("stderr.txt").toFile())
         .start();
+  }
+
+  /** Sends {@code SIG<name>} to the child, as an operator's {@code kill -<name>} would. */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid()))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
+        .as("kill -" + name).isTrue();
   }
 
   /** @return the URL the child prints once it listens; fails if it dies or takes longer */

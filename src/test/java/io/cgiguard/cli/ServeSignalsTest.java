@@ -9,7 +9,6 @@ import io.cgiguard.http.ReloadSite;
 import io.cgiguard.load.LoadPlans;
 import io.cgiguard.load.LoadResult;
 import io.cgiguard.load.LoadRun;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -102,10 +101,7 @@ class ServeSignalsTest {
 
     /** Sends {@code SIG<name>}, as an operator's {@code kill -<name>} would. */
     void signal(String name) throws Exception {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid()))
-          .redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
-      assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
-          .as("kill -" + name).isTrue();
+      child.signal(name);
     }
 
     /** @return the child's log so far */

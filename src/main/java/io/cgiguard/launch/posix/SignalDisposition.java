@@ -34,11 +34,10 @@ public final class SignalDisposition {
    *     it was not ignored (nothing changed) or its disposition could not be read
    */
   public static boolean restoreIfIgnored(int signal) {
-    try (Memory old = new Memory(SIGACTION_BYTES); Memory defaults = new Memory(SIGACTION_BYTES)) {
-      old.clear();
-      if (LibC.sigaction(signal, null, old) != 0 || old.getLong(0) != SIG_IGN) {
-        return false;
-      }
+    if (!isIgnored(signal)) {
+      return false;
+    }
+    try (Memory defaults = new Memory(SIGACTION_BYTES)) {
       defaults.clear();
       if (LibC.sigaction(signal, defaults, null) != 0) {
         throw new IllegalStateException("sigaction(" + signal + ") failed, errno "

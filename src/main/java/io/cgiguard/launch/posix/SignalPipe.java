@@ -49,6 +49,10 @@ public final class SignalPipe {
    * @return the pipe, or empty when this build or system cannot make one ({@link #whyNot()})
    */
   public static synchronized Optional<SignalPipe> open() {
+    Optional<String> noLibrary = CloneSpawn.unavailableReason();
+    if (shared == null && unavailable == null && noLibrary.isPresent()) {
+      unavailable = "the gateway's native library is not in this build (" + noLibrary.get() + ")";
+    }
     if (shared == null && unavailable == null) {
       try {
         Native.register(SignalPipe.class, NativeLibrary.getInstance(CloneSpawn.LIBRARY));
@@ -68,10 +72,8 @@ public final class SignalPipe {
           shared = pipe;
         }
       } catch (UnsatisfiedLinkError e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        unavailable = "the gateway's native library is not in this build ("
-            + (newline < 0 ? message : message.substring(0, newline)) + ")";
+        // The library loaded for the spawn but lacks the signal functions: an older build.
+        unavailable = "the gateway's native library has no signal pipe (" + e.getMessage() + ")";
       }
     }
     return Optional.ofNullable(shared);
