@@ -3,6 +3,7 @@ package io.cgiguard.attempt;
 import io.cgiguard.admission.RequestBody;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * The request body as an attempt sees it: written to the script's stdin on a pump thread, while
@@ -23,6 +24,16 @@ public interface BodySource {
    *     want its stdin
    */
   void writeTo(OutputStream stdin) throws IOException;
+
+  /**
+   * @return why the body could not be had from the client (malformed framing, cut short, larger
+   *     than allowed), once {@link #writeTo} has failed for that reason; set before the failure
+   *     is thrown, so before the script is stopped for it. Such a failure is the client's, never
+   *     the script's: it is not retried and its circuit does not hear of it.
+   */
+  default Optional<String> requestFailure() {
+    return Optional.empty();
+  }
 
   /** @return a body held whole in memory, which any number of attempts can be given */
   static BodySource of(byte[] bytes) {

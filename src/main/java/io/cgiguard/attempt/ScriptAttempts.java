@@ -187,14 +187,26 @@ public final class ScriptAttempts {
     }
     if (!(outcome instanceof Outcome.Relay)) {
       permit.close();
-      // A script that never ran for lack of processes has not failed: its circuit hears nothing
-      // (a half-open probe left unanswered expires by itself).
-      if (!(outcome instanceof Outcome.Failed failed
-          && ProcessShortage.isShortage(failed.failure()))) {
+      if (scriptsFault(outcome, plan, abandonment)) {
         circuit.record(allowed, false);
       }
     }
     return outcome;
+  }
+
+  /**
+   * @return whether a failed outcome is the script's, for its circuit to hear of. A script that
+   *     never ran for lack of processes has not failed; nor has one stopped because its client
+   *     left or its request body could not be had (malformed, cut short, too large): counting
+   *     those would let any client open any script's circuit with a few bad requests. A half-open
+   *     probe left unanswered expires by itself.
+   */
+  private static boolean scriptsFault(Outcome outcome, AttemptPlan plan,
+      Abandonment abandonment) {
+    if (outcome instanceof Outcome.Failed failed && ProcessShortage.isShortage(failed.failure())) {
+      return false;
+    }
+    return !abandonment.abandoned() && plan.body().requestFailure().isEmpty();
   }
 
   private Outcome attempts(AttemptPlan plan, Slot.Permit permit, CircuitBreaker circuit,

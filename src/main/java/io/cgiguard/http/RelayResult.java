@@ -31,7 +31,12 @@ record RelayResult(End end, long bodyBytes, String detail, boolean lastWritten) 
      * The declared body reached the client, but the script wrote more than its Content-Length;
      * the excess was cut and the connection must close so nothing can follow on it.
      */
-    OVERLONG
+    OVERLONG,
+    /**
+     * The request body could not be had from the client (malformed, cut short, too large) and the
+     * script was stopped for it; not the script's fault, and not a complete answer.
+     */
+    REQUEST_FAILED
   }
 
   /** @return the failure kind the client saw, if the relay failed because of the script */

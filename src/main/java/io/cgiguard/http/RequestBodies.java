@@ -9,7 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -64,6 +66,7 @@ final class RequestBodies {
     private final Content.Source source;
     private final long maxBytes;
     private volatile boolean tooLarge;
+    private volatile String requestFailure;
     /** Held around every call into {@link #source}, and while {@link #stopped} is set. */
     private final Object gate = new Object();
     /** Guarded by {@link #gate}: the answer is complete, and the request is Jetty's alone. */
@@ -86,6 +89,11 @@ final class RequestBodies {
     /** @return whether the body grew past the limit (only a chunked body can) */
     boolean tooLarge() {
       return tooLarge;
+    }
+
+    @Override
+    public Optional<String> requestFailure() {
+      return Optional.ofNullable(requestFailure);
     }
 
     /**
@@ -146,13 +154,15 @@ final class RequestBodies {
           }
           try {
             if (Content.Chunk.isFailure(chunk)) {
+              requestFailure = failureOf(chunk.getFailure());
               throw new IOException("reading the request body failed", chunk.getFailure());
             }
             ByteBuffer bytes = chunk.getByteBuffer();
             total += bytes.remaining();
             if (total > maxBytes) {
               tooLarge = true;
-              throw new IOException("the request body is larger than " + maxBytes + " bytes");
+              requestFailure = "the request body is larger than " + maxBytes + " bytes";
+              throw new IOException(requestFailure);
             }
             last = chunk.isLast();
             if (bytes.isDirect() && bytes.remaining() >= DIRECT_WRITE_BYTES) {
@@ -168,6 +178,22 @@ final class RequestBodies {
       } finally {
         STAGING.give(staged);
       }
+    }
+
+    /**
+     * @return the client's failure in words of the gateway's own: the exception's text is Jetty's
+     *     and may quote the request, so it goes to the debug log only. Jetty reports malformed
+     *     chunked framing and a connection that ended early alike ("Early EOF"), so one sentence
+     *     names both.
+     */
+    private static String failureOf(Throwable failure) {
+      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        if (cause instanceof TimeoutException) {
+          return "the client stopped sending the request body (idle timeout)";
+        }
+      }
+      return "the request body could not be read: its chunked framing was malformed, or the "
+          + "connection ended before all of it arrived";
     }
 
     /** Copies {@code bytes} into {@code staged}, writing {@code staged} out each time it fills. */

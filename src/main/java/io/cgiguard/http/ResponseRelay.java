@@ -1,5 +1,6 @@
 package io.cgiguard.http;
 
+import io.cgiguard.attempt.BodySource;
 import io.cgiguard.cgi.HeaderField;
 import io.cgiguard.cgi.ResponseHead;
 import io.cgiguard.launch.ExitStatus;
@@ -129,9 +130,12 @@ final class ResponseRelay {
    * Copies the body: first {@code bodyStart}, then the script's stdout until EOF.
    *
    * @param watch the body watch, told of every output and asked why a read ended early
+   * @param requestBody the request's body: when the client's side of it failed, the script was
+   *     stopped for that, and its output must not go out as a complete answer
    */
   RelayResult body(Request request, Response response, ScriptProcess process, byte[] bodyStart,
-      OptionalLong contentLength, BodyWatch watch) throws InterruptedException {
+      OptionalLong contentLength, BodyWatch watch, BodySource requestBody)
+      throws InterruptedException {
     if (HttpMethod.HEAD.is(request.getMethod())) {
       process.signalGroup(ScriptProcess.Signals.SIGKILL);
       if (contentLength.isEmpty() && !HttpStatus.hasNoBody(response.getStatus())) {
@@ -154,7 +158,7 @@ final class ResponseRelay {
       return ending(process, watch, 0, OptionalLong.empty(), null);
     }
     long limit = contentLength.orElse(Long.MAX_VALUE);
-    Copy copy = new Copy(response, limit);
+    Copy copy = new Copy(response, limit, requestBody);
     try {
       if (!copy.whole(bodyStart, process, contentLength, watch)) {
         copy.pipe(process.stdoutChannel(), watch);
@@ -164,6 +168,12 @@ final class ResponseRelay {
       return new RelayResult(RelayResult.End.CLIENT_GONE, copy.sent, gone.getMessage());
     } finally {
       copy.release();
+    }
+    Optional<String> requestFailure = requestBody.requestFailure();
+    if (requestFailure.isPresent()) {
+      // Looked at after stdout ended: the failure is recorded before the script is stopped for
+      // it, so an end that the stop caused always finds it here.
+      return new RelayResult(RelayResult.End.REQUEST_FAILED, copy.sent, requestFailure.get());
     }
     RelayResult end = ending(process, watch, copy.sent, contentLength, copy.settled);
     if (copy.overlong && end.end() == RelayResult.End.COMPLETE) {
@@ -184,6 +194,7 @@ final class ResponseRelay {
   private final class Copy {
     private final Response response;
     private final long limit;
+    private final BodySource requestBody;
     private final ByteBuffer[] buffers = new ByteBuffer[2];
     private Blocker.Callback pending;
     private long sent;
@@ -193,9 +204,10 @@ final class ResponseRelay {
     /** Whether the whole body went out as the response's last write. */
     private boolean lastWritten;
 
-    Copy(Response response, long limit) {
+    Copy(Response response, long limit, BodySource requestBody) {
       this.response = response;
       this.limit = limit;
+      this.requestBody = requestBody;
     }
 
     /**
@@ -223,6 +235,11 @@ final class ResponseRelay {
         return false;
       }
       first.flip();
+      if (ended && requestBody.requestFailure().isPresent()) {
+        // The script was stopped because its request body could not be had: nothing of its
+        // answer goes out, so the client can still be told why (400 or 413).
+        return true;
+      }
       if (ended && declared.isEmpty() && !HttpStatus.hasNoBody(response.getStatus())) {
         // A length says the body is complete: only for a script that exited by itself, not one
         // killed half-way, which must still reach the client as a cut-off body.

@@ -68,6 +68,11 @@ final class ScriptRelay {
           + "larger than " + parts.config().request().maxBodyBytes() + " bytes");
       return;
     }
+    Optional<String> requestFailure = body.requestFailure();
+    if (requestFailure.isPresent()) {
+      requestFailed(request, response, callback, requestId, line, requestFailure.get(), 400);
+      return;
+    }
     Duration elapsed = Duration.between(plan.arrived(), parts.clock().instant());
     Optional<ShortageAnswer> shortage = ShortageAnswer.of(outcome, parts.attempts().shortage());
     if (shortage.isPresent()) {
@@ -143,7 +148,7 @@ final class ScriptRelay {
           parts.config().timeouts().linger())) {
         abandonment.watch(process);
         result = relay.body(request, response, process, outcome.block().bodyStart(),
-            head.contentLength(), watch);
+            head.contentLength(), watch, plan.body());
       } finally {
         abandonment.release();
       }
@@ -165,6 +170,19 @@ final class ScriptRelay {
       OutcomeLog.RequestLine line, AttemptPlan plan, Outcome.Relay outcome, RelayResult result) {
     Optional<FailureKind> failure = result.failure();
     outcome.ticket().finish(failure.isEmpty());
+    if (result.end() == RelayResult.End.REQUEST_FAILED) {
+      int status = plan.body() instanceof RequestBodies.Streamed streamed && streamed.tooLarge()
+          ? 413 : 400;
+      if (!response.isCommitted()) {
+        response.reset();
+        requestFailed(request, response, callback, requestId, line, result.detail(), status);
+        return;
+      }
+      LOG.info("request {}: {} {}: {}; the script {} was stopped and the response cut off",
+          line.requestId(), line.method(), line.path(), result.detail(), line.script());
+      callback.failed(new IOException(result.detail()));
+      return;
+    }
     if (result.end() == RelayResult.End.COMPLETE) {
       parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
       if (result.lastWritten()) {
@@ -203,6 +221,18 @@ final class ScriptRelay {
     }
     // Committed: the only honest signal left is to end the connection without a clean end.
     callback.failed(new IOException(kind.label() + ": " + result.detail()));
+  }
+
+  /**
+   * The request body could not be had from the client, and the script was stopped for it before
+   * anything of its answer went out: the client is told why, and the log says it was the
+   * client's request, not the script.
+   */
+  private void requestFailed(Request request, Response response, Callback callback,
+      String requestId, OutcomeLog.RequestLine line, String why, int status) {
+    LOG.info("request {}: {} {}: {}; the script {} was stopped", line.requestId(),
+        line.method(), line.path(), why, line.script());
+    parts.pages().refuse(request, response, callback, requestId, status, why);
   }
 
   /**

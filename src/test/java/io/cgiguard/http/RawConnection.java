@@ -56,6 +56,12 @@ public final class RawConnection implements AutoCloseable {
     return send(bytes, 0, bytes.length);
   }
 
+  /** Ends the sending side, as a client that has sent all it will: the server reads EOF. */
+  public RawConnection shutdownOutput() throws IOException {
+    socket.shutdownOutput();
+    return this;
+  }
+
   /** Writes {@code length} bytes of {@code bytes} from {@code offset} and flushes them. */
   public RawConnection send(byte[] bytes, int offset, int length) throws IOException {
     out.write(bytes, offset, length);

@@ -1,0 +1,67 @@
+package io.cgiguard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cgiguard.Polling;
+import io.cgiguard.fastcgi.FastCgiRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A request its front server abandons (nginx sends ABORT_REQUEST or closes when its client goes
+ * away) has its script stopped, and that stop is not the script's failure: its circuit hears
+ * nothing of it. Otherwise any client could open a slow script's circuit by giving up on a few
+ * requests, and everyone would be refused with 503 for the circuit's open time.
+ */
+class AbandonedRequestCircuitTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wires talk to it
+  void abandonedRequestsNeverOpenTheScriptsCircuit() throws Exception {
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path gate = Files.createDirectory(temp.resolve("gate"));
+    Files.setPosixFilePermissions(gate, PosixFilePermissions.fromString("rwxr-xr-x"));
+    String script = "/responses/wait-for-release.sh?" + gate;
+    Path socket = temp.resolve("fcgi.sock");
+    try (TestGateway gateway = TestGateway.start("""
+        [retry]
+        attempts = 1
+        [circuit]
+        window = 20
+        min-requests = 5
+        failure-ratio = 0.5
+        open-for = "60s"
+        [fastcgi]
+        listen = "unix:%s"
+        """.formatted(socket))) {
+      for (int i = 0; i < 8; i++) {
+        try (FastCgiWire wire = FastCgiWire.connect(socket)) {
+          wire.send(FastCgiWire.get(1, false, script));
+          assertThat(Polling.eventually(Duration.ofSeconds(30),
+              () -> gateway.metric("cgiguard_scripts_running") == 1)).isTrue();
+          wire.send(FastCgiWire.empty(FastCgiRecord.ABORT_REQUEST, 1));
+          assertThat(Polling.eventually(Duration.ofSeconds(30),
+              () -> gateway.metric("cgiguard_scripts_running") == 0))
+              .as("the script of abandoned request %d was stopped", i).isTrue();
+        }
+      }
+      Files.createFile(gate.resolve("release"));
+      try (FastCgiWire wire = FastCgiWire.connect(socket)) {
+        wire.send(FastCgiWire.get(1, false, script));
+        FastCgiWire.Answer answer = wire.answer(1);
+        assertThat(answer.stdout()).as("the circuit is still closed")
+            .startsWith("Status: 200").endsWith("released\n");
+      }
+    }
+  }
+}
