@@ -239,5 +239,11 @@ final class CgiHandler {
   interface Redirects {
     boolean dispatch(Request request, Response response, Callback callback, String location,
         ResponseHead head) throws Exception;
+
+    /**
+     * @return why {@code location}, a script's local redirect, names no path the gateway could
+     *     serve (it cannot be parsed or decoded, or climbs above the root); empty when it does
+     */
+    Optional<String> unusable(Request request, String location);
   }
 }

@@ -176,6 +176,24 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
     return handle(redirected, response, callback);
   }
 
+  @Override
+  public Optional<String> unusable(Request request, String location) {
+    String why = "the script's local redirect (a Location path without a Status) names no path "
+        + "the gateway can serve: it cannot be parsed or decoded, or it climbs above the root";
+    try {
+      HttpURI target = HttpURI.build(request.getHttpURI()).pathQuery(location).asImmutable();
+      String rawPath = target.getPath();
+      if (rawPath == null || target.getDecodedPath() == null
+          || RequestPath.decode(rawPath) instanceof RequestPath.Rejected) {
+        return Optional.of(why);
+      }
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      // Jetty's "Bad URI", or a bad percent escape (NumberFormatException is one of these).
+      return Optional.of(why);
+    }
+  }
+
   private static long headerBytes(HttpFields fields) {
     long total = 0;
     for (HttpField field : fields) {

@@ -118,9 +118,21 @@ final class ScriptRelay {
     if (head.type() == ResponseHead.Type.LOCAL_REDIRECT) {
       process.close();
       parts.outcomes().running().closed(process);
+      String location = head.first("Location").orElseThrow();
+      Optional<String> unusable = redirects.unusable(request, location);
+      if (unusable.isPresent()) {
+        // The script's answer is not one the gateway can carry out: its failure, with its page.
+        outcome.ticket().finish(false);
+        FailureKind kind = FailureKind.MALFORMED_HEADERS;
+        parts.outcomes().failed(line, kind, outcome.history().count(), Optional.empty(),
+            Optional.empty(), since(plan.arrived()), unusable.get());
+        parts.pages().fail(request, response, callback, requestId, kind, outcome.history(),
+            Optional.empty(), Optional.empty());
+        return;
+      }
       outcome.ticket().finish(true);
       parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
-      redirects.dispatch(request, response, callback, head.first("Location").orElseThrow(), head);
+      redirects.dispatch(request, response, callback, location, head);
       return;
     }
     relay.head(request, response, head);

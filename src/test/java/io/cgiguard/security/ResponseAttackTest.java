@@ -115,12 +115,30 @@ class ResponseAttackTest {
     assertThat(gateway.marked("argv")).isFalse();
   }
 
-  /** A redirect target outside what the gateway serves is never read from disk. */
+  /**
+   * A redirect target outside what the gateway serves is never read from disk; it is the
+   * script's failure, named like any other (not Jetty's 500 with a stack trace in the log).
+   */
   @Test
   void localRedirectCannotReadAnArbitraryFile() throws Exception {
     String answer = gateway.get("/security/redirect-file.sh");
     assertThat(answer).doesNotContain("root:x:0:0");
-    assertThat(status(answer)).isNotEqualTo(200);
+    assertThat(status(answer)).isEqualTo(502);
+    assertThat(answer).contains("X-Cgiguard-Failure: malformed-headers");
+  }
+
+  /** Local redirect targets that cannot be parsed or decoded are the script's failure too. */
+  @Test
+  void localRedirectToAnUndecodablePathIsTheScriptsFailure() throws Exception {
+    for (String target : new String[] {"/%zz", "/%2e%2e/%2e%2e/etc/passwd", "/index.html%00",
+        "/a%2fb"}) {
+      String answer = gateway.get("/security/redirect-to-query.sh?" + target);
+      assertThat(status(answer)).as(target).isEqualTo(502);
+      assertThat(answer).as(target).contains("X-Cgiguard-Failure: malformed-headers")
+          .doesNotContain("root:x:0:0");
+    }
+    String served = gateway.get("/security/redirect-to-query.sh?/index.html");
+    assertThat(status(served)).as("a target that can be served still is").isEqualTo(200);
   }
 
   /** Apache CVE-2014-0231: a script that never reads a large body must not hang the worker. */
