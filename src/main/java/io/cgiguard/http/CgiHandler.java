@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CgiHandler {
 
-  private static final Logger STDERR = LoggerFactory.getLogger("io.cgiguard.script.stderr");
   private static final Logger LOG = LoggerFactory.getLogger(CgiHandler.class);
   private static final ThreadShortage THREADS = new ThreadShortage();
 
@@ -224,8 +223,7 @@ final class CgiHandler {
   }
 
   private static LaunchSpec.StderrSink stderrSink(String requestId, Resolution.Found script) {
-    String name = script.scriptName();
-    return line -> STDERR.info("[{}] {}: {}", requestId, name, line);
+    return new StderrLog(requestId, script.scriptName());
   }
 
   private void methodNotAllowed(Request request, Response response, Callback callback,
