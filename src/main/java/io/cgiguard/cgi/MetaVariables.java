@@ -1,5 +1,9 @@
 package io.cgiguard.cgi;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -64,7 +68,7 @@ public final class MetaVariables {
       boolean emptyBodyField = (name.equals("CONTENT_LENGTH") || name.equals("CONTENT_TYPE"))
           && param.getValue().isEmpty();
       if (!emptyBodyField && !refusedField(name, policy)) {
-        env.put(name, param.getValue());
+        env.put(name, asSent(param.getValue()));
       }
     }
     env.put("SCRIPT_FILENAME", scriptFile.toString());
@@ -156,7 +160,37 @@ public final class MetaVariables {
       String name = "HTTP_" + field.name().toUpperCase(Locale.ROOT).replace('-', '_');
       // RFC 9110 5.3 combines repeated fields with commas; Cookie uses "; " (RFC 6265 5.4).
       String separator = lower.equals("cookie") ? "; " : ", ";
-      env.merge(name, field.value(), (first, next) -> first + separator + next);
+      env.merge(name, asSent(field.value()), (first, next) -> first + separator + next);
+    }
+  }
+
+  /**
+   * A header value (or a front server's param) as the client sent its bytes. Jetty and the
+   * FastCGI reader take each byte as one ISO-8859-1 character, and the environment is written out
+   * as UTF-8, so a value sent as UTF-8 (a cookie or a custom header with non-ASCII text, a
+   * non-ASCII PATH_INFO from nginx) would reach the script encoded twice. Such a value is decoded
+   * here, and written back as the very bytes that came. A value that is not valid UTF-8 (raw
+   * ISO-8859-1, which RFC 9110 calls obsolete) keeps its characters, written as their UTF-8.
+   */
+  static String asSent(String latin1) {
+    boolean ascii = true;
+    for (int i = 0; i < latin1.length(); i++) {
+      char c = latin1.charAt(i);
+      if (c > 0xFF) {
+        return latin1;
+      }
+      ascii &= c < 0x80;
+    }
+    if (ascii) {
+      return latin1;
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1))).toString();
+    } catch (CharacterCodingException notUtf8) {
+      return latin1;
     }
   }
 

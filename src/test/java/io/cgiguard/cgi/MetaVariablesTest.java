@@ -3,6 +3,7 @@ package io.cgiguard.cgi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgiguard.cgi.EnvironmentPolicy.ShellshockValue;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -253,5 +254,29 @@ class MetaVariablesTest {
         .containsEntry("PATH", "/usr/bin:/bin")
         .containsEntry("SERVER_SOFTWARE", "nginx/1.22.1").containsEntry("GATEWAY_INTERFACE",
             "CGI/1.1").containsEntry("REDIRECT_STATUS", "200");
+  }
+
+  /**
+   * Jetty and the FastCGI reader hand over each header byte as one ISO-8859-1 character; the
+   * environment is written as UTF-8. A value the client sent as UTF-8 must reach the script as
+   * those same bytes, not encoded a second time; a value that is not UTF-8 keeps its characters.
+   */
+  @Test
+  void headerBytesSentAsUtf8ReachTheScriptUnchanged() {
+    String sentAsUtf8 = new String("é ✓".getBytes(StandardCharsets.UTF_8),
+        StandardCharsets.ISO_8859_1);
+    CgiRequest request = request(List.of(new HeaderField("X-Utf", sentAsUtf8),
+        new HeaderField("X-Latin", "\u00e9"), new HeaderField("X-Ascii", "plain")));
+
+    Map<String, String> env = MetaVariables.build(request, defaults());
+
+    assertThat(env.get("HTTP_X_UTF").getBytes(StandardCharsets.UTF_8))
+        .isEqualTo("é ✓".getBytes(StandardCharsets.UTF_8));
+    assertThat(env).containsEntry("HTTP_X_LATIN", "\u00e9").containsEntry("HTTP_X_ASCII", "plain");
+
+    Map<String, String> forwarded = MetaVariables.forwarded(Map.of("PATH_INFO", "/" + sentAsUtf8,
+        "HTTP_COOKIE", "name=" + sentAsUtf8), Path.of("/srv/real/env.pl"), defaults());
+    assertThat(forwarded).containsEntry("PATH_INFO", "/é ✓").containsEntry("HTTP_COOKIE",
+        "name=é ✓");
   }
 }
