@@ -40,6 +40,8 @@ final class HeaderReading {
   private final ExecutorService pumps;
   private final Runnable firstOutput;
   private volatile boolean timedOut;
+  /** When the header timeout ends: from the spawn, pushed on by each part of the body taken. */
+  private volatile long deadline;
 
   /** @param firstOutput told once, when the first bytes arrive on stdout */
   HeaderReading(ScriptProcess process, AttemptPlan plan, Watchdog watchdog,
@@ -53,8 +55,8 @@ final class HeaderReading {
 
   @SuppressWarnings("try") // the registration only has to end with the block: closing it stops the watch
   Observation read() throws InterruptedException {
+    deadline = System.nanoTime() + plan.headerTimeout().toNanos();
     feedStdin();
-    long deadline = System.nanoTime() + plan.headerTimeout().toNanos();
     HeaderBlockReader reader = new HeaderBlockReader(plan.maxHeaderBytes(), plan.nph());
     HeaderBlock block;
     try (Watchdog.Registration timer = watchdog.watch(now -> {
@@ -121,9 +123,11 @@ final class HeaderReading {
       closeQuietly(stdin);
       return;
     }
+    long timeout = plan.headerTimeout().toNanos();
+    OutputStream watched = new BodyProgress(stdin, () -> deadline = System.nanoTime() + timeout);
     pumps.execute(() -> {
-      try (stdin) {
-        plan.body().writeTo(stdin);
+      try (watched) {
+        plan.body().writeTo(watched);
       } catch (IOException e) {
         // The request side failed (client gone, body too large): the script must not go on with
         // half a body as if it were whole.
