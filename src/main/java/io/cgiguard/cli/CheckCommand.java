@@ -195,7 +195,7 @@ public final class CheckCommand implements Callable<Integer> {
         continue;
       }
       String fix = finding.kind().cause().map(c -> " - fix: " + c.fix())
-          .orElse(" - fix: chmod o-w " + file);
+          .orElse(" - fix: chmod o-w " + finding.subject().orElse(file));
       out.println(file + ": " + finding.detail() + fix + " [runs with " + runner + "]");
       problems++;
     }

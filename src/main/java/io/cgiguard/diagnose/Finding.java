@@ -1,5 +1,6 @@
 package io.cgiguard.diagnose;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -8,12 +9,19 @@ import java.util.Optional;
  *
  * @param kind what was found
  * @param detail the specifics, such as the interpreter that does not exist
+ * @param subject the file or directory the finding is about, when it is not the script itself
  */
-public record Finding(Kind kind, String detail) {
+public record Finding(Kind kind, String detail, Optional<Path> subject) {
 
   public Finding {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(detail, "detail");
+    Objects.requireNonNull(subject, "subject");
+  }
+
+  /** A finding about the script itself. */
+  public Finding(Kind kind, String detail) {
+    this(kind, detail, Optional.empty());
   }
 
   /** What a finding is about; most map to the {@link Cause} they would produce at run time. */

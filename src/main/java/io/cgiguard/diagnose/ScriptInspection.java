@@ -147,7 +147,8 @@ public final class ScriptInspection {
       try {
         if (Files.getPosixFilePermissions(path).contains(PosixFilePermission.OTHERS_WRITE)) {
           findings.add(new Finding(Finding.Kind.WORLD_WRITABLE,
-              path + " is writable by every user, who could change what the gateway runs"));
+              path + " is writable by every user, who could change what the gateway runs",
+              Optional.of(path)));
         }
       } catch (UnsupportedOperationException notPosix) {
         return findings;

@@ -24,6 +24,8 @@ class WorldWritableCheckTest {
     Path script = Files.copy(TestScripts.path("responses/env.pl"),
         dir.resolve("cgi-bin/env.pl"));
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path inner = Files.copy(TestScripts.path("responses/env.pl"), open.resolve("inner.pl"));
+    Files.setPosixFilePermissions(inner, PosixFilePermissions.fromString("rwxr-xr-x"));
     Process check = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.cgiguard.cli.Main", "check",
@@ -32,6 +34,10 @@ class WorldWritableCheckTest {
     assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(output).contains(open + ": the directory is world-writable");
     assertThat(output).containsPattern("env\\.pl: .*writable");
+    // The script is fine; its directory is not, and the fix names the directory.
+    assertThat(output).contains(inner + ": " + open + " is writable by every user")
+        .contains("- fix: chmod o-w " + open + " [")
+        .doesNotContain("- fix: chmod o-w " + inner);
     assertThat(check.exitValue()).isNotZero();
   }
 }
