@@ -12,12 +12,14 @@ import io.cgiguard.launch.posix.PosixLauncher;
 import io.cgiguard.launch.posix.Privileges;
 import io.cgiguard.plan.FileRoles;
 import io.cgiguard.plan.ScriptCommand;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -61,6 +63,10 @@ public final class CheckCommand implements Callable<Integer> {
             .filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
       }
       for (Path file : files) {
+        if (!servedBy(config, mount, file)) {
+          // A mount for a folder inside this one takes its URLs: its own walk says what they do.
+          continue;
+        }
         scripts++;
         Optional<String> refusal = role(config, mount, file, commands);
         if (refusal.isPresent()) {
@@ -88,6 +94,32 @@ public final class CheckCommand implements Callable<Integer> {
       out.println(new ConfigException(config.sourceName(), missing).getMessage());
     }
     return missing.size();
+  }
+
+  /**
+   * @return whether a request for {@code file} through {@code mount}'s URL reaches this mount, as
+   *     {@code serve} routes it: to the mount with the longest URL prefix that covers the path. A
+   *     folder of this mount that another mount serves at its own URL (an imported IIS site's
+   *     locked {@code /cgi-bin/locked/} inside {@code /cgi-bin/}) belongs to that mount.
+   */
+  private static boolean servedBy(GatewayConfig config, GatewayConfig.Mount mount, Path file) {
+    String prefix = mount.url().endsWith("/") ? mount.url() : mount.url() + "/";
+    String url = prefix + mount.dir().relativize(file).toString().replace(File.separatorChar, '/');
+    boolean caseInsensitive = config.site().iisCompat().caseInsensitive();
+    GatewayConfig.Mount longest = mount;
+    for (GatewayConfig.Mount other : config.mounts()) {
+      if (other.url().length() > longest.url().length()
+          && covers(other.url(), url, caseInsensitive)) {
+        longest = other;
+      }
+    }
+    return longest == mount;
+  }
+
+  private static boolean covers(String prefix, String path, boolean caseInsensitive) {
+    String p = caseInsensitive ? prefix.toLowerCase(Locale.ROOT) : prefix;
+    String d = caseInsensitive ? path.toLowerCase(Locale.ROOT) : path;
+    return d.startsWith(p.endsWith("/") ? p : p + "/");
   }
 
   /** @return whether {@code dir} is a directory this user can list, so that it can be checked */

@@ -168,4 +168,39 @@ class CommandLineTest {
     assertThat(result.status()).isEqualTo(1);
     assertThat(result.out()).contains("windows.cgi").contains("CR");
   }
+
+  /**
+   * A folder inside a mount that another mount serves at its own URL (an imported IIS site's
+   * locked folder) is checked as that mount serves it, once, as serve answers it (403): not also
+   * as a script of the outer mount, which serve never runs it as.
+   */
+  @Test
+  void aFolderAnotherMountServesIsCheckedOnceAsThatMountServesIt() throws Exception {
+    Path cgiBin = Files.createDirectories(dir.resolve("cgi-bin"));
+    Path locked = Files.createDirectories(cgiBin.resolve("locked"));
+    Path evil = Files.writeString(locked.resolve("evil.pl"),
+        "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\r\\n\\r\\nran\\n\";\n");
+    assertThat(evil.toFile().setExecutable(true, false)).isTrue();
+    Path config = Files.writeString(dir.resolve("site.toml"), """
+        [[mount]]
+        url = "/cgi-bin/locked/"
+        dir = "%s"
+        execution = "mapped"
+
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        execution = "mapped"
+
+        [[mount.handler]]
+        path = "*.pl"
+        script-processor = "/usr/bin/perl %%s"
+        """.formatted(locked, cgiBin));
+
+    Result checked = runPrinting("check", "--config", config.toString());
+
+    assertThat(checked.out().lines().filter(line -> line.startsWith(evil + ":")))
+        .singleElement().asString().startsWith(evil + ": never served (403)")
+        .doesNotContain(": runs:");
+  }
 }
