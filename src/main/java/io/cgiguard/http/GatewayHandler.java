@@ -84,6 +84,11 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
           rejection.get().reason());
       return true;
     }
+    Optional<String> coding = unsupportedCoding(request.getHeaders());
+    if (coding.isPresent()) {
+      pages.refuse(request, response, callback, requestId, 501, coding.get());
+      return true;
+    }
     if (rawPath.equals("*") && HttpMethod.OPTIONS.is(request.getMethod())) {
       serverOptions(response, callback, requestId);
       return true;
@@ -192,6 +197,24 @@ final class GatewayHandler extends Handler.Abstract implements CgiHandler.Redire
       // Jetty's "Bad URI", or a bad percent escape (NumberFormatException is one of these).
       return Optional.of(why);
     }
+  }
+
+  /**
+   * @return why the request's body cannot be taken: a transfer coding other than chunked
+   *     ({@code gzip, chunked}), which Jetty would pass on still coded and the script could not
+   *     tell from the body itself. RFC 9112 section 6.1: a server answers 501 for a transfer
+   *     coding it does not understand.
+   */
+  private static Optional<String> unsupportedCoding(HttpFields headers) {
+    for (HttpField field : headers.getFields(HttpHeader.TRANSFER_ENCODING)) {
+      for (String coding : field.getValue().split(",", -1)) {
+        String name = coding.strip();
+        if (!name.equalsIgnoreCase("chunked")) {
+          return Optional.of("the request's transfer coding is not supported: only chunked is");
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static long headerBytes(HttpFields fields) {

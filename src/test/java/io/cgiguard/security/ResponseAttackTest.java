@@ -115,6 +115,19 @@ class ResponseAttackTest {
     assertThat(gateway.marked("argv")).isFalse();
   }
 
+  /** RFC 9112 section 6.1: a transfer coding the gateway cannot undo is refused, not passed on. */
+  @Test
+  void aTransferCodingOtherThanChunkedIs501AndRunsNothing() throws Exception {
+    gateway.forgetMarkers();
+    for (String coding : new String[] {"gzip, chunked", "x-custom, chunked"}) {
+      String answer = gateway.raw("POST /security/argv.sh HTTP/1.1\r\nHost: x\r\n"
+          + "Transfer-Encoding: " + coding + "\r\nConnection: close\r\n\r\n"
+          + "3\r\nabc\r\n0\r\n\r\n");
+      assertThat(status(answer)).as(coding).isEqualTo(501);
+    }
+    assertThat(gateway.marked("argv")).isFalse();
+  }
+
   /**
    * A redirect target outside what the gateway serves is never read from disk; it is the
    * script's failure, named like any other (not Jetty's 500 with a stack trace in the log).
