@@ -62,6 +62,14 @@ public enum Cause {
       "The script asked for more memory than its address-space limit allows; Perl says \"Out"
           + " of memory!\", other programs crash with SIGSEGV or SIGABRT.",
       "Reduce what the script holds in memory, or raise limits.address-space."),
+  CRASHED(
+      "The script crashed",
+      "A fault signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE or SIGABRT) ended it: a bug in the"
+          + " program, its interpreter or a library it loads, or memory it could not get under"
+          + " the address-space limit and did not check for.",
+      "Run it by hand as the gateway's user with the same request (cgiguard run SCRIPT) and"
+          + " check the kernel log for the fault; if it crashes only with large inputs, raise"
+          + " limits.address-space."),
   KILLED_EXTERNALLY(
       "The script was killed by someone other than the gateway",
       "SIGKILL arrived although the gateway sent none: most likely the kernel's OOM killer (see"
@@ -147,7 +155,8 @@ public enum Cause {
     return switch (this) {
       case SHEBANG_CR, SHEBANG_WINDOWS_PATH, MISSING_INTERPRETER, NOT_EXECUTABLE, NOEXEC_MOUNT,
           BODY_BEFORE_HEADERS, HEADER_WITHOUT_COLON, PERL_COMPILE_ERROR, HEADERS_TOO_LARGE -> true;
-      case CPU_LIMIT, MEMORY_LIMIT, KILLED_EXTERNALLY, NT_INIT_FAILURE, STDOUT_CLOSED_EARLY,
+      case CPU_LIMIT, MEMORY_LIMIT, CRASHED, KILLED_EXTERNALLY, NT_INIT_FAILURE,
+          STDOUT_CLOSED_EARLY,
           HEADER_TIMEOUT, PROCESS_SHORTAGE, GATEWAY_STOPPING -> false;
     };
   }

@@ -9,6 +9,7 @@ import io.cgiguard.launch.SpawnError;
 import io.cgiguard.launch.Termination;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +34,14 @@ public final class Diagnoser {
   private static final Pattern NOT_FOUND = Pattern.compile(
       "^.*(No such file or directory|not found|bad interpreter).*$", Pattern.MULTILINE);
   private static final String PERL_OUT_OF_MEMORY = "Out of memory!";
+  /** The signals a fault or a failed check ends a program with (Linux numbers). */
+  private static final Set<Integer> FAULTS = Set.of(4, Signals.SIGABRT, 7, 8, Signals.SIGSEGV);
+  /**
+   * A crash counts as running out of memory under the address-space limit when the script's
+   * peak resident memory reached at least 1/this of the limit (its address space, which the
+   * limit counts, also holds libraries and reservations never touched).
+   */
+  private static final long NEAR_LIMIT_FRACTION = 4;
   private static final int EXIT_NT_INIT_FAILURE = 128;
 
   private Diagnoser() {}
@@ -82,10 +91,22 @@ public final class Diagnoser {
           + (limits.hasCpuTime() ? " (limit " + millis(limits.cpuTime()) + ")" : ""));
     }
     boolean asLimited = limits.addressSpaceBytes() != ResourceLimits.UNLIMITED;
-    if (stderr.contains(PERL_OUT_OF_MEMORY)
-        || (asLimited && (signal == Signals.SIGSEGV || signal == Signals.SIGABRT))) {
+    if (stderr.contains(PERL_OUT_OF_MEMORY)) {
       return found(Cause.MEMORY_LIMIT, Signals.name(signal) + " with an address-space limit of "
           + (asLimited ? limits.addressSpaceBytes() + " bytes" : "none"));
+    }
+    if (FAULTS.contains(signal)) {
+      String peak = termination.peakRssBytes().map(b -> ", peak resident memory " + b + " bytes")
+          .orElse("");
+      // A program that could not get memory under the limit crashes with one of these, but so
+      // does any crash: only a peak near the limit says it was the memory.
+      if (asLimited && termination.peakRssBytes()
+          .map(b -> b >= limits.addressSpaceBytes() / NEAR_LIMIT_FRACTION).orElse(false)) {
+        return found(Cause.MEMORY_LIMIT, Signals.name(signal) + peak
+            + " under an address-space limit of " + limits.addressSpaceBytes() + " bytes");
+      }
+      return found(Cause.CRASHED, Signals.name(signal) + peak + (asLimited
+          ? " (address-space limit " + limits.addressSpaceBytes() + " bytes)" : ""));
     }
     if (signal == Signals.SIGKILL && termination.signalSentByGateway().isEmpty()) {
       return found(Cause.KILLED_EXTERNALLY, "SIGKILL" + cpu + ", not sent by the gateway");

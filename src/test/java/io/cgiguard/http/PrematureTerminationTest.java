@@ -78,6 +78,8 @@ class PrematureTerminationTest {
             "memory-limit", "Out of memory!"),
         new Fault("before-headers/sigkill-self.cgi", "", 502, "killed-before-headers",
             "killed-externally", "SIGKILL"),
+        new Fault("before-headers/segfault.sh", "", 502, "killed-before-headers", "crashed",
+            "SIGSEGV"),
         new Fault("startup-failures/exit-128-silent.sh", "", 502, "exited-before-headers",
             "nt-init-failure", "128"),
         new Fault("before-headers/many-header-lines.pl", "", 502, "headers-too-large",
