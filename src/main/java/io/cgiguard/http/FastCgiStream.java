@@ -26,11 +26,27 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>Body bytes are queued up to {@link #QUEUE_BYTES}; past that the connection stops reading
  * until the handler has taken them, so a large upload never sits in memory whole.
+ *
+ * <p>The response waits for the body: nothing of it is written until the front server's STDIN
+ * has ended (or the response is complete, or the request failed). nginx stops sending a request
+ * body for good once it has passed the response's head on to its client (its send-request
+ * handler becomes a dummy once the header is sent), so a head written while the body was still
+ * coming left a script that reads its body after its head waiting for bytes that never came,
+ * until nginx's {@code fastcgi_read_timeout}. fcgiwrap never meets this: it feeds the script its
+ * whole body before it reads a byte of the answer. Up to {@link #HOLD_BYTES} of the answer wait in
+ * memory and the script goes on; past that its writes wait too.
  */
 final class FastCgiStream implements HttpStream {
 
   /** How many body bytes may wait for the handler before the connection stops reading. */
   static final int QUEUE_BYTES = 256 * 1024;
+
+  /**
+   * How many bytes of the answer are held in memory, their writes done, while the body is still
+   * coming; as much as a pipe holds, so a script that writes a page before it reads its body
+   * goes on to read it.
+   */
+  static final int HOLD_BYTES = 64 * 1024;
 
   /** Fields that describe the connection to the front server, never the response. */
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive",
@@ -59,6 +75,25 @@ final class FastCgiStream implements HttpStream {
   private volatile boolean answered;
   /** Whether the front server ended the request with ABORT_REQUEST. */
   private volatile boolean aborted;
+  /** Guards {@link #held} and {@link #releasing}; never held while calling out. */
+  private final Object holdLock = new Object();
+  /**
+   * The answer's writes held until the body has come, in order; null once released, and from
+   * then on every write goes straight to the connection.
+   */
+  private List<Held> held = new ArrayList<>();
+  /** Bytes in {@link #held}. */
+  private long heldBytes;
+  /** Whether a thread is handing {@link #held} to the connection; others only add to it. */
+  private boolean releasing;
+
+  /**
+   * One held write.
+   *
+   * @param callback the callback still owed (NOOP when it was completed as the write was held)
+   * @param last whether it carries END_REQUEST
+   */
+  private record Held(List<ByteBuffer> records, Callback callback, boolean last) {}
 
   FastCgiStream(FastCgiConnection connection, HttpChannel channel, int requestId,
       boolean keepConnection) {
@@ -109,6 +144,9 @@ final class FastCgiStream implements HttpStream {
     if (wake) {
       contentAvailable();
     }
+    if (last) {
+      release();
+    }
     return pause;
   }
 
@@ -118,6 +156,7 @@ final class FastCgiStream implements HttpStream {
    * it will come to this stream.
    */
   void over() {
+    release();
     boolean wake;
     synchronized (this) {
       if (ended || failure != null) {
@@ -161,6 +200,8 @@ final class FastCgiStream implements HttpStream {
       failure = cause;
       demanded = false;
     }
+    // No more body will come; what was held goes (to a closed connection, it fails its callbacks).
+    release();
     Runnable task = channel.onRemoteFailure(cause);
     if (task != null) {
       connection.execute(task);
@@ -218,6 +259,11 @@ final class FastCgiStream implements HttpStream {
     // The front server frames the response to the client; nothing to add here.
   }
 
+  /**
+   * Writes the answer's records, or holds them while the body is still coming (see the class
+   * comment). A complete answer releases what was held with it: no one reads the body after
+   * that, and nginx may stop sending it.
+   */
   @Override
   public void send(MetaData.Request request, MetaData.Response response, boolean last,
       ByteBuffer content, Callback callback) {
@@ -227,16 +273,102 @@ final class FastCgiStream implements HttpStream {
       head |= HttpMethod.HEAD.is(request.getMethod());
       out.addAll(RecordWriter.stream(FastCgiRecord.STDOUT, requestId, headerBlock(response)));
     }
-    if (content != null && content.hasRemaining() && !head) {
-      out.addAll(RecordWriter.stream(FastCgiRecord.STDOUT, requestId, content));
-    }
+    boolean hasContent = content != null && content.hasRemaining() && !head;
     if (last) {
       answered = true;
+      if (hasContent) {
+        out.addAll(RecordWriter.stream(FastCgiRecord.STDOUT, requestId, content));
+      }
       out.add(RecordWriter.endOfStream(FastCgiRecord.STDOUT, requestId));
       out.add(RecordWriter.endRequest(requestId, 0, RecordWriter.REQUEST_COMPLETE));
-      connection.ending(this);
+      synchronized (holdLock) {
+        if (held != null) {
+          held.add(new Held(out, callback, true));
+          out = null;
+        }
+      }
+      if (out == null) {
+        release();
+      } else {
+        connection.ending(this);
+        connection.write(out, callback);
+      }
+      return;
+    }
+    boolean done;
+    synchronized (holdLock) {
+      if (held == null) {
+        done = false;
+      } else {
+        long size = (out.isEmpty() ? 0 : bytes(out)) + (hasContent ? content.remaining() : 0);
+        done = heldBytes + size <= HOLD_BYTES;
+        if (hasContent) {
+          // Held past this call, the caller's buffer must be copied once its write is done.
+          out.addAll(RecordWriter.stream(FastCgiRecord.STDOUT, requestId,
+              done ? copy(content) : content));
+        }
+        heldBytes += size;
+        held.add(new Held(out, done ? Callback.NOOP : callback, false));
+        out = null;
+      }
+    }
+    if (out == null) {
+      if (done) {
+        callback.succeeded();
+      }
+      return;
+    }
+    if (hasContent) {
+      out.addAll(RecordWriter.stream(FastCgiRecord.STDOUT, requestId, content));
     }
     connection.write(out, callback);
+  }
+
+  /**
+   * Hands the held writes to the connection, in order, and lets every later one through. One
+   * thread does it; writes that arrive meanwhile join the held ones and go in the same turn.
+   */
+  void release() {
+    synchronized (holdLock) {
+      if (held == null || releasing) {
+        return;
+      }
+      releasing = true;
+    }
+    while (true) {
+      List<Held> batch;
+      synchronized (holdLock) {
+        if (held.isEmpty()) {
+          held = null;
+          releasing = false;
+          return;
+        }
+        batch = held;
+        held = new ArrayList<>();
+        heldBytes = 0;
+      }
+      for (Held write : batch) {
+        if (write.last()) {
+          // As for an answer written at once: the session is free before its end goes out.
+          connection.ending(this);
+        }
+        connection.write(write.records(), write.callback());
+      }
+    }
+  }
+
+  private static long bytes(List<ByteBuffer> buffers) {
+    long total = 0;
+    for (ByteBuffer buffer : buffers) {
+      total += buffer.remaining();
+    }
+    return total;
+  }
+
+  private static ByteBuffer copy(ByteBuffer content) {
+    ByteBuffer copy = ByteBuffer.allocate(content.remaining());
+    copy.put(content.slice());
+    return copy.flip();
   }
 
   /** RFC 3875 section 6.3: the response head as a CGI script would write it, Status first. */
@@ -267,6 +399,8 @@ final class FastCgiStream implements HttpStream {
   public Runnable cancelSend(Throwable cause, Callback callback) {
     return () -> {
       connection.close();
+      // Held writes go to the closed connection, which fails their callbacks.
+      release();
       callback.failed(cause);
     };
   }

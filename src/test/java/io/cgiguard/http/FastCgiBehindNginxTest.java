@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -292,6 +293,38 @@ class FastCgiBehindNginxTest {
       Duration took = ProcessTable.await(Duration.ofSeconds(10), () -> ProcessTable.gone(pid),
           "hung script " + pid + " gone after the client left");
       assertThat(took).isLessThan(Duration.ofSeconds(10));
+    }
+  }
+
+  /**
+   * A script that sends its headers and a first line before it reads its body. nginx stops
+   * sending a request body once it has passed the response's head on to the client, so the
+   * gateway holds the answer until the whole body has come: the script reads every byte, whether
+   * nginx buffered the body first or streams it, and the answer comes at once, not at nginx's
+   * {@code fastcgi_read_timeout}.
+   */
+  @ParameterizedTest
+  @CsvSource({"1048576, on", "1048576, off", "5242880, on", "5242880, off"})
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void uploadToAScriptAnsweringBeforeItReadsReachesItWhole(int size, String buffering)
+      throws Exception {
+    byte[] body = new byte[size];
+    new Random(size).nextBytes(body);
+    String location = """
+        location /responses/ {
+          include %s;
+          fastcgi_request_buffering %s;
+          fastcgi_pass unix:%s;
+        }
+        """.formatted(NginxFront.FASTCGI_PARAMS, buffering, Front.socket(temp));
+    try (var front = Front.start(temp, Mode.MOUNTS, "", location)) {
+      HttpResponse<String> response = JettyPageScan.send(client, HttpRequest.newBuilder(
+          front.server().uri("/responses/start-then-count.sh")).timeout(Duration.ofSeconds(20))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).as(front.explain(response)).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("start\nread " + size + "\n");
     }
   }
 
