@@ -41,6 +41,8 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   private static final Logger LOG = LoggerFactory.getLogger(FastCgiConnection.class);
   /** The most read from the front server at once: two records of body, or many small ones. */
   private static final int INPUT_BYTES = 32 * 1024;
+  /** A record type the specification does not define: the front server's parser refuses it. */
+  private static final int NOT_A_TYPE = 0;
 
   private final ResponderSession session;
   private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
@@ -367,7 +369,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
           Callback.NOOP);
       failure = null;
     } else if (failure != null && !done.answered()) {
-      output.closeWhenFlushed();
+      cutOff(done);
       return;
     }
     // Draining, a kept connection ends as one that is not: the front server then opens its next
@@ -391,6 +393,28 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
           failure.toString());
     }
     resume();
+  }
+
+  /**
+   * Ends the connection of an answer that failed, so that the front server tells its client the
+   * body is incomplete. FastCGI has no record that says a response failed: only the connection
+   * ending without END_REQUEST says it, and nginx without {@code fastcgi_keep_conn} takes an
+   * orderly end of the connection for the end of the answer: it ends the client's chunked body
+   * with its last chunk, and the client takes a truncated body for the whole one. A record of no
+   * FastCGI type is an error to nginx ("upstream sent invalid FastCGI record type"), after which
+   * it closes the client's connection without the last chunk. A reset (SO_LINGER 0) did the same
+   * over TCP, but a Unix socket closes in order whatever its linger, so the record is the one
+   * signal both transports carry. An answer not begun needs none: without a head nginx answers
+   * 502 at any end of the connection.
+   */
+  private void cutOff(FastCgiStream done) {
+    if (done.isCommitted()) {
+      LOG.debug("FastCGI connection {}: request {} cut off after its answer began", id,
+          done.getId());
+      write(List.of(RecordWriter.record(NOT_A_TYPE, done.requestId(), new byte[0])),
+          Callback.NOOP);
+    }
+    output.closeWhenFlushed();
   }
 
   /** Body reading may go on: the request took enough of what was queued. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A real nginx speaks FastCGI to the gateway over its Unix socket, configured as nginx users
@@ -325,6 +326,47 @@ class FastCgiBehindNginxTest {
 
       assertThat(response.statusCode()).as(front.explain(response)).isEqualTo(200);
       assertThat(response.body()).isEqualTo("start\nread " + size + "\n");
+    }
+  }
+
+  /**
+   * A script killed by a signal after its headers and a first line: the gateway sends no
+   * END_REQUEST, and nginx must not end the client's chunked response as if it were whole, which
+   * it does after an orderly end of the FastCGI connection (without {@code fastcgi_keep_conn}).
+   * Buffering the answer, nginx has not flushed the short head yet and closes the client's
+   * connection with nothing sent; streaming it, the client has the head and the first line, and
+   * then the connection closes without the last chunk.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"on", "off"})
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void scriptKilledMidBodyLeavesTheClientsResponseIncomplete(String buffering) throws Exception {
+    String location = """
+        location /after-headers/ {
+          include %s;
+          fastcgi_buffering %s;
+          fastcgi_pass unix:%s;
+        }
+        """.formatted(NginxFront.FASTCGI_PARAMS, buffering, Front.socket(temp));
+    try (var front = Front.start(temp, Mode.MOUNTS, "", location);
+        Socket socket = new Socket("127.0.0.1", front.server().port())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("GET /after-headers/killed-mid-body.sh HTTP/1.1\r\n"
+          + "Host: localhost\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      String received = new String(socket.getInputStream().readAllBytes(),
+          StandardCharsets.ISO_8859_1);
+
+      String log = front.server().errorLog();
+      assertThat(received).as("the last chunk, which says the body is whole\n%s", log)
+          .doesNotEndWith("0\r\n\r\n");
+      if (buffering.equals("off")) {
+        assertThat(received).as(log).startsWith("HTTP/1.1 200")
+            .containsIgnoringCase("Transfer-Encoding: chunked").contains("part1\n");
+      } else if (!received.isEmpty()) {
+        assertThat(received).as(log).startsWith("HTTP/1.1 200");
+      }
     }
   }
 
