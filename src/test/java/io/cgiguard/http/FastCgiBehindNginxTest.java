@@ -29,7 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with a multipart upload, git-http-backend (clone, fetch and a chunked push that nginx streams
  * with {@code fastcgi_request_buffering off}), a script dying before its headers, a hung script,
  * and a client that goes away. Each runs in both ways of choosing the script: by URL against the
- * mounts, and by SCRIPT_FILENAME under the allowed roots.
+ * mounts, and by SCRIPT_FILENAME under the allowed roots. Behaviours of nginx's own that do not
+ * depend on how the script is chosen run by URL only: uploads to a script that answers before it
+ * reads, and a script killed in the middle of its body.
  */
 class FastCgiBehindNginxTest {
 
