@@ -401,7 +401,10 @@ class FastCgiListenerTest {
           () -> gateway.server().fastCgi().orElseThrow().inFlight() == 0))
           .as("the request ended long before its 60 s header timeout").isTrue();
       Path pidFile = pids.resolve("script.pid");
-      if (Files.exists(pidFile)) {
+      // The shell creates the file before it writes its pid, and may be stopped in between: a
+      // file that stays empty is a script that never got further. One that wrote must be gone.
+      if (Polling.eventually(Duration.ofSeconds(2),
+          () -> pidFile.toFile().length() > 0)) {
         long pid = ProcessTable.awaitPid(pidFile, Duration.ofSeconds(5));
         ProcessTable.await(Duration.ofSeconds(5), () -> ProcessTable.gone(pid),
             "script " + pid + " stopped");
