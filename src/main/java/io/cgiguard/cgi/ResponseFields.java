@@ -18,6 +18,8 @@ final class ResponseFields {
   private StatusLine status;
   private String location;
   private boolean contentType;
+  /** The first Content-Length value, to hold a second one to it. */
+  private String contentLength;
 
   ResponseFields(boolean nph) {
     this.nph = nph;
@@ -47,6 +49,14 @@ final class ResponseFields {
       location = field.value();
     } else if (field.is("Content-Type")) {
       contentType = true;
+    } else if (field.is("Content-Length")) {
+      String value = field.value().trim();
+      if (contentLength != null && !contentLength.equals(value)) {
+        // RFC 9110 section 8.6: differing lengths leave the body's end unknown; relaying either
+        // would cut the body or let the rest pass for something else.
+        return "Content-Length given twice with different values";
+      }
+      contentLength = value;
     }
     fields.add(field);
     return null;

@@ -101,6 +101,7 @@ class HeaderBlockReaderTest {
       status 000                 | Status: 000\\n\\n                           | 1 | Status code 0 is outside 200..599
       status twice               | Status: 200\\nStatus: 404\\n\\n             | 2 | Status given twice
       location twice             | Location: /a\\nLocation: /b\\n\\n           | 2 | Location given twice
+      two lengths                | Content-Length: 3\\nContent-Length: 5\\n\\n | 2 | Content-Length given twice with different values
       empty location             | Location:   \\n\\n                          | 1 | empty Location
       """)
   void malformedBlocksSayWhatAndWhere(String category, String input, int line, String reason) {
