@@ -25,6 +25,7 @@ final class RunSession implements AutoCloseable {
   private final ScriptAttempts attempts;
 
   RunSession(GatewayConfig config) {
+    Launchers.announce(launcher);
     this.attempts = new ScriptAttempts(launcher, new Bulkhead(ScriptPlans.bulkhead(config)),
         new CircuitBreakers(ScriptPlans.circuit(config), Clock.systemUTC()),
         timers, pumps, Clock.systemUTC(), new SecureRandom(), AttemptListener.NONE);

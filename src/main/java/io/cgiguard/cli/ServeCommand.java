@@ -76,6 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
     }, "cgiguard-shutdown"));
     // A reload runs as the run-as user, and cannot apply a new certificate or key anyway.
     started.lifecycle().install(() -> effectiveConfig(false), close);
+    Launchers.announce(launcher);
     LOG.info("SIGHUP reloads, SIGTERM drains, SIGINT stops at once, SIGUSR1 reopens the access "
         + "log; {}", Signals.how());
     if (server.port() >= 0) {

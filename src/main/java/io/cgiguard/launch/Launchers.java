@@ -3,7 +3,6 @@ package io.cgiguard.launch;
 import io.cgiguard.launch.jdk.JdkLauncher;
 import io.cgiguard.launch.posix.PosixLauncher;
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,23 +17,27 @@ public final class Launchers {
 
   private Launchers() {}
 
-  /** @return a new launcher, which the caller closes */
+  /** @return a new launcher, which the caller closes; {@link #announce} says which it is */
   public static Launcher create() {
-    Optional<String> unsupported = PosixLauncher.unsupportedReason();
-    Launcher launcher;
-    if (unsupported.isEmpty()) {
-      PosixLauncher posix = new PosixLauncher();
-      launcher = posix;
+    return PosixLauncher.unsupportedReason().isEmpty() ? new PosixLauncher() : new JdkLauncher();
+  }
+
+  /**
+   * Logs which launcher runs the scripts, and any limit it cannot enforce. Called once a command
+   * has started, so that a command refused before that (a port in use, an unknown run-as user)
+   * says so in its one line, not after a line about the launcher.
+   */
+  public static void announce(Launcher launcher) {
+    if (launcher instanceof PosixLauncher posix) {
       LOG.info("launcher: posix ({}; waitid through JNA)", posix.spawnDescription());
     } else {
-      launcher = new JdkLauncher();
-      LOG.info("launcher: jdk (ProcessBuilder), the native one cannot run: {}", unsupported.get());
+      LOG.info("launcher: jdk (ProcessBuilder), the native one cannot run: {}",
+          PosixLauncher.unsupportedReason().orElse("not asked for"));
     }
     Set<ResourceLimits.Kind> missing = EnumSet.allOf(ResourceLimits.Kind.class);
     missing.removeAll(launcher.enforcedLimits());
     if (!missing.isEmpty()) {
       LOG.warn("launcher {} does not enforce: {}", launcher.name(), missing);
     }
-    return launcher;
   }
 }

@@ -95,6 +95,23 @@ class LauncherScriptIT {
   }
 
   /**
+   * A serve the machine refuses (its port taken) says so in one line on stderr, with the jar's own
+   * logging: no line about the launcher or anything else comes before it.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aRefusedServeIsOneLineThroughTheLauncher() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      Result refused = run(List.of(home.resolve("bin/cgiguard").toString(), "serve", "--port",
+          Integer.toString(taken.getLocalPort()), "--bind", "127.0.0.1"), Map.of());
+      assertThat(refused.status()).isEqualTo(1);
+      assertThat(refused.stderr().lines()).containsExactly("cgiguard: cannot listen on 127.0.0.1:"
+          + taken.getLocalPort() + ": the address is already in use");
+    }
+  }
+
+  /**
    * The whole path an operator's gateway takes: the launcher exec's the JVM (so the pid systemd
    * watches is the gateway's, and SIGTERM reaches it), the gateway drops to nobody and serves,
    * nothing the launcher set reaches a script, and SIGTERM ends it with status 0.
