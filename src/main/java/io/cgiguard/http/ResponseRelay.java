@@ -170,9 +170,10 @@ final class ResponseRelay {
       copy.release();
     }
     Optional<String> requestFailure = requestBody.requestFailure();
-    if (requestFailure.isPresent()) {
+    if (requestFailure.isPresent() && !copy.lastWritten) {
       // Looked at after stdout ended: the failure is recorded before the script is stopped for
-      // it, so an end that the stop caused always finds it here.
+      // it, so an end that the stop caused always finds it here. An answer that already went out
+      // whole (the script answered, unread body and all, before the body failed) stays whole.
       return new RelayResult(RelayResult.End.REQUEST_FAILED, copy.sent, requestFailure.get());
     }
     RelayResult end = ending(process, watch, copy.sent, contentLength, copy.settled);
