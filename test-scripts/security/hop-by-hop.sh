@@ -1,3 +1,3 @@
 #!/bin/sh
-# Sends Transfer-Encoding and Connection headers, which are the gateway's, not the script's.
-printf 'Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: upgrade\r\n\r\nplain\n'
+# Sends Connection, Keep-Alive and Upgrade, which are the gateway's fields, not the script's.
+printf 'Content-Type: text/plain\r\nConnection: upgrade\r\nKeep-Alive: timeout=999\r\nUpgrade: websocket\r\n\r\nplain\n'

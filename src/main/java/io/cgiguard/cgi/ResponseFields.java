@@ -49,6 +49,12 @@ final class ResponseFields {
       location = field.value();
     } else if (field.is("Content-Type")) {
       contentType = true;
+    } else if (field.is("Transfer-Encoding")) {
+      // RFC 3875 section 6.3: a script sends no field that concerns the connection to the client.
+      // The gateway frames every body itself, an NPH script's too, so a script's own framing
+      // would reach the client inside the body; Apache httpd (2.4.60 on) answers 502 as well.
+      return "Transfer-Encoding from the script: the gateway frames the body itself, so the "
+          + "script's own framing would reach the client as part of the body";
     } else if (field.is("Content-Length")) {
       String value = field.value().trim();
       if (contentLength != null && !contentLength.equals(value)) {

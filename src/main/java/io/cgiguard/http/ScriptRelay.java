@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -199,6 +200,12 @@ final class ScriptRelay {
       parts.outcomes().succeeded(line, outcome.history().count(), since(plan.arrived()));
       if (result.lastWritten()) {
         callback.succeeded();
+      } else if (!response.isCommitted() && response.getStatus() == HttpStatus.NOT_MODIFIED_304) {
+        // Ending a response not yet committed has Jetty declare Content-Length: 0, which a 304
+        // may carry only when the representation it stands for is empty (RFC 9110 section 8.6):
+        // the head goes out without a length first, then the end.
+        response.write(false, null, Callback.from(() -> response.write(true, null, callback),
+            callback::failed));
       } else {
         response.write(true, null, callback);
       }

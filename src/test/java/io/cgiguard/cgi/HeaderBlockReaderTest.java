@@ -103,6 +103,7 @@ class HeaderBlockReaderTest {
       location twice             | Location: /a\\nLocation: /b\\n\\n           | 2 | Location given twice
       two lengths                | Content-Length: 3\\nContent-Length: 5\\n\\n | 2 | Content-Length given twice with different values
       empty location             | Location:   \\n\\n                          | 1 | empty Location
+      own chunked framing        | Transfer-Encoding: chunked\\n\\n          | 1 | Transfer-Encoding from the script: the gateway frames the body itself, so the script's own framing would reach the client as part of the body
       """)
   void malformedBlocksSayWhatAndWhere(String category, String input, int line, String reason) {
     HeaderBlock block = read(unescape(input), false);
@@ -250,6 +251,7 @@ class HeaderBlockReaderTest {
       no status line        | Content-Type: text/html\\n\\n        | an NPH script must start with an HTTP/1.x status line
       HTTP/2                | HTTP/2 200 OK\\n\\n                  | an NPH script must start with an HTTP/1.x status line
       1xx                   | HTTP/1.1 100 Continue\\n\\n          | the NPH status line code 100 is outside 200..599
+      own chunked framing   | HTTP/1.1 200 OK\\nTransfer-Encoding: chunked\\n\\n | Transfer-Encoding from the script
       bad code              | HTTP/1.1 2x0 OK\\n\\n                | the NPH status line must be a three-digit code
       blank first           | \\n                                  | no status line before the blank line
       Status field too      | HTTP/1.1 200 OK\\nStatus: 404\\n\\n  | Status field in an NPH response

@@ -95,6 +95,23 @@ class FastCgiListenerTest {
     }
   }
 
+  /**
+   * A script's 304 reaches the front server with its validator and no Content-Length of 0, which
+   * nginx would pass on and a cache take for the stored representation's length.
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wire talks to it
+  void aNotModifiedAnswerCarriesNoLengthOfZero() throws Exception {
+    try (TestGateway gateway = start("");
+        FastCgiWire wire = FastCgiWire.connect(socket())) {
+      wire.send(FastCgiWire.get(1, false, "/responses/not-modified.sh"));
+      String stdout = wire.answer(1).stdout();
+      assertThat(stdout).startsWith("Status: 304").contains("ETag: \"v1\"").endsWith("\r\n\r\n");
+      assertThat(stdout.toLowerCase(java.util.Locale.ROOT)).doesNotContain("content-length");
+    }
+  }
+
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void aTcpListenerAnswersLoopbackPeersByDefault() throws Exception {
