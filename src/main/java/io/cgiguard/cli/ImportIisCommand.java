@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         "0:written; settings not translated are listed on stderr",
         "1:an input could not be read (malformed XML, a DTD, a missing file, ...)",
         "2:bad command line",
-        "3:written, but some handler mappings were refused (listed on stderr)"})
+        "3:written, but some handler mappings were refused, or folders of the site left out "
+            + "because no --path-map covers them (listed on stderr)"})
 public final class ImportIisCommand implements Callable<Integer> {
 
   static final int READ_ERROR = 1;
@@ -87,9 +88,12 @@ public final class ImportIisCommand implements Callable<Integer> {
         Files.writeString(out, toml, StandardCharsets.UTF_8);
       }
       config.refused().forEach(n -> err.println("import-iis: " + n));
+      config.leftOut().forEach(n -> err.println("import-iis: " + n));
       config.notTranslated().forEach(n -> err.println("import-iis: " + n));
       err.flush();
-      return config.refused().isEmpty() ? 0 : REFUSED;
+      // Either way something IIS runs or serves would not be here: a script calling the import
+      // must not take the config for the site.
+      return config.refused().isEmpty() && config.leftOut().isEmpty() ? 0 : REFUSED;
     } catch (IisImportException | IOException e) {
       err.println("import-iis: " + e.getMessage());
       err.flush();

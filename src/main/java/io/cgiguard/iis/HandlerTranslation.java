@@ -115,7 +115,7 @@ final class HandlerTranslation {
       // does; a folder whose mappings were removed becomes a mount with none, all static.
       Optional<String> dir = directoryOf(url);
       if (dir.isEmpty()) {
-        notes.notTranslated(site.name(), "mount " + url, "no --path-map covers its physical path "
+        notes.leftOut(site.name(), "mount " + url, "no --path-map covers its physical path "
             + physicalPathOf(url).orElse("(none)"));
         continue;
       }

@@ -91,7 +91,7 @@ public final class IisImport {
         .forEach(leftovers::list);
     return new ImportedConfig(site.name(), server, mounts, programs,
         handlers.argumentsRequested(), timeout, request, refuseExtensions, errorMode, notes.notTranslated(),
-        notes.refused(), new ImportedConfig.IisCompat(site.id(), applications(site)));
+        notes.refused(), notes.leftOut(), new ImportedConfig.IisCompat(site.id(), applications(site)));
   }
 
   /** cgiguard's script extensions plus those of the CGI mappings; null when nothing is added. */
@@ -225,7 +225,7 @@ public final class IisImport {
         if (IisSite.urlPath(app, dir).equals("/")) {
           Optional<String> linux = pathMap.translate(dir.physicalPath());
           if (linux.isEmpty()) {
-            notes.notTranslated(host.toString(), "site " + site.name() + " physicalPath "
+            notes.leftOut(host.toString(), "site " + site.name() + " physicalPath "
                 + dir.physicalPath(), "no --path-map covers it; docroot keeps its default");
           }
           return linux.orElse(null);

@@ -22,6 +22,8 @@ import java.util.List;
  * @param errorMode {@code [diagnostics] error-mode}
  * @param notTranslated settings with no cgiguard equivalent, in input order
  * @param refused handler mappings the hardening rules forbid
+ * @param leftOut folders of the site (its root too) that no --path-map covers, and that the
+ *     config therefore leaves out
  * @param iisCompat {@code [iis-compat]}, always on for an imported site
  */
 public record ImportedConfig(
@@ -36,6 +38,7 @@ public record ImportedConfig(
     String errorMode,
     List<Note> notTranslated,
     List<Note> refused,
+    List<Note> leftOut,
     IisCompat iisCompat) {
 
   /**

@@ -7,13 +7,14 @@ import java.util.Set;
 import org.w3c.dom.Element;
 
 /**
- * Collects what was not translated and what was refused, once each, in the order met. A handler
+ * Collects what was not translated, what was refused and what was left out, once each, in the order met. A handler
  * inherited by several mounts is judged at each, but reported once.
  */
 final class Notes {
 
   private final Set<ImportedConfig.Note> notTranslated = new LinkedHashSet<>();
   private final Set<ImportedConfig.Note> refused = new LinkedHashSet<>();
+  private final Set<ImportedConfig.Note> leftOut = new LinkedHashSet<>();
 
   void notTranslated(String origin, String setting, String reason) {
     notTranslated.add(new ImportedConfig.Note(origin, setting, "not translated: " + reason));
@@ -29,11 +30,20 @@ final class Notes {
         "refused: " + reason));
   }
 
+  /** A folder of the site that no --path-map covers: what IIS serves there, cgiguard will not. */
+  void leftOut(String origin, String setting, String reason) {
+    leftOut.add(new ImportedConfig.Note(origin, setting, "left out: " + reason));
+  }
+
   List<ImportedConfig.Note> notTranslated() {
     return new ArrayList<>(notTranslated);
   }
 
   List<ImportedConfig.Note> refused() {
     return new ArrayList<>(refused);
+  }
+
+  List<ImportedConfig.Note> leftOut() {
+    return new ArrayList<>(leftOut);
   }
 }

@@ -34,6 +34,7 @@ public final class TomlConfigWriter {
     }
     comment("Keys not written here keep cgiguard's defaults (see conf/cgiguard.toml).");
     notes("Refused", config.refused());
+    notes("Left out", config.leftOut());
     notes("Not translated", config.notTranslated());
     out.append('\n');
   }

@@ -121,6 +121,24 @@ class ImportIisCommandTest {
     assertThat(out.toString()).contains("# Refused (1):");
   }
 
+  /**
+   * Without a --path-map covering the site, the config it writes serves none of it: a script
+   * chaining the import and the server must hear so from the exit status, not only on stderr.
+   */
+  @Test
+  void aSiteNoPathMapCoversIsWrittenButExitsThree() throws IOException {
+    Path target = dir.resolve("imported.toml");
+
+    int status = run(HOST, "--out", target.toString());
+
+    assertThat(status).isEqualTo(3);
+    assertThat(err.toString()).contains("site Default Web Site physicalPath "
+        + "%SystemDrive%\\inetpub\\wwwroot: left out: no --path-map covers it")
+        .contains("mount /cgi-bin: left out: no --path-map covers its physical path");
+    assertThat(Files.readString(target)).contains("# Left out (2):")
+        .doesNotContain("\n[[mount]]\n");
+  }
+
   @Test
   void siteChoosesAnotherSiteAndListsTheFirst() {
     int status = run(HOST, "--site", "intranet", "--path-map", "D:\\sites\\intranet=" + dir);

@@ -28,7 +28,7 @@ class TomlConfigWriterTest {
         false, null, new ImportedConfig.Request(1, 1, 1, List.of(), List.of(), List.of(),
             List.of()), null, null,
         List.of(new ImportedConfig.Note("web.config", "x", "a\n[server]\nport = 1")), List.of(),
-        new ImportedConfig.IisCompat(1, List.of("/")));
+        List.of(), new ImportedConfig.IisCompat(1, List.of("/")));
 
     String toml = TomlConfigWriter.write(config, List.of("a\nb"));
 
