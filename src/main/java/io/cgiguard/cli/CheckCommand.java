@@ -8,6 +8,7 @@ import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.config.ReloadCheck;
 import io.cgiguard.diagnose.Finding;
 import io.cgiguard.diagnose.ScriptInspection;
+import io.cgiguard.http.RequestFilter;
 import io.cgiguard.launch.posix.PosixLauncher;
 import io.cgiguard.launch.posix.Privileges;
 import io.cgiguard.plan.FileRoles;
@@ -18,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -68,6 +70,12 @@ public final class CheckCommand implements Callable<Integer> {
           continue;
         }
         scripts++;
+        Optional<String> filtered = filtered(config, mount.url(), mount.dir(), file);
+        if (filtered.isPresent()) {
+          // Refused before routing, so never run: nothing about it to check.
+          out.println(file + ": never served (" + filtered.get() + ")");
+          continue;
+        }
         Optional<String> refusal = role(config, mount, file, commands);
         if (refusal.isPresent()) {
           problems++;
@@ -171,9 +179,30 @@ public final class CheckCommand implements Callable<Integer> {
           .sorted().toList();
     }
     for (Path file : files) {
-      out.println(file + ": " + staticRole(config, file));
+      out.println(file + ": " + filtered(config, "/", root, file)
+          .map(why -> "never served (" + why + ")").orElseGet(() -> staticRole(config, file)));
     }
     return files.size();
+  }
+
+  /**
+   * @return why serve refuses every request for {@code file}, found at {@code url} (a mount's URL
+   *     or the document root's {@code /}) under {@code dir}, before it routes one: request
+   *     filtering's hidden segments ({@code web.config}, {@code bin}), denied extensions and
+   *     sequences, and the extensions it allows
+   */
+  private static Optional<String> filtered(GatewayConfig config, String url, Path dir,
+      Path file) {
+    List<String> segments = new ArrayList<>();
+    for (String part : url.split("/")) {
+      if (!part.isEmpty()) {
+        segments.add(part);
+      }
+    }
+    for (Path part : dir.relativize(file)) {
+      segments.add(part.toString());
+    }
+    return RequestFilter.refusalOfFile(config.request(), segments);
   }
 
   /** @return what the gateway does with a file it would serve as it is: serve it, or refuse */

@@ -13,7 +13,7 @@ import java.util.Optional;
  * routing, so that static files, scripts and redirects are filtered alike; a denied sequence is
  * looked for in the raw path and in the decoded one.
  */
-final class RequestFilter {
+public final class RequestFilter {
 
   /** Why a request is refused, and with which status. */
   record Rejection(int status, String reason) {}
@@ -103,6 +103,23 @@ final class RequestFilter {
   /** @return whether {@code allowed-extensions} lists any, so that names must be checked */
   boolean limitsExtensions() {
     return !rules.allowedExtensions().isEmpty();
+  }
+
+  /**
+   * What {@code check} says of a file on disk: why a request for it at {@code segments} (its URL
+   * path, decoded) is refused before any routing, as serve refuses it (a hidden segment such as
+   * {@code web.config} or {@code bin}, a denied extension or sequence, an extension not allowed).
+   *
+   * @return {@code "404: the URL contains a hidden segment"} and the like, or empty when served
+   */
+  public static Optional<String> refusalOfFile(RequestFiltering rules, List<String> segments) {
+    RequestFilter filter = new RequestFilter(rules);
+    String path = "/" + String.join("/", segments);
+    Optional<Rejection> rejection = filter.deniedSequence(path)
+        .or(() -> filter.checkDecoded(new RequestPath.Decoded(segments, path)))
+        .or(() -> segments.isEmpty() ? Optional.empty()
+            : filter.checkServed(List.of(segments.get(segments.size() - 1))));
+    return rejection.map(r -> r.status() + ": " + r.reason());
   }
 
   /** A denied sequence matches regardless of case, as IIS's does and as IIS paths do. */

@@ -203,4 +203,37 @@ class CommandLineTest {
         .singleElement().asString().startsWith(evil + ": never served (403)")
         .doesNotContain(": runs:");
   }
+  /**
+   * Request filtering refuses a URL with a hidden segment (web.config, .git) before routing: check
+   * says so of such files, in a mount and in the document root, where it used to call them static
+   * files or scripts that run.
+   */
+  @Test
+  void filesUnderAHiddenSegmentAreNeverServedAsServeAnswersThem() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("www"));
+    Path webConfig = Files.writeString(root.resolve("web.config"), "<configuration/>\n");
+    Path page = Files.writeString(root.resolve("index.html"), "<p>hi</p>\n");
+    Path cgiBin = Files.createDirectories(dir.resolve("cgi-bin"));
+    Path inGit = Files.createDirectories(cgiBin.resolve(".git"));
+    Path hook = Files.writeString(inGit.resolve("hook.sh"), "#!/bin/sh\necho x\n");
+    Path hello = Files.writeString(cgiBin.resolve("hello.sh"),
+        "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nhi\\n'\n");
+    assertThat(hook.toFile().setExecutable(true, false)).isTrue();
+    assertThat(hello.toFile().setExecutable(true, false)).isTrue();
+
+    Path config = Files.writeString(dir.resolve("site.toml"), """
+        [server]
+        docroot = "%s"
+
+        [[mount]]
+        url = "/cgi-bin/"
+        dir = "%s"
+        """.formatted(root, cgiBin));
+
+    Result checked = runPrinting("check", "--config", config.toString());
+
+    assertThat(checked.out()).contains(webConfig + ": never served (404: the URL contains a "
+        + "hidden segment)\n").contains(hook + ": never served (404: the URL contains a hidden "
+        + "segment)\n").contains(page + ": static file\n").contains(hello + ": runs: ");
+  }
 }
