@@ -1,6 +1,7 @@
 package io.cgiguard.http;
 
 import io.cgiguard.attempt.Abandonment;
+import io.cgiguard.launch.posix.SocketHangups;
 import io.cgiguard.attempt.AttemptPlan;
 import io.cgiguard.attempt.BodySource;
 import io.cgiguard.attempt.Outcome;
@@ -170,6 +171,23 @@ final class CgiHandler {
       // before the listener above was added, and is not told to it again.
       abandonment.abandon();
     }
+    // Jetty does not read an HTTP/1.1 connection while its handler runs: a client leaving while
+    // the script is silent is heard of through this watch, or at the gateway's next write.
+    SocketHangups.Watch hangup = parts.hangups().watch(request, abandonment::abandon);
+    Callback finished = new Callback.Nested(done) {
+      @Override
+      public void succeeded() {
+        // Before Jetty may close the connection: the watch holds a copy of its descriptor.
+        hangup.end();
+        super.succeeded();
+      }
+
+      @Override
+      public void failed(Throwable failure) {
+        hangup.end();
+        super.failed(failure);
+      }
+    };
     // A request that has to wait for a slot gives its thread back: it continues on one of Jetty's
     // threads once a script may run, so the queue costs no threads.
     parts.attempts().run(plan, abandonment, request.getComponents().getExecutor(),
@@ -177,7 +195,7 @@ final class CgiHandler {
           @Override
           public void outcome(Outcome outcome) {
             try {
-              relay.answer(request, response, done, requestId, script, plan, outcome, body,
+              relay.answer(request, response, finished, requestId, script, plan, outcome, body,
                   mapping, abandonment);
             } catch (Throwable failure) {
               failed(failure);
@@ -189,18 +207,18 @@ final class CgiHandler {
             if (failure instanceof InterruptedException stopping) {
               // Only the gateway's own shutdown interrupts a request: end it without a page.
               Thread.currentThread().interrupt();
-              done.failed(new IOException("the gateway is stopping", stopping));
+              finished.failed(new IOException("the gateway is stopping", stopping));
             } else if (failure instanceof RejectedExecutionException stopping) {
-              done.failed(new IOException("the gateway is stopping", stopping));
+              finished.failed(new IOException("the gateway is stopping", stopping));
             } else if (failure instanceof OutOfMemoryError noThread) {
-              THREADS.answer(noThread, request, response, done, requestId, parts.pages());
+              THREADS.answer(noThread, request, response, finished, requestId, parts.pages());
             } else {
               if (failure instanceof IOException) {
                 LOG.debug("request {}: {}", requestId, failure.toString());
               } else {
                 LOG.warn("request {}: running {} failed", requestId, script.scriptName(), failure);
               }
-              done.failed(failure);
+              finished.failed(failure);
             }
           }
         });

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param passedEnvironment the allow-listed part of the gateway's own environment and the fixed
  *     values of the configuration, read once at start-up
+ * @param hangups watches HTTP/1.x clients for leaving while their scripts are silent
  * @param documentRoot the real path of the document root; without one, a script sees its
  *     mount's directory as DOCUMENT_ROOT
  */
@@ -32,6 +33,7 @@ record GatewayParts(
     OutcomeLog outcomes,
     GatewayPages pages,
     ScheduledExecutorService timers,
+    ClientHangups hangups,
     Map<String, String> passedEnvironment,
     Optional<Path> documentRoot,
     String serverSoftware,

@@ -45,6 +45,7 @@ public final class GatewayServer implements AutoCloseable {
 
   private final GatewayConfig config;
   private final Launcher launcher;
+  private final ClientHangups hangups;
   private final Server server;
   private final ScheduledExecutorService timers;
   private final ExecutorService pumps;
@@ -65,6 +66,7 @@ public final class GatewayServer implements AutoCloseable {
     this.launcher = launcher;
     this.timers = ThreadBudget.timers();
     this.pumps = ThreadBudget.pumps(config.concurrency().maxRunning());
+    this.hangups = ClientHangups.open();
     Bulkhead bulkhead = new Bulkhead(ScriptPlans.bulkhead(config));
     CircuitBreakers circuits = new CircuitBreakers(ScriptPlans.circuit(config), clock);
     MetricSources sources = new MetricSources(bulkhead::running, bulkhead::queued,
@@ -81,7 +83,7 @@ public final class GatewayServer implements AutoCloseable {
     StatusSource status = new StatusSource(clock, io.cgiguard.config.BuildInfo.version(),
         launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent, capacity);
     Site.Shared shared = new Site.Shared(launcher, attempts, bulkhead, circuits, metrics, recent,
-        outcomes, timers, clock, status, this::health, this::reload);
+        outcomes, timers, hangups, clock, status, this::health, this::reload);
     this.sites = new SiteSwitch(Site.build(config, shared));
     this.reloader = new Reloader(config, sites, shared, () -> stopping);
     this.graceful = new GracefulRequests(sites);
@@ -268,6 +270,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     timers.shutdownNow();
     pumps.shutdownNow();
+    hangups.close();
     try {
       frontDoor.close();
     } catch (IOException e) {

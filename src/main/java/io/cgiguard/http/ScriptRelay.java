@@ -258,6 +258,9 @@ final class ScriptRelay {
    * The client (or the front server for it) gave up before the response began: its script was
    * killed, and no page can reach anyone. The log says so instead of blaming the script.
    */
+  /** The access log's outcome of a request whose client left before its answer began. */
+  static final String CLIENT_GONE = "client-gone";
+
   private void abandoned(Callback callback, OutcomeLog.RequestLine line, Outcome outcome) {
     if (outcome instanceof Outcome.Relay relayable) {
       relayable.process().close();
@@ -265,6 +268,7 @@ final class ScriptRelay {
     }
     LOG.info("request {}: {} {} abandoned by the client; the script {} was stopped",
         line.requestId(), line.method(), line.path(), line.script());
+    AccessLog.recordScript(line.request(), line.script(), CLIENT_GONE, outcome.history().count());
     callback.failed(new org.eclipse.jetty.io.EofException("the client abandoned the request"));
   }
 

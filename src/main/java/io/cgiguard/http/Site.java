@@ -53,7 +53,7 @@ final class Site {
    */
   record Shared(Launcher launcher, ScriptAttempts attempts, Bulkhead bulkhead,
       CircuitBreakers circuits, GatewayMetrics metrics, RecentFailures recentFailures,
-      OutcomeLog outcomes, ScheduledExecutorService timers, Clock clock,
+      OutcomeLog outcomes, ScheduledExecutorService timers, ClientHangups hangups, Clock clock,
       Supplier<StatusSnapshot> status, Supplier<Health> health, Supplier<Reload> reload) {}
 
   /** Builds the whole site of {@code config}; it throws, and serves nothing, if any part fails. */
@@ -65,7 +65,7 @@ final class Site {
         : Optional.empty();
     GatewayParts parts = new GatewayParts(config, shared.launcher(), shared.attempts(),
         shared.bulkhead(), shared.circuits(), shared.metrics(), shared.recentFailures(),
-        shared.outcomes(), pages, shared.timers(),
+        shared.outcomes(), pages, shared.timers(), shared.hangups(),
         config.environment().passedFrom(System.getenv()), docroot,
         "cgiguard/" + BuildInfo.version(), shared.clock());
     AdminHandler admin = new AdminHandler(config.admin().allowRemote(), shared.metrics(),

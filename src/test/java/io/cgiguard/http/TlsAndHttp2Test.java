@@ -87,6 +87,31 @@ class TlsAndHttp2Test {
     launcher.close();
   }
 
+  /**
+   * An HTTPS/1.1 client that leaves while its script is silent: the watch looks through TLS to
+   * the socket under it, and the script is stopped long before its 30 s header timeout.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aTlsClientThatLeavesWhileTheScriptIsSilentHasItsScriptStopped(@TempDir Path temp)
+      throws Exception {
+    java.nio.file.Files.setPosixFilePermissions(temp,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    SSLSocketFactory sockets = trusting(keys.resolve("chain.pem")).getSocketFactory();
+    long pid;
+    try (SSLSocket socket = (SSLSocket) sockets.createSocket("127.0.0.1",
+        pem.tlsPort().orElseThrow())) {
+      socket.setSoTimeout(30_000);
+      socket.startHandshake();
+      socket.getOutputStream().write(("GET /before-headers/hang-before-headers.sh?" + temp
+          + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      pid = ProcessTable.awaitPid(temp.resolve("script.pid"), Duration.ofSeconds(10));
+    }
+    ProcessTable.await(Duration.ofSeconds(10), () -> ProcessTable.gone(pid),
+        "script " + pid + " stopped once its TLS client left");
+  }
+
   @Test
   void javaClientGetsHttp2OverTlsAndTheScriptSeesHttpsOn() throws Exception {
     for (GatewayServer server : List.of(pem, pkcs12)) {
