@@ -172,7 +172,8 @@ final class CgiHandler {
       abandonment.abandon();
     }
     // Jetty does not read an HTTP/1.1 connection while its handler runs: a client leaving while
-    // the script is silent is heard of through this watch, or at the gateway's next write.
+    // the script has not answered is heard of through this watch. Once the answer is relayed,
+    // the relay's writes hear of it, as a cut-off answer must be told from a complete one there.
     SocketHangups.Watch hangup = parts.hangups().watch(request, abandonment::abandon);
     Callback finished = new Callback.Nested(done) {
       @Override
@@ -190,38 +191,46 @@ final class CgiHandler {
     };
     // A request that has to wait for a slot gives its thread back: it continues on one of Jetty's
     // threads once a script may run, so the queue costs no threads.
-    parts.attempts().run(plan, abandonment, request.getComponents().getExecutor(),
-        new ScriptAttempts.Then() {
-          @Override
-          public void outcome(Outcome outcome) {
-            try {
-              relay.answer(request, response, finished, requestId, script, plan, outcome, body,
-                  mapping, abandonment);
-            } catch (Throwable failure) {
-              failed(failure);
-            }
-          }
-
-          @Override
-          public void failed(Throwable failure) {
-            if (failure instanceof InterruptedException stopping) {
-              // Only the gateway's own shutdown interrupts a request: end it without a page.
-              Thread.currentThread().interrupt();
-              finished.failed(new IOException("the gateway is stopping", stopping));
-            } else if (failure instanceof RejectedExecutionException stopping) {
-              finished.failed(new IOException("the gateway is stopping", stopping));
-            } else if (failure instanceof OutOfMemoryError noThread) {
-              THREADS.answer(noThread, request, response, finished, requestId, parts.pages());
-            } else {
-              if (failure instanceof IOException) {
-                LOG.debug("request {}: {}", requestId, failure.toString());
-              } else {
-                LOG.warn("request {}: running {} failed", requestId, script.scriptName(), failure);
+    try {
+      parts.attempts().run(plan, abandonment, request.getComponents().getExecutor(),
+          new ScriptAttempts.Then() {
+            @Override
+            public void outcome(Outcome outcome) {
+              // Ended before the relay: one that came first is seen there as an abandoned request.
+              hangup.end();
+              try {
+                relay.answer(request, response, finished, requestId, script, plan, outcome, body,
+                    mapping, abandonment);
+              } catch (Throwable failure) {
+                failed(failure);
               }
-              finished.failed(failure);
             }
-          }
-        });
+
+            @Override
+            public void failed(Throwable failure) {
+              if (failure instanceof InterruptedException stopping) {
+                // Only the gateway's own shutdown interrupts a request: end it without a page.
+                Thread.currentThread().interrupt();
+                finished.failed(new IOException("the gateway is stopping", stopping));
+              } else if (failure instanceof RejectedExecutionException stopping) {
+                finished.failed(new IOException("the gateway is stopping", stopping));
+              } else if (failure instanceof OutOfMemoryError noThread) {
+                THREADS.answer(noThread, request, response, finished, requestId, parts.pages());
+              } else {
+                if (failure instanceof IOException) {
+                  LOG.debug("request {}: {}", requestId, failure.toString());
+                } else {
+                  LOG.warn("request {}: running {} failed", requestId, script.scriptName(),
+                      failure);
+                }
+                finished.failed(failure);
+              }
+            }
+          });
+    } catch (RuntimeException | Error e) {
+      hangup.end();
+      throw e;
+    }
   }
 
   private BodySource body(Request request, Optional<GatewayConfig.HandlerMapping> mapping)

@@ -66,6 +66,8 @@ public final class SocketHangups implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final Thread thread;
   private volatile boolean stopping;
+  /** Guarded by this: set by the first {@link #close}, which alone closes the epoll set. */
+  private boolean closed;
 
   // Owned by the loop thread.
   private final Memory events = new Memory((long) MAX_EVENTS * EVENT_BYTES);
@@ -159,7 +161,7 @@ public final class SocketHangups implements AutoCloseable {
    * thread, nor on the watcher's if the watch ends first.
    */
   public Watch watch(SocketChannel channel, Runnable onHangup) {
-    if (stopping) {
+    if (stopping || !thread.isAlive()) {
       return NONE;
     }
     Entry entry = new Entry(channel, onHangup);
@@ -168,6 +170,17 @@ public final class SocketHangups implements AutoCloseable {
   }
 
   private void run() {
+    try {
+      loop();
+    } catch (Throwable e) {
+      // watch() sees the thread gone and stops queueing: requests are heard of at the next write.
+      LOG.error("the watch for clients that leave stopped; they are noticed at the gateway's next "
+          + "write from now on", e);
+      pending.clear();
+    }
+  }
+
+  private void loop() {
     long watchAfter = WATCH_AFTER.toNanos();
     while (!stopping) {
       int count = LibC.epoll_wait(epollFd, events, MAX_EVENTS, PERIOD_MILLIS);
@@ -224,23 +237,32 @@ public final class SocketHangups implements AutoCloseable {
   }
 
   private static void hungUp(Entry entry) {
+    // Under the entry's lock, so that once end() has returned the callback has either run or
+    // never will (the lock is reentrant, for a callback that ends its own watch).
     synchronized (entry) {
       if (entry.over) {
         return;
       }
       entry.over = true;
       entry.unregister();
-    }
-    try {
-      entry.onHangup.run();
-    } catch (RuntimeException e) {
-      LOG.warn("acting on a client that left failed", e);
+      try {
+        entry.onHangup.run();
+      } catch (RuntimeException e) {
+        LOG.warn("acting on a client that left failed", e);
+      }
     }
   }
 
-  /** Stops the watcher; watches still running end without their callbacks. */
+  /**
+   * Stops the watcher; watches still running end without their callbacks. A second call (a drain
+   * and then the shutdown hook) does nothing.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     stopping = true;
     try {
       thread.join(PERIOD_MILLIS * 5L);
