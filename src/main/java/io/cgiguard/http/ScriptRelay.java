@@ -162,6 +162,14 @@ final class ScriptRelay {
         abandonment.watch(process);
         result = relay.body(request, response, process, outcome.block().bodyStart(),
             head.contentLength(), watch, plan.body());
+        if (abandonment.abandoned() && !result.lastWritten()
+            && result.end() != RelayResult.End.REQUEST_FAILED) {
+          // The front server gave up on the request (a FastCGI abort, an HTTP/2 reset) and the
+          // script was stopped for it: the body ended there, and neither a cut nor a stall is
+          // the script's to answer for.
+          result = new RelayResult(RelayResult.End.CLIENT_GONE, result.bodyBytes(),
+              "the client abandoned the request");
+        }
       } finally {
         abandonment.release();
       }

@@ -64,4 +64,49 @@ class AbandonedRequestCircuitTest {
       }
     }
   }
+  /**
+   * The same for a request abandoned while its body is relayed: the script declared a length,
+   * sent part of it, and was stopped because the front server gave up. The cut is the client's
+   * doing, not a body-truncated failure of the script's.
+   */
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("try") // the gateway only has to listen while the wires talk to it
+  void requestsAbandonedMidBodyNeverOpenTheScriptsCircuit() throws Exception {
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path gate = Files.createDirectory(temp.resolve("gate"));
+    Files.setPosixFilePermissions(gate, PosixFilePermissions.fromString("rwxr-xr-x"));
+    String script = "/after-headers/length-then-wait-for-release.sh?" + gate;
+    Path socket = temp.resolve("fcgi.sock");
+    try (TestGateway gateway = TestGateway.start("""
+        [retry]
+        attempts = 1
+        [circuit]
+        window = 20
+        min-requests = 5
+        failure-ratio = 0.5
+        open-for = "60s"
+        [fastcgi]
+        listen = "unix:%s"
+        """.formatted(socket))) {
+      for (int i = 0; i < 8; i++) {
+        try (FastCgiWire wire = FastCgiWire.connect(socket)) {
+          wire.send(FastCgiWire.get(1, false, script));
+          assertThat(wire.read().orElseThrow().type()).as("the head of request %d", i)
+              .isEqualTo(FastCgiRecord.STDOUT);
+          wire.send(FastCgiWire.empty(FastCgiRecord.ABORT_REQUEST, 1));
+          assertThat(Polling.eventually(Duration.ofSeconds(30),
+              () -> gateway.metric("cgiguard_scripts_running") == 0))
+              .as("the script of abandoned request %d was stopped", i).isTrue();
+        }
+      }
+      Files.createFile(gate.resolve("release"));
+      try (FastCgiWire wire = FastCgiWire.connect(socket)) {
+        wire.send(FastCgiWire.get(1, false, script));
+        FastCgiWire.Answer answer = wire.answer(1);
+        assertThat(answer.stdout()).as("the circuit is still closed")
+            .startsWith("Status: 200").endsWith("first line\nreleased\n");
+      }
+    }
+  }
 }
