@@ -508,10 +508,15 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
    * just after the accept), and that request is served, as {@link GracefulRequests} serves what
    * arrives on connections opened before the listener closed. Closing it would lose a request
    * nginx may not retry (a POST), and an empty one closes when the gateway stops.
+   *
+   * <p>Nor is a connection idle while its request's last records are on their way: the session is
+   * freed just before they are written ({@link #ending}), and a close in between would leave the
+   * front server with the head and part of the body but no END_REQUEST, which nginx passes on as
+   * a body cut short. Such a connection closes itself once the answer is out ({@link #completed}).
    */
   void closeIfIdle() {
     synchronized (this) {
-      if (session.activeRequest() != 0 || !carried) {
+      if (session.activeRequest() != 0 || !carried || running) {
         return;
       }
     }
