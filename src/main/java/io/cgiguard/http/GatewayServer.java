@@ -66,7 +66,6 @@ public final class GatewayServer implements AutoCloseable {
     this.launcher = launcher;
     this.timers = ThreadBudget.timers();
     this.pumps = ThreadBudget.pumps(config.concurrency().maxRunning());
-    this.hangups = ClientHangups.open();
     Bulkhead bulkhead = new Bulkhead(ScriptPlans.bulkhead(config));
     CircuitBreakers circuits = new CircuitBreakers(ScriptPlans.circuit(config), clock);
     MetricSources sources = new MetricSources(bulkhead::running, bulkhead::queued,
@@ -82,9 +81,16 @@ public final class GatewayServer implements AutoCloseable {
         new SecureRandom(), outcomes, shortage);
     StatusSource status = new StatusSource(clock, io.cgiguard.config.BuildInfo.version(),
         launcherView(launcher), sources, () -> circuitViews(circuits), metrics, recent, capacity);
+    this.hangups = ClientHangups.open();
     Site.Shared shared = new Site.Shared(launcher, attempts, bulkhead, circuits, metrics, recent,
         outcomes, timers, hangups, clock, status, this::health, this::reload);
-    this.sites = new SiteSwitch(Site.build(config, shared));
+    try {
+      this.sites = new SiteSwitch(Site.build(config, shared));
+    } catch (IOException | RuntimeException e) {
+      // A site that cannot be built (a mount directory gone) leaves no watcher thread behind.
+      hangups.close();
+      throw e;
+    }
     this.reloader = new Reloader(config, sites, shared, () -> stopping);
     this.graceful = new GracefulRequests(sites);
     this.server = JettyAssembly.server(config.server(), config.request(), config.concurrency(),
