@@ -24,16 +24,17 @@ class AbandonedRequestCircuitTest {
   @TempDir
   Path temp;
 
-  @Test
-  @Timeout(value = 90, unit = TimeUnit.SECONDS)
-  @SuppressWarnings("try") // the gateway only has to listen while the wires talk to it
-  void abandonedRequestsNeverOpenTheScriptsCircuit() throws Exception {
+  /** @return a directory the scripts (run as nobody) watch for a file named release */
+  private Path gate() throws Exception {
     Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path gate = Files.createDirectory(temp.resolve("gate"));
     Files.setPosixFilePermissions(gate, PosixFilePermissions.fromString("rwxr-xr-x"));
-    String script = "/responses/wait-for-release.sh?" + gate;
-    Path socket = temp.resolve("fcgi.sock");
-    try (TestGateway gateway = TestGateway.start("""
+    return gate;
+  }
+
+  /** @return a gateway on {@code socket} whose circuit opens after a few failures, for a minute */
+  private static TestGateway quickCircuit(Path socket) throws Exception {
+    return TestGateway.start("""
         [retry]
         attempts = 1
         [circuit]
@@ -43,12 +44,27 @@ class AbandonedRequestCircuitTest {
         open-for = "60s"
         [fastcgi]
         listen = "unix:%s"
-        """.formatted(socket))) {
+        """.formatted(socket));
+  }
+
+  /**
+   * Sends {@code script} eight times, each abandoned with ABORT_REQUEST once it runs (once its
+   * head is in, with {@code afterHead}), then releases the gate: the ninth must be answered.
+   */
+  private String abandonEightThenAsk(String script, Path gate, boolean afterHead)
+      throws Exception {
+    Path socket = temp.resolve("fcgi.sock");
+    try (TestGateway gateway = quickCircuit(socket)) {
       for (int i = 0; i < 8; i++) {
         try (FastCgiWire wire = FastCgiWire.connect(socket)) {
           wire.send(FastCgiWire.get(1, false, script));
-          assertThat(Polling.eventually(Duration.ofSeconds(30),
-              () -> gateway.metric("cgiguard_scripts_running") == 1)).isTrue();
+          if (afterHead) {
+            assertThat(wire.read().orElseThrow().type()).as("the head of request %d", i)
+                .isEqualTo(FastCgiRecord.STDOUT);
+          } else {
+            assertThat(Polling.eventually(Duration.ofSeconds(30),
+                () -> gateway.metric("cgiguard_scripts_running") == 1)).isTrue();
+          }
           wire.send(FastCgiWire.empty(FastCgiRecord.ABORT_REQUEST, 1));
           assertThat(Polling.eventually(Duration.ofSeconds(30),
               () -> gateway.metric("cgiguard_scripts_running") == 0))
@@ -58,12 +74,19 @@ class AbandonedRequestCircuitTest {
       Files.createFile(gate.resolve("release"));
       try (FastCgiWire wire = FastCgiWire.connect(socket)) {
         wire.send(FastCgiWire.get(1, false, script));
-        FastCgiWire.Answer answer = wire.answer(1);
-        assertThat(answer.stdout()).as("the circuit is still closed")
-            .startsWith("Status: 200").endsWith("released\n");
+        return wire.answer(1).stdout();
       }
     }
   }
+
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void abandonedRequestsNeverOpenTheScriptsCircuit() throws Exception {
+    Path gate = gate();
+    assertThat(abandonEightThenAsk("/responses/wait-for-release.sh?" + gate, gate, false))
+        .as("the circuit is still closed").startsWith("Status: 200").endsWith("released\n");
+  }
+
   /**
    * The same for a request abandoned while its body is relayed: the script declared a length,
    * sent part of it, and was stopped because the front server gave up. The cut is the client's
@@ -71,42 +94,10 @@ class AbandonedRequestCircuitTest {
    */
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
-  @SuppressWarnings("try") // the gateway only has to listen while the wires talk to it
   void requestsAbandonedMidBodyNeverOpenTheScriptsCircuit() throws Exception {
-    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path gate = Files.createDirectory(temp.resolve("gate"));
-    Files.setPosixFilePermissions(gate, PosixFilePermissions.fromString("rwxr-xr-x"));
-    String script = "/after-headers/length-then-wait-for-release.sh?" + gate;
-    Path socket = temp.resolve("fcgi.sock");
-    try (TestGateway gateway = TestGateway.start("""
-        [retry]
-        attempts = 1
-        [circuit]
-        window = 20
-        min-requests = 5
-        failure-ratio = 0.5
-        open-for = "60s"
-        [fastcgi]
-        listen = "unix:%s"
-        """.formatted(socket))) {
-      for (int i = 0; i < 8; i++) {
-        try (FastCgiWire wire = FastCgiWire.connect(socket)) {
-          wire.send(FastCgiWire.get(1, false, script));
-          assertThat(wire.read().orElseThrow().type()).as("the head of request %d", i)
-              .isEqualTo(FastCgiRecord.STDOUT);
-          wire.send(FastCgiWire.empty(FastCgiRecord.ABORT_REQUEST, 1));
-          assertThat(Polling.eventually(Duration.ofSeconds(30),
-              () -> gateway.metric("cgiguard_scripts_running") == 0))
-              .as("the script of abandoned request %d was stopped", i).isTrue();
-        }
-      }
-      Files.createFile(gate.resolve("release"));
-      try (FastCgiWire wire = FastCgiWire.connect(socket)) {
-        wire.send(FastCgiWire.get(1, false, script));
-        FastCgiWire.Answer answer = wire.answer(1);
-        assertThat(answer.stdout()).as("the circuit is still closed")
-            .startsWith("Status: 200").endsWith("first line\nreleased\n");
-      }
-    }
+    Path gate = gate();
+    assertThat(abandonEightThenAsk("/after-headers/length-then-wait-for-release.sh?" + gate,
+        gate, true)).as("the circuit is still closed").startsWith("Status: 200")
+        .endsWith("first line\nreleased\n");
   }
 }
