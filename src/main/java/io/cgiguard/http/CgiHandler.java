@@ -1,7 +1,6 @@
 package io.cgiguard.http;
 
 import io.cgiguard.attempt.Abandonment;
-import io.cgiguard.launch.posix.SocketHangups;
 import io.cgiguard.attempt.AttemptPlan;
 import io.cgiguard.attempt.BodySource;
 import io.cgiguard.attempt.Outcome;
@@ -14,6 +13,7 @@ import io.cgiguard.cgi.ScriptResolver;
 import io.cgiguard.cgi.SiteResolver;
 import io.cgiguard.config.GatewayConfig;
 import io.cgiguard.launch.LaunchSpec;
+import io.cgiguard.launch.posix.SocketHangups;
 import io.cgiguard.plan.FileRoles;
 import io.cgiguard.plan.ScriptCommand;
 import io.cgiguard.plan.ScriptPlans;

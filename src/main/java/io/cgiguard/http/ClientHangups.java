@@ -25,11 +25,6 @@ final class ClientHangups implements AutoCloseable {
     return new ClientHangups(SocketHangups.open());
   }
 
-  /** @return whether clients that leave are watched for, or heard of at the next write only */
-  boolean watching() {
-    return watcher.isPresent();
-  }
-
   /**
    * Watches {@code request}'s client: {@code onHangup} runs once if it leaves before the watch
    * ends. End the watch before the request completes.

@@ -91,7 +91,8 @@ public final class IisImport {
         .forEach(leftovers::list);
     return new ImportedConfig(site.name(), server, mounts, programs,
         handlers.argumentsRequested(), timeout, request, refuseExtensions, errorMode, notes.notTranslated(),
-        notes.refused(), notes.leftOut(), new ImportedConfig.IisCompat(site.id(), applications(site)));
+        notes.refused(), notes.leftOut(),
+        new ImportedConfig.IisCompat(site.id(), applications(site)));
   }
 
   /** cgiguard's script extensions plus those of the CGI mappings; null when nothing is added. */

@@ -7,8 +7,8 @@ import java.util.Set;
 import org.w3c.dom.Element;
 
 /**
- * Collects what was not translated, what was refused and what was left out, once each, in the order met. A handler
- * inherited by several mounts is judged at each, but reported once.
+ * Collects what was not translated, what was refused and what was left out, once each, in the
+ * order met. A handler inherited by several mounts is judged at each, but reported once.
  */
 final class Notes {
 
