@@ -161,7 +161,7 @@ public final class SocketHangups implements AutoCloseable {
    * thread, nor on the watcher's if the watch ends first.
    */
   public Watch watch(SocketChannel channel, Runnable onHangup) {
-    if (stopping || !thread.isAlive()) {
+    if (stopping) {
       return NONE;
     }
     Entry entry = new Entry(channel, onHangup);
@@ -173,7 +173,8 @@ public final class SocketHangups implements AutoCloseable {
     try {
       loop();
     } catch (Throwable e) {
-      // watch() sees the thread gone and stops queueing: requests are heard of at the next write.
+      // From now on watch() queues nothing: clients are heard of at the next write, as before.
+      stopping = true;
       LOG.error("the watch for clients that leave stopped; they are noticed at the gateway's next "
           + "write from now on", e);
       pending.clear();
