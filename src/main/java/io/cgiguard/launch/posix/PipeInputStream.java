@@ -20,8 +20,9 @@ import java.util.Objects;
  * exactly what it asks for; bulk copies use 64 KiB reads. As with any interruptible channel, a
  * reader that is interrupted closes the stream.
  *
- * <p>The pipe's original descriptor stays open beside the channel, only to be asked with poll(2)
- * whether a read would return at once ({@link #ready()}): a channel over a pipe cannot be.
+ * <p>The channel's descriptor is also asked with poll(2) whether a read would return at once
+ * ({@link #ready()}), which a channel over a pipe cannot be. Where the channel had to open the
+ * pipe again ({@link PipeChannels}), the original descriptor stays open beside it for that.
  */
 final class PipeInputStream extends InputStream {
   private static final int TRANSFER_BYTES = 64 * 1024;
@@ -29,12 +30,26 @@ final class PipeInputStream extends InputStream {
   private static final ThreadLocal<Memory> POLL_FD = ThreadLocal.withInitial(() -> new Memory(8));
 
   private final FileChannel pipe;
+  /** The descriptor poll(2) asks; -1 once closed. */
   private int fd;
+  /** Whether {@link #fd} is a descriptor of its own, beside the channel's, to be closed apart. */
+  private final boolean separate;
 
-  /** Takes ownership of {@code pipe} and of {@code fd}, a descriptor of the same pipe. */
-  PipeInputStream(FileChannel pipe, int fd) {
+  private PipeInputStream(FileChannel pipe, int fd, boolean separate) {
     this.pipe = pipe;
     this.fd = fd;
+    this.separate = separate;
+  }
+
+  /**
+   * Takes ownership of {@code fd}, the read end of a pipe.
+   *
+   * @throws IOException when no channel could be had (out of descriptors, most likely); {@code fd}
+   *     is then still the caller's
+   */
+  static PipeInputStream over(int fd) throws IOException {
+    PipeChannels.Opened opened = PipeChannels.reading(fd);
+    return new PipeInputStream(opened.channel(), fd, !opened.ownsDescriptor());
   }
 
   /**
@@ -42,7 +57,9 @@ final class PipeInputStream extends InputStream {
    *     the pipe (poll(2) with no timeout)
    */
   synchronized boolean ready() {
-    if (fd < 0) {
+    // A channel closed by the interruption of its reader closed a shared descriptor without
+    // close(): its number may be another file's by now.
+    if (fd < 0 || !pipe.isOpen()) {
       return false;
     }
     Memory pollFd = POLL_FD.get();
@@ -87,10 +104,10 @@ final class PipeInputStream extends InputStream {
   @Override
   public void close() throws IOException {
     synchronized (this) {
-      if (fd >= 0) {
+      if (fd >= 0 && separate) {
         LibC.close(fd);
-        fd = -1;
       }
+      fd = -1;
     }
     pipe.close();
   }

@@ -1,21 +1,17 @@
 package io.cgiguard.launch.posix;
 
-import static java.nio.file.StandardOpenOption.WRITE;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
-import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The write end of a script's stdin pipe, opened as a {@link FileChannel} (through
- * {@code /proc/self/fd}, as {@link PipeInputStream} says why) only when the first byte is
- * written. Most CGI requests have no body and close stdin at once; for them the reopen, the
- * channel and its cleaner were pure cost on every request, and closing the bare descriptor is
- * one system call.
+ * The write end of a script's stdin pipe, made a {@link FileChannel} ({@link PipeChannels}; a
+ * channel for the reasons {@link PipeInputStream} gives) only when the first byte is written.
+ * Most CGI requests have no body and close stdin at once; for them the channel was pure cost on
+ * every request, and closing the bare descriptor is one system call.
  *
  * <p>It is also a {@link GatheringByteChannel}, so a request body held in direct buffers reaches
  * the pipe without the copy into a temporary direct buffer that a write of a heap array costs,
@@ -76,8 +72,11 @@ final class PipeOutputStream extends OutputStream implements GatheringByteChanne
     if (channel == null) {
       // Best effort, as for stdout: a refusal leaves the default size, which works.
       LibC.fcntl(fd, LibC.F_SETPIPE_SZ, Spawner.STDIN_PIPE_BYTES);
-      channel = FileChannel.open(Path.of("/proc/self/fd", Integer.toString(fd)), WRITE);
-      LibC.close(fd);
+      PipeChannels.Opened opened = PipeChannels.writing(fd);
+      channel = opened.channel();
+      if (!opened.ownsDescriptor()) {
+        LibC.close(fd);
+      }
       fd = -1;
     }
     return channel;

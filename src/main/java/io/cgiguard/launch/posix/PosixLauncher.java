@@ -1,7 +1,5 @@
 package io.cgiguard.launch.posix;
 
-import static java.nio.file.StandardOpenOption.READ;
-
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
@@ -17,8 +15,6 @@ import io.cgiguard.launch.common.StderrDrain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -107,11 +103,9 @@ public final class PosixLauncher implements Launcher {
     Spawner.Spawned spawned = (Spawner.Spawned) outcome;
     InputStream stdout;
     try {
-      // Reopened through /proc as a channel (PipeInputStream says why); the original stays
-      // with it, for poll(2) only. An anonymous pipe reopens without waiting for a partner,
-      // even once the script is gone. stderr stays a bare descriptor: the reap loop reads it.
-      stdout = new PipeInputStream(FileChannel.open(procFd(spawned.stdoutFd()), READ),
-          spawned.stdoutFd());
+      // A channel over the pipe (PipeInputStream says why). stderr stays a bare descriptor: the
+      // reap loop reads it.
+      stdout = PipeInputStream.over(spawned.stdoutFd());
     } catch (IOException e) {
       // Out of descriptors, most likely: the spawn fails with the errno, as a pipe2 would.
       spawned.undo();
@@ -182,10 +176,6 @@ public final class PosixLauncher implements Launcher {
     }
     LibC.close(fd);
     return true;
-  }
-
-  private static Path procFd(int fd) {
-    return Path.of("/proc/self/fd", Integer.toString(fd));
   }
 
   private Launch.Failed failed(LaunchSpec spec, int errno, String call) {
