@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -227,15 +228,19 @@ static void close_pair(int fds[2]) {
 /*
  * Starts program with argv and envp in directory, with the given limits, in a process group of
  * its own. On success returns 0 and sets out[0..4] to the pid, a pidfd for it, and the gateway's
- * ends of its pipes: stdin (write), stdout (read), stderr (read), all O_CLOEXEC. On failure
- * returns the errno, sets out[5] to the step that failed, and leaves nothing open or running.
+ * ends of its pipes: stdin (write), stdout (read), stderr (read), all O_CLOEXEC. With stdin_fd
+ * at 0 or more the child's stdin is that descriptor instead (the gateway's /dev/null, for a
+ * request without a body), which stays the caller's, and out[2] is -1. out[6] is 1 when the
+ * child could not write its OOM score (see below). On failure returns the errno, sets out[5] to
+ * the step that failed, and leaves nothing open or running.
  */
 int cgiguard_spawn(const char *program, char *const *argv, char *const *envp,
                    const char *directory, const long *limits, int limit_count,
-                   const char *oom_score, int stdout_pipe_bytes, int *out) {
+                   const char *oom_score, int stdout_pipe_bytes, int stdin_fd, int *out) {
   int in[2] = {-1, -1}, output[2] = {-1, -1}, err[2] = {-1, -1};
   out[5] = STEP_NONE;
-  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(output, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+  if ((stdin_fd < 0 && pipe2(in, O_CLOEXEC) != 0) || pipe2(output, O_CLOEXEC) != 0
+      || pipe2(err, O_CLOEXEC) != 0) {
     int error = errno;
     close_pair(in);
     close_pair(output);
@@ -247,6 +252,15 @@ int cgiguard_spawn(const char *program, char *const *argv, char *const *envp,
     /* Best effort: the kernel may refuse (a user over pipe-user-pages-soft). */
     fcntl(output[0], F_SETPIPE_SZ, stdout_pipe_bytes);
   }
+  /* A gateway that dropped root is not dumpable, and the kernel then gives its /proc files to
+   * root; the child shares its memory, and so that state, until exec, and its own write of the
+   * score would be refused. It is not tried: out[6] tells the caller to have the score written
+   * once the script runs (ReapLoop), when its files are its user's, the gateway's user. */
+  int score_later = 0;
+  if (oom_score != NULL && prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1) {
+    score_later = 1;
+    oom_score = NULL;
+  }
   struct child c = {
       .program = program,
       .argv = argv,
@@ -255,7 +269,7 @@ int cgiguard_spawn(const char *program, char *const *argv, char *const *envp,
       .limits = limits,
       .limit_count = limit_count,
       .oom_score = oom_score,
-      .fds = {in[0], output[1], err[1]},
+      .fds = {stdin_fd < 0 ? in[0] : stdin_fd, output[1], err[1]},
       .error = 0,
       .step = STEP_NONE,
   };
@@ -279,11 +293,15 @@ int cgiguard_spawn(const char *program, char *const *argv, char *const *envp,
   int clone_error = errno;
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &previous, NULL, sizeof previous);
   give_back_stack(stack);
-  close(in[0]);
+  if (in[0] >= 0) {
+    close(in[0]);
+  }
   close(output[1]);
   close(err[1]);
   if (pid < 0) {
-    close(in[1]);
+    if (in[1] >= 0) {
+      close(in[1]);
+    }
     close(output[0]);
     close(err[0]);
     out[5] = STEP_CLONE;
@@ -309,11 +327,14 @@ int cgiguard_spawn(const char *program, char *const *argv, char *const *envp,
     if (pidfd >= 0) {
       close(pidfd);
     }
-    close(in[1]);
+    if (in[1] >= 0) {
+      close(in[1]);
+    }
     close(output[0]);
     close(err[0]);
     return error != 0 ? error : ECHILD;
   }
+  out[6] = score_later;
   out[0] = pid;
   out[1] = pidfd;
   out[2] = in[1];

@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param stderrSink receives every line the script writes to stderr (without the newline); called
  *     from a launcher thread, must not block
  * @param stderrTailBytes how many of the last stderr bytes {@link ScriptProcess#stderrTail()} keeps
+ * @param emptyStdin whether the script is given no input at all (a request without a body): a
+ *     launcher may then connect stdin to {@code /dev/null}, as lighttpd does, instead of a pipe
+ *     the gateway would close at once; either way the script reads end-of-file, and
+ *     {@link ScriptProcess#stdin()} must be closed without a write
  */
 public record LaunchSpec(
     List<String> argv,
@@ -24,7 +28,14 @@ public record LaunchSpec(
     Path workingDirectory,
     ResourceLimits limits,
     StderrSink stderrSink,
-    int stderrTailBytes) {
+    int stderrTailBytes,
+    boolean emptyStdin) {
+
+  /** A script given a stdin pipe, whether or not anything is written to it. */
+  public LaunchSpec(List<String> argv, Map<String, String> environment, Path workingDirectory,
+      ResourceLimits limits, StderrSink stderrSink, int stderrTailBytes) {
+    this(argv, environment, workingDirectory, limits, stderrSink, stderrTailBytes, false);
+  }
 
   public LaunchSpec {
     argv = List.copyOf(argv);

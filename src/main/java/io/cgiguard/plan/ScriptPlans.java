@@ -2,6 +2,7 @@ package io.cgiguard.plan;
 
 import io.cgiguard.admission.BulkheadSettings;
 import io.cgiguard.admission.CircuitSettings;
+import io.cgiguard.admission.RequestBody;
 import io.cgiguard.admission.RetryPolicy;
 import io.cgiguard.attempt.AttemptPlan;
 import io.cgiguard.attempt.BodySource;
@@ -69,7 +70,8 @@ public final class ScriptPlans {
     Duration headerTimeout = mapping.flatMap(GatewayConfig.HandlerMapping::headerTimeout)
         .orElse(timeouts.header());
     LaunchSpec spec = new LaunchSpec(command.argv(), environment,
-        workingDirectory(script.scriptFile()), limits, stderr, config.limits().stderrTailBytes());
+        workingDirectory(script.scriptFile()), limits, stderr, config.limits().stderrTailBytes(),
+        body.replay() == RequestBody.NONE);
     RetryPolicy policy = retryPolicy(mapping);
     boolean nph = script.scriptFile().getFileName().toString().startsWith("nph-");
     Path file = script.scriptFile();

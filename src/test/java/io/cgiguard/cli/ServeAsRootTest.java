@@ -54,6 +54,9 @@ class ServeAsRootTest {
     Files.copy(FIXTURE, cgiBin.resolve("ids.sh"));
     Files.setPosixFilePermissions(cgiBin.resolve("ids.sh"),
         PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.copy(FIXTURE.resolveSibling("print-oom-score.sh"), cgiBin.resolve("score.sh"));
+    Files.setPosixFilePermissions(cgiBin.resolve("score.sh"),
+        PosixFilePermissions.fromString("rwxr-xr-x"));
     readableDirectory(root.resolve("docroot"));
   }
 
@@ -84,6 +87,11 @@ class ServeAsRootTest {
         .contains("Uid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n")
         .contains("Gid:\t" + gid + "\t" + gid + "\t" + gid + "\t" + gid + "\n");
     assertThat(groups(script.body())).doesNotContain("0");
+    // Once it has dropped root the gateway is not dumpable, so /proc/self/oom_score_adj of the
+    // child it starts (which shares its memory until exec) is root's: the reap loop raises the
+    // score once the script runs, and the OOM killer still takes a script before the gateway.
+    HttpResponse<String> score = get(base.resolve("cgi-bin/score.sh"));
+    assertThat(score.body()).isEqualTo("oom_score_adj: 1000\n");
   }
 
   @Test

@@ -24,6 +24,24 @@ class RequestBodyDeliveryTest {
   @RegisterExtension
   static final TestGateway gateway = TestGateway.perClass("");
 
+  /**
+   * A request without a body gives its script /dev/null for stdin (no pipe to make and close),
+   * whatever its method; one with a body, a pipe with the body in it.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aRequestWithoutABodyGivesItsScriptDevNullAndOneWithABodyAPipe() throws Exception {
+    HttpResponse<String> get = gateway.send(gateway.request("/responses/stdin-kind.sh").GET(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(get.body()).isEqualTo("stdin: /dev/null\nread: \n");
+    HttpResponse<String> emptyPost = gateway.send(gateway.request("/responses/stdin-kind.sh")
+        .POST(HttpRequest.BodyPublishers.ofString("")), HttpResponse.BodyHandlers.ofString());
+    assertThat(emptyPost.body()).isEqualTo("stdin: /dev/null\nread: \n");
+    HttpResponse<String> post = gateway.send(gateway.request("/responses/stdin-kind.sh")
+        .POST(HttpRequest.BodyPublishers.ofString("a body")), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.body()).startsWith("stdin: pipe:[").endsWith("\nread: a body\n");
+  }
+
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void theStartOfABodyReachesTheScriptBeforeTheClientSendsTheRest() throws Exception {

@@ -18,6 +18,7 @@ final class LibC {
   private LibC() {}
 
   static final int O_CLOEXEC = 0x80000;
+  static final int O_RDONLY = 0;
   static final int O_WRONLY = 1;
 
   /** posix_spawn flags, from glibc's spawn.h. */

@@ -24,7 +24,10 @@ final class PipeOutputStream extends OutputStream implements GatheringByteChanne
   private FileChannel channel;
   private boolean closed;
 
-  /** Takes ownership of {@code fd}. */
+  /**
+   * Takes ownership of {@code fd}; -1 for a script whose stdin is {@code /dev/null}, which takes
+   * no write, and whose close is no system call.
+   */
   PipeOutputStream(int fd) {
     this.fd = fd;
   }
@@ -69,6 +72,9 @@ final class PipeOutputStream extends OutputStream implements GatheringByteChanne
     if (closed) {
       throw new IOException("stdin is closed");
     }
+    if (fd < 0 && channel == null) {
+      throw new IOException("the script's stdin is /dev/null: it was started for no input");
+    }
     if (channel == null) {
       // Best effort, as for stdout: a refusal leaves the default size, which works.
       LibC.fcntl(fd, LibC.F_SETPIPE_SZ, Spawner.STDIN_PIPE_BYTES);
@@ -92,7 +98,7 @@ final class PipeOutputStream extends OutputStream implements GatheringByteChanne
       }
       closed = true;
       open = channel;
-      if (open == null) {
+      if (open == null && fd >= 0) {
         LibC.close(fd);
         fd = -1;
       }

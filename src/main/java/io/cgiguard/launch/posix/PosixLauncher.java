@@ -96,7 +96,7 @@ public final class PosixLauncher implements Launcher {
     Spawner.Outcome outcome =
         spawner.spawn(
             ((ProgramLookup.Found) lookup).program(), spec.argv(), spec.environment(),
-            spec.workingDirectory(), spec.limits());
+            spec.workingDirectory(), spec.limits(), spec.emptyStdin());
     if (outcome instanceof Spawner.Refused refused) {
       return failed(spec, refused.errno(), refused.call());
     }
@@ -131,7 +131,7 @@ public final class PosixLauncher implements Launcher {
             spawned.pid(), stdin, stdout, drain, startNanos, threads.scheduler(),
             live::remove, reaper::abandonStderr);
     live.add(script);
-    reaper.watch(script, spawned.pidfd(), spawned.stderrFd(), drain);
+    reaper.watch(script, spawned.pidfd(), spawned.stderrFd(), drain, spawned.scoreLater());
     return script;
   }
 

@@ -38,7 +38,8 @@ final class PosixSpawn implements Spawner {
 
   @Override
   public Outcome spawn(Path program, List<String> argv, Map<String, String> environment,
-      Path directory, ResourceLimits resourceLimits) {
+      Path directory, ResourceLimits resourceLimits, boolean emptyStdin) {
+    // Always a pipe: a GET pays its two system calls here, which the native spawn saves.
     Outcome outcome = spawnOnly(program, argv, environment, directory);
     if (!(outcome instanceof Spawned spawned)) {
       return outcome;
@@ -48,14 +49,16 @@ final class PosixSpawn implements Spawner {
       // Running without the limits asked for is not an option: undo the spawn.
       return undo(spawned, limitError, "prlimit");
     }
-    ProcessLimits.expendable(spawned.pid());
+    // Refused where the gateway dropped root, as the native spawn's child is, or while the
+    // script is still between its exec and being made dumpable: the reap loop then writes it.
+    boolean scored = ProcessLimits.expendable(spawned.pid());
     // Opened before anything can reap the child, so it names exactly this process.
     int pidfd = ReapLoop.openPidfd(spawned.pid());
     if (pidfd < 0) {
       return undo(spawned, Native.getLastError(), "pidfd_open");
     }
     return new Spawned(spawned.pid(), pidfd, spawned.stdinFd(), spawned.stdoutFd(),
-        spawned.stderrFd());
+        spawned.stderrFd(), !scored);
   }
 
   private static Refused undo(Spawned spawned, int errno, String call) {
@@ -96,7 +99,7 @@ final class PosixSpawn implements Spawner {
           closeAll(new int[] {stdin[1], stdout[0], stderr[0]});
           return new Refused(error, "posix_spawn");
         }
-        return new Spawned(image.pid(), -1, stdin[1], stdout[0], stderr[0]);
+        return new Spawned(image.pid(), -1, stdin[1], stdout[0], stderr[0], false);
       } finally {
         LibC.posix_spawn_file_actions_destroy(image.actions());
         LibC.posix_spawnattr_destroy(image.attr());

@@ -106,11 +106,13 @@ final class ProcessLimits {
    * every client of it losing its answer. Raising a score needs no privilege; a failure (no
    * /proc) leaves the script as it was.
    */
-  static void expendable(int pid) {
+  static boolean expendable(int pid) {
     int fd = LibC.open("/proc/" + pid + "/oom_score_adj", LibC.O_WRONLY | LibC.O_CLOEXEC);
-    if (fd >= 0) {
-      LibC.write(fd, SCRIPT_OOM_SCORE_TEXT, SCRIPT_OOM_SCORE_TEXT.length);
-      LibC.close(fd);
+    if (fd < 0) {
+      return false;
     }
+    long written = LibC.write(fd, SCRIPT_OOM_SCORE_TEXT, SCRIPT_OOM_SCORE_TEXT.length);
+    LibC.close(fd);
+    return written == SCRIPT_OOM_SCORE_TEXT.length;
   }
 }

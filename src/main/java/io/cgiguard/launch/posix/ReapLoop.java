@@ -36,6 +36,15 @@ import org.slf4j.LoggerFactory;
  * <p>As before, an exit is reported once stderr has ended too, or {@link StderrDrain#SETTLE_MILLIS}
  * after the exit when a process outside the group still holds stderr, so a termination comes with
  * the script's last stderr words.
+ *
+ * <p>It also raises the OOM score of the scripts that could not raise it themselves: a gateway
+ * that dropped root is not dumpable, so its /proc files are root's, and so are those of its
+ * child until the exec ({@link Spawner.Spawned#scoreLater}). Once the first such script comes,
+ * the loop wakes every {@link #SCORE_PERIOD_MILLIS} and writes the score of each such script
+ * still running, now its user's, the gateway's user. A script that ends before the next turn
+ * never needs it; a long one, the kind that runs out of memory, has it within that period. The
+ * spawning thread doing it instead cost every request one or two more thread switches: the
+ * parent of a vfork wakes before the kernel has made the new program dumpable.
  */
 final class ReapLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReapLoop.class);
@@ -58,6 +67,9 @@ final class ReapLoop implements AutoCloseable {
   static final boolean KEEPS_ZOMBIES = LibC.SYS_WAITID > 0;
   /** The loop's frames are shallow; its JNA calls need far less than the default stack. */
   private static final long STACK_BYTES = 256 * 1024;
+  /** How often scripts that could not raise their OOM score have it raised; see above. */
+  static final int SCORE_PERIOD_MILLIS = 100;
+  private static final int SCORE_TRIES = 5;
 
   private final int epollFd;
   private final int wakeFd;
@@ -75,6 +87,9 @@ final class ReapLoop implements AutoCloseable {
   // Owned by the loop thread alone.
   private final Memory events = new Memory((long) MAX_EVENTS * EVENT_BYTES);
   private final List<Watched> settling = new ArrayList<>();
+  /** Set once a script came whose score is the loop's to write; the loop then turns periodically. */
+  private volatile boolean scoring;
+  private long nextScoreTurnNanos;
   private final Memory readBuffer = new Memory(READ_BYTES);
   private final byte[] bytes = new byte[READ_BYTES];
   private final Memory waitResult = new Memory(8L + LibC.RUSAGE_BYTES);
@@ -91,6 +106,10 @@ final class ReapLoop implements AutoCloseable {
     int stderrFd;
     boolean exited;
     boolean reported;
+    /** Whether the loop is still to raise the script's OOM score. */
+    boolean scoreLater;
+    /** Refusals so far: a script caught in the middle of its exec, or one not dumpable itself. */
+    int scoreRefusals;
     ExitStatus status;
     Duration cpu;
     long settleDeadlineNanos;
@@ -140,13 +159,20 @@ final class ReapLoop implements AutoCloseable {
    * group is killed and reaped here, and its termination fails with the reason: it is never left
    * running unwatched.
    */
-  void watch(PosixScriptProcess process, int pidfd, int stderrFd, StderrDrain drain) {
+  void watch(PosixScriptProcess process, int pidfd, int stderrFd, StderrDrain drain,
+      boolean scoreLater) {
     int errno;
     synchronized (this) {
       if (closed) {
         errno = -1;
       } else {
         Watched w = new Watched(++lastId, process, pidfd, stderrFd, drain);
+        w.scoreLater = scoreLater;
+        if (scoreLater && !scoring) {
+          // Once: the loop may be waiting without a timeout, and must turn within the period.
+          scoring = true;
+          wake();
+        }
         // In the map before the set, so that the loop always finds what an event names.
         watched.put(w.id, w);
         errno = add(pidfd, w.id << 1);
@@ -272,6 +298,31 @@ final class ReapLoop implements AutoCloseable {
         report(w);
       }
     }
+    if (scoring && now - nextScoreTurnNanos >= 0) {
+      nextScoreTurnNanos = now + SCORE_PERIOD_MILLIS * 1_000_000L;
+      for (Watched w : watched.values()) {
+        if (w.scoreLater) {
+          score(w);
+        }
+      }
+    }
+  }
+
+  /**
+   * Raises the OOM score of a running script. Under the reap lock, so that the pid is still the
+   * script's: its zombie is only reaped under it. A script that has exited needs no score. A
+   * refusal is tried again at the next turns, a few times: the script may have been caught
+   * between its exec and the moment the kernel made it dumpable, or be a program that is not
+   * dumpable at all (set-user-ID), which keeps the gateway's score.
+   */
+  private static void score(Watched w) {
+    synchronized (w.process.reapLock) {
+      if (w.exited || w.process.reaped
+          || ProcessLimits.expendable(w.process.pid32())
+          || ++w.scoreRefusals >= SCORE_TRIES) {
+        w.scoreLater = false;
+      }
+    }
   }
 
   /**
@@ -297,17 +348,21 @@ final class ReapLoop implements AutoCloseable {
     w.process.exited(w.status, w.cpu);
   }
 
-  /** Infinite, unless an exited script waits for its stderr to end. */
+  /**
+   * Infinite, unless an exited script waits for its stderr to end, or scripts' OOM scores are the
+   * loop's to write.
+   */
   private int timeoutMillis() {
     if (settling.isEmpty()) {
-      return -1;
+      return scoring ? SCORE_PERIOD_MILLIS : -1;
     }
     long now = System.nanoTime();
     long earliest = Long.MAX_VALUE;
     for (Watched w : settling) {
       earliest = Math.min(earliest, Math.max(0, w.settleDeadlineNanos - now));
     }
-    return (int) ((earliest + 999_999) / 1_000_000);
+    int millis = (int) ((earliest + 999_999) / 1_000_000);
+    return scoring ? Math.min(millis, SCORE_PERIOD_MILLIS) : millis;
   }
 
   /** One read per turn, so a script flooding stderr cannot starve the others. */

@@ -36,9 +36,12 @@ sealed interface Spawner permits CloneSpawn, PosixSpawn {
 
   /**
    * A running script: its pid, a pidfd naming exactly it, and the parent ends of its pipes
-   * ({@code stdinFd} is written, {@code stdoutFd} and {@code stderrFd} read), all close-on-exec.
+   * ({@code stdinFd} is written, {@code stdoutFd} and {@code stderrFd} read), all close-on-exec;
+   * {@code stdinFd} is -1 when the script's stdin is {@code /dev/null}. {@code scoreLater}: the
+   * script could not raise its own OOM score before exec (a gateway that dropped root is not
+   * dumpable), and {@link ReapLoop} writes it once the script runs.
    */
-  record Spawned(int pid, int pidfd, int stdinFd, int stdoutFd, int stderrFd)
+  record Spawned(int pid, int pidfd, int stdinFd, int stdoutFd, int stderrFd, boolean scoreLater)
       implements Outcome {
 
     /**
@@ -59,8 +62,15 @@ sealed interface Spawner permits CloneSpawn, PosixSpawn {
   /** Nothing runs: every descriptor opened for the attempt is closed and any child reaped. */
   record Refused(int errno, String call) implements Outcome {}
 
+  /**
+   * Starts {@code program}.
+   *
+   * @param emptyStdin the script is given no input ({@link io.cgiguard.launch.LaunchSpec}): an
+   *     implementation may connect its stdin to {@code /dev/null} and return no stdin descriptor
+   *     ({@code stdinFd} of -1)
+   */
   Outcome spawn(Path program, List<String> argv, Map<String, String> environment, Path directory,
-      ResourceLimits limits);
+      ResourceLimits limits, boolean emptyStdin);
 
   /** What the startup log says about it. */
   String describe();

@@ -331,6 +331,45 @@ class PosixLauncherTest {
     }
   }
 
+  /**
+   * A script given no input reads end-of-file at once; the native spawn gives it /dev/null, as
+   * lighttpd does, rather than a pipe the gateway would close at once, and its stdin stream takes
+   * no write. Given input, it gets a pipe.
+   */
+  @Test
+  void aScriptGivenNoInputReadsEndOfFileFromDevNull() throws Exception {
+    List<String> argv = List.of("/bin/sh", "-c",
+        "readlink /proc/$$/fd/0; cat; echo \"end $?\"");
+    LaunchSpec none = new LaunchSpec(argv, ENVIRONMENT, TestScripts.ROOT, ResourceLimits.NONE,
+        LaunchSpec.StderrSink.DISCARD, 4096, true);
+    boolean nativeSpawn = launcher.spawnDescription().startsWith("native");
+    try (ScriptProcess process = started(none)) {
+      if (nativeSpawn) {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(
+            () -> process.stdin().write('x'))).isInstanceOf(IOException.class);
+      }
+      process.stdin().close();
+      String out = new String(readAll(process.stdout()), UTF_8);
+      if (nativeSpawn) {
+        assertThat(out).isEqualTo("/dev/null\nend 0\n");
+      } else {
+        // posix_spawn gives a pipe whatever the spec says, which the close above ended.
+        assertThat(out).startsWith("pipe:[").endsWith("\nend 0\n");
+      }
+      assertThat(await(process).status()).isEqualTo(new ExitStatus.Exited(0));
+    }
+    LaunchSpec given = new LaunchSpec(argv, ENVIRONMENT, TestScripts.ROOT, ResourceLimits.NONE,
+        LaunchSpec.StderrSink.DISCARD, 4096, false);
+    try (ScriptProcess process = started(given)) {
+      try (var stdin = process.stdin()) {
+        stdin.write("body\n".getBytes(UTF_8));
+      }
+      assertThat(new String(readAll(process.stdout()), UTF_8)).startsWith("pipe:[")
+          .endsWith("\nbody\nend 0\n");
+      assertThat(await(process).status()).isEqualTo(new ExitStatus.Exited(0));
+    }
+  }
+
   @Test
   void enforcesEveryLimitKind() {
     assertThat(launcher.enforcedLimits()).containsExactlyInAnyOrder(ResourceLimits.Kind.values());

@@ -57,7 +57,7 @@ class ReapLoopTest {
       ReapLoop loop = new ReapLoop();
       loop.close();
 
-      loop.watch(process, pidfd, spawned.stderrFd(), drain);
+      loop.watch(process, pidfd, spawned.stderrFd(), drain, false);
 
       assertThatThrownBy(() -> process.awaitTermination(Duration.ofSeconds(10)))
           .hasRootCauseMessage(
