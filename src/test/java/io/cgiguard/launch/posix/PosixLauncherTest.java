@@ -311,6 +311,43 @@ class PosixLauncherTest {
     }
   }
 
+  /**
+   * A signal the gateway ignores is not ignored in its scripts. The native spawn has the kernel
+   * clear the gateway's handlers as it creates the child (clone3's CLONE_CLEAR_SIGHAND) and resets
+   * only the ignored signals itself, from a list it reads again at most once a second: within
+   * that, a newly ignored signal is no longer ignored in the next scripts.
+   */
+  @Test
+  void aSignalTheGatewayIgnoresIsNotIgnoredInItsScripts() throws Exception {
+    int sigttou = 22;
+    LaunchSpec spec = new LaunchSpec(List.of("/bin/grep", "-E", "^SigIgn:", "/proc/self/status"),
+        ENVIRONMENT, TestScripts.ROOT, ResourceLimits.NONE, LaunchSpec.StderrSink.DISCARD, 4096);
+    try (com.sun.jna.Memory ignore = new com.sun.jna.Memory(256);
+        com.sun.jna.Memory previous = new com.sun.jna.Memory(256)) {
+      ignore.clear();
+      previous.clear();
+      ignore.setLong(0, 1); // SIG_IGN, glibc's struct sigaction's first field
+      assertThat(LibC.sigaction(sigttou, ignore, previous)).isZero();
+      try {
+        assertThat(SignalDisposition.isIgnored(sigttou)).isTrue();
+        boolean clean = io.cgiguard.Polling.eventually(Duration.ofSeconds(5), () -> {
+          try (ScriptProcess process = started(spec)) {
+            String line = new String(readAll(process.stdout()), UTF_8);
+            await(process);
+            // posix_spawn leaves glibc's signals 32 and 33 ignored; SIGTTOU is the one asked.
+            long ignored = Long.parseUnsignedLong(line.substring("SigIgn:\t".length()).strip(), 16);
+            return (ignored & (1L << (sigttou - 1))) == 0;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        assertThat(clean).as("a script started with SIGTTOU not ignored").isTrue();
+      } finally {
+        LibC.sigaction(sigttou, previous, null);
+      }
+    }
+  }
+
   /** The limits a script sees are the ones asked for, from its first instruction on. */
   @Test
   void aScriptSeesItsLimits() throws Exception {
