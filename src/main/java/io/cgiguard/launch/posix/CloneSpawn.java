@@ -15,9 +15,11 @@ import java.util.Optional;
 /**
  * The project's own spawn ({@code src/main/c/cgiguard_spawn.c}, built into the classes as
  * {@code libcgiguard.so}): one native call that creates the pipes, starts the child with
- * {@code clone(CLONE_VM | CLONE_VFORK | CLONE_PIDFD)} on a stack it keeps for reuse, and returns
+ * {@code clone3(CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_CLEAR_SIGHAND)} (plain
+ * {@code clone} where that is refused) on a stack it keeps for reuse, and returns
  * the pid, a pidfd and the pipes. The child sets its process group, its resource limits and its
- * OOM score before exec, so a script never runs a single instruction without its limits.
+ * OOM score before exec (a gateway that dropped root has {@link ReapLoop} write the score once the
+ * script runs), so a script never runs a single instruction without its limits.
  *
  * <p>It replaces, per script, some thirty JNA calls ({@link PosixSpawn}: posix_spawn's file
  * actions and attributes, a prlimit per limit, the score's file, pidfd_open), and the 36 KiB stack

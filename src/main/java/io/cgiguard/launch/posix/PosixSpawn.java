@@ -39,7 +39,7 @@ final class PosixSpawn implements Spawner {
   @Override
   public Outcome spawn(Path program, List<String> argv, Map<String, String> environment,
       Path directory, ResourceLimits resourceLimits, boolean emptyStdin) {
-    // Always a pipe: a GET pays its two system calls here, which the native spawn saves.
+    // Always a pipe: a GET pays a pipe2 and two closes here, which the native spawn saves.
     Outcome outcome = spawnOnly(program, argv, environment, directory);
     if (!(outcome instanceof Spawned spawned)) {
       return outcome;
