@@ -1,5 +1,6 @@
 package io.cgiguard.launch.posix;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
@@ -108,6 +109,22 @@ final class LibC {
   static native long read(int fd, Pointer buffer, long count);
 
   static native int poll(Pointer fds, long count, int timeoutMillis);
+
+  private static final ThreadLocal<Memory> POLL_FD = ThreadLocal.withInitial(() -> new Memory(8));
+
+  /**
+   * poll(2) of one descriptor for input.
+   *
+   * @return 1 when a read (or, for a pidfd, waitid) would not wait, 0 at the timeout, -1 with
+   *     errno set
+   */
+  static int pollIn(int fd, int timeoutMillis) {
+    Memory pollFd = POLL_FD.get();
+    pollFd.setInt(0, fd);
+    pollFd.setShort(4, POLLIN);
+    pollFd.setShort(6, (short) 0);
+    return poll(pollFd, 1, timeoutMillis);
+  }
 
   static native int eventfd(int initialValue, int flags);
 

@@ -1,6 +1,5 @@
 package io.cgiguard.launch.posix;
 
-import com.sun.jna.Memory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,8 +26,6 @@ import java.util.Objects;
 final class PipeInputStream extends InputStream {
   private static final int TRANSFER_BYTES = 64 * 1024;
   /** One struct pollfd per thread that asks, kept: asking is once or twice per response. */
-  private static final ThreadLocal<Memory> POLL_FD = ThreadLocal.withInitial(() -> new Memory(8));
-
   private final FileChannel pipe;
   /** The descriptor poll(2) asks; -1 once closed. */
   private int fd;
@@ -62,11 +59,7 @@ final class PipeInputStream extends InputStream {
     if (fd < 0 || !pipe.isOpen()) {
       return false;
     }
-    Memory pollFd = POLL_FD.get();
-    pollFd.setInt(0, fd);
-    pollFd.setShort(4, LibC.POLLIN);
-    pollFd.setShort(6, (short) 0);
-    return LibC.poll(pollFd, 1, 0) > 0;
+    return LibC.pollIn(fd, 0) > 0;
   }
 
   @Override

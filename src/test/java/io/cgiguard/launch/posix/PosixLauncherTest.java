@@ -220,6 +220,40 @@ class PosixLauncherTest {
   }
 
   @Test
+  void awaitExitAfterTheEndOfStdoutWaitsForTheExitAndLeavesNoDescriptor() throws Exception {
+    long pidfdsBefore = pidfds();
+    long endOfStdout;
+    try (ScriptProcess process =
+        started(spec(ResourceLimits.NONE, script("processes/close-stdout-then-exit-5.sh")))) {
+      assertThat(readAll(process.stdout())).isEmpty();
+      endOfStdout = System.nanoTime();
+      // Not a zombie yet: the relay's wait spans several of its slices in the kernel.
+      assertThat(process.awaitExit(Duration.ofSeconds(10))).contains(new ExitStatus.Exited(5));
+      assertThat(Duration.ofNanos(System.nanoTime() - endOfStdout))
+          .isBetween(Duration.ofMillis(200), Duration.ofSeconds(5));
+    }
+    // The wait's own pidfd is closed, and the reap loop's with the script's end.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (pidfds() > pidfdsBefore && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20);
+    }
+    assertThat(pidfds()).isEqualTo(pidfdsBefore);
+  }
+
+  /** @return how many pidfds the test's own process holds */
+  private static long pidfds() throws IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString().equals("anon_inode:[pidfd]");
+        } catch (IOException e) {
+          return false;
+        }
+      }).count();
+    }
+  }
+
+  @Test
   void reportsResourceUsage() throws Exception {
     try (ScriptProcess process =
         started(spec(ResourceLimits.NONE, script("resources/burn-cpu-briefly.pl")))) {
