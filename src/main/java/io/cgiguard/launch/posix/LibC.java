@@ -110,6 +110,7 @@ final class LibC {
 
   static native int poll(Pointer fds, long count, int timeoutMillis);
 
+  /** One struct pollfd per thread that asks, kept: a relay asks once or twice per response. */
   private static final ThreadLocal<Memory> POLL_FD = ThreadLocal.withInitial(() -> new Memory(8));
 
   /**

@@ -25,7 +25,7 @@ import java.util.Objects;
  */
 final class PipeInputStream extends InputStream {
   private static final int TRANSFER_BYTES = 64 * 1024;
-  /** One struct pollfd per thread that asks, kept: asking is once or twice per response. */
+
   private final FileChannel pipe;
   /** The descriptor poll(2) asks; -1 once closed. */
   private int fd;
