@@ -232,12 +232,13 @@ class PosixLauncherTest {
       assertThat(Duration.ofNanos(System.nanoTime() - endOfStdout))
           .isBetween(Duration.ofMillis(200), Duration.ofSeconds(5));
     }
-    // The wait's own pidfd is closed, and the reap loop's with the script's end.
+    // The wait's own pidfd is closed, and the reap loop's with the script's end. (At most as many
+    // as before: an earlier test's reap loop may still be closing its own as it stops.)
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (pidfds() > pidfdsBefore && System.nanoTime() - deadline < 0) {
       Thread.sleep(20);
     }
-    assertThat(pidfds()).isEqualTo(pidfdsBefore);
+    assertThat(pidfds()).isLessThanOrEqualTo(pidfdsBefore);
   }
 
   /** @return how many pidfds the test's own process holds */
