@@ -234,15 +234,12 @@ class PosixLauncherTest {
     }
     // The wait's own pidfd is closed, and the reap loop's with the script's end. (At most as many
     // as before: an earlier test's reap loop may still be closing its own as it stops.)
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (pidfds() > pidfdsBefore && System.nanoTime() - deadline < 0) {
-      Thread.sleep(20);
-    }
+    eventually(Duration.ofSeconds(10), () -> pidfds() <= pidfdsBefore);
     assertThat(pidfds()).isLessThanOrEqualTo(pidfdsBefore);
   }
 
   /** @return how many pidfds the test's own process holds */
-  private static long pidfds() throws IOException {
+  private static long pidfds() {
     try (var fds = Files.list(Path.of("/proc/self/fd"))) {
       return fds.filter(fd -> {
         try {
@@ -251,6 +248,8 @@ class PosixLauncherTest {
           return false;
         }
       }).count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
