@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cgiguard.TestScripts;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -138,6 +141,42 @@ class LauncherContractTest {
       Launch onlyOnGatewayPath = launcher.launch(withEnvironment(spec("true"), environment));
       assertThat(onlyOnGatewayPath).isInstanceOf(Launch.Failed.class);
       assertThat(((Launch.Failed) onlyOnGatewayPath).error().errnoName()).isEqualTo("ENOENT");
+    }
+  }
+
+  /**
+   * A program found on the PATH is remembered for a second (ProgramCache): one that moves is found
+   * again at its new place at the latest on the start after the one that failed for it, however
+   * soon that start comes.
+   */
+  @ParameterizedTest
+  @MethodSource("launchers")
+  void aProgramThatMovedOnThePathIsFoundAgainAfterTheStartThatFailed(Supplier<Launcher> kind,
+      @TempDir Path temp) throws Exception {
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path first = Files.createDirectory(temp.resolve("first"));
+    Path second = Files.createDirectory(temp.resolve("second"));
+    Path moved = Files.copy(TestScripts.path("processes/exit-42.sh"), first.resolve("tool"));
+    LaunchSpec tool = withEnvironment(spec("tool"), Map.of("PATH", first + ":" + second));
+    try (Launcher launcher = kind.get()) {
+      try (ScriptProcess process = started(launcher, tool)) {
+        assertThat(awaitTermination(process).status()).isEqualTo(new ExitStatus.Exited(42));
+      }
+      Files.delete(moved);
+      Files.copy(TestScripts.path("processes/close-stdout-then-exit-5.sh"), second.resolve("tool"));
+
+      // Within the second the program is still looked for where it was; later it is searched for.
+      Launch soon = launcher.launch(tool);
+      if (soon instanceof Launch.Failed failed) {
+        assertThat(failed.error().errnoName()).isEqualTo("ENOENT");
+      } else {
+        try (ScriptProcess process = ((Launch.Started) soon).process()) {
+          assertThat(awaitTermination(process).status()).isEqualTo(new ExitStatus.Exited(5));
+        }
+      }
+      try (ScriptProcess process = started(launcher, tool)) {
+        assertThat(awaitTermination(process).status()).isEqualTo(new ExitStatus.Exited(5));
+      }
     }
   }
 

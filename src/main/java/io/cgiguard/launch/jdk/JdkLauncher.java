@@ -7,6 +7,7 @@ import io.cgiguard.launch.ResourceLimits;
 import io.cgiguard.launch.SpawnError;
 import io.cgiguard.launch.common.Errno;
 import io.cgiguard.launch.common.LaunchThreads;
+import io.cgiguard.launch.common.ProgramCache;
 import io.cgiguard.launch.common.ProgramLookup;
 import io.cgiguard.launch.common.StderrDrain;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JdkLauncher implements Launcher {
   private final LaunchThreads threads = new LaunchThreads();
+  private final ProgramCache programs = new ProgramCache();
   private final Set<JdkScriptProcess> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -34,7 +36,7 @@ public final class JdkLauncher implements Launcher {
     if (closed) {
       return new Launch.Failed(SpawnError.closed(spec.argv().get(0)));
     }
-    ProgramLookup lookup = ProgramLookup.resolve(spec);
+    ProgramLookup lookup = programs.resolve(spec);
     if (lookup instanceof ProgramLookup.NotFound notFound) {
       return new Launch.Failed(notFound.error());
     }
@@ -49,6 +51,8 @@ public final class JdkLauncher implements Launcher {
     try {
       process = builder.start();
     } catch (IOException e) {
+      // The program found may be gone or changed: the next start searches the PATH again.
+      programs.forget(spec);
       return new Launch.Failed(spawnError(spec, e));
     } catch (OutOfMemoryError e) {
       // The JDK needs a thread to reap each child; without one the program never ran.

@@ -10,6 +10,7 @@ import io.cgiguard.launch.ResourceLimits;
 import io.cgiguard.launch.SpawnError;
 import io.cgiguard.launch.common.Errno;
 import io.cgiguard.launch.common.LaunchThreads;
+import io.cgiguard.launch.common.ProgramCache;
 import io.cgiguard.launch.common.ProgramLookup;
 import io.cgiguard.launch.common.StderrDrain;
 import java.io.IOException;
@@ -45,6 +46,7 @@ public final class PosixLauncher implements Launcher {
 
   private final Spawner spawner;
   private final LaunchThreads threads = new LaunchThreads();
+  private final ProgramCache programs = new ProgramCache();
   private final ReapLoop reaper = new ReapLoop();
   private final Set<PosixScriptProcess> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -88,7 +90,7 @@ public final class PosixLauncher implements Launcher {
     if (closed) {
       return new Launch.Failed(SpawnError.closed(spec.argv().get(0)));
     }
-    ProgramLookup lookup = ProgramLookup.resolve(spec);
+    ProgramLookup lookup = programs.resolve(spec);
     if (lookup instanceof ProgramLookup.NotFound notFound) {
       return new Launch.Failed(notFound.error());
     }
@@ -98,6 +100,8 @@ public final class PosixLauncher implements Launcher {
             ((ProgramLookup.Found) lookup).program(), spec.argv(), spec.environment(),
             spec.workingDirectory(), spec.limits(), spec.emptyStdin());
     if (outcome instanceof Spawner.Refused refused) {
+      // The program found may be gone or changed: the next start searches the PATH again.
+      programs.forget(spec);
       return failed(spec, refused.errno(), refused.call());
     }
     Spawner.Spawned spawned = (Spawner.Spawned) outcome;
