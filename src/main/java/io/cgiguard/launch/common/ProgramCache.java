@@ -14,11 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * directory until the program is found. On a {@code PATH} of ten or so directories that was as
  * many system calls and, in Java, an exception for each directory without the program: 9–10 µs of
  * the gateway's CPU per request (3.4 µs on {@code /usr/local/bin:/usr/bin:/bin}). A found program
- * is now searched again once its entry is a second old, so an
- * interpreter installed earlier on the {@code PATH}, or removed, is seen within a second; a name
- * that was not found is never remembered (the next request searches again, and its failure is
- * reported as it happens); and a launcher that fails to start a remembered program forgets it
- * ({@link #forget}), so the next start searches again.
+ * is searched again once its entry is a second old, so an interpreter installed earlier on the
+ * {@code PATH}, or removed, is seen within a second; a name that was not found is never remembered
+ * (the next request searches again, and its failure is reported as it happens); and a launcher
+ * that fails to start a remembered program forgets it ({@link #forget}), so the next start
+ * searches again.
  *
  * <p>What is looked up is decided by the script's own environment, never the gateway's: the key
  * is the name and the {@code PATH}, and the working directory too when the {@code PATH} has an
