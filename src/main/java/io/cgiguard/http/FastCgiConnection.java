@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -166,7 +167,7 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
           releaseInput();
         }
         if (filled < 0) {
-          ended(new EofException("the front server closed the connection"));
+          ended(new FrontServerClosed());
           return;
         }
         if (filled == 0) {
@@ -421,6 +422,42 @@ final class FastCgiConnection extends AbstractMetaDataConnection {
   void resume() {
     if (paused.compareAndSet(true, false)) {
       execute(this::onFillable);
+    }
+  }
+
+  /**
+   * Closes the connection, giving Jetty a cause of its own. Fill interest is set while a request
+   * runs (so that an ABORT_REQUEST or the front server's close is seen), and Jetty fails an
+   * interest still set at the close with the cause it is given, or, given none, with a new
+   * {@code ClosedChannelException} whose stack trace it fills: some forty frames walked for every
+   * connection, and nginx opens one per request unless told to keep them.
+   */
+  @Override
+  public void close() {
+    getEndPoint().close(new Closed());
+  }
+
+  /** The cause of a connection's close: not a failure, so it carries no stack trace. */
+  static final class Closed extends ClosedChannelException {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  /** The front server ended the connection: the request's end, told without a stack trace. */
+  static final class FrontServerClosed extends EofException {
+    private static final long serialVersionUID = 1L;
+
+    FrontServerClosed() {
+      super("the front server closed the connection");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
     }
   }
 
