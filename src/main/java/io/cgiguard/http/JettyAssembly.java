@@ -23,7 +23,6 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /** Jetty's mutable setters, in one place: the server, its connector, threads and static files. */
 final class JettyAssembly {
@@ -37,14 +36,13 @@ final class JettyAssembly {
       GatewayConfig.Concurrency concurrency, int responseHeadBytes, Handler handler) {
     QueuedThreadPool threads = ThreadBudget.pool(ThreadBudget.requestThreads(settings,
         concurrency));
-    ScheduledExecutorScheduler scheduler = ThreadBudget.scheduler();
+    QuietScheduler scheduler = ThreadBudget.scheduler();
     // Jetty pools buffers up to 64 KiB; a larger response head buffer would be allocated, zeroed
     // and left to the garbage collector on every response, and native memory would grow with
     // the connections. Pool up to the head buffer's size, in 4 KiB steps.
     int pooledBytes = Math.max(64 * 1024, (responseHeadBytes + 4095) / 4096 * 4096);
     Server server = new Server(threads, scheduler,
         new ArrayByteBufferPool(0, 4096, pooledBytes));
-    server.addBean(ThreadBudget.startThreadOf(scheduler));
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);

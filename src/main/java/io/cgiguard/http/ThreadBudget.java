@@ -10,10 +10,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.util.component.AbstractLifeCycle;
-import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * Every thread a request can need exists before the first request: when the machine cannot start
@@ -53,23 +50,12 @@ final class ThreadBudget {
     return pool;
   }
 
-  /** @return Jetty's scheduler (idle timeouts); {@link #startThreadOf} starts its thread */
-  static ScheduledExecutorScheduler scheduler() {
-    return new ScheduledExecutorScheduler("cgiguard-jetty-scheduler", true);
-  }
-
   /**
-   * A bean, added after the scheduler, that makes the scheduler's thread at start-up: a {@link
-   * ScheduledExecutorScheduler} would make it on its first task, the first connection's idle
-   * timeout.
+   * @return Jetty's scheduler (idle timeouts), whose thread starts with the server; it looks at
+   *     its tasks at least once a second, and a connection's idle timeout, due later, never wakes it
    */
-  static LifeCycle startThreadOf(ScheduledExecutorScheduler scheduler) {
-    return new AbstractLifeCycle() {
-      @Override
-      protected void doStart() {
-        scheduler.schedule(() -> { }, 0, TimeUnit.MILLISECONDS);
-      }
-    };
+  static QuietScheduler scheduler() {
+    return new QuietScheduler("cgiguard-jetty-scheduler", TimeUnit.SECONDS.toNanos(1));
   }
 
   /** @return the gateway's timers (watchdog rounds, delayed kills), both threads started */
