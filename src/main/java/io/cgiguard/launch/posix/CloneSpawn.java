@@ -35,8 +35,15 @@ final class CloneSpawn implements Spawner {
   /** The steps the native call names when it fails (its {@code enum step}). */
   private static final String[] STEPS = {
     "cgiguard_spawn", "pipe2", "clone", "setpgid", "setrlimit", "dup2", "chdir", "close_range",
-    "execve", "malloc of the child's stack", "pidfd_open",
+    "execve", "malloc of the child's stack", "pidfd_open", "unshare",
   };
+
+  /**
+   * Triples of low descriptors the native code reserves for the children's ends, so that a child
+   * copies the gateway's descriptor table only from below them (see {@code cgiguard_spawn.c}):
+   * one per spawn in progress at once, which two CPUs rarely take past two or three.
+   */
+  private static final int SLOT_TRIPLES = 8;
 
   /** The OOM score written by the child, NUL-terminated, for the life of the gateway. */
   private static final Memory OOM_SCORE = nulTerminated(ProcessLimits.SCRIPT_OOM_SCORE_TEXT);
@@ -61,6 +68,10 @@ final class CloneSpawn implements Spawner {
       Pointer directory, long[] limits, int limitCount, Pointer oomScore, int stdoutPipeBytes,
       int stdinFd, int[] out);
 
+  private static native int cgiguard_spawn_reserve(int triples);
+
+  private static native long cgiguard_spawn_shared_count();
+
   /**
    * Binds the native call on first use.
    *
@@ -71,6 +82,9 @@ final class CloneSpawn implements Spawner {
       try {
         Native.register(CloneSpawn.class, NativeLibrary.getInstance(LIBRARY));
         unavailable = Optional.empty();
+        // Now, when the launcher is made, before the listeners open: the slots are then among the
+        // gateway's lowest descriptors.
+        cgiguard_spawn_reserve(SLOT_TRIPLES);
       } catch (UnsatisfiedLinkError e) {
         String message = String.valueOf(e.getMessage());
         int newline = message.indexOf('\n');
@@ -110,6 +124,14 @@ final class CloneSpawn implements Spawner {
       }
       return new Spawned(out[0], out[1], out[2], out[3], out[4], out[6] != 0);
     }
+  }
+
+  /**
+   * How many spawns have started their child on the gateway's own descriptor table, to take a
+   * table of its own holding only the slots below; 0 where the library was not built.
+   */
+  static long sharedTableSpawns() {
+    return unavailableReason().isEmpty() ? cgiguard_spawn_shared_count() : 0;
   }
 
   private static int devNull() {

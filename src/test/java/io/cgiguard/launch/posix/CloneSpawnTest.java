@@ -8,12 +8,16 @@ import io.cgiguard.TestScripts;
 import io.cgiguard.launch.Launch;
 import io.cgiguard.launch.LaunchSpec;
 import io.cgiguard.launch.ResourceLimits;
+import io.cgiguard.launch.ScriptProcess;
 import io.cgiguard.launch.SpawnError;
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -76,6 +80,50 @@ class CloneSpawnTest {
     assertThat(openDescriptors()).isLessThanOrEqualTo(descriptors);
     assertThat(Polling.eventually(Duration.ofSeconds(10), () -> zombieChildren() == 0))
         .as("children of this JVM left unreaped").isTrue();
+  }
+
+  /**
+   * A child copies only the low slots of the gateway's descriptor table, not the whole of it:
+   * with thousands of descriptors open here, the script's table is a fraction of this JVM's
+   * (FDSize in /proc/PID/status; a whole copy is at least as large as the highest open descriptor)
+   * and it still holds only 0, 1 and 2.
+   */
+  @Test
+  void aChildCopiesOnlyTheLowSlotsOfABigDescriptorTable() throws Exception {
+    assumeTrue(CloneSpawn.unavailableReason().isEmpty(), "the native spawn was not built");
+    List<FileInputStream> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3000; i++) {
+        held.add(new FileInputStream("/dev/null"));
+      }
+      long ownTable = fdSize(Files.readString(Path.of("/proc/self/status")));
+      assertThat(ownTable).isGreaterThanOrEqualTo(3000);
+      long shared = CloneSpawn.sharedTableSpawns();
+      Launch launch = launcher.launch(spec(TestScripts.program("processes/descriptor-table.sh")));
+      assertThat(launch).isInstanceOf(Launch.Started.class);
+      String output;
+      try (ScriptProcess process = ((Launch.Started) launch).process()) {
+        output = new String(process.stdout().readAllBytes(), StandardCharsets.UTF_8);
+      }
+      List<String> lines = List.of(output.trim().split("\\s+"));
+      assertThat(Long.parseLong(lines.get(0))).as(output).isLessThanOrEqualTo(ownTable / 4);
+      // 3 is the descriptor ls itself opens to read /proc/self/fd.
+      assertThat(lines.subList(1, lines.size())).containsExactlyInAnyOrder("0", "1", "2", "3");
+      assertThat(CloneSpawn.sharedTableSpawns()).isEqualTo(shared + 1);
+    } finally {
+      for (FileInputStream stream : held) {
+        stream.close();
+      }
+    }
+  }
+
+  private static long fdSize(String status) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith("FDSize:")) {
+        return Long.parseLong(line.substring("FDSize:".length()).trim());
+      }
+    }
+    throw new IllegalStateException("no FDSize in " + status);
   }
 
   private SpawnError failure(LaunchSpec spec) {
