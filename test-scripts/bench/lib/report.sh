@@ -146,8 +146,14 @@ report_targets() {
         "$(verdict "$(median_of gateway hello 8)" "$(median_of raw hello 8)" 0.75)"
     printf '  %-52s %s\n' "gateway $POST_MIB MiB upload >= 0.9 x pipe" "$(verdict "${GATEWAY_UPLOAD:-0}" "${PIPE_UPLOAD:-0}" 0.9)"
     printf '  %-52s %s\n' "gateway $STREAM_MIB MiB stream >= 0.8 x pipe" "$(verdict "${GATEWAY_STREAM:-0}" "${PIPE_STREAM:-0}" 0.8)"
-    printf '  %-52s %s\n' "gateway RSS <= 96 MiB with 64 scripts running" \
-        "$(verdict_at_most "${GATEWAY_RSS_KIB:-0}" $((96 * 1024)))"
+    # The memory goal is for the gateway as shipped; on the JVM's defaults the heap grows as it likes.
+    if [[ ${JVM_OPTIONS_FILE:-} == "$REPO/conf/jvm.options" ]]; then
+        printf '  %-52s %s\n' "gateway RSS <= 96 MiB with 64 scripts running" \
+            "$(verdict_at_most "${GATEWAY_RSS_KIB:-0}" $((96 * 1024)))"
+    else
+        printf '  %-52s %s\n' "gateway RSS <= 96 MiB with 64 scripts running" \
+            "n/a (a goal as shipped: --shipped-jvm-options, or rss-64-scripts.sh)"
+    fi
 }
 
 # The median CPU per request of one server, script and concurrency; 0 when not measured.
