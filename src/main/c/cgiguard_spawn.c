@@ -358,7 +358,7 @@ static unsigned int slot_top[SLOT_TRIPLES]; /* one above the triple's highest de
 static unsigned int free_slots;             /* bit i: triple i is reserved and free */
 static int placeholder = -1;                /* what the free slots hold: /dev/null */
 static int sharing_refused;                 /* 1 once a child could not take a partial table */
-static unsigned long long shared_spawns;        /* spawns that started with CLONE_FILES */
+static unsigned long long shared_spawns;    /* spawns that started with CLONE_FILES */
 
 /*
  * Reserves up to triples (at most SLOT_TRIPLES) triples; call it once, early, while the gateway
@@ -414,11 +414,11 @@ static int take_slots(void) {
   if (__atomic_load_n(&sharing_refused, __ATOMIC_RELAXED)) {
     return -1;
   }
-  unsigned int free = __atomic_load_n(&free_slots, __ATOMIC_ACQUIRE);
-  while (free != 0) {
-    int i = __builtin_ctz(free);
-    if (__atomic_compare_exchange_n(&free_slots, &free, free & ~(1U << i), 0, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_ACQUIRE)) {
+  unsigned int available = __atomic_load_n(&free_slots, __ATOMIC_ACQUIRE);
+  while (available != 0) {
+    int i = __builtin_ctz(available);
+    if (__atomic_compare_exchange_n(&free_slots, &available, available & ~(1U << i), 0,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
       return i;
     }
   }

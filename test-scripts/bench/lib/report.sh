@@ -26,7 +26,8 @@ print_cpu_table() {
     [[ -s $CPU_RESULTS ]] || return 0
     echo
     echo "Server process CPU per request, children excluded (median, microseconds):"
-    medians "$CPU_RESULTS" | sort -k2,2 -k3,3n -k1,1 |
+    medians "$CPU_RESULTS" >"$WORK/cpu-medians"
+    sort -k2,2 -k3,3n -k1,1 "$WORK/cpu-medians" |
         awk '{ printf "  %-9s %-9s c=%-4s %7.0f us\n", $1, $2, $3, $4 }'
 }
 
@@ -156,11 +157,12 @@ report_targets() {
     fi
 }
 
-# The median CPU per request of one server, script and concurrency; 0 when not measured.
+# The median CPU per request of one server, script and concurrency, as print_cpu_table
+# computed it; 0 when not measured.
 cpu_median_of() {
-    [[ -s $CPU_RESULTS ]] || { echo 0; return 0; }
-    medians "$CPU_RESULTS" | awk -v s="$1" -v p="$2" -v c="$3" '
-        $1 == s && $2 == p && $3 == c { print $4; found = 1 } END { if (!found) print 0 }'
+    [[ -s $WORK/cpu-medians ]] || { echo 0; return 0; }
+    awk -v s="$1" -v p="$2" -v c="$3" '$1 == s && $2 == p && $3 == c { print $4; found = 1 }
+        END { if (!found) print 0 }' "$WORK/cpu-medians"
 }
 
 # Other work on the machine moves every figure; the ratios suffer less, but say so.
