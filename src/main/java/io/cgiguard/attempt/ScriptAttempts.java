@@ -32,7 +32,7 @@ import java.util.random.RandomGenerator;
  */
 public final class ScriptAttempts {
 
-  /** How late a header timeout may fire: the period of the watchdog's round. */
+  /** How late a header timeout, or a body's limit, may fire: the period of the watchdog's round. */
   private static final Duration HEADER_TIMEOUT_PRECISION = Duration.ofMillis(50);
 
   private final Launcher launcher;
@@ -67,6 +67,14 @@ public final class ScriptAttempts {
     this.clock = clock;
     this.random = random;
     this.listener = listener;
+  }
+
+  /**
+   * @return the gateway's one watchdog: the header timeouts of these attempts run on it, and so
+   *     do the checks of the bodies relayed after them
+   */
+  public Watchdog watchdog() {
+    return watchdog;
   }
 
   /** @return the gateway-wide shortage signal these attempts report to */

@@ -9,12 +9,10 @@ import java.time.Duration;
  * goes quiet for the body idle timeout, runs past the total run time, or has exited while
  * something it started still holds stdout open for longer than the linger time. Killing the group
  * closes stdout, which ends the relay's read; the relay then asks {@link #why()}. The checks run
- * on the shared {@link Watchdog}'s round, every {@link #PERIOD}.
+ * on the gateway's one {@link Watchdog}, the one that also times the header blocks, so a limit
+ * fires at most one of its periods late.
  */
 final class BodyWatch implements AutoCloseable {
-
-  /** The period of the watchdog that runs body watches. */
-  static final Duration PERIOD = Duration.ofMillis(100);
 
   private final ScriptProcess process;
   private final long idleNanos;

@@ -194,6 +194,11 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /** @return what counts the running requests and ends a drain's last step */
+  /** @return the timers of watchdog rounds, queue expiries and delayed kills, for the tests */
+  ScheduledExecutorService timers() {
+    return timers;
+  }
+
   GracefulRequests requests() {
     return graceful;
   }

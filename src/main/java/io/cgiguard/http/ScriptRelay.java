@@ -48,7 +48,7 @@ final class ScriptRelay {
     this.relay = new ResponseRelay(new ResponseRelay.RelaySettings(
         parts.config().response().defaultContentType(), parts.config().timeouts().bodyIdle(),
         parts.config().timeouts().linger()));
-    this.watchdog = new Watchdog(parts.timers(), BodyWatch.PERIOD);
+    this.watchdog = parts.attempts().watchdog();
   }
 
   void answer(Request request, Response response, Callback callback, String requestId,

@@ -14,7 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +100,44 @@ class ReloadTest {
     assertThat(after).isNotEqualTo(before);
     assertThat(after.substring(0, after.indexOf('-')))
         .isEqualTo(before.substring(0, before.indexOf('-')));
+  }
+
+  /**
+   * Each site used to start watchdog rounds of its own that nothing ever stopped: every reload
+   * left one more periodic task per mount on the gateway's timers, holding the replaced site,
+   * and an idle gateway was woken some thirty times a second. Now the one watchdog stops its
+   * rounds once nothing is watched, and a request after that is timed as before.
+   */
+  @Test
+  void anIdleGatewayKeepsNoTimedTaskAfterRequestsAndReloads() throws Exception {
+    assertThat(body("/app/version.sh")).isEqualTo("version 1\n");
+    for (int i = 0; i < 5; i++) {
+      write(ReloadSite.toml("v2", """
+          [timeouts]
+          header = "500ms"
+          """));
+      assertThat(server.reload()).isInstanceOf(Reload.Applied.class);
+      assertThat(body("/app/version.sh")).isEqualTo("version 2\n");
+    }
+    BlockingQueue<Runnable> timed = ((ScheduledThreadPoolExecutor) server.timers()).getQueue();
+
+    // A periodic task leaves the queue while it runs: empty means empty for longer than a period.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long emptySince = System.nanoTime();
+    while (System.nanoTime() - emptySince < Duration.ofMillis(300).toNanos()
+        && System.nanoTime() - deadline < 0) {
+      if (!timed.isEmpty()) {
+        emptySince = System.nanoTime();
+      }
+      Thread.sleep(5);
+    }
+
+    assertThat(System.nanoTime() - emptySince)
+        .as("the timers' queue stayed empty for 300 ms; it holds %s", timed)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
+    HttpResponse<String> late = JettyPageScan.send(client, get("/slow/slow.sh"),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(late.statusCode()).isEqualTo(504);
   }
 
   private String id(String path) throws Exception {
