@@ -39,12 +39,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It also raises the OOM score of the scripts that could not raise it themselves: a gateway
  * that dropped root is not dumpable, so its /proc files are root's, and so are those of its
- * child until the exec ({@link Spawner.Spawned#scoreLater}). Once the first such script comes,
- * the loop wakes every {@link #SCORE_PERIOD_MILLIS} and writes the score of each such script
- * still running, now its user's, the gateway's user. A script that ends before the next turn
- * never needs it; a long one, the kind that runs out of memory, has it within that period. The
- * spawning thread doing it instead cost every request one or two more thread switches: the
- * parent of a vfork wakes before the kernel has made the new program dumpable.
+ * child until the exec ({@link Spawner.Spawned#scoreLater}). While such scripts come, the loop
+ * wakes every {@link #SCORE_PERIOD_MILLIS} and writes the score of each such script still
+ * running, now its user's, the gateway's user. A script that ends before the next turn never
+ * needs it; a long one, the kind that runs out of memory, has it within that period. The spawning
+ * thread doing it instead cost every request one or two more thread switches: the parent of a
+ * vfork wakes before the kernel has made the new program dumpable. After
+ * {@link #IDLE_SCORE_TURNS} turns in a row with no such script the loop stops turning, so that an
+ * idle gateway does not wake it; the next such script wakes it once and the turns start again.
  */
 final class ReapLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReapLoop.class);
@@ -70,6 +72,8 @@ final class ReapLoop implements AutoCloseable {
   /** How often scripts that could not raise their OOM score have it raised; see above. */
   static final int SCORE_PERIOD_MILLIS = 100;
   private static final int SCORE_TRIES = 5;
+  /** Turns in a row with no score to write after which the loop stops turning. */
+  static final int IDLE_SCORE_TURNS = 10;
 
   private final int epollFd;
   private final int wakeFd;
@@ -87,9 +91,14 @@ final class ReapLoop implements AutoCloseable {
   // Owned by the loop thread alone.
   private final Memory events = new Memory((long) MAX_EVENTS * EVENT_BYTES);
   private final List<Watched> settling = new ArrayList<>();
-  /** Set once a script came whose score is the loop's to write; the loop then turns periodically. */
+  /**
+   * Whether the loop turns periodically to write scores: set (under this) by {@link #watch} for a
+   * script whose score is the loop's to write, cleared (under this) by the loop once it has had
+   * none to write for {@link #IDLE_SCORE_TURNS} turns.
+   */
   private volatile boolean scoring;
   private long nextScoreTurnNanos;
+  private int idleScoreTurns;
   private final Memory readBuffer = new Memory(READ_BYTES);
   private final byte[] bytes = new byte[READ_BYTES];
   private final Memory waitResult = new Memory(8L + LibC.RUSAGE_BYTES);
@@ -169,7 +178,7 @@ final class ReapLoop implements AutoCloseable {
         Watched w = new Watched(++lastId, process, pidfd, stderrFd, drain);
         w.scoreLater = scoreLater;
         if (scoreLater && !scoring) {
-          // Once: the loop may be waiting without a timeout, and must turn within the period.
+          // The loop may be waiting without a timeout, and must turn within the period.
           scoring = true;
           wake();
         }
@@ -300,12 +309,33 @@ final class ReapLoop implements AutoCloseable {
     }
     if (scoring && now - nextScoreTurnNanos >= 0) {
       nextScoreTurnNanos = now + SCORE_PERIOD_MILLIS * 1_000_000L;
+      boolean scored = false;
       for (Watched w : watched.values()) {
         if (w.scoreLater) {
+          scored = true;
           score(w);
         }
       }
+      idleScoreTurns = scored ? 0 : idleScoreTurns + 1;
+      if (idleScoreTurns >= IDLE_SCORE_TURNS) {
+        stopScoring();
+      }
     }
+  }
+
+  /**
+   * Stops the periodic turns unless a script whose score is the loop's to write came meanwhile:
+   * under this, as {@link #watch} puts such a script in the map and sets {@link #scoring}, so
+   * that either this sees the script or the watch sees the turns stopped and wakes the loop.
+   */
+  private synchronized void stopScoring() {
+    idleScoreTurns = 0;
+    for (Watched w : watched.values()) {
+      if (w.scoreLater) {
+        return;
+      }
+    }
+    scoring = false;
   }
 
   /**

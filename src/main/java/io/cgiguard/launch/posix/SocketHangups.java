@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * where they are for Jetty, as nginx's check of an upstream request's client does (an HTTP/1.x
  * client that shuts down its side of the connection counts as gone there too).
  *
+ * <p>While no request is waiting for its {@link #WATCH_AFTER}, the thread sleeps in epoll_wait
+ * without a timeout, so an idle gateway does not wake it; the first request queued after that
+ * wakes it through an eventfd in the set. Under load the queue is never empty (a quick request's
+ * entry stays in it until it would have been watched) and nothing is written to the eventfd.
+ *
  * <p>The set holds a duplicate of the socket's descriptor, made while the channel is known to be
  * open, so that the watch can never act on a number that Jetty closed and the kernel gave to
  * another file; the duplicate is closed when the watch ends, before the request completes.
@@ -40,6 +46,7 @@ public final class SocketHangups implements AutoCloseable {
   /** How long a request runs before its socket is watched. */
   public static final Duration WATCH_AFTER = Duration.ofMillis(200);
   private static final int PERIOD_MILLIS = 100;
+  private static final long WAKE_ID = 0;
   private static final int MAX_EVENTS = 32;
   private static final boolean PACKED_EVENTS = Platform.isIntel();
   private static final int EVENT_BYTES = PACKED_EVENTS ? 12 : 16;
@@ -60,6 +67,11 @@ public final class SocketHangups implements AutoCloseable {
   }
 
   private final int epollFd;
+  /** In the set with id 0 (entries count from 1): written to wake a thread that sleeps. */
+  private final int wakeFd;
+  /** Set by the thread before it sleeps without a timeout; whoever clears it wakes the thread. */
+  private final AtomicBoolean asleep = new AtomicBoolean();
+  private final Memory wakeCount = new Memory(8);
   private final Method descriptor;
   private final Queue<Entry> pending = new ConcurrentLinkedQueue<>();
   private final Map<Long, Entry> registered = new ConcurrentHashMap<>();
@@ -110,8 +122,9 @@ public final class SocketHangups implements AutoCloseable {
     }
   }
 
-  private SocketHangups(int epollFd, Method descriptor) {
+  private SocketHangups(int epollFd, int wakeFd, Method descriptor) {
     this.epollFd = epollFd;
+    this.wakeFd = wakeFd;
     this.descriptor = descriptor;
     thread = new Thread(null, this::run, "cgiguard-client-hangups", STACK_BYTES);
     thread.setDaemon(true);
@@ -152,7 +165,20 @@ public final class SocketHangups implements AutoCloseable {
           + "only", Native.getLastError());
       return Optional.empty();
     }
-    return Optional.of(new SocketHangups(epollFd, descriptor));
+    int wakeFd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+    Memory wakeEvent = new Memory(EVENT_BYTES);
+    wakeEvent.setInt(0, LibC.EPOLLIN);
+    wakeEvent.setLong(EVENT_DATA_OFFSET, WAKE_ID);
+    if (wakeFd < 0 || LibC.epoll_ctl(epollFd, LibC.EPOLL_CTL_ADD, wakeFd, wakeEvent) != 0) {
+      LOG.warn("eventfd failed, errno {}: clients that leave are noticed at the next write only",
+          Native.getLastError());
+      if (wakeFd >= 0) {
+        LibC.close(wakeFd);
+      }
+      LibC.close(epollFd);
+      return Optional.empty();
+    }
+    return Optional.of(new SocketHangups(epollFd, wakeFd, descriptor));
   }
 
   /**
@@ -166,6 +192,9 @@ public final class SocketHangups implements AutoCloseable {
     }
     Entry entry = new Entry(channel, onHangup);
     pending.add(entry);
+    if (asleep.get() && asleep.compareAndSet(true, false)) {
+      LibC.eventfd_write(wakeFd, 1);
+    }
     return entry;
   }
 
@@ -184,9 +213,14 @@ public final class SocketHangups implements AutoCloseable {
   private void loop() {
     long watchAfter = WATCH_AFTER.toNanos();
     while (!stopping) {
-      int count = LibC.epoll_wait(epollFd, events, MAX_EVENTS, PERIOD_MILLIS);
+      int count = LibC.epoll_wait(epollFd, events, MAX_EVENTS, timeoutMillis());
+      asleep.set(false);
       for (int i = 0; i < count; i++) {
         long id = events.getLong((long) i * EVENT_BYTES + EVENT_DATA_OFFSET);
+        if (id == WAKE_ID) {
+          LibC.eventfd_read(wakeFd, wakeCount);
+          continue;
+        }
         Entry entry = registered.get(id);
         if (entry != null) {
           hungUp(entry);
@@ -202,6 +236,23 @@ public final class SocketHangups implements AutoCloseable {
         register(entry);
       }
     }
+  }
+
+  /**
+   * A period while requests wait to be watched; none at all once the queue is empty, after
+   * saying so in {@link #asleep} and looking at the queue again: a watch queued before that look
+   * is seen by it, one queued after sees the flag and wakes the thread.
+   */
+  private int timeoutMillis() {
+    if (!pending.isEmpty()) {
+      return PERIOD_MILLIS;
+    }
+    asleep.set(true);
+    if (!pending.isEmpty() || stopping) {
+      asleep.set(false);
+      return PERIOD_MILLIS;
+    }
+    return -1;
   }
 
   private void register(Entry entry) {
@@ -265,6 +316,7 @@ public final class SocketHangups implements AutoCloseable {
     }
     closed = true;
     stopping = true;
+    LibC.eventfd_write(wakeFd, 1);
     try {
       thread.join(PERIOD_MILLIS * 5L);
     } catch (InterruptedException e) {
@@ -275,6 +327,7 @@ public final class SocketHangups implements AutoCloseable {
     }
     pending.clear();
     if (!thread.isAlive()) {
+      LibC.close(wakeFd);
       LibC.close(epollFd);
     }
   }
