@@ -38,7 +38,9 @@ Options:
   -d, --duration SECONDS   length of each wrk round (default 5)
   -r, --rounds N           rounds per cell; the servers alternate within a round (default 3)
   -c, --concurrency LIST   wrk connections (default 1,8)
-      --scripts LIST       from hello,hello.sh,hello.pl (default hello, the compiled program)
+      --scripts LIST       from hello,hello.sh,hello.pl,hello-idle,hello-busy (default hello,
+                           the compiled program); hello-idle sleeps 2 ms before hello's answer,
+                           hello-busy runs 2 ms through 6 MiB of memory first (../src/hello-after.c)
       --perf               also record one more gateway round per cell with perf and count its
                            blocking context switches by system call (needs perf and root)
       --jar PATH           gateway jar (default target/cgiguard.jar, built if missing)
@@ -78,7 +80,7 @@ JAR=$(realpath -m -- "$JAR")
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a positive number"
 [[ $CONCURRENCY =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--concurrency takes e.g. 1,8"
 for script in ${SCRIPTS//,/ }; do
-    [[ $script =~ ^(hello|hello\.sh|hello\.pl)$ ]] || die "unknown script: $script"
+    [[ $script =~ ^(hello|hello\.sh|hello\.pl|hello-idle|hello-busy)$ ]] || die "unknown script: $script"
 done
 
 # shellcheck source=lib/install.sh
@@ -114,10 +116,14 @@ source "$HERE/lib/measure.sh"
 
 mkdir -p "$BIN"
 gcc -O2 -Wall -Wextra -o "$BIN/hello" "$TEST_SCRIPTS/src/hello.c"
+gcc -O2 -Wall -Wextra -o "$BIN/hello-after" "$TEST_SCRIPTS/src/hello-after.c"
 DOCROOT="$WORK/docroot"
 CGI_BIN="$DOCROOT/cgi-bin"
 mkdir -p "$CGI_BIN"
 cp "$BIN/hello" "$TEST_SCRIPTS/responses/hello.sh" "$TEST_SCRIPTS/responses/hello.pl" "$CGI_BIN/"
+# One program, two names: what it does before it answers is chosen by the name it runs under.
+cp "$BIN/hello-after" "$CGI_BIN/hello-idle"
+cp "$BIN/hello-after" "$CGI_BIN/hello-busy"
 # As root, every server runs the scripts as nobody, who must be able to read them.
 chmod 755 "$WORK" "$DOCROOT" "$CGI_BIN" "$CGI_BIN"/*
 
