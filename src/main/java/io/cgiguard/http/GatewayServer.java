@@ -193,12 +193,12 @@ public final class GatewayServer implements AutoCloseable {
     return fastCgi;
   }
 
-  /** @return what counts the running requests and ends a drain's last step */
   /** @return the timers of watchdog rounds, queue expiries and delayed kills, for the tests */
   ScheduledExecutorService timers() {
     return timers;
   }
 
+  /** @return what counts the running requests and ends a drain's last step */
   GracefulRequests requests() {
     return graceful;
   }
