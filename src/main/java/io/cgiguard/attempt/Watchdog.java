@@ -62,11 +62,6 @@ public final class Watchdog {
     this.periodNanos = period.toNanos();
   }
 
-  /** @return the period of the rounds: how late a check may see what it checks for */
-  public Duration period() {
-    return Duration.ofNanos(periodNanos);
-  }
-
   /** Runs {@code check} each period until the returned registration is closed. */
   public Registration watch(Check check) {
     checks.add(check);

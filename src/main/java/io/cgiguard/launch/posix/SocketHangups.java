@@ -170,7 +170,8 @@ public final class SocketHangups implements AutoCloseable {
     wakeEvent.setInt(0, LibC.EPOLLIN);
     wakeEvent.setLong(EVENT_DATA_OFFSET, WAKE_ID);
     if (wakeFd < 0 || LibC.epoll_ctl(epollFd, LibC.EPOLL_CTL_ADD, wakeFd, wakeEvent) != 0) {
-      LOG.warn("eventfd failed, errno {}: clients that leave are noticed at the next write only",
+      LOG.warn("{} failed, errno {}: clients that leave are noticed at the next write only",
+          wakeFd < 0 ? "eventfd" : "epoll_ctl of the client watch's eventfd",
           Native.getLastError());
       if (wakeFd >= 0) {
         LibC.close(wakeFd);
