@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -94,10 +95,7 @@ class ReapLoopTest {
     Set<String> before = tasks();
     ReapLoop loop = new ReapLoop();
     try {
-      Set<String> started = tasks();
-      started.removeAll(before);
-      String loopThread = started.stream().filter(tid -> name(tid).equals("cgiguard-reap-l"))
-          .findFirst().orElseThrow();
+      String loopThread = newThreadNamed("cgiguard-reap-l", before);
 
       PosixScriptProcess quick = watched(loop, "/bin/true");
       assertThat(quick.awaitTermination(Duration.ofSeconds(10))).isPresent();
@@ -145,6 +143,24 @@ class ReapLoopTest {
         scheduler, p -> {}, p -> {});
     loop.watch(process, pidfd, spawned.stderrFd(), drain, true);
     return process;
+  }
+
+  /**
+   * The thread started since {@code before} under {@code name}: a Java thread names its native
+   * thread itself once running, so right after {@code start()} it may still be called "java".
+   */
+  private static String newThreadNamed(String name, Set<String> before) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      Set<String> started = tasks();
+      started.removeAll(before);
+      Optional<String> found = started.stream().filter(tid -> name(tid).equals(name)).findFirst();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      assertThat(System.nanoTime() - deadline).as("a new thread named " + name).isNegative();
+      Thread.sleep(5);
+    }
   }
 
   private static Set<String> tasks() throws IOException {
