@@ -2,9 +2,6 @@ package io.cgiguard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cgiguard.config.ConfigLoader;
-import io.cgiguard.launch.Launcher;
-import io.cgiguard.launch.Launchers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,18 +43,14 @@ class IdleGatewayTest {
       Set.of("cgiguard-timer-", "cgiguard-reap-l", "cgiguard-client");
 
   @TempDir Path temp;
-  private Launcher launcher;
-  private GatewayServer server;
+  private ReloadSite.Running gateway;
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (launcher != null) {
-      launcher.close();
+    if (gateway != null) {
+      gateway.close();
     }
   }
 
@@ -66,10 +59,8 @@ class IdleGatewayTest {
     Set<String> before = tasks();
     Path file = temp.resolve("cgiguard.toml");
     Files.writeString(file, ReloadSite.toml("v1", ""));
-    launcher = Launchers.create();
-    server = new GatewayServer(new ConfigLoader(temp).load(file), launcher);
-    server.reloadFrom(() -> new ConfigLoader(temp).load(file));
-    server.start();
+    gateway = ReloadSite.start(file);
+    GatewayServer server = gateway.server();
 
     // Longer than the client watch's delay, with a header timeout and a body watch.
     HttpResponse<String> slow = JettyPageScan.send(client, get("/slow/slow.sh"),
@@ -147,7 +138,7 @@ class IdleGatewayTest {
   }
 
   private HttpRequest get(String path) {
-    return HttpRequest.newBuilder(URI.create(server.uri().toString().replaceAll("/$", "") + path))
+    return HttpRequest.newBuilder(URI.create(gateway.server().uri().toString().replaceAll("/$", "") + path))
         .timeout(Duration.ofSeconds(20)).build();
   }
 }

@@ -1,6 +1,9 @@
 package io.cgiguard.http;
 
 import io.cgiguard.TestScripts;
+import io.cgiguard.config.ConfigLoader;
+import io.cgiguard.launch.Launcher;
+import io.cgiguard.launch.Launchers;
 import java.nio.file.Path;
 
 /**
@@ -13,6 +16,37 @@ public final class ReloadSite {
   public static final Path FIXTURES = TestScripts.path("reload");
 
   private ReloadSite() {}
+
+  /** An in-process gateway and its launcher; closing it closes both. */
+  record Running(Launcher launcher, GatewayServer server) implements AutoCloseable {
+    @Override
+    public void close() {
+      server.close();
+      launcher.close();
+    }
+  }
+
+  /**
+   * Starts an in-process gateway on {@code file}, which a reload reads again; relative paths in
+   * it are resolved against its directory.
+   */
+  static Running start(Path file) throws Exception {
+    ConfigLoader loader = new ConfigLoader(file.getParent());
+    Launcher launcher = Launchers.create();
+    GatewayServer server = null;
+    try {
+      server = new GatewayServer(loader.load(file), launcher);
+      server.reloadFrom(() -> loader.load(file));
+      server.start();
+      return new Running(launcher, server);
+    } catch (Exception | Error e) {
+      if (server != null) {
+        server.close();
+      }
+      launcher.close();
+      throw e;
+    }
+  }
 
   /** A whole configuration: {@code /app/} from {@code version}'s directory, then {@code more}. */
   public static String toml(String version, String more) {

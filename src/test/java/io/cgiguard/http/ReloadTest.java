@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cgiguard.config.ConfigLoader;
-import io.cgiguard.launch.Launcher;
-import io.cgiguard.launch.Launchers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +34,7 @@ class ReloadTest {
 
   @TempDir Path temp;
   private Path file;
-  private Launcher launcher;
+  private ReloadSite.Running gateway;
   private GatewayServer server;
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -45,19 +43,14 @@ class ReloadTest {
   void start() throws Exception {
     file = temp.resolve("cgiguard.toml");
     write(ReloadSite.toml("v1", ""));
-    launcher = Launchers.create();
-    server = new GatewayServer(new ConfigLoader(temp).load(file), launcher);
-    server.reloadFrom(() -> new ConfigLoader(temp).load(file));
-    server.start();
+    gateway = ReloadSite.start(file);
+    server = gateway.server();
   }
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (launcher != null) {
-      launcher.close();
+    if (gateway != null) {
+      gateway.close();
     }
   }
 
