@@ -25,6 +25,8 @@ GATEWAY_CONFIG=""
 BUILD=0
 INSTALL=1
 PERF=0
+# wrk's extra arguments: with --close, a new connection for every request.
+WRK_CLOSE=()
 
 usage() {
     cat <<'USAGE'
@@ -41,6 +43,8 @@ Options:
       --scripts LIST       from hello,hello.sh,hello.pl,hello-idle,hello-busy (default hello,
                            the compiled program); hello-idle sleeps 2 ms before hello's answer,
                            hello-busy runs 2 ms through 6 MiB of memory first (../src/hello-after.c)
+      --close              a new connection for every request (wrk sends Connection: close), as
+                           nginx's proxy_pass does without upstream keepalive; default: kept
       --perf               also record one more gateway round per cell with perf and count its
                            blocking context switches by system call (needs perf and root)
       --jar PATH           gateway jar (default target/cgiguard.jar, built if missing)
@@ -65,6 +69,7 @@ while (($# > 0)); do
         -c | --concurrency) CONCURRENCY=${2:?}; shift ;;
         --scripts) SCRIPTS=${2:?}; shift ;;
         --perf) PERF=1 ;;
+        --close) WRK_CLOSE=(-H "Connection: close") ;;
         --jar) JAR=${2:?}; shift ;;
         --java-opts) JAVA_OPTS=${2?}; shift ;;
         --shipped-jvm-options) JVM_OPTIONS_FILE="$REPO/conf/jvm.options" ;;
@@ -144,6 +149,16 @@ for script in ${SCRIPTS//,/ }; do
     wrk -t2 -c8 -d3s "http://127.0.0.1:$LIGHTTPD_PORT/cgi-bin/$script" >/dev/null 2>&1 || true
     warm_until_compiled "$GATEWAY_PID" "http://127.0.0.1:$GATEWAY_PORT/cgi-bin/$script"
 done
+# Opening and closing connections takes Jetty down code that kept connections never run: with
+# --close the gateway is warmed up on that too, until its JIT has settled again.
+if ((${#WRK_CLOSE[@]})); then
+    for script in ${SCRIPTS//,/ }; do
+        wrk -t2 -c8 -d3s "${WRK_CLOSE[@]}" "http://127.0.0.1:$LIGHTTPD_PORT/cgi-bin/$script" \
+            >/dev/null 2>&1 || true
+        warm_until_compiled "$GATEWAY_PID" "http://127.0.0.1:$GATEWAY_PORT/cgi-bin/$script" \
+            "${WRK_CLOSE[@]}"
+    done
+fi
 
 CLOCK_TICKS=$(getconf CLK_TCK)
 
@@ -185,7 +200,8 @@ round() {
     local server=$1 pid=$2 port=$3 script=$4 connections=$5 r=$6 out requests
     thread_counts "$pid" >"$WORK/before"
     out=$(wrk -t"$((connections < 2 ? connections : 2))" -c"$connections" -d"${DURATION}s" \
-        --timeout 10s "http://127.0.0.1:$port/cgi-bin/$script" 2>&1) || { warn "wrk failed"; return 0; }
+        --timeout 10s "${WRK_CLOSE[@]}" "http://127.0.0.1:$port/cgi-bin/$script" 2>&1) \
+        || { warn "wrk failed"; return 0; }
     thread_counts "$pid" >"$WORK/after"
     requests=$(awk '/ requests in / { print $1 }' <<<"$out")
     if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then
@@ -205,7 +221,7 @@ perf_round() {
     local perf_pid=$!
     sleep 0.2
     out=$(wrk -t"$((connections < 2 ? connections : 2))" -c"$connections" -d"${DURATION}s" \
-        --timeout 10s "http://127.0.0.1:$GATEWAY_PORT/cgi-bin/$script" 2>&1) || true
+        --timeout 10s "${WRK_CLOSE[@]}" "http://127.0.0.1:$GATEWAY_PORT/cgi-bin/$script" 2>&1) || true
     wait "$perf_pid" || { warn "perf record failed"; return 0; }
     requests=$(awk '/ requests in / { print $1 }' <<<"$out")
     printf '\ngateway, %s at %s connections, blocking context switches per request by system call\n' \
@@ -237,6 +253,7 @@ perf_round() {
 }
 
 say "load before the rounds: $(cut -d' ' -f1-3 /proc/loadavg)"
+((${#WRK_CLOSE[@]})) && say "a new connection for every request (Connection: close)"
 for script in ${SCRIPTS//,/ }; do
     for connections in ${CONCURRENCY//,/ }; do
         for r in $(seq "$ROUNDS"); do

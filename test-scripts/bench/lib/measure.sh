@@ -24,8 +24,10 @@ jit_seconds() {
 # 15 s of load, and its rate at 8 connections rose from about 1,500 to 2,600-2,800 requests per
 # second once the compiler had settled. The rounds measure the server in steady state, as a
 # long-running server is; a server without a JIT gets the fixed warm-up only.
+# Arguments after the URL go to wrk as they are (a header, e.g. -H "Connection: close").
 warm_until_compiled() {
     local pid=$1 url=$2 before after waited=0 max=${JIT_WARMUP_MAX:-60}
+    local extra=("${@:3}")
     if ! before=$(jit_seconds "$pid"); then
         warn "jstat cannot read the JVM (pid $pid); its JIT may still compile during the rounds"
         return 0
@@ -37,7 +39,8 @@ warm_until_compiled() {
     local list=${CONCURRENCY:-8} c
     while ((waited < max)); do
         for c in ${list//,/ }; do
-            wrk -t$((c < 2 ? c : 2)) -c"$c" -d2s --timeout 10s "$url" >/dev/null 2>&1 || true
+            wrk -t$((c < 2 ? c : 2)) -c"$c" -d2s --timeout 10s "${extra[@]}" "$url" >/dev/null 2>&1 \
+                || true
             waited=$((waited + 2))
         done
         after=$(jit_seconds "$pid") || return 0
